@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs what minato needs on a fresh Debian machine (run as root), then builds it.
+# Idempotent and quick when everything is already in place.
+set -eu
+cd "$(dirname "$0")/.."
+
+missing=""
+command -v g++ >/dev/null 2>&1 || missing="$missing g++ make"
+command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+if [ -n "${MINATO_SETUP_EXTRA_PACKAGES:-}" ]; then missing="$missing $MINATO_SETUP_EXTRA_PACKAGES"; fi
+if [ -n "$missing" ]; then
+  echo "setup: installing system packages:$missing"
+  apt-get update
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y $missing
+fi
+
+# npm packages: reinstall only when the lockfile changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+npm run --silent build

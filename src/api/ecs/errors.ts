@@ -1,0 +1,35 @@
+import type { DomainError } from '../../lib/errors.js';
+
+/**
+ * ECS's error table: domain error kind (and subject) → the exception name ECS answers with.
+ * The most specific entry wins; the dispatcher falls back to ClientException when ECS does not
+ * list the name for the operation.
+ */
+const ECS_ERRORS: Readonly<Record<string, string>> = {
+  'NotFound/cluster': 'ClusterNotFoundException',
+  'NotFound/service': 'ServiceNotFoundException',
+  'NotFound/resource': 'ResourceNotFoundException',
+  'NotFound/capacity-provider': 'ClientException',
+  NotFound: 'ClientException',
+  'InvalidArgument/parameter': 'InvalidParameterException',
+  'InvalidArgument/request': 'ClientException',
+  InvalidArgument: 'InvalidParameterException',
+  'FailedPrecondition/cluster-has-services': 'ClusterContainsServicesException',
+  'FailedPrecondition/cluster-has-tasks': 'ClusterContainsTasksException',
+  'FailedPrecondition/cluster-has-instances': 'ClusterContainsContainerInstancesException',
+  FailedPrecondition: 'ClientException',
+  AlreadyExists: 'ClientException',
+  Conflict: 'ConflictException',
+  LimitExceeded: 'LimitExceededException',
+  AccessDenied: 'AccessDeniedException',
+  Unavailable: 'ServerException',
+  Internal: 'ServerException',
+};
+
+/** The ECS exception name for a domain error. */
+export function ecsErrorName(err: DomainError): string {
+  return (err.subject && ECS_ERRORS[`${err.kind}/${err.subject}`]) ?? ECS_ERRORS[err.kind] ?? 'ClientException';
+}
+
+/** Every entry of the table, for the test that each name is a real ECS exception. */
+export const ECS_ERROR_TABLE = ECS_ERRORS;

@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { registerUp } from './up.js';
+
+/** The `minato` command line. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = new Command('minato')
+    .description('a self-hosted container platform that speaks the AWS container APIs')
+    .showHelpAfterError();
+  registerUp(program);
+  await program.parseAsync(argv as string[]);
+}

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import { configProblem, DEFAULT_CONFIG, type PlatformConfig } from './config.js';
+import { startPlatform } from './platform.js';
+
+/** Flag values as commander hands them over. */
+interface UpFlags {
+  host?: string;
+  port?: string;
+  dataDir?: string;
+  accountId?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+/** Flags win over environment variables, which win over the defaults. */
+export function resolveConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformConfig {
+  return {
+    host: flags.host ?? env.MINATO_HOST ?? DEFAULT_CONFIG.host,
+    port: Number(flags.port ?? env.MINATO_PORT ?? DEFAULT_CONFIG.port),
+    dataDir: flags.dataDir ?? env.MINATO_DATA_DIR ?? DEFAULT_CONFIG.dataDir,
+    accountId: flags.accountId ?? env.MINATO_ACCOUNT_ID ?? DEFAULT_CONFIG.accountId,
+    accessKeyId: flags.accessKeyId ?? env.MINATO_ACCESS_KEY_ID ?? DEFAULT_CONFIG.accessKeyId,
+    secretAccessKey: flags.secretAccessKey ?? env.MINATO_SECRET_ACCESS_KEY ?? DEFAULT_CONFIG.secretAccessKey,
+  };
+}
+
+/** `minato up`: runs the platform in the foreground until SIGTERM or SIGINT. */
+export function registerUp(program: Command): void {
+  program
+    .command('up')
+    .description('start the platform in the foreground')
+    .option('--host <address>', 'address to listen on (env MINATO_HOST)', undefined)
+    .option('--port <port>', 'port to listen on (env MINATO_PORT)')
+    .option('--data-dir <dir>', 'where state is kept (env MINATO_DATA_DIR)')
+    .option('--account-id <id>', '12-digit account id (env MINATO_ACCOUNT_ID)')
+    .option('--access-key-id <id>', 'access key id callers sign with (env MINATO_ACCESS_KEY_ID)')
+    .option('--secret-access-key <secret>', 'secret access key (env MINATO_SECRET_ACCESS_KEY)')
+    .action(async (flags: UpFlags) => {
+      const config = resolveConfig(flags, process.env);
+      const problem = configProblem(config);
+      if (problem) throw new Error(problem);
+      const logger = pino({ base: { service: 'minato' }, redact: ['secretAccessKey', '*.secretAccessKey'] });
+      const platform = await startPlatform(config, logger);
+      logger.info({ endpoint: platform.endpoint, dataDir: config.dataDir, accountId: config.accountId }, `minato ready at ${platform.endpoint}`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: NodeJS.Signals) => {
+          logger.info({ signal }, 'shutting down');
+          platform.close().then(resolve, (err: unknown) => {
+            logger.error({ err }, 'shutdown failed');
+            resolve();
+          });
+        };
+        process.once('SIGTERM', stop);
+        process.once('SIGINT', stop);
+      });
+      logger.info('stopped');
+      logger.flush();
+    });
+}

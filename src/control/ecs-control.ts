@@ -1,0 +1,29 @@
+import type { Store } from '../store/store.js';
+import { AccountSettings } from './account-settings/account-settings.js';
+import { Clusters } from './clusters/clusters.js';
+import { TagStore } from './tags.js';
+import { Tagging } from './tagging.js';
+import { TaskDefinitions } from './task-definitions/task-definitions.js';
+
+/** The ECS control plane's domain services, all over one store. */
+export interface EcsControl {
+  clusters: Clusters;
+  taskDefinitions: TaskDefinitions;
+  tagging: Tagging;
+  tags: TagStore;
+  accountSettings: AccountSettings;
+}
+
+/** Wires the ECS domain services over `store`. */
+export function createEcsControl(store: Store): EcsControl {
+  const tags = new TagStore(store);
+  const clusters = new Clusters(store, tags);
+  const taskDefinitions = new TaskDefinitions(store, tags);
+  return {
+    clusters,
+    taskDefinitions,
+    tags,
+    tagging: new Tagging(store, tags, clusters, taskDefinitions),
+    accountSettings: new AccountSettings(store),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * An error on the AWS wire: the exception name the SDKs map to a class, AWS's message and the
+ * HTTP status. Built at the edge only, from domain errors or protocol failures.
+ */
+export class AwsError extends Error {
+  override readonly name = 'AwsError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+
+  /** Whether AWS blames the caller (Sender) or itself (Receiver), as Query-protocol errors say. */
+  get fault(): 'Sender' | 'Receiver' {
+    return this.status >= 500 ? 'Receiver' : 'Sender';
+  }
+}
+
+/** The JSON 1.x error body: the SDKs read `__type` (or the `x-amzn-ErrorType` header) and `message`. */
+export function jsonErrorBody(err: AwsError): string {
+  return JSON.stringify({ __type: err.code, message: err.message });
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+/** Escapes text for an XML element or attribute. */
+export function xmlEscape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
+}
+
+/** The AWS Query protocol error document. */
+export function queryErrorXml(err: AwsError, requestId: string): string {
+  return (
+    '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">' +
+    `<Error><Type>${err.fault}</Type><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message></Error>` +
+    `<RequestId>${requestId}</RequestId></ErrorResponse>`
+  );
+}

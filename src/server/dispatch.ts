@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import { operationErrors } from '../api/model/service-model.js';
+import { validateInput } from '../api/model/validate-input.js';
+import { isDomainError } from '../lib/errors.js';
+import { AwsError } from './aws-error.js';
+import type { AwsService, RequestContext } from './service.js';
+
+/**
+ * Runs one operation of a service: model validation, the handler, and the translation of any
+ * failure into the AWS error the operation's callers expect. Shared by both wire protocols.
+ */
+export async function invokeOperation(
+  service: AwsService,
+  operation: string,
+  input: unknown,
+  ctx: RequestContext,
+  log: Logger,
+): Promise<unknown> {
+  const handler = Object.hasOwn(service.handlers, operation) ? service.handlers[operation] : undefined;
+  if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}.`);
+  const problem = validateInput(service.model, operation, input);
+  if (problem) {
+    throw problem.kind === 'serialization'
+      ? new AwsError('SerializationException', problem.message)
+      : new AwsError(service.constraintErrorName, problem.message);
+  }
+  try {
+    return await handler(input, ctx);
+  } catch (err) {
+    throw toAwsError(service, operation, err, ctx, log);
+  }
+}
+
+/** Translates a failure inside a handler; anything unexpected is logged and hidden behind a 500. */
+function toAwsError(service: AwsService, operation: string, err: unknown, ctx: RequestContext, log: Logger): AwsError {
+  if (err instanceof AwsError) return err;
+  if (isDomainError(err)) {
+    const name = service.errorName(err, operation);
+    const known = operationErrors(service.model, operation);
+    const status = err.kind === 'Internal' || err.kind === 'Unavailable' ? 500 : 400;
+    // A name the model does not list for this operation would surprise the SDK; fall back to
+    // the service's generic client or server exception, which every operation lists.
+    if (known.has(name)) return new AwsError(name, err.message, status);
+    const generic = service.genericErrorNames;
+    return new AwsError(status >= 500 ? generic.server : generic.client, err.message, status);
+  }
+  log.error({ err, operation, requestId: ctx.requestId }, 'operation failed unexpectedly');
+  return new AwsError(service.genericErrorNames.server, 'Server error.', 500);
+}

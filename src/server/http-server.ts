@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { rootPrincipal, type Scope } from '../lib/scope.js';
+import { AwsError, jsonErrorBody, queryErrorXml } from './aws-error.js';
+import { decodeJsonBody, jsonServiceFor, splitTarget } from './json-protocol.js';
+import { decodeQueryParams, queryResponseXml } from './query-protocol.js';
+import type { AwsService, RequestContext } from './service.js';
+import { invokeOperation } from './dispatch.js';
+import { SignatureError, verifySigV4, type VerifiedCaller } from './sigv4.js';
+
+/** How the front door is set up. */
+export interface FrontDoorOptions {
+  /** The account every request acts in. */
+  accountId: string;
+  /** Secret access keys by access key id. */
+  credentials: ReadonlyMap<string, string>;
+  /** The APIs served on this port. */
+  services: readonly AwsService[];
+  logger: Logger;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  /** Clock-skew window for signatures (see sigv4.ts). */
+  maxSkewMs?: number;
+  /** The clock; tests pass a fixed one. */
+  now?: () => Date;
+}
+
+/** The default request body limit: 1 MiB, well above the largest ECS request (a task definition). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    awsRequestId: string;
+  }
+}
+
+/** What a request is, once its protocol has been recognised. */
+type Call =
+  | { protocol: 'json'; service: AwsService; operation: string }
+  | { protocol: 'query'; params: URLSearchParams };
+
+/**
+ * Builds the single HTTP front door: every AWS API on one port, SigV4-verified, with AWS's error
+ * shapes. Returns the Fastify instance, not yet listening.
+ */
+export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
+  const now = options.now ?? (() => new Date());
+  const log = options.logger;
+  const app = Fastify({
+    // Requests are not logged one by one (the hot path); failures are logged by the handlers below.
+    logger: false,
+    bodyLimit: options.bodyLimit,
+    // AWS request ids are UUIDs; Fastify's own ids stay internal.
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+  });
+
+  // Signatures cover the exact bytes, so every body is kept raw; protocols decode it themselves.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', async (req, reply) => {
+    req.awsRequestId = req.id;
+    void reply.header('x-amzn-RequestId', req.id);
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, req, new AwsError('RequestEntityTooLargeException', `Request body must not exceed ${options.bodyLimit} bytes.`, 413));
+    }
+    if (err instanceof AwsError) return sendError(reply, req, err);
+    if ((err.statusCode ?? 500) < 500) return sendError(reply, req, new AwsError('SerializationException', err.message));
+    log.error({ err, requestId: req.awsRequestId }, 'request failed unexpectedly');
+    return sendError(reply, req, new AwsError('InternalFailure', 'Server error.', 500));
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    sendError(reply, req, new AwsError('UnknownOperationException', `No API is served at ${req.method} ${req.url}.`, 404)),
+  );
+
+  const handle = async (req: FastifyRequest, reply: FastifyReply) => {
+    // AWS authenticates before it looks at the operation: an unsigned call to a bogus target is
+    // still a missing-token error.
+    const caller = authenticate(req, options, now());
+    const call = recognise(req, options.services);
+    const scope: Scope = {
+      accountId: options.accountId,
+      region: caller.region,
+      principalArn: rootPrincipal(options.accountId),
+      now: now(),
+    };
+    const ctx: RequestContext = { scope, requestId: req.awsRequestId };
+    if (call.protocol === 'json') {
+      if (caller.service !== call.service.signingName) {
+        throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${call.service.signingName}'. `);
+      }
+      const input = decodeJsonBody(req.body as Buffer | undefined);
+      const output = await invokeOperation(call.service, call.operation, input, ctx, log);
+      return reply
+        .header('content-type', 'application/x-amz-json-1.1')
+        .send(JSON.stringify(output ?? {}));
+    }
+    const service = options.services.find((s) => s.signingName === caller.service && s.model.metadata.protocol === 'query');
+    const action = call.params.get('Action') ?? '';
+    if (!service) throw new AwsError('InvalidAction', `The action ${action} is not valid for this endpoint.`);
+    const output = await invokeOperation(service, action, decodeQueryParams(call.params), ctx, log).catch((err: unknown) => {
+      // Query-protocol services call an unknown operation an invalid action.
+      if (err instanceof AwsError && err.code === 'UnknownOperationException') {
+        throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${call.params.get('Version') ?? ''}`);
+      }
+      throw err;
+    });
+    return reply
+      .header('content-type', 'text/xml')
+      .send(queryResponseXml(service, action, output, req.awsRequestId));
+  };
+
+  app.post('/', handle);
+  app.get('/', handle);
+  return app;
+}
+
+/** Tells the protocol and operation of a request from its target header or Action parameter. */
+function recognise(req: FastifyRequest, services: readonly AwsService[]): Call {
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string') {
+    const { prefix, operation } = splitTarget(target);
+    const service = jsonServiceFor(services, prefix);
+    if (!service) throw new AwsError('UnknownOperationException', `Unknown target ${target}.`);
+    return { protocol: 'json', service, operation };
+  }
+  const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
+  const params = new URLSearchParams(query);
+  const contentType = String(req.headers['content-type'] ?? '');
+  if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
+    for (const [k, v] of new URLSearchParams((req.body as Buffer | undefined)?.toString('utf8') ?? '')) params.append(k, v);
+  }
+  if (params.has('Action')) return { protocol: 'query', params };
+  throw new AwsError('UnknownOperationException', 'The request names no operation (no X-Amz-Target header or Action parameter).');
+}
+
+/** Verifies the signature and returns the caller, or throws the AWS error for the failure. */
+function authenticate(req: FastifyRequest, options: FrontDoorOptions, now: Date): VerifiedCaller {
+  const url = req.raw.url ?? '/';
+  const q = url.indexOf('?');
+  try {
+    return verifySigV4(
+      {
+        method: req.method,
+        path: q < 0 ? url : url.slice(0, q),
+        rawQuery: q < 0 ? '' : url.slice(q + 1),
+        headers: req.headers,
+        body: (req.body as Buffer | undefined) ?? Buffer.alloc(0),
+      },
+      (id) => options.credentials.get(id),
+      now,
+      options.maxSkewMs === undefined ? {} : { maxSkewMs: options.maxSkewMs },
+    );
+  } catch (err) {
+    if (err instanceof SignatureError) throw new AwsError(err.code, err.message, err.status);
+    throw err;
+  }
+}
+
+/** Writes an AWS error in the protocol the request spoke. */
+function sendError(reply: FastifyReply, req: FastifyRequest, err: AwsError): FastifyReply {
+  void reply.status(err.status).header('x-amzn-ErrorType', err.code);
+  if (typeof req.headers['x-amz-target'] === 'string' || !isQueryRequest(req)) {
+    return reply.header('content-type', 'application/x-amz-json-1.1').send(jsonErrorBody(err));
+  }
+  return reply.header('content-type', 'text/xml').send(queryErrorXml(err, req.awsRequestId));
+}
+
+function isQueryRequest(req: FastifyRequest): boolean {
+  return req.url.includes('Action=') || String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}

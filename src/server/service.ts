@@ -1,0 +1,30 @@
+import type { ServiceModel } from '../api/model/service-model.js';
+import type { DomainError } from '../lib/errors.js';
+import type { Scope } from '../lib/scope.js';
+
+/** What a handler knows of the request besides its input. */
+export interface RequestContext {
+  readonly scope: Scope;
+  readonly requestId: string;
+}
+
+/** Handles one operation: the validated input in, the output shape out (wire member names). */
+// Inputs arrive validated against the operation's model shape, so handlers may narrow them.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OperationHandler = (input: any, ctx: RequestContext) => Promise<unknown>;
+
+/** One AWS API served over JSON 1.1 (dispatched by X-Amz-Target) or Query (by Action). */
+export interface AwsService {
+  /** The service's signing name, e.g. `ecs`: the credential scope must name it. */
+  readonly signingName: string;
+  /** The model: operations, shapes, error names. */
+  readonly model: ServiceModel;
+  /** Handlers by operation name; an operation without one answers UnknownOperationException. */
+  readonly handlers: Readonly<Record<string, OperationHandler>>;
+  /** The exception name this API uses for `err` in `operation` (one table per API). */
+  errorName(err: DomainError, operation: string): string;
+  /** The exception name for a request that breaks the model's constraints. */
+  readonly constraintErrorName: string;
+  /** The catch-all exception names for caller faults and server faults. */
+  readonly genericErrorNames: { readonly client: string; readonly server: string };
+}

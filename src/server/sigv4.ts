@@ -1,0 +1,432 @@
+/**
+ * Server-side verification of AWS Signature Version 4 (header and presigned-query forms).
+ *
+ * The canonical request is rebuilt the way the AWS SDKs build it for non-S3 services (the SDK's
+ * `@smithy/signature-v4` with `uriEscapePath: true`), and the checks run in the order AWS runs them, so
+ * that a broken client gets the exception and message it would get from AWS. Error names, messages and
+ * ordering follow AWS's SigV4 troubleshooting guide and what AWS services are observed to return.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/** What the verifier needs of an HTTP request. Header names lower-case; `rawQuery` without the leading '?'. */
+export interface IncomingSignedRequest {
+  method: string;
+  /** Raw (still percent-encoded) path, e.g. "/" or "/v2/foo/manifests/latest". */
+  path: string;
+  /** Raw query string as received, '' if none. */
+  rawQuery: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * The whole body; undefined when the body is streamed and the client sent x-amz-content-sha256
+   * (UNSIGNED-PAYLOAD, or a hex hash that the caller will check later).
+   */
+  body: Buffer | undefined;
+}
+
+/** Who signed, and for what scope. */
+export interface VerifiedCaller {
+  accessKeyId: string;
+  region: string;
+  service: string;
+  signedAt: Date;
+}
+
+/**
+ * A signature problem, named as AWS names it (the `code` is the AWS exception name), with AWS's message
+ * text and HTTP status.
+ */
+export class SignatureError extends Error {
+  override readonly name = 'SignatureError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Options of {@link verifySigV4}. */
+export interface VerifyOptions {
+  /**
+   * How far the request time may be from `now`, either way. Default {@link DEFAULT_MAX_SKEW_MS}
+   * (5 minutes, as most AWS JSON services; STS-like services allow 15).
+   */
+  maxSkewMs?: number;
+}
+
+/** Default clock-skew window: 5 minutes, as AWS's JSON services use. */
+export const DEFAULT_MAX_SKEW_MS = 5 * 60 * 1000;
+
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const TERMINATOR = 'aws4_request';
+const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/** AWS caps presigned URLs at one week (the signing key is valid for seven days). */
+const MAX_PRESIGNED_EXPIRES_S = 7 * 24 * 60 * 60;
+const MISMATCH =
+  'The request signature we calculated does not match the signature you provided. ' +
+  'Check your AWS Secret Access Key and signing method. Consult the service documentation for details.';
+
+const incomplete = (message: string): SignatureError =>
+  new SignatureError('IncompleteSignatureException', message, 400);
+const invalid = (message: string = MISMATCH): SignatureError =>
+  new SignatureError('InvalidSignatureException', message, 400);
+const malformedQuery = (message: string): SignatureError => new SignatureError('MalformedQueryString', message, 400);
+
+/** Verifies the request's SigV4 signature and returns who signed it; throws {@link SignatureError} otherwise. */
+export function verifySigV4(
+  req: IncomingSignedRequest,
+  secretFor: (accessKeyId: string) => string | undefined,
+  now: Date,
+  options: VerifyOptions = {},
+): VerifiedCaller {
+  const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
+  // AWS rejects a malformed query string before it looks at the credentials.
+  const query = parseQuery(req.rawQuery);
+  const authorization = first(req.headers['authorization']);
+  const algorithmParam = queryValue(query, 'X-Amz-Algorithm');
+  if (authorization === undefined && algorithmParam === undefined) {
+    throw new SignatureError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+  }
+  // Credentials in both places are ambiguous; AWS answers with a plain signature mismatch.
+  if (authorization !== undefined && algorithmParam !== undefined) throw invalid();
+  const auth =
+    authorization !== undefined ? fromAuthorizationHeader(authorization, req.headers) : fromQuery(algorithmParam!, query);
+
+  if (!auth.signedHeaders.includes('host') && !auth.signedHeaders.includes(':authority')) {
+    throw invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  const signedAtMs = parseAmzDate(auth.amzDate);
+  checkTime(signedAtMs, now.getTime(), maxSkewMs, auth.expiresS);
+
+  const scope = auth.credential.split('/');
+  if (scope.length !== 5) {
+    throw incomplete(
+      'Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, ' +
+        `got '${auth.credential}'`,
+    );
+  }
+  const [accessKeyId, scopeDate, region, service, terminator] = scope as [string, string, string, string, string];
+  const scopeErrors: string[] = [];
+  if (region === '') scopeErrors.push("Credential should be scoped to a valid region, not ''.");
+  if (service === '') scopeErrors.push("Credential should be scoped to correct service: ''.");
+  if (terminator !== TERMINATOR) {
+    scopeErrors.push(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);
+  }
+  if (scopeDate !== auth.amzDate.slice(0, 8)) {
+    scopeErrors.push(
+      'Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: ' +
+        `'${scopeDate}' != '${auth.amzDate.slice(0, 8)}', from '${auth.amzDate}'.`,
+    );
+  }
+  if (scopeErrors.length > 0) throw invalid(scopeErrors.join(' '));
+
+  const secret = secretFor(accessKeyId);
+  if (secret === undefined) {
+    throw new SignatureError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+  }
+
+  // The payload hash the client signed: the one it declared, else the body's. A presigned URL that
+  // declares none was signed either over the (empty) body, as the SDKs do for non-S3 services, or
+  // with UNSIGNED-PAYLOAD, as S3 presigners do; accept whichever the signature proves. (The SDK hoists
+  // the header into a presigned URL's query keeping the case it was given in.)
+  const declared =
+    first(req.headers['x-amz-content-sha256']) ??
+    (auth.presigned ? queryValue(query, 'x-amz-content-sha256', true) : undefined);
+  const bodyHash = (): string => (req.body === undefined ? EMPTY_SHA256 : sha256Hex(req.body));
+  const payloadHashes = declared !== undefined ? [declared] : auth.presigned ? [bodyHash(), UNSIGNED_PAYLOAD] : [bodyHash()];
+
+  const head =
+    `${req.method}\n${canonicalUri(req.path)}\n${canonicalQuery(query)}\n` +
+    `${canonicalHeaders(auth.signedHeaders, req.headers)}\n${auth.signedHeadersRaw}\n`;
+  const credentialScope = `${scopeDate}/${region}/${service}/${TERMINATOR}`;
+  const key = signingKey(secret, scopeDate, region, service);
+  const provided = Buffer.from(auth.signature, 'utf8');
+  let matched = false;
+  for (const payloadHash of payloadHashes) {
+    const stringToSign = `${ALGORITHM}\n${auth.amzDate}\n${credentialScope}\n${sha256Hex(head + payloadHash)}`;
+    const expected = Buffer.from(createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex'), 'utf8');
+    // Length is public (always 64 for a well-formed signature); only the bytes are compared in constant time.
+    if (provided.length === expected.length && timingSafeEqual(provided, expected)) matched = true;
+  }
+  if (!matched) throw invalid();
+
+  // A declared hex hash was signed, so the body must be the one it names.
+  const declaredHex = declared !== undefined && /^[0-9a-fA-F]{64}$/.test(declared);
+  if (declaredHex && req.body !== undefined && declared.toLowerCase() !== bodyHash()) {
+    throw invalid("The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
+  return { accessKeyId, region, service, signedAt: new Date(signedAtMs) };
+}
+
+/** The signing parameters of a request, from whichever place the client put them. */
+interface AuthParams {
+  presigned: boolean;
+  credential: string;
+  signature: string;
+  signedHeaders: string[];
+  /** SignedHeaders exactly as sent: it is part of the canonical request. */
+  signedHeadersRaw: string;
+  amzDate: string;
+  /** X-Amz-Expires of a presigned URL, when given. */
+  expiresS: number | undefined;
+}
+
+/** Parses `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` as AWS does (last duplicate wins). */
+function fromAuthorizationHeader(header: string, headers: IncomingSignedRequest['headers']): AuthParams {
+  const trimmed = header.trim();
+  const space = trimmed.indexOf(' ');
+  const algorithm = space < 0 ? trimmed : trimmed.slice(0, space);
+  if (algorithm !== ALGORITHM) throw incomplete(`Unsupported AWS 'algorithm': '${algorithm}'.`);
+  const params = new Map<string, string>();
+  for (const part of space < 0 ? [] : trimmed.slice(space + 1).split(',')) {
+    const param = part.trim();
+    if (param === '') continue;
+    const eq = param.indexOf('=');
+    if (eq < 0) {
+      throw incomplete(`'${param}' not a valid key=value pair (missing equal-sign) in Authorization header: '${trimmed}'`);
+    }
+    params.set(param.slice(0, eq), param.slice(eq + 1));
+  }
+  const credential = params.get('Credential');
+  const signature = params.get('Signature');
+  const signedHeaders = params.get('SignedHeaders');
+  // AWS takes x-amz-date first and falls back to Date.
+  const amzDate = first(headers['x-amz-date']) ?? first(headers['date']);
+  const missing: string[] = [];
+  if (credential === undefined) missing.push("Authorization header requires 'Credential' parameter.");
+  if (signature === undefined) missing.push("Authorization header requires 'Signature' parameter.");
+  if (signedHeaders === undefined) missing.push("Authorization header requires 'SignedHeaders' parameter.");
+  if (amzDate === undefined) {
+    missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  }
+  if (missing.length > 0) throw incomplete(`${missing.join(' ')} Authorization=${algorithm}`);
+  return {
+    presigned: false,
+    credential: credential!,
+    signature: signature!,
+    signedHeaders: signedHeaders!.split(';'),
+    signedHeadersRaw: signedHeaders!,
+    amzDate: amzDate!,
+    expiresS: undefined,
+  };
+}
+
+/** Reads the X-Amz-* parameters of a presigned URL (first value of each wins, as in AWS). */
+function fromQuery(algorithm: string, query: QueryPair[]): AuthParams {
+  // AWS treats an unknown query algorithm as no credentials at all.
+  if (algorithm !== ALGORITHM) {
+    throw new SignatureError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+  }
+  const credential = queryValue(query, 'X-Amz-Credential');
+  const signature = queryValue(query, 'X-Amz-Signature');
+  const signedHeaders = queryValue(query, 'X-Amz-SignedHeaders');
+  const amzDate = queryValue(query, 'X-Amz-Date');
+  const missing: string[] = [];
+  if (credential === undefined) missing.push("AWS query-string parameters must include 'X-Amz-Credential'.");
+  if (signature === undefined) missing.push("AWS query-string parameters must include 'X-Amz-Signature'.");
+  if (signedHeaders === undefined) missing.push("AWS query-string parameters must include 'X-Amz-SignedHeaders'.");
+  if (amzDate === undefined) missing.push("AWS query-string parameters must include 'X-Amz-Date'.");
+  if (missing.length > 0) throw incomplete(`${missing.join(' ')} Re-examine the query-string parameters.`);
+  const expires = queryValue(query, 'X-Amz-Expires');
+  let expiresS: number | undefined;
+  if (expires !== undefined) {
+    if (!/^\d{1,7}$/.test(expires)) throw incomplete('X-Amz-Expires should be a number');
+    expiresS = Number(expires);
+    if (expiresS > MAX_PRESIGNED_EXPIRES_S) {
+      throw incomplete(`X-Amz-Expires must be less than a week (in seconds) that is: ${MAX_PRESIGNED_EXPIRES_S}`);
+    }
+  }
+  return {
+    presigned: true,
+    credential: credential!,
+    signature: signature!,
+    signedHeaders: signedHeaders!.split(';'),
+    signedHeadersRaw: signedHeaders!,
+    amzDate: amzDate!,
+    expiresS,
+  };
+}
+
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** Parses ISO 8601 basic format (20240101T000000Z), the only form SigV4 signs. */
+function parseAmzDate(value: string): number {
+  const m = AMZ_DATE.exec(value);
+  const ms = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN;
+  // Round-tripping rejects impossible dates such as 20240231T000000Z, which Date.UTC would roll over.
+  if (Number.isNaN(ms) || formatAmzDate(ms) !== value) {
+    throw incomplete(`Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+  }
+  return ms;
+}
+
+/** Formats epoch milliseconds as ISO 8601 basic format, to the second. */
+function formatAmzDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Rejects a request signed too long ago (or, for a presigned URL, past X-Amz-Expires) or too far ahead. */
+function checkTime(signedAtMs: number, nowMs: number, maxSkewMs: number, expiresS: number | undefined): void {
+  const window = expiresS === undefined ? describeSpan(maxSkewMs) : `${expiresS} sec.`;
+  const earliest = nowMs - (expiresS === undefined ? maxSkewMs : expiresS * 1000);
+  if (signedAtMs < earliest) {
+    throw invalid(
+      `Signature expired: ${formatAmzDate(signedAtMs)} is now earlier than ${formatAmzDate(earliest)} ` +
+        `(${formatAmzDate(nowMs)} - ${window})`,
+    );
+  }
+  const latest = nowMs + maxSkewMs;
+  if (signedAtMs > latest) {
+    throw invalid(
+      `Signature not yet current: ${formatAmzDate(signedAtMs)} is still later than ${formatAmzDate(latest)} ` +
+        `(${formatAmzDate(nowMs)} + ${describeSpan(maxSkewMs)})`,
+    );
+  }
+}
+
+/** AWS writes its window as "5 min." or "15 min."; other windows fall back to seconds. */
+const describeSpan = (ms: number): string => (ms % 60_000 === 0 ? `${ms / 60_000} min.` : `${Math.round(ms / 1000)} sec.`);
+
+/** One query parameter, key and value already in canonical (RFC 3986, upper-case hex) encoding. */
+type QueryPair = [key: string, value: string];
+
+/** Splits a raw query string into canonically encoded pairs, in order of appearance. */
+function parseQuery(raw: string): QueryPair[] {
+  const pairs: QueryPair[] = [];
+  if (raw === '') return pairs;
+  for (const part of raw.split('&')) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    const value = eq < 0 ? '' : part.slice(eq + 1);
+    pairs.push([canonicalQueryElement(key), canonicalQueryElement(value)]);
+  }
+  return pairs;
+}
+
+/** The decoded first value of a query parameter (the X-Amz-* names need no encoding). */
+function queryValue(query: QueryPair[], name: string, anyCase = false): string | undefined {
+  const pair = query.find(([k]) => (anyCase ? k.toLowerCase() : k) === name);
+  if (pair === undefined) return undefined;
+  try {
+    return decodeURIComponent(pair[1]);
+  } catch {
+    return pair[1]; // percent-escapes that are not UTF-8: keep them, the value cannot match anything anyway
+  }
+}
+
+/** Canonical query: pairs sorted by key then value, the signature itself left out (as the SDK does). */
+function canonicalQuery(query: QueryPair[]): string {
+  if (query.length === 0) return '';
+  return query
+    .filter(([k]) => k.toLowerCase() !== 'x-amz-signature')
+    .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+const UNRESERVED = /^[A-Za-z0-9\-._~]*$/;
+const isUnreservedByte = (b: number): boolean =>
+  (b >= 0x30 && b <= 0x39) || // 0-9
+  (b >= 0x41 && b <= 0x5a) || // A-Z
+  (b >= 0x61 && b <= 0x7a) || // a-z
+  b === 0x2d || b === 0x2e || b === 0x5f || b === 0x7e; // - . _ ~
+
+/**
+ * Re-encodes a raw query key or value the way the signer encoded the decoded one: unreserved characters
+ * literal, everything else %XX in upper case. Working on the escapes (not on decoded text) keeps bytes
+ * that are not UTF-8 intact. A raw '+' is a space, as AWS reads query strings.
+ */
+function canonicalQueryElement(raw: string): string {
+  if (UNRESERVED.test(raw)) return raw; // the usual case: nothing to do
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 0x25 /* % */) {
+      const hex = raw.slice(i + 1, i + 3);
+      if (hex.length < 2) throw malformedQuery('Incomplete trailing escape % sequence');
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) throw malformedQuery(`Illegal hex character in escape % pattern: %${hex}`);
+      const byte = parseInt(hex, 16);
+      out += isUnreservedByte(byte) ? String.fromCharCode(byte) : `%${hex.toUpperCase()}`;
+      i += 2;
+    } else if (c === 0x2b /* + */) {
+      out += '%20';
+    } else if (isUnreservedByte(c)) {
+      out += raw[i];
+    } else {
+      const cp = raw.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      out += escapeUri(String.fromCodePoint(cp));
+    }
+  }
+  return out;
+}
+
+/** RFC 3986 encoding of a string, as the SDK's `escapeUri` (encodeURIComponent plus !'()*). */
+function escapeUri(s: string): string {
+  try {
+    return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  } catch {
+    throw invalid(); // a lone surrogate cannot have been signed
+  }
+}
+
+/**
+ * Canonical URI for non-S3 services: dot-segments and empty segments removed, then every segment encoded
+ * once more. The path on the wire is already encoded, so this is the SDK's "double encoding".
+ */
+function canonicalUri(path: string): string {
+  if (path === '/') return '/'; // JSON and Query protocols always post to '/'
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(escapeUri(segment));
+  }
+  const lead = path.startsWith('/') ? '/' : '';
+  const trail = segments.length > 0 && path.endsWith('/') ? '/' : '';
+  return `${lead}${segments.join('/')}${trail}`;
+}
+
+/**
+ * `name:value\n` for each signed header, in the order the client listed them. Values are trimmed and
+ * runs of whitespace collapsed; repeated headers are joined with ','. A signed header the request lacks
+ * gets no line (as in AWS), which then fails the signature.
+ */
+function canonicalHeaders(names: string[], headers: IncomingSignedRequest['headers']): string {
+  let out = '';
+  for (const name of names) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    out += `${name}:${Array.isArray(value) ? value.map(canonicalHeaderValue).join(',') : canonicalHeaderValue(value)}\n`;
+  }
+  return out;
+}
+
+const canonicalHeaderValue = (value: string): string =>
+  value.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+
+const first = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value[0] : value);
+
+const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+
+const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
+
+/** Derived signing keys are valid for a whole day, so almost every request reuses one; the cache is small and bounded. */
+const MAX_CACHED_KEYS = 256;
+const signingKeys = new Map<string, Buffer>();
+
+/** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached. */
+function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+  // Region and service cannot hold '/', and the secret comes last, so the cache key is unambiguous.
+  const id = `${date}/${region}/${service}/${secret}`;
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), TERMINATOR);
+    if (signingKeys.size >= MAX_CACHED_KEYS) signingKeys.delete(signingKeys.keys().next().value!);
+    signingKeys.set(id, key);
+  }
+  return key;
+}

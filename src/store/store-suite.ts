@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { Store } from './store.js';
+
+/**
+ * The behaviour every Store implementation must have. Run it against each implementation
+ * (`describeStoreSuite('sqlite', () => new SqliteStore(...))`).
+ */
+export function describeStoreSuite(name: string, open: () => Store): void {
+  describe(`Store suite: ${name}`, () => {
+    it('puts, gets, inserts and deletes documents as deep copies', async () => {
+      const store = open();
+      const c = store.collection<{ n: number; tags: string[] }>('things');
+      const doc = { n: 1, tags: ['a'] };
+      await c.put('k1', doc);
+      doc.tags.push('mutated');
+      expect(await c.get('k1')).toEqual({ n: 1, tags: ['a'] });
+      expect(await c.insert('k1', { n: 2, tags: [] })).toBe(false);
+      expect(await c.insert('k2', { n: 2, tags: [] })).toBe(true);
+      await c.put('k1', { n: 3, tags: [] });
+      expect((await c.get('k1'))?.n).toBe(3);
+      expect(await c.delete('k1')).toBe(true);
+      expect(await c.delete('k1')).toBe(false);
+      expect(await c.get('k1')).toBeUndefined();
+      // Collections are separate namespaces.
+      expect(await store.collection('other').get('k2')).toBeUndefined();
+      await store.close();
+    });
+
+    it('lists in key order with prefix, after and limit', async () => {
+      const store = open();
+      const c = store.collection<number>('ordered');
+      const keys = ['b/2', 'a/1', 'b/10', 'b/1', 'c', 'b', 'ba'];
+      for (const [i, k] of keys.entries()) await c.put(k, i);
+      const all = (await c.list()).map((e) => e.key);
+      expect(all).toEqual([...keys].sort());
+      expect((await c.list({ prefix: 'b/' })).map((e) => e.key)).toEqual(['b/1', 'b/10', 'b/2']);
+      expect((await c.list({ prefix: 'b/', after: 'b/1' })).map((e) => e.key)).toEqual(['b/10', 'b/2']);
+      expect((await c.list({ prefix: 'b/', limit: 2 })).map((e) => e.key)).toEqual(['b/1', 'b/10']);
+      expect((await c.list({ after: 'b/2' })).map((e) => e.key)).toEqual(['ba', 'c']);
+      // An `after` below the prefix does not widen the range.
+      expect((await c.list({ prefix: 'b/', after: 'a' })).map((e) => e.key)).toEqual(['b/1', 'b/10', 'b/2']);
+      expect(await c.list({ prefix: 'zz' })).toEqual([]);
+      await store.close();
+    });
+
+    it('commits a transaction as a whole and rolls back a failed one', async () => {
+      const store = open();
+      const c = store.collection<number>('tx');
+      await store.transaction(async (tx) => {
+        await tx.collection<number>('tx').put('a', 1);
+        expect(await tx.collection<number>('tx').get('a')).toBe(1);
+        await tx.collection<number>('tx').put('b', 2);
+      });
+      expect((await c.list()).map((e) => e.value)).toEqual([1, 2]);
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.collection<number>('tx').put('a', 100);
+          await tx.collection<number>('tx').delete('b');
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await c.get('a')).toBe(1);
+      expect(await c.get('b')).toBe(2);
+      await store.close();
+    });
+
+    it('serialises concurrent read-modify-write transactions so no update is lost', async () => {
+      const store = open();
+      const counter = store.collection<number>('counter');
+      await counter.put('n', 0);
+      await Promise.all(
+        Array.from({ length: 50 }, () =>
+          store.transaction(async (tx) => {
+            const c = tx.collection<number>('counter');
+            const n = (await c.get('n')) ?? 0;
+            await new Promise((r) => setImmediate(r));
+            await c.put('n', n + 1);
+          }),
+        ),
+      );
+      expect(await counter.get('n')).toBe(50);
+      await store.close();
+    });
+
+    it('does not let a write outside a transaction join a failing one', async () => {
+      const store = open();
+      const c = store.collection<number>('iso');
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const failing = store.transaction(async (tx) => {
+        await tx.collection<number>('iso').put('x', 1);
+        await gate;
+        throw new Error('rollback');
+      });
+      const outside = c.put('y', 2);
+      release();
+      await expect(failing).rejects.toThrow('rollback');
+      await outside;
+      expect(await c.get('x')).toBeUndefined();
+      expect(await c.get('y')).toBe(2);
+      await store.close();
+    });
+  });
+}
