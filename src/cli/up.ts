@@ -41,19 +41,17 @@ export function registerUp(program: Command): void {
       const problem = configProblem(config);
       if (problem) throw new Error(problem);
       const logger = pino({ base: { service: 'minato' }, redact: ['secretAccessKey', '*.secretAccessKey'] });
+      // Signals are caught from the start, so that one arriving during start-up (or right after
+      // the ready line) still shuts down cleanly instead of killing the process mid-write.
+      const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+        process.once('SIGTERM', resolve);
+        process.once('SIGINT', resolve);
+      });
       const platform = await startPlatform(config, logger);
       logger.info({ endpoint: platform.endpoint, dataDir: config.dataDir, accountId: config.accountId }, `minato ready at ${platform.endpoint}`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: NodeJS.Signals) => {
-          logger.info({ signal }, 'shutting down');
-          platform.close().then(resolve, (err: unknown) => {
-            logger.error({ err }, 'shutdown failed');
-            resolve();
-          });
-        };
-        process.once('SIGTERM', stop);
-        process.once('SIGINT', stop);
-      });
+      const signal = await stopRequested;
+      logger.info({ signal }, 'shutting down');
+      await platform.close();
       logger.info('stopped');
       logger.flush();
     });

@@ -142,6 +142,11 @@ function recognise(req: FastifyRequest, services: readonly AwsService[]): Call {
 
 /** Verifies the signature and returns the caller, or throws the AWS error for the failure. */
 function authenticate(req: FastifyRequest, options: FrontDoorOptions, now: Date): VerifiedCaller {
+  // API calls carry small bodies that must be covered by the signature; only streamed uploads
+  // (the registry, elsewhere) may leave the payload unsigned.
+  if (req.headers['x-amz-content-sha256'] === 'UNSIGNED-PAYLOAD') {
+    throw new AwsError('InvalidSignatureException', 'The request payload must be signed: UNSIGNED-PAYLOAD is not accepted here.');
+  }
   const url = req.raw.url ?? '/';
   const q = url.indexOf('?');
   try {

@@ -152,11 +152,11 @@ export interface OperationModel {
 
 /** How one list operation pages: the token members, the page-size member and the result list(s). */
 export interface PaginatorModel {
-  input_token?: string | string[];
-  output_token?: string | string[];
+  // botocore allows token lists for a few services; the models imported here use single names.
+  input_token?: string;
+  output_token?: string;
   limit_key?: string;
   result_key?: string | string[];
-  more_results?: string;
 }
 
 /** A loaded AWS service model. */
@@ -182,10 +182,11 @@ export function loadServiceModel(name: 'ecs' | 'sts' | (string & Record<never, n
   if (cached) return cached;
   if (!MODEL_NAME.test(name)) throw new Error(`Invalid service model name: ${JSON.stringify(name)}`);
   const url = new URL(`../../../models/${name}.json`, import.meta.url);
-  const model = JSON.parse(readFileSync(url, 'utf8')) as ServiceModel;
-  if (!model || typeof model.operations !== 'object' || typeof model.shapes !== 'object') {
+  const parsed = JSON.parse(readFileSync(url, 'utf8')) as Partial<ServiceModel> | null;
+  if (!parsed || typeof parsed.operations !== 'object' || typeof parsed.shapes !== 'object') {
     throw new Error(`models/${name}.json is not a service model`);
   }
+  const model = parsed as ServiceModel;
   models.set(name, model);
   return model;
 }

@@ -36,7 +36,8 @@ export const MAX_INPUT_DEPTH = 64;
  * Returns the first problem of `input` (a parsed JSON body) for `operation`'s input shape, or
  * undefined when AWS would accept it. A serialization problem anywhere wins over a constraint
  * problem, as AWS reads the whole body before validating it. Unknown members are ignored and a
- * `null` member counts as absent, as on AWS; a `null` or absent body counts as `{}`.
+ * `null` member counts as absent, as on AWS; a `null` or absent body counts as `{}`. On a query
+ * protocol model (STS) the body is the form's fields, so numbers and booleans may come as text.
  * Throws when the model has no such operation.
  */
 export function validateInput(model: ServiceModel, operation: string, input: unknown): InputProblem | undefined {
@@ -162,6 +163,12 @@ interface NumberNode extends NodeBase {
   readonly target: string;
   readonly min: number;
   readonly max: number;
+  /** True on the query protocol, where every scalar arrives as a string. */
+  readonly fromText: boolean;
+}
+interface BooleanNode extends NodeBase {
+  readonly kind: Kind.Boolean;
+  readonly fromText: boolean;
 }
 interface BlobNode extends NodeBase {
   readonly kind: Kind.Blob;
@@ -169,9 +176,9 @@ interface BlobNode extends NodeBase {
   readonly max: number;
 }
 interface PlainNode extends NodeBase {
-  readonly kind: Kind.Boolean | Kind.Timestamp | Kind.Any;
+  readonly kind: Kind.Timestamp | Kind.Any;
 }
-type Node = StructureNode | ListNode | MapNode | StringNode | NumberNode | BlobNode | PlainNode;
+type Node = StructureNode | ListNode | MapNode | StringNode | NumberNode | BooleanNode | BlobNode | PlainNode;
 
 const EMPTY: Readonly<Record<string, never>> = Object.freeze({});
 const INT_MIN = -2147483648;
@@ -209,6 +216,8 @@ function compileShape(model: ServiceModel, shapes: Map<string, Node>, name: stri
   if (done) return done;
   const shape: ShapeModel = shapeModel(model, name);
   const sensitive = shape.sensitive === true;
+  // The query protocols (STS) send every scalar as form text; a number there is digits in a string.
+  const fromText = model.metadata.protocol === 'query' || model.metadata.protocol === 'ec2';
   switch (shape.type) {
     case 'structure': {
       if (shape.document) return remember(shapes, { kind: Kind.Any, shape: name, sensitive });
@@ -264,6 +273,7 @@ function compileShape(model: ServiceModel, shapes: Map<string, Node>, name: stri
         target: shape.type === 'integer' ? 'an Integer' : 'a Long',
         min: shape.min ?? -Infinity,
         max: shape.max ?? Infinity,
+        fromText,
       });
     case 'double':
     case 'float':
@@ -274,6 +284,7 @@ function compileShape(model: ServiceModel, shapes: Map<string, Node>, name: stri
         target: shape.type === 'double' ? 'a Double' : 'a Float',
         min: shape.min ?? -Infinity,
         max: shape.max ?? Infinity,
+        fromText,
       });
     case 'blob':
       return remember(shapes, {
@@ -284,7 +295,7 @@ function compileShape(model: ServiceModel, shapes: Map<string, Node>, name: stri
         max: shape.max ?? Infinity,
       });
     case 'boolean':
-      return remember(shapes, { kind: Kind.Boolean, shape: name, sensitive });
+      return remember(shapes, { kind: Kind.Boolean, shape: name, sensitive, fromText });
     case 'timestamp':
       return remember(shapes, { kind: Kind.Timestamp, shape: name, sensitive });
     default:
@@ -380,6 +391,7 @@ function checkNode(node: Node, value: unknown, depth: number, typesOnly: boolean
       return checkFloating(node, value, typesOnly);
     case Kind.Boolean:
       if (typeof value === 'boolean') return undefined;
+      if (node.fromText && (value === 'true' || value === 'false')) return undefined;
       // AWS's wording differs by token here, article included.
       return serialization(
         typeof value === 'string'
@@ -534,7 +546,12 @@ function rangeProblem(value: number, min: number, max: number): string | undefin
   return undefined;
 }
 
-function checkIntegral(node: NumberNode, value: unknown, typesOnly: boolean): Failure | undefined {
+// A query-protocol number: decimal digits only, as AWS's query reader parses them.
+const INTEGER_TEXT = /^[-+]?\d+$/;
+const DECIMAL_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+function checkIntegral(node: NumberNode, raw: unknown, typesOnly: boolean): Failure | undefined {
+  const value = node.fromText && typeof raw === 'string' && INTEGER_TEXT.test(raw) ? Number(raw) : raw;
   if (typeof value !== 'number') return serialization(conversionMessage(value, node.target));
   const inRange =
     node.kind === Kind.Integer ? value >= INT_MIN && value <= INT_MAX : value > -LONG_LIMIT && value < LONG_LIMIT;
@@ -544,7 +561,8 @@ function checkIntegral(node: NumberNode, value: unknown, typesOnly: boolean): Fa
   return problem === undefined ? undefined : constraint(problem, value);
 }
 
-function checkFloating(node: NumberNode, value: unknown, typesOnly: boolean): Failure | undefined {
+function checkFloating(node: NumberNode, raw: unknown, typesOnly: boolean): Failure | undefined {
+  const value = node.fromText && typeof raw === 'string' && DECIMAL_TEXT.test(raw) ? Number(raw) : raw;
   if (typeof value === 'string') {
     // The JSON protocols send the non-finite values as these strings.
     if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return undefined;
@@ -693,16 +711,18 @@ const patterns = new Map<string, RegExp | undefined>();
  * Compiles a model's Java regex as AWS applies it: the whole value must match. The pattern is
  * translated where Java and JavaScript differ (`\p{Alpha}`-style classes, needless escapes like
  * `\:` that the `u` flag refuses, `\Q…\E`, possessive quantifiers, nested class unions) and
- * compiled with the `u` flag so that `\p{L}` works; failing that, as is without it. Returns
- * undefined when neither compiles, and the pattern is then not checked. Cached per pattern.
+ * compiled with the `u` flag so that `\p{L}` works; failing that, without it. Returns undefined
+ * for Java-only constructs (class intersections, `\G`, inline flags past the start, …) or when
+ * neither compiles; the pattern is then not checked. Cached per pattern.
  */
 export function javaPatternToRegExp(pattern: string): RegExp | undefined {
   if (patterns.has(pattern)) return patterns.get(pattern);
   let regex: RegExp | undefined;
   const translated = translateJavaPattern(pattern);
-  const attempts: Array<[string, string]> = [];
-  if (translated !== undefined) attempts.push([translated.source, `u${translated.flags}`], [translated.source, translated.flags]);
-  attempts.push([pattern, '']);
+  // Not the untranslated pattern as a last resort: where translation gave up, JavaScript would
+  // read it with another meaning, and refusing valid requests is worse than not checking.
+  const attempts: Array<[string, string]> =
+    translated === undefined ? [] : [[translated.source, `u${translated.flags}`], [translated.source, translated.flags]];
   for (const [source, flags] of attempts) {
     try {
       regex = new RegExp(`^(?:${source})$`, flags);

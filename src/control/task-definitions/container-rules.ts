@@ -9,7 +9,7 @@ import { type Container, type RuleContext, isEssential, isSet, nameOf } from './
 const CONTAINER_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 
 /** ECS's limit of containers per task definition (service quota, not adjustable). */
-export const MAX_CONTAINERS = 10;
+const MAX_CONTAINERS = 10;
 
 /** At least one and at most ten containers, each named uniquely and with an image, one essential. */
 export function checkContainerList(containers: readonly Container[]): void {
@@ -90,12 +90,11 @@ const HEALTH_BOUNDS = [
   ['startPeriod', 0, 300],
 ] as const;
 
-/**
- * Health check command and timings. The first word is not checked: ECS registers (and the agent
- * runs) commands that start with neither CMD nor CMD-SHELL (aws/aws-cdk#34389). ECS's texts for
- * these were not found; they follow its "Invalid '<field>' setting for container" form.
- */
+/** A health check has a command and timings within the documented bounds. */
 export function checkHealthCheck(c: Container): void {
+  // The first word is not checked: ECS registers (and the agent runs) commands that start with
+  // neither CMD nor CMD-SHELL (aws/aws-cdk#34389). ECS's texts for these were not found; they
+  // follow its "Invalid '<field>' setting for container" form.
   const hc = c.healthCheck;
   if (hc === undefined) return;
   if ((hc.command ?? []).length === 0) {
@@ -154,6 +153,3 @@ export function checkEachContainer(ctx: RuleContext): void {
     checkLogConfiguration(c);
   }
 }
-
-/** The names of the task's containers, for reference checks. */
-export const containerNames = (ctx: RuleContext): ReadonlySet<string> => new Set(ctx.containers.map(nameOf));

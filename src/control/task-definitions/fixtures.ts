@@ -1,6 +1,6 @@
-/** Valid task definitions for the rule tests to break one member at a time. */
+/** Valid task definitions for the rule tests to break one member at a time (node:assert, so no test runner in src). */
 import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { expect } from 'vitest';
+import { deepStrictEqual } from 'node:assert/strict';
 import { type DomainError, ErrorKind, isDomainError } from '../../lib/errors.js';
 import { checkTaskDefinitionRules } from './rules.js';
 
@@ -48,15 +48,13 @@ export function expectRejected(
   message: string,
 ): void {
   const err = rejection(input);
-  expect(err, 'expected a rejection').toBeDefined();
-  expect({ kind: err?.kind, subject: err?.subject, message: err?.message }).toEqual({
-    kind: ErrorKind.InvalidArgument,
-    subject,
-    message,
-  });
+  deepStrictEqual(
+    { kind: err?.kind, subject: err?.subject, message: err?.message },
+    { kind: ErrorKind.InvalidArgument, subject, message },
+  );
 }
 
 /** Asserts the rules accept `input`. */
 export function expectAccepted(input: RegisterTaskDefinitionCommandInput): void {
-  expect(rejection(input)?.message).toBeUndefined();
+  deepStrictEqual(rejection(input)?.message, undefined);
 }

@@ -130,7 +130,7 @@ describe('container memory', () => {
       "The 'memory' setting for container 'app' is greater than for the task.",
     );
     expectRejected(
-      ec2({ memory: '512', containerDefinitions: [container({ memoryReservation: 300 }), container({ name: 'b', memory: 300 })] }),
+      ec2({ memory: '512', containerDefinitions: [container({ memory: undefined, memoryReservation: 300 }), container({ name: 'b', memory: 300 })] }),
       'request',
       "The sum of all container 'memoryReservation' values cannot be greater than the value of the task 'memory'.",
     );
@@ -229,7 +229,7 @@ describe('logging and secrets', () => {
 
 describe('tags', () => {
   it('rejects keys in the aws: space, in any case', () =>
-    expectRejected(ec2({ tags: [{ key: 'AWS:owner', value: 'me' }] }), 'parameter', "Tag keys starting with 'aws:' are reserved for AWS use: AWS:owner"));
+    expectRejected(ec2({ tags: [{ key: 'AWS:owner', value: 'me' }] }), 'parameter', 'Tag keys cannot start with the reserved prefix "aws:".'));
 
   it('rejects a repeated key', () =>
     expectRejected(ec2({ tags: [{ key: 'team', value: 'a' }, { key: 'team', value: 'b' }] }), 'parameter', 'Duplicate tag key: team'));

@@ -8,7 +8,8 @@
  * otherwise task → containers → references → totals.
  */
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { invalidParameter, invalidRequest } from '../../lib/errors.js';
+import { invalidRequest } from '../../lib/errors.js';
+import { checkTags } from '../tags.js';
 import {
   checkContainerList,
   checkContainerMemory,
@@ -31,9 +32,6 @@ const FAMILY = /^[a-zA-Z0-9_-]{1,255}$/;
 const EC2_CPU_MIN = 128;
 const EC2_CPU_MAX = 196608;
 
-/** Tag keys starting with aws: (any case) are AWS's own (RegisterTaskDefinition `tags`). */
-const RESERVED_TAG = /^aws:/i;
-
 /** family: 1–255 letters, digits, hyphens and underscores. */
 function checkFamily(family: string | undefined): void {
   // aws-actions/amazon-ecs-deploy-task-definition#630 (blank), aws/amazon-ecs-cli#37 and #542
@@ -49,19 +47,6 @@ function taskSize(input: TaskDefinitionInput): { cpu: number | undefined; memory
   if (cpu !== undefined && (cpu < EC2_CPU_MIN || cpu > EC2_CPU_MAX)) throw invalidRequest(INVALID_TASK_CPU);
   const memory = isSet(input.memory) ? normalizeTaskMemory(input.memory) : undefined;
   return { cpu, memory };
-}
-
-/**
- * Tags: keys unique and not in AWS's reserved aws: space. ECS answers tag faults with
- * InvalidParameterException; its exact texts were not found. The 50-tag limit is in the model.
- */
-function checkTags(input: TaskDefinitionInput): void {
-  const keys = new Set<string>();
-  for (const { key = '' } of input.tags ?? []) {
-    if (RESERVED_TAG.test(key)) throw invalidParameter(`Tag keys starting with 'aws:' are reserved for AWS use: ${key}`);
-    if (keys.has(key)) throw invalidParameter(`Duplicate tag key: ${key}`);
-    keys.add(key);
-  }
 }
 
 /** Throws the first rule ECS would reject this task definition for. */
@@ -85,5 +70,6 @@ export function checkTaskDefinitionRules(input: RegisterTaskDefinitionCommandInp
   checkPortMappings(ctx);
   checkReferenceRules(ctx);
   checkTaskResources(ctx);
-  checkTags(input);
+  // Tags follow the rules every ECS resource shares (one place, one text); the 50-tag limit is in the model.
+  checkTags(input.tags ?? []);
 }

@@ -1,0 +1,103 @@
+/** SigV4-signed ECS calls against the front door, one at a time (setup) or under autocannon load. */
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import autocannon from 'autocannon';
+import { request } from 'node:http';
+
+const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
+const signer = new SignatureV4({
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  region: 'us-east-1',
+  service: 'ecs',
+  sha256: Sha256,
+});
+
+/** One ECS operation with a fixed body. */
+export interface Call {
+  operation: string;
+  body: string;
+}
+
+/**
+ * Signs the call once. The result is replayed unchanged for a whole run: the server accepts a signature
+ * for 5 minutes either side of its x-amz-date, and it does not reject replays.
+ */
+export async function signedHeaders(port: number, call: Call): Promise<Record<string, string>> {
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: 'http:',
+    hostname: '127.0.0.1',
+    port,
+    path: '/',
+    query: {},
+    headers: {
+      host: `127.0.0.1:${port}`,
+      'x-amz-target': `${TARGET_PREFIX}.${call.operation}`,
+      'content-type': 'application/x-amz-json-1.1',
+    },
+    body: call.body,
+  });
+  return signed.headers;
+}
+
+/** Sends one signed call; resolves with the status and body (used for setup and to check the load request works). */
+export async function send(port: number, call: Call): Promise<{ status: number; body: string }> {
+  const headers = await signedHeaders(port, call);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${call.operation} timed out`)));
+    req.on('error', reject);
+    req.end(call.body);
+  });
+}
+
+export interface LoadResult {
+  operation: string;
+  connections: number;
+  seconds: number;
+  requestsPerSecond: { mean: number; median: number };
+  /** 2xx responses only, 1 ms resolution (autocannon's histogram). */
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+  /** False when any request failed or answered non-2xx: the figures then do not describe the happy path. */
+  clean: boolean;
+}
+
+/** A warm-up run (discarded), then a measured run, each with freshly signed headers. */
+export async function load(port: number, call: Call, connections: number, seconds: number, warmupSeconds: number): Promise<LoadResult> {
+  const run = async (duration: number) =>
+    autocannon({
+      url: `http://127.0.0.1:${port}/`,
+      method: 'POST',
+      headers: await signedHeaders(port, call),
+      body: call.body,
+      connections,
+      duration,
+      timeout: 10,
+    });
+  await run(warmupSeconds);
+  const r = await run(seconds);
+  const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count]));
+  return {
+    operation: call.operation,
+    connections,
+    seconds,
+    requestsPerSecond: { mean: r.requests.mean, median: r.requests.p50 },
+    latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    ok2xx: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    statusCodes,
+    clean: r.non2xx === 0 && r.errors === 0 && r.timeouts === 0 && r['2xx'] > 0,
+  };
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateClusterCommand, DescribeClustersCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runMinatoExpectingExit, spawnMinato, type MinatoProcess } from './support/minato-process.js';
+
+const dirs: string[] = [];
+const running: MinatoProcess[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'minato-up-'));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(async () => {
+  for (const p of running) await p.stop('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const client = (endpoint: string, credentials = { accessKeyId: 'test', secretAccessKey: 'test' }) =>
+  new ECSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+
+describe('minato up', () => {
+  it('prints JSON logs and a ready line with the endpoint, and exits 0 on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const p = await spawnMinato(['--port', '0', '--data-dir', dataDir]);
+    running.push(p);
+    expect(p.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    for (const line of p.lines) expect(() => JSON.parse(line)).not.toThrow();
+    const readyLine = JSON.parse(p.lines.find((l) => l.includes('ready'))!) as { endpoint: string; level: number };
+    expect(readyLine.endpoint).toBe(p.endpoint);
+    expect(statSync(join(dataDir, 'minato.db')).isFile()).toBe(true);
+    expect(await p.stop('SIGTERM')).toBe(0);
+  });
+
+  it('keeps state across a restart on the same data dir', async () => {
+    const dataDir = tempDir();
+    const first = await spawnMinato(['--port', '0', '--data-dir', dataDir]);
+    running.push(first);
+    const ecs1 = client(first.endpoint);
+    await ecs1.send(new CreateClusterCommand({ clusterName: 'durable', tags: [{ key: 'k', value: 'v' }] }));
+    await ecs1.send(new RegisterTaskDefinitionCommand({ family: 'durable', containerDefinitions: [{ name: 'a', image: 'busybox', memory: 32 }] }));
+    ecs1.destroy();
+    expect(await first.stop('SIGINT')).toBe(0);
+
+    const second = await spawnMinato(['--port', '0', '--data-dir', dataDir]);
+    running.push(second);
+    const ecs2 = client(second.endpoint);
+    const clusters = await ecs2.send(new DescribeClustersCommand({ clusters: ['durable'], include: ['TAGS'] }));
+    expect(clusters.clusters?.[0]?.tags).toEqual([{ key: 'k', value: 'v' }]);
+    const td = await ecs2.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'durable' }));
+    expect(td.taskDefinition?.revision).toBe(1);
+    const next = await ecs2.send(new RegisterTaskDefinitionCommand({ family: 'durable', containerDefinitions: [{ name: 'a', image: 'busybox', memory: 32 }] }));
+    expect(next.taskDefinition?.revision).toBe(2);
+    ecs2.destroy();
+    expect(await second.stop()).toBe(0);
+  });
+
+  it('takes its settings from MINATO_* environment variables, and flags win over them', async () => {
+    const dataDir = tempDir();
+    const p = await spawnMinato(['--port', '0'], {
+      MINATO_PORT: '1', // overridden by the flag: port 1 would need privileges it should not use
+      MINATO_DATA_DIR: dataDir,
+      MINATO_ACCOUNT_ID: '210987654321',
+      MINATO_ACCESS_KEY_ID: 'AKIDLOCAL',
+      MINATO_SECRET_ACCESS_KEY: 'local-secret',
+    });
+    running.push(p);
+    const ecs = client(p.endpoint, { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local-secret' });
+    const { cluster } = await ecs.send(new CreateClusterCommand({ clusterName: 'env' }));
+    expect(cluster?.clusterArn).toBe('arn:aws:ecs:us-east-1:210987654321:cluster/env');
+    await expect(client(p.endpoint).send(new DescribeClustersCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    ecs.destroy();
+    expect(statSync(join(dataDir, 'minato.db')).isFile()).toBe(true);
+    expect(await p.stop()).toBe(0);
+  });
+
+  it('refuses the default credentials on a non-loopback address', async () => {
+    const { code, stderr } = await runMinatoExpectingExit(['--host', '0.0.0.0', '--port', '0', '--data-dir', tempDir()]);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('refusing to serve the default credentials');
+  });
+
+  it('refuses an account id that is not 12 digits', async () => {
+    const { code, stderr } = await runMinatoExpectingExit(['--account-id', '42', '--port', '0', '--data-dir', tempDir()]);
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('12 digits');
+  });
+});

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { pino } from 'pino';
+import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
+import { startPlatform, type Platform } from '../../src/cli/platform.js';
+
+/** A platform started for one test file, listening on a free loopback port, with its own data dir. */
+export interface TestPlatform extends Platform {
+  config: PlatformConfig;
+  /** An ECS client of the real AWS SDK pointed at this platform. */
+  ecs(region?: string, credentials?: { accessKeyId: string; secretAccessKey: string }): ECSClient;
+  /** Closes the platform and removes its data dir. */
+  dispose(): Promise<void>;
+}
+
+/** Starts a platform in this process; the HTTP traffic is real and goes over loopback. */
+export async function startTestPlatform(overrides: Partial<PlatformConfig> = {}): Promise<TestPlatform> {
+  const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'minato-test-'));
+  const config: PlatformConfig = { ...DEFAULT_CONFIG, port: 0, dataDir, ...overrides };
+  const platform = await startPlatform(config, pino({ level: 'silent' }));
+  return {
+    ...platform,
+    config,
+    ecs: (region = 'us-east-1', credentials = { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }) =>
+      new ECSClient({ endpoint: platform.endpoint, region, credentials, maxAttempts: 1 }),
+    async dispose() {
+      await platform.close();
+      if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
