@@ -15,9 +15,11 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y $missing
 fi
 
-# npm packages: reinstall only when the lockfile changed since the last install.
+# npm packages, as pinned by the lockfile; only when it changed since the last install.
+# (`npm install --no-save` rather than `npm ci`: npm 11 records only this platform's optional
+# packages in the lockfile and `npm ci` then refuses it as out of sync.)
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund --no-save
 fi
 
 npm run --silent build
