@@ -1,5 +1,7 @@
 import { CreateClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 import { rawCall, type RawCall } from './support/signed-fetch.js';
@@ -24,6 +26,22 @@ describe('the AWS front door', () => {
     const id = await sts.send(new GetCallerIdentityCommand({}));
     expect(id).toMatchObject({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:root', UserId: '123456789012' });
     sts.destroy();
+  });
+
+  it('accepts a presigned GET (query-string SigV4) and refuses it once tampered with', async () => {
+    const url = new URL(platform.endpoint);
+    const signer = new SignatureV4({ credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, region: 'us-east-1', service: 'sts', sha256: Sha256 });
+    const presigned = await signer.presign(
+      { method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query: { Action: 'GetCallerIdentity', Version: '2011-06-15' }, headers: { host: url.host } },
+      { expiresIn: 60 },
+    );
+    const query = new URLSearchParams(presigned.query as Record<string, string>).toString();
+    const ok = await fetch(`${platform.endpoint}/?${query}`);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('<Account>123456789012</Account>');
+    const tampered = await fetch(`${platform.endpoint}/?${query.replace('GetCallerIdentity', 'GetSessionToken')}`);
+    expect(tampered.status).toBe(400);
+    expect(await tampered.text()).toContain('<Code>InvalidSignatureException</Code>');
   });
 
   it('puts x-amzn-RequestId on every response, errors included', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FARGATE_CPUS } from './fargate-sizes.js';
-import { container, expectAccepted, expectRejected, fargate, rejection } from './fixtures.js';
+import { container, expectAccepted, expectRejected, fargate, rejection } from './rules.fixtures.js';
 import { fargateMemoryChoices } from './rules.js';
 
 const noSize = (cpu: number, memory: number) =>

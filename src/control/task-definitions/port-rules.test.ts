@@ -1,6 +1,6 @@
 import type { ContainerDefinition, NetworkMode, PortMapping } from '@aws-sdk/client-ecs';
 import { describe, it } from 'vitest';
-import { container, ec2, expectAccepted, expectRejected } from './fixtures.js';
+import { container, ec2, expectAccepted, expectRejected } from './rules.fixtures.js';
 
 const task = (networkMode: NetworkMode | undefined, ...containers: ContainerDefinition[]) =>
   ec2({ networkMode, containerDefinitions: containers });

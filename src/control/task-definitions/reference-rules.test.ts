@@ -1,6 +1,6 @@
 import type { ContainerDependency } from '@aws-sdk/client-ecs';
 import { describe, it } from 'vitest';
-import { container, ec2, expectAccepted, expectRejected } from './fixtures.js';
+import { container, ec2, expectAccepted, expectRejected } from './rules.fixtures.js';
 
 describe('volumes and mount points', () => {
   it('needs unique volume names', () =>

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest';
-import { container, ec2, expectAccepted, expectRejected, fargate } from './fixtures.js';
+import { container, ec2, expectAccepted, expectRejected, fargate } from './rules.fixtures.js';
 
 describe('task definitions ECS accepts', () => {
   it('accepts a minimal EC2 and a minimal Fargate definition', () => {
