@@ -12,22 +12,16 @@ import {
   UpdateClusterSettingsCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_MEMBERS } from '../src/control/clusters/activity.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
-import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { usePlatform } from './support/platform.js';
 import { join } from 'node:path';
 
-let platform: TestPlatform;
+const env = usePlatform();
 let ecs: ECSClient;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  ecs = platform.ecs();
-});
-afterAll(async () => {
-  ecs.destroy();
-  await platform.dispose();
+beforeAll(() => {
+  ecs = env.ecs();
 });
 
 describe('CreateCluster and DescribeClusters', () => {
@@ -85,7 +79,7 @@ describe('CreateCluster and DescribeClusters', () => {
   });
 
   it('keeps clusters apart per region', async () => {
-    const tokyo = platform.ecs('ap-northeast-1');
+    const tokyo = env.platform().ecs('ap-northeast-1');
     const { cluster } = await tokyo.send(new CreateClusterCommand({ clusterName: 'web' }));
     expect(cluster?.clusterArn).toBe('arn:aws:ecs:ap-northeast-1:000000000000:cluster/web');
     const list = await tokyo.send(new ListClustersCommand({}));
@@ -198,7 +192,7 @@ describe('DeleteCluster', () => {
     await ecs.send(new CreateClusterCommand({ clusterName: 'busy' }));
     const arn = 'arn:aws:ecs:us-east-1:000000000000:cluster/busy';
     // The task runner records tasks in this collection; a second connection writes one as it would.
-    const store = new SqliteStore(join(platform.config.dataDir, 'minato.db'));
+    const store = new SqliteStore(join(env.platform().config.dataDir, 'minato.db'));
     await store.collection(CLUSTER_MEMBERS.tasks).put(`${arn}/t1`, { lastStatus: 'RUNNING', launchType: 'FARGATE' });
     await expect(ecs.send(new DeleteClusterCommand({ cluster: 'busy' }))).rejects.toBeInstanceOf(
       ClusterContainsTasksException,

@@ -14,19 +14,13 @@ import {
   UntagResourceCommand,
   type ECSClient,
 } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from './support/platform.js';
 
-let platform: TestPlatform;
+const env = usePlatform();
 let ecs: ECSClient;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  ecs = platform.ecs();
-});
-afterAll(async () => {
-  ecs.destroy();
-  await platform.dispose();
+beforeAll(() => {
+  ecs = env.ecs();
 });
 
 describe('TagResource, UntagResource, ListTagsForResource', () => {

@@ -11,19 +11,13 @@ import {
   type ECSClient,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from './support/platform.js';
 
-let platform: TestPlatform;
+const env = usePlatform();
 let ecs: ECSClient;
-
-beforeAll(async () => {
-  platform = await startTestPlatform();
-  ecs = platform.ecs();
-});
-afterAll(async () => {
-  ecs.destroy();
-  await platform.dispose();
+beforeAll(() => {
+  ecs = env.ecs();
 });
 
 const ARN = 'arn:aws:ecs:us-east-1:000000000000:task-definition';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
 
@@ -30,4 +31,22 @@ export async function startTestPlatform(overrides: Partial<PlatformConfig> = {})
       if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts one platform for the calling test file (beforeAll) and disposes of it (afterAll).
+ * Returns accessors, since the platform exists only once the hook has run.
+ */
+export function usePlatform(overrides: Partial<PlatformConfig> = {}): { platform(): TestPlatform; ecs(): ECSClient } {
+  let platform: TestPlatform | undefined;
+  let client: ECSClient | undefined;
+  beforeAll(async () => {
+    platform = await startTestPlatform(overrides);
+    client = platform.ecs();
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await platform?.dispose();
+  });
+  return { platform: () => platform!, ecs: () => client! };
 }
