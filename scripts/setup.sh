@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 missing=""
 command -v g++ >/dev/null 2>&1 || missing="$missing g++ make"
 command -v python3 >/dev/null 2>&1 || missing="$missing python3"
+# The task runtime: runc starts containers, conmon holds their stdio and exit status, the CNI
+# plugins give each task its network namespace and address; iptables backs port mappings.
+command -v runc >/dev/null 2>&1 || missing="$missing runc"
+command -v conmon >/dev/null 2>&1 || missing="$missing conmon"
+[ -x /usr/lib/cni/bridge ] || missing="$missing containernetworking-plugins"
+command -v iptables >/dev/null 2>&1 || missing="$missing iptables"
 if [ -n "${MINATO_SETUP_EXTRA_PACKAGES:-}" ]; then missing="$missing $MINATO_SETUP_EXTRA_PACKAGES"; fi
 if [ -n "$missing" ]; then
   echo "setup: installing system packages:$missing"

@@ -3,10 +3,18 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-# The AWS CLI is a test caller (smoke tests); Debian packages it.
-if ! command -v aws >/dev/null 2>&1; then
+# Test callers and fixtures, all from Debian: the AWS CLI (smoke tests), skopeo (a real registry
+# client), the CNCF Distribution registry (a reference registry), and a static busybox from which
+# the tests build their container images.
+missing=""
+command -v aws >/dev/null 2>&1 || missing="$missing awscli"
+command -v skopeo >/dev/null 2>&1 || missing="$missing skopeo"
+command -v docker-registry >/dev/null 2>&1 || missing="$missing docker-registry"
+dpkg -s busybox-static >/dev/null 2>&1 || missing="$missing busybox-static"
+if [ -n "$missing" ]; then
   apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y awscli
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive apt-get install -y $missing
 fi
 
 npm run --silent typecheck

@@ -24,6 +24,11 @@ export interface FrontDoorOptions {
   maxSkewMs?: number;
   /** The clock; tests pass a fixed one. */
   now?: () => Date;
+  /**
+   * Other HTTP surfaces on the same port (e.g. the registry's `/v2/`), registered as encapsulated
+   * Fastify plugins: they bring their own body parsing and authentication.
+   */
+  routes?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
 }
 
 /** The default request body limit: 1 MiB, well above the largest ECS request (a task definition). */
@@ -118,6 +123,7 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
 
   app.post('/', handle);
   app.get('/', handle);
+  for (const plugin of options.routes ?? []) void app.register(plugin);
   return app;
 }
 
