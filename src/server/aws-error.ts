@@ -8,6 +8,8 @@ export class AwsError extends Error {
     readonly code: string,
     message: string,
     readonly status = 400,
+    /** Further members of the exception shape (e.g. ConflictException's `resourceIds`). */
+    readonly fields: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -20,7 +22,7 @@ export class AwsError extends Error {
 
 /** The JSON 1.x error body: the SDKs read `__type` (or the `x-amzn-ErrorType` header) and `message`. */
 export function jsonErrorBody(err: AwsError): string {
-  return JSON.stringify({ __type: err.code, message: err.message });
+  return JSON.stringify({ ...err.fields, __type: err.code, message: err.message });
 }
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

@@ -6,6 +6,7 @@ import { clusterHandlers } from './clusters.js';
 import { ecsErrorName } from './errors.js';
 import { taggingHandlers } from './tagging.js';
 import { taskDefinitionHandlers } from './task-definitions.js';
+import { taskHandlers } from './tasks.js';
 
 /** The ECS API (JSON 1.1, target prefix AmazonEC2ContainerServiceV20141113) over the control plane. */
 export function ecsService(ecs: EcsControl): AwsService {
@@ -17,6 +18,7 @@ export function ecsService(ecs: EcsControl): AwsService {
       ...taskDefinitionHandlers(ecs),
       ...taggingHandlers(ecs),
       ...accountSettingHandlers(ecs),
+      ...taskHandlers(ecs),
     },
     errorName: ecsErrorName,
     constraintErrorName: 'InvalidParameterException',

@@ -1,0 +1,74 @@
+import { cpus, totalmem } from 'node:os';
+import type { Logger } from 'pino';
+import type { StopReason, TaskAgent, TaskLaunchSpec, TaskReporter } from '../lib/task-contract.js';
+import type { LogSink, MetadataEndpoint, RunnerImages, RunnerNetworks, RunnerRuntime, SecretResolver } from './task/ports.js';
+import { TaskRun } from './task/task-run.js';
+
+/** What the local agent runs tasks with. */
+export interface LocalAgentDeps {
+  runtime: RunnerRuntime;
+  networks: RunnerNetworks;
+  images: RunnerImages;
+  logs: LogSink;
+  metadata: MetadataEndpoint;
+  secrets?: SecretResolver;
+  report: TaskReporter;
+  tasksDir: string;
+  log: Logger;
+  /** Resources offered to tasks; default: the host's cpus × 1024 units and its memory less 10 %. */
+  capacity?: { cpu: number; memory: number };
+}
+
+/**
+ * The agent of the control host: runs tasks on this machine (the Fargate-like launch type), one
+ * TaskRun each, and reports their state through the reporter.
+ */
+export class LocalAgent implements TaskAgent {
+  private readonly runs = new Map<string, TaskRun>();
+  private readonly resources: { cpu: number; memory: number };
+
+  constructor(private readonly deps: LocalAgentDeps) {
+    this.resources = deps.capacity ?? {
+      cpu: cpus().length * 1024,
+      memory: Math.floor((totalmem() / (1024 * 1024)) * 0.9),
+    };
+  }
+
+  launch(spec: TaskLaunchSpec): void {
+    const run = new TaskRun(spec, this.deps);
+    this.runs.set(spec.taskArn, run);
+    void run.start();
+  }
+
+  stop(taskArn: string, reason: StopReason): void {
+    const run = this.runs.get(taskArn);
+    if (run) {
+      void run.stop(reason).finally(() => this.runs.delete(taskArn));
+      return;
+    }
+    // Nothing runs it here (it never started, or it was lost): it is stopped as far as we know.
+    const at = Date.now();
+    void this.deps.report(taskArn, { lastStatus: 'STOPPED', stopCode: reason.stopCode, stoppedReason: reason.stoppedReason, stoppingAt: at, stoppedAt: at });
+  }
+
+  capacity(): { cpu: number; memory: number } {
+    return this.resources;
+  }
+
+  /** Re-adopts tasks that were running when the agent stopped (their containers outlived it). */
+  async adopt(specs: readonly TaskLaunchSpec[]): Promise<void> {
+    await Promise.all(
+      specs.map(async (spec) => {
+        const run = new TaskRun(spec, this.deps);
+        this.runs.set(spec.taskArn, run);
+        await run.adopt().catch((err: unknown) => this.deps.log.error({ err, taskArn: spec.taskArn }, 'adoption failed'));
+      }),
+    );
+  }
+
+  /** Stops every task this agent runs (used by tests; a platform shutdown leaves tasks running). */
+  async stopAll(reason: StopReason): Promise<void> {
+    await Promise.all([...this.runs.values()].map((r) => r.stop(reason)));
+    this.runs.clear();
+  }
+}

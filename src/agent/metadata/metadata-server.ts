@@ -1,0 +1,74 @@
+import { createServer, type Server } from 'node:http';
+import type { MetadataEndpoint, MetadataProvider } from '../task/ports.js';
+
+/** The port the endpoint listens on at each task bridge's gateway address. */
+export const DEFAULT_METADATA_PORT = 51679;
+
+/**
+ * The task metadata endpoint v4. It listens on the task bridge's gateway address — reachable from
+ * every task namespace, not from outside the host — and serves each container's documents under
+ * an unguessable token, as `${ECS_CONTAINER_METADATA_URI_V4}`, `/task`, `/stats` and `/task/stats`.
+ */
+export class MetadataServer implements MetadataEndpoint {
+  private readonly servers = new Map<string, Promise<Server>>();
+  private readonly providers = new Map<string, MetadataProvider>();
+
+  constructor(private readonly port = DEFAULT_METADATA_PORT) {}
+
+  async register(gateway: string, token: string, provider: MetadataProvider): Promise<string> {
+    this.providers.set(token, provider);
+    let server = this.servers.get(gateway);
+    if (!server) {
+      server = this.listen(gateway);
+      this.servers.set(gateway, server);
+      server.catch(() => this.servers.delete(gateway));
+    }
+    const listening = await server;
+    const address = listening.address();
+    const port = typeof address === 'object' && address ? address.port : this.port;
+    return `http://${gateway}:${port}/v4/${token}`;
+  }
+
+  unregister(token: string): void {
+    this.providers.delete(token);
+  }
+
+  /** Stops every listener. */
+  async close(): Promise<void> {
+    const servers = await Promise.allSettled(this.servers.values());
+    this.servers.clear();
+    await Promise.all(
+      servers.flatMap((s) => (s.status === 'fulfilled' ? [new Promise<void>((r) => s.value.close(() => r()))] : [])),
+    );
+  }
+
+  private listen(host: string): Promise<Server> {
+    const server = createServer((req, res) => {
+      void this.answer(req.url ?? '/').then(
+        ({ status, body }) => {
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(body));
+        },
+        () => {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end('{"error":"internal error"}');
+        },
+      );
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, host, () => resolve(server));
+    });
+  }
+
+  private async answer(url: string): Promise<{ status: number; body: unknown }> {
+    const match = /^\/v4\/([^/?]+)(\/task)?(\/stats)?\/?(\?.*)?$/.exec(url);
+    const provider = match && this.providers.get(match[1]!);
+    if (!match || !provider) return { status: 404, body: { error: 'not found' } };
+    const [, , task, stats] = match;
+    if (task && stats) return { status: 200, body: await provider.taskStats() };
+    if (task) return { status: 200, body: provider.task() };
+    if (stats) return { status: 200, body: await provider.containerStats() };
+    return { status: 200, body: provider.container() };
+  }
+}

@@ -1,0 +1,463 @@
+import type { ContainerDefinition } from '@aws-sdk/client-ecs';
+import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { StopReason, TaskLaunchSpec, TaskReporter } from '../../lib/task-contract.js';
+import { containerSpec, runtimeIdOf, stopTimeoutOf, taskDir } from './container-spec.js';
+import { planStarts, stopOrder, taskHealth, type ContainerProgress } from './dependencies.js';
+import { HealthChecker, type Health } from './health-check.js';
+import { LogForwarder } from './log-forwarder.js';
+import { containerMetadata, taskMetadata } from './metadata-documents.js';
+import { parseEnvironmentFile, resolveProcess } from './process-config.js';
+import type {
+  LogSink,
+  MetadataEndpoint,
+  RunnerImage,
+  RunnerImages,
+  RunnerNetwork,
+  RunnerNetworks,
+  RunnerRuntime,
+  RuntimeExit,
+  SecretResolver,
+} from './ports.js';
+
+/** What a task run needs from the agent. */
+export interface TaskRunDeps {
+  runtime: RunnerRuntime;
+  networks: RunnerNetworks;
+  images: RunnerImages;
+  logs: LogSink;
+  metadata: MetadataEndpoint;
+  secrets?: SecretResolver;
+  report: TaskReporter;
+  /** Root of the per-task directories (logs, ephemeral volumes). */
+  tasksDir: string;
+  log: Logger;
+}
+
+/** One container's live state inside a run. */
+interface ContainerState extends ContainerProgress {
+  def: ContainerDefinition;
+  runtimeId: string;
+  image?: RunnerImage;
+  health?: Health;
+  checker?: HealthChecker;
+  forwarder?: LogForwarder;
+  token?: string;
+  startedAt?: number;
+  secretEnv?: string[];
+  fileEnv?: string[];
+}
+
+const now = () => Date.now();
+const OOM_REASON = 'OutOfMemoryError: Container killed due to memory usage';
+
+/**
+ * Runs one task on this host through ECS's lifecycle: PROVISIONING (network) → PENDING (images,
+ * containers started as their dependsOn conditions allow) → ACTIVATING → RUNNING → DEACTIVATING →
+ * STOPPING (stop signal, stopTimeout, SIGKILL; dependents first) → DEPROVISIONING → STOPPED.
+ * Every step is reported to the control plane; a failure anywhere stops the task with a reason.
+ */
+export class TaskRun {
+  private readonly containers = new Map<string, ContainerState>();
+  private network: RunnerNetwork | undefined;
+  private stopping: Promise<void> | undefined;
+  private status = 'PROVISIONING';
+  private readonly dir: string;
+  private readonly cgroupParent: string;
+  private readonly timestamps: { pullStartedAt?: number; pullStoppedAt?: number; startedAt?: number } = {};
+
+  constructor(
+    readonly spec: TaskLaunchSpec,
+    private readonly deps: TaskRunDeps,
+  ) {
+    this.dir = taskDir(deps.tasksDir, spec.taskId);
+    this.cgroupParent = `minato/${spec.taskId}`;
+    for (const def of spec.containerDefinitions) {
+      this.containers.set(def.name!, { def, status: 'PENDING', runtimeId: runtimeIdOf(spec.taskId, def.name!) });
+    }
+  }
+
+  /** Runs the task until it is RUNNING (or has failed); stops are driven by `stop` and container exits. */
+  async start(): Promise<void> {
+    try {
+      await mkdir(this.dir, { recursive: true });
+      this.network = await this.deps.networks.setup({
+        taskId: this.spec.taskId,
+        portMappings: this.spec.containerDefinitions.flatMap((c) =>
+          (c.portMappings ?? []).filter((p) => p.containerPort !== undefined).map((p) => ({
+            containerPort: p.containerPort!,
+            ...(p.hostPort !== undefined && p.hostPort !== 0 && { hostPort: p.hostPort }),
+            protocol: (p.protocol ?? 'tcp') as 'tcp' | 'udp',
+          })),
+        ),
+      });
+      if (this.stopping) return;
+      await this.report({ lastStatus: 'PENDING', ...this.networkReport(), connectivity: 'CONNECTED', connectivityAt: now() });
+      this.status = 'PENDING';
+      await this.pullImages();
+      // Secrets and environment files are fetched for every container before any starts, so a
+      // missing one stops the task with nothing started, as on ECS.
+      for (const c of this.containers.values()) {
+        c.secretEnv = await this.resolveSecrets(c.def);
+        c.fileEnv = await this.environmentFiles(c.def);
+      }
+      await this.saveState();
+      if (this.stopping) return;
+      await this.deps.runtime.setTaskLimits(this.cgroupParent, {
+        ...(this.spec.cpu !== undefined && { cpuUnits: this.spec.cpu }),
+        ...(this.spec.memory !== undefined && { memoryMiB: this.spec.memory }),
+      });
+      await this.advance();
+    } catch (err) {
+      const reason = err instanceof TaskStartError ? err.message : `TaskFailedToStart: ${(err as Error).message}`;
+      this.deps.log.warn({ taskArn: this.spec.taskArn, err }, 'task failed to start');
+      await this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: reason });
+    }
+  }
+
+  /**
+   * Takes over a task whose containers kept running while the agent was down: follows their
+   * exits, logs and health again. A task whose containers are gone is stopped with a reason.
+   */
+  async adopt(): Promise<void> {
+    const state = await readFile(join(this.dir, STATE_FILE), 'utf8').then((t) => JSON.parse(t) as SavedState, () => undefined);
+    const statuses = await Promise.all([...this.containers.values()].map((c) => this.deps.runtime.status(c.runtimeId)));
+    if (!state || statuses.every((s) => s === undefined)) {
+      await this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: 'Task stopped: its containers were not found when the agent restarted' });
+      return;
+    }
+    this.network = state.network;
+    Object.assign(this.timestamps, state.timestamps);
+    this.status = 'PENDING';
+    for (const [i, c] of [...this.containers.values()].entries()) {
+      const saved = state.images[c.def.name!];
+      if (saved) c.image = { manifestDigest: saved.manifestDigest, config: { StopSignal: saved.stopSignal }, layerDirs: [] };
+      const status = statuses[i];
+      if (!status) continue;
+      c.token = randomUUID();
+      await this.deps.metadata.register(this.network.gateway, c.token, this.metadataProvider(c)).catch(() => undefined);
+      if (status.status === 'stopped') {
+        await this.onExit(c, status.exit ?? { exitCode: 137, oomKilled: false, exitedAt: new Date() });
+        continue;
+      }
+      c.status = 'RUNNING';
+      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit));
+      this.follow(c, join(this.dir, `${c.def.name}.log`), 'end');
+      if (c.def.healthCheck) this.watchHealth(c);
+    }
+    // Already reported RUNNING before the restart; only containers still pending need starting.
+    if ([...this.containers.values()].every((c) => c.status !== 'PENDING')) this.status = 'RUNNING';
+    if (!this.stopping) await this.advance();
+  }
+
+  /** Stops the task (once); resolves when it is STOPPED. */
+  stop(reason: StopReason): Promise<void> {
+    this.stopping ??= this.runStop(reason);
+    return this.stopping;
+  }
+
+  private async pullImages(): Promise<void> {
+    const pullStartedAt = now();
+    this.timestamps.pullStartedAt = pullStartedAt;
+    await this.report({ pullStartedAt });
+    const images = new Map<string, Promise<RunnerImage>>();
+    for (const c of this.containers.values()) {
+      const ref = c.def.image!;
+      if (!images.has(ref)) images.set(ref, this.deps.images.pull(ref));
+    }
+    for (const c of this.containers.values()) {
+      try {
+        c.image = await images.get(c.def.image!)!;
+      } catch (err) {
+        const message = (err as Error).message;
+        const reason = message.startsWith('CannotPullContainerError') ? message : `CannotPullContainerError: ${message}`;
+        await this.report({ containers: { [c.def.name!]: { reason } } });
+        throw new TaskStartError(reason);
+      }
+    }
+    const pullStoppedAt = now();
+    this.timestamps.pullStoppedAt = pullStoppedAt;
+    await this.report({
+      pullStoppedAt,
+      containers: Object.fromEntries([...this.containers.values()].map((c) => [c.def.name!, { imageDigest: c.image!.manifestDigest }])),
+    });
+  }
+
+  /** Starts every container whose dependencies are met; moves the task to RUNNING once all have started. */
+  private async advance(): Promise<void> {
+    if (this.stopping) return;
+    const plan = planStarts(this.spec.containerDefinitions, this.containers);
+    if (plan.blocked.length > 0) {
+      const [first] = plan.blocked;
+      await this.report({ containers: { [first!.name]: { reason: first!.reason } } });
+      void this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: `Task failed to start: ${first!.reason}` });
+      return;
+    }
+    await Promise.all(plan.ready.map((name) => this.startContainer(this.containers.get(name)!)));
+    // A container that started may have unblocked others (dependsOn START).
+    if (plan.ready.length > 0) return this.advance();
+    const started = [...this.containers.values()].every((c) => c.status === 'RUNNING' || c.status === 'STOPPED');
+    if (started && this.status === 'PENDING' && !this.stopping) {
+      this.status = 'RUNNING';
+      const startedAt = now();
+      this.timestamps.startedAt = startedAt;
+      await this.report({ lastStatus: 'ACTIVATING' });
+      await this.report({ lastStatus: 'RUNNING', startedAt });
+    }
+  }
+
+  private async startContainer(c: ContainerState): Promise<void> {
+    const name = c.def.name!;
+    c.status = 'STARTING'; // claimed: a concurrent advance() must not start it twice
+    try {
+      const override = this.spec.overrides.containerOverrides?.find((o) => o.name === name);
+      c.token = randomUUID();
+      const uri = await this.deps.metadata.register(this.network!.gateway, c.token, this.metadataProvider(c));
+      const injected = [
+        `ECS_CONTAINER_METADATA_URI_V4=${uri}`,
+        `ECS_CONTAINER_METADATA_URI=${uri}`,
+        `AWS_EXECUTION_ENV=${this.spec.launchType === 'FARGATE' ? 'AWS_ECS_FARGATE' : 'AWS_ECS_EC2'}`,
+        `AWS_REGION=${this.spec.region}`,
+        `AWS_DEFAULT_REGION=${this.spec.region}`,
+        ...(c.secretEnv ?? []),
+      ];
+      const process = resolveProcess(c.image!.config, c.def, override, injected, c.fileEnv ?? []);
+      const spec = containerSpec({
+        taskId: this.spec.taskId,
+        def: c.def,
+        process,
+        layerDirs: c.image!.layerDirs,
+        volumes: this.spec.volumes,
+        dir: this.dir,
+        netnsPath: this.network!.netnsPath,
+        hostname: c.def.hostname ?? this.network!.privateDnsName.split('.')[0]!,
+        cgroupParent: this.cgroupParent,
+        ...(override?.cpu !== undefined && { cpu: override.cpu }),
+        ...(override?.memory !== undefined && { memory: override.memory }),
+        ...(override?.memoryReservation !== undefined && { memoryReservation: override.memoryReservation }),
+      });
+      for (const m of spec.mounts ?? []) await mkdir(m.source, { recursive: true });
+      const { startedAt } = await this.deps.runtime.start(spec);
+      c.startedAt = startedAt.getTime();
+      c.status = 'RUNNING';
+      this.follow(c, spec.logPath);
+      await this.report({ containers: { [name]: { lastStatus: 'RUNNING', runtimeId: c.runtimeId, ...this.bindings(c.def) } } });
+      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit));
+      if (c.def.healthCheck) this.watchHealth(c);
+    } catch (err) {
+      c.status = 'STOPPED';
+      const reason = err instanceof TaskStartError ? err.message : `CannotStartContainerError: ${(err as Error).message}`;
+      await this.report({ containers: { [name]: { lastStatus: 'STOPPED', reason } } });
+      throw new TaskStartError(reason);
+    }
+  }
+
+  private watchHealth(c: ContainerState): void {
+    c.health = 'UNKNOWN';
+    c.checker = new HealthChecker(
+      c.def.healthCheck!,
+      (args, timeoutMs) => this.deps.runtime.exec(c.runtimeId, args, { timeoutMs }),
+      (health) => void this.onHealth(c, health),
+      c.startedAt,
+    );
+    c.checker.start();
+  }
+
+  private async saveState(): Promise<void> {
+    const state: SavedState = {
+      network: this.network!,
+      timestamps: this.timestamps,
+      images: Object.fromEntries(
+        [...this.containers.values()].map((c) => [
+          c.def.name!,
+          { manifestDigest: c.image!.manifestDigest, ...(c.image!.config.StopSignal && { stopSignal: c.image!.config.StopSignal }) },
+        ]),
+      ),
+    };
+    await writeFile(join(this.dir, STATE_FILE), JSON.stringify(state));
+  }
+
+  private follow(c: ContainerState, logPath: string, from: 'start' | 'end' = 'start'): void {
+    const options = c.def.logConfiguration?.logDriver === 'awslogs' ? (c.def.logConfiguration.options ?? {}) : undefined;
+    if (!options) return;
+    const prefix = options['awslogs-stream-prefix'];
+    const target = {
+      region: options['awslogs-region'] ?? this.spec.region,
+      group: options['awslogs-group'] ?? '',
+      stream: prefix ? `${prefix}/${c.def.name}/${this.spec.taskId}` : `${this.spec.taskId}/${c.def.name}`,
+      createGroup: options['awslogs-create-group'] === 'true',
+    };
+    // After a restart, lines written while the agent was down are not known to have been
+    // delivered or not; resuming at the end loses them rather than duplicating old ones.
+    const offset = from === 'end' ? statSyncSize(logPath) : 0;
+    c.forwarder = new LogForwarder(
+      logPath,
+      (lines) => this.deps.logs(target, lines.map((l) => ({ timestamp: l.timestamp, message: l.message }))),
+      (err) => this.deps.log.warn({ err, taskArn: this.spec.taskArn, container: c.def.name }, 'log delivery failed'),
+      offset,
+    );
+    c.forwarder.start();
+  }
+
+  private async onExit(c: ContainerState, exit: RuntimeExit): Promise<void> {
+    c.status = 'STOPPED';
+    c.exitCode = exit.exitCode;
+    c.checker?.stop();
+    await c.forwarder?.close();
+    await this.report({
+      containers: {
+        [c.def.name!]: { lastStatus: 'STOPPED', exitCode: exit.exitCode, ...(exit.oomKilled && { reason: OOM_REASON }) },
+      },
+    });
+    if (this.stopping) return;
+    if (c.def.essential ?? true) {
+      void this.stop({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
+    } else {
+      await this.advance().catch((err: unknown) => this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: (err as Error).message }));
+    }
+  }
+
+  private async onHealth(c: ContainerState, health: Health): Promise<void> {
+    c.health = health;
+    const all = new Map([...this.containers].map(([n, x]) => [n, x.health ?? 'UNKNOWN']));
+    await this.report({ healthStatus: taskHealth(this.spec.containerDefinitions, all), containers: { [c.def.name!]: { healthStatus: health } } });
+    await this.advance().catch((err: unknown) => this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: (err as Error).message }));
+  }
+
+  private async runStop(reason: StopReason): Promise<void> {
+    await this.report({ lastStatus: 'DEACTIVATING', stopCode: reason.stopCode, stoppedReason: reason.stoppedReason, stoppingAt: now() });
+    await this.report({ lastStatus: 'STOPPING' });
+    for (const wave of stopOrder(this.spec.containerDefinitions)) {
+      await Promise.all(wave.map((name) => this.stopContainer(this.containers.get(name)!)));
+    }
+    await this.report({ lastStatus: 'DEPROVISIONING', executionStoppedAt: now() });
+    for (const c of this.containers.values()) {
+      c.checker?.stop();
+      await c.forwarder?.close();
+      if (c.token) this.deps.metadata.unregister(c.token);
+      await this.deps.runtime.remove(c.runtimeId).catch((err: unknown) => this.deps.log.warn({ err }, 'container removal failed'));
+    }
+    await this.deps.runtime.removeTaskCgroup(this.cgroupParent).catch(() => undefined);
+    await this.deps.networks.teardown(this.spec.taskId).catch((err: unknown) => this.deps.log.warn({ err }, 'network teardown failed'));
+    await rm(`${this.dir}/volumes`, { recursive: true, force: true });
+    const containers = Object.fromEntries(
+      [...this.containers.values()].filter((c) => c.status === 'PENDING').map((c) => [c.def.name!, { lastStatus: 'STOPPED' }]),
+    );
+    await this.report({ lastStatus: 'STOPPED', stoppedAt: now(), containers });
+  }
+
+  /** Sends the stop signal, waits stopTimeout, then SIGKILL. */
+  private async stopContainer(c: ContainerState): Promise<void> {
+    if (c.status !== 'RUNNING' && c.status !== 'STARTING') return;
+    const state = await this.deps.runtime.status(c.runtimeId);
+    if (!state || state.status === 'stopped') return;
+    const exited = this.deps.runtime.wait(c.runtimeId);
+    await this.deps.runtime.kill(c.runtimeId, c.image?.config.StopSignal || 'SIGTERM').catch(() => undefined);
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), stopTimeoutOf(c.def) * 1000).unref());
+    if ((await Promise.race([exited, timeout])) === 'timeout') {
+      await this.deps.runtime.kill(c.runtimeId, 'SIGKILL').catch(() => undefined);
+      await exited;
+    }
+    // The exit itself is reported by onExit, which every started container has pending.
+    await new Promise((r) => setImmediate(r));
+  }
+
+  private async resolveSecrets(def: ContainerDefinition): Promise<string[]> {
+    const secrets = def.secrets ?? [];
+    if (secrets.length === 0) return [];
+    const resolve = this.deps.secrets;
+    const out: string[] = [];
+    for (const s of secrets) {
+      if (!resolve) throw new TaskStartError('ResourceInitializationError: unable to pull secrets or registry auth: no secret store is configured');
+      try {
+        out.push(`${s.name}=${await resolve(s.valueFrom!, this.spec.region)}`);
+      } catch (err) {
+        const message = (err as Error).message;
+        throw new TaskStartError(message.startsWith('ResourceInitializationError') ? message : `ResourceInitializationError: ${message}`);
+      }
+    }
+    return out;
+  }
+
+  private async environmentFiles(def: ContainerDefinition): Promise<string[]> {
+    const out: string[] = [];
+    for (const f of def.environmentFiles ?? []) {
+      // Environment files are local paths for now (S3 ARNs need an object store).
+      const text = await readFile(f.value!, 'utf8').catch(() => {
+        throw new TaskStartError(`ResourceInitializationError: failed to download env files: file not found: ${f.value}`);
+      });
+      out.push(...parseEnvironmentFile(text));
+    }
+    return out;
+  }
+
+  private bindings(def: ContainerDefinition) {
+    return {
+      networkBindings: (def.portMappings ?? [])
+        .filter((p) => p.hostPort)
+        .map((p) => ({ bindIP: '127.0.0.1', containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol ?? 'tcp' })),
+      networkInterfaces: this.network ? [{ attachmentId: this.attachmentId, privateIpv4Address: this.network.ipv4Address }] : [],
+    };
+  }
+
+  private readonly attachmentId = randomUUID();
+
+  private networkReport() {
+    const net = this.network!;
+    if (this.spec.networkMode !== 'awsvpc') return {};
+    const eni = `eni-${this.spec.taskId.slice(0, 17)}`;
+    return {
+      attachments: [
+        {
+          id: this.attachmentId,
+          type: 'ElasticNetworkInterface',
+          status: 'ATTACHED',
+          details: [
+            { name: 'subnetId', value: this.spec.subnetId ?? 'subnet-local' },
+            { name: 'networkInterfaceId', value: eni },
+            { name: 'macAddress', value: net.macAddress },
+            { name: 'privateDnsName', value: net.privateDnsName },
+            { name: 'privateIPv4Address', value: net.ipv4Address },
+          ],
+        },
+      ],
+    };
+  }
+
+  private metadataProvider(c: ContainerState) {
+    const view = () => ({ spec: this.spec, network: this.network, status: this.status, timestamps: this.timestamps, containers: this.containers });
+    return {
+      container: () => containerMetadata(view(), c),
+      task: () => taskMetadata(view()),
+      containerStats: async () => ({}),
+      taskStats: async () => ({}),
+    };
+  }
+
+  private report(change: Parameters<TaskReporter>[1]): Promise<void> {
+    return this.deps.report(this.spec.taskArn, change).catch((err: unknown) => this.deps.log.error({ err }, 'task report failed'));
+  }
+}
+
+/** A failure before the task ran, carrying the stopped reason ECS would give. */
+class TaskStartError extends Error {}
+
+/** What a run saves so that a restarted agent can adopt its containers. */
+interface SavedState {
+  network: RunnerNetwork;
+  timestamps: { pullStartedAt?: number; pullStoppedAt?: number; startedAt?: number };
+  images: Record<string, { manifestDigest: string; stopSignal?: string }>;
+}
+
+const STATE_FILE = 'run.json';
+
+function statSyncSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}

@@ -1,0 +1,75 @@
+import type {
+  DescribeTasksRequest,
+  ListTasksRequest,
+  RunTaskRequest,
+  StartTaskRequest,
+  StopTaskRequest,
+} from '@aws-sdk/client-ecs';
+import type { EcsControl } from '../../control/ecs-control.js';
+import type { TaskRecord } from '../../control/tasks/task.js';
+import type { TagStore } from '../../control/tags.js';
+import { invalidParameter } from '../../lib/errors.js';
+import type { OperationHandler } from '../../server/service.js';
+import { pageSize } from './paging.js';
+
+const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
+
+/** The wire Task: timestamps in epoch seconds; tags only when asked for. */
+async function taskWire(task: TaskRecord, tags: TagStore | undefined) {
+  const { taskId: _id, region: _region, networkConfiguration: _net, ...wire } = task;
+  return {
+    ...wire,
+    createdAt: seconds(task.createdAt),
+    pullStartedAt: seconds(task.pullStartedAt),
+    pullStoppedAt: seconds(task.pullStoppedAt),
+    startedAt: seconds(task.startedAt),
+    stoppingAt: seconds(task.stoppingAt),
+    stoppedAt: seconds(task.stoppedAt),
+    executionStoppedAt: seconds(task.executionStoppedAt),
+    connectivityAt: seconds(task.connectivityAt),
+    tags: tags ? await tags.get(task.taskArn) : [],
+  };
+}
+
+/** Handlers of the task operations. */
+export function taskHandlers(ecs: EcsControl): Record<string, OperationHandler> {
+  const { tasks, tags } = ecs;
+  return {
+    async RunTask(input: RunTaskRequest, { scope }) {
+      const result = await tasks.run(scope, input);
+      return { tasks: await Promise.all(result.tasks.map((t) => taskWire(t, tags))), failures: result.failures };
+    },
+    async StartTask(input: StartTaskRequest, { scope }) {
+      // Container instances join with the multi-host agents; until one is registered, every
+      // instance named is missing, as ECS reports an unknown one.
+      await ecs.clusters.get(scope, input.cluster);
+      const instances = input.containerInstances ?? [];
+      if (instances.length < 1 || instances.length > 10) {
+        throw invalidParameter('containerInstances must contain between 1 and 10 elements.');
+      }
+      return { tasks: [], failures: instances.map((arn) => ({ arn, reason: 'MISSING' })) };
+    },
+    async StopTask(input: StopTaskRequest, { scope }) {
+      const task = await tasks.stop(scope, input.cluster, input.task!, input.reason);
+      return { task: await taskWire(task, undefined) };
+    },
+    async DescribeTasks(input: DescribeTasksRequest, { scope }) {
+      const withTags = input.include?.includes('TAGS') ?? false;
+      const { found, failures } = await tasks.describe(scope, input.cluster, input.tasks ?? []);
+      return { tasks: await Promise.all(found.map((t) => taskWire(t, withTags ? tags : undefined))), failures };
+    },
+    async ListTasks(input: ListTasksRequest, { scope }) {
+      const page = await tasks.list(scope, input.cluster, {
+        ...(input.family !== undefined && { family: input.family }),
+        ...(input.startedBy !== undefined && { startedBy: input.startedBy }),
+        ...(input.serviceName !== undefined && { serviceName: input.serviceName }),
+        ...(input.desiredStatus !== undefined && { desiredStatus: input.desiredStatus }),
+        ...(input.launchType !== undefined && { launchType: input.launchType }),
+        ...(input.containerInstance !== undefined && { containerInstance: input.containerInstance }),
+        maxResults: pageSize('ListTasks', input.maxResults),
+        ...(input.nextToken !== undefined && { nextToken: input.nextToken }),
+      });
+      return { taskArns: page.items, ...(page.nextToken && { nextToken: page.nextToken }) };
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { Attachment, Container, TaskOverride } from '@aws-sdk/client-ecs';
+
+export type { TaskStateChange } from '../../lib/task-contract.js';
+
+/** Task lifecycle states in ECS's order. */
+export const TaskStatus = {
+  Provisioning: 'PROVISIONING',
+  Pending: 'PENDING',
+  Activating: 'ACTIVATING',
+  Running: 'RUNNING',
+  Deactivating: 'DEACTIVATING',
+  Stopping: 'STOPPING',
+  Deprovisioning: 'DEPROVISIONING',
+  Stopped: 'STOPPED',
+} as const;
+/** One of {@link TaskStatus}. */
+export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
+
+/** The lifecycle order: a task's lastStatus only moves forward along it. */
+export const TASK_STATUS_ORDER: readonly TaskStatus[] = Object.values(TaskStatus);
+
+/** Why a task stopped, as ECS codes it. */
+export const StopCode = {
+  TaskFailedToStart: 'TaskFailedToStart',
+  EssentialContainerExited: 'EssentialContainerExited',
+  UserInitiated: 'UserInitiated',
+  ServiceSchedulerInitiated: 'ServiceSchedulerInitiated',
+  SpotInterruption: 'SpotInterruption',
+  TerminationNotice: 'TerminationNotice',
+} as const;
+/** One of {@link StopCode}. */
+export type StopCode = (typeof StopCode)[keyof typeof StopCode];
+
+/** Container states. */
+export type ContainerStatus = 'PENDING' | 'RUNNING' | 'STOPPED';
+
+/**
+ * A task as stored. Wire member names; timestamps in epoch milliseconds. `containers` carry the
+ * ECS Container shape. The record's `version` rises with every change, as DescribeTasks shows it.
+ */
+export interface TaskRecord {
+  taskArn: string;
+  taskId: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  /** The region the task belongs to (from the request scope). */
+  region: string;
+  lastStatus: TaskStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  launchType: 'FARGATE' | 'EC2' | 'EXTERNAL' | 'MANAGED_INSTANCES';
+  capacityProviderName?: string;
+  platformVersion?: string;
+  platformFamily?: string;
+  cpu?: string;
+  memory?: string;
+  containers: Container[];
+  overrides: TaskOverride;
+  attachments: Attachment[];
+  availabilityZone: string;
+  connectivity?: 'CONNECTED' | 'DISCONNECTED';
+  connectivityAt?: number;
+  startedBy?: string;
+  group: string;
+  enableExecuteCommand: boolean;
+  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  createdAt: number;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  executionStoppedAt?: number;
+  stopCode?: StopCode;
+  stoppedReason?: string;
+  /** The awsvpc configuration the task was started with (subnets, security groups), recorded as given. */
+  networkConfiguration?: unknown;
+  version: number;
+}
+
+/** The ECS name for a task's id part of its ARN. */
+export const taskIdOf = (taskArn: string): string => taskArn.slice(taskArn.lastIndexOf('/') + 1);

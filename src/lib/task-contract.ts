@@ -1,0 +1,72 @@
+import type { Attachment, Container, ContainerDefinition, TaskOverride, Volume } from '@aws-sdk/client-ecs';
+
+/**
+ * The contract between the control plane and an agent (in-process now, over HTTP later): what
+ * it takes to run one task, and what the agent reports back. Both sides import only this.
+ */
+
+/** Everything an agent needs to run one task. */
+export interface TaskLaunchSpec {
+  taskArn: string;
+  taskId: string;
+  clusterArn: string;
+  region: string;
+  accountId: string;
+  taskDefinitionArn: string;
+  family: string;
+  revision: number;
+  launchType: string;
+  availabilityZone: string;
+  /** Task-level size (cpu units, MiB), after overrides; undefined when the definition sets none. */
+  cpu?: number;
+  memory?: number;
+  networkMode: string;
+  containerDefinitions: ContainerDefinition[];
+  /** The container ARN chosen by the control plane, by container name. */
+  containerArns: Record<string, string>;
+  overrides: TaskOverride;
+  volumes: Volume[];
+  /** Subnet id from the awsvpc configuration, shown in the ENI attachment. */
+  subnetId?: string;
+  pidMode?: string;
+  ipcMode?: string;
+  createdAt: number;
+}
+
+/** Why a task stopped: stop code and reason, as DescribeTasks shows them. */
+export interface StopReason {
+  stopCode: string;
+  stoppedReason: string;
+}
+
+/** A change of task state reported by an agent: any subset of lifecycle fields. */
+export interface TaskStateChange {
+  lastStatus?: string;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  executionStoppedAt?: number;
+  connectivity?: 'CONNECTED' | 'DISCONNECTED';
+  connectivityAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  healthStatus?: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  attachments?: Attachment[];
+  /** Per container, by name: the fields that changed. */
+  containers?: Record<string, Partial<Container>>;
+}
+
+/** Receives an agent's reports; the control plane persists them. */
+export type TaskReporter = (taskArn: string, change: TaskStateChange) => Promise<void>;
+
+/** What the control plane asks of an agent. */
+export interface TaskAgent {
+  /** Starts running the task; progress arrives through the reporter. Never throws for task failures. */
+  launch(spec: TaskLaunchSpec): void;
+  /** Asks the agent to stop the task (stopTimeout, then SIGKILL). */
+  stop(taskArn: string, reason: StopReason): void;
+  /** Resources this agent offers for placement (cpu units, MiB). */
+  capacity(): { cpu: number; memory: number };
+}
