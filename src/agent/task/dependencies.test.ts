@@ -34,7 +34,7 @@ describe('planStarts', () => {
 
 describe('stopOrder', () => {
   it('stops dependents before what they depend on', () => {
-    const defs: ContainerDefinition[] = [{ name: 'app', dependsOn: [{ containerName: 'proxy' }] }, { name: 'proxy', dependsOn: [{ containerName: 'log' }] }, { name: 'log' }, { name: 'other' }];
+    const defs: ContainerDefinition[] = [{ name: 'app', dependsOn: [{ containerName: 'proxy', condition: 'START' }] }, { name: 'proxy', dependsOn: [{ containerName: 'log', condition: 'START' }] }, { name: 'log' }, { name: 'other' }];
     expect(stopOrder(defs)).toEqual([['app', 'other'], ['proxy'], ['log']]);
   });
 
@@ -42,7 +42,7 @@ describe('stopOrder', () => {
     fc.assert(
       fc.property(fc.array(fc.array(fc.nat(9), { maxLength: 3 }), { minLength: 1, maxLength: 10 }), (deps) => {
         // Edges only to lower indexes keep the graph acyclic, as registration guarantees.
-        const defs = deps.map((d, i) => ({ name: `c${i}`, dependsOn: d.filter((j) => j < i).map((j) => ({ containerName: `c${j}` })) }));
+        const defs = deps.map((d, i) => ({ name: `c${i}`, dependsOn: d.filter((j) => j < i).map((j) => ({ containerName: `c${j}`, condition: 'START' as const })) }));
         const waves = stopOrder(defs);
         const flat = waves.flat();
         expect(new Set(flat).size).toBe(defs.length);

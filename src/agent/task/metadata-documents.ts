@@ -1,6 +1,6 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { TaskLaunchSpec } from '../../lib/task-contract.js';
-import type { RunnerImage, RunnerNetwork } from './ports.js';
+import type { RunnerImage, RunnerNetwork, RuntimeStats } from './ports.js';
 
 /** What the metadata documents are made from: a live view of one task run. */
 export interface TaskView {
@@ -88,5 +88,32 @@ export function taskMetadata(task: TaskView) {
     LaunchType: spec.launchType,
     Containers: [...task.containers.values()].map((c) => containerMetadata(task, c)),
     ClockDrift: { ClockErrorBound: 0.5, ReferenceTimestamp: new Date().toISOString(), ClockSynchronizationStatus: 'SYNCHRONIZED' },
+  };
+}
+
+/**
+ * Docker's stats document, as the metadata endpoint's `/stats` serves it: the current sample and
+ * the previous one (`precpu_stats`) so that callers can compute cpu percentages.
+ */
+export function dockerStats(name: string, id: string, now: RuntimeStats | undefined, before: RuntimeStats | undefined) {
+  const cpu = (s: RuntimeStats | undefined) =>
+    s
+      ? {
+          cpu_usage: { total_usage: s.cpuUsageNs, percpu_usage: s.cpuPerCpuNs, usage_in_kernelmode: 0, usage_in_usermode: 0 },
+          system_cpu_usage: s.systemCpuUsageNs,
+          online_cpus: s.onlineCpus,
+          throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 },
+        }
+      : { cpu_usage: { total_usage: 0 }, throttling_data: { periods: 0, throttled_periods: 0, throttled_time: 0 } };
+  if (!now) return null;
+  return {
+    read: now.readAt.toISOString(),
+    preread: before ? before.readAt.toISOString() : '0001-01-01T00:00:00Z',
+    name,
+    id,
+    pids_stats: { current: now.pids },
+    memory_stats: { usage: now.memoryUsageBytes, max_usage: now.memoryMaxUsageBytes, limit: now.memoryLimitBytes, stats: now.memoryStat },
+    cpu_stats: cpu(now),
+    precpu_stats: cpu(before),
   };
 }

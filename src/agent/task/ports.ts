@@ -34,8 +34,23 @@ export interface RuntimeExit {
   exitedAt: Date;
 }
 
+/** A container's cgroup statistics (see runtime/runtime.ts ContainerStats). */
+export interface RuntimeStats {
+  readAt: Date;
+  cpuUsageNs: number;
+  cpuPerCpuNs: number[];
+  systemCpuUsageNs: number;
+  onlineCpus: number;
+  memoryUsageBytes: number;
+  memoryMaxUsageBytes: number;
+  memoryLimitBytes: number;
+  memoryStat: Record<string, number>;
+  pids: number;
+}
+
 /** The container runtime subset the runner uses. */
 export interface RunnerRuntime {
+  stats(id: string): Promise<RuntimeStats | undefined>;
   start(spec: RuntimeContainerSpec): Promise<{ pid: number; startedAt: Date }>;
   kill(id: string, signal: string): Promise<void>;
   wait(id: string): Promise<RuntimeExit>;

@@ -66,6 +66,9 @@ export class ScriptedRuntime implements RunnerRuntime {
     return { exitCode: this.script(id).probeExit ?? 0, output: '', timedOut: false };
   }
 
+  async stats() {
+    return undefined;
+  }
   async remove() {}
   async setTaskLimits() {}
   async removeTaskCgroup() {}

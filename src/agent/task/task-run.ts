@@ -9,7 +9,7 @@ import { containerSpec, runtimeIdOf, stopTimeoutOf, taskDir } from './container-
 import { planStarts, stopOrder, taskHealth, type ContainerProgress } from './dependencies.js';
 import { HealthChecker, type Health } from './health-check.js';
 import { LogForwarder } from './log-forwarder.js';
-import { containerMetadata, taskMetadata } from './metadata-documents.js';
+import { containerMetadata, dockerStats, taskMetadata } from './metadata-documents.js';
 import { parseEnvironmentFile, resolveProcess } from './process-config.js';
 import type {
   LogSink,
@@ -20,6 +20,7 @@ import type {
   RunnerNetworks,
   RunnerRuntime,
   RuntimeExit,
+  RuntimeStats,
   SecretResolver,
 } from './ports.js';
 
@@ -49,6 +50,8 @@ interface ContainerState extends ContainerProgress {
   startedAt?: number;
   secretEnv?: string[];
   fileEnv?: string[];
+  /** The previous stats sample, for Docker's precpu_stats. */
+  lastStats?: RuntimeStats;
 }
 
 const now = () => Date.now();
@@ -432,9 +435,17 @@ export class TaskRun {
     return {
       container: () => containerMetadata(view(), c),
       task: () => taskMetadata(view()),
-      containerStats: async () => ({}),
-      taskStats: async () => ({}),
+      containerStats: () => this.statsOf(c),
+      taskStats: async () =>
+        Object.fromEntries(await Promise.all([...this.containers.values()].map(async (x) => [x.runtimeId, await this.statsOf(x)] as const))),
     };
+  }
+
+  private async statsOf(c: ContainerState) {
+    const now = c.status === 'RUNNING' ? await this.deps.runtime.stats(c.runtimeId).catch(() => undefined) : undefined;
+    const doc = dockerStats(c.def.name!, c.runtimeId, now, c.lastStats);
+    if (now) c.lastStats = now;
+    return doc;
   }
 
   private report(change: Parameters<TaskReporter>[1]): Promise<void> {
