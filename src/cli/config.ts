@@ -8,6 +8,9 @@ export interface PlatformConfig {
   accountId: string;
   accessKeyId: string;
   secretAccessKey: string;
+  /** The Linux bridge tasks attach to, and the subnet their addresses come from. */
+  taskBridge: string;
+  taskSubnet: string;
 }
 
 /** The well-known local credentials; accepted only on a loopback address. */
@@ -20,6 +23,8 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   dataDir: '.minato',
   accountId: '000000000000',
   ...DEFAULT_CREDENTIALS,
+  taskBridge: 'minato0',
+  taskSubnet: '10.213.0.0/16',
 };
 
 /** Tells whether `host` only ever reaches this machine. */

@@ -1,8 +1,15 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { LocalAgent } from '../agent/local-agent.js';
+import { ImageStore } from '../agent/images/image-store.js';
+import { MetadataServer } from '../agent/metadata/metadata-server.js';
+import { CniNetworkManager } from '../agent/network/cni-network-manager.js';
+import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
+import type { LogSink } from '../agent/task/ports.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
 import { stsService } from '../api/sts/sts-service.js';
 import { createEcsControl } from '../control/ecs-control.js';
+import type { TaskLaunchSpec } from '../lib/task-contract.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { PlatformConfig } from './config.js';
@@ -11,14 +18,50 @@ import type { PlatformConfig } from './config.js';
 export interface Platform {
   /** The endpoint URL, e.g. http://127.0.0.1:4566. */
   endpoint: string;
-  /** Stops accepting requests, finishes those in flight and closes the store. */
+  /**
+   * Stops accepting requests, finishes those in flight and closes the store. Tasks keep running:
+   * their containers outlive the platform and are adopted when it starts again.
+   */
   close(): Promise<void>;
+  /** Stops every task this platform runs (tests use it to leave nothing behind). */
+  stopAllTasks(): Promise<void>;
 }
 
-/** The composition root: store, control plane, APIs and the front door, listening. */
-export async function startPlatform(config: PlatformConfig, logger: Logger): Promise<Platform> {
-  const store = new SqliteStore(join(config.dataDir, 'minato.db'));
-  const ecs = createEcsControl(store);
+/** Options a test or an embedding program may set beyond the configuration. */
+export interface PlatformOptions {
+  /** The metadata endpoint's port on the task bridge gateway. */
+  metadataPort?: number;
+}
+
+/** The composition root: store, control plane, agent, APIs and the front door, listening. */
+export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
+  const dataDir = resolve(config.dataDir);
+  const store = new SqliteStore(join(dataDir, 'minato.db'));
+  const metadata = new MetadataServer(options.metadataPort);
+  // Log lines of awslogs containers land in the log store once the Logs API is wired in.
+  const logs: LogSink = async () => {};
+  let report: (arn: string, change: object) => Promise<void> = async () => {};
+  const agent = new LocalAgent({
+    runtime: new RuncRuntime(join(dataDir, 'runtime')),
+    networks: new CniNetworkManager({
+      stateDir: join(dataDir, 'network'),
+      bridge: config.taskBridge,
+      subnet: config.taskSubnet,
+    }),
+    images: new ImageStore(join(dataDir, 'images')),
+    logs,
+    metadata,
+    report: (arn, change) => report(arn, change),
+    tasksDir: join(dataDir, 'tasks'),
+    log: logger,
+  });
+  const ecs = createEcsControl(store, agent);
+  report = async (arn, change) => void (await ecs.tasks.applyReport(arn, change));
+
+  // Tasks that were running when the platform stopped: adopt their containers, or stop them.
+  const specs = await Promise.all((await ecs.tasks.unfinished()).map((t) => ecs.tasks.launchSpecOf(t, config.accountId)));
+  await agent.adopt(specs.filter((s): s is TaskLaunchSpec => s !== undefined));
+
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials: new Map([[config.accessKeyId, config.secretAccessKey]]),
@@ -29,6 +72,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    await metadata.close();
     await store.close();
     throw err;
   }
@@ -39,7 +83,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger): Pro
     endpoint: `http://${host}:${port}`,
     async close() {
       await app.close();
+      await metadata.close();
       await store.close();
     },
+    stopAllTasks: () => agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' }),
   };
 }

@@ -11,6 +11,8 @@ interface UpFlags {
   accountId?: string;
   accessKeyId?: string;
   secretAccessKey?: string;
+  taskBridge?: string;
+  taskSubnet?: string;
 }
 
 /** Flags win over environment variables, which win over the defaults. */
@@ -22,6 +24,8 @@ export function resolveConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformC
     accountId: flags.accountId ?? env.MINATO_ACCOUNT_ID ?? DEFAULT_CONFIG.accountId,
     accessKeyId: flags.accessKeyId ?? env.MINATO_ACCESS_KEY_ID ?? DEFAULT_CONFIG.accessKeyId,
     secretAccessKey: flags.secretAccessKey ?? env.MINATO_SECRET_ACCESS_KEY ?? DEFAULT_CONFIG.secretAccessKey,
+    taskBridge: flags.taskBridge ?? env.MINATO_TASK_BRIDGE ?? DEFAULT_CONFIG.taskBridge,
+    taskSubnet: flags.taskSubnet ?? env.MINATO_TASK_SUBNET ?? DEFAULT_CONFIG.taskSubnet,
   };
 }
 
@@ -36,6 +40,8 @@ export function registerUp(program: Command): void {
     .option('--account-id <id>', '12-digit account id (env MINATO_ACCOUNT_ID)')
     .option('--access-key-id <id>', 'access key id callers sign with (env MINATO_ACCESS_KEY_ID)')
     .option('--secret-access-key <secret>', 'secret access key (env MINATO_SECRET_ACCESS_KEY)')
+    .option('--task-bridge <name>', 'Linux bridge tasks attach to (env MINATO_TASK_BRIDGE)')
+    .option('--task-subnet <cidr>', 'subnet task addresses come from (env MINATO_TASK_SUBNET)')
     .action(async (flags: UpFlags) => {
       const config = resolveConfig(flags, process.env);
       const problem = configProblem(config);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,15 +20,25 @@ export interface TestPlatform extends Platform {
 /** Starts a platform in this process; the HTTP traffic is real and goes over loopback. */
 export async function startTestPlatform(overrides: Partial<PlatformConfig> = {}): Promise<TestPlatform> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'minato-test-'));
-  const config: PlatformConfig = { ...DEFAULT_CONFIG, port: 0, dataDir, ...overrides };
-  const platform = await startPlatform(config, pino({ level: 'silent' }));
+  // Each test platform gets its own bridge and /24, so test files running side by side never
+  // share address leases; the metadata endpoint takes a free port.
+  const n = 1 + Math.floor(Math.random() * 250);
+  const bridge = `mnt${process.pid % 10000}x${n}`;
+  const config: PlatformConfig = { ...DEFAULT_CONFIG, port: 0, dataDir, taskBridge: bridge, taskSubnet: `10.214.${n}.0/24`, ...overrides };
+  const platform = await startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0 });
   return {
     ...platform,
     config,
     ecs: (region = 'us-east-1', credentials = { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }) =>
       new ECSClient({ endpoint: platform.endpoint, region, credentials, maxAttempts: 1 }),
     async dispose() {
+      await platform.stopAllTasks();
       await platform.close();
+      try {
+        execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
+      } catch {
+        // no task ever made the bridge
+      }
       if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

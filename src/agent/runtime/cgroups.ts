@@ -1,0 +1,147 @@
+import { mkdir, readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DomainError, ErrorKind, failedPrecondition, invalidParameter } from '../../lib/errors.js';
+import { CGROUP_PARENT, type TaskLimits } from './runtime.js';
+
+/** One mounted cgroup hierarchy. */
+export interface CgroupHierarchy {
+  mountPoint: string;
+  /** v1 controllers (`memory`, `cpu`, `name=systemd`, …); empty for the v2 hierarchy. */
+  controllers: string[];
+  version: 1 | 2;
+}
+
+const V1_CONTROLLERS = new Set([
+  'cpu', 'cpuacct', 'cpuset', 'memory', 'devices', 'freezer', 'net_cls', 'net_prio', 'blkio', 'perf_event', 'hugetlb', 'pids', 'rdma', 'misc',
+]);
+
+/** The cgroup hierarchies mounted in this mount namespace, from /proc/self/mountinfo. */
+export async function cgroupHierarchies(): Promise<CgroupHierarchy[]> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  const out: CgroupHierarchy[] = [];
+  for (const line of info.split('\n')) {
+    const [left, right] = line.split(' - ');
+    if (!left || !right) continue;
+    const mountPoint = left.split(' ')[4];
+    const [fstype, , superOptions = ''] = right.split(' ');
+    if (!mountPoint) continue;
+    if (fstype === 'cgroup2') out.push({ mountPoint, controllers: [], version: 2 });
+    if (fstype === 'cgroup') {
+      const controllers = superOptions.split(',').filter((o) => V1_CONTROLLERS.has(o) || o.startsWith('name='));
+      out.push({ mountPoint, controllers, version: 1 });
+    }
+  }
+  return out;
+}
+
+/** The directory of `cgroupPath` (relative to the root) in the v1 hierarchy holding `controller`. */
+export async function v1Dir(controller: string, cgroupPath: string): Promise<string> {
+  const h = (await cgroupHierarchies()).find((x) => x.version === 1 && x.controllers.includes(controller));
+  if (!h) {
+    throw new DomainError(ErrorKind.Unavailable, `no cgroup v1 ${controller} hierarchy is mounted (only cgroup v1 hosts are supported)`, 'cgroups');
+  }
+  return join(h.mountPoint, cgroupPath);
+}
+
+/** Checks a task cgroup path: relative, safe segments, no `..`. */
+export function checkCgroupParent(cgroupParent: string): string {
+  if (!CGROUP_PARENT.test(cgroupParent) || cgroupParent.split('/').some((s) => s === '..' || s === '.')) {
+    throw invalidParameter(`Invalid cgroup parent: ${cgroupParent}`);
+  }
+  return cgroupParent;
+}
+
+const MIB = 1024 * 1024;
+const CFS_PERIOD_US = 100_000;
+
+/**
+ * Creates or updates a task cgroup's cpu and memory limits (cgroup v1). ECS task cpu is a hard cap
+ * on EC2 and Fargate alike: units/1024 cpus as a CFS quota, plus the units as cpu.shares so tasks
+ * share a busy host in proportion. An absent limit is removed.
+ */
+export async function setTaskLimits(cgroupParent: string, limits: TaskLimits): Promise<void> {
+  const path = checkCgroupParent(cgroupParent);
+  const { cpuUnits, memoryMiB } = limits;
+  if (cpuUnits !== undefined && (!Number.isInteger(cpuUnits) || cpuUnits < 1)) throw invalidParameter(`Invalid task cpu: ${cpuUnits}`);
+  if (memoryMiB !== undefined && (!Number.isInteger(memoryMiB) || memoryMiB < 6)) throw invalidParameter(`Invalid task memory: ${memoryMiB}`);
+  const cpu = await v1Dir('cpu', path);
+  await mkdir(cpu, { recursive: true });
+  await writeFile(join(cpu, 'cpu.shares'), String(Math.max(2, cpuUnits ?? 1024)));
+  await writeFile(join(cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
+  const quota = cpuUnits === undefined ? -1 : Math.max(1000, Math.floor((cpuUnits * CFS_PERIOD_US) / 1024));
+  await writeFile(join(cpu, 'cpu.cfs_quota_us'), String(quota));
+  const mem = await v1Dir('memory', path);
+  await mkdir(mem, { recursive: true });
+  await writeFile(join(mem, 'memory.limit_in_bytes'), memoryMiB === undefined ? '-1' : String(memoryMiB * MIB));
+}
+
+/**
+ * Removes a cgroup and its (empty) children from every hierarchy, deepest first. Idempotent. A
+ * cgroup that still holds processes is refused; one just emptied may stay busy for a moment.
+ */
+export async function removeCgroup(cgroupPath: string): Promise<void> {
+  for (const h of await cgroupHierarchies()) await removeTree(join(h.mountPoint, cgroupPath));
+}
+
+async function removeTree(dir: string): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  if (!entries) return;
+  for (const e of entries) if (e.isDirectory()) await removeTree(join(dir, e.name));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rmdir(dir);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code !== 'EBUSY' || attempt >= 10) {
+        throw failedPrecondition('cgroup-in-use', `cgroup ${dir} still has processes or children`);
+      }
+      await sleep(50);
+    }
+  }
+}
+
+/**
+ * Moves a process into `cgroupPath` in every v1 hierarchy but cpuset (whose new cgroups need cpus
+ * and mems copied first) and in the v2 hierarchy, creating the cgroups. Used to take conmon out
+ * of the agent's cgroup so that stopping the agent's service does not kill the monitors.
+ */
+export async function moveProcess(pid: number, cgroupPath: string): Promise<void> {
+  for (const h of await cgroupHierarchies()) {
+    if (h.controllers.includes('cpuset')) continue;
+    const dir = join(h.mountPoint, cgroupPath);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'cgroup.procs'), String(pid));
+  }
+}
+
+/** A number from a cgroup file, or undefined when the file is missing. */
+export async function readNumber(file: string): Promise<number | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const n = Number(text.trim());
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** `key value` lines (memory.stat, memory.oom_control) as a record. */
+export async function readKeyValues(file: string): Promise<Record<string, number> | undefined> {
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n')) {
+    const [k, v] = line.split(' ');
+    if (k && v !== undefined && Number.isFinite(Number(v))) out[k] = Number(v);
+  }
+  return out;
+}
+
+/** How many processes of this cgroup the kernel's OOM killer has killed (v1 memory.oom_control). */
+export async function oomKillCount(cgroupPath: string): Promise<number> {
+  const kv = await readKeyValues(join(await v1Dir('memory', cgroupPath), 'memory.oom_control'));
+  return kv?.oom_kill ?? 0;
+}

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
+import { isRunning, isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
+
+let fixture: ImageFixture;
+const dataDir = mkdtempSync(join(tmpdir(), 'minato-restart-'));
+const processes: MinatoProcess[] = [];
+
+beforeAll(async () => {
+  fixture = await startImageFixture();
+});
+// Its own bridge and subnet, apart from other test platforms (and from a minato running here).
+const network = ['--task-bridge', `mnrestart${process.pid % 1000}`, '--task-subnet', '10.215.7.0/24'];
+
+afterAll(async () => {
+  for (const p of processes) await p.stop('SIGTERM');
+  try {
+    execFileSync('ip', ['link', 'del', network[1]!], { stdio: 'ignore' });
+  } catch {
+    // never created
+  }
+  await fixture?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const client = (endpoint: string) =>
+  new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+
+describe('minato killed while tasks run', () => {
+  it('re-adopts running tasks after a restart: still RUNNING, still stoppable', async () => {
+    const first = await spawnMinato(['--port', '0', '--data-dir', dataDir, ...network]);
+    processes.push(first);
+    const ecs1 = client(first.endpoint);
+    const res = await runTask(ecs1, 'survive', 'survivor', [
+      { name: 'app', image: fixture.image, command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'] },
+    ]);
+    const arn = res.tasks![0]!.taskArn!;
+    await waitForTask(ecs1, 'survive', arn, isRunning);
+    ecs1.destroy();
+    expect(await first.stop('SIGKILL')).toBe(null);
+
+    const second = await spawnMinato(['--port', '0', '--data-dir', dataDir, ...network]);
+    processes.push(second);
+    const ecs2 = client(second.endpoint);
+    const running = await waitForTask(ecs2, 'survive', arn, (t) => t.lastStatus === 'RUNNING');
+    expect(running.containers?.[0]?.lastStatus).toBe('RUNNING');
+    await ecs2.send(new StopTaskCommand({ cluster: 'survive', task: arn }));
+    const stopped = await waitForTask(ecs2, 'survive', arn, isStopped);
+    expect(stopped.containers?.[0]?.exitCode).toBe(0);
+    expect(stopped.stopCode).toBe('UserInitiated');
+    ecs2.destroy();
+  });
+});
