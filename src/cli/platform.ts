@@ -62,6 +62,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const specs = await Promise.all((await ecs.tasks.unfinished()).map((t) => ecs.tasks.launchSpecOf(t, config.accountId)));
   await agent.adopt(specs.filter((s): s is TaskLaunchSpec => s !== undefined));
 
+  // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
+  const sweeper = setInterval(() => {
+    ecs.tasks.expireStopped(new Date()).catch((err: unknown) => logger.error({ err }, 'expiring stopped tasks failed'));
+  }, 60_000);
+  sweeper.unref();
+
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials: new Map([[config.accessKeyId, config.secretAccessKey]]),
@@ -72,6 +78,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    clearInterval(sweeper);
     await metadata.close();
     await store.close();
     throw err;
@@ -82,6 +89,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   return {
     endpoint: `http://${host}:${port}`,
     async close() {
+      clearInterval(sweeper);
       await app.close();
       await metadata.close();
       await store.close();

@@ -16,6 +16,9 @@ import { StopCode, TASK_STATUS_ORDER, TaskStatus, type TaskRecord } from './task
 import { taskSize } from './task-size.js';
 
 const TASKS = CLUSTER_MEMBERS.tasks;
+
+/** How long a STOPPED task stays visible: ECS keeps them for at least an hour. */
+export const STOPPED_TASK_RETENTION_MS = 60 * 60 * 1000;
 const CLIENT_TOKENS = 'ecs-run-task-tokens';
 
 /** What a clientToken remembers: the request it came with and the tasks it started. */
@@ -213,6 +216,23 @@ export class Tasks {
       await c.put(key, next);
       return next;
     });
+  }
+
+  /**
+   * Forgets STOPPED tasks once they have been stopped for `retentionMs` (ECS shows a stopped task
+   * for at least an hour, then DescribeTasks reports it MISSING). Returns how many were removed.
+   */
+  async expireStopped(now: Date, retentionMs = STOPPED_TASK_RETENTION_MS): Promise<number> {
+    const old = (await this.store.collection<TaskRecord>(TASKS).list()).filter(
+      ({ value: t }) => t.lastStatus === TaskStatus.Stopped && (t.stoppedAt ?? t.createdAt) + retentionMs <= now.getTime(),
+    );
+    await this.store.transaction(async (tx) => {
+      for (const { key, value } of old) {
+        await tx.collection<TaskRecord>(TASKS).delete(key);
+        await this.tags.set(tx, value.taskArn, []);
+      }
+    });
+    return old.length;
   }
 
   /** Every task not yet STOPPED, across clusters and regions (for reconciliation at start-up). */

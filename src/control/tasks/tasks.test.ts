@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskAgent, TaskLaunchSpec } from '../../lib/task-contract.js';
+import { MemoryStore } from '../../store/memory-store.js';
+import { createEcsControl } from '../ecs-control.js';
+import { STOPPED_TASK_RETENTION_MS } from './tasks.js';
+
+/** An agent that records launches and reports nothing by itself. */
+function recordingAgent(): TaskAgent & { launched: TaskLaunchSpec[] } {
+  const launched: TaskLaunchSpec[] = [];
+  return { launched, launch: (s) => void launched.push(s), stop: () => undefined, capacity: () => ({ cpu: 4096, memory: 8192 }) };
+}
+
+const scope = (now: Date) => ({ accountId: '000000000000', region: 'us-east-1', principalArn: 'arn:aws:iam::000000000000:root', now });
+
+describe('Tasks', () => {
+  it('keeps lastStatus moving forward and forgets stopped tasks after the retention time', async () => {
+    const agent = recordingAgent();
+    const ecs = createEcsControl(new MemoryStore(), agent);
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    await ecs.clusters.create(scope(t0), { clusterName: 'c' });
+    await ecs.taskDefinitions.register(scope(t0), { family: 'f', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] });
+    const { tasks } = await ecs.tasks.run(scope(t0), { cluster: 'c', taskDefinition: 'f', count: 2 });
+    expect(agent.launched).toHaveLength(2);
+    const [a, b] = tasks.map((t) => t.taskArn);
+    await ecs.tasks.applyReport(a!, { lastStatus: 'RUNNING' });
+    const back = await ecs.tasks.applyReport(a!, { lastStatus: 'PENDING' });
+    expect(back?.lastStatus).toBe('RUNNING');
+    expect(back?.version).toBe(3);
+    await ecs.tasks.applyReport(a!, { lastStatus: 'STOPPED', stoppedAt: t0.getTime(), stopCode: 'EssentialContainerExited', stoppedReason: 'x' });
+    const later = new Date(t0.getTime() + STOPPED_TASK_RETENTION_MS);
+    expect(await ecs.tasks.expireStopped(new Date(later.getTime() - 1))).toBe(0);
+    expect(await ecs.tasks.expireStopped(later)).toBe(1);
+    const { found, failures } = await ecs.tasks.describe(scope(later), 'c', [a!, b!]);
+    expect(found.map((t) => t.taskArn)).toEqual([b]);
+    expect(failures).toEqual([{ arn: a, reason: 'MISSING' }]);
+  });
+});
