@@ -28,7 +28,11 @@ export interface CniNetworkManagerOptions {
   networkName?: string;
   /** Where the plugins are; default `/usr/lib/cni` (Debian's containernetworking-plugins). */
   cniPath?: string;
-  /** Masquerade tasks' traffic off the host and give them a default route; default false. */
+  /**
+   * Masquerade tasks' traffic off the host and give them a default route; default false (tasks then
+   * reach this host and each other only). The bridge plugin finds the address to unmasquerade inside
+   * the namespace, so a namespace deleted behind minato's back leaves that one rule until reboot.
+   */
   outboundNat?: boolean;
   /** A plugin taking longer is killed; default 30 s. */
   pluginTimeoutMs?: number;

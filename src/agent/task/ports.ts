@@ -70,6 +70,8 @@ export interface RunnerNetwork {
   macAddress: string;
   interfaceName: string;
   privateDnsName: string;
+  /** The ENI id the task's attachment shows. */
+  networkInterfaceId: string;
 }
 
 /** The network layer subset the runner uses. */
@@ -78,6 +80,7 @@ export interface RunnerNetworks {
     taskId: string;
     portMappings: Array<{ containerPort: number; hostPort?: number; protocol: 'tcp' | 'udp' }>;
     hostname?: string;
+    region?: string;
   }): Promise<RunnerNetwork>;
   teardown(taskId: string): Promise<void>;
 }

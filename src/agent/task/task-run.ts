@@ -89,6 +89,7 @@ export class TaskRun {
       await mkdir(this.dir, { recursive: true });
       this.network = await this.deps.networks.setup({
         taskId: this.spec.taskId,
+        region: this.spec.region,
         portMappings: this.spec.containerDefinitions.flatMap((c) =>
           (c.portMappings ?? []).filter((p) => p.containerPort !== undefined).map((p) => ({
             containerPort: p.containerPort!,
@@ -411,7 +412,6 @@ export class TaskRun {
   private networkReport() {
     const net = this.network!;
     if (this.spec.networkMode !== 'awsvpc') return {};
-    const eni = `eni-${this.spec.taskId.slice(0, 17)}`;
     return {
       attachments: [
         {
@@ -420,7 +420,7 @@ export class TaskRun {
           status: 'ATTACHED',
           details: [
             { name: 'subnetId', value: this.spec.subnetId ?? 'subnet-local' },
-            { name: 'networkInterfaceId', value: eni },
+            { name: 'networkInterfaceId', value: net.networkInterfaceId },
             { name: 'macAddress', value: net.macAddress },
             { name: 'privateDnsName', value: net.privateDnsName },
             { name: 'privateIPv4Address', value: net.ipv4Address },
