@@ -13,6 +13,8 @@ command -v runc >/dev/null 2>&1 || missing="$missing runc"
 command -v conmon >/dev/null 2>&1 || missing="$missing conmon"
 [ -x /usr/lib/cni/bridge ] || missing="$missing containernetworking-plugins"
 command -v iptables >/dev/null 2>&1 || missing="$missing iptables"
+# initProcessEnabled: a static tini is bind-mounted into containers as their PID 1.
+[ -x /usr/bin/tini-static ] || missing="$missing tini"
 if [ -n "${MINATO_SETUP_EXTRA_PACKAGES:-}" ]; then missing="$missing $MINATO_SETUP_EXTRA_PACKAGES"; fi
 if [ -n "$missing" ]; then
   echo "setup: installing system packages:$missing"

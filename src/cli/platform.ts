@@ -41,8 +41,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // Log lines of awslogs containers land in the log store once the Logs API is wired in.
   const logs: LogSink = async () => {};
   let report: (arn: string, change: object) => Promise<void> = async () => {};
+  const runtime = new RuncRuntime(join(dataDir, 'runtime'));
   const agent = new LocalAgent({
-    runtime: new RuncRuntime(join(dataDir, 'runtime')),
+    runtime,
     networks: new CniNetworkManager({
       stateDir: join(dataDir, 'network'),
       bridge: config.taskBridge,
@@ -92,6 +93,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       clearInterval(sweeper);
       await app.close();
       await metadata.close();
+      // Releases waiters on container exits; the containers themselves keep running.
+      runtime.close();
       await store.close();
     },
     stopAllTasks: () => agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' }),

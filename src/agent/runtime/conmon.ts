@@ -96,7 +96,7 @@ export function launchConmon(l: ConmonLaunch): Promise<number> {
         return fail(`conmon sent an unreadable sync message: ${buffered.slice(0, nl)}`);
       }
       if (typeof msg.data === 'number' && msg.data > 0) return finish(undefined, msg.data);
-      fail(`runc create failed for ${l.paths.id}: ${(msg.message ?? 'no message').trim()}`);
+      fail(`cannot create container ${l.paths.id}: ${runcMessage(msg.message ?? 'no message')}`);
     });
     sync.on('end', () => fail(`conmon exited before creating ${l.paths.id}: ${errText.trim() || 'no output'}`));
     sync.on('error', () => undefined);
@@ -115,4 +115,11 @@ export function launchConmon(l: ConmonLaunch): Promise<number> {
       fail(`cannot move conmon into its cgroup: ${e.message}`);
     });
   });
+}
+
+/** The message of a runc logrus line (`time="…" level=error msg="…"`), or the text as is. */
+export function runcMessage(text: string): string {
+  const m = /msg="((?:[^"\\]|\\.)*)"/.exec(text);
+  if (!m) return text.trim();
+  return m[1]!.replace(/\\(.)/g, '$1');
 }

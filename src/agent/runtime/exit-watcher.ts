@@ -10,8 +10,9 @@ interface Waiter {
  * Resolves `wait`s when conmon writes a container's exit file. One inotify watch on the exit dir
  * (conmon writes each file by rename, so the final name appears once, complete) wakes the check
  * for that id; a slow poll of every pending id covers what inotify cannot see (a monitor that
- * died without writing). The watch and the poll run only while someone waits, and keep the
- * process alive then, like a child process would; `close` ends them.
+ * died without writing). The watch and the poll run only while someone waits, and do not keep
+ * the process alive: an agent shutting down with containers running (they outlive it by design)
+ * must not hang on its own waits. `close` rejects them.
  */
 export class ExitWatcher {
   private readonly waiters = new Map<string, Waiter[]>();
@@ -61,10 +62,14 @@ export class ExitWatcher {
         if (name && this.waiters.has(name)) this.poke(name);
       });
       this.watcher.on('error', () => this.restartWatch());
+      this.watcher.unref();
     }
-    this.timer ??= setInterval(() => {
-      for (const id of this.waiters.keys()) this.poke(id);
-    }, this.pollMs);
+    if (!this.timer) {
+      this.timer = setInterval(() => {
+        for (const id of this.waiters.keys()) this.poke(id);
+      }, this.pollMs);
+      this.timer.unref();
+    }
   }
 
   private restartWatch(): void {

@@ -222,7 +222,14 @@ export class RuncRuntime implements ContainerRuntime {
   private async observeExit(paths: ContainerPaths, handle: ContainerHandle): Promise<ContainerExit | undefined> {
     if (handle.exit) return exitOf(handle);
     if (handle.pid === undefined) return undefined;
-    const text = await readFile(paths.exitFile, 'utf8').catch(() => undefined);
+    const readExitFile = () => readFile(paths.exitFile, 'utf8').catch(() => undefined);
+    let text = await readExitFile();
+    if (text === undefined || text.trim() === '') {
+      if (await isRunning(handle.pid, handle.pidStartTime)) return undefined;
+      if (await isRunning(handle.conmonPid, handle.conmonStartTime)) return undefined;
+      // conmon writes the file before it exits: now that it is gone, the file is there or never will be.
+      text = await readExitFile();
+    }
     let exitCode: number;
     let exitedAt: Date;
     if (text !== undefined && text.trim() !== '') {
@@ -230,8 +237,6 @@ export class RuncRuntime implements ContainerRuntime {
       exitCode = Number.isInteger(n) ? n : -1;
       exitedAt = (await stat(paths.exitFile)).mtime;
     } else {
-      if (await isRunning(handle.pid, handle.pidStartTime)) return undefined;
-      if (await isRunning(handle.conmonPid, handle.conmonStartTime)) return undefined;
       exitCode = -1;
       exitedAt = new Date();
     }

@@ -109,7 +109,7 @@ export interface ContainerRuntime {
   start(spec: ContainerSpec): Promise<{ pid: number; startedAt: Date }>;
   /** Sends a signal (name or number) to the container's init process; a no-op once it has stopped. */
   kill(id: string, signal: string): Promise<void>;
-  /** Resolves when the container exits. */
+  /** Resolves when the container exits; a pending wait does not keep the process alive by itself. */
   wait(id: string): Promise<ContainerExit>;
   /** Current status, or undefined for an unknown id. */
   status(id: string): Promise<ContainerState | undefined>;
