@@ -43,7 +43,8 @@ export function containerMetadata(task: TaskView, c: ContainerView) {
       ...(c.def.dockerLabels ?? {}),
     },
     DesiredStatus: 'RUNNING',
-    KnownStatus: c.status,
+    // ECS's container states: a container being started is CREATED to ECS.
+    KnownStatus: c.status === 'STARTING' ? 'CREATED' : c.status,
     ...(c.exitCode !== undefined && { ExitCode: c.exitCode }),
     Limits: { CPU: c.def.cpu ?? 0, ...(c.def.memory !== undefined && { Memory: c.def.memory }) },
     CreatedAt: iso(spec.createdAt),

@@ -42,8 +42,13 @@ describe('resolveProcess', () => {
 });
 
 describe('environment files and merging', () => {
-  it('parses KEY=value lines and skips comments and blanks', () => {
-    expect(parseEnvironmentFile('# c\nA=1\n\nB=x=y\nnot a pair\n')).toEqual(['A=1', 'B=x=y']);
+  it('parses KEY=value lines as the ECS agent does', () => {
+    expect(parseEnvironmentFile('# c\nA=1\n\nB=x=y\nnot a pair\nEMPTY=\nA=2\n')).toEqual(['A=2', 'B=x=y']);
+  });
+  it('lets the first file set a variable, and the definition win over files', () => {
+    const env = resolveProcess({}, { name: 'x', environment: [{ name: 'D', value: 'def' }] }, undefined, [], ['A=first', 'A=second', 'D=file']);
+    expect(env.env).toContain('A=first');
+    expect(env.env).toContain('D=def');
   });
   it('keeps the last value per key', () => {
     expect(mergeEnv(['A=1', 'B=1'], ['A=2'])).toEqual(['A=2', 'B=1']);

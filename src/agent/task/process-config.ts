@@ -34,11 +34,23 @@ export function mergeEnv(...lists: ReadonlyArray<ReadonlyArray<string>>): string
   return [...byKey.values()];
 }
 
+/** Keeps the first entry per key, in order (the ECS agent sets a variable from a file only once). */
+function firstPerKey(list: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return list.filter((entry) => {
+    const key = entry.slice(0, entry.indexOf('='));
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /**
  * Resolves the process as Docker does for ECS: an entryPoint in the definition replaces the
  * image's Entrypoint and drops the image's Cmd; a command replaces Cmd; the override's command
- * replaces the definition's. Environment: image, then definition (environment files first), then
- * override, then what the platform injects.
+ * replaces the definition's. Environment: image, then the environment files (each parsed by
+ * {@link parseEnvironmentFile}, concatenated in their order: the first file that sets a variable
+ * wins), then the definition, then the override, then what the platform injects.
  */
 export function resolveProcess(
   image: ImageDefaults,
@@ -52,7 +64,7 @@ export function resolveProcess(
   const cmd = command ?? (def.entryPoint?.length ? [] : (image.Cmd ?? []));
   const env = mergeEnv(
     image.Env ?? [],
-    environmentFiles,
+    firstPerKey(environmentFiles),
     (def.environment ?? []).map((e) => `${e.name}=${e.value ?? ''}`),
     (override?.environment ?? []).map((e) => `${e.name}=${e.value ?? ''}`),
     injected,
@@ -68,10 +80,15 @@ export function resolveProcess(
   };
 }
 
-/** Parses an environment file (`KEY=value` lines; `#` comments and blank lines skipped), as ECS reads them. */
+/**
+ * Parses one environment file as the ECS agent reads it: lines split at the first `=`, taken as
+ * they are (no trimming, no quotes); lines starting with `#`, without `=`, or with an empty name
+ * or value are skipped; a variable set twice keeps its last value. One entry per variable.
+ */
 export function parseEnvironmentFile(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#') && l.includes('='));
+  const lines = text.split(/\r?\n/).filter((l) => {
+    const eq = l.indexOf('=');
+    return !l.startsWith('#') && eq > 0 && eq < l.length - 1;
+  });
+  return mergeEnv(lines);
 }

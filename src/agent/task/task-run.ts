@@ -106,7 +106,9 @@ export class TaskRun {
       // missing one stops the task with nothing started, as on ECS.
       for (const c of this.containers.values()) {
         c.secretEnv = await this.resolveSecrets(c.def);
-        c.fileEnv = await this.environmentFiles(c.def);
+        const override = this.spec.overrides.containerOverrides?.find((o) => o.name === c.def.name);
+        // An override's environment files replace the definition's, as ECS documents.
+        c.fileEnv = await this.environmentFiles(override?.environmentFiles ?? c.def.environmentFiles ?? []);
       }
       await this.saveState();
       if (this.stopping) return;
@@ -386,9 +388,9 @@ export class TaskRun {
     return out;
   }
 
-  private async environmentFiles(def: ContainerDefinition): Promise<string[]> {
+  private async environmentFiles(files: ReadonlyArray<{ value?: string }>): Promise<string[]> {
     const out: string[] = [];
-    for (const f of def.environmentFiles ?? []) {
+    for (const f of files) {
       // Environment files are local paths for now (S3 ARNs need an object store).
       const text = await readFile(f.value!, 'utf8').catch(() => {
         throw new TaskStartError(`ResourceInitializationError: failed to download env files: file not found: ${f.value}`);
@@ -442,7 +444,9 @@ export class TaskRun {
   }
 
   private async statsOf(c: ContainerState) {
-    const now = c.status === 'RUNNING' ? await this.deps.runtime.stats(c.runtimeId).catch(() => undefined) : undefined;
+    // The process runs before start() returns (STARTING), so a container may ask for its stats then.
+    const live = c.status === 'RUNNING' || c.status === 'STARTING';
+    const now = live ? await this.deps.runtime.stats(c.runtimeId).catch(() => undefined) : undefined;
     const doc = dockerStats(c.def.name!, c.runtimeId, now, c.lastStats);
     if (now) c.lastStats = now;
     return doc;
