@@ -7,9 +7,15 @@ import { CniNetworkManager } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent/task/ports.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
+import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
+import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
 import { createEcsControl } from '../control/ecs-control.js';
+import { rootPrincipal } from '../lib/scope.js';
 import type { TaskLaunchSpec } from '../lib/task-contract.js';
+import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
+import { resolveSecretReference } from '../secrets/references/resolve.js';
+import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { PlatformConfig } from './config.js';
@@ -36,7 +42,10 @@ export interface PlatformOptions {
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
   const dataDir = resolve(config.dataDir);
+  // The master key first: a refused key file (wrong mode or owner) leaves nothing open.
+  const masterKey = loadOrCreateMasterKey(dataDir);
   const store = new SqliteStore(join(dataDir, 'minato.db'));
+  const secrets = createSecretsDomain(store, masterKey);
   const metadata = new MetadataServer(options.metadataPort);
   // Log lines of awslogs containers land in the log store once the Logs API is wired in.
   const logs: LogSink = async () => {};
@@ -52,6 +61,13 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     images: new ImageStore(join(dataDir, 'images')),
     logs,
     metadata,
+    secrets: (valueFrom, region) =>
+      resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters }, valueFrom, {
+        accountId: config.accountId,
+        region,
+        principalArn: rootPrincipal(config.accountId),
+        now: new Date(),
+      }),
     report: (arn, change) => report(arn, change),
     tasksDir: join(dataDir, 'tasks'),
     log: logger,
@@ -72,7 +88,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials: new Map([[config.accessKeyId, config.secretAccessKey]]),
-    services: [ecsService(ecs), stsService()],
+    services: [ecsService(ecs), stsService(), secretsManagerService(secrets), ssmService(secrets)],
     logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });

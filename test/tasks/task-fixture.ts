@@ -41,7 +41,7 @@ export async function runTask(
   cluster: string,
   family: string,
   containers: ContainerDefinition[],
-  extra: { cpu?: string; memory?: string; volumes?: Array<{ name: string }> } = {},
+  extra: { cpu?: string; memory?: string; volumes?: Array<{ name: string }>; executionRoleArn?: string } = {},
 ) {
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   const { taskDefinition } = await ecs.send(
@@ -53,6 +53,7 @@ export async function runTask(
       memory: extra.memory ?? '512',
       containerDefinitions: containers,
       ...(extra.volumes && { volumes: extra.volumes }),
+      ...(extra.executionRoleArn && { executionRoleArn: extra.executionRoleArn }),
     }),
   );
   const res = await ecs.send(

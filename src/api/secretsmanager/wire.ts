@@ -1,0 +1,65 @@
+import { invalidParameter } from '../../lib/errors.js';
+import { secretValueOf, type SecretRecord, type SecretTag, type SecretValue } from '../../secrets/secrets-manager/secret.js';
+import { versionIdsToStages } from '../../secrets/secrets-manager/staging.js';
+import type { SecretValueView } from '../../secrets/secrets-manager/secrets-manager.js';
+
+/** Epoch seconds, as JSON 1.1 carries timestamps. */
+export const seconds = (ms: number): number => ms / 1000;
+
+/** A tag list from the request; the model leaves Key and Value optional, Secrets Manager does not. */
+export function tagsIn(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined): SecretTag[] {
+  return (tags ?? []).map((t) => {
+    if (t.Key === undefined) throw invalidParameter('A tag key must not be empty.');
+    return { Key: t.Key, Value: t.Value ?? '' };
+  });
+}
+
+/** The value of a request's SecretString / SecretBinary (base64 on the wire). */
+export function valueIn(input: { SecretString?: string; SecretBinary?: string }): SecretValue | undefined {
+  return secretValueOf(input.SecretString, input.SecretBinary === undefined ? undefined : Buffer.from(input.SecretBinary, 'base64'));
+}
+
+/** SecretString or SecretBinary of a response. */
+export function valueOut(value: SecretValue): { SecretString: string } | { SecretBinary: string } {
+  return value.kind === 'string' ? { SecretString: value.text } : { SecretBinary: value.bytes.toString('base64') };
+}
+
+/** The members DescribeSecret and ListSecrets share: metadata, never values. */
+function metadata(secret: SecretRecord) {
+  return {
+    ARN: secret.arn,
+    Name: secret.name,
+    ...(secret.description !== undefined && { Description: secret.description }),
+    // Omitted for the default aws/secretsmanager key, as AWS does.
+    ...(secret.kmsKeyId !== undefined && { KmsKeyId: secret.kmsKeyId }),
+    LastChangedDate: seconds(secret.lastChangedDate),
+    ...(secret.lastAccessedDate !== undefined && { LastAccessedDate: seconds(secret.lastAccessedDate) }),
+    ...(secret.deletedDate !== undefined && { DeletedDate: seconds(secret.deletedDate) }),
+    ...(secret.tags.length > 0 && { Tags: secret.tags }),
+    CreatedDate: seconds(secret.createdDate),
+  };
+}
+
+/** DescribeSecret's answer. */
+export function describeOut(secret: SecretRecord) {
+  const stages = versionIdsToStages(secret.versions);
+  return { ...metadata(secret), ...(Object.keys(stages).length > 0 && { VersionIdsToStages: stages }) };
+}
+
+/** One SecretListEntry of ListSecrets. */
+export function listEntryOut(secret: SecretRecord) {
+  const stages = versionIdsToStages(secret.versions);
+  return { ...metadata(secret), ...(Object.keys(stages).length > 0 && { SecretVersionsToStages: stages }) };
+}
+
+/** GetSecretValue's answer, and a SecretValueEntry of BatchGetSecretValue. */
+export function secretValueOut(view: SecretValueView) {
+  return {
+    ARN: view.arn,
+    Name: view.name,
+    VersionId: view.versionId,
+    ...valueOut(view.value),
+    VersionStages: view.stages,
+    CreatedDate: seconds(view.createdDate),
+  };
+}
