@@ -7,6 +7,7 @@ import { CniNetworkManager } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent/task/ports.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
+import { logsService } from '../api/logs/logs-service.js';
 import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
@@ -17,6 +18,7 @@ import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
 import { resolveSecretReference } from '../secrets/references/resolve.js';
 import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
+import { openLogService } from '../logstore/log-service.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { PlatformConfig } from './config.js';
 
@@ -46,9 +48,21 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const masterKey = loadOrCreateMasterKey(dataDir);
   const store = new SqliteStore(join(dataDir, 'minato.db'));
   const secrets = createSecretsDomain(store, masterKey);
+  const logService = openLogService(join(dataDir, 'logs.db'));
+  const stopLogSweeper = logService.startRetentionSweeper(60_000, {
+    onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed'),
+  });
   const metadata = new MetadataServer(options.metadataPort);
-  // Log lines of awslogs containers land in the log store once the Logs API is wired in.
-  const logs: LogSink = async () => {};
+  // The awslogs driver: container lines go to CloudWatch Logs under ECS's group/stream names.
+  const logs: LogSink = async (target, events) => {
+    await logService.appendEvents(
+      { accountId: config.accountId, region: target.region, principalArn: rootPrincipal(config.accountId), now: new Date() },
+      target.group,
+      target.stream,
+      events,
+      { createGroup: target.createGroup },
+    );
+  };
   let report: (arn: string, change: object) => Promise<void> = async () => {};
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
   const agent = new LocalAgent({
@@ -88,7 +102,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials: new Map([[config.accessKeyId, config.secretAccessKey]]),
-    services: [ecsService(ecs), stsService(), secretsManagerService(secrets), ssmService(secrets)],
+    services: [ecsService(ecs), stsService(), secretsManagerService(secrets), ssmService(secrets), logsService(logService)],
     logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });
@@ -96,7 +110,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     clearInterval(sweeper);
+    stopLogSweeper();
     await metadata.close();
+    logService.close();
     await store.close();
     throw err;
   }
@@ -111,6 +127,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await metadata.close();
       // Releases waiters on container exits; the containers themselves keep running.
       runtime.close();
+      stopLogSweeper();
+      logService.close();
       await store.close();
     },
     stopAllTasks: () => agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' }),

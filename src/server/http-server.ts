@@ -52,10 +52,12 @@ type Call =
 export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   const now = options.now ?? (() => new Date());
   const log = options.logger;
+  const largestLimit = Math.max(options.bodyLimit, ...options.services.map((s) => s.bodyLimit ?? 0));
   const app = Fastify({
     // Requests are not logged one by one (the hot path); failures are logged by the handlers below.
     logger: false,
-    bodyLimit: options.bodyLimit,
+    // Fastify enforces the largest limit while reading; each API's own limit is checked below.
+    bodyLimit: largestLimit,
     // AWS request ids are UUIDs; Fastify's own ids stay internal.
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -71,9 +73,7 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return sendError(reply, req, new AwsError('RequestEntityTooLargeException', `Request body must not exceed ${options.bodyLimit} bytes.`, 413));
-    }
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, req, tooLarge(largestLimit));
     if (err instanceof AwsError) return sendError(reply, req, err);
     if ((err.statusCode ?? 500) < 500) return sendError(reply, req, new AwsError('SerializationException', err.message));
     log.error({ err, requestId: req.awsRequestId }, 'request failed unexpectedly');
@@ -96,6 +96,8 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
       now: now(),
     };
     const ctx: RequestContext = { scope, requestId: req.awsRequestId };
+    const limit = (call.protocol === 'json' ? call.service.bodyLimit : undefined) ?? options.bodyLimit;
+    if (((req.body as Buffer | undefined)?.length ?? 0) > limit) throw tooLarge(limit);
     if (call.protocol === 'json') {
       if (caller.service !== call.service.signingName) {
         throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${call.service.signingName}'. `);
@@ -125,6 +127,10 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   app.get('/', handle);
   for (const plugin of options.routes ?? []) void app.register(plugin);
   return app;
+}
+
+function tooLarge(limit: number): AwsError {
+  return new AwsError('RequestEntityTooLargeException', `Request body must not exceed ${limit} bytes.`, 413);
 }
 
 /** Tells the protocol and operation of a request from its target header or Action parameter. */

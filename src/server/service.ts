@@ -25,6 +25,8 @@ export interface AwsService {
   errorName(err: DomainError, operation: string): string;
   /** The exception name for a request that breaks the model's constraints. */
   readonly constraintErrorName: string;
+  /** Largest request body this API takes, when it differs from the front door's default. */
+  readonly bodyLimit?: number;
   /** The catch-all exception names for caller faults and server faults. */
   readonly genericErrorNames: { readonly client: string; readonly server: string };
 }

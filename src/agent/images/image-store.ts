@@ -131,7 +131,7 @@ export class ImageStore {
 
   /** Reference → top digest → (index → platform manifest) → image manifest. */
   private async resolve(target: RepositoryTarget, ref: ImageRef, request: RegistryRequestOptions): Promise<{ digest: string; platformDigest: string; manifest: ImageManifest }> {
-    let digest = ref.digest ?? (await this.client.headManifest(target, ref.reference, request));
+    let digest = ref.digest ?? (await this.headDigest(target, ref.reference, request));
     let top: { bytes: Buffer; mediaType?: string };
     if (digest) {
       top = await this.manifestBytes(target, digest, undefined, request);
@@ -150,6 +150,20 @@ export class ImageStore {
     const manifest = parseManifest(child.bytes, child.mediaType);
     if (manifest.kind !== 'manifest') throw new RegistryError(PullErrorKind.Unsupported, `nested image index ${chosen.digest} is not supported`);
     return { digest, platformDigest: chosen.digest, manifest };
+  }
+
+  /**
+   * The digest a tag points at, by HEAD (which Docker Hub does not count against pull limits).
+   * Undefined when the registry does not say, or does not support HEAD: the caller then GETs.
+   */
+  private async headDigest(target: RepositoryTarget, tag: string, request: RegistryRequestOptions): Promise<string | undefined> {
+    try {
+      return await this.client.headManifest(target, tag, request);
+    } catch (err) {
+      const final = err instanceof RegistryError && (err.transient || err.kind === PullErrorKind.NotFound || err.kind === PullErrorKind.Unauthorized);
+      if (final || !(err instanceof RegistryError)) throw err;
+      return undefined;
+    }
   }
 
   /** A manifest by digest, from the cache or the registry (then cached). */
@@ -180,8 +194,8 @@ export class ImageStore {
     try {
       return (await this.layers.ensure(diffId, compression, download, request.signal)).dir;
     } catch (err) {
-      if (err instanceof ImagePullError) throw err;
-      throw pullError(PullPhase.Content, 1, err);
+      if (err instanceof ImagePullError && !request.signal?.aborted) throw err;
+      throw pullError(PullPhase.Content, 1, err, undefined, request.signal?.aborted);
     }
   }
 
@@ -189,15 +203,17 @@ export class ImageStore {
   private async retrying<T>(phase: PullPhase, canonicalRef: string | undefined, signal: AbortSignal | undefined, step: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
+        signal?.throwIfAborted();
         return await step();
       } catch (err) {
         if (err instanceof ImagePullError) throw err;
-        const retry = err instanceof RegistryError && err.transient && attempt < this.maxAttempts && !signal?.aborted;
-        if (!retry) throw pullError(phase, attempt, signal?.aborted ? signal.reason : err, canonicalRef);
+        const aborted = signal?.aborted === true;
+        const retry = err instanceof RegistryError && err.transient && attempt < this.maxAttempts && !aborted;
+        if (!retry) throw pullError(phase, attempt, err, canonicalRef, aborted);
         try {
           await sleep(this.retryDelayMs * 2 ** (attempt - 1), undefined, { signal });
         } catch (abort) {
-          throw pullError(phase, attempt, abort, canonicalRef);
+          throw pullError(phase, attempt, abort, canonicalRef, true);
         }
       }
     }

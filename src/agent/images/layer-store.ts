@@ -74,6 +74,7 @@ export class LayerStore {
     if (await exists(dir)) return dir;
     const work = await this.workDir();
     try {
+      signal.throwIfAborted();
       const blob = join(work, 'blob');
       await download(blob, signal);
       const rootfs = join(work, 'rootfs');

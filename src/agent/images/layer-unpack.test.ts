@@ -3,6 +3,7 @@ import { lstat, mkdir, mkdtemp, readFile, readdir, readlink, rm, stat, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { extract } from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildLayerTar, type LayerSpec } from '../../../test/support/oci-image.js';
 import { unpackLayer } from './layer-unpack.js';
@@ -22,11 +23,14 @@ afterEach(async () => {
 
 const unpack = async (spec: LayerSpec) => unpackLayer(Readable.from([await buildLayerTar(spec)]), root);
 
-/** The value of an xattr, read with python (Node has no getxattr); undefined when absent. */
-function xattr(path: string, name: string): string | undefined {
-  const script = 'import os,sys\ntry: print(os.getxattr(sys.argv[1], sys.argv[2]).decode())\nexcept OSError: print("<none>")';
-  const out = execFileSync('python3', ['-c', script, path, name]).toString().trim();
-  return out === '<none>' ? undefined : out;
+/** The value of an xattr, read through GNU tar's pax records (Node has no getxattr); undefined when absent. */
+async function xattr(path: string, name: string): Promise<string | undefined> {
+  const archive = execFileSync('tar', ['--create', '--xattrs', `--xattrs-include=${name}`, '--no-recursion', '--file=-', `--directory=${path}`, '.']);
+  for await (const entry of extract().end(archive) as AsyncIterable<{ header: { pax?: Record<string, string> | null }; resume(): void }>) {
+    entry.resume();
+    return entry.header.pax?.[`SCHILY.xattr.${name}`];
+  }
+  return undefined;
 }
 
 describe('unpackLayer', () => {
@@ -61,10 +65,16 @@ describe('unpackLayer', () => {
     const whiteout = await lstat(join(root, 'etc/old.conf'));
     expect(whiteout.isCharacterDevice()).toBe(true);
     expect(whiteout.rdev).toBe(0);
-    expect(xattr(join(root, 'var/cache'), 'trusted.overlay.opaque')).toBe('y');
-    expect(xattr(join(root, 'srv'), 'trusted.overlay.opaque')).toBeUndefined();
+    expect(await xattr(join(root, 'var/cache'), 'trusted.overlay.opaque')).toBe('y');
+    expect(await xattr(join(root, 'srv'), 'trusted.overlay.opaque')).toBeUndefined();
     expect(await readFile(join(root, 'var/cache/new'), 'utf8')).toBe('n');
     expect(await readdir(join(root, 'etc'))).toEqual(['old.conf']);
+  });
+
+  it('marks the layer root opaque', async () => {
+    await unpack({ files: { '/only.txt': 'only' }, raw: [{ header: { name: './.wh..wh..opq', type: 'file', size: 0 }, content: '' }] });
+    expect(await xattr(root, 'trusted.overlay.opaque')).toBe('y');
+    expect(await readdir(root)).toEqual(['only.txt']);
   });
 
   it('keeps a path the same layer provides despite its whiteout, and ignores AUFS metadata', async () => {

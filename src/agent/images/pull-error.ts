@@ -59,11 +59,15 @@ export class ImagePullError extends Error {
   }
 }
 
-/** Wraps a failure of a phase after `attempts` tries, in ECS's wording. */
-export function pullError(phase: PullPhase, attempts: number, err: unknown, canonicalRef?: string): ImagePullError {
-  const registryError = err instanceof RegistryError ? err : undefined;
-  const kind = registryError?.kind ?? (isAbort(err) ? PullErrorKind.Aborted : PullErrorKind.Internal);
-  const detail = registryError?.detail ?? (isAbort(err) ? 'context canceled' : err instanceof Error ? err.message : String(err));
+/**
+ * Wraps a failure of a phase after `attempts` tries, in ECS's wording; `aborted` (the caller's
+ * signal fired) makes it containerd's `context canceled`, whatever error the abort caused.
+ */
+export function pullError(phase: PullPhase, attempts: number, err: unknown, canonicalRef?: string, aborted = false): ImagePullError {
+  const registryError = err instanceof RegistryError && !aborted ? err : undefined;
+  const cancelled = aborted || isAbort(err);
+  const kind = registryError?.kind ?? (cancelled ? PullErrorKind.Aborted : PullErrorKind.Internal);
+  const detail = registryError?.detail ?? (cancelled ? 'context canceled' : err instanceof Error ? err.message : String(err));
   // containerd prefixes resolution failures with the reference, except the platform mismatch.
   const resolving = phase === PullPhase.Manifest && canonicalRef !== undefined && kind !== PullErrorKind.Platform;
   const body = resolving ? `failed to resolve ref ${canonicalRef}: ${detail}` : detail;

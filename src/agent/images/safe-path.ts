@@ -4,7 +4,8 @@
  * container would see them, inside the root (`/` and `..` stop at the root), the way a chrooted
  * extraction behaves: so an entry can never be written through a symlink to outside the layer.
  */
-import { lstat, mkdir, readlink } from 'node:fs/promises';
+import { lstatSync, readlinkSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PullErrorKind, RegistryError } from './pull-error.js';
 
@@ -25,20 +26,12 @@ export function entryComponents(name: string): string[] {
   return components;
 }
 
-async function lstatOrNull(path: string) {
-  try {
-    return await lstat(path);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
 /**
  * Resolves directories of a layer being unpacked, creating missing ones (mode 0755, root-owned,
  * as tar does). Remembers directories it found without symlinks, so that a layer of thousands of
  * entries costs one lstat per new directory; {@link forget} must be called when an entry replaces
- * a path, since a remembered directory may then be gone.
+ * a path, since a remembered directory may then be gone. Lookups are synchronous (microseconds);
+ * creating a directory is not (it may wait on the disk).
  */
 export class InRootResolver {
   private readonly known = new Set<string>();
@@ -63,12 +56,12 @@ export class InRootResolver {
         continue;
       }
       const candidate = join(this.root, ...resolved, part);
-      const stats = await lstatOrNull(candidate);
-      if (stats === null) {
+      const stats = lstatSync(candidate, { throwIfNoEntry: false });
+      if (stats === undefined) {
         await mkdir(candidate, { mode: 0o755 });
       } else if (stats.isSymbolicLink()) {
         if (++hops > MAX_SYMLINK_HOPS) throw refuse(`too many levels of symbolic links resolving ${JSON.stringify(key)}`);
-        const target = await readlink(candidate);
+        const target = readlinkSync(candidate);
         if (target.startsWith('/')) resolved.length = 0;
         queue.unshift(...target.split('/'));
         continue;

@@ -1,7 +1,8 @@
 /**
  * One run per key at a time, shared by everyone who asks for that key meanwhile (two tasks
  * pulling images with a common base layer unpack it once). A caller that gives up (its signal
- * aborts) stops waiting at once; the shared run is aborted only when every caller has given up.
+ * aborts) stops waiting at once, unless it is the last one: then the shared run is aborted, and
+ * the caller's promise rejects once the run has stopped.
  */
 
 interface Flight<T> {
@@ -42,20 +43,31 @@ export class SingleFlight<T> {
     joined.waiters++;
     if (!signal) return joined.promise;
     return new Promise<T>((resolve, reject) => {
+      let left = false;
       const leave = () => {
+        left = true;
         joined.waiters--;
-        if (joined.waiters === 0) joined.controller.abort(signal.reason);
-        reject(signal.reason);
+        if (joined.waiters > 0) {
+          reject(signal.reason);
+          return;
+        }
+        // The last caller aborts the run, and hears back once it has stopped: so nothing it
+        // started is still writing when the caller goes on (or cleans up).
+        joined.controller.abort(signal.reason);
+        joined.promise.then(
+          () => reject(signal.reason),
+          () => reject(signal.reason),
+        );
       };
       signal.addEventListener('abort', leave, { once: true });
       joined.promise.then(
         (value) => {
           signal.removeEventListener('abort', leave);
-          resolve(value);
+          if (!left) resolve(value);
         },
         (err: unknown) => {
           signal.removeEventListener('abort', leave);
-          reject(err);
+          if (!left) reject(err);
         },
       );
     });

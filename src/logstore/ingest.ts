@@ -1,0 +1,100 @@
+import type { Scope } from '../lib/scope.js';
+import {
+  checkBatch,
+  checkSpan,
+  classify,
+  messageBytes,
+  splitMessage,
+  type InputLogEvent,
+  type RejectedLogEvents,
+} from './batch-rules.js';
+import { EVENT_OVERHEAD_BYTES, MAX_EVENT_BYTES } from './limits.js';
+import type { LogGroups } from './log-groups.js';
+import type { LogStore, NewLogEvent } from './log-store.js';
+import type { LogStreams } from './log-streams.js';
+import { checkGroupName, groupNotFound } from './names.js';
+import { sequenceToken } from './tokens.js';
+
+/** What PutLogEvents answers. */
+export interface PutEventsResult {
+  nextSequenceToken: string;
+  rejected?: RejectedLogEvents;
+}
+
+/** Options of the in-process append. */
+export interface AppendOptions {
+  /** Create the log group when it does not exist (ECS's `awslogs-create-group`). */
+  createGroup?: boolean;
+}
+
+/** What an in-process append did. */
+export interface AppendResult {
+  /** Events stored (a message longer than an event allows is stored as several). */
+  stored: number;
+  /** Events dropped: empty, or too old, too new or expired for the group. */
+  dropped: number;
+}
+
+/** The largest message of one event. */
+const MAX_MESSAGE_BYTES = MAX_EVENT_BYTES - EVENT_OVERHEAD_BYTES;
+
+/** Ingestion: the PutLogEvents API and the in-process path the task runner's log driver uses. */
+export class Ingest {
+  constructor(
+    private readonly store: LogStore,
+    private readonly groups: LogGroups,
+    private readonly streams: LogStreams,
+  ) {}
+
+  /** PutLogEvents: checks the batch, stores what is accepted, reports what is rejected. */
+  put(scope: Scope, groupName: string, streamName: string, events: readonly InputLogEvent[]): PutEventsResult {
+    const bytes = messageBytes(events);
+    checkBatch(events, bytes);
+    const group = this.groups.require(scope, groupName);
+    const stream = this.streams.require(group, streamName);
+    const { start, end, rejected } = classify(events, scope.now.getTime(), group.retentionDays);
+    checkSpan(events, start, end);
+    const accepted: NewLogEvent[] = [];
+    for (let i = start; i < end; i++) accepted.push({ ...events[i]!, bytes: bytes[i]! });
+    this.store.append(stream, accepted, scope.now.getTime());
+    return { nextSequenceToken: sequenceToken(stream.id, stream.uploads + 1), ...(rejected && { rejected }) };
+  }
+
+  /**
+   * Appends events of a running task: the stream is created when missing, the group only when
+   * `options.createGroup` says so. Lenient where a log driver cannot be strict: events are sorted
+   * by timestamp, empty messages and events AWS would reject are dropped, and long messages are
+   * split; there is no batch size limit.
+   */
+  append(
+    scope: Scope,
+    groupName: string,
+    streamName: string,
+    events: readonly InputLogEvent[],
+    options: AppendOptions = {},
+  ): AppendResult {
+    checkGroupName(groupName);
+    let group = this.groups.find(scope, groupName);
+    if (!group) {
+      if (!options.createGroup) throw groupNotFound();
+      group = this.groups.create(scope, { name: groupName });
+    }
+    const stream = this.streams.ensure(scope, group, streamName);
+    const pieces: InputLogEvent[] = [];
+    for (const e of events) {
+      if (e.message === '') continue;
+      for (const message of splitMessage(e.message, MAX_MESSAGE_BYTES)) pieces.push({ timestamp: e.timestamp, message });
+    }
+    // A stable sort keeps lines of equal timestamps in the order they were written.
+    pieces.sort((a, b) => a.timestamp - b.timestamp);
+    const { start, end } = classify(pieces, scope.now.getTime(), group.retentionDays);
+    const accepted: NewLogEvent[] = [];
+    for (let i = start; i < end; i++) {
+      const e = pieces[i]!;
+      accepted.push({ timestamp: e.timestamp, message: e.message, bytes: Buffer.byteLength(e.message, 'utf8') });
+    }
+    if (accepted.length > 0) this.store.append(stream, accepted, scope.now.getTime());
+    const emptyCount = events.filter((e) => e.message === '').length;
+    return { stored: accepted.length, dropped: emptyCount + (pieces.length - accepted.length) };
+  }
+}

@@ -1,0 +1,158 @@
+import type { Prefilter } from './filter/prefilter.js';
+
+/**
+ * The persistence port of CloudWatch Logs: log groups, streams and events. Events are many and
+ * small, so this is not the generic document `Store`: implementations keep events in their own
+ * indexed table and append them in batches. Synchronous, since the one implementation
+ * (better-sqlite3) is, and a batch append must not interleave with other work.
+ */
+export interface LogStore {
+  /** Creates a group; returns undefined when the region already has one of that name. */
+  createGroup(group: NewLogGroup): LogGroupRecord | undefined;
+  /** The group of that name in the region. */
+  group(region: string, name: string): LogGroupRecord | undefined;
+  /** Groups of a region in name order, after `query.after`, at most `query.limit`. */
+  groups(query: GroupQuery): LogGroupRecord[];
+  /** Groups (of every region) that have a retention policy. */
+  groupsWithRetention(): LogGroupRecord[];
+  /** Changes the mutable settings of a group. */
+  updateGroup(id: number, changes: GroupChanges): void;
+  /** Deletes a group with its streams and events. */
+  deleteGroup(id: number): void;
+
+  /** Creates a stream; returns undefined when the group already has one of that name. */
+  createStream(groupId: number, name: string, createdAt: number): LogStreamRecord | undefined;
+  /** The stream of that name in the group. */
+  stream(groupId: number, name: string): LogStreamRecord | undefined;
+  /** Streams of a group in the requested order, after `query.after`, at most `query.limit`. */
+  streams(query: StreamQuery): LogStreamRecord[];
+  /** Deletes a stream with its events. */
+  deleteStream(id: number): void;
+
+  /** Appends events (in order) to a stream in one transaction and updates its statistics. */
+  append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): void;
+  /** Events of one stream in (timestamp, id) order within the bounds of `read`. */
+  readStream(read: StreamRead): StoredLogEvent[];
+  /**
+   * Visits the events of a group in (timestamp, id) order that pass `scan.prefilter`, until
+   * `visit` returns false.
+   */
+  scanGroup(scan: GroupScan, visit: (event: StoredLogEvent) => boolean): void;
+  /** Deletes up to `maxRows` events of a group older than `cutoff`; returns how many. */
+  deleteEventsBefore(groupId: number, cutoff: number, maxRows: number): number;
+
+  /** Releases the store. */
+  close(): void;
+}
+
+/** The classes of log groups (the API's `LogGroupClass`). */
+export type LogGroupClass = 'STANDARD' | 'INFREQUENT_ACCESS' | 'DELIVERY';
+
+/** A log group as stored. */
+export interface LogGroupRecord {
+  readonly id: number;
+  readonly region: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly retentionDays?: number;
+  readonly kmsKeyId?: string;
+  readonly logGroupClass: LogGroupClass;
+  readonly deletionProtection: boolean;
+  readonly tags: Readonly<Record<string, string>>;
+  /** UTF-8 bytes of the messages the group holds. */
+  readonly storedBytes: number;
+}
+
+/** What a new log group starts with. */
+export type NewLogGroup = Omit<LogGroupRecord, 'id' | 'storedBytes' | 'retentionDays'> & { retentionDays?: number };
+
+/** The settings of a group that change after creation; `retentionDays: null` removes the policy. */
+export interface GroupChanges {
+  retentionDays?: number | null;
+  deletionProtection?: boolean;
+  tags?: Readonly<Record<string, string>>;
+}
+
+/** A log stream as stored. */
+export interface LogStreamRecord {
+  readonly id: number;
+  readonly groupId: number;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly firstEventAt?: number;
+  readonly lastEventAt?: number;
+  readonly lastIngestionAt?: number;
+  /** How many batches were appended: the source of the stream's sequence tokens. */
+  readonly uploads: number;
+}
+
+/** An event to append; `bytes` is the UTF-8 size of the message. */
+export interface NewLogEvent {
+  readonly timestamp: number;
+  readonly message: string;
+  readonly bytes: number;
+}
+
+/** A stored event; `id` orders events of equal timestamp by arrival and is never reused. */
+export interface StoredLogEvent {
+  readonly id: number;
+  readonly streamId: number;
+  readonly timestamp: number;
+  readonly ingestionTime: number;
+  readonly message: string;
+}
+
+/** A point between events in (timestamp, id) order. */
+export interface EventPosition {
+  readonly timestamp: number;
+  readonly id: number;
+}
+
+/** Which groups to list. */
+export interface GroupQuery {
+  readonly region: string;
+  readonly prefix?: string;
+  /** A case-sensitive substring of the name (DescribeLogGroups' logGroupNamePattern). */
+  readonly contains?: string;
+  readonly logGroupClass?: LogGroupClass;
+  /** Only these names. */
+  readonly names?: readonly string[];
+  /** The name of the last group of the previous page. */
+  readonly after?: string;
+  readonly limit: number;
+}
+
+/** Which streams to list, and in which order. */
+export interface StreamQuery {
+  readonly groupId: number;
+  readonly prefix?: string;
+  readonly orderBy: 'LogStreamName' | 'LastEventTime';
+  readonly descending: boolean;
+  /** The last stream of the previous page. */
+  readonly after?: { readonly name: string; readonly lastEventAt: number };
+  readonly limit: number;
+}
+
+/** A read of one stream: timestamps within [minTime, maxTime], strictly after or before a position. */
+export interface StreamRead {
+  readonly streamId: number;
+  readonly minTime: number;
+  readonly maxTime: number;
+  /** Forward reads return the first `limit` events after `from`; backward reads the last before it. */
+  readonly direction: 'forward' | 'backward';
+  readonly from?: EventPosition;
+  readonly limit: number;
+}
+
+/** A scan of a group's events: timestamps within [minTime, maxTime], strictly after `after`. */
+export interface GroupScan {
+  readonly groupId: number;
+  /** Only these streams (ids). */
+  readonly streamIds?: readonly number[];
+  /** Only streams whose names start with this. */
+  readonly streamPrefix?: string;
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly after?: EventPosition;
+  readonly prefilter: Prefilter;
+}

@@ -1,0 +1,55 @@
+import { CloudWatchLogsClient, FilterLogEventsCommand, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from '../support/platform.js';
+import { isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
+
+const env = usePlatform();
+let ecs: ECSClient;
+let logs: CloudWatchLogsClient;
+let fixture: ImageFixture;
+
+beforeAll(async () => {
+  ecs = env.ecs();
+  logs = new CloudWatchLogsClient({ endpoint: env.platform().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  fixture = await startImageFixture();
+});
+afterAll(async () => {
+  logs?.destroy();
+  await fixture?.stop();
+});
+
+describe('the awslogs driver', () => {
+  it('delivers every line of stdout and stderr, in order, to ECS\'s group and stream', async () => {
+    const lines = 3000;
+    const res = await runTask(ecs, 'logs', 'chatty', [
+      {
+        name: 'app',
+        image: fixture.image,
+        command: ['sh', '-c', `i=0; while [ $i -lt ${lines} ]; do echo "line $i"; i=$((i+1)); done; echo '{"logType":"ErrorLog","code":500}' >&2; echo '{"logType":"Info","code":200}'`],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: { 'awslogs-group': '/ecs/chatty', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web', 'awslogs-create-group': 'true' },
+        },
+      },
+    ], { executionRoleArn: 'arn:aws:iam::000000000000:role/ecsTaskExecutionRole' });
+    const task = await waitForTask(ecs, 'logs', res.tasks![0]!.taskArn!, isStopped);
+    expect(task.containers?.[0]?.exitCode).toBe(0);
+    const taskId = task.taskArn!.split('/').pop();
+    const messages: string[] = [];
+    let token: string | undefined;
+    for (let page = 0; page < 100; page++) {
+      const out = await logs.send(
+        new GetLogEventsCommand({ logGroupName: '/ecs/chatty', logStreamName: `web/app/${taskId}`, startFromHead: true, ...(token && { nextToken: token }) }),
+      );
+      messages.push(...out.events!.map((e) => e.message!));
+      if (out.nextForwardToken === token) break;
+      token = out.nextForwardToken;
+    }
+    expect(messages.slice(0, lines)).toEqual(Array.from({ length: lines }, (_, i) => `line ${i}`));
+    expect(messages).toHaveLength(lines + 2);
+
+    const errors = await logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/chatty', filterPattern: '{ $.logType = "ErrorLog" }' }));
+    expect(errors.events?.map((e) => JSON.parse(e.message!))).toEqual([{ logType: 'ErrorLog', code: 500 }]);
+  });
+});
