@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerCost } from './cost.js';
 import { registerUp } from './up.js';
 
 /** The `minato` command line. */
@@ -7,5 +8,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     .description('a self-hosted container platform that speaks the AWS container APIs')
     .showHelpAfterError();
   registerUp(program);
+  registerCost(program);
   await program.parseAsync(argv as string[]);
 }
