@@ -14,6 +14,7 @@ export interface LocalAgentDeps {
   secrets?: SecretResolver;
   report: TaskReporter;
   tasksDir: string;
+  archiveDir: string;
   log: Logger;
   /** Resources offered to tasks; default: the host's cpus × 1024 units and its memory less 10 %. */
   capacity?: { cpu: number; memory: number };

@@ -84,6 +84,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       }),
     report: (arn, change) => report(arn, change),
     tasksDir: join(dataDir, 'tasks'),
+    archiveDir: join(dataDir, 'archive'),
     log: logger,
   });
   const ecs = createEcsControl(store, agent);

@@ -140,6 +140,7 @@ export function fakeDeps(runtime: ScriptedRuntime, images = fakeImages(['busybox
       reports.push(change);
     },
     tasksDir,
+    archiveDir: `${tasksDir}/archive`,
     log: pino({ level: 'silent' }),
   };
   return { deps, reports, networks };

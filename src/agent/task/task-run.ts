@@ -8,7 +8,9 @@ import type { StopReason, TaskLaunchSpec, TaskReporter } from '../../lib/task-co
 import { containerSpec, runtimeIdOf, stopTimeoutOf, taskDir } from './container-spec.js';
 import { planStarts, stopOrder, taskHealth, type ContainerProgress } from './dependencies.js';
 import { HealthChecker, type Health } from './health-check.js';
-import { LogForwarder } from './log-forwarder.js';
+import { expandKey, firelensOutputs, firelensRecord, firelensTag } from './firelens.js';
+import { appendToArchive } from './log-archive.js';
+import { LogForwarder, type LogLine } from './log-forwarder.js';
 import { containerMetadata, dockerStats, taskMetadata } from './metadata-documents.js';
 import { parseEnvironmentFile, resolveProcess } from './process-config.js';
 import type {
@@ -35,6 +37,8 @@ export interface TaskRunDeps {
   report: TaskReporter;
   /** Root of the per-task directories (logs, ephemeral volumes). */
   tasksDir: string;
+  /** Root of the FireLens `s3` archive (one directory per bucket). */
+  archiveDir: string;
   log: Logger;
 }
 
@@ -287,25 +291,58 @@ export class TaskRun {
   }
 
   private follow(c: ContainerState, logPath: string, from: 'start' | 'end' = 'start'): void {
-    const options = c.def.logConfiguration?.logDriver === 'awslogs' ? (c.def.logConfiguration.options ?? {}) : undefined;
-    if (!options) return;
-    const prefix = options['awslogs-stream-prefix'];
-    const target = {
-      region: options['awslogs-region'] ?? this.spec.region,
-      group: options['awslogs-group'] ?? '',
-      stream: prefix ? `${prefix}/${c.def.name}/${this.spec.taskId}` : `${this.spec.taskId}/${c.def.name}`,
-      createGroup: options['awslogs-create-group'] === 'true',
-    };
+    const deliver = this.logDelivery(c);
+    if (!deliver) return;
     // After a restart, lines written while the agent was down are not known to have been
     // delivered or not; resuming at the end loses them rather than duplicating old ones.
     const offset = from === 'end' ? statSyncSize(logPath) : 0;
     c.forwarder = new LogForwarder(
       logPath,
-      (lines) => this.deps.logs(target, lines.map((l) => ({ timestamp: l.timestamp, message: l.message }))),
+      deliver,
       (err) => this.deps.log.warn({ err, taskArn: this.spec.taskArn, container: c.def.name }, 'log delivery failed'),
       offset,
     );
     c.forwarder.start();
+  }
+
+  /** Where a container's lines go: awslogs to CloudWatch Logs, awsfirelens to its outputs; else nowhere. */
+  private logDelivery(c: ContainerState): ((lines: LogLine[]) => Promise<void>) | undefined {
+    const config = c.def.logConfiguration;
+    const options = config?.options ?? {};
+    if (config?.logDriver === 'awslogs') {
+      const prefix = options['awslogs-stream-prefix'];
+      const target = {
+        region: options['awslogs-region'] ?? this.spec.region,
+        group: options['awslogs-group'] ?? '',
+        stream: prefix ? `${prefix}/${c.def.name}/${this.spec.taskId}` : `${this.spec.taskId}/${c.def.name}`,
+        createGroup: options['awslogs-create-group'] === 'true',
+      };
+      return (lines) => this.deps.logs(target, lines.map((l) => ({ timestamp: l.timestamp, message: l.message })));
+    }
+    if (config?.logDriver !== 'awsfirelens') return undefined;
+    const outputs = firelensOutputs(options, { region: this.spec.region, containerName: c.def.name!, taskId: this.spec.taskId });
+    const tag = firelensTag(c.def.name!, this.spec.taskId);
+    const ctx = {
+      containerName: c.def.name!,
+      runtimeId: c.runtimeId,
+      clusterArn: this.spec.clusterArn,
+      taskArn: this.spec.taskArn,
+      taskDefinition: `${this.spec.family}:${this.spec.revision}`,
+    };
+    return async (lines) => {
+      const records = lines.map((l) => firelensRecord(l, ctx));
+      for (const out of outputs) {
+        if (out.kind === 'cloudwatch') {
+          await this.deps.logs(
+            out.target,
+            lines.map((l, i) => ({ timestamp: l.timestamp, message: out.logKey === 'log' ? l.message : JSON.stringify(records[i]) })),
+          );
+        } else {
+          const key = expandKey(out.keyFormat, tag, new Date(lines[0]!.timestamp), randomUUID());
+          await appendToArchive(this.deps.archiveDir, out.bucket, key, records.map((r, i) => JSON.stringify({ ...r, time: new Date(lines[i]!.timestamp).toISOString() })), out.gzip);
+        }
+      }
+    };
   }
 
   private async onExit(c: ContainerState, exit: RuntimeExit): Promise<void> {

@@ -94,7 +94,14 @@ describe('Fargate unsupported features', () => {
 
   it('offers only the awslogs, splunk and awsfirelens log drivers', () => {
     expectRejected(withContainer({ logConfiguration: { logDriver: 'gelf' } }), 'request', 'gelf is not a valid log driver');
-    expectAccepted(withContainer({ logConfiguration: { logDriver: 'awsfirelens' } }));
+    expectAccepted(
+      fargate({
+        containerDefinitions: [
+          container({ memory: undefined, logConfiguration: { logDriver: 'awsfirelens' } }),
+          container({ name: 'log_router', memory: undefined, firelensConfiguration: { type: 'fluentbit' } }),
+        ],
+      }),
+    );
   });
 });
 

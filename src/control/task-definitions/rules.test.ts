@@ -1,4 +1,5 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { checkTaskDefinitionRules } from './rules.js';
 import { container, ec2, expectAccepted, expectRejected, fargate } from './rules.fixtures.js';
 
 describe('task definitions ECS accepts', () => {
@@ -235,4 +236,16 @@ describe('tags', () => {
     expectRejected(ec2({ tags: [{ key: 'team', value: 'a' }, { key: 'team', value: 'b' }] }), 'parameter', 'Duplicate tag key: team'));
 
   it('treats keys case-sensitively', () => expectAccepted(ec2({ tags: [{ key: 'a' }, { key: 'A' }] })));
+});
+
+describe('FireLens pairing', () => {
+  const router = { name: 'log_router', image: 'fluent-bit', memory: 64, firelensConfiguration: { type: 'fluentbit' as const } };
+  const user = { name: 'app', image: 'app', memory: 64, logConfiguration: { logDriver: 'awsfirelens' as const, options: { Name: 'cloudwatch_logs' } } };
+  it('needs a log router when a container logs with awsfirelens, and a user when there is a router', () => {
+    expect(() => checkTaskDefinitionRules({ family: 'f', containerDefinitions: [user] })).toThrow(/a firelens configuration object must be configured/);
+    expect(() => checkTaskDefinitionRules({ family: 'f', containerDefinitions: [router, { name: 'b', image: 'b', memory: 64 }] })).toThrow(
+      /at least one container has to be configured with the awsfirelens log driver/,
+    );
+    expect(() => checkTaskDefinitionRules({ family: 'f', containerDefinitions: [router, user] })).not.toThrow();
+  });
 });

@@ -19,6 +19,7 @@ import {
 } from './container-rules.js';
 import { type RuleContext, type TaskDefinitionInput, isSet } from './context.js';
 import { checkFargate } from './fargate-rules.js';
+import { checkFirelensPairing } from './firelens-rules.js';
 import { checkPortMappings } from './port-rules.js';
 import { checkReferenceRules } from './reference-rules.js';
 import { INVALID_TASK_CPU, normalizeTaskCpu, normalizeTaskMemory } from './units.js';
@@ -69,6 +70,7 @@ export function checkTaskDefinitionRules(input: RegisterTaskDefinitionCommandInp
   checkEachContainer(ctx);
   checkPortMappings(ctx);
   checkReferenceRules(ctx);
+  checkFirelensPairing(ctx);
   checkTaskResources(ctx);
   // Tags follow the rules every ECS resource shares (one place, one text); the 50-tag limit is in the model.
   checkTags(input.tags ?? []);
