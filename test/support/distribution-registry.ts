@@ -7,12 +7,12 @@
  *   ...
  *   await registry.stop();
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The Debian package's binary; on PATH when `docker-registry` is installed. */
 export const DOCKER_REGISTRY_BIN = 'docker-registry';
@@ -37,6 +37,16 @@ export interface DistributionRegistry {
 export interface DistributionRegistryOptions {
   /** Allow `DELETE` of manifests and blobs (default true). */
   deleteEnabled?: boolean;
+  /** Require Basic auth with this user (htpasswd, bcrypt-hashed by python3's crypt). */
+  htpasswd?: { username: string; password: string };
+}
+
+/** A bcrypt htpasswd line, the only hash docker-registry accepts. */
+function htpasswdLine(username: string, password: string): string {
+  const hash = execFileSync('python3', ['-W', 'ignore', '-c', 'import crypt,sys; print(crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_BLOWFISH)))', password], {
+    encoding: 'utf8',
+  }).trim();
+  return `${username}:${hash}\n`;
 }
 
 /** A port that was free a moment ago on 127.0.0.1 (the registry binds it right after). */
@@ -64,6 +74,7 @@ function registryConfig(port: number, storageDir: string, options: DistributionR
         maintenance: { uploadpurging: { enabled: false } },
       },
       http: { addr: `127.0.0.1:${port}`, headers: { 'X-Content-Type-Options': ['nosniff'] } },
+      ...(options.htpasswd && { auth: { htpasswd: { realm: 'minato-test', path: join(dirname(storageDir), 'htpasswd') } } }),
     },
     null,
     2,
@@ -79,7 +90,8 @@ async function waitUntilAnswering(url: string, child: ChildProcess, log: () => s
     try {
       const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
       await res.body?.cancel();
-      if (res.status === 200) return;
+      // 401 is the answer of a registry that requires auth: it is up.
+      if (res.status === 200 || res.status === 401) return;
     } catch {
       // not listening yet
     }
@@ -108,6 +120,7 @@ export async function startDistributionRegistry(options: DistributionRegistryOpt
   for (let attempt = 1; ; attempt++) {
     const port = await freeLoopbackPort();
     await writeFile(configPath, registryConfig(port, storageDir, options));
+    if (options.htpasswd) await writeFile(join(dir, 'htpasswd'), htpasswdLine(options.htpasswd.username, options.htpasswd.password));
     const child = spawn(DOCKER_REGISTRY_BIN, ['serve', configPath], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {

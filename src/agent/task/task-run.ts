@@ -173,17 +173,20 @@ export class TaskRun {
     const pullStartedAt = now();
     this.timestamps.pullStartedAt = pullStartedAt;
     await this.report({ pullStartedAt });
-    const images = new Map<string, Promise<RunnerImage>>();
+    // One pull per image and credentials: containers sharing both share the pull.
+    const pulls = new Map<string, Promise<RunnerImage>>();
     for (const c of this.containers.values()) {
-      const ref = c.def.image!;
-      if (!images.has(ref)) images.set(ref, this.deps.images.pull(ref));
+      const credentials = c.def.repositoryCredentials?.credentialsParameter;
+      const key = `${c.def.image}\n${credentials ?? ''}`;
+      if (!pulls.has(key)) pulls.set(key, this.registryAuth(credentials).then((auth) => this.deps.images.pull(c.def.image!, auth ? { auth } : {})));
     }
     for (const c of this.containers.values()) {
       try {
-        c.image = await images.get(c.def.image!)!;
+        c.image = await pulls.get(`${c.def.image}\n${c.def.repositoryCredentials?.credentialsParameter ?? ''}`)!;
       } catch (err) {
         const message = (err as Error).message;
-        const reason = message.startsWith('CannotPullContainerError') ? message : `CannotPullContainerError: ${message}`;
+        const reason =
+          err instanceof TaskStartError || message.startsWith('CannotPullContainerError') ? message : `CannotPullContainerError: ${message}`;
         await this.report({ containers: { [c.def.name!]: { reason } } });
         throw new TaskStartError(reason);
       }
@@ -194,6 +197,34 @@ export class TaskRun {
       pullStoppedAt,
       containers: Object.fromEntries([...this.containers.values()].map((c) => [c.def.name!, { imageDigest: c.image!.manifestDigest }])),
     });
+  }
+
+  /**
+   * Private registry credentials (`repositoryCredentials.credentialsParameter`): a Secrets Manager
+   * secret holding `{"username": …, "password": …}`, as ECS reads it.
+   */
+  private async registryAuth(valueFrom: string | undefined): Promise<{ username: string; password: string } | undefined> {
+    if (!valueFrom) return undefined;
+    const fail = (why: string) =>
+      new TaskStartError(`ResourceInitializationError: unable to pull secrets or registry auth: ${why}`);
+    if (!this.deps.secrets) throw fail('no secret store is configured');
+    let value: string;
+    try {
+      value = await this.deps.secrets(valueFrom, this.spec.region);
+    } catch (err) {
+      const message = (err as Error).message;
+      throw message.startsWith('ResourceInitializationError') ? new TaskStartError(message) : fail(message);
+    }
+    let parsed: { username?: unknown; password?: unknown };
+    try {
+      parsed = JSON.parse(value) as typeof parsed;
+    } catch {
+      throw fail(`private registry authentication secret ${valueFrom} is not valid JSON`);
+    }
+    if (typeof parsed.username !== 'string' || typeof parsed.password !== 'string') {
+      throw fail(`private registry authentication secret ${valueFrom} must have username and password keys`);
+    }
+    return { username: parsed.username, password: parsed.password };
   }
 
   /** Starts every container whose dependencies are met; moves the task to RUNNING once all have started. */
