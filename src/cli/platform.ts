@@ -7,6 +7,7 @@ import { CniNetworkManager } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent/task/ports.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
+import { ecrService } from '../api/ecr/ecr-service.js';
 import { logsService } from '../api/logs/logs-service.js';
 import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
@@ -19,8 +20,12 @@ import { resolveSecretReference } from '../secrets/references/resolve.js';
 import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
 import { openLogService } from '../logstore/log-service.js';
+import { basicAuth } from '../registry/auth/registry-auth.js';
+import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js';
+import { Registry } from '../registry/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { PlatformConfig } from './config.js';
+import { ownRegistryImages } from './own-registry-images.js';
 
 /** A running platform. */
 export interface Platform {
@@ -64,6 +69,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     );
   };
   let report: (arn: string, change: object) => Promise<void> = async () => {};
+  const registry = await Registry.open({ dataDir, store, accountId: config.accountId });
+  // The ECR API and the agent's own pulls name the endpoint only once it listens.
+  let endpoint = '';
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
   const agent = new LocalAgent({
     runtime,
@@ -72,7 +80,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       bridge: config.taskBridge,
       subnet: config.taskSubnet,
     }),
-    images: new ImageStore(join(dataDir, 'images')),
+    images: ownRegistryImages(new ImageStore(join(dataDir, 'images')), registry, config.accountId, () => endpoint),
     logs,
     metadata,
     secrets: (valueFrom, region) =>
@@ -100,10 +108,19 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   }, 60_000);
   sweeper.unref();
 
+  const credentials = new Map([[config.accessKeyId, config.secretAccessKey]]);
   const app = buildFrontDoor({
     accountId: config.accountId,
-    credentials: new Map([[config.accessKeyId, config.secretAccessKey]]),
-    services: [ecsService(ecs), stsService(), secretsManagerService(secrets), ssmService(secrets), logsService(logService)],
+    credentials,
+    services: [
+      ecsService(ecs),
+      stsService(),
+      secretsManagerService(secrets),
+      ssmService(secrets),
+      logsService(logService),
+      ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
+    ],
+    routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger)],
     logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });
@@ -120,10 +137,15 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
+  endpoint = `http://${host}:${port}`;
+  const stopRegistryMaintenance = registry.startMaintenance(10 * 60_000, (err: unknown) =>
+    logger.error({ err }, 'registry maintenance failed'),
+  );
   return {
-    endpoint: `http://${host}:${port}`,
+    endpoint,
     async close() {
       clearInterval(sweeper);
+      await stopRegistryMaintenance();
       await app.close();
       await metadata.close();
       // Releases waiters on container exits; the containers themselves keep running.

@@ -101,7 +101,7 @@ export interface RunnerImage {
 
 /** The image store subset the runner uses. */
 export interface RunnerImages {
-  pull(image: string, options?: { auth?: { username: string; password: string } }): Promise<RunnerImage>;
+  pull(image: string, options?: { auth?: { username: string; password: string }; region?: string }): Promise<RunnerImage>;
 }
 
 /** Where a container's log lines go (the awslogs driver's destination). */

@@ -178,7 +178,13 @@ export class TaskRun {
     for (const c of this.containers.values()) {
       const credentials = c.def.repositoryCredentials?.credentialsParameter;
       const key = `${c.def.image}\n${credentials ?? ''}`;
-      if (!pulls.has(key)) pulls.set(key, this.registryAuth(credentials).then((auth) => this.deps.images.pull(c.def.image!, auth ? { auth } : {})));
+      if (!pulls.has(key))
+        pulls.set(
+          key,
+          this.registryAuth(credentials).then((auth) =>
+            this.deps.images.pull(c.def.image!, { ...(auth && { auth }), region: this.spec.region }),
+          ),
+        );
     }
     for (const c of this.containers.values()) {
       try {

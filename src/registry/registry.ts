@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import type { Store } from '../store/store.js';
+import { TokenSigner } from './auth/tokens.js';
+import { Lifecycle } from './lifecycle/lifecycle.js';
+import { BlobIndex } from './metadata/blobs.js';
+import { ImageQueries } from './metadata/image-queries.js';
+import { Images } from './metadata/images.js';
+import { Repositories } from './metadata/repositories.js';
+import { RepositoryPolicies } from './metadata/repository-policy.js';
+import { ResourceTags } from './metadata/resource-tags.js';
+import { PullThroughCache } from './pull-through/cache.js';
+import { PullThroughRules } from './pull-through/rules.js';
+import { BlobFiles } from './storage/blob-files.js';
+import { collectGarbage, type GcReport } from './storage/gc.js';
+import { Uploads } from './storage/uploads.js';
+
+/** How the registry is set up. */
+export interface RegistryOptions {
+  /** The platform's data dir: blobs go to `<dataDir>/registry/`. */
+  dataDir: string;
+  store: Store;
+  /** The account that owns every repository. */
+  accountId: string;
+  /** Epoch ms; tests pass a controllable clock. */
+  clock?: () => number;
+  /** Idle upload sessions are removed after this long (default 24 h). */
+  uploadTtlMs?: number;
+  /** Unreferenced blobs younger than this are kept by the garbage collector (default 1 h). */
+  gcGraceMs?: number;
+}
+
+/** The default idle time after which an upload session expires. */
+export const DEFAULT_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
+/** The default grace window of the garbage collector. */
+export const DEFAULT_GC_GRACE_MS = 60 * 60 * 1000;
+
+/**
+ * The container registry: repositories, manifests and tags in the Store, blobs on disk, upload
+ * sessions, tokens, lifecycle policies. Both edges (`/v2/` and the ECR API) work on this object.
+ */
+export class Registry {
+  readonly repositories: Repositories;
+  readonly images: Images;
+  readonly queries: ImageQueries;
+  readonly blobs: BlobIndex;
+  readonly uploads: Uploads;
+  readonly lifecycle: Lifecycle;
+  readonly resourceTags: ResourceTags;
+  readonly policies: RepositoryPolicies;
+  readonly pullThroughRules: PullThroughRules;
+  readonly pullThrough: PullThroughCache;
+  readonly clock: () => number;
+
+  private constructor(
+    readonly options: RegistryOptions,
+    readonly files: BlobFiles,
+    readonly tokens: TokenSigner,
+  ) {
+    this.clock = options.clock ?? Date.now;
+    const { store } = options;
+    this.repositories = new Repositories(store);
+    this.blobs = new BlobIndex(store, files, this.clock);
+    this.images = new Images(store, this.blobs, this.repositories, this.clock);
+    this.queries = new ImageQueries(store);
+    this.uploads = new Uploads(store, files, this.blobs, this.clock, options.uploadTtlMs ?? DEFAULT_UPLOAD_TTL_MS);
+    this.lifecycle = new Lifecycle(store, this.repositories, this.images, this.queries);
+    this.resourceTags = new ResourceTags(store, this.repositories);
+    this.policies = new RepositoryPolicies(this.repositories);
+    this.pullThroughRules = new PullThroughRules(store);
+    this.pullThrough = new PullThroughCache(this.pullThroughRules, this.repositories, this.images, this.uploads, this.blobs);
+  }
+
+  /** Opens the registry in the data dir (creating its directories and token key). */
+  static async open(options: RegistryOptions): Promise<Registry> {
+    const root = join(options.dataDir, 'registry');
+    const files = new BlobFiles(root);
+    await files.init();
+    const tokens = await TokenSigner.load(join(root, 'token.key'));
+    return new Registry(options, files, tokens);
+  }
+
+  /** The account that owns the repositories. */
+  get accountId(): string {
+    return this.options.accountId;
+  }
+
+  /** Runs the online garbage collector once. */
+  collectGarbage(): Promise<GcReport> {
+    return collectGarbage(this.options.store, this.files, this.clock, this.options.gcGraceMs ?? DEFAULT_GC_GRACE_MS);
+  }
+
+  /**
+   * Starts the background work: expired upload sessions, lifecycle policies and garbage
+   * collection, every `intervalMs` (one run at a time). Returns a function that stops it and waits
+   * for a run in progress.
+   */
+  startMaintenance(intervalMs: number, onError: (err: unknown) => void): () => Promise<void> {
+    let running: Promise<void> | undefined;
+    const run = async () => {
+      await this.uploads.sweep();
+      await this.lifecycle.applyAll(this.accountId, new Date(this.clock()));
+      await this.collectGarbage();
+    };
+    const timer = setInterval(() => {
+      if (running) return;
+      running = run()
+        .catch(onError)
+        .finally(() => (running = undefined));
+    }, intervalMs);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from '../support/platform.js';
+import { startImageFixture, type ImageFixture } from './task-fixture.js';
+
+const run = promisify(execFile);
+const env = usePlatform();
+let fixture: ImageFixture;
+const home = mkdtempSync(join(tmpdir(), 'minato-cli-tasks-'));
+
+beforeAll(async () => {
+  fixture = await startImageFixture();
+});
+afterAll(async () => {
+  await fixture?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** The AWS CLI against the platform, isolated from any user configuration; parsed JSON output. */
+async function aws(...args: string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run('aws', ['--endpoint-url', env.platform().endpoint, '--output', 'json', ...args], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_DEFAULT_REGION: 'us-east-1',
+      AWS_CONFIG_FILE: join(home, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+    },
+  });
+  return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
+}
+
+describe('the AWS CLI runs and waits for tasks', () => {
+  it('run-task, wait tasks-running, stop-task, wait tasks-stopped, describe-tasks', async () => {
+    await aws('ecs', 'create-cluster', '--cluster-name', 'cli');
+    await aws(
+      'ecs', 'register-task-definition', '--family', 'cli-sleep', '--network-mode', 'awsvpc', '--requires-compatibilities', 'FARGATE',
+      '--cpu', '256', '--memory', '512',
+      '--container-definitions', JSON.stringify([{ name: 'app', image: fixture.image, command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'] }]),
+    );
+    const started = (await aws(
+      'ecs', 'run-task', '--cluster', 'cli', '--task-definition', 'cli-sleep', '--launch-type', 'FARGATE',
+      '--network-configuration', 'awsvpcConfiguration={subnets=[subnet-1],securityGroups=[sg-1]}',
+    )) as { tasks: Array<{ taskArn: string }> };
+    const arn = started.tasks[0]!.taskArn;
+    await aws('ecs', 'wait', 'tasks-running', '--cluster', 'cli', '--tasks', arn);
+    await aws('ecs', 'stop-task', '--cluster', 'cli', '--task', arn, '--reason', 'cli says stop');
+    await aws('ecs', 'wait', 'tasks-stopped', '--cluster', 'cli', '--tasks', arn);
+    const described = (await aws('ecs', 'describe-tasks', '--cluster', 'cli', '--tasks', arn)) as {
+      tasks: Array<{ lastStatus: string; stoppedReason: string; containers: Array<{ exitCode: number }> }>;
+    };
+    expect(described.tasks[0]).toMatchObject({ lastStatus: 'STOPPED', stoppedReason: 'cli says stop' });
+    expect(described.tasks[0]!.containers[0]!.exitCode).toBe(0);
+  });
+});
