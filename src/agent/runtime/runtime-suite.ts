@@ -81,6 +81,8 @@ export function describeRuntimeSuite(name: string, open: () => Promise<RuntimeSu
     it('kills a program that ignores SIGTERM with SIGKILL', async () => {
       const c = id('ignore');
       await rt.start(ctx.spec(c, { kind: 'ignore-term' }));
+      // The program must have set its trap before the signal comes (a loaded machine is slow to run it).
+      await new Promise((r) => setTimeout(r, 1000));
       await rt.kill(c, 'TERM');
       await new Promise((r) => setTimeout(r, 300));
       expect((await rt.status(c))?.status).toBe('running');
