@@ -50,6 +50,8 @@ describe('the AWS CLI runs and waits for tasks', () => {
     )) as { tasks: Array<{ taskArn: string }> };
     const arn = started.tasks[0]!.taskArn;
     await aws('ecs', 'wait', 'tasks-running', '--cluster', 'cli', '--tasks', arn);
+    // RUNNING means the process started; give the shell a moment to install its TERM trap.
+    await new Promise((r) => setTimeout(r, 1000));
     await aws('ecs', 'stop-task', '--cluster', 'cli', '--task', arn, '--reason', 'cli says stop');
     await aws('ecs', 'wait', 'tasks-stopped', '--cluster', 'cli', '--tasks', arn);
     const described = (await aws('ecs', 'describe-tasks', '--cluster', 'cli', '--tasks', arn)) as {
