@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { chmod, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +86,12 @@ esac
     const { manager, taskId, stateDir, bridge } = net();
     const m = manager({ cniPath: failingCniPath });
     const id = taskId('fails');
-    await expect(m.setup({ taskId: id, portMappings: [] })).rejects.toMatchObject({
+    // A published port, so that portmap (the failing plugin) runs at all.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const hostPort = (probe.address() as AddressInfo).port;
+    probe.close();
+    await expect(m.setup({ taskId: id, portMappings: [{ containerPort: 80, hostPort, protocol: 'tcp' }] })).rejects.toMatchObject({
       kind: 'Unavailable',
       message: expect.stringContaining('injected failure') as unknown as string,
     });

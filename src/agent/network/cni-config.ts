@@ -27,7 +27,7 @@ export interface BridgeNetworkSettings {
  * address as gateway, and a veth into the task's namespace) with host-local addresses, then
  * portmap for published ports.
  */
-export function taskNetworkConfig(s: BridgeNetworkSettings): CniNetworkConfigList {
+export function taskNetworkConfig(s: BridgeNetworkSettings, options: { publishesPorts?: boolean } = {}): CniNetworkConfigList {
   return {
     cniVersion: CNI_VERSION,
     name: s.networkName,
@@ -45,7 +45,9 @@ export function taskNetworkConfig(s: BridgeNetworkSettings): CniNetworkConfigLis
           ranges: [[{ subnet: formatSubnet(s.subnet), gateway: formatIpv4(firstHost(s.subnet)) }]],
         },
       },
-      { type: 'portmap', capabilities: { portMappings: true } },
+      // portmap only for tasks that publish host ports: it costs two plugin runs and a global
+      // lock per task, and a task's saved list is what DEL runs later, so both stay consistent.
+      ...(options.publishesPorts === false ? [] : [{ type: 'portmap', capabilities: { portMappings: true } }]),
     ],
   };
 }

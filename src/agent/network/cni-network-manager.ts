@@ -139,7 +139,7 @@ export class CniNetworkManager implements NetworkManager {
         subnet: this.subnet,
         ipamDataDir: this.ipamDataDir,
         outboundNat: this.outboundNat,
-      }),
+      }, { publishesPorts: portMappingArgs(req.portMappings).length > 0 }),
       loopback: loopbackConfig(),
       capabilityArgs: { portMappings: portMappingArgs(req.portMappings) },
     };

@@ -17,7 +17,17 @@ const V1_CONTROLLERS = new Set([
 ]);
 
 /** The cgroup hierarchies mounted in this mount namespace, from /proc/self/mountinfo. */
-export async function cgroupHierarchies(): Promise<CgroupHierarchy[]> {
+export function cgroupHierarchies(): Promise<CgroupHierarchy[]> {
+  // The cgroup mounts do not change while minato runs, but mountinfo grows with every container's
+  // mounts: read it once.
+  hierarchies ??= readHierarchies();
+  hierarchies.catch(() => (hierarchies = undefined));
+  return hierarchies;
+}
+
+let hierarchies: Promise<CgroupHierarchy[]> | undefined;
+
+async function readHierarchies(): Promise<CgroupHierarchy[]> {
   const info = await readFile('/proc/self/mountinfo', 'utf8');
   const out: CgroupHierarchy[] = [];
   for (const line of info.split('\n')) {

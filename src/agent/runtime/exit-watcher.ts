@@ -25,7 +25,9 @@ export class ExitWatcher {
     private readonly dir: string,
     /** The exit of a container once final, else undefined; may throw for a broken container. */
     private readonly check: (id: string) => Promise<ContainerExit | undefined>,
-    private readonly pollMs = 1_000,
+    // inotify reports normal exits at once; the poll only catches what it misses (10 s is cheap
+    // with hundreds of containers, each poll reading a few files per container).
+    private readonly pollMs = 10_000,
   ) {}
 
   /** Resolves with the container's exit once it is final. */
