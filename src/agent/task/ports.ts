@@ -1,89 +1,32 @@
 /**
  * What the task runner needs of the host: the container runtime, task networks, the image store,
- * a log sink and the metadata endpoint. Declared here as the small subsets the runner uses, so the
- * runner is tested against fakes and composed with the real implementations in cli/.
+ * a log sink and the metadata endpoint — as the subsets of their interfaces the runner uses, so
+ * that it is unit-tested over fakes and composed with the real implementations in cli/.
  */
 
-/** The start parameters of one container (see runtime/runtime.ts for each field's meaning). */
-export interface RuntimeContainerSpec {
-  id: string;
-  layerDirs: string[];
-  readonlyRootFilesystem?: boolean;
-  args: string[];
-  env: string[];
-  cwd?: string;
-  user?: string;
-  hostname?: string;
-  extraHosts?: Array<{ hostname: string; ipAddress: string }>;
-  netnsPath?: string;
-  cgroupParent?: string;
-  cpuShares?: number;
-  memoryLimitMiB?: number;
-  memoryReservationMiB?: number;
-  ulimits?: Array<{ name: string; softLimit: number; hardLimit: number }>;
-  mounts?: Array<{ source: string; destination: string; readOnly?: boolean }>;
-  initProcessEnabled?: boolean;
-  logPath: string;
-  stopSignal?: string;
-}
+import type { NetworkManager, TaskNetwork } from '../network/network-manager.js';
+import type { ContainerExit, ContainerRuntime, ContainerSpec, ContainerStats } from '../runtime/runtime.js';
+
+/** The start parameters of one container (runtime/runtime.ts documents each field). */
+export type RuntimeContainerSpec = ContainerSpec;
 
 /** How a container ended. */
-export interface RuntimeExit {
-  exitCode: number;
-  oomKilled: boolean;
-  exitedAt: Date;
-}
+export type RuntimeExit = ContainerExit;
 
-/** A container's cgroup statistics (see runtime/runtime.ts ContainerStats). */
-export interface RuntimeStats {
-  readAt: Date;
-  cpuUsageNs: number;
-  cpuPerCpuNs: number[];
-  systemCpuUsageNs: number;
-  onlineCpus: number;
-  memoryUsageBytes: number;
-  memoryMaxUsageBytes: number;
-  memoryLimitBytes: number;
-  memoryStat: Record<string, number>;
-  pids: number;
-}
+/** A container's cgroup statistics. */
+export type RuntimeStats = ContainerStats;
 
-/** The container runtime subset the runner uses. */
-export interface RunnerRuntime {
-  stats(id: string): Promise<RuntimeStats | undefined>;
-  start(spec: RuntimeContainerSpec): Promise<{ pid: number; startedAt: Date }>;
-  kill(id: string, signal: string): Promise<void>;
-  wait(id: string): Promise<RuntimeExit>;
-  status(id: string): Promise<{ status: 'created' | 'running' | 'stopped'; pid?: number; exit?: RuntimeExit } | undefined>;
-  exec(id: string, args: string[], options: { timeoutMs: number; env?: string[] }): Promise<{ exitCode: number; output: string; timedOut: boolean }>;
-  remove(id: string): Promise<void>;
-  setTaskLimits(cgroupParent: string, limits: { cpuUnits?: number; memoryMiB?: number }): Promise<void>;
-  removeTaskCgroup(cgroupParent: string): Promise<void>;
-}
+/** The container runtime operations the runner uses. */
+export type RunnerRuntime = Pick<
+  ContainerRuntime,
+  'start' | 'kill' | 'wait' | 'status' | 'exec' | 'stats' | 'remove' | 'setTaskLimits' | 'removeTaskCgroup'
+>;
 
 /** A task's network, as the network layer hands it over. */
-export interface RunnerNetwork {
-  netnsPath: string;
-  ipv4Address: string;
-  subnetCidr: string;
-  gateway: string;
-  macAddress: string;
-  interfaceName: string;
-  privateDnsName: string;
-  /** The ENI id the task's attachment shows. */
-  networkInterfaceId: string;
-}
+export type RunnerNetwork = TaskNetwork;
 
-/** The network layer subset the runner uses. */
-export interface RunnerNetworks {
-  setup(req: {
-    taskId: string;
-    portMappings: Array<{ containerPort: number; hostPort?: number; protocol: 'tcp' | 'udp' }>;
-    hostname?: string;
-    region?: string;
-  }): Promise<RunnerNetwork>;
-  teardown(taskId: string): Promise<void>;
-}
+/** The network layer operations the runner uses. */
+export type RunnerNetworks = Pick<NetworkManager, 'setup' | 'teardown'>;
 
 /** A pulled image: its digest, config defaults and unpacked layers. */
 export interface RunnerImage {

@@ -80,7 +80,7 @@ export const fakeNetworks = (): RunnerNetworks & { torn: string[] } => {
   return {
     torn,
     async setup() {
-      return { netnsPath: '/tmp/none', ipv4Address: '10.9.0.2', subnetCidr: '10.9.0.0/24', gateway: '10.9.0.1', macAddress: '02:00:00:00:00:01', interfaceName: 'eth0', privateDnsName: 'ip-10-9-0-2.ec2.internal', networkInterfaceId: 'eni-0123456789abcdef0' };
+      return { netnsPath: '/tmp/none', ipv4Address: '10.9.0.2', subnetCidr: '10.9.0.0/24', gateway: '10.9.0.1', macAddress: '02:00:00:00:00:01', interfaceName: 'eth0', privateDnsName: 'ip-10-9-0-2.ec2.internal', networkInterfaceId: 'eni-0123456789abcdef0', hostname: 'ip-10-9-0-2' };
     },
     async teardown(taskId: string) {
       torn.push(taskId);

@@ -280,7 +280,7 @@ export class TaskRun {
         volumes: this.spec.volumes,
         dir: this.dir,
         netnsPath: this.network!.netnsPath,
-        hostname: c.def.hostname ?? this.network!.privateDnsName.split('.')[0]!,
+        hostname: c.def.hostname ?? this.network!.hostname,
         cgroupParent: this.cgroupParent,
         ...(override?.cpu !== undefined && { cpu: override.cpu }),
         ...(override?.memory !== undefined && { memory: override.memory }),
