@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { awsCli } from './support/aws-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 
-const run = promisify(execFile);
 let platform: TestPlatform;
 let work: string;
 
@@ -19,26 +17,8 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-/** Runs the AWS CLI against the platform, isolated from any user configuration. */
-async function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: work,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(work, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(work, 'none'),
-    AWS_PAGER: '',
-  };
-  try {
-    const { stdout, stderr } = await run('aws', ['--endpoint-url', platform.endpoint, '--output', 'json', ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** Runs the AWS CLI against the platform under test. */
+const aws = (...args: string[]) => awsCli(platform.endpoint, work, args);
 
 describe('the AWS CLI against minato', () => {
   it('gets the caller identity', async () => {

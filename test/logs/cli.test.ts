@@ -1,34 +1,13 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { awsCli } from '../support/aws-cli.js';
 import { useLogsFrontDoor } from './logs-fixture.js';
 
-const run = promisify(execFile);
 const fixture = useLogsFrontDoor();
 
-/** Runs the AWS CLI against the front door, isolated from any user configuration. */
-async function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const home = fixture.dataDir();
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(home, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
-    AWS_PAGER: '',
-  };
-  try {
-    const { stdout, stderr } = await run('aws', ['--endpoint-url', fixture.endpoint(), '--output', 'json', ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** Runs the AWS CLI against the platform under test. */
+const aws = (...args: string[]) => awsCli(fixture.endpoint(), fixture.dataDir(), args);
 
 const json = (res: { code: number; stdout: string; stderr: string }) => {
   expect(res.stderr).toBe('');

@@ -16,10 +16,10 @@ function scopeOf() {
 }
 
 describe('GET /v2/ and authentication', () => {
-  it('answers 401 with a Basic challenge without credentials, and 200 with them', async () => {
+  it('answers 401 with a Bearer challenge (the token endpoint) without credentials, and 200 with them', async () => {
     const anonymous = await v2(reg(), 'GET', '/v2/', { authorization: null });
     expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic realm="http:\/\/127\.0\.0\.1:\d+\/"/);
+    expect(anonymous.headers.get('www-authenticate')).toBe(`Bearer realm="${reg().endpoint}/registry/token",service="ecr.amazonaws.com"`);
     expect(anonymous.code).toBe('UNAUTHORIZED');
     const ok = await v2(reg(), 'GET', '/v2/');
     expect(ok.status).toBe(200);

@@ -1,13 +1,11 @@
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { awsCli } from '../support/aws-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSecretsFixture, type SecretsFixture } from './fixture.js';
 
-const run = promisify(execFile);
 let fixture: SecretsFixture;
 let home: string;
 
@@ -20,26 +18,8 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-/** Runs the AWS CLI against the fixture, isolated from any user configuration. */
-async function aws(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: join(home, 'none'),
-    AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
-    AWS_PAGER: '',
-  };
-  try {
-    const { stdout, stderr } = await run('aws', ['--endpoint-url', fixture.endpoint, '--output', 'json', ...args], { env });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** Runs the AWS CLI against the platform under test. */
+const aws = (...args: string[]) => awsCli(fixture.endpoint, home, args);
 
 describe('the AWS CLI against Secrets Manager and Parameter Store', () => {
   it('creates a secret and gets its value', async () => {

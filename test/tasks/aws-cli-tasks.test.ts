@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { awsCli } from '../support/aws-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { startImageFixture, type ImageFixture } from './task-fixture.js';
 
-const run = promisify(execFile);
 const env = usePlatform();
 let fixture: ImageFixture;
 const home = mkdtempSync(join(tmpdir(), 'minato-cli-tasks-'));
@@ -20,20 +18,11 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-/** The AWS CLI against the platform, isolated from any user configuration; parsed JSON output. */
+/** The AWS CLI against the platform; parsed JSON output (a failure fails the test). */
 async function aws(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run('aws', ['--endpoint-url', env.platform().endpoint, '--output', 'json', ...args], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(home, 'none'),
-      AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
-    },
-  });
-  return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
+  const res = await awsCli(env.platform().endpoint, home, args);
+  if (res.code !== 0) throw new Error(`aws ${args.join(' ')} exited ${res.code}: ${res.stderr}`);
+  return res.stdout.trim() ? (JSON.parse(res.stdout) as Record<string, unknown>) : {};
 }
 
 describe('the AWS CLI runs and waits for tasks', () => {
