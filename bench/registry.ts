@@ -2,12 +2,15 @@
  * Benchmark of the registry (`node --import tsx bench/registry.ts`): push and pull of 1 MB, 10 MB
  * and 100 MB blobs and small-manifest GETs at concurrency 1 and 10, side by side with CNCF
  * Distribution (Debian's `docker-registry`) on the same machine, and the resident memory of the
- * minato process while a 1 GiB blob streams in and out. Writes bench/results/registry-<time>.json.
+ * minato process while a 1 GiB blob streams in and out. Both registries run at once and take turns
+ * case by case (the machine's background load drifts; turns keep the drift out of the ratios);
+ * pulls are repeated and the median round counts. Records the load average before and after.
+ * Writes bench/results/registry-<time>.json.
  *
  * Which minato it measures (bench/registry-targets.ts):
  * - default: a child process running bench/registry-serve.ts (the front door with the ECR API
  *   and the `/v2/` routes over a SQLite store: the registry part of `minato up`);
- * - `BENCH_MINATO=process`: `node bin/minato.js up` (once the routes are wired into the platform);
+ * - `BENCH_MINATO=process`: `node bin/minato.js up`, what users run (`npm run build` first);
  * - `BENCH_REGISTRY_ENDPOINT=http://host:port` (+ `BENCH_REGISTRY_PID` for memory): a running one.
  * Credentials are test/test (Basic on `/v2/`, SigV4 for CreateRepository). `BENCH_QUICK=1` shrinks
  * the run to a smoke test.
@@ -40,6 +43,8 @@ const BLOB_CASES = QUICK
     ];
 const CONCURRENCY = [1, 10] as const;
 const MANIFEST_SECONDS = QUICK ? 1 : 5;
+/** Pull rounds per blob case (the median is reported): one round of big blobs lasts well under a second. */
+const PULL_ROUNDS = QUICK ? 1 : 5;
 const STREAM_BYTES = QUICK ? 64 * 2 ** 20 : 2 ** 30;
 const RSS_SAMPLE_MS = 100;
 
@@ -227,24 +232,35 @@ async function sampleRss(pid: number | undefined, work: () => Promise<void>) {
 // ---------------------------------------------------------------------------------------------
 // The run
 
-async function measureTarget(target: Target) {
-  process.stdout.write(`${target.name} at ${target.base}\n`);
-  await sleep(1000);
-  const idleRssMiB = target.pid === undefined ? undefined : await residentMiB(target.pid);
-  const blobs: Record<string, unknown> = {};
-  for (const { size, ops } of BLOB_CASES) {
-    for (const concurrency of CONCURRENCY) {
-      const repo = `bench/blobs-${size}-${concurrency}`;
-      await target.prepare(repo);
-      const count = ops[concurrency];
-      const seeds = Array.from({ length: count }, (_, i) => `${target.name}-${size}-${concurrency}-${i}-${randomBytes(4).toString('hex')}`);
-      const digests = await Promise.all(seeds.map((s) => blobDigest(size, s)));
-      process.stdout.write(`  ${size / MB} MB x${concurrency}: push ${count}, pull ${count}\n`);
-      const push = await timed(count, concurrency, (i) => pushBlob(target, repo, size, seeds[i]!, digests[i]!), size);
-      const pull = await timed(count, concurrency, (i) => pullBlob(target, repo, digests[i]!, size), size);
-      blobs[`${size / MB}MB/c${concurrency}`] = { size, concurrency, push, pull };
-    }
+type Targets = readonly [Target, Target];
+type BlobCase = { size: number; concurrency: number; push: Timing; pull: Timing; pullRoundsMegabytesPerSecond: number[] };
+
+/**
+ * Both targets in turn on one blob case: push `count` unique blobs, then pull them all
+ * `PULL_ROUNDS` times; the pull figure is the median round. Which target goes first alternates
+ * from case to case, and each push starts with a clean page cache: the machine's background load
+ * drifts over minutes, and interleaving keeps the drift out of the ratio.
+ */
+async function blobCase(targets: Targets, size: number, concurrency: number, count: number, first: number): Promise<Record<Target['name'], BlobCase>> {
+  const out = {} as Record<Target['name'], BlobCase>;
+  for (const target of first === 0 ? targets : [targets[1], targets[0]]) {
+    const repo = `bench/blobs-${size}-${concurrency}`;
+    await target.prepare(repo);
+    const seeds = Array.from({ length: count }, (_, i) => `${target.name}-${size}-${concurrency}-${i}-${randomBytes(4).toString('hex')}`);
+    const digests = await Promise.all(seeds.map((s) => blobDigest(size, s)));
+    process.stdout.write(`  ${target.name} ${size / MB} MB x${concurrency}: push ${count}, pull ${count} x${PULL_ROUNDS}\n`);
+    await runSync();
+    const push = await timed(count, concurrency, (i) => pushBlob(target, repo, size, seeds[i]!, digests[i]!), size);
+    const rounds: Timing[] = [];
+    for (let r = 0; r < PULL_ROUNDS; r++) rounds.push(await timed(count, concurrency, (i) => pullBlob(target, repo, digests[i]!, size), size));
+    const byRate = [...rounds].sort((a, b) => a.megabytesPerSecond! - b.megabytesPerSecond!);
+    out[target.name] = { size, concurrency, push, pull: byRate[Math.floor(byRate.length / 2)]!, pullRoundsMegabytesPerSecond: rounds.map((t) => t.megabytesPerSecond!) };
   }
+  return out;
+}
+
+/** Stores a small image (`bench/manifest:v1`) for the manifest GETs. */
+async function putSmallImage(target: Target): Promise<void> {
   await target.prepare('bench/manifest');
   const config = '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}';
   const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
@@ -258,30 +274,60 @@ async function measureTarget(target: Target) {
   const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length }, layers: [] });
   const put = await http(target, 'PUT', '/v2/bench/manifest/manifests/v1', Buffer.from(manifest), { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
   if (put.status !== 201) throw new Error(`${target.name}: manifest PUT answered ${put.status}`);
-  const manifests: Record<string, Timing> = {};
-  for (const concurrency of CONCURRENCY) {
-    process.stdout.write(`  manifest GET x${concurrency} for ${MANIFEST_SECONDS} s\n`);
-    manifests[`c${concurrency}`] = await manifestGets(target, 'bench/manifest', concurrency);
-  }
+}
+
+/** A 1 GiB blob in and out of one target while its resident memory is sampled. */
+async function stream(target: Target) {
   await target.prepare('bench/stream');
   const seed = `${target.name}-stream-${randomBytes(4).toString('hex')}`;
   const digest = await blobDigest(STREAM_BYTES, seed);
-  process.stdout.write(`  ${STREAM_BYTES / 2 ** 20} MiB stream in and out, sampling RSS\n`);
+  process.stdout.write(`  ${target.name}: ${STREAM_BYTES / 2 ** 20} MiB stream in and out, sampling RSS\n`);
   // Earlier phases leave gigabytes of dirty pages; flushing them first keeps their writeback out of this figure.
   await runSync();
-  const streamIn = await sampleRss(target.pid, () => pushBlob(target, 'bench/stream', STREAM_BYTES, seed, digest));
-  const streamOut = await sampleRss(target.pid, () => pullBlob(target, 'bench/stream', digest, STREAM_BYTES));
-  return { base: target.base, idleRssMiB: idleRssMiB === undefined ? undefined : round(idleRssMiB), blobs, manifests, stream: { bytes: STREAM_BYTES, push: streamIn, pull: streamOut } };
+  const push = await sampleRss(target.pid, () => pushBlob(target, 'bench/stream', STREAM_BYTES, seed, digest));
+  const pull = await sampleRss(target.pid, () => pullBlob(target, 'bench/stream', digest, STREAM_BYTES));
+  return { bytes: STREAM_BYTES, push, pull };
 }
 
-type Measured = Awaited<ReturnType<typeof measureTarget>>;
+async function measure(targets: Targets) {
+  for (const target of targets) process.stdout.write(`${target.name} at ${target.base}\n`);
+  await sleep(1000);
+  const idle = await Promise.all(targets.map((t) => (t.pid === undefined ? undefined : residentMiB(t.pid))));
+  const blobs = { minato: {} as Record<string, BlobCase>, distribution: {} as Record<string, BlobCase> };
+  let turn = 0;
+  for (const { size, ops } of BLOB_CASES) {
+    for (const concurrency of CONCURRENCY) {
+      const both = await blobCase(targets, size, concurrency, ops[concurrency], turn++ % 2);
+      for (const name of ['minato', 'distribution'] as const) blobs[name][`${size / MB}MB/c${concurrency}`] = both[name];
+    }
+  }
+  const manifests = { minato: {} as Record<string, Timing>, distribution: {} as Record<string, Timing> };
+  for (const target of targets) await putSmallImage(target);
+  for (const concurrency of CONCURRENCY) {
+    for (const target of targets) {
+      process.stdout.write(`  ${target.name}: manifest GET x${concurrency} for ${MANIFEST_SECONDS} s\n`);
+      manifests[target.name][`c${concurrency}`] = await manifestGets(target, 'bench/manifest', concurrency);
+    }
+  }
+  const result = (t: Target, i: number, streamed: Awaited<ReturnType<typeof stream>>) => ({
+    base: t.base,
+    idleRssMiB: idle[i] === undefined ? undefined : round(idle[i]!),
+    blobs: blobs[t.name],
+    manifests: manifests[t.name],
+    stream: streamed,
+  });
+  const streamed = [await stream(targets[0]), await stream(targets[1])] as const;
+  return { minato: result(targets[0], 0, streamed[0]), distribution: result(targets[1], 1, streamed[1]) };
+}
+
+type Measured = Awaited<ReturnType<typeof measure>>['minato'];
 
 /** minato ÷ distribution for every throughput figure (above 1: minato is faster). */
 function ratios(minato: Measured, distribution: Measured) {
   const out: Record<string, number> = {};
   for (const key of Object.keys(minato.blobs)) {
-    const m = minato.blobs[key] as { push: Timing; pull: Timing };
-    const d = distribution.blobs[key] as { push: Timing; pull: Timing };
+    const m = minato.blobs[key]!;
+    const d = distribution.blobs[key]!;
     out[`push ${key}`] = round(m.push.megabytesPerSecond! / d.push.megabytesPerSecond!, 2);
     out[`pull ${key}`] = round(m.pull.megabytesPerSecond! / d.pull.megabytesPerSecond!, 2);
   }
@@ -289,38 +335,47 @@ function ratios(minato: Measured, distribution: Measured) {
   return out;
 }
 
+/** The 1, 5 and 15 minute load averages, rounded. */
+const loadAverage = () => os.loadavg().map((n) => round(n, 2));
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   const mode = minatoMode();
   const cpus = os.cpus();
   const machine = { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', totalMemoryMiB: Math.round(os.totalmem() / 2 ** 20), node: process.version };
   process.stdout.write(`registry bench (${QUICK ? 'quick' : 'full'}), minato as: ${mode}\n`);
-  const results: Record<string, Measured> = {};
-  for (const start of [startMinato, startDistribution]) {
-    await runSync();
-    const target = await start();
+  const loadBefore = loadAverage();
+  await runSync();
+  const minato = await startMinato();
+  let measured: Awaited<ReturnType<typeof measure>>;
+  try {
+    const distribution = await startDistribution();
     try {
-      results[target.name] = await measureTarget(target);
+      measured = await measure([minato, distribution]);
     } finally {
-      await target.stop();
+      await distribution.stop();
     }
+  } finally {
+    await minato.stop();
   }
   const result = {
     name: 'registry',
     startedAt: startedAt.toISOString(),
     quick: QUICK,
     minatoMeasured: mode,
-    note: `client and both servers share this ${machine.cpus}-CPU machine; servers run one after the other; blob content is unique per push; loopback HTTP`,
+    note: `client and both servers share this ${machine.cpus}-CPU machine; both servers run side by side and take turns case by case; pulls are the median of ${PULL_ROUNDS} rounds; blob content is unique per push; loopback HTTP`,
     machine,
-    minato: results.minato,
-    distribution: results.distribution,
-    ratioMinatoToDistribution: ratios(results.minato!, results.distribution!),
+    loadAverage: { before: loadBefore, after: loadAverage() },
+    minato: measured.minato,
+    distribution: measured.distribution,
+    ratioMinatoToDistribution: ratios(measured.minato, measured.distribution),
   };
   await mkdir(RESULTS_DIR, { recursive: true });
   const file = join(RESULTS_DIR, `registry-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
   await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(result.ratioMinatoToDistribution, null, 2)}\n`);
-  process.stdout.write(`stream RSS growth (MiB): minato push ${results.minato!.stream.push.rssGrowthMiB}, pull ${results.minato!.stream.pull.rssGrowthMiB}; distribution push ${results.distribution!.stream.push.rssGrowthMiB}, pull ${results.distribution!.stream.pull.rssGrowthMiB}\n`);
+  process.stdout.write(`stream RSS growth (MiB): minato push ${measured.minato.stream.push.rssGrowthMiB}, pull ${measured.minato.stream.pull.rssGrowthMiB}; distribution push ${measured.distribution.stream.push.rssGrowthMiB}, pull ${measured.distribution.stream.pull.rssGrowthMiB}\n`);
+  process.stdout.write(`load average (1/5/15 min): before ${loadBefore.join(' ')}, after ${result.loadAverage.after.join(' ')}\n`);
   process.stdout.write(`results: ${file}\n`);
 }
 

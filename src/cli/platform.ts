@@ -69,7 +69,19 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     );
   };
   let report: (arn: string, change: object) => Promise<void> = async () => {};
-  const registry = await Registry.open({ dataDir, store, accountId: config.accountId });
+  const registry = await Registry.open({
+    dataDir,
+    store,
+    accountId: config.accountId,
+    logger,
+    // Pull-through cache rules name their upstream credentials by Secrets Manager ARN.
+    resolveSecret: async (arn) => {
+      const scope = { accountId: config.accountId, region: arn.split(':')[3] ?? 'us-east-1', principalArn: rootPrincipal(config.accountId), now: new Date() };
+      const view = await secrets.secrets.getValue(scope, arn);
+      if (view.value.kind !== 'string') throw new Error(`secret ${arn} holds binary data`);
+      return view.value.text;
+    },
+  });
   // The ECR API and the agent's own pulls name the endpoint only once it listens.
   let endpoint = '';
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));

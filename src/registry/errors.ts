@@ -34,6 +34,8 @@ export const RegistrySubject = {
   PullThroughRule: 'pull-through-rule',
   PullThroughRuleExists: 'pull-through-rule-exists',
   Upstream: 'upstream',
+  UpstreamDenied: 'upstream-denied',
+  UpstreamThrottled: 'upstream-throttled',
   RepositoryExists: 'repository-exists',
   ResourceTags: 'resource-tags',
   TooManyTags: 'too-many-tags',

@@ -8,7 +8,10 @@ import { Images } from './metadata/images.js';
 import { Repositories } from './metadata/repositories.js';
 import { RepositoryPolicies } from './metadata/repository-policy.js';
 import { ResourceTags } from './metadata/resource-tags.js';
-import { PullThroughCache } from './pull-through/cache.js';
+import { PullThroughCache, type RegistryLogger } from './pull-through/cache.js';
+import { TagChecks } from './pull-through/checks.js';
+import { UpstreamClients, type SecretResolver } from './pull-through/credentials.js';
+import { UpstreamImporter } from './pull-through/importer.js';
 import { PullThroughRules } from './pull-through/rules.js';
 import { BlobFiles } from './storage/blob-files.js';
 import { collectGarbage, type GcReport } from './storage/gc.js';
@@ -27,12 +30,23 @@ export interface RegistryOptions {
   uploadTtlMs?: number;
   /** Unreferenced blobs younger than this are kept by the garbage collector (default 1 h). */
   gcGraceMs?: number;
+  /**
+   * How long a pull through cache tag is served before its upstream is asked for a newer image
+   * (default 24 h, ECR's interval).
+   */
+  pullThroughRefreshMs?: number;
+  /** Reads a Secrets Manager secret (a pull through cache rule's credentialArn): its SecretString. */
+  resolveSecret?: SecretResolver;
+  /** Where the registry reports failures it works around (an upstream that failed a refresh). */
+  logger?: RegistryLogger;
 }
 
 /** The default idle time after which an upload session expires. */
 export const DEFAULT_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
 /** The default grace window of the garbage collector. */
 export const DEFAULT_GC_GRACE_MS = 60 * 60 * 1000;
+/** How often ECR checks the upstream of a pull through cache tag: at most once every 24 hours. */
+export const DEFAULT_PULL_THROUGH_REFRESH_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The container registry: repositories, manifests and tags in the Store, blobs on disk, upload
@@ -66,8 +80,23 @@ export class Registry {
     this.lifecycle = new Lifecycle(store, this.repositories, this.images, this.queries);
     this.resourceTags = new ResourceTags(store, this.repositories);
     this.policies = new RepositoryPolicies(this.repositories);
-    this.pullThroughRules = new PullThroughRules(store);
-    this.pullThrough = new PullThroughCache(this.pullThroughRules, this.repositories, this.images, this.uploads, this.blobs);
+    const upstreams = new UpstreamClients(options.resolveSecret);
+    this.pullThroughRules = new PullThroughRules(store, upstreams);
+    this.pullThrough = new PullThroughCache(
+      {
+        rules: this.pullThroughRules,
+        repositories: this.repositories,
+        images: this.images,
+        importer: new UpstreamImporter(this.images, this.uploads, this.blobs),
+        checks: new TagChecks(store),
+        upstreams,
+      },
+      {
+        refreshIntervalMs: options.pullThroughRefreshMs ?? DEFAULT_PULL_THROUGH_REFRESH_MS,
+        clock: this.clock,
+        ...(options.logger && { logger: options.logger }),
+      },
+    );
   }
 
   /** Opens the registry in the data dir (creating its directories and token key). */

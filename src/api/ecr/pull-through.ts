@@ -27,8 +27,9 @@ function ruleWire(r: PullThroughRule) {
 
 /**
  * Handlers of the pull through cache rule operations. Any OCI distribution registry URL is a
- * valid upstream; upstream credentials (credentialArn) are stored but not used: upstreams are
- * accessed anonymously.
+ * valid upstream. Upstreams are asked anonymously unless the rule has a credentialArn: then the
+ * secret's `username` and `accessToken` answer the upstream's Basic or Bearer challenge (when the
+ * registry was given a way to read secrets). customRoleArn is stored, not used.
  */
 export function pullThroughHandlers(registry: Registry): Record<string, OperationHandler> {
   const rules = registry.pullThroughRules;

@@ -2,7 +2,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { basicAuth, parseBasic } from './registry-auth.js';
+import { basicAuth, BEARER_TOKEN_TTL_MS, parseBasic } from './registry-auth.js';
 import { TokenSigner } from './tokens.js';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -46,7 +46,7 @@ describe('basic auth', () => {
   const auth = basicAuth({ tokens: signer, accountId: '000000000000', credentials: new Map([['AKID', 'secret']]) });
 
   it('accepts AWS:<token> in the token\'s region, and access keys in the default region', () => {
-    expect(auth.authenticate(basic('AWS', login('ap-south-1')), NOW)).toEqual({ accountId: '000000000000', region: 'ap-south-1' });
+    expect(auth.authenticate(basic('AWS', login('ap-south-1')), NOW)).toEqual({ accountId: '000000000000', region: 'ap-south-1', expiresAt: NOW + 1000 });
     expect(auth.authenticate(basic('AKID', 'secret'), NOW)).toEqual({ accountId: '000000000000', region: 'us-east-1' });
   });
 
@@ -60,6 +60,19 @@ describe('basic auth', () => {
     expect(auth.authenticateDownload(download, 'a', 'sha256:x', NOW)).toEqual({ accountId: '000000000000', region: 'r' });
     expect(auth.authenticateDownload(download, 'b', 'sha256:x', NOW)).toBeUndefined();
     expect(auth.authenticateDownload(login(), 'a', 'sha256:x', NOW)).toBeUndefined();
+  });
+
+  it('issues Bearer tokens that live no longer than the credential they were bought with', () => {
+    const fromLogin = auth.issueBearer(auth.authenticateCredentials('AWS', login('ap-south-1'), NOW)!, NOW);
+    expect(fromLogin.expiresAt).toBe(NOW + 1000);
+    expect(auth.authenticate(`Bearer ${fromLogin.token}`, NOW)).toEqual({ accountId: '000000000000', region: 'ap-south-1', expiresAt: NOW + 1000 });
+    expect(auth.authenticate(`Bearer ${fromLogin.token}`, NOW + 1000)).toBeUndefined();
+    const fromKeys = auth.issueBearer(auth.authenticateCredentials('AKID', 'secret', NOW)!, NOW);
+    expect(fromKeys.expiresAt).toBe(NOW + BEARER_TOKEN_TTL_MS);
+    expect(auth.authenticate(`bearer ${fromKeys.token}`, NOW)?.region).toBe('us-east-1');
+    expect(auth.authenticateCredentials('AKID', 'nope', NOW)).toBeUndefined();
+    const download = signer.issue({ purpose: 'download', accountId: '000000000000', region: 'r', expiresAt: NOW + 1000, repository: 'a', digest: 'sha256:x' });
+    expect(auth.authenticate(`Bearer ${download}`, NOW)).toBeUndefined();
   });
 
   it('splits the Basic credentials at the first colon', () => {

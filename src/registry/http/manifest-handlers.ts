@@ -1,4 +1,3 @@
-import { ErrorKind, isDomainError } from '../../lib/errors.js';
 import { looksLikeDigest } from '../digest.js';
 import { manifestTooLarge } from '../errors.js';
 import { MAX_MANIFEST_BYTES } from '../metadata/images.js';
@@ -6,18 +5,14 @@ import { v2Path, type V2Call } from './context.js';
 import { readLimited } from './request-io.js';
 
 /**
- * HEAD and GET of a manifest by tag or digest, with its own media type as Content-Type; fetched
- * from upstream first when a pull through cache rule covers the repository.
+ * HEAD and GET of a manifest by tag or digest, with its own media type as Content-Type; under a
+ * pull through cache rule, fetched from upstream first or refreshed (pull-through/cache.ts).
  */
 export async function getManifest(call: V2Call, name: string, reference: string): Promise<void> {
   const { registry, scope, req, reply } = call;
-  const found = await registry.images.resolve(scope, name, reference).catch(async (err: unknown) => {
-    // A repository or image the registry lacks may be one a pull through cache rule covers.
-    if (isDomainError(err) && err.kind === ErrorKind.NotFound && (await registry.pullThrough.ensure(scope, name, reference))) {
-      return registry.images.resolve(scope, name, reference);
-    }
-    throw err;
-  });
+  // Under a pull through cache rule: fetched on a miss, refreshed when the tag is due.
+  await registry.pullThrough.prepare(scope, name, reference);
+  const found = await registry.images.resolve(scope, name, reference);
   void reply
     .header('Content-Type', found.record.mediaType)
     .header('Docker-Content-Digest', found.record.digest)

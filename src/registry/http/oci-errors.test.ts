@@ -35,6 +35,16 @@ describe('the OCI error table', () => {
     expect(status(ErrorKind.LimitExceeded)).toBe(429);
   });
 
+  it('tells an upstream failure of the pull through cache from the client\'s own faults', () => {
+    const mapped = (kind: ErrorKind, subject: string) => {
+      const m = ociMapping(new DomainError(kind, 'x', subject));
+      return `${m.code} ${m.status}`;
+    };
+    expect(mapped(ErrorKind.Unavailable, 'upstream')).toBe('UNKNOWN 502');
+    expect(mapped(ErrorKind.AccessDenied, 'upstream-denied')).toBe('DENIED 403');
+    expect(mapped(ErrorKind.LimitExceeded, 'upstream-throttled')).toBe('TOOMANYREQUESTS 429');
+  });
+
   it('writes the OCI error body, and hides unexpected failures behind UNKNOWN 500', () => {
     const shown = toOciError(new DomainError(ErrorKind.NotFound, 'blob sha256:x unknown', 'blob', { digest: 'sha256:x' }));
     expect(shown.status).toBe(404);

@@ -36,7 +36,8 @@ export interface OciErrorMapping {
  * The one table from domain errors (kind, or kind/subject: the most specific entry wins) to OCI
  * error codes and HTTP statuses. Statuses follow the spec's endpoint tables and CNCF Distribution
  * where the spec leaves them open (MANIFEST_BLOB_UNKNOWN 400, UNSUPPORTED 405); an immutable tag is
- * TAG_INVALID as on ECR; an out-of-order chunk is 416, as the spec requires.
+ * TAG_INVALID as on ECR; an out-of-order chunk is 416, as the spec requires; a pull through cache
+ * whose upstream failed answers 502, the gateway's status for a bad upstream.
  */
 export const OCI_ERROR_TABLE: Readonly<Record<string, OciErrorMapping>> = {
   'NotFound/repository': { code: OciCode.NameUnknown, status: 404 },
@@ -62,6 +63,9 @@ export const OCI_ERROR_TABLE: Readonly<Record<string, OciErrorMapping>> = {
   'NotFound/route': { code: OciCode.Unsupported, status: 404 },
   'InvalidArgument/unsupported': { code: OciCode.Unsupported, status: 405 },
   'AccessDenied/unauthenticated': { code: OciCode.Unauthorized, status: 401 },
+  'AccessDenied/upstream-denied': { code: OciCode.Denied, status: 403 },
+  'LimitExceeded/upstream-throttled': { code: OciCode.TooManyRequests, status: 429 },
+  'Unavailable/upstream': { code: OciCode.Unknown, status: 502 },
   AccessDenied: { code: OciCode.Denied, status: 403 },
   LimitExceeded: { code: OciCode.TooManyRequests, status: 429 },
   InvalidArgument: { code: OciCode.Unsupported, status: 400 },

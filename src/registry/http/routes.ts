@@ -11,6 +11,7 @@ import { listReferrers, listTags } from './listing-handlers.js';
 import { deleteManifest, getManifest, putManifest } from './manifest-handlers.js';
 import { OciCode, toOciError, unauthenticated } from './oci-errors.js';
 import { parseV2Path, type V2Route } from './paths.js';
+import { issueToken, tokenEndpointChallenge, TOKEN_PATH, v2Challenge } from './token-endpoint.js';
 import { cancelUpload, finishUpload, patchUpload, startUpload, uploadStatus } from './upload-handlers.js';
 
 /** The query parameter of presigned blob URLs (GetDownloadUrlForLayer). */
@@ -26,8 +27,9 @@ const METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'] as const;
 /**
  * The OCI distribution API (`/v2/`) as an encapsulated Fastify plugin for the front door. Request
  * bodies are never parsed or buffered by Fastify: handlers read the raw request stream (blob
- * uploads go straight to disk). Every request must authenticate (HTTP Basic, see
- * auth/registry-auth.ts); failures are OCI error bodies with the statuses of `oci-errors.ts`.
+ * uploads go straight to disk). Every request must authenticate (HTTP Basic, or a Bearer token from
+ * the token endpoint at {@link TOKEN_PATH}, see auth/registry-auth.ts); failures are OCI error
+ * bodies with the statuses of `oci-errors.ts`.
  */
 export function registryRoutes(registry: Registry, auth: RegistryAuth, logger?: RegistryRoutesLogger): (app: FastifyInstance) => Promise<void> {
   return async (app) => {
@@ -41,6 +43,7 @@ export function registryRoutes(registry: Registry, auth: RegistryAuth, logger?: 
     for (const url of ['/v2', '/v2/*']) {
       app.route({ method: [...METHODS], url, handler, exposeHeadRoute: false });
     }
+    app.route({ method: ['GET', 'POST'], url: TOKEN_PATH, handler: (req, reply) => issueToken(registry, auth, req, reply) });
   };
 }
 
@@ -116,7 +119,7 @@ function sendError(err: unknown, req: FastifyRequest, reply: FastifyReply, logge
   if (!failure.expected && !req.raw.destroyed) logger?.error({ err, method: req.method, url: req.url }, 'registry request failed unexpectedly');
   void reply.code(failure.status).header('Docker-Distribution-API-Version', 'registry/2.0');
   if (failure.code === OciCode.Unauthorized) {
-    void reply.header('WWW-Authenticate', `Basic realm="${req.protocol}://${req.headers.host ?? 'localhost'}/",service="ecr.amazonaws.com"`);
+    void reply.header('WWW-Authenticate', req.url.startsWith(TOKEN_PATH) ? tokenEndpointChallenge(req) : v2Challenge(req));
   }
   if (failure.status === 416) {
     const details = (err as { details?: { size?: number; expectedStart?: number } }).details;

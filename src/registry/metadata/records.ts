@@ -16,6 +16,7 @@
  * | `registry-blob-links` | `<digest>/<uid>` | {@link BlobLink}: the blob is in that repository |
  * | `registry-uploads` | `<upload id>` | upload sessions (storage/uploads.ts) |
  * | `ecr-resource-tags` | `<repository ARN>` | AWS resource tags |
+ * | `ecr-pull-through-checks` | `<uid>/<tag>` | when a pull through cache tag was last checked upstream |
  */
 export const Collections = {
   Repositories: 'ecr-repositories',
@@ -30,6 +31,7 @@ export const Collections = {
   ResourceTags: 'ecr-resource-tags',
   LifecyclePreviews: 'ecr-lifecycle-previews',
   PullThroughRules: 'ecr-pull-through-rules',
+  PullThroughChecks: 'ecr-pull-through-checks',
 } as const;
 
 /** ECR's tag mutability settings. */

@@ -28,7 +28,14 @@ export interface CreateRepositoryInput {
 }
 
 /** Collections whose keys start with a repository's uid. */
-const OWNED = [Collections.Manifests, Collections.ManifestBodies, Collections.Tags, Collections.Referrers, Collections.ManifestParents] as const;
+const OWNED = [
+  Collections.Manifests,
+  Collections.ManifestBodies,
+  Collections.Tags,
+  Collections.Referrers,
+  Collections.ManifestParents,
+  Collections.PullThroughChecks,
+] as const;
 
 /** ECR repositories of one account, region-scoped: create, find, list, change, delete. */
 export class Repositories {

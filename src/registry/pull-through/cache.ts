@@ -1,132 +1,126 @@
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { ErrorKind, isDomainError } from '../../lib/errors.js';
+import { isDomainError } from '../../lib/errors.js';
 import type { Scope } from '../../lib/scope.js';
-import { looksLikeDigest, requireDigest } from '../digest.js';
-import { manifestUnknown, registryError } from '../errors.js';
-import { parseManifest, referencedBlobs, type Descriptor } from '../manifest.js';
-import type { BlobIndex } from '../metadata/blobs.js';
+import { digestOf, looksLikeDigest, requireDigest } from '../digest.js';
 import type { Images } from '../metadata/images.js';
 import type { RepositoryRecord } from '../metadata/records.js';
 import type { Repositories } from '../metadata/repositories.js';
-import type { Uploads } from '../storage/uploads.js';
-import type { PullThroughRules } from './rules.js';
-import { UpstreamClient } from './upstream.js';
+import { refreshDue, type TagChecks } from './checks.js';
+import type { UpstreamClients } from './credentials.js';
+import type { UpstreamImporter, UpstreamSource } from './importer.js';
+import type { PullThroughRule, PullThroughRules } from './rules.js';
+import { upstreamStatusError } from './upstream-errors.js';
 
-/** The largest manifest fetched from an upstream. */
-const MAX_UPSTREAM_MANIFEST = 4 * 1024 * 1024;
+/** Where the registry reports what it works around (a pino logger fits). */
+export interface RegistryLogger {
+  warn(obj: object, msg: string): void;
+}
+
+/** How {@link PullThroughCache} behaves. */
+export interface PullThroughCacheOptions {
+  /** How long a cached tag is served before the upstream is asked for a newer image (ECR: 24 h). */
+  refreshIntervalMs: number;
+  clock: () => number;
+  logger?: RegistryLogger;
+}
+
+/** What the cache works with. */
+export interface PullThroughCacheParts {
+  rules: PullThroughRules;
+  repositories: Repositories;
+  images: Images;
+  importer: UpstreamImporter;
+  checks: TagChecks;
+  upstreams: UpstreamClients;
+}
+
+/** A refresh only asks whether the tag moved: it must not hold a pull up for long. */
+const REFRESH_TIMEOUT_MS = 10_000;
 
 /**
- * Pull through cache: a pull of `<prefix>/<repo>` that the registry cannot answer, where a rule
- * covers `<prefix>`, fetches the image from the rule's upstream registry — the manifest, every
- * manifest an index lists, and every blob — into a repository of that name (created on first use,
- * as ECR does), then serves it from there. Blobs are verified against their digests like any upload.
+ * Pull through cache, as ECR does it. A pull of `<prefix>/<repo>` where a rule covers `<prefix>`:
+ * - a miss fetches the image from the rule's upstream into a repository of that name (created on
+ *   first use, as ECR does); an upstream failure is the pull's failure, with its own OCI error;
+ * - a hit by tag, when the tag was last compared with the upstream `refreshIntervalMs` ago or
+ *   more, first asks the upstream for the tag's digest (a HEAD) and fetches the image when it
+ *   moved; when the upstream fails, the cached image is served and the failure is logged and kept
+ *   with the tag (see checks.ts);
+ * - a hit by digest is always served: content-addressed images never change.
+ * Concurrent pulls of one image share one fetch or refresh.
  */
 export class PullThroughCache {
-  private readonly clients = new Map<string, UpstreamClient>();
+  private readonly inflight = new Map<string, Promise<void>>();
 
   constructor(
-    private readonly rules: PullThroughRules,
-    private readonly repositories: Repositories,
-    private readonly images: Images,
-    private readonly uploads: Uploads,
-    private readonly blobs: BlobIndex,
+    private readonly parts: PullThroughCacheParts,
+    private readonly options: PullThroughCacheOptions,
   ) {}
 
-  /**
-   * Makes sure `reference` exists in repository `name`, fetching it when a rule covers the name
-   * and the registry lacks it. Returns whether anything was fetched.
-   */
-  async ensure(scope: Scope, name: string, reference: string): Promise<boolean> {
-    const match = await this.rules.match(scope.region, name);
-    if (!match) return false;
-    const existing = await this.repositories.find(scope.region, name);
-    if (existing && (await this.images.find(existing, reference))) return false;
-    const client = this.client(match.rule.upstreamRegistryUrl);
+  /** Before a manifest GET or HEAD of `reference` in repository `name`: see the class comment. */
+  async prepare(scope: Scope, name: string, reference: string): Promise<void> {
+    const match = await this.parts.rules.match(scope.region, name);
+    if (!match) return;
+    const repository = await this.parts.repositories.find(scope.region, name);
+    const found = repository && (await this.parts.images.find(repository, reference));
+    const source: UpstreamSource = { client: this.parts.upstreams.for(match.rule), repository: match.upstreamRepository };
+    if (!repository || !found) {
+      return this.once(`fetch ${scope.region}/${name}@${reference}`, () => this.fetch(scope, name, reference, source));
+    }
+    if (looksLikeDigest(reference)) return;
+    const check = await this.parts.checks.get(repository.uid, reference);
+    if (!refreshDue(check, this.options.clock(), this.options.refreshIntervalMs)) return;
+    await this.once(`refresh ${repository.uid}/${reference}`, () => this.refresh(scope, repository, reference, found.record.digest, source, match.rule));
+  }
+
+  /** A miss: the image from upstream, or the upstream's failure. */
+  private async fetch(scope: Scope, name: string, reference: string, source: UpstreamSource): Promise<void> {
     // The repository is created (as ECR does on a first pull) only once the upstream has the image.
-    const top = await this.fetchManifest(client, match.upstreamRepository, reference);
-    const repository = existing ?? (await this.repositoryFor(scope, name));
-    await this.store(scope, client, match.upstreamRepository, repository, reference, top);
-    return true;
+    const top = await this.parts.importer.fetchManifest(source, reference);
+    const repository = await this.repositoryFor(scope, name);
+    await this.parts.importer.store(scope, source, repository, reference, top);
+    if (!looksLikeDigest(reference)) await this.parts.checks.checked(repository.uid, reference, this.options.clock());
   }
 
-  private async pullManifest(scope: Scope, client: UpstreamClient, upstream: string, repository: RepositoryRecord, reference: string): Promise<void> {
-    await this.store(scope, client, upstream, repository, reference, await this.fetchManifest(client, upstream, reference));
-  }
-
-  /** The manifest's bytes and Content-Type from upstream; MANIFEST_UNKNOWN when it has none. */
-  private async fetchManifest(client: UpstreamClient, upstream: string, reference: string): Promise<{ bytes: Buffer; contentType?: string }> {
-    const res = await client.manifest(upstream, reference);
-    if (res.status === 404) {
-      await res.body?.cancel();
-      throw manifestUnknown(reference);
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw upstreamFailure(`The upstream registry answered ${res.status} for ${upstream}:${reference}.`);
-    }
-    const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > MAX_UPSTREAM_MANIFEST) throw upstreamFailure(`The upstream manifest of ${upstream}:${reference} is too large.`);
-    const contentType = res.headers.get('content-type') ?? undefined;
-    return { bytes, ...(contentType !== undefined && { contentType }) };
-  }
-
-  /** Stores a fetched manifest, after what it references: listed manifests and blobs. */
-  private async store(
-    scope: Scope,
-    client: UpstreamClient,
-    upstream: string,
-    repository: RepositoryRecord,
-    reference: string,
-    { bytes, contentType }: { bytes: Buffer; contentType?: string },
-  ): Promise<void> {
-    const manifest = parseManifest(bytes, contentType);
-    for (const child of manifest.manifests) {
-      if (!(await this.images.find(repository, child.digest))) await this.pullManifest(scope, client, upstream, repository, child.digest);
-    }
-    for (const blob of referencedBlobs(manifest)) await this.pullBlob(client, upstream, repository, blob);
-    await this.images.push(scope, repository.name, {
-      bytes,
-      ...(contentType !== undefined && { contentType }),
-      ...(looksLikeDigest(reference) ? { digest: reference } : { tag: reference }),
-    });
-  }
-
-  private async pullBlob(client: UpstreamClient, upstream: string, repository: RepositoryRecord, blob: Descriptor): Promise<void> {
-    if ((await this.blobs.linkedSize(blob.digest, repository.uid)) !== undefined) return;
-    const digest = requireDigest(blob.digest);
-    const res = await client.blob(upstream, blob.digest);
-    if (!res.ok || !res.body) {
-      await res.body?.cancel();
-      throw upstreamFailure(`The upstream registry answered ${res.status} for blob ${blob.digest} of ${upstream}.`);
-    }
-    const owner = { uid: repository.uid, name: repository.name, region: repository.region };
-    const session = await this.uploads.start(owner);
+  /** A hit that is due: the upstream's current image of the tag, else the cached one and a record of why. */
+  private async refresh(scope: Scope, repository: RepositoryRecord, tag: string, cached: string, source: UpstreamSource, rule: PullThroughRule): Promise<void> {
     try {
-      await this.uploads.finish(session.id, owner, digest, { body: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), framing: { length: blob.size } });
+      const head = await source.client.manifest(source.repository, tag, { method: 'HEAD', timeoutMs: REFRESH_TIMEOUT_MS });
+      await head.body?.cancel();
+      if (!head.ok) throw upstreamStatusError(head.status, `${source.repository}:${tag}`, source.client.baseUrl);
+      // Without a digest header, only the manifest itself tells.
+      if (head.headers.get('docker-content-digest') !== cached) {
+        const fetched = await this.parts.importer.fetchManifest(source, tag, { timeoutMs: REFRESH_TIMEOUT_MS });
+        if (digestOf(fetched.bytes, requireDigest(cached).algorithm) !== cached) await this.parts.importer.store(scope, source, repository, tag, fetched);
+      }
+      await this.parts.checks.checked(repository.uid, tag, this.options.clock());
     } catch (err) {
-      await this.uploads.cancel(session.id, owner).catch(() => undefined);
-      throw err;
+      const message = (err as Error).message;
+      await this.parts.checks.failed(repository.uid, tag, this.options.clock(), message);
+      this.options.logger?.warn(
+        { err, repository: repository.name, tag, upstream: rule.upstreamRegistryUrl, upstreamRepository: source.repository },
+        'pull through cache: the upstream could not be checked for a newer image; serving the cached one',
+      );
     }
   }
 
   private async repositoryFor(scope: Scope, name: string): Promise<RepositoryRecord> {
-    const existing = await this.repositories.find(scope.region, name);
+    const existing = await this.parts.repositories.find(scope.region, name);
     if (existing) return existing;
     try {
-      return await this.repositories.create(scope, { repositoryName: name });
+      return await this.parts.repositories.create(scope, { repositoryName: name });
     } catch (err) {
-      // Created by a concurrent pull of the same name.
-      if (isDomainError(err) && err.subject === 'repository-exists') return this.repositories.get(scope, name);
+      // Created by a concurrent pull of another image of the same name.
+      if (isDomainError(err) && err.subject === 'repository-exists') return this.parts.repositories.get(scope, name);
       throw err;
     }
   }
 
-  private client(url: string): UpstreamClient {
-    let client = this.clients.get(url);
-    if (!client) this.clients.set(url, (client = new UpstreamClient(url)));
-    return client;
+  /** Runs `work` unless the same work is under way; then waits for that. */
+  private once(key: string, work: () => Promise<void>): Promise<void> {
+    let running = this.inflight.get(key);
+    if (!running) {
+      running = work().finally(() => this.inflight.delete(key));
+      this.inflight.set(key, running);
+    }
+    return running;
   }
 }
-
-const upstreamFailure = (message: string) => registryError(ErrorKind.Unavailable, 'upstream', message);

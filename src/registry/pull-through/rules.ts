@@ -4,7 +4,7 @@ import type { Scope } from '../../lib/scope.js';
 import type { Store } from '../../store/store.js';
 import { invalidRegistryParameter, registryError } from '../errors.js';
 import { Collections } from '../metadata/records.js';
-import { UpstreamClient } from './upstream.js';
+import type { UpstreamClients } from './credentials.js';
 
 /** A pull through cache rule: repositories under `ecrRepositoryPrefix` mirror an upstream registry. */
 export interface PullThroughRule {
@@ -32,7 +32,10 @@ export const ROOT_PREFIX = 'ROOT';
 
 /** Pull through cache rules of the account, per region. */
 export class PullThroughRules {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly upstreams: UpstreamClients,
+  ) {}
 
   /** Creates a rule; the prefix must be free. */
   async create(scope: Scope, input: PullThroughRuleInput): Promise<PullThroughRule> {
@@ -93,10 +96,10 @@ export class PullThroughRules {
     return rule;
   }
 
-  /** Whether the rule's upstream answers as a distribution registry, and why not. */
+  /** Whether the rule's upstream answers as a distribution registry (and takes its credentials), and why not. */
   async validate(scope: Scope, prefix: string): Promise<{ rule: PullThroughRule; isValid: boolean; failure?: string }> {
     const rule = await this.get(scope, prefix);
-    const ping = await new UpstreamClient(rule.upstreamRegistryUrl).ping();
+    const ping = await this.upstreams.for(rule).ping();
     return ping.ok ? { rule, isValid: true } : { rule, isValid: false, failure: ping.reason };
   }
 
