@@ -1,21 +1,9 @@
 import { cpus, totalmem } from 'node:os';
-import type { Logger } from 'pino';
-import type { StopReason, TaskAgent, TaskLaunchSpec, TaskReporter } from '../lib/task-contract.js';
-import type { LogSink, MetadataEndpoint, RunnerImages, RunnerNetworks, RunnerRuntime, SecretResolver } from './task/ports.js';
-import { TaskRun } from './task/task-run.js';
+import type { StopReason, TaskAgent, TaskLaunchSpec } from '../lib/task-contract.js';
+import { TaskRun, type TaskRunDeps } from './task/task-run.js';
 
-/** What the local agent runs tasks with. */
-export interface LocalAgentDeps {
-  runtime: RunnerRuntime;
-  networks: RunnerNetworks;
-  images: RunnerImages;
-  logs: LogSink;
-  metadata: MetadataEndpoint;
-  secrets?: SecretResolver;
-  report: TaskReporter;
-  tasksDir: string;
-  archiveDir: string;
-  log: Logger;
+/** What the local agent runs tasks with: what each task run needs, and the resources it offers. */
+export interface LocalAgentDeps extends TaskRunDeps {
   /** Resources offered to tasks; default: the host's cpus × 1024 units and its memory less 10 %. */
   capacity?: { cpu: number; memory: number };
 }
