@@ -37,3 +37,32 @@ describe('LogForwarder', () => {
     expect(got.map((l) => l.message)).toEqual([...Array.from({ length: 2000 }, (_, i) => `line ${i}`), 'last']);
   });
 });
+
+describe('LogForwarder and torn reads', () => {
+  it('re-reads a record whose bytes were still zeros when it was read', async () => {
+    const file = join(dir, 'torn.log');
+    const first = '2024-05-01T10:00:00.000000000+00:00 stdout F one\n';
+    const second = '2024-05-01T10:00:00.000000000+00:00 stdout F two\n';
+    // The second record's space exists (the size grew) but its bytes are not there yet.
+    writeFileSync(file, first + '\0'.repeat(second.length));
+    const got: string[] = [];
+    const forwarder = new LogForwarder(file, async (lines) => void got.push(...lines.map((l) => l.message)), () => undefined);
+    forwarder.start();
+    await new Promise((r) => setTimeout(r, 250));
+    expect(got).toEqual(['one']);
+    writeFileSync(file, first + second + '2024-05-01T10:00:00.000000000+00:00 stdout F three\n');
+    await forwarder.close();
+    expect(got).toEqual(['one', 'two', 'three']);
+  });
+
+  it('does not stall on zeros a container printed itself', async () => {
+    const file = join(dir, 'zeros.log');
+    writeFileSync(file, '2024-05-01T10:00:00.000000000+00:00 stdout F a\0b\n2024-05-01T10:00:00.000000000+00:00 stdout F next\n');
+    const got: string[] = [];
+    const forwarder = new LogForwarder(file, async (lines) => void got.push(...lines.map((l) => l.message)), () => undefined);
+    forwarder.start();
+    await new Promise((r) => setTimeout(r, 350));
+    expect(got).toEqual(['a\0b', 'next']);
+    await forwarder.close();
+  });
+});

@@ -34,6 +34,11 @@ export function parseK8sFileLines(lines: readonly string[], pending = ''): { lin
   return { lines: out, pending: partial };
 }
 
+/** One well-formed record of the k8s-file format. */
+const K8S_RECORD = /^\d{4}-\d\d-\d\dT[^\s\0]+ (stdout|stderr) [PF]( |$)/;
+
+const EMPTY = Buffer.alloc(0);
+
 /** How often the forwarder looks for new lines. */
 const POLL_MS = 100;
 /** Largest read per poll; a busy container is drained over several polls. */
@@ -46,7 +51,7 @@ const CHUNK = 1 << 20;
 export class LogForwarder {
   private handle: FileHandle | undefined;
   private offset = 0;
-  private carry = '';
+  private carry: Buffer = EMPTY;
   private pending = '';
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> = Promise.resolve();
@@ -97,15 +102,22 @@ export class LogForwarder {
       const { bytesRead } = await this.handle.read(buffer, 0, CHUNK, this.offset);
       if (bytesRead === 0) break;
       this.offset += bytesRead;
-      const text = this.carry + buffer.subarray(0, bytesRead).toString('utf8');
-      const cut = text.lastIndexOf('\n');
-      this.carry = cut < 0 ? text : text.slice(cut + 1);
-      if (cut >= 0) {
-        const parsed = parseK8sFileLines(text.slice(0, cut).split('\n'), this.pending);
-        this.pending = parsed.pending;
-        if (parsed.lines.length > 0) await this.deliver(parsed.lines).catch(this.onError);
-      }
-      if (bytesRead < CHUNK && !final) break;
+      // Bytes, not text, until a record is complete: a read may end inside a UTF-8 character.
+      const data = this.carry.length > 0 ? Buffer.concat([this.carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
+      const cut = data.lastIndexOf(0x0a);
+      const tail = cut < 0 ? data : data.subarray(cut + 1);
+      // A read racing the monitor's write can see zeros where the writer has not copied its bytes
+      // yet (the file's size grows before the data lands); they can only be in the unfinished
+      // tail. Such a tail is read again on the next poll. (Zeros inside a finished record are the
+      // container's own output and are kept.)
+      const torn = !final && tail.includes(0);
+      if (torn) this.offset -= tail.length;
+      this.carry = torn ? EMPTY : Buffer.from(tail);
+      const records = (cut < 0 ? [] : data.subarray(0, cut).toString('utf8').split('\n')).filter((r) => K8S_RECORD.test(r));
+      const parsed = parseK8sFileLines(records, this.pending);
+      this.pending = parsed.pending;
+      if (parsed.lines.length > 0) await this.deliver(parsed.lines).catch(this.onError);
+      if (torn || (bytesRead < CHUNK && !final)) break;
     }
   }
 }
