@@ -17,6 +17,8 @@ export interface TaskLaunchSpec {
   revision: number;
   launchType: string;
   availabilityZone: string;
+  /** The container instance the task was placed on; absent for tasks of the control host's own launch type (FARGATE). */
+  containerInstanceArn?: string;
   /** Task-level size (cpu units, MiB), after overrides; undefined when the definition sets none. */
   cpu?: number;
   memory?: number;
@@ -65,8 +67,8 @@ export type TaskReporter = (taskArn: string, change: TaskStateChange) => Promise
 export interface TaskAgent {
   /** Starts running the task; progress arrives through the reporter. Never throws for task failures. */
   launch(spec: TaskLaunchSpec): void;
-  /** Asks the agent to stop the task (stopTimeout, then SIGKILL). */
-  stop(taskArn: string, reason: StopReason): void;
+  /** Asks the agent that runs the task (on `containerInstanceArn`, or the control host) to stop it (stopTimeout, then SIGKILL). */
+  stop(taskArn: string, reason: StopReason, containerInstanceArn?: string): void;
   /** Resources this agent offers for placement (cpu units, MiB). */
   capacity(): { cpu: number; memory: number };
 }

@@ -49,6 +49,8 @@ export interface TaskRecord {
   desiredStatus: 'RUNNING' | 'STOPPED';
   launchType: 'FARGATE' | 'EC2' | 'EXTERNAL' | 'MANAGED_INSTANCES';
   capacityProviderName?: string;
+  /** The container instance the task runs on (EC2 launch type); absent on the control host. */
+  containerInstanceArn?: string;
   platformVersion?: string;
   platformFamily?: string;
   cpu?: string;

@@ -133,11 +133,14 @@ export class Tasks {
     return { tasks: created.tasks, failures: created.failures };
   }
 
-  /** StopTask: asks the agent to stop the task; a stopped task is returned as it is. */
-  async stop(scope: Scope, clusterRef: string | undefined, taskRef: string, reason?: string): Promise<TaskRecord> {
+  /**
+   * StopTask: asks the agent to stop the task; a stopped task is returned as it is. The service
+   * scheduler and spot interruptions pass their own stop code.
+   */
+  async stop(scope: Scope, clusterRef: string | undefined, taskRef: string, reason?: string, stopCode: StopCode = StopCode.UserInitiated): Promise<TaskRecord> {
     const key = await this.keyOf(scope, clusterRef, taskRef);
     const stopReason: StopReason = {
-      stopCode: StopCode.UserInitiated,
+      stopCode,
       stoppedReason: reason && reason.length > 0 ? reason : 'Task stopped by user',
     };
     const task = await this.store.transaction(async (tx) => {
@@ -156,7 +159,7 @@ export class Tasks {
       await c.put(key, next);
       return next;
     });
-    if (task.lastStatus !== TaskStatus.Stopped) this.agent.stop(task.taskArn, stopReason);
+    if (task.lastStatus !== TaskStatus.Stopped) this.agent.stop(task.taskArn, stopReason, task.containerInstanceArn);
     return task;
   }
 
@@ -328,6 +331,7 @@ export class Tasks {
       revision: td.revision,
       launchType: task.launchType,
       availabilityZone: task.availabilityZone,
+      ...(task.containerInstanceArn && { containerInstanceArn: task.containerInstanceArn }),
       ...(size.taskCpu !== undefined && { cpu: size.taskCpu }),
       ...(size.taskMemory !== undefined && { memory: size.taskMemory }),
       networkMode: td.networkMode ?? 'bridge',
