@@ -8,7 +8,6 @@ import type {
 import type { EcsControl } from '../../control/ecs-control.js';
 import type { TaskRecord } from '../../control/tasks/task.js';
 import type { TagStore } from '../../control/tags.js';
-import { invalidParameter } from '../../lib/errors.js';
 import type { OperationHandler } from '../../server/service.js';
 import { pageSize } from './paging.js';
 
@@ -40,14 +39,8 @@ export function taskHandlers(ecs: EcsControl): Record<string, OperationHandler> 
       return { tasks: await Promise.all(result.tasks.map((t) => taskWire(t, tags))), failures: result.failures };
     },
     async StartTask(input: StartTaskRequest, { scope }) {
-      // Container instances join with the multi-host agents; until one is registered, every
-      // instance named is missing, as ECS reports an unknown one.
-      await ecs.clusters.get(scope, input.cluster);
-      const instances = input.containerInstances ?? [];
-      if (instances.length < 1 || instances.length > 10) {
-        throw invalidParameter('containerInstances must contain between 1 and 10 elements.');
-      }
-      return { tasks: [], failures: instances.map((arn) => ({ arn, reason: 'MISSING' })) };
+      const result = await tasks.start(scope, input);
+      return { tasks: await Promise.all(result.tasks.map((t) => taskWire(t, tags))), failures: result.failures };
     },
     async StopTask(input: StopTaskRequest, { scope }) {
       const task = await tasks.stop(scope, input.cluster, input.task!, input.reason);

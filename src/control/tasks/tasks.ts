@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Failure, RunTaskRequest, Tag } from '@aws-sdk/client-ecs';
+import type { Failure, RunTaskRequest, StartTaskRequest, Tag } from '@aws-sdk/client-ecs';
 import { formatArn, parseArn } from '../../lib/arn.js';
 import { DomainError, ErrorKind, invalidParameter, invalidRequest } from '../../lib/errors.js';
 import { decodeToken, encodeToken, type Page } from '../../lib/pagination.js';
@@ -131,6 +131,19 @@ export class Tasks {
     });
     if (created.fresh) for (const task of created.tasks) this.agent.launch(this.launchSpec(scope, task, td));
     return { tasks: created.tasks, failures: created.failures };
+  }
+
+  /**
+   * StartTask: runs the task on the container instances named, one task each, without the
+   * scheduler. Instances that are not registered in the cluster are MISSING.
+   */
+  async start(scope: Scope, input: StartTaskRequest): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
+    await this.clusters.get(scope, input.cluster);
+    const instances = input.containerInstances ?? [];
+    if (instances.length < 1 || instances.length > 10) {
+      throw invalidParameter('containerInstances must contain between 1 and 10 elements.');
+    }
+    return { tasks: [], failures: instances.map((arn) => ({ arn, reason: 'MISSING' })) };
   }
 
   /**
