@@ -1,6 +1,7 @@
 import type { TaskAgent } from '../lib/task-contract.js';
 import type { Store } from '../store/store.js';
 import { AccountSettings } from './account-settings/account-settings.js';
+import { CapacityProviders } from './capacity-providers/capacity-providers.js';
 import { Clusters } from './clusters/clusters.js';
 import { TagStore } from './tags.js';
 import { Tagging } from './tagging.js';
@@ -15,19 +16,22 @@ export interface EcsControl {
   tags: TagStore;
   accountSettings: AccountSettings;
   tasks: Tasks;
+  capacityProviders: CapacityProviders;
 }
 
 /** Wires the ECS domain services over `store`, running tasks through `agent`. */
 export function createEcsControl(store: Store, agent: TaskAgent): EcsControl {
   const tags = new TagStore(store);
-  const clusters = new Clusters(store, tags);
+  const capacityProviders = new CapacityProviders(store, tags);
+  const clusters = new Clusters(store, tags, capacityProviders);
   const taskDefinitions = new TaskDefinitions(store, tags);
   return {
     clusters,
     taskDefinitions,
     tags,
-    tagging: new Tagging(store, tags, clusters, taskDefinitions),
+    tagging: new Tagging(store, tags, clusters, taskDefinitions, capacityProviders),
     accountSettings: new AccountSettings(store),
     tasks: new Tasks(store, tags, clusters, taskDefinitions, agent),
+    capacityProviders,
   };
 }

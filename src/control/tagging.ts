@@ -3,6 +3,7 @@ import { parseArn } from '../lib/arn.js';
 import { invalidParameter, notFound } from '../lib/errors.js';
 import type { Scope } from '../lib/scope.js';
 import type { Store } from '../store/store.js';
+import type { CapacityProviders } from './capacity-providers/capacity-providers.js';
 import type { Clusters } from './clusters/clusters.js';
 import type { TagStore } from './tags.js';
 import type { TaskDefinitions } from './task-definitions/task-definitions.js';
@@ -14,6 +15,7 @@ export class Tagging {
     private readonly tags: TagStore,
     private readonly clusters: Clusters,
     private readonly taskDefinitions: TaskDefinitions,
+    private readonly capacityProviders?: CapacityProviders,
   ) {}
 
   /** Adds or replaces tags on a resource. */
@@ -43,6 +45,11 @@ export class Tagging {
       return;
     }
     if (type === 'task-definition' && (await this.taskDefinitions.existsByArn(scope, resourceArn))) return;
+    if (type === 'capacity-provider' && this.capacityProviders) {
+      // The built-in Fargate providers belong to no account and take no tags.
+      const provider = await this.capacityProviders.find(scope, resourceArn);
+      if (provider?.type === 'EC2_AUTOSCALING' && provider.capacityProviderArn === resourceArn) return;
+    }
     throw notFound('resource', 'The specified resource could not be found.');
   }
 }

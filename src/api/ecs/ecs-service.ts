@@ -2,6 +2,7 @@ import type { EcsControl } from '../../control/ecs-control.js';
 import type { AwsService } from '../../server/service.js';
 import { loadServiceModel } from '../model/service-model.js';
 import { accountSettingHandlers } from './account-settings.js';
+import { capacityProviderHandlers } from './capacity-providers.js';
 import { clusterHandlers } from './clusters.js';
 import { ecsErrorName } from './errors.js';
 import { taggingHandlers } from './tagging.js';
@@ -19,6 +20,7 @@ export function ecsService(ecs: EcsControl): AwsService {
       ...taggingHandlers(ecs),
       ...accountSettingHandlers(ecs),
       ...taskHandlers(ecs),
+      ...capacityProviderHandlers(ecs),
     },
     errorName: ecsErrorName,
     constraintErrorName: 'InvalidParameterException',

@@ -17,6 +17,8 @@ const ECS_ERRORS: Readonly<Record<string, string>> = {
   'FailedPrecondition/cluster-has-services': 'ClusterContainsServicesException',
   'FailedPrecondition/cluster-has-tasks': 'ClusterContainsTasksException',
   'FailedPrecondition/cluster-has-instances': 'ClusterContainsContainerInstancesException',
+  'FailedPrecondition/capacity-provider-in-use': 'ResourceInUseException',
+  'InvalidArgument/unsupported-feature': 'UnsupportedFeatureException',
   FailedPrecondition: 'ClientException',
   AlreadyExists: 'ClientException',
   Conflict: 'ConflictException',

@@ -5,6 +5,9 @@ import type {
   ClusterSetting,
 } from '@aws-sdk/client-ecs';
 
+/** The Store collection of clusters, keyed `<region>/<name>`. */
+export const CLUSTERS = 'ecs-clusters';
+
 /** ECS cluster statuses minato uses: a deleted cluster stays describable as INACTIVE. */
 export const ClusterStatus = { Active: 'ACTIVE', Inactive: 'INACTIVE' } as const;
 /** One of {@link ClusterStatus}. */

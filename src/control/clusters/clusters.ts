@@ -12,10 +12,16 @@ import type { Scope } from '../../lib/scope.js';
 import type { Store } from '../../store/store.js';
 import { checkTags, type TagStore } from '../tags.js';
 import { countClusterActivity, readClusterActivity } from './activity.js';
-import { CLUSTER_NAME, ClusterStatus, DEFAULT_CLUSTER, type ClusterCounts, type ClusterRecord } from './cluster.js';
-import { checkCapacityProviderStrategy, checkClusterSettings } from './cluster-rules.js';
-
-const CLUSTERS = 'ecs-clusters';
+import { CLUSTER_NAME, CLUSTERS, ClusterStatus, DEFAULT_CLUSTER, type ClusterCounts, type ClusterRecord } from './cluster.js';
+import {
+  checkCapacityProviderStrategy,
+  checkClusterProviderList,
+  checkClusterSettings,
+  checkProvidersExist,
+  FARGATE_ONLY,
+  type CapacityProviderLookup,
+} from './cluster-rules.js';
+import { providersInUse } from './provider-use.js';
 
 /** What CreateCluster accepts. */
 export interface CreateClusterInput {
@@ -45,6 +51,7 @@ export class Clusters {
   constructor(
     private readonly store: Store,
     private readonly tags: TagStore,
+    private readonly providers: CapacityProviderLookup = FARGATE_ONLY,
   ) {}
 
   /** The cluster name a `cluster` request member (name or ARN) refers to, in this scope. */
@@ -75,7 +82,9 @@ export class Clusters {
     }
     checkTags(input.tags ?? []);
     checkClusterSettings(input.settings ?? []);
+    checkClusterProviderList(input.capacityProviders ?? []);
     checkCapacityProviderStrategy(input.capacityProviders ?? [], input.defaultCapacityProviderStrategy ?? []);
+    await checkProvidersExist(scope, this.providers, input.capacityProviders ?? []);
     const record = await this.store.transaction(async (tx) => {
       const clusters = tx.collection<ClusterRecord>(CLUSTERS);
       const existing = await clusters.get(clusterKey(scope, name));
@@ -146,15 +155,33 @@ export class Clusters {
     }));
   }
 
-  /** Replaces the capacity providers and default strategy of a cluster. */
+  /**
+   * Replaces the capacity providers and default strategy of a cluster. A provider may only leave
+   * the cluster when no service's strategy and no unstopped task of the cluster uses it.
+   */
   async putCapacityProviders(
     scope: Scope,
     ref: string,
     capacityProviders: string[],
     strategy: CapacityProviderStrategyItem[],
   ): Promise<ClusterView> {
+    checkClusterProviderList(capacityProviders);
     checkCapacityProviderStrategy(capacityProviders, strategy);
-    return this.modify(scope, ref, (c) => ({ ...c, capacityProviders, defaultCapacityProviderStrategy: strategy }));
+    await checkProvidersExist(scope, this.providers, capacityProviders);
+    const key = clusterKey(scope, this.nameOf(scope, ref));
+    const updated = await this.store.transaction(async (tx) => {
+      const clusters = tx.collection<ClusterRecord>(CLUSTERS);
+      const current = await clusters.get(key);
+      if (!current || current.status !== ClusterStatus.Active) throw notFound('cluster', 'Cluster not found.');
+      const removed = current.capacityProviders.filter((p) => !capacityProviders.includes(p));
+      if ((await providersInUse(tx, current.clusterArn, removed)).length > 0) {
+        throw failedPrecondition('capacity-provider-in-use', 'The specified capacity provider is in use and cannot be removed.');
+      }
+      const next: ClusterRecord = { ...current, capacityProviders, defaultCapacityProviderStrategy: strategy };
+      await clusters.put(key, next);
+      return next;
+    });
+    return this.view(updated);
   }
 
   /** Deletes a cluster that has no services, tasks or container instances; it stays INACTIVE. */
