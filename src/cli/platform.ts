@@ -6,6 +6,7 @@ import { MetadataServer } from '../agent/metadata/metadata-server.js';
 import { CniNetworkManager } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent/task/ports.js';
+import { adminService } from '../api/admin/admin-service.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
 import { ecrService } from '../api/ecr/ecr-service.js';
 import { logsService } from '../api/logs/logs-service.js';
@@ -126,6 +127,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     credentials,
     services: [
       ecsService(ecs),
+      adminService(ecs),
       stsService(),
       secretsManagerService(secrets),
       ssmService(secrets),
