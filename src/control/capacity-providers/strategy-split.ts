@@ -32,14 +32,16 @@ export function splitByStrategy(
   }
   const weighted = items.filter((i) => i.weight > 0);
   if (weighted.length === 0) return out;
-  // Beyond its base, a provider's tasks are compared with its weight: the next task goes to the
-  // smallest (tasks beyond base + 1) / weight, which keeps every prefix of the split proportional.
+  // Beyond its base, the next task goes to the provider furthest behind its weighted share of the
+  // tasks so far plus this one: every prefix of the split stays within one task of the weights.
+  const total = weighted.reduce((n, i) => n + i.weight, 0);
   const beyond = (i: (typeof items)[number]) => Math.max(0, i.have - i.base);
+  let placed = weighted.reduce((n, i) => n + beyond(i), 0);
   while (out.length < count) {
+    placed += 1;
+    const lag = (i: (typeof items)[number]) => (placed * i.weight) / total - beyond(i);
     let best = weighted[0]!;
-    for (const item of weighted) {
-      if ((beyond(item) + 1) / item.weight < (beyond(best) + 1) / best.weight) best = item;
-    }
+    for (const item of weighted) if (lag(item) > lag(best)) best = item;
     best.have += 1;
     out.push(best.name);
   }
