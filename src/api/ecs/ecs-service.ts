@@ -2,7 +2,9 @@ import type { EcsControl } from '../../control/ecs-control.js';
 import type { AwsService } from '../../server/service.js';
 import { loadServiceModel } from '../model/service-model.js';
 import { accountSettingHandlers } from './account-settings.js';
+import { attributeHandlers } from './attributes.js';
 import { clusterHandlers } from './clusters.js';
+import { containerInstanceHandlers } from './container-instances.js';
 import { ecsErrorName } from './errors.js';
 import { taggingHandlers } from './tagging.js';
 import { taskDefinitionHandlers } from './task-definitions.js';
@@ -19,6 +21,8 @@ export function ecsService(ecs: EcsControl): AwsService {
       ...taggingHandlers(ecs),
       ...accountSettingHandlers(ecs),
       ...taskHandlers(ecs),
+      ...containerInstanceHandlers(ecs),
+      ...attributeHandlers(ecs),
     },
     errorName: ecsErrorName,
     constraintErrorName: 'InvalidParameterException',

@@ -58,6 +58,7 @@ export interface AgentRegistration {
   /** Set when re-joining: the instance it was before. */
   containerInstanceArn?: string;
   ec2InstanceId?: string;
+  /** The agent's address or name; empty when unknown (the instance id then stands for it). */
   host: string;
   agentVersion: string;
   attributes: Attribute[];

@@ -97,13 +97,15 @@ export class ContainerInstances implements ContainerInstanceRegistry {
       const attributes = mergeAttributes(mergeAttributes(automatic, custom), reg.attributes);
       checkCustomLimit(attributes);
       const now = scope.now.getTime();
+      const ec2InstanceId = reg.ec2InstanceId ?? existing?.ec2InstanceId ?? newEc2InstanceId();
       const record: ContainerInstanceRecord = {
         containerInstanceArn: existing?.containerInstanceArn ?? instanceArn(scope, cluster.clusterName, id),
         id,
         clusterArn: cluster.clusterArn,
         region: scope.region,
-        ec2InstanceId: reg.ec2InstanceId ?? existing?.ec2InstanceId ?? newEc2InstanceId(),
-        host: reg.host,
+        ec2InstanceId,
+        // An agent that does not know its address is told apart by its instance id.
+        host: reg.host !== '' ? reg.host : ec2InstanceId,
         status: existing?.status === InstanceStatus.Draining ? InstanceStatus.Draining : InstanceStatus.Active,
         agentConnected: true,
         lastSeenAt: now,
@@ -175,6 +177,12 @@ export class ContainerInstances implements ContainerInstanceRegistry {
     return records
       .filter((r) => r.value.status !== InstanceStatus.Inactive)
       .map((r) => toSnapshot(r.value, usage.get(r.value.containerInstanceArn) ?? NO_USAGE));
+  }
+
+  /** An instance with the current usage of its tasks. */
+  async viewOf(record: ContainerInstanceRecord): Promise<InstanceView> {
+    const usage = await readUsage(this.store, record.clusterArn);
+    return { record, usage: usage.get(record.containerInstanceArn) ?? NO_USAGE };
   }
 
   /** DescribeContainerInstances: instances of any status (INACTIVE included), MISSING for the rest. */
