@@ -1,8 +1,10 @@
+import { invalidParameter } from '../lib/errors.js';
 import type { TaskAgent } from '../lib/task-contract.js';
 import type { Store } from '../store/store.js';
 import { AccountSettings } from './account-settings/account-settings.js';
 import { CapacityProviders } from './capacity-providers/capacity-providers.js';
 import { Clusters } from './clusters/clusters.js';
+import { ContainerInstances, type CompileFilter } from './container-instances/container-instances.js';
 import { TagStore } from './tags.js';
 import { Tagging } from './tagging.js';
 import { TaskDefinitions } from './task-definitions/task-definitions.js';
@@ -17,10 +19,21 @@ export interface EcsControl {
   accountSettings: AccountSettings;
   tasks: Tasks;
   capacityProviders: CapacityProviders;
+  containerInstances: ContainerInstances;
 }
 
+/** Optional parts of the control plane. */
+export interface EcsControlOptions {
+  /** The cluster query language, for ListContainerInstances' `filter`; without it a filter is refused. */
+  compileFilter?: CompileFilter;
+}
+
+const noFilters: CompileFilter = () => {
+  throw invalidParameter('The filter parameter is not supported by this endpoint.');
+};
+
 /** Wires the ECS domain services over `store`, running tasks through `agent`. */
-export function createEcsControl(store: Store, agent: TaskAgent): EcsControl {
+export function createEcsControl(store: Store, agent: TaskAgent, options: EcsControlOptions = {}): EcsControl {
   const tags = new TagStore(store);
   const capacityProviders = new CapacityProviders(store, tags);
   const clusters = new Clusters(store, tags, capacityProviders);
@@ -33,5 +46,6 @@ export function createEcsControl(store: Store, agent: TaskAgent): EcsControl {
     accountSettings: new AccountSettings(store),
     tasks: new Tasks(store, tags, clusters, taskDefinitions, agent),
     capacityProviders,
+    containerInstances: new ContainerInstances(store, tags, clusters, options.compileFilter ?? noFilters),
   };
 }

@@ -3,7 +3,9 @@ import type { AwsService } from '../../server/service.js';
 import { loadServiceModel } from '../model/service-model.js';
 import { accountSettingHandlers } from './account-settings.js';
 import { capacityProviderHandlers } from './capacity-providers.js';
+import { attributeHandlers } from './attributes.js';
 import { clusterHandlers } from './clusters.js';
+import { containerInstanceHandlers } from './container-instances.js';
 import { ecsErrorName } from './errors.js';
 import { taggingHandlers } from './tagging.js';
 import { taskDefinitionHandlers } from './task-definitions.js';
@@ -21,6 +23,8 @@ export function ecsService(ecs: EcsControl): AwsService {
       ...accountSettingHandlers(ecs),
       ...taskHandlers(ecs),
       ...capacityProviderHandlers(ecs),
+      ...containerInstanceHandlers(ecs),
+      ...attributeHandlers(ecs),
     },
     errorName: ecsErrorName,
     constraintErrorName: 'InvalidParameterException',

@@ -1,4 +1,4 @@
-import type { Attribute } from '@aws-sdk/client-ecs';
+import type { Attribute, Tag } from '@aws-sdk/client-ecs';
 import type { Scope } from '../../lib/scope.js';
 import type { InstanceSnapshot } from '../../scheduler/types.js';
 
@@ -42,6 +42,9 @@ export interface ContainerInstanceRecord {
   /** Registered resources: CPU units and MiB (PORTS/PORTS_UDP reserved lists as ECS has them). */
   cpu: number;
   memory: number;
+  /** Host ports the agent keeps for itself (ECS's registered PORTS and PORTS_UDP), as strings. */
+  reservedPorts?: string[];
+  reservedUdpPorts?: string[];
   attributes: Attribute[];
   registeredAt: number;
   /** Capacity provider the instance belongs to, when one selects it. */
@@ -55,11 +58,24 @@ export interface AgentRegistration {
   /** Set when re-joining: the instance it was before. */
   containerInstanceArn?: string;
   ec2InstanceId?: string;
+  /** The agent's address or name; empty when unknown (the instance id then stands for it). */
   host: string;
   agentVersion: string;
   attributes: Attribute[];
   cpu: number;
   memory: number;
+  /** The zone and instance type ECS records as attributes (default `<region>a`, `minato.custom`). */
+  availabilityZone?: string;
+  instanceType?: string;
+  /** `x86_64` or `arm64`; default: the architecture of the host the control plane runs on. */
+  cpuArchitecture?: string;
+  agentHash?: string;
+  dockerVersion?: string;
+  /** Reserved host ports; default ECS's agent default (22, 2375, 2376, 51678, 51679) for TCP, none for UDP. */
+  reservedPorts?: string[];
+  reservedUdpPorts?: string[];
+  /** Tags for a new instance. */
+  tags?: Tag[];
 }
 
 /**

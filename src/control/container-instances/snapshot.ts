@@ -1,0 +1,25 @@
+import type { InstanceSnapshot } from '../../scheduler/types.js';
+import type { ContainerInstanceRecord } from './container-instance.js';
+import type { InstanceUsage } from './instance-usage.js';
+
+/** The scheduler's view of one instance: what is left of it after the tasks placed on it. */
+export function toSnapshot(record: ContainerInstanceRecord, usage: InstanceUsage): InstanceSnapshot {
+  const attributes: Record<string, string | undefined> = {};
+  for (const a of record.attributes) if (a.name) attributes[a.name] = a.value;
+  // Reserved TCP ports are taken as much as those of tasks; the scheduler places TCP host ports.
+  const reserved = (record.reservedPorts ?? []).map(Number).filter((p) => Number.isInteger(p));
+  return {
+    containerInstanceArn: record.containerInstanceArn,
+    ec2InstanceId: record.ec2InstanceId,
+    host: record.host,
+    status: record.status,
+    agentConnected: record.agentConnected,
+    agentVersion: record.versionInfo.agentVersion,
+    registeredAt: record.registeredAt,
+    attributes,
+    remaining: { cpu: record.cpu - usage.cpu, memory: record.memory - usage.memory },
+    usedPorts: [...new Set([...reserved, ...usage.tcpPorts])].sort((a, b) => a - b),
+    runningTasksCount: usage.active,
+    taskGroups: [...usage.groups],
+  };
+}
