@@ -160,14 +160,23 @@ function makeKey(steps: readonly StrategyStep[], spreadCounts: number[][]): (s: 
 function choose(feasible: readonly number[], slots: readonly Slot[], key: (s: Slot, step: number) => number, steps: number, random: RandomSource | undefined): number {
   let best = 0;
   let ties = 1;
+  // The best slot's keys are kept, so each candidate costs one key per step compared.
+  const bestKeys: number[] = [];
+  const first = slots[feasible[0]!]!;
+  for (let j = 0; j < steps; j++) bestKeys.push(key(first, j));
   for (let p = 1; p < feasible.length; p++) {
     const a = slots[feasible[p]!]!;
-    const b = slots[feasible[best]!]!;
     let d = 0;
-    for (let j = 0; j < steps && d === 0; j++) d = key(a, j) - key(b, j);
+    let j = 0;
+    for (; j < steps; j++) {
+      d = key(a, j) - bestKeys[j]!;
+      if (d !== 0) break;
+    }
     if (d < 0) {
       best = p;
       ties = 1;
+      bestKeys[j] = key(a, j);
+      for (let r = j + 1; r < steps; r++) bestKeys[r] = key(a, r);
     } else if (d === 0) {
       if (random) {
         ties++;

@@ -12,6 +12,15 @@ export const MAX_PLACEMENT_CONSTRAINTS = 10;
 /** ECS accepts up to 5 strategy rules. */
 export const MAX_PLACEMENT_STRATEGIES = 5;
 
+/**
+ * What a service places with when it names no strategy: ECS documents its default as balancing the
+ * service's tasks across Availability Zones, favouring the instances with the fewest of them.
+ */
+export const DEFAULT_SERVICE_STRATEGY: readonly PlacementStrategyInput[] = [
+  { type: 'spread', field: 'attribute:ecs.availability-zone' },
+  { type: 'spread', field: 'instanceId' },
+];
+
 /** One strategy step, normalized. */
 export type StrategyStep =
   /** Fewest of what is left of `resource` after placement first. */
