@@ -48,12 +48,13 @@ export function targetLines(targets: readonly Target[]): string[] {
   return targets.map((t) => `  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value ?? 'n/a'} ${t.unit} (target ${t.op} ${t.limit})`);
 }
 
-/** Writes bench/results/tasks-<timestamp>.json and tasks-latest.json; returns the first path. */
-export async function writeResults(result: { startedAt: string }): Promise<string> {
+/** Writes bench/results/<name>-<timestamp>.json and <name>-latest.json (name: `tasks` unless given); returns the first path. */
+export async function writeResults(result: { startedAt: string; name?: string }): Promise<string> {
   await mkdir(RESULTS_DIR, { recursive: true });
-  const file = join(RESULTS_DIR, `tasks-${result.startedAt.replace(/[:.]/g, '-')}.json`);
+  const name = result.name ?? 'tasks';
+  const file = join(RESULTS_DIR, `${name}-${result.startedAt.replace(/[:.]/g, '-')}.json`);
   const json = `${JSON.stringify(result, null, 2)}\n`;
   await writeFile(file, json);
-  await writeFile(join(RESULTS_DIR, 'tasks-latest.json'), json);
+  await writeFile(join(RESULTS_DIR, `${name}-latest.json`), json);
   return file;
 }

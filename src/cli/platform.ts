@@ -14,6 +14,7 @@ import { secretsManagerService } from '../api/secretsmanager/secretsmanager-serv
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
 import { createEcsControl } from '../control/ecs-control.js';
+import { compileFilter } from '../scheduler/query-language.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskLaunchSpec } from '../lib/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
@@ -108,7 +109,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     archiveDir: join(dataDir, 'archive'),
     log: logger,
   });
-  const ecs = createEcsControl(store, agent);
+  const ecs = createEcsControl(store, agent, { compileFilter });
   report = async (arn, change) => void (await ecs.tasks.applyReport(arn, change));
 
   // Tasks that were running when the platform stopped: adopt their containers, or stop them.

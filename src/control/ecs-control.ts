@@ -4,7 +4,10 @@ import type { Store } from '../store/store.js';
 import { AccountSettings } from './account-settings/account-settings.js';
 import { CapacityProviders } from './capacity-providers/capacity-providers.js';
 import { Clusters } from './clusters/clusters.js';
+import { CAPACITY_GROUP_ATTRIBUTE } from './container-instances/container-instance.js';
 import { ContainerInstances, type CompileFilter } from './container-instances/container-instances.js';
+import { CapacityProviderStatus, providerGroupName } from './capacity-providers/capacity-provider.js';
+import type { PlacementPorts } from './tasks/placement.js';
 import { TagStore } from './tags.js';
 import { Tagging } from './tagging.js';
 import { TaskDefinitions } from './task-definitions/task-definitions.js';
@@ -38,14 +41,24 @@ export function createEcsControl(store: Store, agent: TaskAgent, options: EcsCon
   const capacityProviders = new CapacityProviders(store, tags);
   const clusters = new Clusters(store, tags, capacityProviders);
   const taskDefinitions = new TaskDefinitions(store, tags);
+  const containerInstances = new ContainerInstances(store, tags, clusters, options.compileFilter ?? noFilters);
+  // RunTask places EC2 tasks on the cluster's instances; a provider selects its group of agents.
+  const placement: PlacementPorts = {
+    instances: (clusterArn) => containerInstances.snapshot(clusterArn),
+    providerGroup: async (scope, name) => {
+      const provider = await capacityProviders.find(scope, name);
+      return provider?.status === CapacityProviderStatus.Active ? providerGroupName(provider) : undefined;
+    },
+    groupAttribute: CAPACITY_GROUP_ATTRIBUTE,
+  };
   return {
     clusters,
     taskDefinitions,
     tags,
     tagging: new Tagging(store, tags, clusters, taskDefinitions, capacityProviders),
     accountSettings: new AccountSettings(store),
-    tasks: new Tasks(store, tags, clusters, taskDefinitions, agent),
+    tasks: new Tasks(store, tags, clusters, taskDefinitions, agent, placement),
     capacityProviders,
-    containerInstances: new ContainerInstances(store, tags, clusters, options.compileFilter ?? noFilters),
+    containerInstances,
   };
 }

@@ -1,9 +1,9 @@
 import type { CapacityProviderStrategyItem, Failure, RunTaskRequest } from '@aws-sdk/client-ecs';
 import { invalidParameter } from '../../lib/errors.js';
 import type { Scope } from '../../lib/scope.js';
+import { splitByStrategy } from '../../scheduler/capacity-split.js';
 import { place } from '../../scheduler/place.js';
 import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../scheduler/types.js';
-import { countByProvider, splitByStrategy } from '../capacity-providers/strategy-split.js';
 import type { TaskDefinitionRecord } from '../task-definitions/task-definition.js';
 import type { TaskSize } from './task-size.js';
 
@@ -44,11 +44,10 @@ export function launchGroups(input: RunTaskRequest, clusterStrategy: readonly Ca
   if (input.launchType) return [{ launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2', count }];
   const strategy = input.capacityProviderStrategy?.length ? input.capacityProviderStrategy : clusterStrategy;
   if (strategy.length === 0) return [{ launchType: 'EC2', count }];
-  return [...countByProvider(splitByStrategy(strategy, count))].map(([name, n]) => ({
-    launchType: FARGATE_PROVIDERS.has(name) ? 'FARGATE' : 'EC2',
-    capacityProviderName: name,
-    count: n,
-  }));
+  const items = strategy.map((s) => ({ capacityProvider: s.capacityProvider ?? '', base: s.base ?? 0, weight: s.weight ?? 0 }));
+  return Object.entries(splitByStrategy(items, count))
+    .filter(([, n]) => n > 0)
+    .map(([name, n]) => ({ launchType: FARGATE_PROVIDERS.has(name) ? 'FARGATE' : 'EC2', capacityProviderName: name, count: n }));
 }
 
 /** The host ports a task publishes (bridge and host network modes; awsvpc tasks publish none). */

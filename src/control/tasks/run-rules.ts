@@ -1,26 +1,21 @@
-import type { CapacityProviderStrategyItem, RunTaskRequest } from '@aws-sdk/client-ecs';
+import type { RunTaskRequest } from '@aws-sdk/client-ecs';
 import { invalidParameter, invalidRequest } from '../../lib/errors.js';
+import { checkCapacityProviderStrategy } from '../../scheduler/capacity-split.js';
+import { checkPlacement } from '../../scheduler/placement-rules.js';
+import type { PlacementConstraintInput, PlacementStrategyInput } from '../../scheduler/types.js';
+import type { LaunchGroup } from './placement.js';
 import { TaskDefinitionStatus, type TaskDefinitionRecord } from '../task-definitions/task-definition.js';
 
-/** The launch type a RunTask request resolves to, and the capacity provider if one chose it. */
-export interface LaunchChoice {
-  launchType: 'FARGATE' | 'EC2';
-  capacityProviderName?: string;
-}
-
-/** ECS's built-in Fargate capacity providers. */
-const FARGATE_PROVIDERS = new Set(['FARGATE', 'FARGATE_SPOT']);
-
 /**
- * Checks a RunTask request against ECS's rules that need the task definition, and picks the
- * launch type: the request's, else the first provider of its (or the cluster's default) strategy,
- * else EC2.
+ * Checks a RunTask request against ECS's rules that need the task definition and the launch
+ * groups its count splits into (see placement.ts).
  */
 export function checkRunTask(
   input: RunTaskRequest,
   td: TaskDefinitionRecord,
-  clusterStrategy: readonly CapacityProviderStrategyItem[],
-): LaunchChoice {
+  groups: readonly LaunchGroup[],
+  clusterProviders: readonly string[],
+): void {
   const count = input.count ?? 1;
   if (count < 1 || count > 10) throw invalidParameter('The count must be between 1 and 10.');
   if (input.launchType && input.capacityProviderStrategy?.length) {
@@ -29,21 +24,22 @@ export function checkRunTask(
     );
   }
   if (td.status !== TaskDefinitionStatus.Active) throw invalidRequest('TaskDefinition is inactive');
-  const strategy = input.capacityProviderStrategy?.length ? input.capacityProviderStrategy : clusterStrategy;
-  // Splitting a count across several providers by base and weight comes with capacity providers;
-  // for now the first provider that takes tasks decides.
-  const provider = input.launchType
-    ? undefined
-    : strategy.find((s) => (s.base ?? 0) > 0 || (s.weight ?? 0) > 0)?.capacityProvider;
-  const choice: LaunchChoice = input.launchType
-    ? { launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2' }
-    : provider
-      ? { launchType: FARGATE_PROVIDERS.has(provider) ? 'FARGATE' : 'EC2', capacityProviderName: provider }
-      : { launchType: 'EC2' };
+  if (input.capacityProviderStrategy?.length) {
+    checkCapacityProviderStrategy(input.capacityProviderStrategy.map((s) => ({ capacityProvider: s.capacityProvider ?? '', base: s.base ?? 0, weight: s.weight ?? 0 })));
+    for (const s of input.capacityProviderStrategy) {
+      if (!clusterProviders.includes(s.capacityProvider ?? '')) {
+        throw invalidParameter('The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.');
+      }
+    }
+  }
+  checkPlacement(
+    (input.placementConstraints ?? []) as PlacementConstraintInput[],
+    (input.placementStrategy ?? []) as PlacementStrategyInput[],
+  );
   if (input.launchType && !['FARGATE', 'EC2'].includes(input.launchType)) {
     throw invalidParameter(`The launch type ${input.launchType} is not supported by this cluster.`);
   }
-  if (choice.launchType === 'FARGATE' && !(td.compatibilities ?? []).includes('FARGATE')) {
+  if (groups.some((g) => g.launchType === 'FARGATE') && !(td.compatibilities ?? []).includes('FARGATE')) {
     throw invalidRequest('Task definition does not support launch_type FARGATE.');
   }
   const awsvpc = td.networkMode === 'awsvpc';
@@ -67,5 +63,4 @@ export function checkRunTask(
   if (input.group !== undefined && !/^[a-zA-Z0-9_:.-]{1,255}$/.test(input.group)) {
     throw invalidParameter('Invalid group name. Up to 255 letters, numbers, hyphens, colons, periods and underscores are allowed.');
   }
-  return choice;
 }

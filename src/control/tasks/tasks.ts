@@ -5,7 +5,8 @@ import { DomainError, ErrorKind, invalidParameter, invalidRequest } from '../../
 import { decodeToken, encodeToken, type Page } from '../../lib/pagination.js';
 import type { Scope } from '../../lib/scope.js';
 import type { StopReason, TaskAgent, TaskLaunchSpec, TaskStateChange } from '../../lib/task-contract.js';
-import type { Store } from '../../store/store.js';
+import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../scheduler/types.js';
+import type { Store, Transaction } from '../../store/store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';
 import type { Clusters } from '../clusters/clusters.js';
 import { checkTags, type TagStore } from '../tags.js';
@@ -13,7 +14,8 @@ import type { TaskDefinitionRecord } from '../task-definitions/task-definition.j
 import type { TaskDefinitions } from '../task-definitions/task-definitions.js';
 import { checkRunTask } from './run-rules.js';
 import { StopCode, TASK_STATUS_ORDER, TaskStatus, type TaskRecord } from './task.js';
-import { taskSize } from './task-size.js';
+import { hostPortsOf, launchGroups, NO_INSTANCES, placeOnInstances, type LaunchGroup, type PlacementPorts } from './placement.js';
+import { taskSize, type TaskSize } from './task-size.js';
 
 const TASKS = CLUSTER_MEMBERS.tasks;
 
@@ -61,6 +63,7 @@ export class Tasks {
     private readonly clusters: Clusters,
     private readonly taskDefinitions: TaskDefinitions,
     private readonly agent: TaskAgent,
+    private readonly placement: PlacementPorts = NO_INSTANCES,
   ) {}
 
   /** RunTask: places `count` tasks on the local host; the ones that do not fit become failures. */
@@ -70,7 +73,8 @@ export class Tasks {
       if (err instanceof DomainError && err.kind === ErrorKind.InvalidArgument) throw invalidRequest('TaskDefinition not found.');
       throw err;
     });
-    const choice = checkRunTask(input, td, cluster.defaultCapacityProviderStrategy);
+    const groups = launchGroups(input, cluster.defaultCapacityProviderStrategy);
+    checkRunTask(input, td, groups, cluster.capacityProviders);
     checkTags(input.tags ?? []);
     if (input.clientToken !== undefined && !/^[a-zA-Z0-9_-]{1,64}$/.test(input.clientToken)) {
       throw invalidParameter('clientToken must be up to 64 letters, numbers, hyphens and underscores.');
@@ -95,31 +99,30 @@ export class Tasks {
           return { tasks, failures: [] as Failure[], fresh: false };
         }
       }
-      const overrides = input.overrides ?? {};
-      const size = taskSize(td, overrides);
-      const capacity = this.agent.capacity();
-      const active = (await tx.collection<TaskRecord>(TASKS).list({ prefix: '' }))
-        .map((e) => e.value)
-        .filter((t) => t.lastStatus !== TaskStatus.Stopped);
-      let usedCpu = active.reduce((n, t) => n + Number(t.cpu ?? 0), 0);
-      let usedMemory = active.reduce((n, t) => n + Number(t.memory ?? 0), 0);
+      const size = taskSize(td, input.overrides ?? {});
       const tasks: TaskRecord[] = [];
       const failures: Failure[] = [];
-      for (let i = 0; i < (input.count ?? 1); i++) {
-        if (usedMemory + size.memory > capacity.memory) {
-          failures.push({ reason: 'RESOURCE:MEMORY' });
-          continue;
+      for (const group of groups) {
+        const placed =
+          group.launchType === 'EC2'
+            ? await placeOnInstances(this.placement, scope, cluster.clusterArn, group, {
+                size,
+                hostPorts: hostPortsOf(td),
+                taskGroup: input.group ?? `family:${td.family}`,
+                constraints: (input.placementConstraints ?? []) as PlacementConstraintInput[],
+                strategy: (input.placementStrategy ?? []) as PlacementStrategyInput[],
+              })
+            : undefined;
+        const hosts = placed?.onInstances
+          ? placed.placements
+          : await this.fitOnControlHost(tx, size, group.count, failures);
+        if (placed) failures.push(...placed.failures);
+        for (const instance of hosts) {
+          const task = this.newTask(scope, cluster, td, input, group, size, instance);
+          await tx.collection<TaskRecord>(TASKS).put(`${cluster.clusterArn}/${task.taskId}`, task);
+          await this.tags.set(tx, task.taskArn, await this.taskTags(input, td, cluster.clusterName));
+          tasks.push(task);
         }
-        if (usedCpu + size.cpu > capacity.cpu) {
-          failures.push({ reason: 'RESOURCE:CPU' });
-          continue;
-        }
-        usedCpu += size.cpu;
-        usedMemory += size.memory;
-        const task = this.newTask(scope, cluster.clusterArn, cluster.clusterName, td, input, choice, size);
-        await tx.collection<TaskRecord>(TASKS).put(`${cluster.clusterArn}/${task.taskId}`, task);
-        await this.tags.set(tx, task.taskArn, await this.taskTags(input, td, cluster.clusterName));
-        tasks.push(task);
       }
       if (clientToken !== undefined) {
         await tx.collection<TokenRecord>(CLIENT_TOKENS).put(`${scope.region}/${clientToken}`, {
@@ -138,12 +141,51 @@ export class Tasks {
    * scheduler. Instances that are not registered in the cluster are MISSING.
    */
   async start(scope: Scope, input: StartTaskRequest): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
-    await this.clusters.get(scope, input.cluster);
-    const instances = input.containerInstances ?? [];
-    if (instances.length < 1 || instances.length > 10) {
+    const cluster = await this.clusters.get(scope, input.cluster);
+    const refs = input.containerInstances ?? [];
+    if (refs.length < 1 || refs.length > 10) {
       throw invalidParameter('containerInstances must contain between 1 and 10 elements.');
     }
-    return { tasks: [], failures: instances.map((arn) => ({ arn, reason: 'MISSING' })) };
+    const td = await this.taskDefinitions.describe(scope, input.taskDefinition ?? '').catch((err: unknown) => {
+      if (err instanceof DomainError && err.kind === ErrorKind.InvalidArgument) throw invalidRequest('TaskDefinition not found.');
+      throw err;
+    });
+    const request: RunTaskRequest = { ...input, launchType: 'EC2', count: 1 };
+    const group: LaunchGroup = { launchType: 'EC2', count: 1 };
+    checkRunTask(request, td, [group], cluster.capacityProviders);
+    checkTags(input.tags ?? []);
+    const size = taskSize(td, input.overrides ?? {});
+    const hostPorts = hostPortsOf(td);
+    const created = await this.store.transaction(async (tx) => {
+      const instances = await this.placement.instances(cluster.clusterArn);
+      const tasks: TaskRecord[] = [];
+      const failures: Failure[] = [];
+      for (const ref of refs) {
+        const instance = instances.find((i) => i.containerInstanceArn === ref || i.containerInstanceArn.endsWith(`/${ref}`));
+        const reason = !instance
+          ? 'MISSING'
+          : !instance.agentConnected
+            ? 'AGENT'
+            : instance.remaining.memory < size.memory
+              ? 'RESOURCE:MEMORY'
+              : instance.remaining.cpu < size.cpu
+                ? 'RESOURCE:CPU'
+                : hostPorts.some((p) => instance.usedPorts.includes(p))
+                  ? 'RESOURCE:PORTS'
+                  : undefined;
+        if (reason || !instance) {
+          failures.push({ arn: instance?.containerInstanceArn ?? ref, reason: reason ?? 'MISSING' });
+          continue;
+        }
+        const task = this.newTask(scope, cluster, td, request, group, size, instance);
+        await tx.collection<TaskRecord>(TASKS).put(`${cluster.clusterArn}/${task.taskId}`, task);
+        await this.tags.set(tx, task.taskArn, await this.taskTags(request, td, cluster.clusterName));
+        tasks.push(task);
+      }
+      return { tasks, failures };
+    });
+    for (const task of created.tasks) this.agent.launch(this.launchSpec(scope, task, td));
+    return created;
   }
 
   /**
@@ -204,7 +246,7 @@ export class Tasks {
       if (filter.startedBy !== undefined && t.startedBy !== filter.startedBy) return false;
       if (filter.serviceName !== undefined && t.group !== `service:${filter.serviceName}`) return false;
       if (filter.launchType !== undefined && t.launchType !== filter.launchType) return false;
-      if (filter.containerInstance !== undefined) return false;
+      if (filter.containerInstance !== undefined && !sameInstance(t.containerInstanceArn, filter.containerInstance)) return false;
       return true;
     });
     const after = decodeToken('tasks', filter.nextToken);
@@ -263,15 +305,40 @@ export class Tasks {
     return td && this.launchSpec(scope, task, td);
   }
 
+  /**
+   * How many of `count` tasks of `size` fit on the control host beside its unfinished tasks; the
+   * rest become RESOURCE failures. Returns one `undefined` host (the control host) per fitting task.
+   */
+  private async fitOnControlHost(tx: Transaction, size: TaskSize, count: number, failures: Failure[]): Promise<undefined[]> {
+    const capacity = this.agent.capacity();
+    const active = (await tx.collection<TaskRecord>(TASKS).list({ prefix: '' }))
+      .map((e) => e.value)
+      .filter((t) => t.lastStatus !== TaskStatus.Stopped && t.containerInstanceArn === undefined);
+    let usedCpu = active.reduce((n, t) => n + Number(t.cpu ?? 0), 0);
+    let usedMemory = active.reduce((n, t) => n + Number(t.memory ?? 0), 0);
+    const fitting: undefined[] = [];
+    for (let i = 0; i < count; i++) {
+      if (usedMemory + size.memory > capacity.memory) failures.push({ reason: 'RESOURCE:MEMORY' });
+      else if (usedCpu + size.cpu > capacity.cpu) failures.push({ reason: 'RESOURCE:CPU' });
+      else {
+        usedCpu += size.cpu;
+        usedMemory += size.memory;
+        fitting.push(undefined);
+      }
+    }
+    return fitting;
+  }
+
   private newTask(
     scope: Scope,
-    clusterArn: string,
-    clusterName: string,
+    cluster: { clusterArn: string; clusterName: string },
     td: TaskDefinitionRecord,
     input: RunTaskRequest,
-    choice: ReturnType<typeof checkRunTask>,
-    size: ReturnType<typeof taskSize>,
+    group: LaunchGroup,
+    size: TaskSize,
+    instance: InstanceSnapshot | undefined,
   ): TaskRecord {
+    const { clusterArn, clusterName } = cluster;
     const taskId = randomBytes(16).toString('hex');
     const taskArn = formatArn('ecs', scope.region, scope.accountId, `task/${clusterName}/${taskId}`);
     const overrides = input.overrides ?? {};
@@ -283,9 +350,10 @@ export class Tasks {
       region: scope.region,
       lastStatus: TaskStatus.Provisioning,
       desiredStatus: 'RUNNING',
-      launchType: choice.launchType,
-      ...(choice.capacityProviderName && { capacityProviderName: choice.capacityProviderName }),
-      ...(choice.launchType === 'FARGATE' && { platformVersion: input.platformVersion ?? '1.4.0', platformFamily: 'Linux' }),
+      launchType: group.launchType,
+      ...(group.capacityProviderName && { capacityProviderName: group.capacityProviderName }),
+      ...(instance && { containerInstanceArn: instance.containerInstanceArn }),
+      ...(group.launchType === 'FARGATE' && { platformVersion: input.platformVersion ?? '1.4.0', platformFamily: 'Linux' }),
       cpu: String(size.cpu),
       memory: String(size.memory),
       containers: (td.containerDefinitions ?? []).map((c) => {
@@ -309,7 +377,7 @@ export class Tasks {
       }),
       overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...overrides },
       attachments: [],
-      availabilityZone: zoneOf(scope.region),
+      availabilityZone: instance?.attributes['ecs.availability-zone'] ?? zoneOf(scope.region),
       ...(input.startedBy !== undefined && { startedBy: input.startedBy }),
       group: input.group ?? `family:${td.family}`,
       enableExecuteCommand: input.enableExecuteCommand ?? false,
@@ -376,6 +444,11 @@ export class Tasks {
     if (parts.length === 3 && parts[1] !== clusterName) return undefined;
     return parts[parts.length - 1];
   }
+}
+
+/** Whether a task's instance is the one a ListTasks filter names (by ARN or by id). */
+function sameInstance(arn: string | undefined, ref: string): boolean {
+  return arn !== undefined && (arn === ref || arn.endsWith(`/${ref}`));
 }
 
 /** Merges a report into a task: lastStatus never moves backward, and stop details are kept once set. */
