@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCost } from './cost.js';
+import { registerRightsize } from './rightsize.js';
 import { registerUp } from './up.js';
 
 /** The `minato` command line. */
@@ -9,5 +10,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     .showHelpAfterError();
   registerUp(program);
   registerCost(program);
+  registerRightsize(program);
   await program.parseAsync(argv as string[]);
 }
