@@ -44,6 +44,11 @@ export class LocalAgent implements TaskAgent {
     return this.resources;
   }
 
+  /** The tasks this agent runs now (Container Insights samples them). */
+  tasks(): TaskLaunchSpec[] {
+    return [...this.runs.values()].map((r) => r.spec);
+  }
+
   /** Re-adopts tasks that were running when the agent stopped (their containers outlived it). */
   async adopt(specs: readonly TaskLaunchSpec[]): Promise<void> {
     await Promise.all(

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCost } from './cost.js';
 import { registerInterruptSpotTask } from './interrupt-spot-task.js';
+import { registerRightsize } from './rightsize.js';
 import { registerUp } from './up.js';
 
 /** The `minato` command line. */
@@ -11,5 +12,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerUp(program);
   registerCost(program);
   registerInterruptSpotTask(program);
+  registerRightsize(program);
   await program.parseAsync(argv as string[]);
 }

@@ -1,7 +1,10 @@
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { LocalAgent } from '../agent/local-agent.js';
 import { ImageStore } from '../agent/images/image-store.js';
+import { hostSampleReader } from '../agent/insights/container-samples.js';
+import { InsightsSampler } from '../agent/insights/insights-sampler.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
 import { CniNetworkManager } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
@@ -46,6 +49,8 @@ export interface Platform {
 export interface PlatformOptions {
   /** The metadata endpoint's port on the task bridge gateway. */
   metadataPort?: number;
+  /** How often Container Insights samples running tasks (default: once a minute, as ECS). */
+  insightsIntervalMs?: number;
 }
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
@@ -116,6 +121,21 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const specs = await Promise.all((await ecs.tasks.unfinished()).map((t) => ecs.tasks.launchSpecOf(t, config.accountId)));
   await agent.adopt(specs.filter((s): s is TaskLaunchSpec => s !== undefined));
 
+  // Container Insights: performance events of tasks in clusters that have it enabled.
+  const insights = new InsightsSampler({
+    tasks: () => agent.tasks(),
+    read: hostSampleReader(runtime),
+    insightsEnabled: async (region, clusterArn) => {
+      const scope = { accountId: config.accountId, region, principalArn: rootPrincipal(config.accountId), now: new Date() };
+      const cluster = await ecs.clusters.get(scope, clusterArn);
+      const value = cluster.settings?.find((s) => s.name === 'containerInsights')?.value;
+      return value === 'enabled' || value === 'enhanced';
+    },
+    sink: logs,
+    hostId: hostname(),
+  });
+  const stopInsights = insights.start(options.insightsIntervalMs ?? 60_000, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
+
   // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
   const sweeper = setInterval(() => {
     ecs.tasks.expireStopped(new Date()).catch((err: unknown) => logger.error({ err }, 'expiring stopped tasks failed'));
@@ -143,6 +163,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     clearInterval(sweeper);
+    await stopInsights();
     stopLogSweeper();
     await metadata.close();
     logService.close();
@@ -160,6 +181,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     endpoint,
     async close() {
       clearInterval(sweeper);
+      await stopInsights();
       await stopRegistryMaintenance();
       await app.close();
       await metadata.close();
