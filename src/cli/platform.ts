@@ -13,8 +13,9 @@ import { secretsManagerService } from '../api/secretsmanager/secretsmanager-serv
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
 import { createEcsControl } from '../control/ecs-control.js';
+import { ServiceScheduler } from '../control/services/scheduler.js';
 import { rootPrincipal } from '../lib/scope.js';
-import type { TaskLaunchSpec } from '../lib/task-contract.js';
+import type { TaskLaunchSpec, TaskStateChange } from '../lib/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
 import { resolveSecretReference } from '../secrets/references/resolve.js';
 import { createSecretsDomain } from '../secrets/secrets-domain.js';
@@ -44,6 +45,8 @@ export interface Platform {
 export interface PlatformOptions {
   /** The metadata endpoint's port on the task bridge gateway. */
   metadataPort?: number;
+  /** How often the service scheduler reconciles every service (ms); default 1 s. */
+  serviceTickMs?: number;
 }
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
@@ -108,7 +111,23 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     log: logger,
   });
   const ecs = createEcsControl(store, agent);
-  report = async (arn, change) => void (await ecs.tasks.applyReport(arn, change));
+  const services = new ServiceScheduler({
+    store,
+    tasks: ecs.tasks,
+    services: ecs.services,
+    tags: ecs.tags,
+    // Container instances join with the agent protocol; until then the cluster has none.
+    listInstances: async () => [],
+    ...(options.serviceTickMs !== undefined && { tickMs: options.serviceTickMs }),
+    onError: (err: unknown) => logger.error({ err }, 'service scheduler tick failed'),
+  });
+  ecs.services.onChange = () => services.nudge();
+  report = async (arn, reported) => {
+    const change = reported as TaskStateChange;
+    await ecs.tasks.applyReport(arn, change);
+    // A task that stopped or changed health may need a replacement or move a rollout on.
+    if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) services.nudge();
+  };
 
   // Tasks that were running when the platform stopped: adopt their containers, or stop them.
   const specs = await Promise.all((await ecs.tasks.unfinished()).map((t) => ecs.tasks.launchSpecOf(t, config.accountId)));
@@ -139,6 +158,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    await services.stop();
     clearInterval(sweeper);
     stopLogSweeper();
     await metadata.close();
@@ -150,12 +170,14 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
+  services.start();
   const stopRegistryMaintenance = registry.startMaintenance(10 * 60_000, (err: unknown) =>
     logger.error({ err }, 'registry maintenance failed'),
   );
   return {
     endpoint,
     async close() {
+      await services.stop();
       clearInterval(sweeper);
       await stopRegistryMaintenance();
       await app.close();
@@ -166,6 +188,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       logService.close();
       await store.close();
     },
-    stopAllTasks: () => agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' }),
+    async stopAllTasks() {
+      // The service scheduler would replace the tasks it sees stop.
+      await services.stop();
+      await agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' });
+    },
   };
 }

@@ -2,6 +2,7 @@ import type { TaskAgent } from '../lib/task-contract.js';
 import type { Store } from '../store/store.js';
 import { AccountSettings } from './account-settings/account-settings.js';
 import { Clusters } from './clusters/clusters.js';
+import { Services } from './services/services.js';
 import { TagStore } from './tags.js';
 import { Tagging } from './tagging.js';
 import { TaskDefinitions } from './task-definitions/task-definitions.js';
@@ -15,6 +16,7 @@ export interface EcsControl {
   tags: TagStore;
   accountSettings: AccountSettings;
   tasks: Tasks;
+  services: Services;
 }
 
 /** Wires the ECS domain services over `store`, running tasks through `agent`. */
@@ -29,5 +31,6 @@ export function createEcsControl(store: Store, agent: TaskAgent): EcsControl {
     tagging: new Tagging(store, tags, clusters, taskDefinitions),
     accountSettings: new AccountSettings(store),
     tasks: new Tasks(store, tags, clusters, taskDefinitions, agent),
+    services: new Services(store, tags, clusters, taskDefinitions),
   };
 }

@@ -4,6 +4,7 @@ import { loadServiceModel } from '../model/service-model.js';
 import { accountSettingHandlers } from './account-settings.js';
 import { clusterHandlers } from './clusters.js';
 import { ecsErrorName } from './errors.js';
+import { serviceHandlers } from './services.js';
 import { taggingHandlers } from './tagging.js';
 import { taskDefinitionHandlers } from './task-definitions.js';
 import { taskHandlers } from './tasks.js';
@@ -19,6 +20,7 @@ export function ecsService(ecs: EcsControl): AwsService {
       ...taggingHandlers(ecs),
       ...accountSettingHandlers(ecs),
       ...taskHandlers(ecs),
+      ...serviceHandlers(ecs),
     },
     errorName: ecsErrorName,
     constraintErrorName: 'InvalidParameterException',
