@@ -6,12 +6,13 @@ import {
   RegisterTaskDefinitionCommand,
   type ContainerDefinition,
   type ECSClient,
+  type NetworkConfiguration,
   type Service,
   type Task,
 } from '@aws-sdk/client-ecs';
 
 /** The awsvpc settings every Fargate service of these tests uses. */
-export const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-12345678'], securityGroups: ['sg-12345678'] } } as const;
+export const NETWORK: NetworkConfiguration = { awsvpcConfiguration: { subnets: ['subnet-12345678'], securityGroups: ['sg-12345678'] } };
 
 /** A container that runs until SIGTERM and then exits at once, so that stops are quick. */
 export const sleeper = (image: string, name = 'app'): ContainerDefinition => ({

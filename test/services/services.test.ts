@@ -153,7 +153,7 @@ describe('service requests ECS refuses', () => {
     ).rejects.toThrow(InvalidParameterException);
     await expect(
       ecs.send(new CreateServiceCommand({ cluster: C, serviceName: 'd', taskDefinition: td, desiredCount: 1, schedulingStrategy: 'DAEMON' })),
-    ).rejects.toThrow('The daemon scheduling strategy does not support a desired count for services.');
+    ).rejects.toThrow('The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again');
     await expect(
       ecs.send(new CreateServiceCommand({ cluster: C, serviceName: 'lt', taskDefinition: td, desiredCount: 1, launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }], networkConfiguration: NETWORK })),
     ).rejects.toThrow(InvalidParameterException);

@@ -53,6 +53,9 @@ export const STOP_REASONS = {
   deleted: 'Service was deleted',
 } as const;
 
+/** Task states from which a deleted service no longer waits for the task. */
+const STOPPING_OR_LATER: ReadonlySet<string> = new Set(['STOPPING', 'DEPROVISIONING', 'STOPPED']);
+
 /** Re-announcements of the same condition are held back this long, as ECS does. */
 const DUPLICATE_WINDOW_MS = 6 * 60 * 60 * 1000;
 
@@ -234,7 +237,8 @@ function settle(s: ServiceRecord, tasks: readonly TaskView[], stopping: Set<stri
   s.deployments = s.deployments.filter((d) => d === primary || rolling || tasks.some((t) => isLive(t) && t.startedBy === d.id));
   s.runningCount = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
   s.pendingCount = tasks.filter(isPending).length;
-  if (s.status === ServiceStatus.Draining && !tasks.some(isLive)) s.status = ServiceStatus.Inactive;
+  // ECS makes a deleted service INACTIVE once every task is STOPPING or beyond.
+  if (s.status === ServiceStatus.Draining && !tasks.some((t) => isLive(t) && !STOPPING_OR_LATER.has(t.lastStatus))) s.status = ServiceStatus.Inactive;
 
   const steady =
     s.status === ServiceStatus.Active &&

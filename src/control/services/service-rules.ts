@@ -2,6 +2,14 @@ import type { CreateServiceRequest, DeploymentConfiguration, UpdateServiceReques
 import { invalidParameter } from '../../lib/errors.js';
 import { SchedulingStrategy, SERVICE_NAME } from './service.js';
 
+/** ECS's words for the members a DAEMON service cannot have. */
+export const DAEMON_MESSAGES = {
+  desiredCount: 'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again',
+  placementStrategy: 'The daemon scheduling strategy does not support placement strategies. Remove the placement strategy and try again',
+  capacityProviders: 'Specifying a capacity provider strategy is not supported when you create a service using the DAEMON scheduling strategy.',
+  fargate: 'The daemon scheduling strategy is not supported for tasks using the FARGATE launch type.',
+} as const;
+
 /** ECS's limits on placement settings of a service. */
 const MAX_CONSTRAINTS = 10;
 const MAX_STRATEGIES = 5;
@@ -16,14 +24,10 @@ export function checkCreateService(input: CreateServiceRequest): SchedulingStrat
     throw invalidParameter('TaskDefinition must be specified.');
   }
   if (strategy === SchedulingStrategy.Daemon) {
-    if (input.desiredCount !== undefined) {
-      throw invalidParameter('The daemon scheduling strategy does not support a desired count for services.');
-    }
-    if (input.placementStrategy?.length) {
-      throw invalidParameter('The daemon scheduling strategy does not support placement strategies.');
-    }
-    const fargate = input.launchType === 'FARGATE' || input.capacityProviderStrategy?.some((s) => s.capacityProvider?.startsWith('FARGATE'));
-    if (fargate) throw invalidParameter('The daemon scheduling strategy is not supported with the FARGATE launch type.');
+    if (input.desiredCount !== undefined) throw invalidParameter(DAEMON_MESSAGES.desiredCount);
+    if (input.placementStrategy?.length) throw invalidParameter(DAEMON_MESSAGES.placementStrategy);
+    if (input.capacityProviderStrategy?.length) throw invalidParameter(DAEMON_MESSAGES.capacityProviders);
+    if (input.launchType === 'FARGATE') throw invalidParameter(DAEMON_MESSAGES.fargate);
   } else if (input.desiredCount === undefined) {
     throw invalidParameter('The desired count must be specified for a service that uses the REPLICA scheduling strategy.');
   }
@@ -37,12 +41,9 @@ export function checkCreateService(input: CreateServiceRequest): SchedulingStrat
 /** Checks the members of an UpdateService request for a service of `strategy`. */
 export function checkUpdateService(input: UpdateServiceRequest, strategy: SchedulingStrategy): void {
   if (strategy === SchedulingStrategy.Daemon) {
-    if (input.desiredCount !== undefined) {
-      throw invalidParameter('The daemon scheduling strategy does not support a desired count for services.');
-    }
-    if (input.placementStrategy?.length) {
-      throw invalidParameter('The daemon scheduling strategy does not support placement strategies.');
-    }
+    if (input.desiredCount !== undefined) throw invalidParameter(DAEMON_MESSAGES.desiredCount);
+    if (input.placementStrategy?.length) throw invalidParameter(DAEMON_MESSAGES.placementStrategy);
+    if (input.capacityProviderStrategy?.length) throw invalidParameter(DAEMON_MESSAGES.capacityProviders);
   }
   checkCommon(input);
 }

@@ -13,7 +13,7 @@ import type { TaskDefinitionRecord } from '../task-definitions/task-definition.j
 import type { TaskDefinitions } from '../task-definitions/task-definitions.js';
 import { checkRunTask } from '../tasks/run-rules.js';
 import { newDeployment, randomDeploymentId, supersede, withDefaults } from './rollout.js';
-import { checkCreateService, checkUpdateService } from './service-rules.js';
+import { checkCreateService, checkUpdateService, DAEMON_MESSAGES } from './service-rules.js';
 import { freshMemory, INACTIVE_SERVICE_RETENTION_MS, SchedulingStrategy, ServiceStatus, type ServiceRecord } from './service.js';
 
 const SERVICES = CLUSTER_MEMBERS.services;
@@ -51,7 +51,7 @@ export class Services {
     const strategy = checkCreateService(input);
     checkTags(input.tags ?? []);
     const td = await this.taskDefinition(scope, input.taskDefinition!);
-    const launch = this.checkLaunch(input, td, cluster);
+    const launch = this.checkLaunch(input, td, cluster, strategy === SchedulingStrategy.Daemon);
     const name = input.serviceName!;
     const key = `${cluster.clusterArn}/${name}`;
     const hash = creationHash(input, cluster.clusterArn);
@@ -144,6 +144,7 @@ export class Services {
           },
           tdNow,
           cluster,
+          s.schedulingStrategy === SchedulingStrategy.Daemon,
         );
         next.deployments = supersede(s.deployments, newDeployment(next, randomDeploymentId(), now));
         next.scheduler = { ...next.scheduler, steady: false };
@@ -256,6 +257,7 @@ export class Services {
     input: Pick<RunTaskRequest, 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration'>,
     td: TaskDefinitionRecord,
     cluster: ClusterRecord,
+    daemon: boolean,
   ): Pick<ServiceRecord, 'launchType' | 'capacityProviderStrategy'> {
     const probe: RunTaskRequest = {
       taskDefinition: td.taskDefinitionArn,
@@ -266,6 +268,7 @@ export class Services {
     const choice = checkRunTask(probe, td, cluster.defaultCapacityProviderStrategy);
     if (input.launchType) return { launchType: input.launchType };
     const strategy = input.capacityProviderStrategy?.length ? input.capacityProviderStrategy : cluster.defaultCapacityProviderStrategy;
+    if (strategy.length && daemon) throw invalidParameter(DAEMON_MESSAGES.capacityProviders);
     return strategy.length ? { capacityProviderStrategy: strategy } : { launchType: choice.launchType };
   }
 }
