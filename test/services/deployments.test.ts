@@ -1,4 +1,4 @@
-import { CreateServiceCommand, DeleteServiceCommand, UpdateServiceCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, DeleteServiceCommand, DescribeTasksCommand, ListTasksCommand, UpdateServiceCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
@@ -111,5 +111,50 @@ describe('deployments', () => {
     expect(live.map((t) => t.taskDefinitionArn)).toEqual([good]);
     await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'nr', force: true }));
     await waitForService(ecs, C, 'nr', (s) => s.status === 'INACTIVE');
+  });
+
+  it('completes a rollout only once tasks with health checks are HEALTHY, and replaces UNHEALTHY ones', async () => {
+    const checked = (cmd: string) => ({ ...sleeper(fixture.image), healthCheck: { command: ['CMD-SHELL', cmd], interval: 5, timeout: 2, retries: 1 } });
+    const healthy = await registerFargate(ecs, C, 'hc', [checked('true')]);
+    const { service } = await ecs.send(
+      new CreateServiceCommand({ cluster: C, serviceName: 'hc', taskDefinition: healthy, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: NETWORK }),
+    );
+    const first = service!.deployments![0]!.id!;
+    // While the task runs but its first health check is yet to come, the rollout is not done.
+    let sawUnknown = false;
+    const end = Date.now() + 60_000;
+    for (;;) {
+      const [task] = await liveTasks(ecs, C, 'hc');
+      const s = await waitForService(ecs, C, 'hc', () => true);
+      if (task?.lastStatus === 'RUNNING' && task.healthStatus === 'UNKNOWN') {
+        sawUnknown = true;
+        expect(s.deployments?.[0]?.rolloutState).toBe('IN_PROGRESS');
+      }
+      if (completed(first)(s)) break;
+      if (Date.now() > end) throw new Error('the rollout did not complete');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(sawUnknown).toBe(true);
+    expect((await liveTasks(ecs, C, 'hc'))[0]?.healthStatus).toBe('HEALTHY');
+
+    const sick = await registerFargate(ecs, C, 'hc', [checked('exit 1')]);
+    await ecs.send(new UpdateServiceCommand({ cluster: C, service: 'hc', taskDefinition: sick }));
+    const replacedEnd = Date.now() + 60_000;
+    let stopped: Task | undefined;
+    while (!stopped && Date.now() < replacedEnd) {
+      const { taskArns } = await ecs.send(new ListTasksCommand({ cluster: C, serviceName: 'hc', desiredStatus: 'STOPPED' }));
+      const tasks = taskArns?.length ? (await ecs.send(new DescribeTasksCommand({ cluster: C, tasks: taskArns }))).tasks ?? [] : [];
+      stopped = tasks.find((t) => t.taskDefinitionArn === sick && t.stoppedReason === 'Task failed container health checks');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    expect(stopped).toMatchObject({ stopCode: 'ServiceSchedulerInitiated' });
+    // The healthy task of the first deployment kept running all along (minimum healthy 100%).
+    const live = await liveTasks(ecs, C, 'hc');
+    expect(live.some((t) => t.taskDefinitionArn === healthy && t.lastStatus === 'RUNNING')).toBe(true);
+    const s = await waitForService(ecs, C, 'hc', () => true);
+    expect(s.deployments?.[0]?.failedTasks).toBeGreaterThanOrEqual(1);
+    expect(messagesOf(s).some((m) => m.startsWith(`(service hc) (task ${stopped!.taskArn!.split('/').pop()}) failed container health checks.`))).toBe(true);
+    await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'hc', force: true }));
+    await waitForService(ecs, C, 'hc', (x) => x.status === 'INACTIVE');
   });
 });

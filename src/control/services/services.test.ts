@@ -109,4 +109,19 @@ describe('Services and the scheduler loop', () => {
     await scheduler.tick();
     expect((await ecs.services.describe(scope(), 'c', ['agentd'])).found[0]!.events).toHaveLength(1);
   });
+
+  it('keeps the 100 newest events, newest first', async () => {
+    const { agent, ecs, scheduler } = await setup();
+    await ecs.services.create(scope(), { cluster: 'c', serviceName: 'web', taskDefinition: 'f', desiredCount: 1 });
+    // Every task exits at once: each tick starts a replacement and says so.
+    for (let i = 0; i < 105; i++) {
+      await scheduler.tick();
+      await ecs.tasks.applyReport(agent.launched[i]!.taskArn, { lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited' });
+    }
+    const s = (await ecs.services.describe(scope(), 'c', ['web'])).found[0]!;
+    expect(s.events).toHaveLength(100);
+    expect(s.events[0]!.message).toBe(`(service web) has started 1 tasks: (task ${agent.launched[104]!.taskId}).`);
+    expect(s.events[99]!.message).toBe(`(service web) has started 1 tasks: (task ${agent.launched[5]!.taskId}).`);
+    expect(s.deployments[0]!.failedTasks).toBe(104);
+  });
 });
