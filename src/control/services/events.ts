@@ -32,6 +32,9 @@ export const rollingBack = (service: string, deploymentId: string): string =>
 export const unableToPlace = (service: string, detail: string): string =>
   `(service ${service}) was unable to place a task because no container instance met all of its requirements. ${detail} For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`;
 
+/** The task domain refused to launch a task (for example, a task definition it no longer runs). */
+export const failedToLaunch = (service: string, error: string): string => `(service ${service}) failed to launch a task with (error ${error}).`;
+
 /** The deployment configuration leaves the scheduler no room to start or stop a task. */
 export const configurationBlocks = (service: string): string =>
   `(service ${service}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`;

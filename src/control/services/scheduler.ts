@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Failure, RunTaskRequest, Tag } from '@aws-sdk/client-ecs';
 import { parseArn } from '../../lib/arn.js';
+import { isDomainError } from '../../lib/errors.js';
 import type { Scope } from '../../lib/scope.js';
 import type { Store } from '../../store/store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';
@@ -121,20 +122,34 @@ export class ServiceScheduler {
     const messages = [...r.messages];
     const stopped: string[] = [];
     for (const s of r.stop) {
-      await this.deps.tasks.stop(scope, service.clusterArn, s.taskArn, s.reason, StopCode.ServiceSchedulerInitiated);
-      stopped.push(s.taskId);
+      try {
+        await this.deps.tasks.stop(scope, service.clusterArn, s.taskArn, s.reason, StopCode.ServiceSchedulerInitiated);
+        stopped.push(s.taskId);
+      } catch (err) {
+        // A task forgotten meanwhile needs no stop; the next tick sees the truth.
+        this.deps.onError?.(err);
+      }
     }
     if (stopped.length) messages.push(events.stoppedTasks(service.serviceName, stopped));
     const startedIds: string[] = [];
     const failures: Failure[] = [];
     for (const action of r.start) {
-      const out = await this.startTasks(scope, r.service, action);
-      startedIds.push(...out.tasks);
-      failures.push(...out.failures);
+      try {
+        const out = await this.startTasks(scope, r.service, action);
+        startedIds.push(...out.tasks);
+        failures.push(...out.failures);
+      } catch (err) {
+        // Refused launches are the service's news, not the scheduler's failure: said once, retried every tick.
+        if (!isDomainError(err)) throw err;
+        announce(r.service, events.failedToLaunch(service.serviceName, err.message), messages, now.getTime());
+      }
     }
     if (startedIds.length) messages.push(events.startedTasks(service.serviceName, startedIds));
-    for (const key of Object.keys(r.service.scheduler.recent)) {
-      if (key.includes(') was unable to place a task') && failures.length === 0 && startedIds.length > 0) delete r.service.scheduler.recent[key];
+    // Once tasks start again, the next placement or launch failure is news again.
+    if (failures.length === 0 && startedIds.length > 0) {
+      for (const key of Object.keys(r.service.scheduler.recent)) {
+        if (key.includes(') was unable to place a task') || key.includes(') failed to launch a task')) delete r.service.scheduler.recent[key];
+      }
     }
     if (failures.length) announce(r.service, events.unableToPlace(service.serviceName, events.placementDetail(failures[0]?.reason)), messages, now.getTime());
     await this.writeBack(service, r, messages, now);

@@ -124,4 +124,15 @@ describe('Services and the scheduler loop', () => {
     expect(s.events[99]!.message).toBe(`(service web) has started 1 tasks: (task ${agent.launched[5]!.taskId}).`);
     expect(s.deployments[0]!.failedTasks).toBe(104);
   });
+
+  it('tells in an event, once, that the task domain refused to launch tasks', async () => {
+    const { agent, ecs, scheduler } = await setup();
+    await ecs.services.create(scope(), { cluster: 'c', serviceName: 'web', taskDefinition: 'f:1', desiredCount: 1 });
+    await ecs.taskDefinitions.deregister(scope(), 'f:1');
+    await scheduler.tick();
+    await scheduler.tick();
+    const s = (await ecs.services.describe(scope(), 'c', ['web'])).found[0]!;
+    expect(agent.launched).toEqual([]);
+    expect(s.events.map((e) => e.message)).toEqual(['(service web) failed to launch a task with (error TaskDefinition is inactive).']);
+  });
 });
