@@ -69,6 +69,7 @@ describe('Services and the scheduler loop', () => {
     const { found, missing } = await ecs.services.describe(scope(), 'c', refs);
     expect(found).toHaveLength(3);
     expect(missing).toEqual(refs.slice(3));
+    expect(await Promise.all(refs.map((r) => ecs.services.existsByArn(scope(), r)))).toEqual([false, false, true, false, false]);
   });
 
   it('drains a deleted service, makes it INACTIVE, and forgets it after the retention time', async () => {

@@ -217,6 +217,16 @@ export class Services {
     return pageOf('services', rows, filter.maxResults);
   }
 
+  /** Whether `arn` names a service of this scope that is not INACTIVE (TagResource and friends accept those). */
+  async existsByArn(scope: Scope, arn: string): Promise<boolean> {
+    const parts = parseArn(arn)?.resource.split('/') ?? [];
+    if (parts.length !== 3) return false;
+    const cluster = await this.clusters.get(scope, parts[1]).catch(() => undefined);
+    const key = cluster && this.keyOf(scope, cluster, arn);
+    const s = key ? await this.store.collection<ServiceRecord>(SERVICES).get(key) : undefined;
+    return s !== undefined && s.status !== ServiceStatus.Inactive;
+  }
+
   /** Forgets INACTIVE services deleted more than `retentionMs` ago; returns how many. */
   async expireInactive(now: Date, retentionMs = INACTIVE_SERVICE_RETENTION_MS): Promise<number> {
     const old = (await this.store.collection<ServiceRecord>(SERVICES).list()).filter(
