@@ -136,4 +136,23 @@ describe('Services and the scheduler loop', () => {
     expect(agent.launched).toEqual([]);
     expect(s.events.map((e) => e.message)).toEqual(['(service web) failed to launch a task with (error TaskDefinition is inactive).']);
   });
+
+  it('says when the host has no room for a task, once, and starts it when there is room', async () => {
+    const { agent, ecs, scheduler } = await setup();
+    agent.capacity = () => ({ cpu: 4096, memory: 100 });
+    await ecs.services.create(scope(), { cluster: 'c', serviceName: 'web', taskDefinition: 'f', desiredCount: 2 });
+    await scheduler.tick();
+    await scheduler.tick();
+    let s = (await ecs.services.describe(scope(), 'c', ['web'])).found[0]!;
+    expect(agent.launched).toHaveLength(1);
+    expect(s.events.map((e) => e.message)).toEqual([
+      '(service web) was unable to place a task because no container instance met all of its requirements. The closest matching container-instance has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
+      `(service web) has started 1 tasks: (task ${agent.launched[0]!.taskId}).`,
+    ]);
+    agent.capacity = () => ({ cpu: 4096, memory: 8192 });
+    await scheduler.tick();
+    s = (await ecs.services.describe(scope(), 'c', ['web'])).found[0]!;
+    expect(agent.launched).toHaveLength(2);
+    expect(s.events[0]!.message).toBe(`(service web) has started 1 tasks: (task ${agent.launched[1]!.taskId}).`);
+  });
 });
