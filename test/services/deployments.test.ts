@@ -58,7 +58,7 @@ describe('deployments', () => {
     expect(done.deployments?.[0]).toMatchObject({ rolloutStateReason: `ECS deployment ${next} completed.` });
     await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'roll', force: true }));
     await waitForService(ecs, C, 'roll', (s) => s.status === 'INACTIVE');
-  });
+  }, 150_000);
 
   it('trips the circuit breaker on a crashing revision and rolls back to the last completed one', async () => {
     const good = await registerFargate(ecs, C, 'cb', [sleeper(fixture.image)]);
@@ -91,7 +91,7 @@ describe('deployments', () => {
     expect(live.map((t) => t.taskDefinitionArn)).toEqual([good]);
     await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'cb', force: true }));
     await waitForService(ecs, C, 'cb', (s) => s.status === 'INACTIVE');
-  });
+  }, 150_000);
 
   it('without rollback, a failed rollout stays FAILED and the old tasks keep running', async () => {
     const good = await registerFargate(ecs, C, 'nr', [sleeper(fixture.image)]);
@@ -111,7 +111,7 @@ describe('deployments', () => {
     expect(live.map((t) => t.taskDefinitionArn)).toEqual([good]);
     await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'nr', force: true }));
     await waitForService(ecs, C, 'nr', (s) => s.status === 'INACTIVE');
-  });
+  }, 150_000);
 
   it('completes a rollout only once tasks with health checks are HEALTHY, and replaces UNHEALTHY ones', async () => {
     const checked = (cmd: string) => ({ ...sleeper(fixture.image), healthCheck: { command: ['CMD-SHELL', cmd], interval: 5, timeout: 2, retries: 1 } });
@@ -156,5 +156,5 @@ describe('deployments', () => {
     expect(messagesOf(s).some((m) => m.startsWith(`(service hc) (task ${stopped!.taskArn!.split('/').pop()}) failed container health checks.`))).toBe(true);
     await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'hc', force: true }));
     await waitForService(ecs, C, 'hc', (x) => x.status === 'INACTIVE');
-  });
+  }, 150_000);
 });

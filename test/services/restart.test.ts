@@ -59,5 +59,5 @@ describe('a service across a restart of minato', () => {
     while ((await liveTasks(ecs2, 'keep', 'web')).length > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
     expect(await liveTasks(ecs2, 'keep', 'web')).toEqual([]);
     ecs2.destroy();
-  });
+  }, 90_000);
 });

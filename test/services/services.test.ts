@@ -81,7 +81,7 @@ describe('a REPLICA service with real tasks', () => {
     const withTags = await ecs.send(new DescribeServicesCommand({ cluster: C, services: ['web', 'nope'], include: ['TAGS'] }));
     expect(withTags.services?.[0]?.tags).toEqual([{ key: 'team', value: 'a' }]);
     expect(withTags.failures).toEqual([{ arn: `arn:aws:ecs:us-east-1:000000000000:service/${C}/nope`, reason: 'MISSING' }]);
-  });
+  }, 90_000);
 
   it('replaces a task that is stopped', async () => {
     const before = await liveTasks(ecs, C, 'web');
@@ -97,7 +97,7 @@ describe('a REPLICA service with real tasks', () => {
     expect(tasks.filter((t) => t.lastStatus === 'RUNNING')).toHaveLength(2);
     const s = await waitForService(ecs, C, 'web', (x) => x.runningCount === 2);
     expect(messagesOf(s).some((m) => /^\(service web\) has started 1 tasks: \(task [0-9a-f]{32}\)\.$/.test(m))).toBe(true);
-  });
+  }, 90_000);
 
   it('is listed, with the launch type and scheduling strategy filters and pagination', async () => {
     await create('other', 0);
@@ -110,7 +110,7 @@ describe('a REPLICA service with real tasks', () => {
     expect((await ecs.send(new ListServicesCommand({ cluster: C, launchType: 'EC2' }))).serviceArns).toEqual([]);
     expect((await ecs.send(new ListServicesCommand({ cluster: C, schedulingStrategy: 'DAEMON' }))).serviceArns).toEqual([]);
     expect((await ecs.send(new ListServicesCommand({ cluster: C, schedulingStrategy: 'REPLICA', launchType: 'FARGATE' }))).serviceArns).toHaveLength(2);
-  });
+  }, 90_000);
 
   it('waits with `aws ecs wait services-stable` and scales with update-service', async () => {
     const res = await awsCli(env.platform().endpoint, home, ['ecs', 'update-service', '--cluster', C, '--service', 'web', '--desired-count', '1']);
@@ -120,7 +120,7 @@ describe('a REPLICA service with real tasks', () => {
     const s = await waitForService(ecs, C, 'web', (x) => x.runningCount === 1);
     expect(s.deployments).toHaveLength(1);
     expect(messagesOf(s).some((m) => /^\(service web\) has stopped 1 running tasks: \(task [0-9a-f]{32}\)\.$/.test(m))).toBe(true);
-  });
+  }, 90_000);
 
   it('refuses to delete a scaled service without force, then drains it with force', async () => {
     await expect(ecs.send(new DeleteServiceCommand({ cluster: C, service: 'web' }))).rejects.toThrow(InvalidParameterException);
@@ -137,7 +137,7 @@ describe('a REPLICA service with real tasks', () => {
     expect(again.service?.status).toBe('ACTIVE');
     await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'web' }));
     await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'other' }));
-  });
+  }, 90_000);
 });
 
 describe('service requests ECS refuses', () => {
@@ -158,7 +158,7 @@ describe('service requests ECS refuses', () => {
       ecs.send(new CreateServiceCommand({ cluster: C, serviceName: 'lt', taskDefinition: td, desiredCount: 1, launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }], networkConfiguration: NETWORK })),
     ).rejects.toThrow(InvalidParameterException);
     await expect(ecs.send(new UpdateServiceCommand({ cluster: C, service: 'missing', desiredCount: 1 }))).rejects.toThrow(ServiceNotFoundException);
-  });
+  }, 90_000);
 
   it('answers a repeated CreateService with the service, and a different one as not idempotent', async () => {
     const a = await create('idem', 0);
@@ -168,5 +168,5 @@ describe('service requests ECS refuses', () => {
     await expect(create('idem', 1)).rejects.toThrow('Creation of service was not idempotent.');
     await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'idem' }));
     expect((await describeService(ecs, C, 'idem')).status).toMatch(/DRAINING|INACTIVE/);
-  });
+  }, 90_000);
 });
