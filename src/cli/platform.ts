@@ -18,8 +18,9 @@ import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
 import { createEcsControl } from '../control/ecs-control.js';
 import { compileFilter } from '../scheduler/query-language.js';
+import { ServiceScheduler } from '../control/services/scheduler.js';
 import { rootPrincipal } from '../lib/scope.js';
-import type { TaskLaunchSpec } from '../lib/task-contract.js';
+import type { TaskLaunchSpec, TaskStateChange } from '../lib/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
 import { resolveSecretReference } from '../secrets/references/resolve.js';
 import { createSecretsDomain } from '../secrets/secrets-domain.js';
@@ -51,6 +52,8 @@ export interface PlatformOptions {
   metadataPort?: number;
   /** How often Container Insights samples running tasks (default: once a minute, as ECS). */
   insightsIntervalMs?: number;
+  /** How often the service scheduler reconciles every service (ms); default 1 s. */
+  serviceTickMs?: number;
 }
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
@@ -115,7 +118,23 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     log: logger,
   });
   const ecs = createEcsControl(store, agent, { compileFilter });
-  report = async (arn, change) => void (await ecs.tasks.applyReport(arn, change));
+  const services = new ServiceScheduler({
+    store,
+    tasks: ecs.tasks,
+    services: ecs.services,
+    tags: ecs.tags,
+    listInstances: async (clusterArn) =>
+      (await ecs.containerInstances.snapshot(clusterArn)).map(({ containerInstanceArn, status }) => ({ containerInstanceArn, status })),
+    ...(options.serviceTickMs !== undefined && { tickMs: options.serviceTickMs }),
+    onError: (err: unknown) => logger.error({ err }, 'service scheduler tick failed'),
+  });
+  ecs.services.onChange = () => services.nudge();
+  report = async (arn, reported) => {
+    const change = reported as TaskStateChange;
+    await ecs.tasks.applyReport(arn, change);
+    // A task that stopped or changed health may need a replacement or move a rollout on.
+    if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) services.nudge();
+  };
 
   // Tasks that were running when the platform stopped: adopt their containers, or stop them.
   const specs = await Promise.all((await ecs.tasks.unfinished()).map((t) => ecs.tasks.launchSpecOf(t, config.accountId)));
@@ -162,6 +181,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    await services.stop();
     clearInterval(sweeper);
     await stopInsights();
     stopLogSweeper();
@@ -174,12 +194,14 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
+  services.start();
   const stopRegistryMaintenance = registry.startMaintenance(10 * 60_000, (err: unknown) =>
     logger.error({ err }, 'registry maintenance failed'),
   );
   return {
     endpoint,
     async close() {
+      await services.stop();
       clearInterval(sweeper);
       await stopInsights();
       await stopRegistryMaintenance();
@@ -191,6 +213,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       logService.close();
       await store.close();
     },
-    stopAllTasks: () => agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' }),
+    async stopAllTasks() {
+      // The service scheduler would replace the tasks it sees stop.
+      await services.stop();
+      await agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' });
+    },
   };
 }

@@ -8,6 +8,7 @@ import { CAPACITY_GROUP_ATTRIBUTE } from './container-instances/container-instan
 import { ContainerInstances, type CompileFilter } from './container-instances/container-instances.js';
 import { CapacityProviderStatus, providerGroupName } from './capacity-providers/capacity-provider.js';
 import type { PlacementPorts } from './tasks/placement.js';
+import { Services } from './services/services.js';
 import { TagStore } from './tags.js';
 import { Tagging } from './tagging.js';
 import { TaskDefinitions } from './task-definitions/task-definitions.js';
@@ -23,6 +24,7 @@ export interface EcsControl {
   tasks: Tasks;
   capacityProviders: CapacityProviders;
   containerInstances: ContainerInstances;
+  services: Services;
 }
 
 /** Optional parts of the control plane. */
@@ -51,14 +53,21 @@ export function createEcsControl(store: Store, agent: TaskAgent, options: EcsCon
     },
     groupAttribute: CAPACITY_GROUP_ATTRIBUTE,
   };
+  const tasks = new Tasks(store, tags, clusters, taskDefinitions, agent, placement);
+  const services = new Services(store, tags, clusters, taskDefinitions);
   return {
     clusters,
     taskDefinitions,
     tags,
-    tagging: new Tagging(store, tags, clusters, taskDefinitions, capacityProviders),
+    tagging: new Tagging(store, tags, clusters, taskDefinitions, capacityProviders, {
+      service: (scope, arn) => services.existsByArn(scope, arn),
+      task: async (scope, arn) => (await tasks.describe(scope, arn.split('/').slice(-2, -1)[0], [arn]).catch(() => ({ found: [] }))).found.length > 0,
+      'container-instance': async (scope, arn) => (await containerInstances.byArn(arn))?.region === scope.region,
+    }),
     accountSettings: new AccountSettings(store),
-    tasks: new Tasks(store, tags, clusters, taskDefinitions, agent, placement),
+    tasks,
     capacityProviders,
     containerInstances,
+    services,
   };
 }

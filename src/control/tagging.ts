@@ -16,6 +16,8 @@ export class Tagging {
     private readonly clusters: Clusters,
     private readonly taskDefinitions: TaskDefinitions,
     private readonly capacityProviders?: CapacityProviders,
+    /** Further taggable resources by ARN resource type (`service`, `task`, `container-instance`): whether one exists. */
+    private readonly others: Readonly<Record<string, (scope: Scope, arn: string) => Promise<boolean>>> = {},
   ) {}
 
   /** Adds or replaces tags on a resource. */
@@ -50,6 +52,8 @@ export class Tagging {
       const provider = await this.capacityProviders.find(scope, resourceArn);
       if (provider?.type === 'EC2_AUTOSCALING' && provider.capacityProviderArn === resourceArn) return;
     }
+    const exists = type === undefined ? undefined : this.others[type];
+    if (exists && (await exists(scope, resourceArn))) return;
     throw notFound('resource', 'The specified resource could not be found.');
   }
 }

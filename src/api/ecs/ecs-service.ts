@@ -7,6 +7,7 @@ import { attributeHandlers } from './attributes.js';
 import { clusterHandlers } from './clusters.js';
 import { containerInstanceHandlers } from './container-instances.js';
 import { ecsErrorName } from './errors.js';
+import { serviceHandlers } from './services.js';
 import { taggingHandlers } from './tagging.js';
 import { taskDefinitionHandlers } from './task-definitions.js';
 import { taskHandlers } from './tasks.js';
@@ -25,6 +26,7 @@ export function ecsService(ecs: EcsControl): AwsService {
       ...capacityProviderHandlers(ecs),
       ...containerInstanceHandlers(ecs),
       ...attributeHandlers(ecs),
+      ...serviceHandlers(ecs),
     },
     errorName: ecsErrorName,
     constraintErrorName: 'InvalidParameterException',

@@ -15,6 +15,7 @@ const ECS_ERRORS: Readonly<Record<string, string>> = {
   'InvalidArgument/parameter': 'InvalidParameterException',
   'InvalidArgument/request': 'ClientException',
   InvalidArgument: 'InvalidParameterException',
+  'FailedPrecondition/service-not-active': 'ServiceNotActiveException',
   'FailedPrecondition/cluster-has-services': 'ClusterContainsServicesException',
   'FailedPrecondition/cluster-has-tasks': 'ClusterContainsTasksException',
   'FailedPrecondition/cluster-has-instances': 'ClusterContainsContainerInstancesException',

@@ -8,6 +8,7 @@ const LIMITS: Readonly<Record<string, { max: number; default: number }>> = {
   ListAccountSettings: { max: 10, default: 10 },
   ListContainerInstances: { max: 100, default: 100 },
   ListServices: { max: 100, default: 10 },
+  ListServicesByNamespace: { max: 100, default: 10 },
   ListTasks: { max: 100, default: 100 },
   ListAttributes: { max: 100, default: 100 },
   DescribeCapacityProviders: { max: 10, default: 10 },

@@ -15,6 +15,7 @@ export function checkRunTask(
   td: TaskDefinitionRecord,
   groups: readonly LaunchGroup[],
   clusterProviders: readonly string[],
+  forService = false,
 ): void {
   const count = input.count ?? 1;
   if (count < 1 || count > 10) throw invalidParameter('The count must be between 1 and 10.');
@@ -23,7 +24,7 @@ export function checkRunTask(
       'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.',
     );
   }
-  if (td.status !== TaskDefinitionStatus.Active) throw invalidRequest('TaskDefinition is inactive');
+  if (td.status !== TaskDefinitionStatus.Active && !forService) throw invalidRequest('TaskDefinition is inactive');
   if (input.capacityProviderStrategy?.length) {
     checkCapacityProviderStrategy(input.capacityProviderStrategy.map((s) => ({ capacityProvider: s.capacityProvider ?? '', base: s.base ?? 0, weight: s.weight ?? 0 })));
     for (const s of input.capacityProviderStrategy) {

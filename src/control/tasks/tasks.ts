@@ -29,6 +29,14 @@ interface TokenRecord {
   taskArns: string[];
 }
 
+/**
+ * Set when the service scheduler launches a service's tasks: ECS then keeps running a task
+ * definition deregistered since the deployment began, and tags the tasks with the service name.
+ */
+export interface ServiceLauncher {
+  serviceName?: string;
+}
+
 /** Filters of ListTasks. */
 export interface ListTasksFilter {
   family?: string;
@@ -67,14 +75,14 @@ export class Tasks {
   ) {}
 
   /** RunTask: places `count` tasks on the local host; the ones that do not fit become failures. */
-  async run(scope: Scope, input: RunTaskRequest): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
+  async run(scope: Scope, input: RunTaskRequest, launcher: ServiceLauncher = {}): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
     const cluster = await this.clusters.get(scope, input.cluster);
     const td = await this.taskDefinitions.describe(scope, input.taskDefinition ?? '').catch((err: unknown) => {
       if (err instanceof DomainError && err.kind === ErrorKind.InvalidArgument) throw invalidRequest('TaskDefinition not found.');
       throw err;
     });
     const groups = launchGroups(input, cluster.defaultCapacityProviderStrategy);
-    checkRunTask(input, td, groups, cluster.capacityProviders);
+    checkRunTask(input, td, groups, cluster.capacityProviders, launcher.serviceName !== undefined);
     checkTags(input.tags ?? []);
     if (input.clientToken !== undefined && !/^[a-zA-Z0-9_-]{1,64}$/.test(input.clientToken)) {
       throw invalidParameter('clientToken must be up to 64 letters, numbers, hyphens and underscores.');
@@ -120,7 +128,7 @@ export class Tasks {
         for (const instance of hosts) {
           const task = this.newTask(scope, cluster, td, input, group, size, instance);
           await tx.collection<TaskRecord>(TASKS).put(`${cluster.clusterArn}/${task.taskId}`, task);
-          await this.tags.set(tx, task.taskArn, await this.taskTags(input, td, cluster.clusterName));
+          await this.tags.set(tx, task.taskArn, await this.taskTags(input, td, cluster.clusterName, launcher.serviceName));
           tasks.push(task);
         }
       }
@@ -140,7 +148,7 @@ export class Tasks {
    * StartTask: runs the task on the container instances named, one task each, without the
    * scheduler. Instances that are not registered in the cluster are MISSING.
    */
-  async start(scope: Scope, input: StartTaskRequest): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
+  async start(scope: Scope, input: StartTaskRequest, launcher: ServiceLauncher = {}): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
     const cluster = await this.clusters.get(scope, input.cluster);
     const refs = input.containerInstances ?? [];
     if (refs.length < 1 || refs.length > 10) {
@@ -152,7 +160,7 @@ export class Tasks {
     });
     const request: RunTaskRequest = { ...input, launchType: 'EC2', count: 1 };
     const group: LaunchGroup = { launchType: 'EC2', count: 1 };
-    checkRunTask(request, td, [group], cluster.capacityProviders);
+    checkRunTask(request, td, [group], cluster.capacityProviders, launcher.serviceName !== undefined);
     checkTags(input.tags ?? []);
     const size = taskSize(td, input.overrides ?? {});
     const hostPorts = hostPortsOf(td);
@@ -179,7 +187,7 @@ export class Tasks {
         }
         const task = this.newTask(scope, cluster, td, request, group, size, instance);
         await tx.collection<TaskRecord>(TASKS).put(`${cluster.clusterArn}/${task.taskId}`, task);
-        await this.tags.set(tx, task.taskArn, await this.taskTags(request, td, cluster.clusterName));
+        await this.tags.set(tx, task.taskArn, await this.taskTags(request, td, cluster.clusterName, launcher.serviceName));
         tasks.push(task);
       }
       return { tasks, failures };
@@ -388,13 +396,16 @@ export class Tasks {
     };
   }
 
-  private async taskTags(input: RunTaskRequest, td: TaskDefinitionRecord, clusterName: string): Promise<Tag[]> {
+  private async taskTags(input: RunTaskRequest, td: TaskDefinitionRecord, clusterName: string, serviceName: string | undefined): Promise<Tag[]> {
     const tags: Tag[] = [...(input.tags ?? [])];
     if (input.propagateTags === 'TASK_DEFINITION') {
       for (const t of await this.tags.get(td.taskDefinitionArn)) if (!tags.some((x) => x.key === t.key)) tags.push(t);
     }
     // ECS-managed tags use the reserved prefix, which only ECS itself may write.
-    if (input.enableECSManagedTags) tags.push({ key: 'aws:ecs:clusterName', value: clusterName });
+    if (input.enableECSManagedTags) {
+      tags.push({ key: 'aws:ecs:clusterName', value: clusterName });
+      if (serviceName !== undefined) tags.push({ key: 'aws:ecs:serviceName', value: serviceName });
+    }
     return tags;
   }
 

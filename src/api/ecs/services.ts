@@ -1,0 +1,68 @@
+import type {
+  CreateServiceRequest,
+  DeleteServiceRequest,
+  DescribeServicesRequest,
+  ListServicesByNamespaceRequest,
+  ListServicesRequest,
+  UpdateServiceRequest,
+} from '@aws-sdk/client-ecs';
+import type { EcsControl } from '../../control/ecs-control.js';
+import type { ServiceRecord } from '../../control/services/service.js';
+import type { TagStore } from '../../control/tags.js';
+import type { OperationHandler } from '../../server/service.js';
+import { pageSize } from './paging.js';
+
+const seconds = (ms: number) => ms / 1000;
+
+/** The wire Service: timestamps in epoch seconds, the scheduler's memory left out; tags only when asked for. */
+async function serviceWire(s: ServiceRecord, tags: TagStore | undefined) {
+  const { region: _r, creationHash: _h, scheduler: _s, version: _v, deletedAt: _d, ...wire } = s;
+  return {
+    ...wire,
+    createdAt: seconds(s.createdAt),
+    deployments: s.deployments.map((d) => ({ ...d, createdAt: seconds(d.createdAt), updatedAt: seconds(d.updatedAt) })),
+    events: s.events.map((e) => ({ ...e, createdAt: seconds(e.createdAt) })),
+    deploymentController: { type: 'ECS' },
+    loadBalancers: [],
+    serviceRegistries: [],
+    ...(tags && { tags: await tags.get(s.serviceArn) }),
+  };
+}
+
+/** Handlers of the service operations. */
+export function serviceHandlers(ecs: EcsControl): Record<string, OperationHandler> {
+  const { services, tags } = ecs;
+  return {
+    async CreateService(input: CreateServiceRequest, { scope }) {
+      return { service: await serviceWire(await services.create(scope, input), tags) };
+    },
+    async UpdateService(input: UpdateServiceRequest, { scope }) {
+      return { service: await serviceWire(await services.update(scope, input), tags) };
+    },
+    async DeleteService(input: DeleteServiceRequest, { scope }) {
+      return { service: await serviceWire(await services.delete(scope, input.cluster, input.service!, input.force ?? false), tags) };
+    },
+    async DescribeServices(input: DescribeServicesRequest, { scope }) {
+      const withTags = input.include?.includes('TAGS') ?? false;
+      const { found, missing } = await services.describe(scope, input.cluster, input.services ?? []);
+      return {
+        services: await Promise.all(found.map((s) => serviceWire(s, withTags ? tags : undefined))),
+        failures: missing.map((arn) => ({ arn, reason: 'MISSING' })),
+      };
+    },
+    async ListServices(input: ListServicesRequest, { scope }) {
+      const page = await services.list(scope, input.cluster, {
+        ...(input.launchType !== undefined && { launchType: input.launchType }),
+        ...(input.schedulingStrategy !== undefined && { schedulingStrategy: input.schedulingStrategy }),
+        maxResults: pageSize('ListServices', input.maxResults),
+        ...(input.nextToken !== undefined && { nextToken: input.nextToken }),
+      });
+      return { serviceArns: page.items, ...(page.nextToken && { nextToken: page.nextToken }) };
+    },
+    // Service Connect namespaces (Cloud Map) are not modelled: no service belongs to one.
+    async ListServicesByNamespace(input: ListServicesByNamespaceRequest) {
+      pageSize('ListServicesByNamespace', input.maxResults);
+      return { serviceArns: [] };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Service event messages worded as ECS words them in DescribeServices (the `(service name)`
+ * prefix, task ids in parentheses, a full stop at the end).
+ */
+
+const taskList = (taskIds: readonly string[]) => taskIds.map((id) => `(task ${id})`).join(' ');
+
+/** Tasks the scheduler started. */
+export const startedTasks = (service: string, taskIds: readonly string[]): string =>
+  `(service ${service}) has started ${taskIds.length} tasks: ${taskList(taskIds)}.`;
+
+/** Tasks the scheduler stopped. */
+export const stoppedTasks = (service: string, taskIds: readonly string[]): string =>
+  `(service ${service}) has stopped ${taskIds.length} running tasks: ${taskList(taskIds)}.`;
+
+/** The service runs its desired count, healthy, and no deployment is under way. */
+export const steadyState = (service: string): string => `(service ${service}) has reached a steady state.`;
+
+/** A deployment finished rolling out. */
+export const deploymentCompleted = (service: string, deploymentId: string): string =>
+  `(service ${service}) (deployment ${deploymentId}) deployment completed.`;
+
+/** The circuit breaker stopped a deployment. */
+export const deploymentFailed = (service: string, deploymentId: string): string =>
+  `(service ${service}) deployment ${deploymentId} deployment failed: tasks failed to start.`;
+
+/** The circuit breaker rolls back to the last deployment that completed. */
+export const rollingBack = (service: string, deploymentId: string): string =>
+  `(service ${service}) rolling back to deployment ${deploymentId}.`;
+
+/** A task could not be placed: `detail` says why the closest candidate did not fit. */
+export const unableToPlace = (service: string, detail: string): string =>
+  `(service ${service}) was unable to place a task because no container instance met all of its requirements. ${detail} For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.`;
+
+/** The task domain refused to launch a task (for example, a task definition it no longer runs). */
+export const failedToLaunch = (service: string, error: string): string => `(service ${service}) failed to launch a task with (error ${error}).`;
+
+/** The deployment configuration leaves the scheduler no room to start or stop a task. */
+export const configurationBlocks = (service: string): string =>
+  `(service ${service}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`;
+
+/** A task failed its container health checks and is replaced. */
+export const unhealthyTask = (service: string, taskId: string): string =>
+  `(service ${service}) (task ${taskId}) failed container health checks.`;
+
+/** The detail of a placement failure, by ECS's reason code. */
+export function placementDetail(reason: string | undefined): string {
+  switch (reason) {
+    case 'RESOURCE:MEMORY':
+      return 'The closest matching container-instance has insufficient memory available.';
+    case 'RESOURCE:CPU':
+      return 'The closest matching container-instance has insufficient CPU units available.';
+    case 'RESOURCE:PORTS':
+      return 'The closest matching container-instance is already using a port required by your task.';
+    default:
+      return 'Reason: No Container Instances were found in your cluster.';
+  }
+}
+
+/** The rolloutStateReason texts of deployments. */
+export const rolloutReason = {
+  inProgress: (id: string) => `ECS deployment ${id} in progress.`,
+  completed: (id: string) => `ECS deployment ${id} completed.`,
+  failed: () => 'ECS deployment circuit breaker: tasks failed to start.',
+  rollingBack: (id: string) => `ECS deployment circuit breaker: rolling back to deploymentId ${id}.`,
+} as const;

@@ -1,0 +1,256 @@
+import * as events from './events.js';
+import { planDaemon } from './daemon.js';
+import { circuitBreakerThreshold, newDeployment, rolloutBounds, supersede } from './rollout.js';
+import {
+  DeploymentStatus,
+  RolloutState,
+  SchedulingStrategy,
+  ServiceStatus,
+  type DeploymentRecord,
+  type ServiceRecord,
+} from './service.js';
+import { FAILURE_STOP_CODES, isHealthy, isLive, isPending, isWanted, type InstanceView, type TaskView } from './task-view.js';
+
+/** A snapshot of one service and everything it depends on, at `now`. */
+export interface ReconcileInput {
+  service: ServiceRecord;
+  /** Every stored task of the service (group `service:<name>`), STOPPED ones included. */
+  tasks: readonly TaskView[];
+  /** The cluster's container instances (DAEMON placement, draining). */
+  instances: readonly InstanceView[];
+  now: number;
+  /** Makes deployment ids (a rollback creates a deployment). */
+  newDeploymentId: () => string;
+}
+
+/** Start `count` tasks of a deployment; for DAEMON services, one on each instance named. */
+export interface StartAction {
+  deploymentId: string;
+  count: number;
+  containerInstanceArns?: string[];
+}
+
+/** Stop one task, with the reason the task will show. */
+export interface StopAction {
+  taskArn: string;
+  taskId: string;
+  reason: string;
+}
+
+/** What one tick decides: the service as it should be stored, tasks to start and stop, event messages (oldest first). */
+export interface ReconcileResult {
+  service: ServiceRecord;
+  start: StartAction[];
+  stop: StopAction[];
+  messages: string[];
+}
+
+/** The reason scheduler-stopped tasks show. */
+export const STOP_REASONS = {
+  deployment: 'Scaling activity initiated by (deployment {id})',
+  unhealthy: 'Task failed container health checks',
+  draining: 'Container instance is draining',
+  deleted: 'Service was deleted',
+} as const;
+
+/** Task states from which a deleted service no longer waits for the task. */
+const STOPPING_OR_LATER: ReadonlySet<string> = new Set(['STOPPING', 'DEPROVISIONING', 'STOPPED']);
+
+/** Re-announcements of the same condition are held back this long, as ECS does. */
+const DUPLICATE_WINDOW_MS = 6 * 60 * 60 * 1000;
+
+/**
+ * One reconciliation step of a service over a snapshot, without side effects: counts failures,
+ * trips the circuit breaker, decides which tasks to start and stop within the deployment
+ * configuration, and moves rollouts and the service status forward.
+ */
+export function reconcile(input: ReconcileInput): ReconcileResult {
+  const { tasks, now } = input;
+  const s: ServiceRecord = structuredClone(input.service);
+  const messages: string[] = [];
+  const stop: StopAction[] = [];
+  const start: StartAction[] = [];
+  const depOf = (t: TaskView) => s.deployments.find((d) => d.id === t.startedBy);
+  const inProgress = (d: DeploymentRecord | undefined) => d?.rolloutState === RolloutState.InProgress;
+
+  // 1. Tasks that stopped on their own count against their deployment's rollout, once.
+  const accounted = new Set(s.scheduler.accounted);
+  for (const t of tasks) {
+    if (isLive(t) || accounted.has(t.taskArn)) continue;
+    accounted.add(t.taskArn);
+    const d = depOf(t);
+    if (d && inProgress(d) && t.stopCode !== undefined && FAILURE_STOP_CODES.has(t.stopCode)) d.failedTasks += 1;
+  }
+  const stored = new Set(tasks.map((t) => t.taskArn));
+  s.scheduler.accounted = [...accounted].filter((a) => stored.has(a));
+
+  // 2. Tasks failing their container health checks (after the grace period) are replaced.
+  const stopping = new Set<string>();
+  const stopTask = (t: TaskView, reason: string) => {
+    stopping.add(t.taskArn);
+    stop.push({ taskArn: t.taskArn, taskId: t.taskId, reason });
+  };
+  const graceMs = (s.healthCheckGracePeriodSeconds ?? 0) * 1000;
+  for (const t of tasks) {
+    if (!isWanted(t) || t.healthStatus !== 'UNHEALTHY' || (t.startedAt ?? t.createdAt) + graceMs > now) continue;
+    stopTask(t, STOP_REASONS.unhealthy);
+    messages.push(events.unhealthyTask(s.serviceName, t.taskId));
+    const d = depOf(t);
+    if (d && inProgress(d)) d.failedTasks += 1;
+  }
+
+  // 3. The circuit breaker: too many failures fail the rollout, and may roll back.
+  tripCircuitBreaker(s, input, messages);
+  const primary = s.deployments.find((d) => d.status === DeploymentStatus.Primary);
+
+  // 4. Decide starts and stops.
+  const instanceStatus = new Map(input.instances.map((i) => [i.containerInstanceArn, i.status]));
+  const onDraining = (t: TaskView) => t.containerInstanceArn !== undefined && instanceStatus.get(t.containerInstanceArn) === 'DRAINING';
+  if (s.status !== ServiceStatus.Active) {
+    for (const t of tasks) if (isWanted(t) && !stopping.has(t.taskArn)) stopTask(t, STOP_REASONS.deleted);
+  } else if (s.schedulingStrategy === SchedulingStrategy.Daemon) {
+    if (primary) {
+      const plan = planDaemon(s, primary, tasks, input.instances, stopping);
+      s.desiredCount = plan.desired;
+      primary.desiredCount = plan.desired;
+      for (const { task, reason } of plan.stop) stopTask(task, reason);
+      if (plan.startOn.length) start.push({ deploymentId: primary.id, count: plan.startOn.length, containerInstanceArns: plan.startOn });
+    }
+  } else if (primary) {
+    planReplica(s, primary, tasks, stopping, onDraining, stopTask, start, messages, now);
+  }
+
+  // 5. Counts, rollouts, deployments that are done, the service status, steady state.
+  settle(s, tasks, stopping, start, messages, now);
+  return { service: s, start, stop, messages };
+}
+
+/** Fails the primary rollout once its failures reach the threshold; rolls back when asked to. */
+function tripCircuitBreaker(s: ServiceRecord, input: ReconcileInput, messages: string[]): void {
+  const breaker = s.deploymentConfiguration.deploymentCircuitBreaker;
+  const primary = s.deployments.find((d) => d.status === DeploymentStatus.Primary);
+  if (!breaker?.enable || !primary || primary.rolloutState !== RolloutState.InProgress) return;
+  if (primary.failedTasks < circuitBreakerThreshold(primary.desiredCount)) return;
+  primary.rolloutState = RolloutState.Failed;
+  primary.rolloutStateReason = events.rolloutReason.failed();
+  primary.updatedAt = input.now;
+  messages.push(events.deploymentFailed(s.serviceName, primary.id));
+  const target = s.scheduler.lastCompleted;
+  if (!breaker.rollback || !target || target.taskDefinition === undefined || s.status !== ServiceStatus.Active) return;
+  // The rollback is a new deployment of the last completed one's settings.
+  s.taskDefinition = target.taskDefinition;
+  for (const k of ['launchType', 'capacityProviderStrategy', 'networkConfiguration'] as const) {
+    if (target[k] === undefined) delete s[k];
+    else (s as unknown as Record<string, unknown>)[k] = target[k];
+  }
+  const next = newDeployment(s, input.newDeploymentId(), input.now);
+  next.rolloutStateReason = events.rolloutReason.rollingBack(target.id);
+  s.deployments = supersede(s.deployments, next);
+  messages.push(events.rollingBack(s.serviceName, target.id));
+}
+
+/** REPLICA: scale the primary to the desired count and drain the rest, within min/max percent. */
+function planReplica(
+  s: ServiceRecord,
+  primary: DeploymentRecord,
+  tasks: readonly TaskView[],
+  stopping: Set<string>,
+  onDraining: (t: TaskView) => boolean,
+  stopTask: (t: TaskView, reason: string) => void,
+  start: StartAction[],
+  messages: string[],
+  now: number,
+): void {
+  const D = s.desiredCount;
+  primary.desiredCount = D;
+  const { minHealthy, maxTotal } = rolloutBounds(D, s.deploymentConfiguration);
+  const failed = primary.rolloutState === RolloutState.Failed;
+  const wanted = tasks.filter((t) => isWanted(t) && !stopping.has(t.taskArn));
+  const keep = wanted.filter((t) => t.startedBy === primary.id && !onDraining(t));
+  const order = new Map(s.deployments.map((d, i) => [d.id, i]));
+  // Oldest deployment first (unknown deployments are older than any), tasks not yet RUNNING before running ones.
+  const age = (t: TaskView) => -(order.get(t.startedBy ?? '') ?? s.deployments.length);
+  const byPreference = (a: TaskView, b: TaskView) =>
+    Number(a.lastStatus === 'RUNNING') - Number(b.lastStatus === 'RUNNING') || age(a) - age(b) || a.createdAt - b.createdAt;
+
+  // Candidates to stop: the primary's tasks beyond the desired count, then other deployments' and draining tasks.
+  const excess = [...keep].sort(byPreference).slice(0, Math.max(0, keep.length - D));
+  const leaving = failed ? wanted.filter((t) => onDraining(t)) : wanted.filter((t) => !keep.includes(t));
+  const candidates = [...excess, ...leaving.sort(byPreference)];
+
+  let healthy = wanted.filter(isHealthy).length;
+  let stopped = 0;
+  for (const t of candidates) {
+    const cost = isHealthy(t) ? 1 : 0;
+    if (healthy - cost < minHealthy) continue;
+    healthy -= cost;
+    stopTask(t, STOP_REASONS.deployment.replace('{id}', primary.id));
+    stopped += 1;
+  }
+  const live = tasks.filter(isLive).length;
+  const need = D - (keep.length - excess.filter((t) => stopping.has(t.taskArn)).length);
+  const count = failed ? 0 : Math.max(0, Math.min(need, maxTotal - live));
+  if (count > 0) start.push({ deploymentId: primary.id, count });
+
+  // Nothing can move although tasks must be replaced: the configuration leaves no room.
+  const settled = tasks.filter(isLive).every((t) => isWanted(t) && !isPending(t));
+  const blocked = !failed && count === 0 && stopped === 0 && candidates.length > 0 && settled;
+  const key = events.configurationBlocks(s.serviceName);
+  if (blocked) announce(s, key, messages, now);
+  else delete s.scheduler.recent[key];
+}
+
+/** Adds `message` unless it was shown within the duplicate window. */
+export function announce(s: ServiceRecord, message: string, messages: string[], now: number): void {
+  const last = s.scheduler.recent[message];
+  if (last !== undefined && now - last < DUPLICATE_WINDOW_MS) return;
+  s.scheduler.recent[message] = now;
+  messages.push(message);
+}
+
+/** Recounts deployments, completes rollouts, drops drained deployments, and moves the service status. */
+function settle(s: ServiceRecord, tasks: readonly TaskView[], stopping: Set<string>, start: StartAction[], messages: string[], now: number): void {
+  const primary = s.deployments.find((d) => d.status === DeploymentStatus.Primary);
+  for (const d of s.deployments) {
+    const own = tasks.filter((t) => t.startedBy === d.id);
+    const running = own.filter((t) => t.lastStatus === 'RUNNING').length;
+    const pending = own.filter(isPending).length;
+    if (d !== primary) d.desiredCount = own.filter((t) => isWanted(t) && !stopping.has(t.taskArn)).length;
+    if (running !== d.runningCount || pending !== d.pendingCount) d.updatedAt = now;
+    d.runningCount = running;
+    d.pendingCount = pending;
+  }
+  const others = tasks.filter((t) => isLive(t) && t.startedBy !== primary?.id);
+  const acted = start.length > 0 || stopping.size > 0;
+  if (primary && primary.rolloutState === RolloutState.InProgress && s.status === ServiceStatus.Active && !acted) {
+    const mine = tasks.filter((t) => isLive(t) && t.startedBy === primary.id);
+    if (others.length === 0 && mine.length === primary.desiredCount && mine.every(isHealthy)) {
+      primary.rolloutState = RolloutState.Completed;
+      primary.rolloutStateReason = events.rolloutReason.completed(primary.id);
+      primary.updatedAt = now;
+      s.scheduler.lastCompleted = structuredClone(primary);
+      messages.push(events.deploymentCompleted(s.serviceName, primary.id));
+    }
+  }
+  // Older deployments stay listed while the primary rolls out, then leave once none of their tasks is left.
+  const rolling = primary?.rolloutState === RolloutState.InProgress;
+  s.deployments = s.deployments.filter((d) => d === primary || rolling || tasks.some((t) => isLive(t) && t.startedBy === d.id));
+  s.runningCount = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
+  s.pendingCount = tasks.filter(isPending).length;
+  // ECS makes a deleted service INACTIVE once every task is STOPPING or beyond.
+  if (s.status === ServiceStatus.Draining && !tasks.some((t) => isLive(t) && !STOPPING_OR_LATER.has(t.lastStatus))) s.status = ServiceStatus.Inactive;
+
+  const steady =
+    s.status === ServiceStatus.Active &&
+    !acted &&
+    primary?.rolloutState === RolloutState.Completed &&
+    s.deployments.length === 1 &&
+    tasks.filter(isLive).length === s.desiredCount &&
+    tasks.filter(isLive).every(isHealthy);
+  const announced = s.scheduler.steadyAnnouncedAt;
+  if (steady && (!s.scheduler.steady || announced === undefined || now - announced >= DUPLICATE_WINDOW_MS)) {
+    messages.push(events.steadyState(s.serviceName));
+    s.scheduler.steadyAnnouncedAt = now;
+  }
+  s.scheduler.steady = steady;
+}

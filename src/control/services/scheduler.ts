@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_SERVICE_STRATEGY } from '../../scheduler/placement-rules.js';
+import type { Failure, RunTaskRequest, Tag } from '@aws-sdk/client-ecs';
+import { parseArn } from '../../lib/arn.js';
+import { isDomainError } from '../../lib/errors.js';
+import type { Scope } from '../../lib/scope.js';
+import type { Store } from '../../store/store.js';
+import { CLUSTER_MEMBERS } from '../clusters/activity.js';
+import type { TagStore } from '../tags.js';
+import { StopCode, type TaskRecord } from '../tasks/task.js';
+import type { Tasks } from '../tasks/tasks.js';
+import * as events from './events.js';
+import { announce, reconcile, type ReconcileResult, type StartAction } from './reconcile.js';
+import { randomDeploymentId } from './rollout.js';
+import { MAX_EVENTS, SchedulingStrategy, serviceGroup, ServiceStatus, type ServiceRecord } from './service.js';
+import type { Services } from './services.js';
+import { viewOf, type InstanceView } from './task-view.js';
+
+/** RunTask and StartTask take at most this many tasks per call. */
+const MAX_PER_CALL = 10;
+
+/** What the service scheduler works with. */
+export interface ServiceSchedulerDeps {
+  store: Store;
+  tasks: Tasks;
+  services: Services;
+  tags: TagStore;
+  /** The container instances of a cluster (DAEMON placement, draining instances). */
+  listInstances(clusterArn: string): Promise<InstanceView[]>;
+  /** How often every service is reconciled; a nudge runs a tick at once. Default 1 s. */
+  tickMs?: number;
+  /** The clock: the scheduler passes the time into the domain. */
+  clock?: () => Date;
+  onError?: (err: unknown) => void;
+}
+
+/**
+ * The loop that keeps every service at its desired state: each tick reads the services and their
+ * tasks, lets the pure `reconcile` decide, starts and stops tasks through the task domain, and
+ * writes the service back (events, counts, rollouts) in a transaction.
+ */
+export class ServiceScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private started = false;
+  private readonly tickMs: number;
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: ServiceSchedulerDeps) {
+    this.tickMs = deps.tickMs ?? 1000;
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** Starts ticking. */
+  start(): void {
+    this.started = true;
+    this.schedule(0);
+  }
+
+  /** Stops ticking and waits for a tick under way. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Asks for a tick as soon as possible (a service or one of its tasks changed). */
+  nudge(): void {
+    if (!this.started) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  /** Reconciles every service once (the loop calls it; tests may too). */
+  async tick(): Promise<void> {
+    const now = this.clock();
+    await this.deps.services.expireInactive(now);
+    const rows = await this.deps.store.collection<ServiceRecord>(CLUSTER_MEMBERS.services).list();
+    const byCluster = new Map<string, ServiceRecord[]>();
+    for (const { value } of rows) {
+      if (value.status === ServiceStatus.Inactive) continue;
+      byCluster.set(value.clusterArn, [...(byCluster.get(value.clusterArn) ?? []), value]);
+    }
+    for (const [clusterArn, services] of byCluster) {
+      const tasks = (await this.deps.store.collection<TaskRecord>(CLUSTER_MEMBERS.tasks).list({ prefix: `${clusterArn}/` })).map((r) => r.value);
+      const instances = await this.deps.listInstances(clusterArn);
+      for (const service of services) {
+        try {
+          await this.reconcileOne(service, tasks.filter((t) => t.group === serviceGroup(service.serviceName)), instances, now);
+        } catch (err) {
+          this.deps.onError?.(err);
+        }
+      }
+    }
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.loop().finally(() => {
+        this.running = undefined;
+        if (this.started) this.schedule(this.again ? 0 : this.tickMs);
+        this.again = false;
+      });
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      await this.tick();
+    } catch (err) {
+      this.deps.onError?.(err);
+    }
+  }
+
+  private async reconcileOne(service: ServiceRecord, tasks: TaskRecord[], instances: InstanceView[], now: Date): Promise<void> {
+    const r = reconcile({ service, tasks: tasks.map(viewOf), instances, now: now.getTime(), newDeploymentId: () => randomDeploymentId() });
+    const scope: Scope = { accountId: parseArn(service.serviceArn)?.accountId ?? '', region: service.region, principalArn: service.createdBy, now };
+    const messages = [...r.messages];
+    const stopped: string[] = [];
+    for (const s of r.stop) {
+      try {
+        await this.deps.tasks.stop(scope, service.clusterArn, s.taskArn, s.reason, StopCode.ServiceSchedulerInitiated);
+        stopped.push(s.taskId);
+      } catch (err) {
+        // A task forgotten meanwhile needs no stop; the next tick sees the truth.
+        this.deps.onError?.(err);
+      }
+    }
+    if (stopped.length) messages.push(events.stoppedTasks(service.serviceName, stopped));
+    const startedIds: string[] = [];
+    const failures: Failure[] = [];
+    for (const action of r.start) {
+      try {
+        const out = await this.startTasks(scope, r.service, action);
+        startedIds.push(...out.tasks);
+        failures.push(...out.failures);
+      } catch (err) {
+        // Refused launches are the service's news, not the scheduler's failure: said once, retried every tick.
+        if (!isDomainError(err)) throw err;
+        announce(r.service, events.failedToLaunch(service.serviceName, err.message), messages, now.getTime());
+      }
+    }
+    if (startedIds.length) messages.push(events.startedTasks(service.serviceName, startedIds));
+    // Once tasks start again, the next placement or launch failure is news again.
+    if (failures.length === 0 && startedIds.length > 0) {
+      for (const key of Object.keys(r.service.scheduler.recent)) {
+        if (key.includes(') was unable to place a task') || key.includes(') failed to launch a task')) delete r.service.scheduler.recent[key];
+      }
+    }
+    if (failures.length) announce(r.service, events.unableToPlace(service.serviceName, events.placementDetail(failures[0]?.reason)), messages, now.getTime());
+    await this.writeBack(service, r, messages, now);
+  }
+
+  /** Starts tasks of one deployment: RunTask for REPLICA, StartTask on the named instances for DAEMON. */
+  private async startTasks(scope: Scope, s: ServiceRecord, action: StartAction): Promise<{ tasks: string[]; failures: Failure[] }> {
+    const deployment = s.deployments.find((d) => d.id === action.deploymentId);
+    if (!deployment) return { tasks: [], failures: [] };
+    const tags: Tag[] = s.propagateTags === 'SERVICE' ? await this.deps.tags.get(s.serviceArn) : [];
+    const common: RunTaskRequest = {
+      cluster: s.clusterArn,
+      taskDefinition: deployment.taskDefinition,
+      group: serviceGroup(s.serviceName),
+      startedBy: deployment.id,
+      ...(deployment.networkConfiguration && { networkConfiguration: deployment.networkConfiguration }),
+      ...(tags.length && { tags }),
+      ...(s.propagateTags === 'TASK_DEFINITION' && { propagateTags: 'TASK_DEFINITION' }),
+      enableECSManagedTags: s.enableECSManagedTags,
+      enableExecuteCommand: s.enableExecuteCommand,
+    };
+    const out = { tasks: [] as string[], failures: [] as Failure[] };
+    if (s.schedulingStrategy === SchedulingStrategy.Daemon) {
+      const arns = action.containerInstanceArns ?? [];
+      for (let i = 0; i < arns.length; i += MAX_PER_CALL) {
+        const res = await this.deps.tasks.start(scope, { ...common, containerInstances: arns.slice(i, i + MAX_PER_CALL) }, { serviceName: s.serviceName });
+        out.tasks.push(...res.tasks.map((t) => t.taskId));
+        out.failures.push(...res.failures);
+      }
+      return out;
+    }
+    const launch: Partial<RunTaskRequest> = deployment.capacityProviderStrategy?.length
+      ? { capacityProviderStrategy: deployment.capacityProviderStrategy }
+      : { launchType: (deployment.launchType ?? 'EC2') as NonNullable<RunTaskRequest['launchType']> };
+    for (let left = action.count; left > 0; left -= MAX_PER_CALL) {
+      const res = await this.deps.tasks.run(scope, {
+        ...common,
+        ...launch,
+        count: Math.min(MAX_PER_CALL, left),
+        ...(s.placementConstraints.length && { placementConstraints: s.placementConstraints }),
+        // Without a strategy, ECS spreads a service's tasks over zones, then instances.
+        placementStrategy: s.placementStrategy.length ? s.placementStrategy : [...DEFAULT_SERVICE_STRATEGY],
+        ...(deployment.platformVersion && { platformVersion: deployment.platformVersion }),
+      }, { serviceName: s.serviceName });
+      out.tasks.push(...res.tasks.map((t) => t.taskId));
+      out.failures.push(...res.failures);
+    }
+    return out;
+  }
+
+  /** Stores the reconciled service; if someone changed it meanwhile, only the events are added (the next tick recomputes). */
+  private async writeBack(before: ServiceRecord, r: ReconcileResult, messages: string[], now: Date): Promise<void> {
+    const fresh = messages.map((message) => ({ id: randomUUID(), createdAt: now.getTime(), message })).reverse();
+    if (fresh.length === 0 && JSON.stringify(r.service) === JSON.stringify(before)) return;
+    const key = `${before.clusterArn}/${before.serviceName}`;
+    await this.deps.store.transaction(async (tx) => {
+      const c = tx.collection<ServiceRecord>(CLUSTER_MEMBERS.services);
+      const current = await c.get(key);
+      if (!current || current.serviceArn !== before.serviceArn) return;
+      const base = current.version === before.version ? r.service : current;
+      await c.put(key, { ...base, events: [...fresh, ...current.events].slice(0, MAX_EVENTS), version: current.version + 1 });
+    });
+  }
+}
