@@ -126,15 +126,14 @@ describe('Services and the scheduler loop', () => {
     expect(s.deployments[0]!.failedTasks).toBe(104);
   });
 
-  it('tells in an event, once, that the task domain refused to launch tasks', async () => {
+  it('keeps running a task definition revision deregistered after the deployment began, as ECS does', async () => {
     const { agent, ecs, scheduler } = await setup();
     await ecs.services.create(scope(), { cluster: 'c', serviceName: 'web', taskDefinition: 'f:1', desiredCount: 1 });
     await ecs.taskDefinitions.deregister(scope(), 'f:1');
     await scheduler.tick();
-    await scheduler.tick();
+    expect(agent.launched.map((l) => l.taskDefinitionArn)).toEqual([expect.stringMatching(/:task-definition\/f:1$/)]);
     const s = (await ecs.services.describe(scope(), 'c', ['web'])).found[0]!;
-    expect(agent.launched).toEqual([]);
-    expect(s.events.map((e) => e.message)).toEqual(['(service web) failed to launch a task with (error TaskDefinition is inactive).']);
+    expect(s.events.map((e) => e.message)).toEqual([`(service web) has started 1 tasks: (task ${agent.launched[0]!.taskId}).`]);
   });
 
   it('says when the host has no room for a task, once, and starts it when there is room', async () => {
