@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAgent } from './agent.js';
 import { registerCost } from './cost.js';
 import { registerUp } from './up.js';
 
@@ -9,5 +10,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     .showHelpAfterError();
   registerUp(program);
   registerCost(program);
+  registerAgent(program);
   await program.parseAsync(argv as string[]);
 }

@@ -12,6 +12,11 @@ import { logsService } from '../api/logs/logs-service.js';
 import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
+import { agentRoutes } from '../cluster/agent-routes.js';
+import { loadOrCreateAgentToken } from '../cluster/join-token.js';
+import { MAX_POLL_HOLD_MS } from '../cluster/protocol.js';
+import { RemoteAgents, startDisconnectSweeper } from '../cluster/remote-agents.js';
+import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { createEcsControl } from '../control/ecs-control.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskLaunchSpec } from '../lib/task-contract.js';
@@ -24,6 +29,7 @@ import { basicAuth } from '../registry/auth/registry-auth.js';
 import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
 import type { PlatformConfig } from './config.js';
 import { ownRegistryImages } from './own-registry-images.js';
 
@@ -38,19 +44,34 @@ export interface Platform {
   close(): Promise<void>;
   /** Stops every task this platform runs (tests use it to leave nothing behind). */
   stopAllTasks(): Promise<void>;
+  /** The agent tasks go through: the control host's own, or a container instance's (tests launch through it). */
+  agents: RemoteAgents;
+  /** The document store (tests seed records through it). */
+  store: Store;
 }
 
 /** Options a test or an embedding program may set beyond the configuration. */
 export interface PlatformOptions {
   /** The metadata endpoint's port on the task bridge gateway. */
   metadataPort?: number;
+  /** The container instances remote agents register as; without it the agent protocol is not served. */
+  instances?: ContainerInstanceRegistry;
+  /** An agent not heard from for this long is marked disconnected (default 2 minutes). */
+  agentDisconnectTimeoutMs?: number;
 }
+
+/** The default time after which a silent agent is marked disconnected. */
+const AGENT_DISCONNECT_TIMEOUT_MS = 120_000;
+
+/** How long the pull credentials sent with a launch to a remote agent live. */
+const AGENT_PULL_TOKEN_MS = 15 * 60 * 1000;
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
   const dataDir = resolve(config.dataDir);
   // The master key first: a refused key file (wrong mode or owner) leaves nothing open.
   const masterKey = loadOrCreateMasterKey(dataDir);
+  const agentToken = loadOrCreateAgentToken(dataDir);
   const store = new SqliteStore(join(dataDir, 'minato.db'));
   const secrets = createSecretsDomain(store, masterKey);
   const logService = openLogService(join(dataDir, 'logs.db'));
@@ -107,12 +128,15 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     archiveDir: join(dataDir, 'archive'),
     log: logger,
   });
-  const ecs = createEcsControl(store, agent);
+  // Tasks placed on a container instance go to its agent; the rest run on this host.
+  const agents = new RemoteAgents(agent);
+  const ecs = createEcsControl(store, agents);
   report = async (arn, change) => void (await ecs.tasks.applyReport(arn, change));
 
   // Tasks that were running when the platform stopped: adopt their containers, or stop them.
   const specs = await Promise.all((await ecs.tasks.unfinished()).map((t) => ecs.tasks.launchSpecOf(t, config.accountId)));
-  await agent.adopt(specs.filter((s): s is TaskLaunchSpec => s !== undefined));
+  // Tasks of container instances are their agents' to adopt.
+  await agent.adopt(specs.filter((s): s is TaskLaunchSpec => s !== undefined && s.containerInstanceArn === undefined));
 
   // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
   const sweeper = setInterval(() => {
@@ -121,6 +145,47 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   sweeper.unref();
 
   const credentials = new Map([[config.accessKeyId, config.secretAccessKey]]);
+  const disconnectMs = options.agentDisconnectTimeoutMs ?? AGENT_DISCONNECT_TIMEOUT_MS;
+  const instances = options.instances;
+  const tasksOnInstance = async (arn: string) => (await ecs.tasks.unfinished()).filter((t) => t.containerInstanceArn === arn);
+  const clusterRoutes = instances
+    ? [
+        agentRoutes({
+          token: agentToken,
+          accountId: config.accountId,
+          instances,
+          agents,
+          tasksOf: tasksOnInstance,
+          launchSpecOf: async (taskArn) => {
+            const task = (await ecs.tasks.unfinished()).find((t) => t.taskArn === taskArn);
+            return task && ecs.tasks.launchSpecOf(task, config.accountId);
+          },
+          report: (arn, change) => report(arn, change),
+          secrets: (valueFrom, region) =>
+            resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters }, valueFrom, {
+              accountId: config.accountId,
+              region,
+              principalArn: rootPrincipal(config.accountId),
+              now: new Date(),
+            }),
+          logs,
+          registryAuth: (region) => {
+            const expiresAt = Date.now() + AGENT_PULL_TOKEN_MS;
+            return { username: 'AWS', password: registry.tokens.issue({ purpose: 'login', accountId: config.accountId, region, expiresAt }), expiresAt };
+          },
+          // Held below the disconnect timeout, so that an idle agent stays connected.
+          pollHoldMs: Math.min(MAX_POLL_HOLD_MS, Math.floor(disconnectMs / 2)),
+          log: logger,
+        }),
+      ]
+    : [];
+  const stopDisconnectSweeper = instances
+    ? startDisconnectSweeper(instances, {
+        timeoutMs: disconnectMs,
+        onDisconnected: (marked) => logger.warn({ instances: marked.map((m) => m.containerInstanceArn) }, 'agents disconnected'),
+        onError: (err) => logger.error({ err }, 'marking disconnected agents failed'),
+      })
+    : () => {};
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials,
@@ -132,7 +197,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       logsService(logService),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
     ],
-    routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger)],
+    routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), ...clusterRoutes],
     logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });
@@ -140,6 +205,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
     clearInterval(sweeper);
+    stopDisconnectSweeper();
+    agents.close();
     stopLogSweeper();
     await metadata.close();
     logService.close();
@@ -157,6 +224,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     endpoint,
     async close() {
       clearInterval(sweeper);
+      stopDisconnectSweeper();
+      // Held agent polls answer now, so that closing the front door does not wait for them.
+      agents.close();
       await stopRegistryMaintenance();
       await app.close();
       await metadata.close();
@@ -167,5 +237,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await store.close();
     },
     stopAllTasks: () => agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' }),
+    agents,
+    store,
   };
 }
