@@ -1,4 +1,6 @@
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand, StopTaskCommand, type ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -138,4 +140,56 @@ describe('remote agents on several hosts', () => {
     expect(agentContainers(hosts.hosts[1]!)).toEqual([]);
     await until('the saved spec forgotten', () => readdirSync(join(host.dataDir, 'specs')).length === 0);
   }, 120_000);
+
+  it('resolves secrets and delivers awslogs through the control plane', async () => {
+    const credentials = { accessKeyId: control.config.accessKeyId, secretAccessKey: control.config.secretAccessKey };
+    const sm = new SecretsManagerClient({ endpoint: control.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const logs = new CloudWatchLogsClient({ endpoint: control.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      const secret = await sm.send(new CreateSecretCommand({ Name: 'hosts/token', SecretString: 's3cr3t-from-control' }));
+      const image = td.containerDefinitions![0]!.image!;
+      const register = (family: string, valueFrom: string) =>
+        ecs.send(
+          new RegisterTaskDefinitionCommand({
+            family,
+            networkMode: 'awsvpc',
+            executionRoleArn: `arn:aws:iam::${control.config.accountId}:role/ecsTaskExecutionRole`,
+            containerDefinitions: [
+              {
+                name: 'app',
+                image,
+                memory: 64,
+                command: ['sh', '-c', 'echo "token=$TOKEN"; echo second line'],
+                secrets: [{ name: 'TOKEN', valueFrom }],
+                logConfiguration: {
+                  logDriver: 'awslogs',
+                  options: { 'awslogs-group': '/ecs/hosts', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'web', 'awslogs-create-group': 'true' },
+                },
+              },
+            ],
+          }),
+        );
+      const good = (await register('hosted-logs', secret.ARN!)).taskDefinition!;
+      const { spec } = await placeTask(control.store, good, clusterArn, agents[0]!.containerInstanceArn);
+      control.agents.launch(spec);
+      const task = await waitForTask(ecs, 'default', spec.taskArn, isStopped, 60_000);
+      expect(task.containers?.[0]?.exitCode).toBe(0);
+      const events = await until('the log lines', async () => {
+        const res = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/hosts', logStreamName: `web/app/${spec.taskId}`, startFromHead: true })).catch(() => undefined);
+        return (res?.events?.length ?? 0) >= 2 && res!.events!;
+      });
+      expect(events.map((e) => e.message)).toEqual(['token=s3cr3t-from-control', 'second line']);
+
+      // A secret that does not exist stops the task with ECS's failure text, as on the control host.
+      const bad = (await register('hosted-bad-secret', `arn:aws:secretsmanager:us-east-1:${control.config.accountId}:secret:nope-AbCdEf`)).taskDefinition!;
+      const failed = await placeTask(control.store, bad, clusterArn, agents[0]!.containerInstanceArn);
+      control.agents.launch(failed.spec);
+      const stopped = await waitForTask(ecs, 'default', failed.spec.taskArn, isStopped, 60_000);
+      expect(stopped.stopCode).toBe('TaskFailedToStart');
+      expect(stopped.stoppedReason).toMatch(/^ResourceInitializationError: /);
+    } finally {
+      sm.destroy();
+      logs.destroy();
+    }
+  }, 90_000);
 });
