@@ -100,6 +100,8 @@ async function runAgent(flags: AgentFlags): Promise<void> {
   const token = flags.token ?? process.env.MINATO_AGENT_TOKEN;
   if (!token) throw new Error('a join token is required: --token or MINATO_AGENT_TOKEN');
   const endpoint = new URL(flags.join).origin;
+  // Flags are checked before anything is created.
+  const attributes = attributesOf(flags.attribute);
   const dataDir = resolve(flags.dataDir);
   const capacity = {
     cpu: positiveInt(flags.cpu, '--cpu') ?? cpus().length * 1024,
@@ -155,7 +157,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
       region: flags.region,
       host: flags.host ?? hostname(),
       agentVersion: agentVersion(),
-      attributes: attributesOf(flags.attribute),
+      attributes,
       cpu: capacity.cpu,
       memory: capacity.memory,
     },
