@@ -192,4 +192,24 @@ describe('remote agents on several hosts', () => {
       logs.destroy();
     }
   }, 90_000);
+
+  it('keeps tasks running while the control plane restarts; the agent comes back and a later stop is carried out', async () => {
+    const host = hosts.hosts[0]!;
+    const arn = agents[0]!.containerInstanceArn;
+    const { spec } = await placeTask(control.store, td, clusterArn, arn);
+    control.agents.launch(spec);
+    await waitForTask(ecs, 'default', spec.taskArn, isRunning, 60_000);
+    const restartedAt = Date.now();
+    await control.restart();
+    // The restarted control plane leaves the instance's task to its agent (it does not adopt it).
+    const stillRunning = await waitForTask(ecs, 'default', spec.taskArn, (t) => t.lastStatus !== undefined);
+    expect(stillRunning.lastStatus).toBe('RUNNING');
+    expect(agentContainers(host)).toEqual([expect.objectContaining({ id: `${spec.taskId}-app`, status: 'running' })]);
+    await until('the agent back', () => (control.instances.records.get(arn)?.lastSeenAt ?? 0) > restartedAt + 100, 30_000);
+    await ecs.send(new StopTaskCommand({ cluster: 'default', task: spec.taskArn, reason: 'after the restart' }));
+    const stopped = await waitForTask(ecs, 'default', spec.taskArn, isStopped, 30_000);
+    expect(stopped).toMatchObject({ stoppedReason: 'after the restart' });
+    expect(stopped.containers?.[0]).toMatchObject({ exitCode: 0 });
+    await until('the container removed', () => agentContainers(host).length === 0);
+  }, 90_000);
 });

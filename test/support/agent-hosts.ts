@@ -72,11 +72,17 @@ export interface AgentHosts {
 }
 
 /** The control plane for the hosts: a platform on the bridge address serving the agent protocol. */
-export interface ControlPlane extends Platform {
+export interface ControlPlane {
+  readonly endpoint: string;
+  readonly agents: Platform['agents'];
+  readonly store: Platform['store'];
   config: PlatformConfig;
   token: string;
   instances: MemoryInstanceRegistry;
+  /** An ECS client of the real SDK for this control plane (destroyed at dispose). */
   ecs(): ECSClient;
+  /** Closes the platform (tasks keep running) and starts it again on the same port and data dir. */
+  restart(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -223,10 +229,21 @@ export async function startControlPlane(hosts: AgentHosts, disconnectTimeoutMs =
     taskSubnet: `10.214.${n}.0/24`,
   };
   const instances = new MemoryInstanceRegistry();
-  const platform = await startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0, instances, agentDisconnectTimeoutMs: disconnectTimeoutMs });
+  const start = () => startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0, instances, agentDisconnectTimeoutMs: disconnectTimeoutMs });
+  let platform = await start();
+  // A restart listens on the same port, so that agents find it again.
+  config.port = Number(new URL(platform.endpoint).port);
   const clients: ECSClient[] = [];
   return {
-    ...platform,
+    get endpoint() {
+      return platform.endpoint;
+    },
+    get agents() {
+      return platform.agents;
+    },
+    get store() {
+      return platform.store;
+    },
     config,
     instances,
     token: readFileSync(join(dataDir, AGENT_TOKEN_FILE), 'utf8').trim(),
@@ -234,6 +251,10 @@ export async function startControlPlane(hosts: AgentHosts, disconnectTimeoutMs =
       const client = new ECSClient({ endpoint: platform.endpoint, region: 'us-east-1', credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }, maxAttempts: 1 });
       clients.push(client);
       return client;
+    },
+    async restart() {
+      await platform.close();
+      platform = await start();
     },
     async dispose() {
       for (const c of clients) c.destroy();
