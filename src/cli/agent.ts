@@ -12,6 +12,7 @@ import { AgentStore } from '../agent/remote/agent-store.js';
 import { ControlClient, ControlPlaneError } from '../agent/remote/control-client.js';
 import { controlPlaneImages } from '../agent/remote/control-plane-images.js';
 import { RemoteAgent } from '../agent/remote/remote-agent.js';
+import { remoteLogSink } from '../agent/remote/remote-log-sink.js';
 import { ReportQueue } from '../agent/remote/report-queue.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import { loadOrCreateAgentToken } from '../cluster/join-token.js';
@@ -131,7 +132,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
       accountId: () => ref.agent?.accountId(),
       auth: (region) => ref.agent?.registryAuth(region),
     }),
-    logs: (target, events) => client.logs({ containerInstanceArn: joined(), target, events }),
+    logs: remoteLogSink(client, joined),
     metadata,
     secrets: async (valueFrom, region) => {
       try {

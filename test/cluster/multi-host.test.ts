@@ -212,4 +212,10 @@ describe('remote agents on several hosts', () => {
     expect(stopped.containers?.[0]).toMatchObject({ exitCode: 0 });
     await until('the container removed', () => agentContainers(host).length === 0);
   }, 90_000);
+
+  it('an agent stopped with SIGTERM ends its held poll and exits cleanly at once', async () => {
+    const started = Date.now();
+    expect(await agents[1]!.kill('SIGTERM')).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
 });

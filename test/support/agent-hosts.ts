@@ -57,8 +57,8 @@ export interface AgentProcess {
   containerInstanceArn: string;
   /** Every stdout line so far. */
   lines: string[];
-  /** Sends a signal and waits (at most 10 s) for the exit. */
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** Sends a signal and waits (at most 10 s) for the exit; resolves with the exit code (null if killed by a signal or still running). */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** The set of hosts and how to remove them. */
@@ -175,9 +175,11 @@ async function spawnAgent(host: AgentHost, control: ControlPlane, extraArgs: str
     containerInstanceArn,
     lines,
     async kill(signal = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill(signal);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      }
+      return child.exitCode;
     },
   };
 }
