@@ -12,10 +12,8 @@ import { logsService } from '../api/logs/logs-service.js';
 import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
-import { agentRoutes } from '../cluster/agent-routes.js';
 import { loadOrCreateAgentToken } from '../cluster/join-token.js';
-import { MAX_POLL_HOLD_MS } from '../cluster/protocol.js';
-import { RemoteAgents, startDisconnectSweeper } from '../cluster/remote-agents.js';
+import { RemoteAgents } from '../cluster/remote-agents.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { createEcsControl } from '../control/ecs-control.js';
 import { rootPrincipal } from '../lib/scope.js';
@@ -31,6 +29,7 @@ import { Registry } from '../registry/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import type { PlatformConfig } from './config.js';
+import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
 
 /** A running platform. */
@@ -59,12 +58,6 @@ export interface PlatformOptions {
   /** An agent not heard from for this long is marked disconnected (default 2 minutes). */
   agentDisconnectTimeoutMs?: number;
 }
-
-/** The default time after which a silent agent is marked disconnected. */
-const AGENT_DISCONNECT_TIMEOUT_MS = 120_000;
-
-/** How long the pull credentials sent with a launch to a remote agent live. */
-const AGENT_PULL_TOKEN_MS = 15 * 60 * 1000;
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
@@ -145,47 +138,29 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   sweeper.unref();
 
   const credentials = new Map([[config.accessKeyId, config.secretAccessKey]]);
-  const disconnectMs = options.agentDisconnectTimeoutMs ?? AGENT_DISCONNECT_TIMEOUT_MS;
-  const instances = options.instances;
-  const tasksOnInstance = async (arn: string) => (await ecs.tasks.unfinished()).filter((t) => t.containerInstanceArn === arn);
-  const clusterRoutes = instances
-    ? [
-        agentRoutes({
-          token: agentToken,
-          accountId: config.accountId,
-          instances,
-          agents,
-          tasksOf: tasksOnInstance,
-          launchSpecOf: async (taskArn) => {
-            const task = (await ecs.tasks.unfinished()).find((t) => t.taskArn === taskArn);
-            return task && ecs.tasks.launchSpecOf(task, config.accountId);
-          },
-          report: (arn, change) => report(arn, change),
-          secrets: (valueFrom, region) =>
-            resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters }, valueFrom, {
-              accountId: config.accountId,
-              region,
-              principalArn: rootPrincipal(config.accountId),
-              now: new Date(),
-            }),
-          logs,
-          registryAuth: (region) => {
-            const expiresAt = Date.now() + AGENT_PULL_TOKEN_MS;
-            return { username: 'AWS', password: registry.tokens.issue({ purpose: 'login', accountId: config.accountId, region, expiresAt }), expiresAt };
-          },
-          // Held below the disconnect timeout, so that an idle agent stays connected.
-          pollHoldMs: Math.min(MAX_POLL_HOLD_MS, Math.floor(disconnectMs / 2)),
-          log: logger,
-        }),
-      ]
-    : [];
-  const stopDisconnectSweeper = instances
-    ? startDisconnectSweeper(instances, {
-        timeoutMs: disconnectMs,
-        onDisconnected: (marked) => logger.warn({ instances: marked.map((m) => m.containerInstanceArn) }, 'agents disconnected'),
-        onError: (err) => logger.error({ err }, 'marking disconnected agents failed'),
+  // The agent protocol, once container instances can register.
+  const cluster = options.instances
+    ? serveAgents({
+        token: agentToken,
+        accountId: config.accountId,
+        instances: options.instances,
+        agents,
+        ecs,
+        report: (arn, change) => report(arn, change),
+        secrets: (valueFrom, region) =>
+          resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters }, valueFrom, {
+            accountId: config.accountId,
+            region,
+            principalArn: rootPrincipal(config.accountId),
+            now: new Date(),
+          }),
+        logs,
+        registry,
+        logger,
+        ...(options.agentDisconnectTimeoutMs !== undefined && { disconnectTimeoutMs: options.agentDisconnectTimeoutMs }),
       })
-    : () => {};
+    : undefined;
+  const stopDisconnectSweeper = cluster?.stop ?? (() => {});
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials,
@@ -197,7 +172,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       logsService(logService),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
     ],
-    routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), ...clusterRoutes],
+    routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), ...(cluster ? [cluster.routes] : [])],
     logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });
