@@ -50,8 +50,9 @@ export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyI
       const expiresAt = Date.now() + AGENT_PULL_TOKEN_MS;
       return { username: 'AWS', password: parts.registry.tokens.issue({ purpose: 'login', accountId, region, expiresAt }), expiresAt };
     },
-    // Held below the disconnect timeout, so that an idle agent stays connected.
-    pollHoldMs: Math.min(MAX_POLL_HOLD_MS, Math.floor(disconnectMs / 2)),
+    // Held well below the disconnect timeout (a poll's start is a heartbeat), so that an idle
+    // agent on a busy host stays connected.
+    pollHoldMs: Math.min(MAX_POLL_HOLD_MS, Math.floor(disconnectMs / 3)),
     log: logger,
   });
   const stop = startDisconnectSweeper(parts.instances, {

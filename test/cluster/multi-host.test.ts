@@ -20,7 +20,7 @@ const agents: AgentProcess[] = [];
 
 beforeAll(async () => {
   hosts = await createAgentHosts(3);
-  control = await startControlPlane(hosts, 2_000);
+  control = await startControlPlane(hosts, 3_000);
   ecs = control.ecs();
   const endpoint = new URL(control.endpoint);
   const credentials = { accessKeyId: control.config.accessKeyId, secretAccessKey: control.config.secretAccessKey };
