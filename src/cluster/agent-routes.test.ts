@@ -22,7 +22,7 @@ function setup(holdMs = 2_000) {
       instances,
       agents,
       tasksOf: async (arn) => [...tasks.values()].filter((t) => t.instance === arn && t.lastStatus !== 'STOPPED'),
-      launchSpecOf: async (taskArn) => ({ taskArn, region: 'us-east-1' }) as TaskLaunchSpec,
+      launchSpecOf: async (taskArn) => ({ taskArn, region: 'us-east-1', ...(taskArn === 'with-secrets' && { containerDefinitions: [{ name: 'app', secrets: [{ name: 'A', valueFrom: 'a' }, { name: 'M', valueFrom: 'missing' }] }] }) }) as TaskLaunchSpec,
       report: async (taskArn, change) => {
         reports.push([taskArn, change]);
         const t = tasks.get(taskArn);
@@ -127,7 +127,11 @@ describe('agent routes', () => {
     const env = setup();
     app = env.app;
     const arn = (await env.register()).containerInstanceArn as string;
+    // Only secrets that a task placed on the instance references.
+    expect((await env.post('secrets', { containerInstanceArn: arn, valueFrom: 'a', region: 'us-east-1' })).body).toMatchObject({ code: 'Forbidden' });
+    env.tasks.set('with-secrets', { taskArn: 'with-secrets', lastStatus: 'PENDING', desiredStatus: 'RUNNING', instance: arn });
     expect((await env.post('secrets', { containerInstanceArn: arn, valueFrom: 'a', region: 'us-east-1' })).body).toEqual({ value: 'value-of-a' });
+    expect((await env.post('secrets', { containerInstanceArn: arn, valueFrom: 'other', region: 'us-east-1' })).status).toBe(403);
     const failed = await env.post('secrets', { containerInstanceArn: arn, valueFrom: 'missing', region: 'us-east-1' });
     expect(failed).toEqual({ status: 422, body: { code: 'SecretFailed', message: expect.stringMatching(/^ResourceInitializationError/) } });
     const target = { region: 'us-east-1', group: 'g', stream: 's', createGroup: true };

@@ -149,9 +149,15 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
     });
 
     route('secrets', async (body) => {
-      await knownInstance(str(body, 'containerInstanceArn'));
+      const arn = str(body, 'containerInstanceArn');
+      const valueFrom = str(body, 'valueFrom');
+      await knownInstance(arn);
+      // As a task's execution role would, the join token opens only the secrets of the tasks placed on the instance.
+      if (!(await referencedOn(arn, valueFrom))) {
+        throw new ProtocolFailure(403, ProtocolErrorCode.Forbidden, `no task on container instance ${arn} references ${valueFrom}`);
+      }
       try {
-        return { value: await deps.secrets(str(body, 'valueFrom'), str(body, 'region')) };
+        return { value: await deps.secrets(valueFrom, str(body, 'region')) };
       } catch (err) {
         throw new ProtocolFailure(422, ProtocolErrorCode.SecretFailed, (err as Error).message);
       }
@@ -174,6 +180,15 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
   async function knownInstance(arn: string): Promise<void> {
     const record = await deps.instances.byArn(arn);
     if (!record || record.status === 'INACTIVE') throw unknownInstance(arn);
+  }
+
+  async function referencedOn(arn: string, valueFrom: string): Promise<boolean> {
+    for (const task of await deps.tasksOf(arn)) {
+      const spec = await deps.launchSpecOf(task.taskArn);
+      const defs = spec?.containerDefinitions ?? [];
+      if (defs.some((c) => c.repositoryCredentials?.credentialsParameter === valueFrom || (c.secrets ?? []).some((x) => x.valueFrom === valueFrom))) return true;
+    }
+    return false;
   }
 
   async function ordersFor(arn: string, view: { known: string[]; stopping: string[]; stopped: string[] }): Promise<PollResponse> {

@@ -119,6 +119,8 @@ export const ProtocolErrorCode = {
   BadRequest: 'BadRequest',
   /** The container instance is not registered (404): the agent registers again. */
   UnknownInstance: 'UnknownInstance',
+  /** A secret no task on the instance references (403). */
+  Forbidden: 'Forbidden',
   /** A secret could not be resolved (422): the message is ECS's task failure text. */
   SecretFailed: 'SecretFailed',
 } as const;
