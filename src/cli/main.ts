@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAgent } from './agent.js';
 import { registerCost } from './cost.js';
 import { registerInterruptSpotTask } from './interrupt-spot-task.js';
 import { registerRightsize } from './rightsize.js';
@@ -13,5 +14,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerCost(program);
   registerInterruptSpotTask(program);
   registerRightsize(program);
+  registerAgent(program);
   await program.parseAsync(argv as string[]);
 }

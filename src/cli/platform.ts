@@ -16,6 +16,9 @@ import { logsService } from '../api/logs/logs-service.js';
 import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
+import { loadOrCreateAgentToken } from '../cluster/join-token.js';
+import { RemoteAgents } from '../cluster/remote-agents.js';
+import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { createEcsControl } from '../control/ecs-control.js';
 import { compileFilter } from '../scheduler/query-language.js';
 import { ServiceScheduler } from '../control/services/scheduler.js';
@@ -30,7 +33,9 @@ import { basicAuth } from '../registry/auth/registry-auth.js';
 import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
 import type { PlatformConfig } from './config.js';
+import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
 
 /** A running platform. */
@@ -44,6 +49,10 @@ export interface Platform {
   close(): Promise<void>;
   /** Stops every task this platform runs (tests use it to leave nothing behind). */
   stopAllTasks(): Promise<void>;
+  /** The agent tasks go through: the control host's own, or a container instance's (tests launch through it). */
+  agents: RemoteAgents;
+  /** The document store (tests seed records through it). */
+  store: Store;
 }
 
 /** Options a test or an embedding program may set beyond the configuration. */
@@ -54,6 +63,10 @@ export interface PlatformOptions {
   insightsIntervalMs?: number;
   /** How often the service scheduler reconciles every service (ms); default 1 s. */
   serviceTickMs?: number;
+  /** The container instances remote agents register as (default: the control plane's own). */
+  instances?: ContainerInstanceRegistry;
+  /** An agent not heard from for this long is marked disconnected (default 2 minutes). */
+  agentDisconnectTimeoutMs?: number;
 }
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
@@ -61,6 +74,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const dataDir = resolve(config.dataDir);
   // The master key first: a refused key file (wrong mode or owner) leaves nothing open.
   const masterKey = loadOrCreateMasterKey(dataDir);
+  const agentToken = loadOrCreateAgentToken(dataDir);
   const store = new SqliteStore(join(dataDir, 'minato.db'));
   const secrets = createSecretsDomain(store, masterKey);
   const logService = openLogService(join(dataDir, 'logs.db'));
@@ -117,7 +131,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     archiveDir: join(dataDir, 'archive'),
     log: logger,
   });
-  const ecs = createEcsControl(store, agent, { compileFilter });
+  // Tasks placed on a container instance go to its agent; the rest run on this host.
+  const agents = new RemoteAgents(agent);
+  const ecs = createEcsControl(store, agents, { compileFilter });
   const services = new ServiceScheduler({
     store,
     tasks: ecs.tasks,
@@ -138,7 +154,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
 
   // Tasks that were running when the platform stopped: adopt their containers, or stop them.
   const specs = await Promise.all((await ecs.tasks.unfinished()).map((t) => ecs.tasks.launchSpecOf(t, config.accountId)));
-  await agent.adopt(specs.filter((s): s is TaskLaunchSpec => s !== undefined));
+  // Tasks of container instances are their agents' to adopt.
+  await agent.adopt(specs.filter((s): s is TaskLaunchSpec => s !== undefined && s.containerInstanceArn === undefined));
 
   // Container Insights: performance events of tasks in clusters that have it enabled.
   const insights = new InsightsSampler({
@@ -162,6 +179,27 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   sweeper.unref();
 
   const credentials = new Map([[config.accessKeyId, config.secretAccessKey]]);
+  // The agent protocol: agents join the clusters as container instances.
+  const cluster = serveAgents({
+        token: agentToken,
+        accountId: config.accountId,
+        instances: options.instances ?? ecs.containerInstances,
+        agents,
+        ecs,
+        report: (arn, change) => report(arn, change),
+        secrets: (valueFrom, region) =>
+          resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters }, valueFrom, {
+            accountId: config.accountId,
+            region,
+            principalArn: rootPrincipal(config.accountId),
+            now: new Date(),
+          }),
+        logs,
+        registry,
+        logger,
+        ...(options.agentDisconnectTimeoutMs !== undefined && { disconnectTimeoutMs: options.agentDisconnectTimeoutMs }),
+      });
+  const stopDisconnectSweeper = cluster.stop;
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials,
@@ -174,7 +212,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       logsService(logService),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
     ],
-    routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger)],
+    routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes],
     logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });
@@ -184,6 +222,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     await services.stop();
     clearInterval(sweeper);
     await stopInsights();
+    stopDisconnectSweeper();
+    agents.close();
     stopLogSweeper();
     await metadata.close();
     logService.close();
@@ -204,6 +244,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await services.stop();
       clearInterval(sweeper);
       await stopInsights();
+      stopDisconnectSweeper();
+      // Held agent polls answer now, so that closing the front door does not wait for them.
+      agents.close();
       await stopRegistryMaintenance();
       await app.close();
       await metadata.close();
@@ -218,5 +261,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await services.stop();
       await agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' });
     },
+    agents,
+    store,
   };
 }

@@ -1,0 +1,85 @@
+import type {
+  LogsRequest,
+  PollRequest,
+  PollResponse,
+  RegisterRequest,
+  RegisterResponse,
+  ReportsRequest,
+  ReportsResponse,
+  SecretRequest,
+  SecretResponse,
+} from '../../cluster/protocol.js';
+import { AGENT_API_PREFIX } from '../../cluster/protocol.js';
+
+/** An answer of the control plane other than 200, with the protocol's error code. */
+export class ControlPlaneError extends Error {
+  override readonly name = 'ControlPlaneError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** How long a request other than a poll may take before it counts as failed. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+/** The agent's HTTP client of the protocol: JSON bodies, the join token as a Bearer token. */
+export class ControlClient {
+  private readonly base: string;
+
+  constructor(
+    endpoint: string,
+    private readonly token: string,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {
+    this.base = `${endpoint.replace(/\/+$/, '')}${AGENT_API_PREFIX}`;
+  }
+
+  /** Joins (or re-joins) the cluster. */
+  register(body: RegisterRequest): Promise<RegisterResponse> {
+    return this.post('register', body);
+  }
+
+  /** Long-polls for orders; `holdMs` is how long the control plane may hold it. */
+  poll(body: PollRequest, holdMs: number, signal?: AbortSignal): Promise<PollResponse> {
+    return this.post('poll', body, holdMs + REQUEST_TIMEOUT_MS, signal);
+  }
+
+  /** Sends state changes; resolves with how many were applied. */
+  reports(body: ReportsRequest): Promise<ReportsResponse> {
+    return this.post('reports', body);
+  }
+
+  /** Resolves a container secret through the control plane. */
+  async secret(body: SecretRequest): Promise<string> {
+    return (await this.post<SecretResponse>('secrets', body)).value;
+  }
+
+  /** Delivers awslogs events. */
+  async logs(body: LogsRequest): Promise<void> {
+    await this.post('logs', body);
+  }
+
+  private async post<T>(path: string, body: unknown, timeoutMs = REQUEST_TIMEOUT_MS, signal?: AbortSignal): Promise<T> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const res = await this.fetchImpl(`${this.base}/${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text.length > 0 ? JSON.parse(text) : {};
+    } catch {
+      parsed = undefined;
+    }
+    if (res.ok && parsed !== undefined) return parsed as T;
+    const err = (parsed ?? {}) as { code?: string; message?: string };
+    throw new ControlPlaneError(res.status, err.code ?? 'Unknown', err.message ?? `HTTP ${res.status} from ${path}`);
+  }
+}

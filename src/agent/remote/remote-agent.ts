@@ -1,0 +1,195 @@
+import type { PollResponse, RegisterRequest, RegistryAuth } from '../../cluster/protocol.js';
+import type { StopReason, TaskLaunchSpec, TaskStateChange } from '../../lib/task-contract.js';
+import type { AgentStore } from './agent-store.js';
+import { ControlPlaneError, type ControlClient } from './control-client.js';
+import type { ReportQueue } from './report-queue.js';
+import { foldChange, isStoppingStatus } from './task-state.js';
+
+/** What runs the tasks (the LocalAgent, with this agent's runtime, network and images). */
+export interface TaskRunner {
+  launch(spec: TaskLaunchSpec): void;
+  stop(taskArn: string, reason: StopReason): void;
+  adopt(specs: readonly TaskLaunchSpec[]): Promise<void>;
+}
+
+/** What a remote agent is made of. */
+export interface RemoteAgentDeps {
+  client: Pick<ControlClient, 'register' | 'poll' | 'reports'>;
+  store: AgentStore;
+  runner: TaskRunner;
+  queue: ReportQueue;
+  /** What it registers as (the ARN is added from the store on re-join). */
+  registration: Omit<RegisterRequest, 'containerInstanceArn'>;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Called once after each successful registration. */
+  onJoined?: (containerInstanceArn: string) => void;
+  /** Delay after a failed exchange: first, and the cap it doubles up to. */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+/** One task this agent accepted. */
+interface AgentTask {
+  spec: TaskLaunchSpec;
+  state: TaskStateChange;
+  stopRequested: boolean;
+  /** The chain of state writes, so that they land in order. */
+  saving: Promise<void>;
+}
+
+/**
+ * A container instance's agent: joins the cluster, long-polls for orders and carries them out
+ * with the task runner, queues every report until the control plane has it. What it accepted is
+ * saved before it starts, so that after a restart it adopts its tasks, re-sends their cumulative
+ * state and re-joins under the same ARN: nothing is lost or started twice. While the control
+ * plane is unreachable it retries with backoff and its tasks keep running.
+ */
+export class RemoteAgent {
+  private readonly tasks = new Map<string, AgentTask>();
+  private readonly auth = new Map<string, RegistryAuth>();
+  private readonly stopSignal = new AbortController();
+  private arn: string | undefined;
+  private registered = false;
+  private holdMs = 20_000;
+  private account: string | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly deps: RemoteAgentDeps) {}
+
+  /** The instance ARN, once registered. */
+  get containerInstanceArn(): string | undefined {
+    return this.arn;
+  }
+
+  /** The cluster's account, once registered. */
+  accountId(): string | undefined {
+    return this.account;
+  }
+
+  /** The freshest own-registry credentials received for a region. */
+  registryAuth(region: string): RegistryAuth | undefined {
+    return this.auth.get(region);
+  }
+
+  /** The TaskReporter the runner reports through: folded into the saved state, queued for sending. */
+  readonly report = async (taskArn: string, change: TaskStateChange): Promise<void> => {
+    const task = this.tasks.get(taskArn);
+    if (task) {
+      task.state = foldChange(task.state, change);
+      const state = task.state;
+      task.saving = task.saving
+        .then(() => this.deps.store.saveState(task.spec.taskId, state))
+        .catch((err: unknown) => this.deps.log.error({ err, taskArn }, 'saving task state failed'));
+    }
+    this.deps.queue.push({ taskArn, change });
+  };
+
+  /** Adopts the saved tasks, then joins and polls until `close`. */
+  async start(): Promise<void> {
+    const saved = await this.deps.store.load((file, err) => this.deps.log.error({ err, file }, 'unreadable saved task skipped'));
+    for (const { spec, state } of saved) {
+      this.tasks.set(spec.taskArn, { spec, state, stopRequested: false, saving: Promise.resolve() });
+      // The cumulative state may not have reached the control plane before the restart.
+      if (Object.keys(state).length > 0) this.deps.queue.push({ taskArn: spec.taskArn, change: state });
+    }
+    await this.deps.runner.adopt(saved.filter((s) => s.state.lastStatus !== 'STOPPED').map((s) => s.spec));
+    this.loop = this.run();
+  }
+
+  /** Stops polling and sending (tasks keep running; a new agent adopts them). */
+  async close(): Promise<void> {
+    this.stopSignal.abort();
+    this.deps.queue.close();
+    await this.loop;
+    await Promise.all([...this.tasks.values()].map((t) => t.saving));
+  }
+
+  private async run(): Promise<void> {
+    const { initialMs, maxMs } = this.deps.backoff ?? { initialMs: 500, maxMs: 15_000 };
+    let delay = initialMs;
+    while (!this.stopSignal.signal.aborted) {
+      try {
+        if (!this.registered) await this.register();
+        const orders = await this.deps.client.poll({ containerInstanceArn: this.arn!, ...this.view() }, this.holdMs, this.stopSignal.signal);
+        await this.apply(orders);
+        delay = initialMs;
+      } catch (err) {
+        if (this.stopSignal.signal.aborted) return;
+        if (err instanceof ControlPlaneError && err.code === 'UnknownInstance') this.registered = false;
+        this.deps.log.warn({ err: String(err), retryInMs: delay }, 'control plane exchange failed; retrying');
+        await sleep(delay * (0.75 + Math.random() / 2), this.stopSignal.signal);
+        delay = Math.min(delay * 2, maxMs);
+      }
+    }
+  }
+
+  private async register(): Promise<void> {
+    const previous = this.arn ?? (await this.deps.store.instanceArn());
+    const res = await this.deps.client.register({ ...this.deps.registration, ...(previous && { containerInstanceArn: previous }) });
+    if (res.containerInstanceArn !== previous) await this.deps.store.saveInstanceArn(res.containerInstanceArn);
+    this.arn = res.containerInstanceArn;
+    this.account = res.accountId;
+    this.holdMs = Math.max(0, res.pollSeconds * 1000);
+    this.registered = true;
+    const arn = res.containerInstanceArn;
+    this.deps.queue.setSender(async (reports) => {
+      try {
+        return (await this.deps.client.reports({ containerInstanceArn: arn, reports })).accepted;
+      } catch (err) {
+        if (err instanceof ControlPlaneError && err.code === 'UnknownInstance') this.registered = false;
+        throw err;
+      }
+    });
+    this.deps.log.info({ containerInstanceArn: arn, rejoined: previous === arn }, `agent joined as ${arn}`);
+    this.deps.onJoined?.(arn);
+  }
+
+  /** Everything the agent remembers, for the poll. */
+  private view(): { known: string[]; stopping: string[]; stopped: string[] } {
+    const view = { known: [] as string[], stopping: [] as string[], stopped: [] as string[] };
+    for (const [arn, t] of this.tasks) {
+      view.known.push(arn);
+      if (t.state.lastStatus === 'STOPPED') view.stopped.push(arn);
+      else if (t.stopRequested || isStoppingStatus(t.state.lastStatus)) view.stopping.push(arn);
+    }
+    return view;
+  }
+
+  private async apply(orders: PollResponse): Promise<void> {
+    for (const { spec, registryAuth } of orders.launch) {
+      if (this.tasks.has(spec.taskArn)) continue;
+      if (registryAuth) this.auth.set(spec.region, registryAuth);
+      // Saved before it starts: from here on the task is known, after a restart too.
+      await this.deps.store.saveSpec(spec);
+      this.tasks.set(spec.taskArn, { spec, state: {}, stopRequested: false, saving: Promise.resolve() });
+      this.deps.log.info({ taskArn: spec.taskArn }, 'launching task');
+      this.deps.runner.launch(spec);
+    }
+    for (const { taskArn, reason } of orders.stop) {
+      const task = this.tasks.get(taskArn);
+      if (!task || task.stopRequested) continue;
+      task.stopRequested = true;
+      this.deps.log.info({ taskArn, reason }, 'stopping task');
+      this.deps.runner.stop(taskArn, reason);
+    }
+    for (const taskArn of orders.forget) {
+      const task = this.tasks.get(taskArn);
+      if (!task || task.state.lastStatus !== 'STOPPED') continue;
+      this.tasks.delete(taskArn);
+      this.deps.queue.drop(taskArn);
+      await task.saving;
+      await this.deps.store.forget(task.spec.taskId);
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,141 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TaskLaunchSpec, TaskStateChange } from '../lib/task-contract.js';
+import { agentRoutes } from './agent-routes.js';
+import { MemoryInstanceRegistry } from './instance-registry.fixtures.js';
+import type { InstanceTask } from './reconcile.js';
+import { RemoteAgents } from './remote-agents.js';
+
+const TOKEN = 'join-token-for-tests-0123456789';
+
+function setup(holdMs = 2_000) {
+  const tasks = new Map<string, InstanceTask & { instance: string }>();
+  const reports: Array<[string, TaskStateChange]> = [];
+  const logged: string[] = [];
+  const agents = new RemoteAgents({ launch: () => {}, stop: () => {}, capacity: () => ({ cpu: 0, memory: 0 }) });
+  const instances = new MemoryInstanceRegistry();
+  const app: FastifyInstance = Fastify();
+  void app.register(
+    agentRoutes({
+      token: TOKEN,
+      accountId: '123456789012',
+      instances,
+      agents,
+      tasksOf: async (arn) => [...tasks.values()].filter((t) => t.instance === arn && t.lastStatus !== 'STOPPED'),
+      launchSpecOf: async (taskArn) => ({ taskArn, region: 'us-east-1', ...(taskArn === 'with-secrets' && { containerDefinitions: [{ name: 'app', secrets: [{ name: 'A', valueFrom: 'a' }, { name: 'M', valueFrom: 'missing' }] }] }) }) as TaskLaunchSpec,
+      report: async (taskArn, change) => {
+        reports.push([taskArn, change]);
+        const t = tasks.get(taskArn);
+        if (t && change.lastStatus) t.lastStatus = change.lastStatus;
+      },
+      secrets: async (valueFrom) => {
+        if (valueFrom === 'missing') throw new Error('ResourceInitializationError: unable to pull secrets or registry auth: not found');
+        return `value-of-${valueFrom}`;
+      },
+      logs: async (_target, events) => void logged.push(...events.map((e) => e.message)),
+      registryAuth: (region) => ({ username: 'AWS', password: `token-${region}`, expiresAt: 1 }),
+      pollHoldMs: holdMs,
+      log: { warn: () => {}, error: () => {} },
+    }),
+  );
+  const post = async (path: string, body: unknown, token = TOKEN) => {
+    const res = await app.inject({ method: 'POST', url: `/agent/v1/${path}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+    return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
+  };
+  const register = async (extra: object = {}) =>
+    (await post('register', { cluster: 'default', region: 'us-east-1', host: '10.0.0.2', agentVersion: '1', attributes: [{ name: 'k', value: 'v' }, { name: 'flag' }], cpu: 1024, memory: 512, ...extra })).body;
+  return { app, post, register, tasks, reports, logged, agents, instances };
+}
+
+let app: FastifyInstance | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('agent routes', () => {
+  it('refuses requests without the join token', async () => {
+    const env = setup();
+    app = env.app;
+    expect((await env.post('register', {}, 'wrong')).status).toBe(401);
+    const res = await env.app.inject({ method: 'POST', url: '/agent/v1/poll', payload: {} });
+    expect(res.statusCode).toBe(401);
+  });
+
+  it('registers with attributes, and re-registers the same instance by its ARN', async () => {
+    const env = setup();
+    app = env.app;
+    const first = await env.register();
+    expect(first).toMatchObject({ accountId: '123456789012', pollSeconds: 2 });
+    const arn = first.containerInstanceArn as string;
+    expect(arn).toMatch(/^arn:aws:ecs:us-east-1:123456789012:container-instance\/default\//);
+    expect(env.instances.records.get(arn)?.attributes).toEqual([{ name: 'k', value: 'v' }, { name: 'flag' }]);
+    expect((await env.register({ containerInstanceArn: arn })).containerInstanceArn).toBe(arn);
+    expect((await env.post('register', { cluster: 'default' })).status).toBe(400);
+  });
+
+  it('holds a poll until a task is placed, then answers with its launch and registry credentials', async () => {
+    const env = setup(5_000);
+    app = env.app;
+    const arn = (await env.register()).containerInstanceArn as string;
+    const started = Date.now();
+    const polled = env.post('poll', { containerInstanceArn: arn, known: [], stopping: [], stopped: [] });
+    setTimeout(() => {
+      env.tasks.set('t1', { taskArn: 't1', lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', instance: arn });
+      env.agents.wake(arn);
+    }, 100);
+    const res = await polled;
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(res.body).toEqual({ launch: [{ spec: { taskArn: 't1', region: 'us-east-1' }, registryAuth: { username: 'AWS', password: 'token-us-east-1', expiresAt: 1 } }], stop: [], forget: [] });
+  });
+
+  it('answers an idle poll empty after the hold, and 404 for an unknown instance', async () => {
+    const env = setup(200);
+    app = env.app;
+    const arn = (await env.register()).containerInstanceArn as string;
+    expect((await env.post('poll', { containerInstanceArn: arn })).body).toEqual({ launch: [], stop: [], forget: [] });
+    expect((await env.post('poll', { containerInstanceArn: 'arn:nope' })).body).toMatchObject({ code: 'UnknownInstance' });
+  });
+
+  it('marks a running task the re-joined agent does not know as STOPPED', async () => {
+    const env = setup(100);
+    app = env.app;
+    const arn = (await env.register()).containerInstanceArn as string;
+    env.tasks.set('lost', { taskArn: 'lost', lastStatus: 'RUNNING', desiredStatus: 'RUNNING', instance: arn });
+    await env.post('poll', { containerInstanceArn: arn, known: [] });
+    expect(env.reports).toEqual([['lost', expect.objectContaining({ lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart' })]]);
+  });
+
+  it('applies reports of its own tasks in order and acknowledges the others', async () => {
+    const env = setup();
+    app = env.app;
+    const arn = (await env.register()).containerInstanceArn as string;
+    env.tasks.set('t1', { taskArn: 't1', lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', instance: arn });
+    const res = await env.post('reports', {
+      containerInstanceArn: arn,
+      reports: [
+        { taskArn: 't1', change: { lastStatus: 'PENDING' } },
+        { taskArn: 'other', change: { lastStatus: 'STOPPED' } },
+        { taskArn: 't1', change: { lastStatus: 'RUNNING' } },
+      ],
+    });
+    expect(res.body).toEqual({ accepted: 3 });
+    expect(env.reports.map(([t, c]) => `${t} ${c.lastStatus}`)).toEqual(['t1 PENDING', 't1 RUNNING']);
+  });
+
+  it('resolves secrets with ECS failure texts, and takes log events', async () => {
+    const env = setup();
+    app = env.app;
+    const arn = (await env.register()).containerInstanceArn as string;
+    // Only secrets that a task placed on the instance references.
+    expect((await env.post('secrets', { containerInstanceArn: arn, valueFrom: 'a', region: 'us-east-1' })).body).toMatchObject({ code: 'Forbidden' });
+    env.tasks.set('with-secrets', { taskArn: 'with-secrets', lastStatus: 'PENDING', desiredStatus: 'RUNNING', instance: arn });
+    expect((await env.post('secrets', { containerInstanceArn: arn, valueFrom: 'a', region: 'us-east-1' })).body).toEqual({ value: 'value-of-a' });
+    expect((await env.post('secrets', { containerInstanceArn: arn, valueFrom: 'other', region: 'us-east-1' })).status).toBe(403);
+    const failed = await env.post('secrets', { containerInstanceArn: arn, valueFrom: 'missing', region: 'us-east-1' });
+    expect(failed).toEqual({ status: 422, body: { code: 'SecretFailed', message: expect.stringMatching(/^ResourceInitializationError/) } });
+    const target = { region: 'us-east-1', group: 'g', stream: 's', createGroup: true };
+    expect((await env.post('logs', { containerInstanceArn: arn, target, events: [{ timestamp: 1, message: 'hi' }] })).status).toBe(200);
+    expect(env.logged).toEqual(['hi']);
+  });
+});

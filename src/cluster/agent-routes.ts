@@ -1,0 +1,218 @@
+import type { Attribute } from '@aws-sdk/client-ecs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LogSink, LogTarget, SecretResolver } from '../agent/task/ports.js';
+import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
+import { DomainError } from '../lib/errors.js';
+import { rootPrincipal } from '../lib/scope.js';
+import type { TaskLaunchSpec, TaskReporter, TaskStateChange } from '../lib/task-contract.js';
+import { BadBodyError, num, objectBody, objects, optStr, str, strings } from './body-checks.js';
+import { bearerToken, tokenMatches } from './join-token.js';
+import {
+  AGENT_API_PREFIX,
+  ProtocolErrorCode,
+  type LaunchOrder,
+  type PollResponse,
+  type RegisterResponse,
+  type RegistryAuth,
+  type ReportsResponse,
+} from './protocol.js';
+import { reconcile, type InstanceTask } from './reconcile.js';
+import type { RemoteAgents } from './remote-agents.js';
+
+/** What the control plane's side of the agent protocol works with (ports, composed in cli/). */
+export interface AgentRoutesDeps {
+  /** The join token every request must carry. */
+  token: string;
+  accountId: string;
+  instances: ContainerInstanceRegistry;
+  agents: RemoteAgents;
+  /** The tasks placed on an instance that are not STOPPED. */
+  tasksOf(containerInstanceArn: string): Promise<InstanceTask[]>;
+  /** The launch spec of a task (undefined when it can no longer be built, e.g. its definition is gone). */
+  launchSpecOf(taskArn: string): Promise<TaskLaunchSpec | undefined>;
+  report: TaskReporter;
+  secrets: SecretResolver;
+  logs: LogSink;
+  /** Short-lived credentials for pulls from the control plane's own registry. */
+  registryAuth(region: string): RegistryAuth;
+  /** How long a poll with nothing to do is held; below the disconnect timeout, so a held poll keeps its agent connected. */
+  pollHoldMs: number;
+  log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  now?: () => Date;
+}
+
+/** Largest protocol body: a batch of log events or reports (the agent keeps its batches below it). */
+export const AGENT_BODY_LIMIT = 4 * 1024 * 1024;
+
+/** An answer of the protocol with a status other than 200. */
+class ProtocolFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ProtocolErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The control plane's side of the agent protocol, as an encapsulated Fastify plugin for the front
+ * door: `/agent/v1/{register,poll,reports,secrets,logs}`, JSON bodies, Bearer join token.
+ */
+export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Promise<void> {
+  const now = deps.now ?? (() => new Date());
+  return async (app) => {
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: AGENT_BODY_LIMIT }, (_req, body, done) => {
+      try {
+        done(null, JSON.parse(body as string) as unknown);
+      } catch {
+        done(new BadBodyError('the body is not valid JSON'), undefined);
+      }
+    });
+    app.addHook('onRequest', async (req) => {
+      const presented = bearerToken(req.headers.authorization);
+      if (presented === undefined || !tokenMatches(presented, deps.token)) {
+        throw new ProtocolFailure(401, ProtocolErrorCode.Unauthorized, 'a valid join token is required (Authorization: Bearer <token>)');
+      }
+    });
+    app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+      if (err instanceof ProtocolFailure) return reply.status(err.status).send({ code: err.code, message: err.message });
+      if (err instanceof BadBodyError || err instanceof DomainError) return reply.status(400).send({ code: ProtocolErrorCode.BadRequest, message: err.message });
+      // Fastify's own refusals (body too large, unsupported media type) keep their status.
+      if (err.statusCode !== undefined && err.statusCode < 500) return reply.status(err.statusCode).send({ code: ProtocolErrorCode.BadRequest, message: err.message });
+      deps.log.error({ err, url: req.url }, 'agent protocol request failed');
+      return reply.status(500).send({ code: 'InternalFailure', message: 'Server error.' });
+    });
+
+    const route = (path: string, handler: (body: Record<string, unknown>, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
+      app.post(`${AGENT_API_PREFIX}/${path}`, { bodyLimit: AGENT_BODY_LIMIT }, async (req, reply) => handler(objectBody(req.body), req, reply));
+
+    route('register', async (body): Promise<RegisterResponse> => {
+      const record = await deps.instances.registerAgent(
+        { accountId: deps.accountId, region: str(body, 'region'), principalArn: rootPrincipal(deps.accountId), now: now() },
+        {
+          cluster: str(body, 'cluster'),
+          ...(optStr(body, 'containerInstanceArn') !== undefined && { containerInstanceArn: str(body, 'containerInstanceArn') }),
+          ...(optStr(body, 'ec2InstanceId') !== undefined && { ec2InstanceId: str(body, 'ec2InstanceId') }),
+          host: str(body, 'host'),
+          agentVersion: str(body, 'agentVersion'),
+          attributes: objects(body, 'attributes').map(attribute),
+          cpu: num(body, 'cpu'),
+          memory: num(body, 'memory'),
+        },
+      );
+      return { containerInstanceArn: record.containerInstanceArn, accountId: deps.accountId, pollSeconds: deps.pollHoldMs / 1000 };
+    });
+
+    route('poll', async (body, _req, reply): Promise<PollResponse> => {
+      const arn = str(body, 'containerInstanceArn');
+      const view = { known: strings(body, 'known'), stopping: strings(body, 'stopping'), stopped: strings(body, 'stopped') };
+      await heartbeat(arn);
+      // A poll is held until there is work; the agent going away ends the hold.
+      const gone = new AbortController();
+      reply.raw.once('close', () => gone.abort());
+      const deadline = Date.now() + deps.pollHoldMs;
+      for (let round = 0; round < 10_000; round++) {
+        deps.agents.beginPoll(arn);
+        const orders = await ordersFor(arn, view);
+        if (orders.launch.length + orders.stop.length + orders.forget.length > 0) return orders;
+        const left = deadline - Date.now();
+        if (left <= 0 || gone.signal.aborted) return orders;
+        await deps.agents.wait(arn, left, gone.signal);
+      }
+      return { launch: [], stop: [], forget: [] };
+    });
+
+    route('reports', async (body): Promise<ReportsResponse> => {
+      const arn = str(body, 'containerInstanceArn');
+      const reports = objects(body, 'reports');
+      await heartbeat(arn);
+      // An agent reports only on its own tasks; anything else (e.g. a task since moved or
+      // forgotten) is acknowledged and dropped, since STOPPED tasks cannot change anyway.
+      const mine = new Set((await deps.tasksOf(arn)).map((t) => t.taskArn));
+      let accepted = 0;
+      for (const r of reports) {
+        const taskArn = str(r, 'taskArn');
+        const change = objectBody(r.change) as TaskStateChange;
+        if (mine.has(taskArn)) {
+          try {
+            await deps.report(taskArn, change);
+          } catch (err) {
+            deps.log.warn({ err, taskArn }, 'applying an agent report failed; the agent resends it');
+            break;
+          }
+        }
+        accepted++;
+      }
+      return { accepted };
+    });
+
+    route('secrets', async (body) => {
+      const arn = str(body, 'containerInstanceArn');
+      const valueFrom = str(body, 'valueFrom');
+      await knownInstance(arn);
+      // As a task's execution role would, the join token opens only the secrets of the tasks placed on the instance.
+      if (!(await referencedOn(arn, valueFrom))) {
+        throw new ProtocolFailure(403, ProtocolErrorCode.Forbidden, `no task on container instance ${arn} references ${valueFrom}`);
+      }
+      try {
+        return { value: await deps.secrets(valueFrom, str(body, 'region')) };
+      } catch (err) {
+        throw new ProtocolFailure(422, ProtocolErrorCode.SecretFailed, (err as Error).message);
+      }
+    });
+
+    route('logs', async (body) => {
+      await knownInstance(str(body, 'containerInstanceArn'));
+      const t = objectBody(body.target);
+      const target: LogTarget = { region: str(t, 'region'), group: str(t, 'group'), stream: str(t, 'stream'), createGroup: t.createGroup === true };
+      const events = objects(body, 'events').map((e) => ({ timestamp: num(e, 'timestamp'), message: typeof e.message === 'string' ? e.message : '' }));
+      await deps.logs(target, events);
+      return {};
+    });
+  };
+
+  async function heartbeat(arn: string): Promise<void> {
+    if (!(await deps.instances.heartbeat(arn, now()))) throw unknownInstance(arn);
+  }
+
+  async function knownInstance(arn: string): Promise<void> {
+    const record = await deps.instances.byArn(arn);
+    if (!record || record.status === 'INACTIVE') throw unknownInstance(arn);
+  }
+
+  async function referencedOn(arn: string, valueFrom: string): Promise<boolean> {
+    for (const task of await deps.tasksOf(arn)) {
+      const spec = await deps.launchSpecOf(task.taskArn);
+      const defs = spec?.containerDefinitions ?? [];
+      if (defs.some((c) => c.repositoryCredentials?.credentialsParameter === valueFrom || (c.secrets ?? []).some((x) => x.valueFrom === valueFrom))) return true;
+    }
+    return false;
+  }
+
+  async function ordersFor(arn: string, view: { known: string[]; stopping: string[]; stopped: string[] }): Promise<PollResponse> {
+    const r = reconcile(await deps.tasksOf(arn), view);
+    const at = now().getTime();
+    const markStopped = async (taskArn: string, reason: { stopCode: string; stoppedReason: string }) =>
+      deps.report(taskArn, { lastStatus: 'STOPPED', stopCode: reason.stopCode, stoppedReason: reason.stoppedReason, stoppingAt: at, stoppedAt: at, executionStoppedAt: at });
+    for (const m of r.markStopped) await markStopped(m.taskArn, m.reason);
+    const launch: LaunchOrder[] = [];
+    for (const taskArn of r.launch) {
+      const spec = await deps.launchSpecOf(taskArn);
+      if (spec) launch.push({ spec, registryAuth: deps.registryAuth(spec.region) });
+      else await markStopped(taskArn, { stopCode: 'TaskFailedToStart', stoppedReason: 'Task stopped: its task definition can no longer be read' });
+    }
+    return { launch, stop: r.stop, forget: r.forget };
+  }
+}
+
+function unknownInstance(arn: string): ProtocolFailure {
+  return new ProtocolFailure(404, ProtocolErrorCode.UnknownInstance, `container instance ${arn} is not registered`);
+}
+
+function attribute(a: Record<string, unknown>): Attribute {
+  const name = str(a, 'name');
+  const value = optStr(a, 'value');
+  return value === undefined ? { name } : { name, value };
+}
