@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { configProblem, DEFAULT_CONFIG, type PlatformConfig } from './config.js';
-import { startPlatform } from './platform.js';
 
 /** Flag values as commander hands them over. */
 interface UpFlags {
@@ -53,6 +52,8 @@ export function registerUp(program: Command): void {
         process.once('SIGTERM', resolve);
         process.once('SIGINT', resolve);
       });
+      // Loaded here, not at the top: other commands (a `minato agent`) need none of the control plane.
+      const { startPlatform } = await import('./platform.js');
       const platform = await startPlatform(config, logger);
       logger.info({ endpoint: platform.endpoint, dataDir: config.dataDir, accountId: config.accountId }, `minato ready at ${platform.endpoint}`);
       const signal = await stopRequested;

@@ -43,7 +43,9 @@ export function createEcsControl(store: Store, agent: TaskAgent, options: EcsCon
   const capacityProviders = new CapacityProviders(store, tags);
   const clusters = new Clusters(store, tags, capacityProviders);
   const taskDefinitions = new TaskDefinitions(store, tags);
-  const containerInstances = new ContainerInstances(store, tags, clusters, options.compileFilter ?? noFilters);
+  const containerInstances = new ContainerInstances(store, tags, clusters, options.compileFilter ?? noFilters, undefined, (scope, group) =>
+    capacityProviders.nameOfGroup(scope, group),
+  );
   // RunTask places EC2 tasks on the cluster's instances; a provider selects its group of agents.
   const placement: PlacementPorts = {
     instances: (clusterArn) => containerInstances.snapshot(clusterArn),

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,6 +130,8 @@ describe('a REPLICA service with real tasks', () => {
     expect(service).toMatchObject({ status: 'DRAINING', desiredCount: 0 });
     const gone = await waitForService(ecs, C, 'web', (s) => s.status === 'INACTIVE');
     expect(gone.runningCount).toBe(0);
+    // INACTIVE comes once every task is STOPPING or beyond; the last ones finish stopping soon after.
+    for (let i = 0; i < 100 && (await liveTasks(ecs, C, 'web')).length > 0; i++) await sleep(100);
     expect(await liveTasks(ecs, C, 'web')).toEqual([]);
     await expect(ecs.send(new UpdateServiceCommand({ cluster: C, service: 'web', desiredCount: 1 }))).rejects.toThrow(ServiceNotActiveException);
     expect((await ecs.send(new ListServicesCommand({ cluster: C }))).serviceArns).toEqual([`arn:aws:ecs:us-east-1:000000000000:service/${C}/other`]);

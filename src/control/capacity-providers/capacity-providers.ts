@@ -20,6 +20,7 @@ import {
   fargateProvider,
   FargateProvider,
   isFargateProvider,
+  providerGroupName,
   providerNameOf,
   UpdateStatus,
   type CapacityProviderRecord,
@@ -132,6 +133,12 @@ export class CapacityProviders {
     if (name === undefined) return undefined;
     if (isFargateProvider(name)) return fargateProvider(scope, name);
     return this.store.collection<CapacityProviderRecord>(CAPACITY_PROVIDERS).get(providerKey(scope, name));
+  }
+
+  /** The name of the ACTIVE EC2-style provider whose agent group is `group`, if any. */
+  async nameOfGroup(scope: Scope, group: string): Promise<string | undefined> {
+    const all = await this.store.collection<CapacityProviderRecord>(CAPACITY_PROVIDERS).list({ prefix: `${scope.region}/` });
+    return all.map((e) => e.value).find((p) => p.status === CapacityProviderStatus.Active && providerGroupName(p) === group)?.name;
   }
 
   /** The ACTIVE provider named (name or ARN), Fargate ones included; a ClientException otherwise. */

@@ -17,6 +17,7 @@ import {
   mergeAttributes,
 } from './attribute-rules.js';
 import {
+  CAPACITY_GROUP_ATTRIBUTE,
   InstanceStatus,
   type AgentRegistration,
   type ContainerInstanceRecord,
@@ -67,6 +68,8 @@ export class ContainerInstances implements ContainerInstanceRegistry {
     private readonly clusters: Clusters,
     private readonly compileFilter: CompileFilter,
     private readonly cpuArchitecture: string = hostCpuArchitecture(),
+    /** The capacity provider an agent group belongs to (attribute `minato.capacity-group`). */
+    private readonly providerOfGroup: (scope: Scope, group: string) => Promise<string | undefined> = async () => undefined,
   ) {
     this.attributes = new InstanceAttributes(store, clusters);
   }
@@ -79,6 +82,8 @@ export class ContainerInstances implements ContainerInstanceRegistry {
     for (const [name, v] of [['CPU', reg.cpu], ['MEMORY', reg.memory]] as const) {
       if (!Number.isInteger(v) || v < 0) throw invalidParameter(`Resource ${name} must be a non-negative integer.`);
     }
+    const group = reg.attributes.find((a) => a.name === CAPACITY_GROUP_ATTRIBUTE)?.value;
+    const capacityProviderName = group === undefined ? undefined : await this.providerOfGroup(scope, group);
     return this.store.transaction(async (tx) => {
       const c = tx.collection<ContainerInstanceRecord>(INSTANCES);
       const existing = await this.known(c, scope, cluster, reg.containerInstanceArn);
@@ -120,7 +125,7 @@ export class ContainerInstances implements ContainerInstanceRegistry {
         reservedUdpPorts: [...(reg.reservedUdpPorts ?? [])],
         attributes,
         registeredAt: existing?.registeredAt ?? now,
-        ...(existing?.capacityProviderName !== undefined && { capacityProviderName: existing.capacityProviderName }),
+        ...(capacityProviderName !== undefined && { capacityProviderName }),
         version: (existing?.version ?? 0) + 1,
       };
       await c.put(instanceKey(cluster.clusterArn, id), record);

@@ -112,6 +112,16 @@ describe('RunTask placement on container instances', () => {
     expect(new Set(blue.map((t) => t.containerInstanceArn))).toEqual(new Set([arns[0]]));
     expect(new Set(green.map((t) => t.containerInstanceArn))).toEqual(new Set([arns[1]]));
     expect(tasks.every((t) => t.launchType === 'EC2')).toBe(true);
+    // An agent joining a provider's group shows the provider, as DescribeContainerInstances does.
+    const late = await ecs.containerInstances.registerAgent(scope, {
+      cluster: 'c',
+      host: '10.0.0.9',
+      agentVersion: '1.0.0',
+      attributes: [{ name: CAPACITY_GROUP_ATTRIBUTE, value: 'green' }],
+      cpu: 1024,
+      memory: 1024,
+    });
+    expect(late.capacityProviderName).toBe('cp-green');
   });
 
   it('refuses a strategy naming a provider the cluster does not have', async () => {
