@@ -22,22 +22,14 @@ import { offeringsOf } from '../src/capacity/offerings.js';
 import { planNodeGroups, type NodeGroup } from '../src/capacity/baseline.js';
 import { planMixed, provision } from '../src/capacity/provisioner.js';
 import { Arch, CapacityType, type Offering, type PendingTask, type Plan } from '../src/capacity/types.js';
+import { seededRandom } from '../src/lib/seeded-random.js';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const REGION = 'us-east-1';
 const TASKS = 10_000;
 
-/** A small deterministic PRNG (mulberry32), so every run plans the same workloads. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Every run plans the same workloads. */
+const rng = seededRandom;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 

@@ -106,6 +106,14 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       return view.value.text;
     },
   });
+  // Containers' `secrets`, for tasks here and on agents, resolved as the account's root.
+  const resolveSecret = (valueFrom: string, region: string) =>
+    resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters }, valueFrom, {
+      accountId: config.accountId,
+      region,
+      principalArn: rootPrincipal(config.accountId),
+      now: new Date(),
+    });
   // The ECR API and the agent's own pulls name the endpoint only once it listens.
   let endpoint = '';
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
@@ -119,13 +127,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     images: ownRegistryImages(new ImageStore(join(dataDir, 'images')), registry, config.accountId, () => endpoint),
     logs,
     metadata,
-    secrets: (valueFrom, region) =>
-      resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters }, valueFrom, {
-        accountId: config.accountId,
-        region,
-        principalArn: rootPrincipal(config.accountId),
-        now: new Date(),
-      }),
+    secrets: resolveSecret,
     report: (arn, change) => report(arn, change),
     tasksDir: join(dataDir, 'tasks'),
     archiveDir: join(dataDir, 'archive'),
@@ -187,13 +189,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
         agents,
         ecs,
         report: (arn, change) => report(arn, change),
-        secrets: (valueFrom, region) =>
-          resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters }, valueFrom, {
-            accountId: config.accountId,
-            region,
-            principalArn: rootPrincipal(config.accountId),
-            now: new Date(),
-          }),
+        secrets: resolveSecret,
         logs,
         registry,
         logger,

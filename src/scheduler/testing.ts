@@ -2,7 +2,7 @@
  * Builders shared by the scheduler's tests and its benchmark: an instance snapshot with plain
  * defaults, and a small seeded random source so that runs can be replayed.
  */
-import type { InstanceSnapshot, RandomSource } from './types.js';
+import type { InstanceSnapshot } from './types.js';
 
 /** An ACTIVE, connected, empty instance with 4 vCPU and 8 GiB; `over` replaces any field. */
 export function instance(id: string, over: Partial<InstanceSnapshot> = {}): InstanceSnapshot {
@@ -23,14 +23,4 @@ export function instance(id: string, over: Partial<InstanceSnapshot> = {}): Inst
   };
 }
 
-/** mulberry32: a tiny deterministic generator of numbers in [0, 1). */
-export function seededRandom(seed: number): RandomSource {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../lib/seeded-random.js';

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../lib/seeded-random.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { reconcile } from './reconcile.js';
@@ -6,17 +7,7 @@ import { serviceFixture } from './service.fixtures.js';
 import { DeploymentStatus, RolloutState, type ServiceRecord } from './service.js';
 import { isHealthy, isLive, type TaskView } from './task-view.js';
 
-/** A small deterministic PRNG, so a failing run replays from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 /** A simulated cluster: tasks move forward at random (chaos) or every tick (calm), and may crash during chaos. */
 class World {
