@@ -8,7 +8,7 @@
  * has not joined by the end of the provider's `instanceWarmupPeriod` is taken as failed: it is
  * stopped and no longer counted, so the next tick plans again.
  */
-import type { CapacityType} from '../capacity/types.js';
+import type { CapacityType } from '../capacity/types.js';
 import { type Arch, type Offering, type PendingTask } from '../capacity/types.js';
 import { parseArn } from '../lib/arn.js';
 import type { Scope } from '../lib/scope.js';

@@ -62,7 +62,9 @@ export function decideScaleOut(input: ScaleOutInput): ScaleOutDecision {
     ...kept.map((k) => k.reason),
     ...(planned > total ? [`${plural(planned - total, 'more node')} planned wait for the next step (at most ${limit} per step: maximumScalingStepSize ${input.steps.maximumScalingStepSize}, room for ${input.room} more local nodes)`] : []),
     ...(padding > 0 ? [`${plural(padding, 'node')} added to reach minimumScalingStepSize ${input.steps.minimumScalingStepSize}`] : []),
-  ].join('; ');
+  ]
+    .join('; ')
+    .replace(/\.$/, '');
   const events: ScaleOutDecision['events'] = [];
   for (const [serviceName, n] of [...covered].sort((a, b) => a[0].localeCompare(b[0]))) {
     events.push({ serviceName, message: `(service ${serviceName}) capacity provider ${input.providerName} is scaling out: launching ${what} for ${plural(n, 'task')}; ${why}.` });
