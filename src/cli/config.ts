@@ -11,6 +11,35 @@ export interface PlatformConfig {
   /** The Linux bridge tasks attach to, and the subnet their addresses come from. */
   taskBridge: string;
   taskSubnet: string;
+  /** Simulated nodes for managed-scaling capacity providers (`--local-nodes`); off when absent. */
+  localNodes?: LocalNodesConfig;
+}
+
+/** Where local nodes live: a bridge with a /24 for the nodes, task subnets `<prefix>.<k>.0/24`, and at most `maxNodes`. */
+export interface LocalNodesConfig {
+  bridge: string;
+  subnet: string;
+  taskSubnetPrefix: string;
+  maxNodes: number;
+}
+
+/** The defaults of `--local-nodes`. */
+export const DEFAULT_LOCAL_NODES: LocalNodesConfig = { bridge: 'mnodes0', subnet: '10.218.0.0/24', taskSubnetPrefix: '10.219', maxNodes: 4 };
+
+/** `--local-nodes` and its settings (flags, else MINATO_LOCAL_NODES / MINATO_NODE_BRIDGE / MINATO_NODE_SUBNET / MINATO_MAX_LOCAL_NODES). */
+export function localNodesConfig(
+  flags: { localNodes?: boolean; nodeBridge?: string; nodeSubnet?: string; maxLocalNodes?: string },
+  env: NodeJS.ProcessEnv,
+): LocalNodesConfig | undefined {
+  if (!flags.localNodes && env.MINATO_LOCAL_NODES !== '1' && env.MINATO_LOCAL_NODES !== 'true') return undefined;
+  const maxNodes = Number(flags.maxLocalNodes ?? env.MINATO_MAX_LOCAL_NODES ?? DEFAULT_LOCAL_NODES.maxNodes);
+  if (!Number.isInteger(maxNodes) || maxNodes < 0 || maxNodes > 200) throw new Error(`--max-local-nodes must be an integer from 0 to 200, got "${String(maxNodes)}"`);
+  return {
+    ...DEFAULT_LOCAL_NODES,
+    bridge: flags.nodeBridge ?? env.MINATO_NODE_BRIDGE ?? DEFAULT_LOCAL_NODES.bridge,
+    subnet: flags.nodeSubnet ?? env.MINATO_NODE_SUBNET ?? DEFAULT_LOCAL_NODES.subnet,
+    maxNodes,
+  };
 }
 
 /** The well-known local credentials; accepted only on a loopback address. */

@@ -37,6 +37,7 @@ import type { Store } from '../store/store.js';
 import type { PlatformConfig } from './config.js';
 import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
+import { startLocalNodes, type LocalNodes } from './local-nodes.js';
 
 /** A running platform. */
 export interface Platform {
@@ -231,12 +232,19 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
   services.start();
+  let nodes: LocalNodes | undefined;
+  if (config.localNodes) {
+    const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    nodes = await startLocalNodes({ config: config.localNodes, dataDir, token: agentToken, target: () => ({ host: loopback, port }), store, ecs, logger });
+  }
   const stopRegistryMaintenance = registry.startMaintenance(10 * 60_000, (err: unknown) =>
     logger.error({ err }, 'registry maintenance failed'),
   );
   return {
     endpoint,
     async close() {
+      // Nodes first: their agents say goodbye to a control plane that still listens.
+      await nodes?.close();
       await services.stop();
       clearInterval(sweeper);
       await stopInsights();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { configProblem, DEFAULT_CONFIG, type PlatformConfig } from './config.js';
+import { configProblem, DEFAULT_CONFIG, localNodesConfig, type PlatformConfig } from './config.js';
 
 /** Flag values as commander hands them over. */
 interface UpFlags {
@@ -12,11 +12,17 @@ interface UpFlags {
   secretAccessKey?: string;
   taskBridge?: string;
   taskSubnet?: string;
+  localNodes?: boolean;
+  nodeBridge?: string;
+  nodeSubnet?: string;
+  maxLocalNodes?: string;
 }
 
 /** Flags win over environment variables, which win over the defaults. */
 export function resolveConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformConfig {
+  const localNodes = localNodesConfig(flags, env);
   return {
+    ...(localNodes && { localNodes }),
     host: flags.host ?? env.MINATO_HOST ?? DEFAULT_CONFIG.host,
     port: Number(flags.port ?? env.MINATO_PORT ?? DEFAULT_CONFIG.port),
     dataDir: flags.dataDir ?? env.MINATO_DATA_DIR ?? DEFAULT_CONFIG.dataDir,
@@ -41,6 +47,10 @@ export function registerUp(program: Command): void {
     .option('--secret-access-key <secret>', 'secret access key (env MINATO_SECRET_ACCESS_KEY)')
     .option('--task-bridge <name>', 'Linux bridge tasks attach to (env MINATO_TASK_BRIDGE)')
     .option('--task-subnet <cidr>', 'subnet task addresses come from (env MINATO_TASK_SUBNET)')
+    .option('--local-nodes', 'start simulated nodes for capacity providers with managed scaling (env MINATO_LOCAL_NODES=1)')
+    .option('--node-bridge <name>', 'Linux bridge of the local nodes (env MINATO_NODE_BRIDGE)')
+    .option('--node-subnet <cidr>', '/24 the local nodes get addresses from (env MINATO_NODE_SUBNET)')
+    .option('--max-local-nodes <n>', 'local nodes at most (env MINATO_MAX_LOCAL_NODES)')
     .action(async (flags: UpFlags) => {
       const config = resolveConfig(flags, process.env);
       const problem = configProblem(config);

@@ -1,0 +1,48 @@
+/**
+ * Removes what a stopped node's agent left on this machine: its task containers (through the
+ * agent's own runc root), their network namespaces, overlay mounts under its data dir, and the
+ * data dir itself. Used on scale-in, on close, and for nodes of an earlier run that died.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { quietly } from './node-network.js';
+
+/** The containers runc knows under an agent's state root. */
+function containers(root: string): string[] {
+  if (!existsSync(root)) return [];
+  try {
+    const out = execFileSync('runc', ['--root', root, 'list', '--format', 'json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return ((JSON.parse(out || '[]') as Array<{ id: string }> | null) ?? []).map((c) => c.id);
+  } catch {
+    return [];
+  }
+}
+
+/** Kills and deletes the node's containers, unmounts and removes its data dir. */
+export function removeNodeLeftovers(dataDir: string): void {
+  const root = join(dataDir, 'runtime', 'runc');
+  for (const id of containers(root)) {
+    quietly(() => execFileSync('runc', ['--root', root, 'kill', id, 'KILL'], { stdio: 'ignore' }));
+    quietly(() => execFileSync('runc', ['--root', root, 'delete', '--force', id], { stdio: 'ignore' }));
+    // Task network namespaces are named after the task id, the first part of a container id.
+    quietly(() => execFileSync('ip', ['netns', 'delete', `minato-${id.split('-')[0]}`], { stdio: 'ignore' }));
+  }
+  // Overlay and volume mounts under the data dir, deepest first.
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '))
+    .filter((m) => m === dataDir || m.startsWith(`${dataDir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const m of mounts) quietly(() => execFileSync('umount', ['-l', m], { stdio: 'ignore' }));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** Whether `pid` is alive and is the agent of this data dir (a reused pid is not). */
+export function isNodeProcess(pid: number, dataDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
+  } catch {
+    return false;
+  }
+}
