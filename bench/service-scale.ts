@@ -167,7 +167,7 @@ async function main(): Promise<number> {
   } finally {
     await cleanUp();
   }
-  const targets = [target(`service 0 -> ${DESIRED} tasks to steady state`, m.scaleUp.steadyMs / 1000, 's', '<=', 20)];
+  const targets = [target(`service 0 -> ${DESIRED} tasks to steady state`, round(m.scaleUp.steadyMs / 1000, 2), 's', '<=', 20)];
   const result = {
     name: 'service-scale',
     startedAt: startedAt.toISOString(),
