@@ -43,17 +43,27 @@ export const configurationBlocks = (service: string): string =>
 export const unhealthyTask = (service: string, taskId: string): string =>
   `(service ${service}) (task ${taskId}) failed container health checks.`;
 
-/** The detail of a placement failure, by ECS's reason code. */
-export function placementDetail(reason: string | undefined): string {
+/** The detail of a placement failure, as ECS words it: the closest instance (by id) and why it did not fit. */
+export function placementDetail(failure: { reason?: string; arn?: string } | undefined): string {
+  const reason = failure?.reason;
+  const id = failure?.arn?.split('/').pop();
+  const closest = id ? `The closest matching container-instance ${id}` : 'The closest matching container-instance';
   switch (reason) {
     case 'RESOURCE:MEMORY':
-      return 'The closest matching container-instance has insufficient memory available.';
+      return `${closest} has insufficient memory available.`;
     case 'RESOURCE:CPU':
-      return 'The closest matching container-instance has insufficient CPU units available.';
+      return `${closest} has insufficient CPU units available.`;
     case 'RESOURCE:PORTS':
-      return 'The closest matching container-instance is already using a port required by your task.';
-    default:
+      return `${closest} is already using a port required by your task.`;
+    case 'AGENT':
+      return `${closest} has an agent that is disconnected.`;
+    case undefined:
+    case 'MISSING':
+    case 'No Container Instances were found in your cluster.':
       return 'Reason: No Container Instances were found in your cluster.';
+    default:
+      // Placement constraints (MemberOf, DistinctInstance) and other reasons are quoted.
+      return id ? `${closest} encountered error "${reason}".` : `Reason: ${reason}`;
   }
 }
 

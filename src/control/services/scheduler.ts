@@ -142,7 +142,9 @@ export class ServiceScheduler {
       } catch (err) {
         // Refused launches are the service's news, not the scheduler's failure: said once, retried every tick.
         if (!isDomainError(err)) throw err;
-        announce(r.service, events.failedToLaunch(service.serviceName, err.message), messages, now.getTime());
+        // A capacity provider without instances is a placement failure in a service's words.
+        if (err.message.startsWith('No Container Instances were found')) failures.push({ reason: err.message });
+        else announce(r.service, events.failedToLaunch(service.serviceName, err.message), messages, now.getTime());
       }
     }
     if (startedIds.length) messages.push(events.startedTasks(service.serviceName, startedIds));
@@ -152,7 +154,7 @@ export class ServiceScheduler {
         if (key.includes(') was unable to place a task') || key.includes(') failed to launch a task')) delete r.service.scheduler.recent[key];
       }
     }
-    if (failures.length) announce(r.service, events.unableToPlace(service.serviceName, events.placementDetail(failures[0]?.reason)), messages, now.getTime());
+    if (failures.length) announce(r.service, events.unableToPlace(service.serviceName, events.placementDetail(failures[0])), messages, now.getTime());
     await this.writeBack(service, r, messages, now);
   }
 

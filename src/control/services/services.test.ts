@@ -103,7 +103,7 @@ describe('Services and the scheduler loop', () => {
     const s = (await ecs.services.describe(scope(), 'c', ['agentd'])).found[0]!;
     expect(s.desiredCount).toBe(1);
     expect(s.deploymentConfiguration).toMatchObject({ minimumHealthyPercent: 0, maximumPercent: 100 });
-    // StartTask answers MISSING until instances can really join: the failure becomes an event, once.
+    // The instances the port lists are not registered: StartTask answers MISSING, which becomes an event, once.
     expect(s.events.map((e) => e.message)).toEqual([
       '(service agentd) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
     ]);
