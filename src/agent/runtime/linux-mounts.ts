@@ -57,7 +57,7 @@ export function tmpfsMount(t: TmpfsMount): OciMount {
     if (/^(bind|rbind|remount)$/.test(o)) throw invalidParameter(`Invalid tmpfs mount option: ${o}`);
   }
   return {
-    destination: posix.normalize(t.containerPath),
+    destination: posix.normalize(t.containerPath).replace(/(.)\/+$/, '$1'),
     type: 'tmpfs',
     source: 'tmpfs',
     options: mergeMountOptions(['noexec', 'nosuid', 'nodev', 'rprivate', ...(t.mountOptions ?? []), `size=${t.sizeMiB}m`]),
