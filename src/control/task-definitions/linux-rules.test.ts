@@ -1,3 +1,4 @@
+import type { Tmpfs } from '@aws-sdk/client-ecs';
 import { describe, it } from 'vitest';
 import { container, ec2, expectAccepted, expectRejected, fargate } from './rules.fixtures.js';
 
@@ -26,12 +27,12 @@ describe('Linux settings rules', () => {
   it('checks tmpfs paths, sizes and mount options', () => {
     expectAccepted(ec2With({ linuxParameters: { tmpfs: [{ containerPath: '/run', size: 64, mountOptions: ['exec', 'mode=1777'] }] } }));
     expectAccepted(fargateWith({ linuxParameters: { tmpfs: [{ containerPath: '/run', size: 64 }] } }));
-    const bad = [
+    const bad: Array<[Tmpfs, string]> = [
       [{ containerPath: 'run', size: 64 }, 'containerPath'],
       [{ containerPath: '/run', size: 0 }, 'size'],
       [{ containerPath: '/run', size: 1, mountOptions: ['fast'] }, 'mountOptions'],
       [{ containerPath: '/run', size: 1, mountOptions: ['mode='] }, 'mountOptions'],
-    ] as const;
+    ];
     for (const [tmpfs, field] of bad) {
       expectRejected(ec2With({ linuxParameters: { tmpfs: [tmpfs] } }), 'request', `Invalid 'linuxParameters.tmpfs.${field}' setting for container 'app'.`);
     }
