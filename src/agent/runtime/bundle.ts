@@ -1,7 +1,9 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { checkHostname, defaultHostname, hostsFile, resolvConfFile } from './etc-files.js';
+import { checkHostname, defaultHostname, hostsFile, resolvConfWithDns } from './etc-files.js';
+import { boundingCapabilities } from './capabilities.js';
 import type { ContainerPaths } from './handle.js';
+import { hostDevices, resolveDevices } from './host-devices.js';
 import type { InitProcess } from './init-process.js';
 import { DEFAULT_NOFILE, buildOciConfig } from './oci-spec.js';
 import { mountOverlay, readFileInRoot } from './rootfs.js';
@@ -41,10 +43,25 @@ export async function prepareBundle(paths: ContainerPaths, spec: ContainerSpec, 
   await writeFile(etcFiles.hosts, hostsFile(spec.extraHosts));
   await writeFile(etcFiles.hostname, `${hostname}\n`);
   const hostResolv = await readFile(options.resolvConfPath, 'utf8').catch(() => undefined);
-  await writeFile(etcFiles.resolvConf, resolvConfFile(hostResolv));
+  const linux = spec.linux ?? {};
+  await writeFile(etcFiles.resolvConf, resolvConfWithDns(hostResolv, { servers: linux.dnsServers, search: linux.dnsSearchDomains }));
+  const devices = await resolveDevices(linux.devices);
+  const allHostDevices = linux.privileged ? await hostDevices() : undefined;
+  const hostCapabilities = await boundingCapabilities();
 
   const defaultNofile = Math.min(DEFAULT_NOFILE, (await ownNofileHardLimit()) ?? DEFAULT_NOFILE);
-  const config = buildOciConfig({ spec, user, hostname, cgroupsPath: options.cgroupsPath, etcFiles, init: options.init, defaultNofile });
+  const config = buildOciConfig({
+    spec,
+    user,
+    hostname,
+    cgroupsPath: options.cgroupsPath,
+    etcFiles,
+    init: options.init,
+    defaultNofile,
+    devices,
+    ...(allHostDevices && { hostDevices: allHostDevices }),
+    ...(hostCapabilities && { hostCapabilities }),
+  });
   await writeFile(join(paths.bundle, 'config.json'), JSON.stringify(config, null, 1));
 }
 

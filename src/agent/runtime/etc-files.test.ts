@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHostname, defaultHostname, hostsFile, resolvConfFile } from './etc-files.js';
+import { checkHostname, defaultHostname, hostsFile, resolvConfFile, resolvConfWithDns } from './etc-files.js';
 
 describe('hostsFile', () => {
   it('starts with localhost and appends extra hosts in order', () => {
@@ -38,5 +38,25 @@ describe('resolvConfFile', () => {
   it('says so when no nameserver is left', () => {
     expect(resolvConfFile('nameserver 127.0.0.53\n')).toBe('# no usable nameserver on the host\n');
     expect(resolvConfFile(undefined)).toBe('# no usable nameserver on the host\n');
+  });
+});
+
+describe('resolvConfWithDns', () => {
+  const host = 'domain corp\nsearch corp.example\nnameserver 10.0.0.2\nnameserver 127.0.0.53\noptions edns0 trust-ad\n';
+
+  it('replaces the nameservers and search domains and keeps the host options, as Docker does', () => {
+    expect(resolvConfWithDns(host, { servers: ['10.9.9.9', '10.8.8.8'], search: ['svc.local', 'example.com'] })).toBe(
+      'search svc.local example.com\nnameserver 10.9.9.9\nnameserver 10.8.8.8\noptions edns0 trust-ad\n',
+    );
+  });
+
+  it('keeps what is not given from the host, minus loopback nameservers', () => {
+    expect(resolvConfWithDns(host, { servers: ['10.9.9.9'] })).toBe('domain corp\nsearch corp.example\nnameserver 10.9.9.9\noptions edns0 trust-ad\n');
+    expect(resolvConfWithDns(host, { search: ['a.b'] })).toBe('search a.b\nnameserver 10.0.0.2\noptions edns0 trust-ad\n');
+    expect(resolvConfWithDns(host, {})).toBe(resolvConfFile(host));
+  });
+
+  it('refuses a nameserver that is not an IP address', () => {
+    expect(() => resolvConfWithDns(host, { servers: ['dns.example'] })).toThrow('dns.example is not an ip address');
   });
 });

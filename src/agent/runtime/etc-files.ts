@@ -45,3 +45,32 @@ export function resolvConfFile(hostResolvConf: string | undefined): string {
   if (!kept.some((l) => /^\s*nameserver\s/.test(l))) kept.unshift('# no usable nameserver on the host');
   return `${kept.join('\n')}\n`;
 }
+
+/** Nameservers and search domains a container definition sets (dnsServers, dnsSearchDomains). */
+export interface DnsSettings {
+  servers?: readonly string[];
+  search?: readonly string[];
+}
+
+/**
+ * The container's /etc/resolv.conf when the definition sets DNS, as Docker builds it: the given
+ * nameservers replace the host's, the given search domains replace the host's `search` and
+ * `domain` lines, and the host's `options` stay. Without DNS settings, {@link resolvConfFile}.
+ */
+export function resolvConfWithDns(hostResolvConf: string | undefined, dns: DnsSettings = {}): string {
+  const servers = dns.servers ?? [];
+  const search = dns.search ?? [];
+  if (servers.length === 0 && search.length === 0) return resolvConfFile(hostResolvConf);
+  for (const s of servers) if (isIP(s) === 0) throw invalidParameter(`${s} is not an ip address`);
+  for (const d of search) if (!/^[^\s]+$/.test(d)) throw invalidParameter(`${d} is not a valid domain`);
+  const hostLines = resolvConfFile(hostResolvConf).split('\n');
+  const hostServers = hostLines.filter((l) => /^\s*nameserver\s/.test(l));
+  const hostSearch = hostLines.filter((l) => /^\s*(search|domain)\s/.test(l));
+  const options = hostLines.filter((l) => /^\s*options\s/.test(l));
+  const lines = [
+    ...(search.length > 0 ? [`search ${search.join(' ')}`] : hostSearch),
+    ...(servers.length > 0 ? servers.map((s) => `nameserver ${s}`) : hostServers),
+    ...options,
+  ];
+  return `${lines.join('\n')}\n`;
+}

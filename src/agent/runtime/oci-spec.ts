@@ -1,8 +1,9 @@
 import { posix } from 'node:path';
 import { invalidParameter } from '../../lib/errors.js';
 import type { InitProcess } from './init-process.js';
+import type { OciDevice, OciDeviceRule, ResolvedDevices } from './host-devices.js';
+import { linuxConfigParts } from './linux-config.js';
 import {
-  DEFAULT_CAPABILITIES,
   DEFAULT_PATH,
   MASKED_PATHS,
   READONLY_PATHS,
@@ -11,6 +12,7 @@ import {
   type OciMount,
 } from './oci-defaults.js';
 import type { ContainerSpec } from './runtime.js';
+import type { SeccompProfile } from './seccomp-profile.js';
 import type { ResolvedUser } from './user.js';
 
 /** The subset of the OCI runtime spec's config.json that we write. */
@@ -34,10 +36,13 @@ export interface OciConfig {
     cgroupsPath: string;
     namespaces: Array<{ type: string; path?: string }>;
     resources: {
-      devices: Array<{ allow: boolean; access: string }>;
+      devices: OciDeviceRule[];
       cpu: { shares: number };
       memory?: { limit?: number; reservation?: number };
     };
+    devices?: OciDevice[];
+    sysctl?: Record<string, string>;
+    seccomp?: SeccompProfile;
     maskedPaths: string[];
     readonlyPaths: string[];
   };
@@ -55,6 +60,14 @@ export interface BundleInputs {
   init?: InitProcess;
   /** The default open-files limit; the caller caps it at its own hard limit, which it cannot raise without CAP_SYS_RESOURCE. */
   defaultNofile?: number;
+  /** The host devices named by the spec's `linux.devices`, resolved. */
+  devices?: ResolvedDevices;
+  /** Every host device; used only for a privileged container. */
+  hostDevices?: OciDevice[];
+  /** The capabilities the host can grant (for privileged and `ALL`); default all of Linux's. */
+  hostCapabilities?: string[];
+  /** The Node.js name of the host architecture, for the seccomp profile; default this process's. */
+  arch?: string;
 }
 
 /** The ECS ulimit names; each is RLIMIT_<NAME> in the kernel. */
@@ -112,8 +125,9 @@ function memory(spec: ContainerSpec): OciConfig['linux']['resources']['memory'] 
 
 /**
  * The container's config.json (OCI runtime spec 1.0): Docker's defaults for capabilities, masked
- * paths and kernel mounts; the spec's process, limits and mounts; the network namespace to join
- * when given (runc brings up loopback in a new one); and Docker's environment defaults (PATH,
+ * paths and kernel mounts; the spec's process, limits and mounts; its Linux options (linux-config.ts:
+ * capabilities, tmpfs, /dev/shm, devices, sysctls, seccomp, privileged); the network namespace to
+ * join when given (runc brings up loopback in a new one); and Docker's environment defaults (PATH,
  * HOSTNAME, HOME) for what the image leaves unset.
  */
 export function buildOciConfig(input: BundleInputs): OciConfig {
@@ -129,7 +143,13 @@ export function buildOciConfig(input: BundleInputs): OciConfig {
     mounts.push(bindMount(absolute(m.source, 'A mount source'), absolute(m.destination, 'A mount destination'), m.readOnly === true));
   }
   if (init) mounts.push(bindMount(init.hostPath, init.destination, true));
-  const caps = [...DEFAULT_CAPABILITIES];
+  const linux = linuxConfigParts(spec.linux ?? {}, mounts, input.devices, {
+    ...(input.hostDevices && { devices: input.hostDevices }),
+    ...(input.hostCapabilities && { capabilities: input.hostCapabilities }),
+    ...(input.arch !== undefined && { arch: input.arch }),
+  });
+  mounts.push(...linux.extraMounts);
+  const caps = linux.capabilities;
   const mem = memory(spec);
   return {
     ociVersion: '1.0.2',
@@ -141,7 +161,7 @@ export function buildOciConfig(input: BundleInputs): OciConfig {
       cwd: absolute(spec.cwd || '/', 'The working directory'),
       capabilities: { bounding: caps, effective: caps, permitted: caps },
       rlimits: rlimits(spec.ulimits, input.defaultNofile),
-      noNewPrivileges: false,
+      noNewPrivileges: linux.noNewPrivileges,
     },
     root: { path: 'rootfs', readonly: spec.readonlyRootFilesystem === true },
     hostname,
@@ -157,14 +177,16 @@ export function buildOciConfig(input: BundleInputs): OciConfig {
         spec.netnsPath ? { type: 'network', path: absolute(spec.netnsPath, 'The network namespace') } : { type: 'network' },
       ],
       resources: {
-        // Deny every device node; runc then allows its default set (null, zero, full, tty, random, urandom, pts).
-        devices: [{ allow: false, access: 'rwm' }],
+        devices: linux.deviceRules,
         // ECS: cpu units are cpu shares; the kernel's minimum is 2, which the agent also uses for "no cpu".
         cpu: { shares: Math.max(2, Math.floor(spec.cpuShares ?? 2)) },
         ...(mem ? { memory: mem } : {}),
       },
-      maskedPaths: [...MASKED_PATHS],
-      readonlyPaths: [...READONLY_PATHS],
+      ...(linux.devices.length > 0 && { devices: linux.devices }),
+      ...(Object.keys(linux.sysctl).length > 0 && { sysctl: linux.sysctl }),
+      ...(linux.seccomp && { seccomp: linux.seccomp }),
+      maskedPaths: linux.maskedPaths ?? [...MASKED_PATHS],
+      readonlyPaths: linux.readonlyPaths ?? [...READONLY_PATHS],
     },
   };
 }

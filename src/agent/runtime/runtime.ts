@@ -2,6 +2,7 @@
  * The container runtime port: what the agent needs from whatever runs its containers. RuncRuntime
  * implements it with runc and conmon; FakeRuntime implements it in memory for the layers above.
  */
+import type { LinuxOptions } from './linux-options.js';
 
 /** Everything needed to start one container. */
 export interface ContainerSpec {
@@ -43,6 +44,8 @@ export interface ContainerSpec {
   logPath: string;
   /** The image's stop signal, e.g. `SIGQUIT`; default `SIGTERM`. Kept for the caller's stop logic. */
   stopSignal?: string;
+  /** Capabilities, tmpfs, /dev/shm, devices, sysctls, DNS, security options, privileged. */
+  linux?: LinuxOptions;
 }
 
 /** How a container ended. */

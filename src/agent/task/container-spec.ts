@@ -1,5 +1,6 @@
 import type { ContainerDefinition, Volume } from '@aws-sdk/client-ecs';
 import { join } from 'node:path';
+import type { LinuxOptions } from '../runtime/linux-options.js';
 import type { ProcessConfig } from './process-config.js';
 import type { RuntimeContainerSpec } from './ports.js';
 
@@ -34,6 +35,81 @@ export function mountsOf(def: ContainerDefinition, volumes: readonly Volume[], d
   });
 }
 
+/**
+ * The mounts a container gets from `volumesFrom`: every mount of each source container (its own
+ * mount points and, in turn, what it gets from its own volumesFrom), read-only when the entry
+ * asks for it, else as the source has it — Docker's --volumes-from. A container's own mount
+ * points win over these at the same path.
+ */
+export function volumesFromMounts(
+  def: ContainerDefinition,
+  containers: readonly ContainerDefinition[],
+  volumes: readonly Volume[],
+  dir: string,
+  seen: ReadonlySet<string> = new Set([def.name ?? '']),
+): NonNullable<RuntimeContainerSpec['mounts']> {
+  const out: NonNullable<RuntimeContainerSpec['mounts']> = [];
+  for (const from of def.volumesFrom ?? []) {
+    const source = containers.find((c) => c.name === from.sourceContainer);
+    // Registration rejects unknown names; a cycle would never end, so each container counts once.
+    if (!source || seen.has(source.name ?? '')) continue;
+    const inherited = [
+      ...(mountsOf(source, volumes, dir) ?? []),
+      ...volumesFromMounts(source, containers, volumes, dir, new Set([...seen, source.name ?? ''])),
+    ];
+    for (const m of inherited) out.push({ ...m, readOnly: from.readOnly === true || m.readOnly === true });
+  }
+  return out;
+}
+
+/** Own mount points, then volumesFrom mounts at paths not mounted yet. */
+function allMounts(
+  def: ContainerDefinition,
+  containers: readonly ContainerDefinition[],
+  volumes: readonly Volume[],
+  dir: string,
+): RuntimeContainerSpec['mounts'] {
+  const own = mountsOf(def, volumes, dir) ?? [];
+  const taken = new Set(own.map((m) => m.destination));
+  const inherited = volumesFromMounts(def, containers, volumes, dir).filter((m) => {
+    if (taken.has(m.destination)) return false;
+    taken.add(m.destination);
+    return true;
+  });
+  return [...own, ...inherited];
+}
+
+/**
+ * The Linux options of a container definition, as the ECS agent hands them to Docker:
+ * linuxParameters (capabilities, tmpfs, sharedMemorySize, devices), privileged, systemControls,
+ * dnsServers, dnsSearchDomains and dockerSecurityOptions. Empty members are left out.
+ */
+export function linuxOptionsOf(def: ContainerDefinition): LinuxOptions {
+  const lp = def.linuxParameters;
+  const sysctls = Object.fromEntries((def.systemControls ?? []).map((s) => [s.namespace ?? '', s.value ?? '']));
+  const nonEmpty = <T>(list: T[] | undefined): list is T[] => list !== undefined && list.length > 0;
+  return {
+    ...(nonEmpty(lp?.capabilities?.add) && { capAdd: lp.capabilities.add }),
+    ...(nonEmpty(lp?.capabilities?.drop) && { capDrop: lp.capabilities.drop }),
+    ...(def.privileged === true && { privileged: true }),
+    ...(nonEmpty(lp?.tmpfs) && {
+      tmpfs: lp.tmpfs.map((t) => ({ containerPath: t.containerPath!, sizeMiB: t.size!, ...(t.mountOptions && { mountOptions: t.mountOptions }) })),
+    }),
+    ...(lp?.sharedMemorySize !== undefined && { sharedMemorySizeMiB: lp.sharedMemorySize }),
+    ...(nonEmpty(lp?.devices) && {
+      devices: lp.devices.map((d) => ({
+        hostPath: d.hostPath!,
+        ...(d.containerPath && { containerPath: d.containerPath }),
+        ...(d.permissions && { permissions: d.permissions }),
+      })),
+    }),
+    ...(Object.keys(sysctls).length > 0 && { sysctls }),
+    ...(nonEmpty(def.dnsServers) && { dnsServers: def.dnsServers }),
+    ...(nonEmpty(def.dnsSearchDomains) && { dnsSearchDomains: def.dnsSearchDomains }),
+    ...(nonEmpty(def.dockerSecurityOptions) && { securityOptions: def.dockerSecurityOptions }),
+  };
+}
+
 /** Everything the runtime needs to start one container of a task. */
 export function containerSpec(args: {
   taskId: string;
@@ -48,6 +124,8 @@ export function containerSpec(args: {
   cpu?: number;
   memory?: number;
   memoryReservation?: number;
+  /** The task's container definitions, for volumesFrom; without them volumesFrom is not applied. */
+  containers?: readonly ContainerDefinition[];
 }): RuntimeContainerSpec {
   const { def } = args;
   const cpu = args.cpu ?? def.cpu ?? 0;
@@ -70,9 +148,10 @@ export function containerSpec(args: {
       memoryReservationMiB: args.memoryReservation ?? def.memoryReservation,
     }),
     ulimits: (def.ulimits ?? []).map((u) => ({ name: u.name!, softLimit: u.softLimit!, hardLimit: u.hardLimit! })),
-    mounts: mountsOf(def, args.volumes, args.dir),
+    mounts: allMounts(def, args.containers ?? [], args.volumes, args.dir),
     initProcessEnabled: def.linuxParameters?.initProcessEnabled ?? false,
     logPath: join(args.dir, `${def.name}.log`),
     stopSignal: args.process.stopSignal,
+    linux: linuxOptionsOf(def),
   };
 }

@@ -20,6 +20,7 @@ import {
 import { type RuleContext, type TaskDefinitionInput, isSet } from './context.js';
 import { checkFargate } from './fargate-rules.js';
 import { checkFirelensPairing } from './firelens-rules.js';
+import { checkLinuxRules } from './linux-rules.js';
 import { checkPortMappings } from './port-rules.js';
 import { checkReferenceRules } from './reference-rules.js';
 import { INVALID_TASK_CPU, normalizeTaskCpu, normalizeTaskMemory } from './units.js';
@@ -68,6 +69,7 @@ export function checkTaskDefinitionRules(input: RegisterTaskDefinitionCommandInp
   checkFargate(ctx);
   checkSecretsNeedRole(ctx);
   checkEachContainer(ctx);
+  checkLinuxRules(ctx);
   checkPortMappings(ctx);
   checkReferenceRules(ctx);
   checkFirelensPairing(ctx);
