@@ -278,6 +278,7 @@ export class TaskRun {
         process,
         layerDirs: c.image!.layerDirs,
         volumes: this.spec.volumes,
+        containers: this.spec.containerDefinitions,
         dir: this.dir,
         netnsPath: this.network!.netnsPath,
         hostname: c.def.hostname ?? this.network!.hostname,
