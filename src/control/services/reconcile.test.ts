@@ -183,7 +183,7 @@ describe('reconcile (REPLICA)', () => {
     expect(r1.start).toEqual([{ deploymentId: d, count: 1 }]);
     expect(r1.stop).toEqual([]);
     const replacement = taskFixture(d, 'RUNNING');
-    expect(run(r1.service, [onDrain, replacement], 1000, instances).stop.map((x) => x.taskArn)).toEqual([onDrain.taskArn]);
+    expect(run(r1.service, [onDrain, replacement], 1000, instances).stop).toEqual([{ taskArn: onDrain.taskArn, taskId: onDrain.taskId, reason: 'Container instance is draining' }]);
   });
 
   it('says once that the configuration leaves no room', () => {

@@ -202,7 +202,7 @@ function planReplica(
     const cost = isHealthy(t) ? 1 : 0;
     if (healthy - cost < minHealthy) continue;
     healthy -= cost;
-    stopTask(t, STOP_REASONS.deployment.replace('{id}', primary.id));
+    stopTask(t, onDraining(t) ? STOP_REASONS.draining : STOP_REASONS.deployment.replace('{id}', primary.id));
     stopped += 1;
   }
   const live = tasks.filter(isLive).length;
