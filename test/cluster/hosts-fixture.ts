@@ -105,7 +105,7 @@ export async function until<T>(what: string, check: () => T | undefined | false 
   }
 }
 
-/** DescribeTasks of up to 100 tasks (any number of refs, described in chunks). */
+/** DescribeTasks of any number of tasks (described 100 at a time). */
 export async function describeTasks(ecs: ECSClient, cluster: string, arns: readonly string[]): Promise<Task[]> {
   const out: Task[] = [];
   for (let i = 0; i < arns.length; i += 100) {
@@ -127,7 +127,8 @@ export async function allTasks(ecs: ECSClient, cluster: string, serviceName?: st
       if (!nextToken) break;
     }
   }
-  return describeTasks(ecs, cluster, arns);
+  // A task stopped between the two listings is in both.
+  return describeTasks(ecs, cluster, [...new Set(arns)]);
 }
 
 /** Stops the tasks and waits until every one is STOPPED. */

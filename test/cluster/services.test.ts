@@ -31,7 +31,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (f) {
+    // The service's tasks are stopped by their agents before the hosts go away.
     await f.ecs.send(new DeleteServiceCommand({ cluster: f.cluster, service: SERVICE, force: true })).catch(() => undefined);
+    await until('the service tasks stopped', async () => (await allTasks(f.ecs, f.cluster)).every((t) => t.lastStatus === 'STOPPED'), 30_000).catch(() => undefined);
     await f.dispose();
   }
 }, 60_000);

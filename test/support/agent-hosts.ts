@@ -14,12 +14,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
+import { netnsName } from '../../src/agent/network/netns.js';
 import { AGENT_TOKEN_FILE } from '../../src/cluster/join-token.js';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
@@ -203,7 +204,12 @@ async function removeHosts(bridge: string, hosts: AgentHost[], agents: AgentProc
     for (const c of existsSync(root) ? agentContainers(host) : []) {
       quietly(() => execFileSync('runc', ['--root', root, 'kill', c.id, 'KILL'], { stdio: 'ignore' }));
       quietly(() => execFileSync('runc', ['--root', root, 'delete', '--force', c.id], { stdio: 'ignore' }));
-      quietly(() => execFileSync('ip', ['netns', 'delete', `minato-${c.id.split('-')[0]}`], { stdio: 'ignore' }));
+      quietly(() => execFileSync('ip', ['netns', 'delete', netnsName(c.id.split('-')[0]!)], { stdio: 'ignore' }));
+    }
+    // Network namespaces of tasks caught between steps (e.g. deprovisioning when the agent was killed).
+    const tasksDir = join(host.dataDir, 'tasks');
+    for (const id of existsSync(tasksDir) ? readdirSync(tasksDir) : []) {
+      if (/^[0-9a-f]{32}$/.test(id)) quietly(() => execFileSync('ip', ['netns', 'delete', netnsName(id)], { stdio: 'ignore' }));
     }
     // Overlay mounts under the data dir, deepest first.
     const mounts = readFileSync('/proc/self/mounts', 'utf8')
