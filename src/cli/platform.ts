@@ -143,7 +143,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     services: ecs.services,
     tags: ecs.tags,
     listInstances: async (clusterArn) =>
-      (await ecs.containerInstances.snapshot(clusterArn)).map(({ containerInstanceArn, status }) => ({ containerInstanceArn, status })),
+      (await ecs.containerInstances.snapshot(clusterArn)).map(({ containerInstanceArn, status, agentConnected }) => ({ containerInstanceArn, status, agentConnected })),
     ...(options.serviceTickMs !== undefined && { tickMs: options.serviceTickMs }),
     onError: (err: unknown) => logger.error({ err }, 'service scheduler tick failed'),
   });

@@ -1,7 +1,16 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateClusterCommand, RegisterTaskDefinitionCommand, StopTaskCommand, type ECSClient, type TaskDefinition } from '@aws-sdk/client-ecs';
+import {
+  CreateClusterCommand,
+  DescribeContainerInstancesCommand,
+  ListContainerInstancesCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type ECSClient,
+  type TaskDefinition,
+} from '@aws-sdk/client-ecs';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +18,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentContainers, createAgentHosts, startControlPlane, type AgentHosts, type AgentProcess, type ControlPlane } from '../support/agent-hosts.js';
 import { buildImage, pushImageLayout } from '../support/oci-image.js';
 import { isRunning, isStopped, waitForTask } from '../tasks/task-fixture.js';
-import { placeTask } from './placed-task.js';
 
 let hosts: AgentHosts;
 let control: ControlPlane;
@@ -20,7 +28,7 @@ const agents: AgentProcess[] = [];
 
 beforeAll(async () => {
   hosts = await createAgentHosts(3);
-  control = await startControlPlane(hosts, 3_000);
+  control = await startControlPlane(hosts, { disconnectTimeoutMs: 3_000 });
   ecs = control.ecs();
   const endpoint = new URL(control.endpoint);
   const credentials = { accessKeyId: control.config.accessKeyId, secretAccessKey: control.config.secretAccessKey };
@@ -71,24 +79,50 @@ async function until<T>(what: string, check: () => T | undefined | false | Promi
 }
 
 const ipOf = (t: { containers?: Array<{ networkInterfaces?: Array<{ privateIpv4Address?: string }> }> }) => t.containers?.[0]?.networkInterfaces?.[0]?.privateIpv4Address;
+/** RunTask (EC2) of `def` onto agent `i`, chosen by its rack attribute; returns the task's ARN and id. */
+async function runOn(def: TaskDefinition, i: number): Promise<{ taskArn: string; taskId: string }> {
+  const res = await ecs.send(
+    new RunTaskCommand({
+      cluster: 'default',
+      taskDefinition: def.taskDefinitionArn,
+      launchType: 'EC2',
+      networkConfiguration: network,
+      placementConstraints: [{ type: 'memberOf', expression: `attribute:rack == r${i}` }],
+    }),
+  );
+  expect(res.failures).toEqual([]);
+  const task = res.tasks![0]!;
+  expect(task.containerInstanceArn).toBe(agents[i]!.containerInstanceArn);
+  return { taskArn: task.taskArn!, taskId: task.taskArn!.split('/').pop()! };
+}
+
+/** The container instance as DescribeContainerInstances shows it. */
+async function describeInstance(arn: string) {
+  const res = await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'default', containerInstances: [arn] }));
+  return res.containerInstances![0]!;
+}
+
+const network = { awsvpcConfiguration: { subnets: ['subnet-hosts'] } };
 const inSubnet = (ip: string | undefined, cidr: string) => ip !== undefined && ip.split('.').slice(0, 3).join('.') === cidr.split('.').slice(0, 3).join('.');
 
 describe('remote agents on several hosts', () => {
   it('three agents join and show as connected container instances', async () => {
-    const records = [...control.instances.records.values()];
-    expect(records).toHaveLength(3);
+    const res = await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'default', containerInstances: agents.map((a) => a.containerInstanceArn) }));
+    expect(res.failures).toEqual([]);
+    expect(res.containerInstances).toHaveLength(3);
     expect(new Set(agents.map((a) => a.containerInstanceArn)).size).toBe(3);
     for (const [i, agent] of agents.entries()) {
-      const record = control.instances.records.get(agent.containerInstanceArn)!;
-      expect(record).toMatchObject({ host: hosts.hosts[i]!.address, agentConnected: true, status: 'ACTIVE', cpu: 2048, memory: 1024, clusterArn });
-      expect(record.attributes).toEqual(expect.arrayContaining([{ name: `rack`, value: `r${i}` }, { name: 'fast' }, { name: 'ecs.os-type', value: 'linux' }]));
+      const instance = res.containerInstances!.find((c) => c.containerInstanceArn === agent.containerInstanceArn)!;
+      expect(instance).toMatchObject({ agentConnected: true, status: 'ACTIVE', runningTasksCount: 0, pendingTasksCount: 0 });
+      expect(instance.registeredResources).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'CPU', integerValue: 2048 }), expect.objectContaining({ name: 'MEMORY', integerValue: 1024 })]));
+      expect(instance.attributes).toEqual(expect.arrayContaining([{ name: `rack`, value: `r${i}` }, { name: 'fast' }, { name: 'ecs.os-type', value: 'linux' }]));
+      expect((await control.instance(agent.containerInstanceArn))).toMatchObject({ host: hosts.hosts[i]!.address, clusterArn });
     }
   });
 
   it('runs a task on the instance it is placed on, and stops it on StopTask', async () => {
     const host = hosts.hosts[1]!;
-    const { spec } = await placeTask(control.store, td, clusterArn, agents[1]!.containerInstanceArn);
-    control.agents.launch(spec);
+    const spec = await runOn(td, 1);
     const running = await waitForTask(ecs, 'default', spec.taskArn, isRunning, 60_000);
     // Its address is in agent 2's task subnet, and its container runs under agent 2's runtime.
     expect(inSubnet(ipOf(running), host.taskSubnet), ipOf(running)).toBe(true);
@@ -110,16 +144,22 @@ describe('remote agents on several hosts', () => {
   it('a killed agent is marked disconnected, its task keeps running, and a stop issued meanwhile is carried out when it returns', async () => {
     const host = hosts.hosts[2]!;
     const arn = agents[2]!.containerInstanceArn;
-    const { spec } = await placeTask(control.store, td, clusterArn, arn);
-    control.agents.launch(spec);
+    const spec = await runOn(td, 2);
     await waitForTask(ecs, 'default', spec.taskArn, isRunning, 60_000);
     const [container] = agentContainers(host);
     expect(container).toMatchObject({ id: `${spec.taskId}-app`, status: 'running' });
 
     await agents[2]!.kill('SIGKILL');
-    await until('agent 3 marked disconnected', () => control.instances.records.get(arn)?.agentConnected === false, 15_000);
+    await until('agent 3 marked disconnected', async () => (await describeInstance(arn)).agentConnected === false, 15_000);
     // The others, polling, stay connected; the orphaned container keeps running.
-    expect(control.instances.records.get(agents[0]!.containerInstanceArn)?.agentConnected).toBe(true);
+    expect((await describeInstance(agents[0]!.containerInstanceArn)).agentConnected).toBe(true);
+    // No task is placed on the disconnected instance.
+    const refused = await ecs.send(
+      new RunTaskCommand({ cluster: 'default', taskDefinition: td.taskDefinitionArn, launchType: 'EC2', networkConfiguration: network, placementConstraints: [{ type: 'memberOf', expression: 'attribute:rack == r2' }] }),
+    );
+    expect(refused.tasks).toEqual([]);
+    // (The failure names the instance that came closest: a connected one, refused only by memberOf.)
+    expect(refused.failures).toEqual([{ arn: expect.not.stringMatching(arn) as string, reason: 'MemberOf placement constraint unsatisfied.' }]);
     expect(agentContainers(host)).toEqual([{ ...container!, status: 'running' }]);
 
     await ecs.send(new StopTaskCommand({ cluster: 'default', task: spec.taskArn, reason: 'stopped while away' }));
@@ -128,11 +168,11 @@ describe('remote agents on several hosts', () => {
 
     agents[2] = await host.startAgent(control);
     expect(agents[2].containerInstanceArn).toBe(arn);
-    expect(control.instances.records.size).toBe(3);
+    expect((await ecs.send(new ListContainerInstancesCommand({ cluster: 'default' }))).containerInstanceArns).toHaveLength(3);
     const stopped = await waitForTask(ecs, 'default', spec.taskArn, isStopped, 30_000);
     expect(stopped).toMatchObject({ stoppedReason: 'stopped while away', desiredStatus: 'STOPPED' });
     expect(stopped.containers?.[0]).toMatchObject({ lastStatus: 'STOPPED', exitCode: 0 });
-    expect(control.instances.records.get(arn)?.agentConnected).toBe(true);
+    expect((await describeInstance(arn)).agentConnected).toBe(true);
     await until('the container removed', () => agentContainers(host).length === 0);
     // Nothing ran twice: the adopted container was the only one, on this host only.
     expect(agents[2].lines.filter((l) => l.includes('launching task'))).toEqual([]);
@@ -170,8 +210,7 @@ describe('remote agents on several hosts', () => {
           }),
         );
       const good = (await register('hosted-logs', secret.ARN!)).taskDefinition!;
-      const { spec } = await placeTask(control.store, good, clusterArn, agents[0]!.containerInstanceArn);
-      control.agents.launch(spec);
+      const spec = await runOn(good, 0);
       const task = await waitForTask(ecs, 'default', spec.taskArn, isStopped, 60_000);
       expect(task.containers?.[0]?.exitCode).toBe(0);
       const events = await until('the log lines', async () => {
@@ -182,9 +221,8 @@ describe('remote agents on several hosts', () => {
 
       // A secret that does not exist stops the task with ECS's failure text, as on the control host.
       const bad = (await register('hosted-bad-secret', `arn:aws:secretsmanager:us-east-1:${control.config.accountId}:secret:nope-AbCdEf`)).taskDefinition!;
-      const failed = await placeTask(control.store, bad, clusterArn, agents[0]!.containerInstanceArn);
-      control.agents.launch(failed.spec);
-      const stopped = await waitForTask(ecs, 'default', failed.spec.taskArn, isStopped, 60_000);
+      const failed = await runOn(bad, 0);
+      const stopped = await waitForTask(ecs, 'default', failed.taskArn, isStopped, 60_000);
       expect(stopped.stopCode).toBe('TaskFailedToStart');
       expect(stopped.stoppedReason).toMatch(/^ResourceInitializationError: /);
     } finally {
@@ -196,8 +234,7 @@ describe('remote agents on several hosts', () => {
   it('keeps tasks running while the control plane restarts; the agent comes back and a later stop is carried out', async () => {
     const host = hosts.hosts[0]!;
     const arn = agents[0]!.containerInstanceArn;
-    const { spec } = await placeTask(control.store, td, clusterArn, arn);
-    control.agents.launch(spec);
+    const spec = await runOn(td, 0);
     await waitForTask(ecs, 'default', spec.taskArn, isRunning, 60_000);
     const restartedAt = Date.now();
     await control.restart();
@@ -205,7 +242,7 @@ describe('remote agents on several hosts', () => {
     const stillRunning = await waitForTask(ecs, 'default', spec.taskArn, (t) => t.lastStatus !== undefined);
     expect(stillRunning.lastStatus).toBe('RUNNING');
     expect(agentContainers(host)).toEqual([expect.objectContaining({ id: `${spec.taskId}-app`, status: 'running' })]);
-    await until('the agent back', () => (control.instances.records.get(arn)?.lastSeenAt ?? 0) > restartedAt + 100, 30_000);
+    await until('the agent back', async () => ((await control.instance(arn))?.lastSeenAt ?? 0) > restartedAt + 100, 30_000);
     await ecs.send(new StopTaskCommand({ cluster: 'default', task: spec.taskArn, reason: 'after the restart' }));
     const stopped = await waitForTask(ecs, 'default', spec.taskArn, isStopped, 30_000);
     expect(stopped).toMatchObject({ stoppedReason: 'after the restart' });

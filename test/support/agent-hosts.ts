@@ -14,16 +14,19 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
-import { MemoryInstanceRegistry } from '../../src/cluster/instance-registry.fixtures.js';
+import { netnsName } from '../../src/agent/network/netns.js';
 import { AGENT_TOKEN_FILE } from '../../src/cluster/join-token.js';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { CLUSTER_MEMBERS } from '../../src/control/clusters/activity.js';
+import type { ContainerInstanceRecord } from '../../src/control/container-instances/container-instance.js';
+import { instanceKey, parseInstanceArn } from '../../src/control/container-instances/instance-identity.js';
 import { MINATO_BIN } from './minato-process.js';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -46,7 +49,7 @@ export interface AgentHost {
   taskSubnet: string;
   /** The agent's data dir (kept across agent restarts). */
   dataDir: string;
-  /** Starts `minato agent --join` in the namespace; resolves once it has joined. */
+  /** Starts `minato agent --join` in the namespace (the cluster must exist); resolves once it has joined. */
   startAgent(control: ControlPlane, extraArgs?: string[]): Promise<AgentProcess>;
 }
 
@@ -78,7 +81,8 @@ export interface ControlPlane {
   readonly store: Platform['store'];
   config: PlatformConfig;
   token: string;
-  instances: MemoryInstanceRegistry;
+  /** A container instance as the control plane stores it (for what the API does not show, e.g. lastSeenAt). */
+  instance(containerInstanceArn: string): Promise<ContainerInstanceRecord | undefined>;
   /** An ECS client of the real SDK for this control plane (destroyed at dispose). */
   ecs(): ECSClient;
   /** Closes the platform (tasks keep running) and starts it again on the same port and data dir. */
@@ -200,7 +204,12 @@ async function removeHosts(bridge: string, hosts: AgentHost[], agents: AgentProc
     for (const c of existsSync(root) ? agentContainers(host) : []) {
       quietly(() => execFileSync('runc', ['--root', root, 'kill', c.id, 'KILL'], { stdio: 'ignore' }));
       quietly(() => execFileSync('runc', ['--root', root, 'delete', '--force', c.id], { stdio: 'ignore' }));
-      quietly(() => execFileSync('ip', ['netns', 'delete', `minato-${c.id.split('-')[0]}`], { stdio: 'ignore' }));
+      quietly(() => execFileSync('ip', ['netns', 'delete', netnsName(c.id.split('-')[0]!)], { stdio: 'ignore' }));
+    }
+    // Network namespaces of tasks caught between steps (e.g. deprovisioning when the agent was killed).
+    const tasksDir = join(host.dataDir, 'tasks');
+    for (const id of existsSync(tasksDir) ? readdirSync(tasksDir) : []) {
+      if (/^[0-9a-f]{32}$/.test(id)) quietly(() => execFileSync('ip', ['netns', 'delete', netnsName(id)], { stdio: 'ignore' }));
     }
     // Overlay mounts under the data dir, deepest first.
     const mounts = readFileSync('/proc/self/mounts', 'utf8')
@@ -215,8 +224,19 @@ async function removeHosts(bridge: string, hosts: AgentHost[], agents: AgentProc
   quietly(() => ip('link', 'del', bridge));
 }
 
-/** Starts the control platform on the hosts' bridge address, with non-default credentials and a short disconnect timeout. */
-export async function startControlPlane(hosts: AgentHosts, disconnectTimeoutMs = 2_000): Promise<ControlPlane> {
+/** How the control plane of a test is tuned. */
+export interface ControlPlaneOptions {
+  /** An agent silent for this long is marked disconnected (default 2 s). */
+  disconnectTimeoutMs?: number;
+  /** The service scheduler's tick (default: the platform's). */
+  serviceTickMs?: number;
+}
+
+/**
+ * Starts the control platform on the hosts' bridge address, with non-default credentials and a
+ * short disconnect timeout. Agents register as the platform's real container instances.
+ */
+export async function startControlPlane(hosts: AgentHosts, options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const dataDir = mkdtempSync(join(tmpdir(), 'minato-control-'));
   const n = 1 + Math.floor(Math.random() * 250);
   const taskBridge = `mnc${process.pid % 10000}x${n}`;
@@ -230,8 +250,12 @@ export async function startControlPlane(hosts: AgentHosts, disconnectTimeoutMs =
     taskBridge,
     taskSubnet: `10.214.${n}.0/24`,
   };
-  const instances = new MemoryInstanceRegistry();
-  const start = () => startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0, instances, agentDisconnectTimeoutMs: disconnectTimeoutMs });
+  const start = () =>
+    startPlatform(config, pino({ level: 'silent' }), {
+      metadataPort: 0,
+      agentDisconnectTimeoutMs: options.disconnectTimeoutMs ?? 2_000,
+      ...(options.serviceTickMs !== undefined && { serviceTickMs: options.serviceTickMs }),
+    });
   let platform = await start();
   // A restart listens on the same port, so that agents find it again.
   config.port = Number(new URL(platform.endpoint).port);
@@ -247,7 +271,10 @@ export async function startControlPlane(hosts: AgentHosts, disconnectTimeoutMs =
       return platform.store;
     },
     config,
-    instances,
+    instance: async (arn) => {
+      const parts = parseInstanceArn(arn);
+      return parts && platform.store.collection<ContainerInstanceRecord>(CLUSTER_MEMBERS.containerInstances).get(instanceKey(parts.clusterArn, parts.id));
+    },
     token: readFileSync(join(dataDir, AGENT_TOKEN_FILE), 'utf8').trim(),
     ecs: () => {
       const client = new ECSClient({ endpoint: platform.endpoint, region: 'us-east-1', credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }, maxAttempts: 1 });

@@ -42,6 +42,33 @@ describe('reconcile (REPLICA)', () => {
     expect(run(r.service, tasks, 2000).messages).toEqual([]);
   });
 
+  it('replaces tasks on an instance whose agent is disconnected, and tells them to stop', () => {
+    const s = serviceFixture({ desired: 2 });
+    const d = s.deployments[0]!.id;
+    const away = 'arn:aws:ecs:us-east-1:000000000000:container-instance/c/away';
+    const here = 'arn:aws:ecs:us-east-1:000000000000:container-instance/c/here';
+    const lost = taskFixture(d, 'RUNNING', { containerInstanceArn: away });
+    const kept = taskFixture(d, 'RUNNING', { containerInstanceArn: here });
+    const instances = [
+      { containerInstanceArn: away, status: 'ACTIVE', agentConnected: false },
+      { containerInstanceArn: here, status: 'ACTIVE', agentConnected: true },
+    ];
+    const r = run(s, [lost, kept], 1000, instances);
+    expect(r.stop).toEqual([{ taskArn: lost.taskArn, taskId: lost.taskId, reason: 'Container instance agent is disconnected' }]);
+    expect(r.start).toEqual([{ deploymentId: d, count: 1 }]);
+    // Once told to stop, the lost task no longer counts: the replacement completes the rollout.
+    const replacement = taskFixture(d, 'RUNNING', { containerInstanceArn: here });
+    const r2 = run(r.service, [{ ...lost, desiredStatus: 'STOPPED' }, kept, replacement], 2000, instances);
+    expect(r2.stop).toEqual([]);
+    expect(r2.start).toEqual([]);
+    expect(r2.service.deployments[0]!.rolloutState).toBe('COMPLETED');
+    expect(r2.service.runningCount).toBe(2);
+    // Connected again, the same tasks are counted: the extra one (oldest) is stopped.
+    const back = instances.map((i) => ({ ...i, agentConnected: true }));
+    const r3 = run(r2.service, [{ ...lost, desiredStatus: 'RUNNING' }, kept, replacement], 3000, back);
+    expect(r3.stop.map((x) => x.taskArn)).toEqual([lost.taskArn]);
+  });
+
   it('replaces a task that stopped', () => {
     const s = serviceFixture({ desired: 2 });
     const d = s.deployments[0]!.id;
@@ -156,7 +183,7 @@ describe('reconcile (REPLICA)', () => {
     expect(r1.start).toEqual([{ deploymentId: d, count: 1 }]);
     expect(r1.stop).toEqual([]);
     const replacement = taskFixture(d, 'RUNNING');
-    expect(run(r1.service, [onDrain, replacement], 1000, instances).stop.map((x) => x.taskArn)).toEqual([onDrain.taskArn]);
+    expect(run(r1.service, [onDrain, replacement], 1000, instances).stop).toEqual([{ taskArn: onDrain.taskArn, taskId: onDrain.taskId, reason: 'Container instance is draining' }]);
   });
 
   it('says once that the configuration leaves no room', () => {

@@ -50,6 +50,7 @@ export const STOP_REASONS = {
   deployment: 'Scaling activity initiated by (deployment {id})',
   unhealthy: 'Task failed container health checks',
   draining: 'Container instance is draining',
+  disconnected: 'Container instance agent is disconnected',
   deleted: 'Service was deleted',
 } as const;
 
@@ -65,7 +66,7 @@ const DUPLICATE_WINDOW_MS = 6 * 60 * 60 * 1000;
  * configuration, and moves rollouts and the service status forward.
  */
 export function reconcile(input: ReconcileInput): ReconcileResult {
-  const { tasks, now } = input;
+  const { now } = input;
   const s: ServiceRecord = structuredClone(input.service);
   const messages: string[] = [];
   const stop: StopAction[] = [];
@@ -75,21 +76,28 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   // 1. Tasks that stopped on their own count against their deployment's rollout, once.
   const accounted = new Set(s.scheduler.accounted);
-  for (const t of tasks) {
+  for (const t of input.tasks) {
     if (isLive(t) || accounted.has(t.taskArn)) continue;
     accounted.add(t.taskArn);
     const d = depOf(t);
     if (d && inProgress(d) && t.stopCode !== undefined && FAILURE_STOP_CODES.has(t.stopCode)) d.failedTasks += 1;
   }
-  const stored = new Set(tasks.map((t) => t.taskArn));
+  const stored = new Set(input.tasks.map((t) => t.taskArn));
   s.scheduler.accounted = [...accounted].filter((a) => stored.has(a));
 
-  // 2. Tasks failing their container health checks (after the grace period) are replaced.
   const stopping = new Set<string>();
   const stopTask = (t: TaskView, reason: string) => {
     stopping.add(t.taskArn);
     stop.push({ taskArn: t.taskArn, taskId: t.taskId, reason });
   };
+  // Tasks of a REPLICA service on an instance whose agent is disconnected are lost to it: they
+  // are told to stop (carried out if the agent returns) and no longer count, so that the
+  // service replaces them elsewhere and a rollout can complete without them.
+  const lost = lostTasks(s, input);
+  for (const t of lost) if (isWanted(t)) stopTask(t, STOP_REASONS.disconnected);
+  const tasks = lost.size === 0 ? input.tasks : input.tasks.filter((t) => !lost.has(t));
+
+  // 2. Tasks failing their container health checks (after the grace period) are replaced.
   const graceMs = (s.healthCheckGracePeriodSeconds ?? 0) * 1000;
   for (const t of tasks) {
     if (!isWanted(t) || t.healthStatus !== 'UNHEALTHY' || (t.startedAt ?? t.createdAt) + graceMs > now) continue;
@@ -123,6 +131,16 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // 5. Counts, rollouts, deployments that are done, the service status, steady state.
   settle(s, tasks, stopping, start, messages, now);
   return { service: s, start, stop, messages };
+}
+
+/** The live tasks of a REPLICA service placed on instances whose agent is disconnected. */
+function lostTasks(s: ServiceRecord, input: ReconcileInput): Set<TaskView> {
+  const lost = new Set<TaskView>();
+  if (s.schedulingStrategy !== SchedulingStrategy.Replica) return lost;
+  const away = new Set(input.instances.filter((i) => i.agentConnected === false).map((i) => i.containerInstanceArn));
+  if (away.size === 0) return lost;
+  for (const t of input.tasks) if (isLive(t) && t.containerInstanceArn !== undefined && away.has(t.containerInstanceArn)) lost.add(t);
+  return lost;
 }
 
 /** Fails the primary rollout once its failures reach the threshold; rolls back when asked to. */
@@ -184,7 +202,7 @@ function planReplica(
     const cost = isHealthy(t) ? 1 : 0;
     if (healthy - cost < minHealthy) continue;
     healthy -= cost;
-    stopTask(t, STOP_REASONS.deployment.replace('{id}', primary.id));
+    stopTask(t, onDraining(t) ? STOP_REASONS.draining : STOP_REASONS.deployment.replace('{id}', primary.id));
     stopped += 1;
   }
   const live = tasks.filter(isLive).length;

@@ -21,6 +21,8 @@ export interface TaskView {
 export interface InstanceView {
   containerInstanceArn: string;
   status: string;
+  /** False once the instance's agent has been silent past the disconnect timeout (absent: connected). */
+  agentConnected?: boolean;
 }
 
 /** The scheduler's view of a stored task. */
