@@ -323,7 +323,8 @@ describe.concurrent('container definition semantics with real containers', () =>
     expect(running.lastStatus, await logs(running)).toBe('RUNNING');
     const web = running.containers?.find((c) => c.name === 'web');
     expect(web?.networkBindings).toEqual([{ bindIP: '127.0.0.1', containerPort: 8080, hostPort: port, protocol: 'tcp' }]);
-    expect(await (await fetch(`http://127.0.0.1:${port}/index.html`)).text()).toBe('hello from a task\n');
+    // RUNNING means the process started; httpd listens a moment later on a busy machine.
+    expect(await fetchWhenListening(`http://127.0.0.1:${port}/index.html`)).toBe('hello from a task\n');
     expect(await readFile(join(hostDir, 'written'), 'utf8')).toBe('from-container\n');
     await ecs.send(new StopTaskCommand({ cluster: C, task: arn }));
     const stopped = await waitForTask(ecs, C, arn, isStopped);
@@ -422,3 +423,15 @@ describe.concurrent('container definition semantics with real containers', () =>
     expect(stopped.containers?.[0]?.exitCode, await logs(stopped)).toBe(80);
   });
 });
+
+/** The body at `url`, retrying (for up to 10 s) while nothing listens yet. */
+async function fetchWhenListening(url: string): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await (await fetch(url)).text();
+    } catch (err) {
+      if (attempt >= 100) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconcile, type ReconcileResult } from './reconcile.js';
+import { reconcile, ROLLOUT_SETTLE_MS, type ReconcileResult } from './reconcile.js';
 import { circuitBreakerThreshold, newDeployment, rolloutBounds, supersede } from './rollout.js';
 import { serviceFixture, taskFixture } from './service.fixtures.js';
 import { RolloutState, SchedulingStrategy, ServiceStatus, type ServiceRecord } from './service.js';
@@ -34,12 +34,14 @@ describe('reconcile (REPLICA)', () => {
     const s = serviceFixture({ desired: 2 });
     const d = s.deployments[0]!.id;
     const tasks = [taskFixture(d, 'RUNNING'), taskFixture(d, 'RUNNING')];
-    const r = run(s, tasks);
+    // Not before the tasks have stayed RUNNING for a moment.
+    expect(run(s, tasks, ROLLOUT_SETTLE_MS - 1).service.deployments[0]!.rolloutState).toBe('IN_PROGRESS');
+    const r = run(s, tasks, 1000 + ROLLOUT_SETTLE_MS);
     expect(r.start).toEqual([]);
     expect(r.messages).toEqual([`(service web) (deployment ${d}) deployment completed.`, '(service web) has reached a steady state.']);
     expect(r.service.deployments[0]).toMatchObject({ rolloutState: 'COMPLETED', rolloutStateReason: `ECS deployment ${d} completed.`, runningCount: 2 });
     expect(r.service.runningCount).toBe(2);
-    expect(run(r.service, tasks, 2000).messages).toEqual([]);
+    expect(run(r.service, tasks, 2000 + ROLLOUT_SETTLE_MS).messages).toEqual([]);
   });
 
   it('replaces tasks on an instance whose agent is disconnected, and tells them to stop', () => {
@@ -58,15 +60,27 @@ describe('reconcile (REPLICA)', () => {
     expect(r.start).toEqual([{ deploymentId: d, count: 1 }]);
     // Once told to stop, the lost task no longer counts: the replacement completes the rollout.
     const replacement = taskFixture(d, 'RUNNING', { containerInstanceArn: here });
-    const r2 = run(r.service, [{ ...lost, desiredStatus: 'STOPPED' }, kept, replacement], 2000, instances);
+    const r2 = run(r.service, [{ ...lost, desiredStatus: 'STOPPED' }, kept, replacement], 2000 + ROLLOUT_SETTLE_MS, instances);
     expect(r2.stop).toEqual([]);
     expect(r2.start).toEqual([]);
     expect(r2.service.deployments[0]!.rolloutState).toBe('COMPLETED');
     expect(r2.service.runningCount).toBe(2);
     // Connected again, the same tasks are counted: the extra one (oldest) is stopped.
     const back = instances.map((i) => ({ ...i, agentConnected: true }));
-    const r3 = run(r2.service, [{ ...lost, desiredStatus: 'RUNNING' }, kept, replacement], 3000, back);
+    const r3 = run(r2.service, [{ ...lost, desiredStatus: 'RUNNING' }, kept, replacement], 3000 + ROLLOUT_SETTLE_MS, back);
     expect(r3.stop.map((x) => x.taskArn)).toEqual([lost.taskArn]);
+  });
+
+  it('counts a task that exits right after it started as a failure of the rollout, not a completion', () => {
+    const s = serviceFixture({ desired: 1 });
+    const d = s.deployments[0]!.id;
+    const flash = taskFixture(d, 'RUNNING', { startedAt: 900 });
+    const r = run(s, [flash], 1000);
+    expect(r.service.deployments[0]!.rolloutState).toBe('IN_PROGRESS');
+    const gone = { ...flash, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited' };
+    const r2 = run(r.service, [gone], 1100);
+    expect(r2.service.deployments[0]!.failedTasks).toBe(1);
+    expect(r2.start).toEqual([{ deploymentId: d, count: 1 }]);
   });
 
   it('replaces a task that stopped', () => {

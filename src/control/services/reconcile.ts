@@ -226,6 +226,9 @@ export function announce(s: ServiceRecord, message: string, messages: string[], 
   messages.push(message);
 }
 
+/** How long a rollout's tasks must have been RUNNING before the rollout is COMPLETED. */
+export const ROLLOUT_SETTLE_MS = 3_000;
+
 /** Recounts deployments, completes rollouts, drops drained deployments, and moves the service status. */
 function settle(s: ServiceRecord, tasks: readonly TaskView[], stopping: Set<string>, start: StartAction[], messages: string[], now: number): void {
   const primary = s.deployments.find((d) => d.status === DeploymentStatus.Primary);
@@ -242,7 +245,10 @@ function settle(s: ServiceRecord, tasks: readonly TaskView[], stopping: Set<stri
   const acted = start.length > 0 || stopping.size > 0;
   if (primary && primary.rolloutState === RolloutState.InProgress && s.status === ServiceStatus.Active && !acted) {
     const mine = tasks.filter((t) => isLive(t) && t.startedBy === primary.id);
-    if (others.length === 0 && mine.length === primary.desiredCount && mine.every(isHealthy)) {
+    // A task that exits right after it started must still count against the rollout: the rollout
+    // completes only once its tasks have stayed RUNNING for a moment.
+    const settled = (t: TaskView) => isHealthy(t) && (t.startedAt ?? t.createdAt) + ROLLOUT_SETTLE_MS <= now;
+    if (others.length === 0 && mine.length === primary.desiredCount && mine.every(settled)) {
       primary.rolloutState = RolloutState.Completed;
       primary.rolloutStateReason = events.rolloutReason.completed(primary.id);
       primary.updatedAt = now;

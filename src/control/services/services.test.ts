@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { TaskAgent, TaskLaunchSpec } from '../../lib/task-contract.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { createEcsControl } from '../ecs-control.js';
+import { ROLLOUT_SETTLE_MS } from './reconcile.js';
 import { ServiceScheduler } from './scheduler.js';
 import { INACTIVE_SERVICE_RETENTION_MS } from './service.js';
 
@@ -29,7 +30,7 @@ async function setup(instances: Array<{ containerInstanceArn: string; status: st
 
 describe('Services and the scheduler loop', () => {
   it('starts the tasks of a service, then completes the rollout and reaches a steady state', async () => {
-    const { agent, ecs, scheduler } = await setup();
+    const { agent, ecs, scheduler, setNow } = await setup();
     const created = await ecs.services.create(scope(), { cluster: 'c', serviceName: 'web', taskDefinition: 'f', desiredCount: 2 });
     expect(created).toMatchObject({ launchType: 'EC2', status: 'ACTIVE', serviceArn: 'arn:aws:ecs:us-east-1:000000000000:service/c/web' });
     await scheduler.tick();
@@ -42,7 +43,9 @@ describe('Services and the scheduler loop', () => {
     expect(agent.launched.every((l) => l.launchType === 'EC2')).toBe(true);
     const tasks = (await ecs.tasks.describe(scope(), 'c', agent.launched.map((l) => l.taskArn))).found;
     expect(tasks.map((t) => [t.group, t.startedBy])).toEqual([['service:web', deployment], ['service:web', deployment]]);
-    for (const l of agent.launched) await ecs.tasks.applyReport(l.taskArn, { lastStatus: 'RUNNING' });
+    for (const l of agent.launched) await ecs.tasks.applyReport(l.taskArn, { lastStatus: 'RUNNING', startedAt: t0.getTime() });
+    // The rollout completes once its tasks have stayed RUNNING for a moment.
+    setNow(new Date(t0.getTime() + ROLLOUT_SETTLE_MS));
     await scheduler.tick();
     [s] = (await ecs.services.describe(scope(), 'c', ['web'])).found;
     expect(s!.events.map((e) => e.message).slice(0, 2)).toEqual([
