@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { open, rm, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, ErrorKind } from '../../lib/errors.js';
@@ -45,7 +45,30 @@ export async function startByExecFifo(runcRoot: string, id: string, pid: number,
     await fh.close();
   }
   await rm(fifo, { force: true });
+  await execOf(pid);
   return true;
+}
+
+/** The name runc 1.x gives its init until it execs the container's process. */
+const RUNC_INIT_COMM = 'runc:[2:INIT]';
+
+/** How long the released init may take to exec; past it the start is reported anyway. */
+const EXEC_WAIT_MS = 1_000;
+
+/**
+ * Waits until the released init has exec'd the container's process (or ended), so that the
+ * container counts as started once its own program runs: a stop signal sent as soon as the task
+ * is RUNNING must find the program's handlers, not runc's init, which would drop it (a PID
+ * namespace's init gets no signal it has no handler for). `runc start` gave the same margin by
+ * the time it took to exit.
+ */
+async function execOf(pid: number): Promise<void> {
+  const deadline = Date.now() + EXEC_WAIT_MS;
+  while (Date.now() <= deadline) {
+    const comm = await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => undefined);
+    if (comm === undefined || comm.trim() !== RUNC_INIT_COMM) return;
+    await sleep(1);
+  }
 }
 
 /** Reads what the FIFO holds: 0 when the writer has not opened it yet (EOF) or has not written (EAGAIN). */
