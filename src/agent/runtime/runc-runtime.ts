@@ -257,7 +257,14 @@ export class RuncRuntime implements ContainerRuntime {
 
   /** Deletes everything of a container but its log: runc state, monitor, mount, cgroup, files. */
   private async destroy(paths: ContainerPaths, handle: ContainerHandle): Promise<void> {
-    await this.runc.delete(paths.id);
+    // Once the init is gone, its PID namespace is gone with every process in it: all `runc delete`
+    // would do is remove its state directory and the cgroup (removed below), after a SIGKILL and a
+    // fixed 100 ms wait. Only a container that may still run needs runc to kill it.
+    if (handle.pid !== undefined && !(await isRunning(handle.pid, handle.pidStartTime))) {
+      await rm(join(this.runc.root, paths.id), { recursive: true, force: true });
+    } else {
+      await this.runc.delete(paths.id);
+    }
     await stopMonitor(paths, handle);
     await unmount(paths.rootfs);
     await removeCgroup(handle.cgroupsPath.replace(/^\//, ''));
