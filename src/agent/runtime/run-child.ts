@@ -13,10 +13,18 @@ export function runChild(req: RunRequest): Promise<RunResult> {
       env: req.env,
       stdio: [req.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    const max = req.maxOutput ?? MAX_OUTPUT;
     const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outLen = 0;
-    let errLen = 0;
+    const err: Buffer[] = req.mergeOutput ? out : [];
+    const kept = new Map<Buffer[], number>([[out, 0], [err, 0]]);
+    // Output past the limit is dropped, the part of a chunk that still fits kept.
+    const collect = (into: Buffer[]) => (b: Buffer) => {
+      const size = kept.get(into)!;
+      if (size >= max) return;
+      const part = b.subarray(0, max - size);
+      into.push(part);
+      kept.set(into, size + part.length);
+    };
     let timedOut = false;
     let settled = false;
     const finish = (r: RunResult) => {
@@ -31,21 +39,17 @@ export function runChild(req: RunRequest): Promise<RunResult> {
       // Grandchildren (a plugin's iptables, say) may hold the pipes open; stop waiting for them.
       child.stdout?.destroy();
       child.stderr?.destroy();
-      finish({ code: null, signal: 'SIGKILL', stdout: text(out), stderr: text(err), timedOut });
+      finish({ code: null, signal: 'SIGKILL', stdout: text(out), stderr: req.mergeOutput ? '' : text(err), timedOut });
     }, req.timeoutMs);
-    child.stdout?.on('data', (b: Buffer) => {
-      if ((outLen += b.length) <= MAX_OUTPUT) out.push(b);
-    });
-    child.stderr?.on('data', (b: Buffer) => {
-      if ((errLen += b.length) <= MAX_OUTPUT) err.push(b);
-    });
+    child.stdout?.on('data', collect(out));
+    child.stderr?.on('data', collect(err));
     child.on('error', (e) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       reject(e);
     });
-    child.on('close', (code, signal) => finish({ code, signal, stdout: text(out), stderr: text(err), timedOut }));
+    child.on('close', (code, signal) => finish({ code, signal, stdout: text(out), stderr: req.mergeOutput ? '' : text(err), timedOut }));
     if (child.stdin) {
       // A child that exits without reading stdin makes the write fail with EPIPE; its exit status tells more.
       child.stdin.on('error', () => undefined);

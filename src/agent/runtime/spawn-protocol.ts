@@ -14,6 +14,10 @@ export interface RunRequest {
   input?: string;
   /** The child is killed with SIGKILL past this many milliseconds. */
   timeoutMs: number;
+  /** Collect stderr into stdout, in the order the bytes arrive (stderr stays empty). */
+  mergeOutput?: boolean;
+  /** Bytes of output kept per stream; default {@link MAX_OUTPUT}. */
+  maxOutput?: number;
 }
 
 /** How a helper command ended. */

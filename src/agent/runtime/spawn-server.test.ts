@@ -28,6 +28,13 @@ describe.each([
     expect(r.stdout).toBe('/tmp\nfrom stdin');
   });
 
+  it('merges stderr into stdout in arrival order, and keeps at most maxOutput bytes', async () => {
+    const merged = await run(sh('echo one; sleep 0.05; echo two >&2; sleep 0.05; echo three', { mergeOutput: true }));
+    expect([merged.stdout, merged.stderr]).toEqual(['one\ntwo\nthree\n', '']);
+    const cut = await run(sh('printf 0123456789; printf abcdef >&2', { maxOutput: 4 }));
+    expect([cut.stdout, cut.stderr]).toEqual(['0123', 'abcd']);
+  });
+
   it('kills a command past its timeout', async () => {
     const t0 = Date.now();
     const r = await run(sh('sleep 5', { timeoutMs: 200 }));
