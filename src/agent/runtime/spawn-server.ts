@@ -18,8 +18,8 @@ interface Pending {
  * The agent's side of the spawn server: a small Node process, forked once, that spawns the helper
  * commands for it. Node spawns by fork(), which copies the parent's page tables and holds the
  * event loop meanwhile: in an agent of 150–250 MiB that is 5–10 ms per helper, several helpers
- * per task start, all of it on the one thread that serves the API. The server's fork of itself is
- * a few times cheaper and happens beside the agent's loop. A server that dies fails the requests
+ * per task start, all of it on the one thread that serves the API. The server, a fraction of the
+ * agent's size, forks several times faster, and beside the agent's loop. A server that dies fails the requests
  * it held; the next request forks a new one. The server never keeps the agent alive: its channel
  * is referenced only while requests are pending.
  */
