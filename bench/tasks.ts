@@ -10,14 +10,14 @@
  * Writes bench/results/tasks-<timestamp>.json and tasks-latest.json. Exits 1 when the run itself is
  * invalid (errors, tasks that failed, leftovers); missed targets are reported, not fatal.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unmount } from '../src/agent/runtime/rootfs.js';
 import { startImageFixture, type ImageFixture } from '../test/tasks/task-fixture.js';
 import { call, describeTasks, stopTask } from './lib/ecs-calls.js';
-import { deleteLink, linkExists, monitorsAndContainers, mountsUnder, netnsNames, rssKiB, runcIds } from './lib/host-state.js';
+import { cpuSeconds, deleteLink, linkExists, monitorsAndContainers, mountsUnder, netnsNames, rssKiB, runcIds } from './lib/host-state.js';
 import { idleWindow, withCpu } from './lib/process-use.js';
 import { measureRuncFloor, storedLayerDirs } from './lib/runc-floor.js';
 import { freshDataDir, removeDir, startServer, type RunningServer } from './lib/server.js';
@@ -94,6 +94,21 @@ process.once('SIGINT', () => {
   void cleanUp().finally(() => process.exit(130));
 });
 
+/**
+ * CPU (seconds) of minato's spawn server with the helpers it ran and waited for: the server is a
+ * child of minato that lives as long as minato, so minato's children's times never include it.
+ */
+async function spawnServerCpu(minatoPid: number): Promise<number> {
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
+    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== minatoPid) continue;
+    const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes('spawn-server-main')) return (await cpuSeconds(Number(name), true)) ?? 0;
+  }
+  return 0;
+}
+
 /** Registers the benchmark's cluster and task definition; returns the RunTask parameters. */
 async function setUp(port: number, image: string): Promise<RunInput> {
   await call(port, 'CreateCluster', { clusterName: CLUSTER });
@@ -143,7 +158,9 @@ async function measure() {
   const rssBeforeBurst = round((await rssKiB(pid))! / MIB);
 
   process.stdout.write(`  burst of ${BURST.calls * BURST.count} tasks...\n`);
+  const spawnServer0 = await spawnServerCpu(pid);
   const burst = await withCpu(pid, (b) => b.started, () => launchBurst(port, input, BURST.calls, BURST.count, BURST.callers, BULK_POLL_MS, BULK_TIMEOUT_MS, track));
+  const spawnServerSeconds = (await spawnServerCpu(pid)) - spawnServer0;
   await sleep(SETTLE_MS);
   const idle500 = await idleWindow(pid, IDLE_WINDOW_MS);
   const procs = await monitorsAndContainers(made.dataDir);
@@ -184,8 +201,9 @@ async function measure() {
   };
   // The start's own CPU, apart from whatever else the machine ran: minato and its helpers, the
   // monitors with their `runc create`, and the containers' processes (runc init ran as them).
-  const ownStartSeconds = burst.cpu.minatoWithHelpersSeconds + procs.conmon.cpuSeconds + procs.containers.cpuSeconds;
+  const ownStartSeconds = burst.cpu.minatoWithHelpersSeconds + spawnServerSeconds + procs.conmon.cpuSeconds + procs.containers.cpuSeconds;
   const startCpu = {
+    spawnServerWithHelpersSeconds: round(spawnServerSeconds, 2),
     monitorsWithRuncCreateSeconds: round(procs.conmon.cpuSeconds, 2),
     containerProcessesSeconds: round(procs.containers.cpuSeconds, 2),
     ownMsPerTask: round((ownStartSeconds * 1000) / Math.max(1, burst.started)),
@@ -276,7 +294,7 @@ async function main(): Promise<number> {
     `  server side: ${phase(latency.phases)}; minato CPU ${latency.cpu.minatoMsPerTask} ms/task (with the polls), host ${latency.cpu.hostMsPerTask} ms/task`,
     `burst: ${throughput.started} RUNNING of ${throughput.calls} x ${throughput.countPerCall}, ${throughput.failures.length} failures; ${throughput.tasksPerSecond.observed} tasks/s observed (${throughput.observedMs} ms), ${throughput.tasksPerSecond.server} tasks/s by startedAt; submit ${throughput.submitMs} ms, RunTask call p50 ${throughput.runTaskCallMs?.p50} / max ${throughput.runTaskCallMs?.max} ms`,
     `  server side: ${phase(throughput.phases)}`,
-    `  CPU per task: minato ${throughput.cpu.minatoMsPerTask} ms (${round((100 * throughput.cpu.minatoSystemSeconds) / Math.max(0.01, throughput.cpu.minatoSeconds))} % system), with its helpers ${throughput.cpu.minatoWithHelpersMsPerTask} ms, all the start's own ${throughput.startCpu.ownMsPerTask} ms (ceiling ${throughput.startCpu.ceilingTasksPerSecond} tasks/s on ${machine.cpus} idle CPUs); whole host ${throughput.cpu.hostMsPerTask} ms (${throughput.cpu.hostBusySeconds} s busy; load ${throughput.cpu.loadavg1AtStart} at start)`,
+    `  CPU per task: minato ${throughput.cpu.minatoMsPerTask} ms (${round((100 * throughput.cpu.minatoSystemSeconds) / Math.max(0.01, throughput.cpu.minatoSeconds))} % system), with its helpers ${throughput.cpu.minatoWithHelpersMsPerTask} ms, its spawn server with helpers ${round((throughput.startCpu.spawnServerWithHelpersSeconds * 1000) / Math.max(1, throughput.started))} ms, all the start's own ${throughput.startCpu.ownMsPerTask} ms (ceiling ${throughput.startCpu.ceilingTasksPerSecond} tasks/s on ${machine.cpus} idle CPUs); whole host ${throughput.cpu.hostMsPerTask} ms (${throughput.cpu.hostBusySeconds} s busy; load ${throughput.cpu.loadavg1AtStart} at start)`,
     `stop: ${throughput.stop.tasksPerSecond.observed} tasks/s observed (${throughput.stop.observedMs} ms for ${throughput.stop.tasks}); stoppingAt -> stoppedAt p50 ${throughput.stop.stopPathMs?.p50} / max ${throughput.stop.stopPathMs?.max} ms; CPU: minato ${throughput.stop.cpu.minatoMsPerTask}, with helpers ${throughput.stop.cpu.minatoWithHelpersMsPerTask}, host ${throughput.stop.cpu.hostMsPerTask} ms/task`,
     `memory: minato RSS ${memory.rss0MiB} MiB idle -> ${memory.rss500MiB} MiB with ${memory.runningTasks} tasks = ${memory.perTaskMiB} MiB/task (${memory.perTaskFromBeforeBurstMiB} from just before the burst); ${memory.rssAfterStopMiB} MiB after stopping; CPU ${memory.cpuPercentIdle0} % idle, ${memory.cpuPercentIdle500} % with ${memory.runningTasks} tasks`,
     `  conmon: ${memory.conmon.count} processes, ${memory.conmon.totalMiB} MiB (${memory.conmon.perTaskMiB} MiB/task); container processes: ${memory.containerProcesses.count}, ${memory.containerProcesses.totalMiB} MiB`,

@@ -1,11 +1,19 @@
 import { cpus, totalmem } from 'node:os';
 import type { StopReason, TaskAgent, TaskLaunchSpec } from '../lib/task-contract.js';
+import { StartSlots } from './task/start-slots.js';
 import { TaskRun, type TaskRunDeps } from './task/task-run.js';
 
 /** What the local agent runs tasks with: what each task run needs, and the resources it offers. */
 export interface LocalAgentDeps extends TaskRunDeps {
   /** Resources offered to tasks; default: the host's cpus × 1024 units and its memory less 10 %. */
   capacity?: { cpu: number; memory: number };
+  /** Task starts doing their CPU-heavy steps at once; default {@link defaultStartConcurrency}. */
+  maxConcurrentStarts?: number;
+}
+
+/** Enough starts at once to keep every CPU busy while others wait on their helpers, few enough not to thrash. */
+export function defaultStartConcurrency(): number {
+  return Math.max(2, cpus().length) * 2;
 }
 
 /**
@@ -15,8 +23,10 @@ export interface LocalAgentDeps extends TaskRunDeps {
 export class LocalAgent implements TaskAgent {
   private readonly runs = new Map<string, TaskRun>();
   private readonly resources: { cpu: number; memory: number };
+  private readonly deps: TaskRunDeps;
 
-  constructor(private readonly deps: LocalAgentDeps) {
+  constructor(deps: LocalAgentDeps) {
+    this.deps = { ...deps, startSlots: deps.startSlots ?? new StartSlots(deps.maxConcurrentStarts ?? defaultStartConcurrency()) };
     this.resources = deps.capacity ?? {
       cpu: cpus().length * 1024,
       memory: Math.floor((totalmem() / (1024 * 1024)) * 0.9),

@@ -153,9 +153,13 @@ export class CniNetworkManager implements NetworkManager {
       await createNetns(name);
       created = true;
       const lo: CniAttachment = { containerId: req.taskId, netns: path, ifName: LOOPBACK_IF };
-      const loopbackResult = await this.runtime.add(pending.loopback, lo, {});
       const eth: CniAttachment = { containerId: req.taskId, netns: path, ifName: IF_NAME };
-      const result = await this.runtime.add(pending.network, eth, pending.capabilityArgs);
+      // The two attachments touch different interfaces: added side by side, both settled before
+      // a failure is undone.
+      const [loopbackResult, result] = await bothSettled(
+        this.runtime.add(pending.loopback, lo, {}),
+        this.runtime.add(pending.network, eth, pending.capabilityArgs),
+      );
       const taskNetwork = toTaskNetwork(req, path, IF_NAME, result);
       await this.states.write({ ...pending, result, loopbackResult, taskNetwork });
       return taskNetwork;
@@ -197,9 +201,11 @@ export class CniNetworkManager implements NetworkManager {
       // Without its namespace (e.g. after a reboot) DEL still releases the lease and the rules.
       const netns = (await netnsExists(saved.netnsName)) ? saved.netnsPath : '';
       const eth: CniAttachment = { containerId: taskId, netns, ifName: saved.ifName };
-      await this.runtime.del(saved.network, eth, saved.capabilityArgs, saved.result);
       const lo: CniAttachment = { containerId: taskId, netns, ifName: LOOPBACK_IF };
-      await this.runtime.del(saved.loopback, lo, {}, saved.loopbackResult);
+      await bothSettled(
+        this.runtime.del(saved.network, eth, saved.capabilityArgs, saved.result),
+        this.runtime.del(saved.loopback, lo, {}, saved.loopbackResult),
+      );
       await deleteNetns(saved.netnsName);
     } catch (e) {
       throw asDomainError(e, taskId);
@@ -239,6 +245,14 @@ export class CniNetworkManager implements NetworkManager {
     });
     return this.readyOnce;
   }
+}
+
+/** Both results once both have settled; the first failure (in argument order) otherwise. */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 function checkTaskId(taskId: string): void {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { runHelper } from '../runtime/spawn-server.js';
 
 /** What a finished child process left behind. */
 export interface ExecResult {
@@ -19,48 +19,16 @@ export interface ExecOptions {
   timeoutMs: number;
 }
 
-/** Output beyond this is dropped: plugins and `ip` print a few KiB at most. */
-const MAX_OUTPUT = 1024 * 1024;
-
 /**
  * Runs `file` with `args` (no shell) and resolves once it has exited, whatever its exit code.
- * Rejects only when it cannot be started or when it outlives `timeoutMs`.
+ * Rejects only when it cannot be started or when it outlives `timeoutMs`. It runs in the spawn
+ * server (runtime/spawn-server.ts), away from the agent's event loop.
  */
-export function execFile(file: string, args: readonly string[], opts: ExecOptions): Promise<ExecResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    let outLen = 0;
-    let errLen = 0;
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-      // Grandchildren (a plugin's iptables, say) may hold the pipes open; stop waiting for them.
-      child.stdout.destroy();
-      child.stderr.destroy();
-      reject(new Error(`${file} ${args.join(' ')} did not finish within ${opts.timeoutMs} ms`));
-    }, opts.timeoutMs);
-    child.stdout.on('data', (b: Buffer) => {
-      if ((outLen += b.length) <= MAX_OUTPUT) out.push(b);
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      if ((errLen += b.length) <= MAX_OUTPUT) err.push(b);
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      if (!timedOut) reject(e);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (timedOut) return;
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-    // A child that exits without reading stdin makes the write fail with EPIPE; its exit status tells more.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(opts.input ?? '');
-  });
+export async function execFile(file: string, args: readonly string[], opts: ExecOptions): Promise<ExecResult> {
+  const env = Object.fromEntries(Object.entries(opts.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  const r = await runHelper({ file, args: [...args], env, input: opts.input ?? '', timeoutMs: opts.timeoutMs });
+  if (r.timedOut) throw new Error(`${file} ${args.join(' ')} did not finish within ${opts.timeoutMs} ms`);
+  return { code: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs a command that must succeed; rejects with its stderr otherwise. */

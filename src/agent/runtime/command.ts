@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { DomainError, ErrorKind } from '../../lib/errors.js';
+import { runHelper } from './spawn-server.js';
 
 /** What a finished helper command left. */
 export interface CommandResult {
@@ -17,30 +17,16 @@ export const HELPER_ENV: Readonly<Record<string, string>> = {
 /**
  * Runs a helper binary to completion (no shell) and returns its exit code and output. A signal
  * death reports 128 + n like a shell. Killed after timeoutMs so a hung helper cannot hang the agent.
+ * It runs in the spawn server (spawn-server.ts), away from the agent's event loop.
  */
-export function runCommand(
+export async function runCommand(
   file: string,
   args: readonly string[],
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<CommandResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd: options.cwd,
-      env: HELPER_ENV,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: options.timeoutMs ?? 30_000,
-      killSignal: 'SIGKILL',
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const n = code ?? 128 + (signal ? constants.signals[signal] : 0);
-      resolve({ code: n, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
-    });
-  });
+  const r = await runHelper({ file, args: [...args], ...(options.cwd !== undefined && { cwd: options.cwd }), env: { ...HELPER_ENV }, timeoutMs: options.timeoutMs ?? 30_000 });
+  const code = r.code ?? 128 + (r.signal ? constants.signals[r.signal] : 0);
+  return { code, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs a helper and throws an internal error with its stderr when it fails. */

@@ -4,6 +4,7 @@ import { DomainError, ErrorKind } from '../../lib/errors.js';
 import { moveProcess } from './cgroups.js';
 import { HELPER_ENV } from './command.js';
 import type { ContainerPaths } from './handle.js';
+import { spawnServer } from './spawn-server.js';
 
 /** How to start one container's monitor. */
 export interface ConmonLaunch {
@@ -54,6 +55,14 @@ export function conmonArgs(l: ConmonLaunch): string[] {
  * (`_OCI_STARTPIPE`) on which conmon blocks until we have put it into its cgroup.
  */
 export function launchConmon(l: ConmonLaunch): Promise<number> {
+  const server = spawnServer();
+  if (!server) return launchConmonHere(l);
+  const { paths, ...rest } = l;
+  return server.launchConmon({ ...rest, root: paths.root, id: paths.id });
+}
+
+/** {@link launchConmon} in this very process (what the spawn server runs). */
+export function launchConmonHere(l: ConmonLaunch): Promise<number> {
   const child = spawn(l.conmonPath, conmonArgs(l), {
     cwd: l.paths.dir,
     env: { ...HELPER_ENV, _OCI_SYNCPIPE: '3', _OCI_STARTPIPE: '4' },

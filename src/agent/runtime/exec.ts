@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { constants } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,6 +5,7 @@ import { invalidParameter } from '../../lib/errors.js';
 import { HELPER_ENV } from './command.js';
 import type { Runc } from './runc.js';
 import type { ExecResult } from './runtime.js';
+import { runHelper } from './spawn-server.js';
 
 /** Output kept from one exec; Docker keeps even less (4 KiB) of a health check's output. */
 const MAX_OUTPUT = 64 * 1024;
@@ -28,9 +28,11 @@ async function killByPidFile(pidFile: string): Promise<boolean> {
 /**
  * Runs `args` in a running container with `runc exec` (the container's user, cwd and environment,
  * plus `env`), collecting stdout and stderr together. On timeout the process is killed by the pid
- * runc wrote (its host pid: killing `runc exec` alone would orphan it inside the container).
+ * runc wrote (its host pid: killing `runc exec` alone would orphan it inside the container); runc
+ * exec itself is killed if it still has not ended a grace period later. It runs in the spawn
+ * server, like the other helpers: health checks exec every few seconds per container.
  */
-export function runExec(
+export async function runExec(
   runc: Runc,
   id: string,
   args: readonly string[],
@@ -42,43 +44,27 @@ export function runExec(
     if (!e.includes('=')) throw invalidParameter(`exec environment entries are KEY=value: ${e}`);
     return ['--env', e];
   });
-  const child = spawn(runc.path, runc.args('exec', '--pid-file', options.pidFile, ...envArgs, id, ...args), {
-    env: HELPER_ENV,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const collect = (b: Buffer) => {
-    if (size >= MAX_OUTPUT) return;
-    const part = b.subarray(0, MAX_OUTPUT - size);
-    chunks.push(part);
-    size += part.length;
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-
-  return new Promise<ExecResult>((resolve, reject) => {
-    let timedOut = false;
-    let grace: NodeJS.Timeout | undefined;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      void (async () => {
-        // runc writes the pid file just before the process runs; wait for it briefly if still starting.
-        for (let i = 0; i < 20 && !(await killByPidFile(options.pidFile)); i++) await sleep(25);
-        grace = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-      })();
-    }, options.timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void (async () => {
+      // runc writes the pid file just before the process runs; wait for it briefly if still starting.
+      for (let i = 0; i < 20 && !(await killByPidFile(options.pidFile)); i++) await sleep(25);
+    })();
+  }, options.timeoutMs);
+  try {
+    const r = await runHelper({
+      file: runc.path,
+      args: runc.args('exec', '--pid-file', options.pidFile, ...envArgs, id, ...args),
+      env: { ...HELPER_ENV },
+      timeoutMs: options.timeoutMs + KILL_GRACE_MS,
+      mergeOutput: true,
+      maxOutput: MAX_OUTPUT,
     });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(grace);
-      void rm(options.pidFile, { force: true }).finally(() => {
-        const exitCode = timedOut ? -1 : (code ?? 128 + (signal ? constants.signals[signal] : 0));
-        resolve({ exitCode, output: Buffer.concat(chunks).toString('utf8'), timedOut });
-      });
-    });
-  });
+    const exitCode = timedOut || r.timedOut ? -1 : (r.code ?? 128 + (r.signal ? constants.signals[r.signal] : 0));
+    return { exitCode, output: r.stdout, timedOut: timedOut || r.timedOut };
+  } finally {
+    clearTimeout(timer);
+    await rm(options.pidFile, { force: true });
+  }
 }

@@ -1,5 +1,5 @@
-import { lstat, mkdir, open, readFile, readlink, rm, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { lstat, mkdir, open, readFile, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DomainError, ErrorKind } from '../../lib/errors.js';
 import { commandError, mustRun, runCommand } from './command.js';
@@ -81,8 +81,20 @@ export async function mountOverlay(dirs: OverlayDirs, layerDirs: readonly string
   });
 }
 
+/**
+ * Whether `path` is on another device than its parent directory: true at every overlay mount
+ * point (each overlay is its own device), found without reading mountinfo.
+ */
+async function onOwnDevice(path: string): Promise<boolean> {
+  const [self, parent] = await Promise.all([stat(path).catch(() => undefined), stat(dirname(path)).catch(() => undefined)]);
+  return self !== undefined && parent !== undefined && self.dev !== parent.dev;
+}
+
 /** Whether something is mounted exactly at `path` in this mount namespace. */
 export async function isMountPoint(path: string): Promise<boolean> {
+  // mountinfo grows with every container's mounts: read it only when the device does not tell
+  // (a bind mount within one file system).
+  if (await onOwnDevice(path)) return true;
   const info = await readFile('/proc/self/mountinfo', 'utf8');
   return info.split('\n').some((line) => unescapeMountPath(line.split(' ')[4] ?? '') === path);
 }
@@ -96,10 +108,16 @@ function unescapeMountPath(p: string): string {
  * file, which ends soon after the container) is detached lazily: it goes once unused.
  */
 export async function unmount(path: string): Promise<void> {
+  if (!(await isMountPoint(path))) return;
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (!(await isMountPoint(path))) return;
     const r = await runCommand('umount', [path]);
-    if (r.code === 0) continue;
+    if (r.code === 0) {
+      // What this unmounts are overlays, each its own device: still another device means another
+      // mount stacked on the same point.
+      if (!(await onOwnDevice(path))) return;
+      continue;
+    }
+    if (/not mounted/i.test(r.stderr)) return;
     if (!/busy/i.test(r.stderr)) throw commandError('umount', [path], r);
     await sleep(100 * (attempt + 1));
   }

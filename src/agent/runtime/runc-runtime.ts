@@ -7,6 +7,7 @@ import { prepareBundle } from './bundle.js';
 import { checkCgroupParent, oomKillCount, removeCgroup, setTaskLimits } from './cgroups.js';
 import { launchConmon } from './conmon.js';
 import { runExec } from './exec.js';
+import { startByExecFifo } from './exec-fifo.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { ContainerPaths, HANDLE_VERSION, exitOf, listHandles, readHandle, writeHandle, type ContainerHandle } from './handle.js';
 import { findInit, type InitProcess } from './init-process.js';
@@ -98,7 +99,7 @@ export class RuncRuntime implements ContainerRuntime {
       handle.conmonPid = Number((await readFile(paths.conmonPidFile, 'utf8')).trim());
       handle.conmonStartTime = (await procStat(handle.conmonPid))?.startTime;
       await writeHandle(paths, handle);
-      await this.runc.start(spec.id);
+      if (!(await startByExecFifo(this.runc.root, spec.id, pid, handle.pidStartTime))) await this.runc.start(spec.id);
       const startedAt = new Date();
       handle.startedAt = startedAt.toISOString();
       await writeHandle(paths, handle);
@@ -114,8 +115,15 @@ export class RuncRuntime implements ContainerRuntime {
     const n = signalNumber(signal);
     if (handle.exit) return;
     if (handle.pid === undefined) throw failedPrecondition('container-not-started', `container ${id} has not started`);
-    // A container that stopped meanwhile is not an error: the caller wanted it to stop.
-    await this.runc.kill(id, n);
+    // A container that stopped meanwhile is not an error: the caller wanted it to stop. The
+    // signal goes straight to the init process, as `runc kill` sends it, once the pid is known
+    // to be still the container's (its start time), without a runc process per signal.
+    if (!(await isRunning(handle.pid, handle.pidStartTime))) return;
+    try {
+      process.kill(handle.pid, n);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    }
   }
 
   async wait(id: string): Promise<ContainerExit> {
@@ -249,7 +257,14 @@ export class RuncRuntime implements ContainerRuntime {
 
   /** Deletes everything of a container but its log: runc state, monitor, mount, cgroup, files. */
   private async destroy(paths: ContainerPaths, handle: ContainerHandle): Promise<void> {
-    await this.runc.delete(paths.id);
+    // Once the init is gone, its PID namespace is gone with every process in it: all `runc delete`
+    // would do is remove its state directory and the cgroup (removed below), after a SIGKILL and a
+    // fixed 100 ms wait. Only a container that may still run needs runc to kill it.
+    if (handle.pid !== undefined && !(await isRunning(handle.pid, handle.pidStartTime))) {
+      await rm(join(this.runc.root, paths.id), { recursive: true, force: true });
+    } else {
+      await this.runc.delete(paths.id);
+    }
     await stopMonitor(paths, handle);
     await unmount(paths.rootfs);
     await removeCgroup(handle.cgroupsPath.replace(/^\//, ''));

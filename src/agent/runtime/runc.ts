@@ -27,14 +27,6 @@ export class Runc {
     if (r.code !== 0) throw commandError('runc', ['start'], r);
   }
 
-  /** Sends a signal number to the init process; false when the container is not running or unknown. */
-  async kill(id: string, signal: number): Promise<boolean> {
-    const r = await runCommand(this.path, this.args('kill', id, String(signal)));
-    if (r.code === 0) return true;
-    if (/not running|container not|does not exist|process already finished/i.test(r.stderr)) return false;
-    throw commandError('runc', ['kill'], r);
-  }
-
   /** runc's state of a container, or undefined when runc does not know it. */
   async state(id: string): Promise<RuncState | undefined> {
     const r = await runCommand(this.path, this.args('state', id));

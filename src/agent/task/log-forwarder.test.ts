@@ -55,6 +55,24 @@ describe('LogForwarder and torn reads', () => {
     expect(got).toEqual(['one', 'two', 'three']);
   });
 
+  it('re-reads a finished record whose bytes were still zeros, not only the tail', async () => {
+    const file = join(dir, 'torn-middle.log');
+    const first = '2024-05-01T10:00:00.000000000+00:00 stdout F one\n';
+    const second = '2024-05-01T10:00:00.000000000+00:00 stdout F two\n';
+    const third = '2024-05-01T10:00:00.000000000+00:00 stdout F three\n';
+    // The second record's bytes have not landed yet, the third's (and its newline) have.
+    writeFileSync(file, first + '\0'.repeat(second.length - 1) + '\n' + third);
+    const got: string[] = [];
+    const forwarder = new LogForwarder(file, async (lines) => void got.push(...lines.map((l) => l.message)), () => undefined);
+    forwarder.start();
+    for (let i = 0; i < 2_000 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 1));
+    expect(got).toEqual(['one']);
+    expect(forwarder.position).toBe(first.length);
+    writeFileSync(file, first + second + third);
+    await forwarder.close();
+    expect(got).toEqual(['one', 'two', 'three']);
+  });
+
   it('does not stall on zeros a container printed itself', async () => {
     const file = join(dir, 'zeros.log');
     writeFileSync(file, '2024-05-01T10:00:00.000000000+00:00 stdout F a\0b\n2024-05-01T10:00:00.000000000+00:00 stdout F next\n');

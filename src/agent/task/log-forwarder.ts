@@ -53,6 +53,8 @@ export class LogForwarder {
   private offset = 0;
   private carry: Buffer = EMPTY;
   private pending = '';
+  /** File offset of the record where a zero was last seen: read again once, then taken as it is. */
+  private zeroAt = -1;
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> = Promise.resolve();
   private closed = false;
@@ -104,16 +106,29 @@ export class LogForwarder {
       this.offset += bytesRead;
       // Bytes, not text, until a record is complete: a read may end inside a UTF-8 character.
       const data = this.carry.length > 0 ? Buffer.concat([this.carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
-      const cut = data.lastIndexOf(0x0a);
-      const tail = cut < 0 ? data : data.subarray(cut + 1);
       // A read racing the monitor's write can see zeros where the writer has not copied its bytes
-      // yet (the file's size grows before the data lands); they can only be in the unfinished
-      // tail. Such a tail is read again on the next poll. (Zeros inside a finished record are the
-      // container's own output and are kept.)
-      const torn = !final && tail.includes(0);
-      if (torn) this.offset -= tail.length;
+      // yet (the file's size grows before the data lands), and not only in the unfinished tail:
+      // the record holding the first zero is read again from its start on the next poll. A zero
+      // in the tail always is; one in a finished record that is still there on the next poll is
+      // the container's own output, and kept (as on the final read).
+      const dataStart = this.offset - data.length;
+      let usable = data;
+      let torn = false;
+      const zero = final ? -1 : data.indexOf(0);
+      if (zero >= 0) {
+        const recordStart = data.lastIndexOf(0x0a, zero) + 1;
+        const inTail = data.indexOf(0x0a, zero) < 0;
+        if (inTail || this.zeroAt !== dataStart + recordStart) {
+          this.zeroAt = dataStart + recordStart;
+          usable = data.subarray(0, recordStart);
+          torn = true;
+        }
+      }
+      const cut = usable.lastIndexOf(0x0a);
+      const tail = cut < 0 ? usable : usable.subarray(cut + 1);
+      if (torn) this.offset = dataStart + usable.length;
       this.carry = torn ? EMPTY : Buffer.from(tail);
-      const records = (cut < 0 ? [] : data.subarray(0, cut).toString('utf8').split('\n')).filter((r) => K8S_RECORD.test(r));
+      const records = (cut < 0 ? [] : usable.subarray(0, cut).toString('utf8').split('\n')).filter((r) => K8S_RECORD.test(r));
       const parsed = parseK8sFileLines(records, this.pending);
       this.pending = parsed.pending;
       if (parsed.lines.length > 0) await this.deliver(parsed.lines).catch(this.onError);

@@ -13,6 +13,7 @@ import { appendToArchive } from './log-archive.js';
 import { LogForwarder, type LogLine } from './log-forwarder.js';
 import { containerMetadata, dockerStats, taskMetadata } from './metadata-documents.js';
 import { parseEnvironmentFile, resolveProcess } from './process-config.js';
+import { SlotPriority, type StartSlots } from './start-slots.js';
 import type {
   LogSink,
   MetadataEndpoint,
@@ -40,6 +41,8 @@ export interface TaskRunDeps {
   /** Root of the FireLens `s3` archive (one directory per bucket). */
   archiveDir: string;
   log: Logger;
+  /** Bounds the CPU-heavy steps of concurrent starts (network setup, container starts); unbounded without. */
+  startSlots?: StartSlots;
 }
 
 /** One container's live state inside a run. */
@@ -89,9 +92,11 @@ export class TaskRun {
 
   /** Runs the task until it is RUNNING (or has failed); stops are driven by `stop` and container exits. */
   async start(): Promise<void> {
+    // Stopped while it waited for a start slot: nothing was made, nothing is left to do.
+    if (this.stopping) return;
     try {
       await mkdir(this.dir, { recursive: true });
-      this.network = await this.deps.networks.setup({
+      this.network = await this.inSlot(SlotPriority.NewTask, () => this.deps.networks.setup({
         taskId: this.spec.taskId,
         region: this.spec.region,
         portMappings: this.spec.containerDefinitions.flatMap((c) =>
@@ -101,7 +106,7 @@ export class TaskRun {
             protocol: (p.protocol ?? 'tcp') as 'tcp' | 'udp',
           })),
         ),
-      });
+      }));
       if (this.stopping) return;
       await this.report({ lastStatus: 'PENDING', ...this.networkReport(), connectivity: 'CONNECTED', connectivityAt: now() });
       this.status = 'PENDING';
@@ -116,11 +121,13 @@ export class TaskRun {
       }
       await this.saveState();
       if (this.stopping) return;
-      await this.deps.runtime.setTaskLimits(this.cgroupParent, {
-        ...(this.spec.cpu !== undefined && { cpuUnits: this.spec.cpu }),
-        ...(this.spec.memory !== undefined && { memoryMiB: this.spec.memory }),
+      await this.inSlot(SlotPriority.Continuing, async () => {
+        await this.deps.runtime.setTaskLimits(this.cgroupParent, {
+          ...(this.spec.cpu !== undefined && { cpuUnits: this.spec.cpu }),
+          ...(this.spec.memory !== undefined && { memoryMiB: this.spec.memory }),
+        });
+        await this.advance();
       });
-      await this.advance();
     } catch (err) {
       const reason = err instanceof TaskStartError ? err.message : `TaskFailedToStart: ${(err as Error).message}`;
       this.deps.log.warn({ taskArn: this.spec.taskArn, err }, 'task failed to start');
@@ -161,6 +168,11 @@ export class TaskRun {
     // Already reported RUNNING before the restart; only containers still pending need starting.
     if ([...this.containers.values()].every((c) => c.status !== 'PENDING')) this.status = 'RUNNING';
     if (!this.stopping) await this.advance();
+  }
+
+  /** Runs a CPU-heavy step of the start in one of the agent's start slots, if it bounds them. */
+  private inSlot<T>(priority: SlotPriority, step: () => Promise<T>): Promise<T> {
+    return this.deps.startSlots ? this.deps.startSlots.run(priority, step) : step();
   }
 
   /** Stops the task (once); resolves when it is STOPPED. */
