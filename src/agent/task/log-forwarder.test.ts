@@ -77,10 +77,27 @@ describe('LogForwarder and torn reads', () => {
     const file = join(dir, 'zeros.log');
     writeFileSync(file, '2024-05-01T10:00:00.000000000+00:00 stdout F a\0b\n2024-05-01T10:00:00.000000000+00:00 stdout F next\n');
     const got: string[] = [];
-    const forwarder = new LogForwarder(file, async (lines) => void got.push(...lines.map((l) => l.message)), () => undefined);
+    const forwarder = new LogForwarder(file, async (lines) => void got.push(...lines.map((l) => l.message)), () => undefined, 0, 2);
     forwarder.start();
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, 150));
+    // Read again while it may still be landing...
+    expect(got).toEqual([]);
+    await new Promise((r) => setTimeout(r, 300));
+    // ...then taken as the container's own output.
     expect(got).toEqual(['a\0b', 'next']);
     await forwarder.close();
+  });
+
+  it('waits for a record that is not yet well formed, and delivers text that never becomes one rather than losing it', async () => {
+    const file = join(dir, 'garbled.log');
+    const good = '2024-05-01T10:00:00.000000000+00:00 stdout F ';
+    writeFileSync(file, `${good}one\n2024-05-01T10:0x garbled\n`);
+    const got: string[] = [];
+    const forwarder = new LogForwarder(file, async (lines) => void got.push(...lines.map((l) => l.message)), () => undefined, 0, 3);
+    forwarder.start();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(got).toEqual(['one']);
+    await forwarder.close();
+    expect(got).toEqual(['one', '2024-05-01T10:0x garbled']);
   });
 });

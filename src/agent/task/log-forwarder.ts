@@ -7,6 +7,9 @@ export interface LogLine {
   message: string;
 }
 
+/** The start of a well-formed record of the k8s-file format (ASCII only, so bytes read as latin1 suffice). */
+const K8S_RECORD = /^\d{4}-\d\d-\d\dT[^\s\0]+ (stdout|stderr) [PF]( |$)/;
+
 /**
  * Parses complete lines of conmon's k8s-file log format
  * (`<RFC3339Nano time> <stdout|stderr> <F|P> <text>`); `P` marks a partial line that the next
@@ -16,10 +19,15 @@ export function parseK8sFileLines(lines: readonly string[], pending = ''): { lin
   const out: LogLine[] = [];
   let partial = pending;
   for (const raw of lines) {
+    if (!K8S_RECORD.test(raw)) {
+      // Not a record of the format: delivered as text rather than lost.
+      out.push({ timestamp: Date.now(), stream: 'stdout', message: partial + raw });
+      partial = '';
+      continue;
+    }
     const a = raw.indexOf(' ');
     const b = raw.indexOf(' ', a + 1);
     const c = raw.indexOf(' ', b + 1);
-    if (a < 0 || b < 0) continue;
     const time = Date.parse(raw.slice(0, a));
     const stream = raw.slice(a + 1, b) === 'stderr' ? 'stderr' : 'stdout';
     const flag = c < 0 ? raw.slice(b + 1) : raw.slice(b + 1, c);
@@ -34,10 +42,19 @@ export function parseK8sFileLines(lines: readonly string[], pending = ''): { lin
   return { lines: out, pending: partial };
 }
 
-/** One well-formed record of the k8s-file format. */
-const K8S_RECORD = /^\d{4}-\d\d-\d\dT[^\s\0]+ (stdout|stderr) [PF]( |$)/;
-
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * How many polls a suspect record (zeros where the writer's bytes have not landed yet, or a
+ * start that is not yet a well-formed record) is read again before it is taken as it is: a busy
+ * machine can leave a write half-visible for more than one poll, and a line must never be lost.
+ */
+const SUSPECT_POLLS = 30;
+
+/** Whether a complete record (without its newline) may still be changing under the reader. */
+function suspect(record: Buffer): boolean {
+  return record.indexOf(0) >= 0 || !K8S_RECORD.test(record.subarray(0, 80).toString('latin1'));
+}
 
 /** How often the forwarder looks for new lines. */
 const POLL_MS = 100;
@@ -53,8 +70,9 @@ export class LogForwarder {
   private offset = 0;
   private carry: Buffer = EMPTY;
   private pending = '';
-  /** File offset of the record where a zero was last seen: read again once, then taken as it is. */
-  private zeroAt = -1;
+  /** File offset of the suspect record last seen, and how many polls have seen it. */
+  private suspectAt = -1;
+  private suspectPolls = 0;
   private timer: NodeJS.Timeout | undefined;
   private busy: Promise<void> = Promise.resolve();
   private closed = false;
@@ -66,6 +84,8 @@ export class LogForwarder {
     private readonly onError: (err: unknown) => void,
     /** Start reading here (the end of what was already delivered, after a restart). */
     startOffset = 0,
+    /** How many polls a suspect record is read again before it is taken as it is. */
+    private readonly suspectLimit = SUSPECT_POLLS,
   ) {
     this.offset = startOffset;
   }
@@ -93,6 +113,19 @@ export class LogForwarder {
     await this.handle?.close();
   }
 
+  /**
+   * Where the first suspect record of `data` starts: a complete one (before `end`) that
+   * `suspect` flags, or an unfinished tail holding a zero; -1 when there is none.
+   */
+  private firstSuspect(data: Buffer, end: number): number {
+    for (let start = 0; start < end; ) {
+      const nl = data.indexOf(0x0a, start);
+      if (suspect(data.subarray(start, nl))) return start;
+      start = nl + 1;
+    }
+    return data.indexOf(0, end) >= 0 ? end : -1;
+  }
+
   private async poll(final = false): Promise<void> {
     try {
       this.handle ??= await open(this.path, 'r');
@@ -107,28 +140,26 @@ export class LogForwarder {
       // Bytes, not text, until a record is complete: a read may end inside a UTF-8 character.
       const data = this.carry.length > 0 ? Buffer.concat([this.carry, buffer.subarray(0, bytesRead)]) : buffer.subarray(0, bytesRead);
       // A read racing the monitor's write can see zeros where the writer has not copied its bytes
-      // yet (the file's size grows before the data lands), and not only in the unfinished tail:
-      // the record holding the first zero is read again from its start on the next poll. A zero
-      // in the tail always is; one in a finished record that is still there on the next poll is
-      // the container's own output, and kept (as on the final read).
+      // yet (the file's size grows before the data lands), and not only in the unfinished tail.
+      // The first suspect record (see `suspect`) is read again from its start on later polls;
+      // one still suspect after `suspectLimit` polls (or on the final read) is taken as it is:
+      // zeros the container printed itself, or text that is delivered raw rather than lost.
       const dataStart = this.offset - data.length;
-      let usable = data;
+      const end = data.lastIndexOf(0x0a) + 1;
+      let usable = data.subarray(0, end);
       let torn = false;
-      const zero = final ? -1 : data.indexOf(0);
-      if (zero >= 0) {
-        const recordStart = data.lastIndexOf(0x0a, zero) + 1;
-        const inTail = data.indexOf(0x0a, zero) < 0;
-        if (inTail || this.zeroAt !== dataStart + recordStart) {
-          this.zeroAt = dataStart + recordStart;
-          usable = data.subarray(0, recordStart);
+      if (!final) {
+        const at = this.firstSuspect(data, end);
+        if (at >= 0 && (this.suspectAt !== dataStart + at || this.suspectPolls < this.suspectLimit)) {
+          this.suspectPolls = this.suspectAt === dataStart + at ? this.suspectPolls + 1 : 1;
+          this.suspectAt = dataStart + at;
+          usable = data.subarray(0, at);
           torn = true;
         }
       }
-      const cut = usable.lastIndexOf(0x0a);
-      const tail = cut < 0 ? usable : usable.subarray(cut + 1);
       if (torn) this.offset = dataStart + usable.length;
-      this.carry = torn ? EMPTY : Buffer.from(tail);
-      const records = (cut < 0 ? [] : usable.subarray(0, cut).toString('utf8').split('\n')).filter((r) => K8S_RECORD.test(r));
+      this.carry = torn ? EMPTY : Buffer.from(data.subarray(end));
+      const records = usable.length === 0 ? [] : usable.subarray(0, usable.length - 1).toString('utf8').split('\n');
       const parsed = parseK8sFileLines(records, this.pending);
       this.pending = parsed.pending;
       if (parsed.lines.length > 0) await this.deliver(parsed.lines).catch(this.onError);
