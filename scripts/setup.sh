@@ -13,6 +13,9 @@ command -v runc >/dev/null 2>&1 || missing="$missing runc"
 command -v conmon >/dev/null 2>&1 || missing="$missing conmon"
 [ -x /usr/lib/cni/bridge ] || missing="$missing containernetworking-plugins"
 command -v iptables >/dev/null 2>&1 || missing="$missing iptables"
+# `ip netns` names task namespaces; nsenter runs a local node's agent inside its namespace.
+command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
+command -v nsenter >/dev/null 2>&1 || missing="$missing util-linux"
 # initProcessEnabled: a static tini is bind-mounted into containers as their PID 1.
 [ -x /usr/bin/tini-static ] || missing="$missing tini"
 if [ -n "${MINATO_SETUP_EXTRA_PACKAGES:-}" ]; then missing="$missing $MINATO_SETUP_EXTRA_PACKAGES"; fi

@@ -44,7 +44,24 @@ function message(p: Prefilter, column: string, params: unknown[]): string {
   }
 }
 
+/**
+ * SQLite's JSON functions read the first of duplicate keys where JavaScript's JSON.parse (and so
+ * the matcher) reads the last: a document in which a key of the path appears twice (as a quoted
+ * name, the usual spelling) is let through for the matcher to decide.
+ */
 function json(p: JsonPrefilter, column: string, params: unknown[]): string {
+  // Parameters are positional: the test's come first, as it comes first in the condition.
+  const test = jsonTest(p, column, params);
+  if (!('path' in p)) return test;
+  const keys = p.path.filter((step): step is string => typeof step === 'string').map((k) => `"${k}"`);
+  const repeated = keys.map((k) => {
+    params.push(k, k, k);
+    return `instr(substr(${column}, instr(${column}, ?) + length(?)), ?) > 0`;
+  });
+  return repeated.length === 0 ? test : `(${test} OR ${repeated.join(' OR ')})`;
+}
+
+function jsonTest(p: JsonPrefilter, column: string, params: unknown[]): string {
   switch (p.kind) {
     case 'any':
       return '1';
