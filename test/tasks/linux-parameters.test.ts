@@ -157,7 +157,8 @@ describe.concurrent('Linux settings of container definitions with real container
           name: 'owner',
           image,
           mountPoints: [{ sourceVolume: 'shared', containerPath: '/shared' }],
-          command: checks(50, 'echo from-owner > /shared/owner', waitFor('/shared/reader-done')),
+          // Written aside, then renamed: the others wait for the file, and must not see it half written.
+          command: checks(50, 'echo from-owner > /shared/.owner && mv /shared/.owner /shared/owner', waitFor('/shared/reader-done')),
         },
         {
           name: 'writer',
