@@ -8,6 +8,7 @@
  * has not joined by the end of the provider's `instanceWarmupPeriod` is taken as failed: it is
  * stopped and no longer counted, so the next tick plans again.
  */
+import { TickLoop } from '../lib/tick-loop.js';
 import type { CapacityType } from '../capacity/types.js';
 import { type Arch, type Offering, type PendingTask } from '../capacity/types.js';
 import { parseArn } from '../lib/arn.js';
@@ -58,39 +59,29 @@ const DEFAULT_WARMUP_S = 300;
 
 /** Keeps managed-scaling capacity providers supplied with nodes. */
 export class ProvisioningLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private started = false;
-  private readonly tickMs: number;
   private readonly clock: () => Date;
+  private readonly loop: TickLoop;
   /** The last "unable to scale out" message per service, so that it is said once. */
   private readonly said = new Map<string, string>();
 
   constructor(private readonly deps: ProvisioningDeps) {
-    this.tickMs = deps.tickMs ?? 2000;
+    this.loop = new TickLoop(() => this.tick(), deps.tickMs ?? 2000, deps.onError);
     this.clock = deps.clock ?? (() => new Date());
   }
 
   /** Starts ticking. */
   start(): void {
-    this.started = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops ticking and waits for a tick under way. */
-  async stop(): Promise<void> {
-    this.started = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Asks for a tick soon (a service changed or a placement failed). */
   nudge(): void {
-    if (!this.started) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.loop.nudge();
   }
 
   /** One pass over every service (the loop calls it; tests may too). */
@@ -207,18 +198,5 @@ export class ProvisioningLoop {
     }
   }
 
-  private schedule(delay: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.tick()
-        .catch((err: unknown) => this.deps.onError?.(err))
-        .finally(() => {
-          this.running = undefined;
-          if (this.started) this.schedule(this.again ? 0 : this.tickMs);
-          this.again = false;
-        });
-    }, delay);
-    this.timer.unref();
-  }
+
 }

@@ -1,3 +1,4 @@
+import { TickLoop } from '../../lib/tick-loop.js';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_SERVICE_STRATEGY } from '../../scheduler/placement-rules.js';
 import type { Failure, RunTaskRequest, Tag } from '@aws-sdk/client-ecs';
@@ -40,37 +41,27 @@ export interface ServiceSchedulerDeps {
  * writes the service back (events, counts, rollouts) in a transaction.
  */
 export class ServiceScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private started = false;
-  private readonly tickMs: number;
   private readonly clock: () => Date;
+  private readonly loop: TickLoop;
 
   constructor(private readonly deps: ServiceSchedulerDeps) {
-    this.tickMs = deps.tickMs ?? 1000;
+    this.loop = new TickLoop(() => this.tick(), deps.tickMs ?? 1000, deps.onError);
     this.clock = deps.clock ?? (() => new Date());
   }
 
   /** Starts ticking. */
   start(): void {
-    this.started = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops ticking and waits for a tick under way. */
-  async stop(): Promise<void> {
-    this.started = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Asks for a tick as soon as possible (a service or one of its tasks changed). */
   nudge(): void {
-    if (!this.started) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.loop.nudge();
   }
 
   /** Reconciles every service once (the loop calls it; tests may too). */
@@ -96,26 +87,9 @@ export class ServiceScheduler {
     }
   }
 
-  private schedule(delay: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.loop().finally(() => {
-        this.running = undefined;
-        if (this.started) this.schedule(this.again ? 0 : this.tickMs);
-        this.again = false;
-      });
-    }, delay);
-    this.timer.unref();
-  }
 
-  private async loop(): Promise<void> {
-    try {
-      await this.tick();
-    } catch (err) {
-      this.deps.onError?.(err);
-    }
-  }
+
+
 
   private async reconcileOne(service: ServiceRecord, tasks: TaskRecord[], instances: InstanceView[], now: Date): Promise<void> {
     const r = reconcile({ service, tasks: tasks.map(viewOf), instances, now: now.getTime(), newDeploymentId: () => randomDeploymentId() });

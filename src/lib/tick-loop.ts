@@ -1,0 +1,52 @@
+/**
+ * Runs `tick` every `intervalMs`, and at once when nudged; never two ticks at a time (a nudge
+ * during a tick runs another right after it). The control loops (services, provisioning) use it.
+ */
+export class TickLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private started = false;
+
+  constructor(
+    private readonly tick: () => Promise<void>,
+    private readonly intervalMs: number,
+    private readonly onError?: (err: unknown) => void,
+  ) {}
+
+  /** Starts ticking, the first tick at once. */
+  start(): void {
+    this.started = true;
+    this.schedule(0);
+  }
+
+  /** Stops ticking and waits for a tick under way. */
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Asks for a tick as soon as possible. */
+  nudge(): void {
+    if (!this.started) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.running = this.tick()
+        .catch((err: unknown) => this.onError?.(err))
+        .finally(() => {
+          this.running = undefined;
+          if (this.started) this.schedule(this.again ? 0 : this.intervalMs);
+          this.again = false;
+        });
+    }, delay);
+    this.timer.unref();
+  }
+}
