@@ -37,22 +37,28 @@ export interface HostsFixture {
 export const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-hosts'] } };
 
 /** Builds the hosts, the control plane, the cluster and the image, then joins one agent per entry of `agentArgs`. */
+/** Pushes a busybox image to the control plane's own registry as `hosts/busybox:1`; returns its reference. */
+export async function pushBusybox(control: ControlPlane): Promise<string> {
+  const endpoint = new URL(control.endpoint);
+  const credentials = { accessKeyId: control.config.accessKeyId, secretAccessKey: control.config.secretAccessKey };
+  const ecr = new ECRClient({ endpoint: endpoint.origin, region: 'us-east-1', credentials });
+  await ecr.send(new CreateRepositoryCommand({ repositoryName: 'hosts/busybox' }));
+  const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}));
+  ecr.destroy();
+  const [username, password] = Buffer.from(authorizationData![0]!.authorizationToken!, 'base64').toString().split(':') as [string, string];
+  const built = await buildImage({ busybox: true, config: { Cmd: ['sh'], Env: ['PATH=/bin'] } });
+  await pushImageLayout(built.dir, `${endpoint.host}/hosts/busybox:1`, { auth: { username, password } });
+  await built.cleanup();
+  return `${endpoint.host}/hosts/busybox:1`;
+}
+
 export async function startHostsFixture(cluster: string, agentArgs: string[][], options: ControlPlaneOptions = {}): Promise<HostsFixture> {
   const hosts = await createAgentHosts(agentArgs.length);
   let control: ControlPlane | undefined;
   try {
     control = await startControlPlane(hosts, options);
     const ecs = control.ecs();
-    const endpoint = new URL(control.endpoint);
-    const credentials = { accessKeyId: control.config.accessKeyId, secretAccessKey: control.config.secretAccessKey };
-    const ecr = new ECRClient({ endpoint: endpoint.origin, region: 'us-east-1', credentials });
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'hosts/busybox' }));
-    const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}));
-    ecr.destroy();
-    const [username, password] = Buffer.from(authorizationData![0]!.authorizationToken!, 'base64').toString().split(':') as [string, string];
-    const built = await buildImage({ busybox: true, config: { Cmd: ['sh'], Env: ['PATH=/bin'] } });
-    await pushImageLayout(built.dir, `${endpoint.host}/hosts/busybox:1`, { auth: { username, password } });
-    await built.cleanup();
+    await pushBusybox(control);
     // Agents join an existing cluster.
     await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     const flags = agentArgs.map((extra) => ['--cluster', cluster, ...extra]);

@@ -1,5 +1,4 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   CreateClusterCommand,
@@ -16,8 +15,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentContainers, createAgentHosts, startControlPlane, type AgentHosts, type AgentProcess, type ControlPlane } from '../support/agent-hosts.js';
-import { buildImage, pushImageLayout } from '../support/oci-image.js';
 import { isRunning, isStopped, waitForTask } from '../tasks/task-fixture.js';
+import { pushBusybox } from './hosts-fixture.js';
 
 let hosts: AgentHosts;
 let control: ControlPlane;
@@ -30,16 +29,7 @@ beforeAll(async () => {
   hosts = await createAgentHosts(3);
   control = await startControlPlane(hosts, { disconnectTimeoutMs: 3_000 });
   ecs = control.ecs();
-  const endpoint = new URL(control.endpoint);
-  const credentials = { accessKeyId: control.config.accessKeyId, secretAccessKey: control.config.secretAccessKey };
-  const ecr = new ECRClient({ endpoint: endpoint.origin, region: 'us-east-1', credentials });
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: 'hosts/busybox' }));
-  const { authorizationData } = await ecr.send(new GetAuthorizationTokenCommand({}));
-  ecr.destroy();
-  const [username, password] = Buffer.from(authorizationData![0]!.authorizationToken!, 'base64').toString().split(':') as [string, string];
-  const built = await buildImage({ busybox: true, config: { Cmd: ['sh'], Env: ['PATH=/bin'] } });
-  await pushImageLayout(built.dir, `${endpoint.host}/hosts/busybox:1`, { auth: { username, password } });
-  await built.cleanup();
+  await pushBusybox(control);
   clusterArn = (await ecs.send(new CreateClusterCommand({ clusterName: 'default' }))).cluster!.clusterArn!;
   td = (
     await ecs.send(
