@@ -15,7 +15,7 @@ const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms /
 
 /** The wire Task: timestamps in epoch seconds; tags only when asked for. */
 async function taskWire(task: TaskRecord, tags: TagStore | undefined) {
-  const { taskId: _id, region: _region, networkConfiguration: _net, ...wire } = task;
+  const { taskId: _id, region: _region, networkConfiguration: _net, hostPorts: _ports, ...wire } = task;
   return {
     ...wire,
     createdAt: seconds(task.createdAt),

@@ -51,12 +51,17 @@ export function usageByInstance(tasks: Iterable<TaskRecord>): Map<string, Instan
     u.groups.push(task.group);
     if (task.desiredStatus === 'RUNNING') u.running += 1;
     if (BEFORE_RUNNING.has(task.lastStatus)) u.pending += 1;
+    // The ports reserved when the task was placed count from the start, before the agent
+    // reports its bindings (a second task must not be placed on the same port meanwhile).
+    const reported = new Set<number>();
     for (const container of task.containers) {
       for (const binding of container.networkBindings ?? []) {
         if (binding.hostPort === undefined) continue;
         (binding.protocol === 'udp' ? u.udpPorts : u.tcpPorts).push(binding.hostPort);
+        reported.add(binding.hostPort);
       }
     }
+    for (const port of task.hostPorts ?? []) if (!reported.has(port)) u.tcpPorts.push(port);
   }
   return out;
 }

@@ -83,6 +83,16 @@ describe('reconcile (REPLICA)', () => {
     expect(r2.start).toEqual([{ deploymentId: d, count: 1 }]);
   });
 
+  it('replaces the tasks of an instance deregistered with force (no longer listed)', () => {
+    const s = serviceFixture({ desired: 1 });
+    const d = s.deployments[0]!.id;
+    const here = 'arn:aws:ecs:us-east-1:000000000000:container-instance/c/here';
+    const orphan = taskFixture(d, 'RUNNING', { containerInstanceArn: 'arn:aws:ecs:us-east-1:000000000000:container-instance/c/gone' });
+    const r = run(s, [orphan], 1000, [{ containerInstanceArn: here, status: 'ACTIVE', agentConnected: true }]);
+    expect(r.stop).toEqual([{ taskArn: orphan.taskArn, taskId: orphan.taskId, reason: 'Container instance is deregistered' }]);
+    expect(r.start).toEqual([{ deploymentId: d, count: 1 }]);
+  });
+
   it('replaces a task that stopped', () => {
     const s = serviceFixture({ desired: 2 });
     const d = s.deployments[0]!.id;

@@ -51,6 +51,7 @@ export const STOP_REASONS = {
   unhealthy: 'Task failed container health checks',
   draining: 'Container instance is draining',
   disconnected: 'Container instance agent is disconnected',
+  deregistered: 'Container instance is deregistered',
   deleted: 'Service was deleted',
 } as const;
 
@@ -94,7 +95,7 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // are told to stop (carried out if the agent returns) and no longer count, so that the
   // service replaces them elsewhere and a rollout can complete without them.
   const lost = lostTasks(s, input);
-  for (const t of lost) if (isWanted(t)) stopTask(t, STOP_REASONS.disconnected);
+  for (const [t, reason] of lost) if (isWanted(t)) stopTask(t, reason);
   const tasks = lost.size === 0 ? input.tasks : input.tasks.filter((t) => !lost.has(t));
 
   // 2. Tasks failing their container health checks (after the grace period) are replaced.
@@ -134,12 +135,19 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 }
 
 /** The live tasks of a REPLICA service placed on instances whose agent is disconnected. */
-function lostTasks(s: ServiceRecord, input: ReconcileInput): Set<TaskView> {
-  const lost = new Set<TaskView>();
+function lostTasks(s: ServiceRecord, input: ReconcileInput): Map<TaskView, string> {
+  const lost = new Map<TaskView, string>();
   if (s.schedulingStrategy !== SchedulingStrategy.Replica) return lost;
+  // Instances whose agent is disconnected, and instances no longer listed (deregistered with
+  // force: ECS says their tasks are orphaned and the service scheduler starts other copies).
+  const known = new Set(input.instances.map((i) => i.containerInstanceArn));
   const away = new Set(input.instances.filter((i) => i.agentConnected === false).map((i) => i.containerInstanceArn));
-  if (away.size === 0) return lost;
-  for (const t of input.tasks) if (isLive(t) && t.containerInstanceArn !== undefined && away.has(t.containerInstanceArn)) lost.add(t);
+  for (const t of input.tasks) {
+    const arn = t.containerInstanceArn;
+    if (!isLive(t) || arn === undefined) continue;
+    if (!known.has(arn)) lost.set(t, STOP_REASONS.deregistered);
+    else if (away.has(arn)) lost.set(t, STOP_REASONS.disconnected);
+  }
   return lost;
 }
 

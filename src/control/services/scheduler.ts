@@ -173,6 +173,8 @@ export class ServiceScheduler {
       }, { serviceName: s.serviceName });
       out.tasks.push(...res.tasks.map((t) => t.taskId));
       out.failures.push(...res.failures);
+      // The rest would not fit either: the next tick tries again.
+      if (res.tasks.length === 0) break;
     }
     return out;
   }

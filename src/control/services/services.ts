@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { requestHash } from '../../lib/request-hash.js';
 import type { CreateServiceRequest, RunTaskRequest, UpdateServiceRequest } from '@aws-sdk/client-ecs';
 import { formatArn, parseArn } from '../../lib/arn.js';
 import { DomainError, ErrorKind, failedPrecondition, invalidParameter, invalidRequest, notFound } from '../../lib/errors.js';
@@ -30,8 +30,7 @@ export interface ListServicesFilter {
 /** A hash of the members that define a service, to tell a retried CreateService from a different one. */
 function creationHash(input: CreateServiceRequest, clusterArn: string): string {
   const { clientToken: _t, tags: _g, cluster: _c, ...rest } = input;
-  const sorted = JSON.stringify(rest, Object.keys(rest).sort());
-  return createHash('sha256').update(`${clusterArn}\n${sorted}`).digest('hex');
+  return requestHash({ ...rest, clusterArn });
 }
 
 /** ECS services: create, update, delete, describe, list. The scheduler runs their tasks. */

@@ -131,6 +131,31 @@ describe('RunTask placement on container instances', () => {
     ).rejects.toThrow(/not associated with the cluster/);
   });
 
+  it('reserves host ports from placement on, before the agent reports its bindings', async () => {
+    const { ecs, arns } = await cluster([
+      { memory: 4096, zone: 'us-east-1a' },
+      { memory: 4096, zone: 'us-east-1b' },
+    ]);
+    await ecs.taskDefinitions.register(scope, {
+      family: 'web',
+      networkMode: 'bridge',
+      containerDefinitions: [{ name: 'a', image: 'x', memory: 64, portMappings: [{ containerPort: 80, hostPort: 8080 }] }],
+    });
+    const { tasks, failures } = await ecs.tasks.run(scope, { cluster: 'c', taskDefinition: 'web', count: 3, placementStrategy: [{ type: 'binpack', field: 'memory' }] });
+    expect(new Set(tasks.map((t) => t.containerInstanceArn))).toEqual(new Set(arns));
+    expect(failures.map((f) => f.reason)).toEqual(['RESOURCE:PORTS']);
+    // StartTask naming one instance twice cannot place two tasks on the same port either.
+    const { tasks: none } = await ecs.tasks.start(scope, { cluster: 'c', taskDefinition: 'web', containerInstances: [arns[0]!, arns[0]!] });
+    expect(none).toEqual([]);
+  });
+
+  it('StartTask charges each task it places: one instance named twice gets two tasks only if both fit', async () => {
+    const { ecs, arns } = await cluster([{ memory: 384, zone: 'us-east-1a' }]);
+    const { tasks, failures } = await ecs.tasks.start(scope, { cluster: 'c', taskDefinition: 'f', containerInstances: [arns[0]!, arns[0]!.split('/').pop()!] });
+    expect(tasks).toHaveLength(1);
+    expect(failures).toEqual([{ arn: arns[0], reason: 'RESOURCE:MEMORY' }]);
+  });
+
   it('StartTask runs one task per named instance and reports the others', async () => {
     const { ecs, arns } = await cluster([
       { memory: 1024, zone: 'us-east-1a' },

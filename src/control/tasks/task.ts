@@ -51,6 +51,8 @@ export interface TaskRecord {
   capacityProviderName?: string;
   /** The container instance the task runs on (EC2 launch type); absent on the control host. */
   containerInstanceArn?: string;
+  /** Host ports the task reserves on its instance, from its definition (not shown on the wire). */
+  hostPorts?: number[];
   platformVersion?: string;
   platformFamily?: string;
   cpu?: string;

@@ -1,6 +1,7 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Failure, RunTaskRequest, StartTaskRequest, Tag } from '@aws-sdk/client-ecs';
 import { formatArn, parseArn } from '../../lib/arn.js';
+import { requestHash } from '../../lib/request-hash.js';
 import { DomainError, ErrorKind, invalidParameter, invalidRequest } from '../../lib/errors.js';
 import { decodeToken, encodeToken, type Page } from '../../lib/pagination.js';
 import type { Scope } from '../../lib/scope.js';
@@ -51,17 +52,6 @@ export interface ListTasksFilter {
 
 /** The one availability zone of the local host, per region. */
 const zoneOf = (region: string) => `${region}a`;
-
-/** A deterministic hash of a request, to tell a retried RunTask from a different one. */
-function requestHash(input: object): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, canonical(x)]))
-        : v;
-  return createHash('sha256').update(JSON.stringify(canonical(input))).digest('hex');
-}
 
 /** ECS tasks: run, start, stop, describe, list; and the agent's reports, persisted. */
 export class Tasks {
@@ -117,7 +107,8 @@ export class Tasks {
                 size,
                 hostPorts: hostPortsOf(td),
                 taskGroup: input.group ?? `family:${td.family}`,
-                constraints: (input.placementConstraints ?? []) as PlacementConstraintInput[],
+                // ECS applies the task definition's constraints together with the request's.
+                constraints: [...(td.placementConstraints ?? []), ...(input.placementConstraints ?? [])] as PlacementConstraintInput[],
                 strategy: (input.placementStrategy ?? []) as PlacementStrategyInput[],
               })
             : undefined;
@@ -165,7 +156,8 @@ export class Tasks {
     const size = taskSize(td, input.overrides ?? {});
     const hostPorts = hostPortsOf(td);
     const created = await this.store.transaction(async (tx) => {
-      const instances = await this.placement.instances(cluster.clusterArn);
+      // Copies, charged with each task placed, so that naming an instance twice cannot overcommit it.
+      const instances = (await this.placement.instances(cluster.clusterArn)).map((i) => ({ ...i, remaining: { ...i.remaining }, usedPorts: [...i.usedPorts] }));
       const tasks: TaskRecord[] = [];
       const failures: Failure[] = [];
       for (const ref of refs) {
@@ -185,6 +177,9 @@ export class Tasks {
           failures.push({ arn: instance?.containerInstanceArn ?? ref, reason: reason ?? 'MISSING' });
           continue;
         }
+        instance.remaining.cpu -= size.cpu;
+        instance.remaining.memory -= size.memory;
+        instance.usedPorts.push(...hostPorts);
         const task = this.newTask(scope, cluster, td, request, group, size, instance);
         await tx.collection<TaskRecord>(TASKS).put(`${cluster.clusterArn}/${task.taskId}`, task);
         await this.tags.set(tx, task.taskArn, await this.taskTags(request, td, cluster.clusterName, launcher.serviceName));
@@ -361,6 +356,7 @@ export class Tasks {
       launchType: group.launchType,
       ...(group.capacityProviderName && { capacityProviderName: group.capacityProviderName }),
       ...(instance && { containerInstanceArn: instance.containerInstanceArn }),
+      ...(instance && hostPortsOf(td).length > 0 && { hostPorts: hostPortsOf(td) }),
       ...(group.launchType === 'FARGATE' && { platformVersion: input.platformVersion ?? '1.4.0', platformFamily: 'Linux' }),
       cpu: String(size.cpu),
       memory: String(size.memory),
