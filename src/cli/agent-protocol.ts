@@ -17,6 +17,8 @@ const AGENT_PULL_TOKEN_MS = 15 * 60 * 1000;
 /** What the control plane's side of the agent protocol is composed from. */
 export interface AgentProtocolParts {
   token: string;
+  /** The key instance credentials are derived with. */
+  instanceKey: string;
   accountId: string;
   instances: ContainerInstanceRegistry;
   agents: RemoteAgents;
@@ -35,6 +37,7 @@ export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyI
   const disconnectMs = parts.disconnectTimeoutMs ?? AGENT_DISCONNECT_TIMEOUT_MS;
   const routes = agentRoutes({
     token: parts.token,
+    instanceKey: parts.instanceKey,
     accountId,
     instances: parts.instances,
     agents: parts.agents,

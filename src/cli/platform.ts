@@ -16,7 +16,7 @@ import { logsService } from '../api/logs/logs-service.js';
 import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
-import { loadOrCreateAgentToken } from '../cluster/join-token.js';
+import { INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../cluster/join-token.js';
 import { RemoteAgents } from '../cluster/remote-agents.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { createEcsControl } from '../control/ecs-control.js';
@@ -76,6 +76,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // The master key first: a refused key file (wrong mode or owner) leaves nothing open.
   const masterKey = loadOrCreateMasterKey(dataDir);
   const agentToken = loadOrCreateAgentToken(dataDir);
+  const instanceKey = loadOrCreateAgentToken(dataDir, INSTANCE_KEY_FILE);
   const store = new SqliteStore(join(dataDir, 'minato.db'));
   const secrets = createSecretsDomain(store, masterKey);
   const logService = openLogService(join(dataDir, 'logs.db'));
@@ -185,6 +186,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // The agent protocol: agents join the clusters as container instances.
   const cluster = serveAgents({
         token: agentToken,
+        instanceKey,
         accountId: config.accountId,
         instances: options.instances ?? ecs.containerInstances,
         agents,

@@ -18,6 +18,7 @@ function setup(holdMs = 2_000) {
   void app.register(
     agentRoutes({
       token: TOKEN,
+      instanceKey: 'instance-key-for-tests',
       accountId: '123456789012',
       instances,
       agents,
@@ -38,9 +39,16 @@ function setup(holdMs = 2_000) {
       log: { warn: () => {}, error: () => {} },
     }),
   );
-  const post = async (path: string, body: unknown, token = TOKEN) => {
-    const res = await app.inject({ method: 'POST', url: `/agent/v1/${path}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
-    return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
+  // The credential each registered instance was given, presented with every request about it.
+  const credentials = new Map<string, string>();
+  const post = async (path: string, body: unknown, token = TOKEN, secret?: string) => {
+    const arn = (body as { containerInstanceArn?: string }).containerInstanceArn;
+    const presented = secret ?? (arn === undefined ? undefined : credentials.get(arn));
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(presented && { 'x-minato-instance-secret': presented }) };
+    const res = await app.inject({ method: 'POST', url: `/agent/v1/${path}`, headers, payload: JSON.stringify(body) });
+    const answer = { status: res.statusCode, body: res.json<Record<string, unknown>>() };
+    if (path === 'register' && typeof answer.body.instanceSecret === 'string') credentials.set(answer.body.containerInstanceArn as string, answer.body.instanceSecret);
+    return answer;
   };
   const register = async (extra: object = {}) =>
     (await post('register', { cluster: 'default', region: 'us-east-1', host: '10.0.0.2', agentVersion: '1', attributes: [{ name: 'k', value: 'v' }, { name: 'flag' }], cpu: 1024, memory: 512, ...extra })).body;
@@ -60,6 +68,29 @@ describe('agent routes', () => {
     expect((await env.post('register', {}, 'wrong')).status).toBe(401);
     const res = await env.app.inject({ method: 'POST', url: '/agent/v1/poll', payload: {} });
     expect(res.statusCode).toBe(401);
+  });
+
+  it('gives each instance its own credential: another agent with the join token cannot act as it', async () => {
+    const env = setup();
+    app = env.app;
+    const a = await env.register();
+    const b = await env.register({ host: '10.0.0.3' });
+    const arnA = a.containerInstanceArn as string;
+    expect(a.instanceSecret).toEqual(expect.any(String));
+    expect(a.instanceSecret).not.toBe(b.instanceSecret);
+    const poll = { containerInstanceArn: arnA, known: [], stopping: [], stopped: [] };
+    // B's credential (or none) does not open A's polls, reports, secrets, logs or a re-join as A.
+    for (const [path, body] of [
+      ['poll', poll],
+      ['reports', { containerInstanceArn: arnA, reports: [] }],
+      ['secrets', { containerInstanceArn: arnA, valueFrom: 'a', region: 'us-east-1' }],
+      ['logs', { containerInstanceArn: arnA, target: { region: 'us-east-1', group: 'g', stream: 's' }, events: [] }],
+      ['register', { cluster: 'default', region: 'us-east-1', host: 'x', agentVersion: '1', attributes: [], cpu: 1, memory: 1, containerInstanceArn: arnA }],
+    ] as const) {
+      const res = await env.post(path, body, TOKEN, b.instanceSecret as string);
+      expect([path, res.status, res.body.code]).toEqual([path, 403, 'Forbidden']);
+    }
+    expect((await env.post('reports', { containerInstanceArn: arnA, reports: [] })).status).toBe(200);
   });
 
   it('registers with attributes, and re-registers the same instance by its ARN', async () => {

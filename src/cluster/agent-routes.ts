@@ -6,9 +6,10 @@ import { DomainError } from '../lib/errors.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskLaunchSpec, TaskReporter, TaskStateChange } from '../lib/task-contract.js';
 import { BadBodyError, num, objectBody, objects, optStr, str, strings } from './body-checks.js';
-import { bearerToken, tokenMatches } from './join-token.js';
+import { bearerToken, instanceSecret, tokenMatches } from './join-token.js';
 import {
   AGENT_API_PREFIX,
+  INSTANCE_SECRET_HEADER,
   ProtocolErrorCode,
   type LaunchOrder,
   type PollResponse,
@@ -23,6 +24,8 @@ import type { RemoteAgents } from './remote-agents.js';
 export interface AgentRoutesDeps {
   /** The join token every request must carry. */
   token: string;
+  /** The key instance credentials are derived with (see `instanceSecret`). */
+  instanceKey: string;
   accountId: string;
   instances: ContainerInstanceRegistry;
   agents: RemoteAgents;
@@ -88,7 +91,12 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
     const route = (path: string, handler: (body: Record<string, unknown>, req: FastifyRequest, reply: FastifyReply) => Promise<unknown>) =>
       app.post(`${AGENT_API_PREFIX}/${path}`, { bodyLimit: AGENT_BODY_LIMIT }, async (req, reply) => handler(objectBody(req.body), req, reply));
 
-    route('register', async (body): Promise<RegisterResponse> => {
+    route('register', async (body, req): Promise<RegisterResponse> => {
+      const previous = optStr(body, 'containerInstanceArn');
+      // Re-joining as a known instance takes its credential; an ARN the cluster does not know
+      // (its data was reset) registers a new instance.
+      const known = previous === undefined ? undefined : await deps.instances.byArn(previous);
+      if (previous !== undefined && known && known.status !== 'INACTIVE') await proveInstance(req, previous);
       const record = await deps.instances.registerAgent(
         { accountId: deps.accountId, region: str(body, 'region'), principalArn: rootPrincipal(deps.accountId), now: now() },
         {
@@ -102,11 +110,17 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
           memory: num(body, 'memory'),
         },
       );
-      return { containerInstanceArn: record.containerInstanceArn, accountId: deps.accountId, pollSeconds: deps.pollHoldMs / 1000 };
+      return {
+        containerInstanceArn: record.containerInstanceArn,
+        accountId: deps.accountId,
+        pollSeconds: deps.pollHoldMs / 1000,
+        instanceSecret: instanceSecret(deps.instanceKey, record.containerInstanceArn),
+      };
     });
 
-    route('poll', async (body, _req, reply): Promise<PollResponse> => {
+    route('poll', async (body, req, reply): Promise<PollResponse> => {
       const arn = str(body, 'containerInstanceArn');
+      await proveInstance(req, arn);
       const view = { known: strings(body, 'known'), stopping: strings(body, 'stopping'), stopped: strings(body, 'stopped') };
       await heartbeat(arn);
       // A poll is held until there is work; the agent going away ends the hold.
@@ -124,8 +138,9 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       return { launch: [], stop: [], forget: [] };
     });
 
-    route('reports', async (body): Promise<ReportsResponse> => {
+    route('reports', async (body, req): Promise<ReportsResponse> => {
       const arn = str(body, 'containerInstanceArn');
+      await proveInstance(req, arn);
       const reports = objects(body, 'reports');
       await heartbeat(arn);
       // An agent reports only on its own tasks; anything else (e.g. a task since moved or
@@ -148,10 +163,10 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       return { accepted };
     });
 
-    route('secrets', async (body) => {
+    route('secrets', async (body, req) => {
       const arn = str(body, 'containerInstanceArn');
+      await proveInstance(req, arn);
       const valueFrom = str(body, 'valueFrom');
-      await knownInstance(arn);
       // As a task's execution role would, the join token opens only the secrets of the tasks placed on the instance.
       if (!(await referencedOn(arn, valueFrom))) {
         throw new ProtocolFailure(403, ProtocolErrorCode.Forbidden, `no task on container instance ${arn} references ${valueFrom}`);
@@ -163,8 +178,8 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       }
     });
 
-    route('logs', async (body) => {
-      await knownInstance(str(body, 'containerInstanceArn'));
+    route('logs', async (body, req) => {
+      await proveInstance(req, str(body, 'containerInstanceArn'));
       const t = objectBody(body.target);
       const target: LogTarget = { region: str(t, 'region'), group: str(t, 'group'), stream: str(t, 'stream'), createGroup: t.createGroup === true };
       const events = objects(body, 'events').map((e) => ({ timestamp: num(e, 'timestamp'), message: typeof e.message === 'string' ? e.message : '' }));
@@ -172,6 +187,18 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       return {};
     });
   };
+
+  /**
+   * Refuses a request about an instance that does not carry that instance's credential. An
+   * unknown instance is said to be unknown first, so that its agent registers anew.
+   */
+  async function proveInstance(req: FastifyRequest, arn: string): Promise<void> {
+    await knownInstance(arn);
+    const presented = req.headers[INSTANCE_SECRET_HEADER];
+    if (typeof presented !== 'string' || !tokenMatches(presented, instanceSecret(deps.instanceKey, arn))) {
+      throw new ProtocolFailure(403, ProtocolErrorCode.Forbidden, `the request does not carry the credential of container instance ${arn}`);
+    }
+  }
 
   async function heartbeat(arn: string): Promise<void> {
     if (!(await deps.instances.heartbeat(arn, now()))) throw unknownInstance(arn);

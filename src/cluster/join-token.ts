@@ -1,16 +1,18 @@
-import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The file in the data dir that holds the cluster's join token. */
 export const AGENT_TOKEN_FILE = 'agent-token';
+/** The file in the data dir that holds the key instance credentials are derived with (never leaves the control host). */
+export const INSTANCE_KEY_FILE = 'agent-instance.key';
 
 /**
  * Reads the join token agents authenticate with, creating it (random, mode 0600) on first start.
  * A token file readable by group or others is refused: anyone who reads it can run tasks.
  */
-export function loadOrCreateAgentToken(dataDir: string): string {
-  const path = join(dataDir, AGENT_TOKEN_FILE);
+export function loadOrCreateAgentToken(dataDir: string, file = AGENT_TOKEN_FILE): string {
+  const path = join(dataDir, file);
   mkdirSync(dataDir, { recursive: true });
   try {
     writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
@@ -34,4 +36,9 @@ export function tokenMatches(presented: string, expected: string): boolean {
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/** An instance's credential: an HMAC of its ARN under the control plane's own key, so nothing is stored per instance. */
+export function instanceSecret(key: string, containerInstanceArn: string): string {
+  return createHmac('sha256', key).update(containerInstanceArn).digest('base64url');
 }

@@ -28,7 +28,16 @@ export interface RegisterResponse {
   accountId: string;
   /** How long the control plane holds a poll at most, in seconds. */
   pollSeconds: number;
+  /**
+   * The instance's own credential: every later request about this instance carries it in the
+   * `x-minato-instance-secret` header (and a re-join with the ARN must), so that one agent cannot
+   * act as another although all share the join token.
+   */
+  instanceSecret: string;
 }
+
+/** The header that carries an instance's credential. */
+export const INSTANCE_SECRET_HEADER = 'x-minato-instance-secret';
 
 /** `POST /agent/v1/poll`: the agent's view; a heartbeat too. */
 export interface PollRequest {

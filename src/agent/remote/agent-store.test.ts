@@ -15,13 +15,13 @@ describe('AgentStore', () => {
   it('keeps the instance ARN, specs and their cumulative state, and forgets a task entirely', async () => {
     dir = mkdtempSync(join(tmpdir(), 'minato-agent-store-'));
     const store = new AgentStore(dir);
-    expect(await store.instanceArn()).toBeUndefined();
-    await store.saveInstanceArn('arn:i');
+    expect(await store.instance()).toBeUndefined();
+    await store.saveInstance('arn:i', 'secret');
     await store.saveSpec(spec('a1'));
     await store.saveSpec(spec('b2'));
     await store.saveState('a1', { lastStatus: 'RUNNING' });
     const again = new AgentStore(dir);
-    expect(await again.instanceArn()).toBe('arn:i');
+    expect(await again.instance()).toEqual({ containerInstanceArn: 'arn:i', instanceSecret: 'secret' });
     const loaded = (await again.load()).sort((x, y) => x.spec.taskId.localeCompare(y.spec.taskId));
     expect(loaded).toEqual([
       { spec: spec('a1'), state: { lastStatus: 'RUNNING' } },

@@ -25,17 +25,18 @@ export class AgentStore {
     this.specsDir = join(dataDir, 'specs');
   }
 
-  /** The instance ARN from an earlier registration, if any. */
-  async instanceArn(): Promise<string | undefined> {
+  /** The instance ARN and credential from an earlier registration, if any. */
+  async instance(): Promise<{ containerInstanceArn: string; instanceSecret?: string } | undefined> {
     const text = await readFile(join(this.dataDir, 'instance.json'), 'utf8').catch(() => undefined);
     if (text === undefined) return undefined;
-    const arn = (JSON.parse(text) as { containerInstanceArn?: unknown }).containerInstanceArn;
-    return typeof arn === 'string' ? arn : undefined;
+    const { containerInstanceArn: arn, instanceSecret: secret } = JSON.parse(text) as { containerInstanceArn?: unknown; instanceSecret?: unknown };
+    if (typeof arn !== 'string') return undefined;
+    return { containerInstanceArn: arn, ...(typeof secret === 'string' && { instanceSecret: secret }) };
   }
 
-  /** Remembers the instance ARN. */
-  async saveInstanceArn(containerInstanceArn: string): Promise<void> {
-    await this.write(join(this.dataDir, 'instance.json'), { containerInstanceArn });
+  /** Remembers the instance ARN and its credential (the file is the agent's alone: mode 0600). */
+  async saveInstance(containerInstanceArn: string, instanceSecret: string): Promise<void> {
+    await this.write(join(this.dataDir, 'instance.json'), { containerInstanceArn, instanceSecret });
   }
 
   /** Saves an accepted task's spec (before it starts). */
@@ -80,7 +81,8 @@ export class AgentStore {
   private async write(path: string, value: unknown): Promise<void> {
     await mkdir(this.specsDir, { recursive: true });
     const tmp = `${path}.tmp-${process.pid}`;
-    await writeFile(tmp, JSON.stringify(value));
+    // Specs name secrets and instance.json holds the instance's credential: the agent's alone.
+    await writeFile(tmp, JSON.stringify(value), { mode: 0o600 });
     await rename(tmp, path);
   }
 }

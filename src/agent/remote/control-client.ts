@@ -9,7 +9,7 @@ import type {
   SecretRequest,
   SecretResponse,
 } from '../../cluster/protocol.js';
-import { AGENT_API_PREFIX } from '../../cluster/protocol.js';
+import { AGENT_API_PREFIX, INSTANCE_SECRET_HEADER } from '../../cluster/protocol.js';
 
 /** An answer of the control plane other than 200, with the protocol's error code. */
 export class ControlPlaneError extends Error {
@@ -29,6 +29,8 @@ const REQUEST_TIMEOUT_MS = 15_000;
 /** The agent's HTTP client of the protocol: JSON bodies, the join token as a Bearer token. */
 export class ControlClient {
   private readonly base: string;
+  /** The instance's credential once registered (see RegisterResponse.instanceSecret), sent with every request. */
+  instanceSecret: string | undefined;
 
   constructor(
     endpoint: string,
@@ -67,7 +69,11 @@ export class ControlClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     const res = await this.fetchImpl(`${this.base}/${path}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        'content-type': 'application/json',
+        ...(this.instanceSecret && { [INSTANCE_SECRET_HEADER]: this.instanceSecret }),
+      },
       body: JSON.stringify(body),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     });

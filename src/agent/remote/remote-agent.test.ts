@@ -21,14 +21,17 @@ function fakeControl() {
   const reports: string[] = [];
   const orders: PollResponse[] = [];
   let failures = 0;
+  const secretsPresented: Array<string | undefined> = [];
   const client = {
+    instanceSecret: undefined as string | undefined,
     register: async (body: RegisterRequest) => {
       if (failures > 0) {
         failures--;
         throw new TypeError('fetch failed');
       }
       registrations.push(body);
-      return { containerInstanceArn: body.containerInstanceArn ?? ARN, accountId: '123456789012', pollSeconds: 1 };
+      secretsPresented.push(client.instanceSecret);
+      return { containerInstanceArn: body.containerInstanceArn ?? ARN, accountId: '123456789012', pollSeconds: 1, instanceSecret: 'secret-of-the-instance' };
     },
     poll: async (body: PollRequest, _hold: number, signal?: AbortSignal) => {
       polls.push(body);
@@ -43,7 +46,7 @@ function fakeControl() {
       return { accepted: body.reports.length };
     },
   };
-  return { client, polls, registrations, reports, orders, failWith: (n: number) => (failures = n) };
+  return { client, polls, registrations, reports, orders, secretsPresented, failWith: (n: number) => (failures = n) };
 }
 
 function fakeRunner() {
@@ -113,6 +116,10 @@ describe('RemoteAgent', () => {
     await agent.start();
     await until(() => control2.reports.length >= 2);
     expect(control2.registrations[0]!.containerInstanceArn).toBe(ARN);
+    // ...proving it is that instance with the credential it was given the first time.
+    expect(control.secretsPresented[0]).toBeUndefined();
+    expect(control2.secretsPresented[0]).toBe('secret-of-the-instance');
+    expect(control2.client.instanceSecret).toBe('secret-of-the-instance');
     expect(run2.calls[0]).toBe('adopt t1,t2');
     expect(control2.reports.slice(0, 2).sort()).toEqual(['arn:task/t1 RUNNING', 'arn:task/t2 RUNNING']);
     control2.orders.push({ launch: [], stop: [{ taskArn: 'arn:task/t1', reason: { stopCode: 'UserInitiated', stoppedReason: 'x' } }], forget: [] });

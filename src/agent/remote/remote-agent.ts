@@ -14,7 +14,7 @@ export interface TaskRunner {
 
 /** What a remote agent is made of. */
 export interface RemoteAgentDeps {
-  client: Pick<ControlClient, 'register' | 'poll' | 'reports'>;
+  client: Pick<ControlClient, 'register' | 'poll' | 'reports' | 'instanceSecret'>;
   store: AgentStore;
   runner: TaskRunner;
   queue: ReportQueue;
@@ -123,9 +123,15 @@ export class RemoteAgent {
   }
 
   private async register(): Promise<void> {
-    const previous = this.arn ?? (await this.deps.store.instanceArn());
+    const saved = await this.deps.store.instance();
+    const previous = this.arn ?? saved?.containerInstanceArn;
+    // A re-join proves it is that instance with the credential it was given.
+    if (saved?.instanceSecret !== undefined) this.deps.client.instanceSecret = saved.instanceSecret;
     const res = await this.deps.client.register({ ...this.deps.registration, ...(previous && { containerInstanceArn: previous }) });
-    if (res.containerInstanceArn !== previous) await this.deps.store.saveInstanceArn(res.containerInstanceArn);
+    this.deps.client.instanceSecret = res.instanceSecret;
+    if (res.containerInstanceArn !== previous || res.instanceSecret !== saved?.instanceSecret) {
+      await this.deps.store.saveInstance(res.containerInstanceArn, res.instanceSecret);
+    }
     this.arn = res.containerInstanceArn;
     this.account = res.accountId;
     this.holdMs = Math.max(0, res.pollSeconds * 1000);
