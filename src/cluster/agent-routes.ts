@@ -132,7 +132,7 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
         const orders = await ordersFor(arn, view);
         if (orders.launch.length + orders.stop.length + orders.forget.length > 0) return orders;
         const left = deadline - Date.now();
-        if (left <= 0 || gone.signal.aborted) return orders;
+        if (left <= 0 || gone.signal.aborted || deps.agents.isClosed) return orders;
         await deps.agents.wait(arn, left, gone.signal);
       }
       return { launch: [], stop: [], forget: [] };

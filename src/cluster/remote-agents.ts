@@ -14,6 +14,11 @@ export class RemoteAgents implements TaskAgent {
   private readonly pending = new Set<string>();
   private closed = false;
 
+  /** Whether the control plane is shutting down: held polls answer at once. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   constructor(private readonly local: TaskAgent) {}
 
   launch(spec: TaskLaunchSpec): void {

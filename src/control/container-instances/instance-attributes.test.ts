@@ -92,4 +92,14 @@ describe('InstanceAttributes', () => {
     await attrs.put(scope, undefined, [{ name: 'here', targetId: d.containerInstanceArn }]);
     expect((await attrs.list(scope, undefined, { targetType: 'container-instance', attributeName: 'here', maxResults: 10 })).items).toHaveLength(1);
   });
+
+  it('refuses to change the agent’s own attributes and other target types', async () => {
+    const { attrs, reg } = await setup();
+    const i = await reg('c');
+    for (const name of ['ecs.availability-zone', 'minato.capacity-group']) {
+      await expect(attrs.put(scope, 'c', [{ name, value: 'x', targetId: i.containerInstanceArn }])).rejects.toThrow(/reserved/);
+      await expect(attrs.delete(scope, 'c', [{ name, targetId: i.containerInstanceArn }])).rejects.toThrow(/reserved/);
+    }
+    await expect(attrs.put(scope, 'c', [{ name: 'k', value: 'v', targetType: 'task', targetId: i.containerInstanceArn }])).rejects.toThrow(/targetType/);
+  });
 });

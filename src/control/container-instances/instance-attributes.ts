@@ -6,7 +6,7 @@ import type { Store } from '../../store/store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';
 import type { ClusterRecord } from '../clusters/cluster.js';
 import type { Clusters } from '../clusters/clusters.js';
-import { bare, checkAttribute, checkCustomLimit, MAX_CUSTOM_ATTRIBUTES, mergeAttributes, TARGET_TYPE } from './attribute-rules.js';
+import { bare, checkAttribute, checkCustomLimit, isSystemAttribute, MAX_CUSTOM_ATTRIBUTES, mergeAttributes, TARGET_TYPE } from './attribute-rules.js';
 import { InstanceStatus, type ContainerInstanceRecord } from './container-instance.js';
 import { instanceIdIn, instanceKey } from './instance-identity.js';
 
@@ -38,6 +38,7 @@ export class InstanceAttributes {
       );
     }
     for (const a of attributes) checkAttribute(a);
+    checkNotReserved(attributes);
     await this.change(scope, clusterRef, attributes, (current, mine) => {
       const next = mergeAttributes(current, mine);
       checkCustomLimit(next);
@@ -48,6 +49,7 @@ export class InstanceAttributes {
 
   /** Removes attributes (by name) from their targets, all or none; returns them as given. */
   async delete(scope: Scope, clusterRef: string | undefined, attributes: readonly Attribute[]): Promise<Attribute[]> {
+    checkNotReserved(attributes);
     await this.change(scope, clusterRef, attributes, (current, mine) => {
       const drop = new Set(mine.map((a) => a.name));
       return current.filter((a) => !drop.has(a.name));
@@ -117,5 +119,20 @@ export class InstanceAttributes {
       throw notFound('attribute-target', `Could not find the target ${target} in cluster ${cluster.clusterName}.`);
     }
     return id;
+  }
+}
+
+/**
+ * The agent's own attributes (ECS's, and minato's capacity group) describe the instance as it
+ * registered; changing them by hand would move an instance between capacity providers unseen.
+ */
+function checkNotReserved(attributes: readonly Attribute[]): void {
+  for (const a of attributes) {
+    if (a.targetType !== undefined && a.targetType !== TARGET_TYPE) {
+      throw invalidParameter(`Invalid targetType ${a.targetType}. The only supported targetType is ${TARGET_TYPE}.`);
+    }
+    if (isSystemAttribute(a.name ?? '')) {
+      throw invalidParameter(`The attribute name ${a.name ?? ''} is reserved: attributes starting with ecs., com.amazonaws.ecs. or minato. are set by the container agent.`);
+    }
   }
 }
