@@ -76,6 +76,13 @@ describe('cluster query language', () => {
     }
   });
 
+  it('refuses patterns with nested repetitions, which could backtrack for ages on every placement', () => {
+    expect(() => parseExpression('attribute:ecs.instance-type =~ "(a+)+b"')).toThrow(/nests repetitions/);
+    expect(() => parseExpression('attribute:ecs.instance-type =~ "(t2[a-z]*)*"')).toThrow(/nests repetitions/);
+    expect(() => parseExpression('attribute:ecs.instance-type =~ t2.*')).not.toThrow();
+    expect(() => parseExpression('attribute:ecs.instance-type =~ "(t2|t3).micro"')).not.toThrow();
+  });
+
   it('binds not tighter than and, and tighter than or', () => {
     const i = instance('p', { attributes: { a: '1', b: '2' } });
     // Read as (a==1) or ((b==9) and (a==9)): true; left-to-right without precedence would be false.

@@ -12,6 +12,9 @@ import type { InstanceSnapshot } from './types.js';
 export { evaluate } from './query-eval.js';
 export { formatExpression, Operator, SubjectKind, type Comparison, type Expression, type Subject } from './query-ast.js';
 
+/** A group containing a quantifier, itself quantified: the shape of catastrophic backtracking. */
+const NESTED_QUANTIFIER = /\([^)]*[+*}][^)]*\)\s*[+*{]/;
+
 /** ECS refuses longer expressions. */
 export const MAX_EXPRESSION_LENGTH = 2000;
 
@@ -206,6 +209,9 @@ class Parser {
     const args = op === Operator.Exists || op === Operator.NotExists ? [] : op === Operator.In || op === Operator.NotIn ? this.list() : [this.value(false)];
     const c: Comparison = { type: 'compare', subject, op, args };
     if (op === Operator.Matches || op === Operator.NotMatches) {
+      // A quantified group that itself repeats (`(a+)+`) can backtrack for ages on a long value,
+      // and patterns run on every placement: such patterns are refused.
+      if (NESTED_QUANTIFIER.test(args[0] ?? '')) this.fail(`'${args[0]}' nests repetitions, which is not supported`);
       try {
         c.regex = new RegExp(`^(?:${args[0]})$`);
       } catch {
