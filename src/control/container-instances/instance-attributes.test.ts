@@ -100,6 +100,6 @@ describe('InstanceAttributes', () => {
       await expect(attrs.put(scope, 'c', [{ name, value: 'x', targetId: i.containerInstanceArn }])).rejects.toThrow(/reserved/);
       await expect(attrs.delete(scope, 'c', [{ name, targetId: i.containerInstanceArn }])).rejects.toThrow(/reserved/);
     }
-    await expect(attrs.put(scope, 'c', [{ name: 'k', value: 'v', targetType: 'task', targetId: i.containerInstanceArn }])).rejects.toThrow(/targetType/);
+    await expect(attrs.put(scope, 'c', [{ name: 'k', value: 'v', targetType: 'task' as 'container-instance', targetId: i.containerInstanceArn }])).rejects.toThrow(/targetType/);
   });
 });
