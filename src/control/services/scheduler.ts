@@ -110,7 +110,7 @@ export class ServiceScheduler {
     const failures: Failure[] = [];
     for (const action of r.start) {
       try {
-        const out = await this.startTasks(scope, r.service, action);
+        const out = await this.startTasks(scope, r.service, action, tasks);
         startedIds.push(...out.tasks);
         failures.push(...out.failures);
       } catch (err) {
@@ -133,7 +133,7 @@ export class ServiceScheduler {
   }
 
   /** Starts tasks of one deployment: RunTask for REPLICA, StartTask on the named instances for DAEMON. */
-  private async startTasks(scope: Scope, s: ServiceRecord, action: StartAction): Promise<{ tasks: string[]; failures: Failure[] }> {
+  private async startTasks(scope: Scope, s: ServiceRecord, action: StartAction, current: readonly TaskRecord[]): Promise<{ tasks: string[]; failures: Failure[] }> {
     const deployment = s.deployments.find((d) => d.id === action.deploymentId);
     if (!deployment) return { tasks: [], failures: [] };
     const tags: Tag[] = s.propagateTags === 'SERVICE' ? await this.deps.tags.get(s.serviceArn) : [];
@@ -161,6 +161,13 @@ export class ServiceScheduler {
     const launch: Partial<RunTaskRequest> = deployment.capacityProviderStrategy?.length
       ? { capacityProviderStrategy: deployment.capacityProviderStrategy }
       : { launchType: (deployment.launchType ?? 'EC2') as NonNullable<RunTaskRequest['launchType']> };
+    // The deployment's tasks per capacity provider, so that base and weights hold across calls.
+    const byProvider: Record<string, number> = {};
+    for (const t of current) {
+      if (t.startedBy === deployment.id && t.desiredStatus === 'RUNNING' && t.capacityProviderName) {
+        byProvider[t.capacityProviderName] = (byProvider[t.capacityProviderName] ?? 0) + 1;
+      }
+    }
     for (let left = action.count; left > 0; left -= MAX_PER_CALL) {
       const res = await this.deps.tasks.run(scope, {
         ...common,
@@ -170,7 +177,8 @@ export class ServiceScheduler {
         // Without a strategy, ECS spreads a service's tasks over zones, then instances.
         placementStrategy: s.placementStrategy.length ? s.placementStrategy : [...DEFAULT_SERVICE_STRATEGY],
         ...(deployment.platformVersion && { platformVersion: deployment.platformVersion }),
-      }, { serviceName: s.serviceName });
+      }, { serviceName: s.serviceName, tasksByProvider: { ...byProvider } });
+      for (const t of res.tasks) if (t.capacityProviderName) byProvider[t.capacityProviderName] = (byProvider[t.capacityProviderName] ?? 0) + 1;
       out.tasks.push(...res.tasks.map((t) => t.taskId));
       out.failures.push(...res.failures);
       // The rest would not fit either: the next tick tries again.

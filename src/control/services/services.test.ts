@@ -157,4 +157,35 @@ describe('Services and the scheduler loop', () => {
     expect(agent.launched).toHaveLength(2);
     expect(s.events[0]!.message).toBe(`(service web) has started 1 tasks: (task ${agent.launched[1]!.taskId}).`);
   });
+
+  it('keeps a capacity provider strategy’s base and weights across scale-outs, counting the tasks already running', async () => {
+    const { agent, ecs, scheduler } = await setup();
+    await ecs.clusters.putCapacityProviders(scope(), 'c', ['FARGATE', 'FARGATE_SPOT'], []);
+    await ecs.taskDefinitions.register(scope(), {
+      family: 'fg',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'a', image: 'x' }],
+    });
+    const strategy = [
+      { capacityProvider: 'FARGATE', base: 1, weight: 1 },
+      { capacityProvider: 'FARGATE_SPOT', weight: 1 },
+    ];
+    const network = { awsvpcConfiguration: { subnets: ['subnet-1'] } };
+    await ecs.services.create(scope(), { cluster: 'c', serviceName: 'mix', taskDefinition: 'fg', desiredCount: 3, capacityProviderStrategy: strategy, networkConfiguration: network });
+    await scheduler.tick();
+    const providers = async () => {
+      const { found } = await ecs.tasks.describe(scope(), 'c', agent.launched.map((l) => l.taskArn));
+      const count = (name: string) => found.filter((t) => t.capacityProviderName === name).length;
+      return [count('FARGATE'), count('FARGATE_SPOT')];
+    };
+    expect(await providers()).toEqual([2, 1]);
+    await ecs.services.update(scope(), { cluster: 'c', service: 'mix', desiredCount: 5 });
+    await scheduler.tick();
+    // The base is not granted again: the two new tasks go one to each provider (3 + 2), where a
+    // split that forgot the first three would give FARGATE both (4 + 1).
+    expect(await providers()).toEqual([3, 2]);
+  });
 });

@@ -36,16 +36,22 @@ export interface LaunchGroup {
 
 /**
  * Splits a RunTask's count over launch groups: one group for a launch type, else by the
- * request's (or the cluster's default) capacity provider strategy, base first, then weight.
+ * request's (or the cluster's default) capacity provider strategy, base first, then weight,
+ * counting the tasks a service already runs on each provider.
  * Without either, ECS runs EC2 tasks.
  */
-export function launchGroups(input: RunTaskRequest, clusterStrategy: readonly CapacityProviderStrategyItem[]): LaunchGroup[] {
+export function launchGroups(
+  input: RunTaskRequest,
+  clusterStrategy: readonly CapacityProviderStrategyItem[],
+  /** Tasks already running per provider (a service's), which count toward base and weight. */
+  existing: Readonly<Record<string, number>> = {},
+): LaunchGroup[] {
   const count = input.count ?? 1;
   if (input.launchType) return [{ launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2', count }];
   const strategy = input.capacityProviderStrategy?.length ? input.capacityProviderStrategy : clusterStrategy;
   if (strategy.length === 0) return [{ launchType: 'EC2', count }];
   const items = strategy.map((s) => ({ capacityProvider: s.capacityProvider ?? '', base: s.base ?? 0, weight: s.weight ?? 0 }));
-  return Object.entries(splitByStrategy(items, count))
+  return Object.entries(splitByStrategy(items, count, existing))
     .filter(([, n]) => n > 0)
     .map(([name, n]) => ({ launchType: FARGATE_PROVIDERS.has(name) ? 'FARGATE' : 'EC2', capacityProviderName: name, count: n }));
 }

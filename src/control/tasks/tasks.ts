@@ -36,6 +36,8 @@ interface TokenRecord {
  */
 export interface ServiceLauncher {
   serviceName?: string;
+  /** The service's tasks already running per capacity provider: the strategy's base and weights count them. */
+  tasksByProvider?: Readonly<Record<string, number>>;
 }
 
 /** Filters of ListTasks. */
@@ -71,7 +73,7 @@ export class Tasks {
       if (err instanceof DomainError && err.kind === ErrorKind.InvalidArgument) throw invalidRequest('TaskDefinition not found.');
       throw err;
     });
-    const groups = launchGroups(input, cluster.defaultCapacityProviderStrategy);
+    const groups = launchGroups(input, cluster.defaultCapacityProviderStrategy, launcher.tasksByProvider);
     checkRunTask(input, td, groups, cluster.capacityProviders, launcher.serviceName !== undefined);
     checkTags(input.tags ?? []);
     if (input.clientToken !== undefined && !/^[a-zA-Z0-9_-]{1,64}$/.test(input.clientToken)) {
