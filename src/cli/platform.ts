@@ -144,7 +144,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     services: ecs.services,
     tags: ecs.tags,
     listInstances: async (clusterArn) =>
-      (await ecs.containerInstances.snapshot(clusterArn)).map(({ containerInstanceArn, status, agentConnected }) => ({ containerInstanceArn, status, agentConnected })),
+      (await ecs.containerInstances.snapshot(clusterArn)).map((snapshot) => ({ containerInstanceArn: snapshot.containerInstanceArn, status: snapshot.status, agentConnected: snapshot.agentConnected, snapshot })),
     ...(options.serviceTickMs !== undefined && { tickMs: options.serviceTickMs }),
     onError: (err: unknown) => logger.error({ err }, 'service scheduler tick failed'),
   });

@@ -1,6 +1,7 @@
 import { TickLoop } from '../../lib/tick-loop.js';
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_SERVICE_STRATEGY } from '../../scheduler/placement-rules.js';
+import { checkPlacement, DEFAULT_SERVICE_STRATEGY } from '../../scheduler/placement-rules.js';
+import type { PlacementConstraintInput } from '../../scheduler/types.js';
 import type { Failure, RunTaskRequest, Tag } from '@aws-sdk/client-ecs';
 import { parseArn } from '../../lib/arn.js';
 import { isDomainError } from '../../lib/errors.js';
@@ -79,7 +80,8 @@ export class ServiceScheduler {
       const instances = await this.deps.listInstances(clusterArn);
       for (const service of services) {
         try {
-          await this.reconcileOne(service, tasks.filter((t) => t.group === serviceGroup(service.serviceName)), instances, now);
+          const eligible = service.schedulingStrategy === SchedulingStrategy.Daemon ? daemonInstances(service, instances) : instances;
+          await this.reconcileOne(service, tasks.filter((t) => t.group === serviceGroup(service.serviceName)), eligible, now);
         } catch (err) {
           this.deps.onError?.(err);
         }
@@ -200,4 +202,14 @@ export class ServiceScheduler {
       await c.put(key, { ...base, events: [...fresh, ...current.events].slice(0, MAX_EVENTS), version: current.version + 1 });
     });
   }
+}
+
+/**
+ * The instances a DAEMON service runs on: those its memberOf constraints select (ECS's daemon
+ * scheduler evaluates them); an instance known without its snapshot cannot be judged and is kept.
+ */
+function daemonInstances(service: ServiceRecord, instances: InstanceView[]): InstanceView[] {
+  const { memberOf } = checkPlacement(service.placementConstraints as PlacementConstraintInput[], []);
+  if (memberOf.length === 0) return instances;
+  return instances.filter((i) => i.snapshot === undefined || memberOf.every((matches) => matches(i.snapshot!)));
 }

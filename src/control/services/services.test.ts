@@ -5,6 +5,8 @@ import { createEcsControl } from '../ecs-control.js';
 import { ROLLOUT_SETTLE_MS } from './reconcile.js';
 import { ServiceScheduler } from './scheduler.js';
 import { INACTIVE_SERVICE_RETENTION_MS } from './service.js';
+import type { InstanceView } from './task-view.js';
+import { instance } from '../../scheduler/testing.js';
 
 /** An agent that records launches and stops and reports nothing by itself. */
 function recordingAgent(): TaskAgent & { launched: TaskLaunchSpec[]; stopped: string[] } {
@@ -17,7 +19,7 @@ const t0 = new Date('2026-01-01T00:00:00Z');
 const scope = (now: Date = t0) => ({ accountId: '000000000000', region: 'us-east-1', principalArn: 'arn:aws:iam::000000000000:root', now });
 
 /** A control plane over a memory store, a cluster `c`, a definition `f`, and a scheduler on a settable clock. */
-async function setup(instances: Array<{ containerInstanceArn: string; status: string }> = []) {
+async function setup(instances: InstanceView[] = []) {
   const agent = recordingAgent();
   const store = new MemoryStore();
   const ecs = createEcsControl(store, agent);
@@ -187,5 +189,23 @@ describe('Services and the scheduler loop', () => {
     // The base is not granted again: the two new tasks go one to each provider (3 + 2), where a
     // split that forgot the first three would give FARGATE both (4 + 1).
     expect(await providers()).toEqual([3, 2]);
+  });
+
+  it('runs a DAEMON service only on the instances its memberOf constraints select', async () => {
+    const views = [
+      instance('a', { attributes: { 'ecs.availability-zone': 'us-east-1a' } }),
+      instance('bb', { attributes: { 'ecs.availability-zone': 'us-east-1b' } }),
+      instance('ccc', { attributes: { 'ecs.availability-zone': 'us-east-1a' } }),
+    ].map((snapshot) => ({ containerInstanceArn: snapshot.containerInstanceArn, status: 'ACTIVE', agentConnected: true, snapshot }));
+    const { ecs, scheduler } = await setup(views);
+    await ecs.services.create(scope(), {
+      cluster: 'c',
+      serviceName: 'zoned',
+      taskDefinition: 'f',
+      schedulingStrategy: 'DAEMON',
+      placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.availability-zone == us-east-1a' }],
+    });
+    await scheduler.tick();
+    expect((await ecs.services.describe(scope(), 'c', ['zoned'])).found[0]!.desiredCount).toBe(2);
   });
 });

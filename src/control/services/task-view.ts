@@ -1,3 +1,4 @@
+import type { InstanceSnapshot } from '../../scheduler/types.js';
 import type { TaskRecord } from '../tasks/task.js';
 
 /** What the service scheduler needs to know of one task of a service. */
@@ -23,6 +24,8 @@ export interface InstanceView {
   status: string;
   /** False once the instance's agent has been silent past the disconnect timeout (absent: connected). */
   agentConnected?: boolean;
+  /** The whole snapshot, when the caller has it: DAEMON services filter instances by their memberOf constraints with it. */
+  snapshot?: InstanceSnapshot;
 }
 
 /** The scheduler's view of a stored task. */
