@@ -4,11 +4,10 @@ import type { Scope } from '../../lib/scope.js';
 import { splitByStrategy } from '../../scheduler/capacity-split.js';
 import { place } from '../../scheduler/place.js';
 import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../scheduler/types.js';
+// FARGATE and FARGATE_SPOT run on the control host.
+import { isFargateProvider } from '../capacity-providers/capacity-provider.js';
 import type { TaskDefinitionRecord } from '../task-definitions/task-definition.js';
 import type { TaskSize } from './task-size.js';
-
-/** ECS's built-in Fargate capacity providers: they run on the control host. */
-export const FARGATE_PROVIDERS: ReadonlySet<string> = new Set(['FARGATE', 'FARGATE_SPOT']);
 
 /** What the placement needs to know of the cluster's container instances and capacity providers. */
 export interface PlacementPorts {
@@ -53,7 +52,7 @@ export function launchGroups(
   const items = strategy.map((s) => ({ capacityProvider: s.capacityProvider ?? '', base: s.base ?? 0, weight: s.weight ?? 0 }));
   return Object.entries(splitByStrategy(items, count, existing))
     .filter(([, n]) => n > 0)
-    .map(([name, n]) => ({ launchType: FARGATE_PROVIDERS.has(name) ? 'FARGATE' : 'EC2', capacityProviderName: name, count: n }));
+    .map(([name, n]) => ({ launchType: isFargateProvider(name) ? 'FARGATE' : 'EC2', capacityProviderName: name, count: n }));
 }
 
 /** The host ports a task publishes (bridge and host network modes; awsvpc tasks publish none). */
