@@ -23,6 +23,7 @@ import { planNodeGroups, type NodeGroup } from '../src/capacity/baseline.js';
 import { planMixed, provision } from '../src/capacity/provisioner.js';
 import { Arch, CapacityType, type Offering, type PendingTask, type Plan } from '../src/capacity/types.js';
 import { seededRandom } from '../src/lib/seeded-random.js';
+import { target, targetLines } from './lib/task-report.js';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const REGION = 'us-east-1';
@@ -183,8 +184,8 @@ async function main(): Promise<number> {
     });
   }
   const targets = results.flatMap((r) => [
-    { name: `${r.workload}: plan time`, value: r.planMs, unit: 'ms', op: '<=', limit: 2000, pass: r.planMs <= 2000 },
-    { name: `${r.workload}: gap to LP bound`, value: r.gapToBoundPercent, unit: '%', op: '<=', limit: 5, pass: r.gapToBoundPercent <= 5 },
+    target(`${r.workload}: plan time`, r.planMs, 'ms', '<=', 2000),
+    target(`${r.workload}: gap to LP bound`, r.gapToBoundPercent, '%', '<=', 5),
   ]);
   const result = {
     name: 'capacity',
@@ -206,7 +207,7 @@ async function main(): Promise<number> {
         `node groups $${r.usdPerHour.nodeGroups}/h (plan saves ${r.savingVsNodeGroupsPercent}%)  best single type $${r.usdPerHour.bestSingleTypePerClass}/h  ${r.nodes} nodes  ${r.deterministic ? 'deterministic' : 'NOT DETERMINISTIC'}`,
     );
   }
-  for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value} ${t.unit} (target ${t.op} ${t.limit})`);
+  for (const line of targetLines(targets)) console.log(line);
   console.log(problems.length ? `INVALID: ${problems.join('; ')}` : 'every plan valid and deterministic');
   console.log(`results: ${relative(process.cwd(), file)}`);
   return problems.length ? 1 : 0;

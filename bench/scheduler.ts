@@ -16,6 +16,7 @@ import { place } from '../src/scheduler/place.js';
 import { compileFilter } from '../src/scheduler/query-language.js';
 import { instance, seededRandom } from '../src/scheduler/testing.js';
 import type { InstanceSnapshot, PlacementRequest, PlacementResult } from '../src/scheduler/types.js';
+import { target, targetLines } from './lib/task-report.js';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const INSTANCES = 1_000;
@@ -138,7 +139,7 @@ async function main(): Promise<number> {
     });
   }
   const main = results[0]!;
-  const targets = [{ name: `${main.variant}: median placement time`, value: main.medianMs, unit: 'ms', op: '<=', limit: TARGET_MS, pass: main.medianMs <= TARGET_MS }];
+  const targets = [target(`${main.variant}: median placement time`, main.medianMs, 'ms', '<=', TARGET_MS)];
   const result = {
     name: 'scheduler',
     startedAt: startedAt.toISOString(),
@@ -155,7 +156,7 @@ async function main(): Promise<number> {
   for (const r of results) {
     console.log(`${r.variant.padEnd(46)} ${String(r.medianMs).padStart(7)} ms  ${r.tasksPerSecond} tasks/s  placed ${r.placed} failed ${r.failed} on ${r.instancesUsed} instances  ${r.deterministic ? 'deterministic' : 'NOT DETERMINISTIC'}`);
   }
-  for (const t of targets) console.log(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value} ${t.unit} (target ${t.op} ${t.limit})`);
+  for (const line of targetLines(targets)) console.log(line);
   console.log(problems.length ? `INVALID: ${problems.join('; ')}` : 'every placement valid and deterministic');
   console.log(`results: ${relative(process.cwd(), file)}`);
   return problems.length ? 1 : 0;

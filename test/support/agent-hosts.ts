@@ -28,6 +28,7 @@ import { CLUSTER_MEMBERS } from '../../src/control/clusters/activity.js';
 import type { ContainerInstanceRecord } from '../../src/control/container-instances/container-instance.js';
 import { instanceKey, parseInstanceArn } from '../../src/control/container-instances/instance-identity.js';
 import { MINATO_BIN } from './minato-process.js';
+import { addNodeNamespace } from '../../src/nodes/local/node-network.js';
 
 const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 const quietly = (f: () => unknown) => {
@@ -107,16 +108,7 @@ export async function createAgentHosts(count: number): Promise<AgentHosts> {
       const netns = `mh${tag}n${i}`;
       const veth = `mh${tag}v${i}`;
       const address = `10.216.${net}.${10 + i}`;
-      ip('netns', 'add', netns);
-      ip('link', 'add', veth, 'type', 'veth', 'peer', 'name', `${veth}p`);
-      ip('link', 'set', `${veth}p`, 'netns', netns);
-      ip('link', 'set', veth, 'master', bridge);
-      ip('link', 'set', veth, 'up');
-      ip('-n', netns, 'link', 'set', `${veth}p`, 'name', 'eth0');
-      ip('-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
-      ip('-n', netns, 'link', 'set', 'eth0', 'up');
-      ip('-n', netns, 'link', 'set', 'lo', 'up');
-      ip('-n', netns, 'route', 'add', 'default', 'via', gateway);
+      addNodeNamespace(netns, veth, bridge, address, gateway);
       const host: AgentHost = {
         index: i,
         netns,
