@@ -1,5 +1,7 @@
 import { cpus, totalmem } from 'node:os';
-import type { StopReason, TaskAgent, TaskLaunchSpec } from '../lib/task-contract.js';
+import { readdir, rm } from 'node:fs/promises';
+import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery } from '../lib/task-contract.js';
+import { runtimeIdOf } from './task/container-spec.js';
 import { StartSlots } from './task/start-slots.js';
 import { TaskRun, type TaskRunDeps } from './task/task-run.js';
 
@@ -59,15 +61,38 @@ export class LocalAgent implements TaskAgent {
     return [...this.runs.values()].map((r) => r.spec);
   }
 
-  /** Re-adopts tasks that were running when the agent stopped (their containers outlived it). */
-  async adopt(specs: readonly TaskLaunchSpec[]): Promise<void> {
+  /**
+   * Takes back the tasks found unfinished after a restart (their containers outlived the agent;
+   * see TaskRun.adopt), then removes what belongs to no such task: containers, task networks and
+   * task directories left by tasks that are already STOPPED or forgotten.
+   */
+  async adopt(recoveries: readonly TaskRecovery[]): Promise<void> {
     await Promise.all(
-      specs.map(async (spec) => {
+      recoveries.map(async ({ spec, known, stop }) => {
         const run = new TaskRun(spec, this.deps);
         this.runs.set(spec.taskArn, run);
-        await run.adopt().catch((err: unknown) => this.deps.log.error({ err, taskArn: spec.taskArn }, 'adoption failed'));
+        await run.adopt(known, stop).catch((err: unknown) => this.deps.log.error({ err, taskArn: spec.taskArn }, 'adoption failed'));
       }),
     );
+    const taskIds = new Set(recoveries.map((r) => r.spec.taskId));
+    const containerIds = new Set(recoveries.flatMap((r) => r.spec.containerDefinitions.map((d) => runtimeIdOf(r.spec.taskId, d.name!))));
+    await this.removeLeftovers(taskIds, containerIds).catch((err: unknown) => this.deps.log.error({ err }, 'removing leftovers failed'));
+  }
+
+  private async removeLeftovers(taskIds: ReadonlySet<string>, containerIds: ReadonlySet<string>): Promise<void> {
+    const { runtime, networks, log } = this.deps;
+    for (const id of await runtime.list()) {
+      if (containerIds.has(id)) continue;
+      log.warn({ container: id }, 'removing a container of no unfinished task');
+      await runtime.kill(id, 'SIGKILL').catch(() => undefined);
+      await runtime.wait(id).catch(() => undefined);
+      await runtime.remove(id).catch((err: unknown) => log.warn({ err, container: id }, 'container removal failed'));
+    }
+    for (const taskId of await networks.list()) {
+      if (!taskIds.has(taskId)) await networks.teardown(taskId).catch((err: unknown) => log.warn({ err, taskId }, 'network teardown failed'));
+    }
+    const dirs = await readdir(this.deps.tasksDir).catch(() => [] as string[]);
+    for (const dir of dirs) if (!taskIds.has(dir)) await rm(`${this.deps.tasksDir}/${dir}`, { recursive: true, force: true });
   }
 
   /** Stops every task this agent runs (used by tests; a platform shutdown leaves tasks running). */

@@ -23,7 +23,7 @@ import { createEcsControl } from '../control/ecs-control.js';
 import { compileFilter } from '../scheduler/query-language.js';
 import { ServiceScheduler } from '../control/services/scheduler.js';
 import { rootPrincipal } from '../lib/scope.js';
-import type { TaskLaunchSpec, TaskStateChange } from '../lib/task-contract.js';
+import type { TaskStateChange } from '../lib/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
 import { resolveSecretReference } from '../secrets/references/resolve.js';
 import { createSecretsDomain } from '../secrets/secrets-domain.js';
@@ -156,10 +156,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) services.nudge();
   };
 
-  // Tasks that were running when the platform stopped: adopt their containers, or stop them.
-  const specs = await Promise.all((await ecs.tasks.unfinished()).map((t) => ecs.tasks.launchSpecOf(t, config.accountId)));
-  // Tasks of container instances are their agents' to adopt.
-  await agent.adopt(specs.filter((s): s is TaskLaunchSpec => s !== undefined && s.containerInstanceArn === undefined));
+  // Tasks unfinished when the platform stopped: adopt what runs, start what was acknowledged but
+  // not started, carry on the stops that were asked for. Tasks of container instances are their
+  // agents' to take back.
+  await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
 
   // Container Insights: performance events of tasks in clusters that have it enabled.
   const insights = new InsightsSampler({

@@ -60,6 +60,27 @@ export interface TaskStateChange {
   containers?: Record<string, Partial<Container>>;
 }
 
+/**
+ * A task found unfinished when an agent starts: what was last recorded of it, and the stop that was
+ * asked for before the restart, if any. The agent adopts what still runs, starts what an
+ * acknowledged launch had not started yet, and carries a requested stop on.
+ */
+export interface TaskRecovery {
+  spec: TaskLaunchSpec;
+  /** The task's last recorded state: lastStatus, stop details, containers' lastStatus and exitCode. */
+  known: TaskStateChange;
+  /** Set when the task was asked to stop (desiredStatus STOPPED) or had begun stopping. */
+  stop?: StopReason;
+}
+
+/** Lifecycle states in ECS's order, as the contract's `lastStatus` strings. */
+const LIFECYCLE = ['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'];
+
+/** Whether a task in `lastStatus` had begun stopping (DEACTIVATING or later). */
+export function isStopping(lastStatus: string | undefined): boolean {
+  return lastStatus !== undefined && LIFECYCLE.indexOf(lastStatus) >= LIFECYCLE.indexOf('DEACTIVATING');
+}
+
 /** Receives an agent's reports; the control plane persists them. */
 export type TaskReporter = (taskArn: string, change: TaskStateChange) => Promise<void>;
 

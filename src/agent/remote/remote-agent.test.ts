@@ -61,7 +61,7 @@ function fakeRunner() {
       calls.push(`stop ${arn}`);
       void agent!.report(arn, { lastStatus: 'STOPPED' });
     },
-    adopt: async (specs) => void calls.push(`adopt ${specs.map((s) => s.taskId).join(',')}`),
+    adopt: async (specs) => void calls.push(`adopt ${specs.map((s) => s.spec.taskId).join(',')}`),
   };
   return { runner, calls, bind: (a: RemoteAgent) => (agent = a) };
 }

@@ -1,5 +1,5 @@
 import type { PollResponse, RegisterRequest, RegistryAuth } from '../../cluster/protocol.js';
-import type { StopReason, TaskLaunchSpec, TaskStateChange } from '../../lib/task-contract.js';
+import type { StopReason, TaskLaunchSpec, TaskRecovery, TaskStateChange } from '../../lib/task-contract.js';
 import type { AgentStore } from './agent-store.js';
 import { ControlPlaneError, type ControlClient } from './control-client.js';
 import type { ReportQueue } from './report-queue.js';
@@ -9,7 +9,8 @@ import { foldChange, isStoppingStatus } from './task-state.js';
 export interface TaskRunner {
   launch(spec: TaskLaunchSpec): void;
   stop(taskArn: string, reason: StopReason): void;
-  adopt(specs: readonly TaskLaunchSpec[]): Promise<void>;
+  /** Takes back the tasks saved before a restart (see TaskRecovery). */
+  adopt(recoveries: readonly TaskRecovery[]): Promise<void>;
 }
 
 /** What a remote agent is made of. */
@@ -91,7 +92,8 @@ export class RemoteAgent {
       // The cumulative state may not have reached the control plane before the restart.
       if (Object.keys(state).length > 0) this.deps.queue.push({ taskArn: spec.taskArn, change: state });
     }
-    await this.deps.runner.adopt(saved.filter((s) => s.state.lastStatus !== 'STOPPED').map((s) => s.spec));
+    // A stop that had begun is carried on; stops the control plane asks for arrive with the first poll.
+    await this.deps.runner.adopt(saved.filter((s) => s.state.lastStatus !== 'STOPPED').map((s) => ({ spec: s.spec, known: s.state })));
     this.loop = this.run();
   }
 

@@ -7,7 +7,7 @@ import { prepareBundle } from './bundle.js';
 import { checkCgroupParent, oomKillCount, removeCgroup, setTaskLimits } from './cgroups.js';
 import { launchConmon } from './conmon.js';
 import { runExec } from './exec.js';
-import { startByExecFifo } from './exec-fifo.js';
+import { EXEC_FIFO, startByExecFifo } from './exec-fifo.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { ContainerPaths, HANDLE_VERSION, exitOf, listHandles, readHandle, writeHandle, type ContainerHandle } from './handle.js';
 import { findInit, type InitProcess } from './init-process.js';
@@ -144,8 +144,8 @@ export class RuncRuntime implements ContainerRuntime {
       }
     }
     if (exit) return { status: 'stopped', exit };
-    if (handle.pid === undefined || handle.startedAt === undefined) return { status: 'created' };
-    return { status: 'running', pid: handle.pid };
+    if (!(await this.started(handle))) return { status: 'created' };
+    return { status: 'running', pid: handle.pid! };
   }
 
   async exec(id: string, args: string[], options: { timeoutMs: number; env?: string[] }): Promise<ExecResult> {
@@ -169,9 +169,10 @@ export class RuncRuntime implements ContainerRuntime {
       await rm(paths.dir, { recursive: true, force: true });
       return;
     }
-    if (handle.pid !== undefined && !(await this.observeExit(paths, handle)) && (await isRunning(handle.pid, handle.pidStartTime))) {
-      throw failedPrecondition('container-running', `container ${id} is running; stop it before removing it`);
-    }
+    // A created container never ran the user's process: removing it ends runc's waiting init.
+    const running =
+      handle.pid !== undefined && !(await this.observeExit(paths, handle)) && (await isRunning(handle.pid, handle.pidStartTime)) && (await this.started(handle));
+    if (running) throw failedPrecondition('container-running', `container ${id} is running; stop it before removing it`);
     await this.destroy(paths, handle);
   }
 
@@ -190,6 +191,16 @@ export class RuncRuntime implements ContainerRuntime {
   /** Stops watching for exits; pending waits reject. The containers run on. */
   close(): void {
     this.exits.close(new DomainError(ErrorKind.Unavailable, 'the container runtime was closed', 'container-runtime'));
+  }
+
+  /**
+   * Whether the user's process was started: the handle says so, or runc's start FIFO is gone (a
+   * start cut short between the handshake and the handle's update, e.g. by a crash, did run it).
+   */
+  private async started(handle: ContainerHandle): Promise<boolean> {
+    if (handle.startedAt !== undefined) return true;
+    if (handle.pid === undefined) return false;
+    return !(await access(join(this.runc.root, handle.id, EXEC_FIFO)).then(() => true, () => false));
   }
 
   private paths(id: string): ContainerPaths {

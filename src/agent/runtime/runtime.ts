@@ -120,7 +120,7 @@ export interface ContainerRuntime {
   exec(id: string, args: string[], options: { timeoutMs: number; env?: string[] }): Promise<ExecResult>;
   /** cgroup statistics, or undefined for an unknown id or a container whose cgroup is gone. */
   stats(id: string): Promise<ContainerStats | undefined>;
-  /** Deletes a stopped container and everything it used but its log file. Idempotent. */
+  /** Deletes a stopped or never-started (created) container and everything it used but its log file. Idempotent; a running one is refused. */
   remove(id: string): Promise<void>;
   /** Ids of every container this runtime knows, running or stopped. */
   list(): Promise<string[]>;

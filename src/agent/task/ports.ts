@@ -19,14 +19,14 @@ export type RuntimeStats = ContainerStats;
 /** The container runtime operations the runner uses. */
 export type RunnerRuntime = Pick<
   ContainerRuntime,
-  'start' | 'kill' | 'wait' | 'status' | 'exec' | 'stats' | 'remove' | 'setTaskLimits' | 'removeTaskCgroup'
+  'start' | 'kill' | 'wait' | 'status' | 'exec' | 'stats' | 'remove' | 'list' | 'setTaskLimits' | 'removeTaskCgroup'
 >;
 
 /** A task's network, as the network layer hands it over. */
 export type RunnerNetwork = TaskNetwork;
 
 /** The network layer operations the runner uses. */
-export type RunnerNetworks = Pick<NetworkManager, 'setup' | 'teardown'>;
+export type RunnerNetworks = Pick<NetworkManager, 'setup' | 'teardown' | 'list'>;
 
 /** A pulled image: its digest, config defaults and unpacked layers. */
 export interface RunnerImage {

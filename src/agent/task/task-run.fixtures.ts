@@ -70,6 +70,9 @@ export class ScriptedRuntime implements RunnerRuntime {
     return undefined;
   }
   async remove() {}
+  async list() {
+    return [];
+  }
   async setTaskLimits() {}
   async removeTaskCgroup() {}
 }
@@ -84,6 +87,9 @@ export const fakeNetworks = (): RunnerNetworks & { torn: string[] } => {
     },
     async teardown(taskId: string) {
       torn.push(taskId);
+    },
+    async list() {
+      return [];
     },
   };
 };

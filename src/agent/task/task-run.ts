@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { StopReason, TaskLaunchSpec, TaskReporter } from '../../lib/task-contract.js';
+import type { StopReason, TaskLaunchSpec, TaskReporter, TaskStateChange } from '../../lib/task-contract.js';
 import { containerSpec, runtimeIdOf, stopTimeoutOf, taskDir } from './container-spec.js';
 import { planStarts, stopOrder, taskHealth, type ContainerProgress } from './dependencies.js';
 import { HealthChecker, type Health } from './health-check.js';
@@ -14,6 +14,7 @@ import { LogForwarder, type LogLine } from './log-forwarder.js';
 import { containerMetadata, dockerStats, taskMetadata } from './metadata-documents.js';
 import { parseEnvironmentFile, resolveProcess } from './process-config.js';
 import { SlotPriority, type StartSlots } from './start-slots.js';
+import { planRecovery, RecoveryMode, type FoundContainer } from './task-recovery.js';
 import type {
   LogSink,
   MetadataEndpoint,
@@ -53,7 +54,8 @@ interface ContainerState extends ContainerProgress {
   health?: Health;
   checker?: HealthChecker;
   forwarder?: LogForwarder;
-  token?: string;
+  /** The metadata endpoint token: chosen once, saved with the run, kept across restarts. */
+  token: string;
   startedAt?: number;
   secretEnv?: string[];
   fileEnv?: string[];
@@ -86,7 +88,7 @@ export class TaskRun {
     this.dir = taskDir(deps.tasksDir, spec.taskId);
     this.cgroupParent = `minato/${spec.taskId}`;
     for (const def of spec.containerDefinitions) {
-      this.containers.set(def.name!, { def, status: 'PENDING', runtimeId: runtimeIdOf(spec.taskId, def.name!) });
+      this.containers.set(def.name!, { def, status: 'PENDING', runtimeId: runtimeIdOf(spec.taskId, def.name!), token: randomUUID() });
     }
   }
 
@@ -95,7 +97,7 @@ export class TaskRun {
     // Stopped while it waited for a start slot: nothing was made, nothing is left to do.
     if (this.stopping) return;
     try {
-      await mkdir(this.dir, { recursive: true });
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
       this.network = await this.inSlot(SlotPriority.NewTask, () => this.deps.networks.setup({
         taskId: this.spec.taskId,
         region: this.spec.region,
@@ -110,15 +112,9 @@ export class TaskRun {
       if (this.stopping) return;
       await this.report({ lastStatus: 'PENDING', ...this.networkReport(), connectivity: 'CONNECTED', connectivityAt: now() });
       this.status = 'PENDING';
-      await this.pullImages();
-      // Secrets and environment files are fetched for every container before any starts, so a
-      // missing one stops the task with nothing started, as on ECS.
-      for (const c of this.containers.values()) {
-        c.secretEnv = await this.resolveSecrets(c.def);
-        const override = this.spec.overrides.containerOverrides?.find((o) => o.name === c.def.name);
-        // An override's environment files replace the definition's, as ECS documents.
-        c.fileEnv = await this.environmentFiles(override?.environmentFiles ?? c.def.environmentFiles ?? []);
-      }
+      const all = [...this.containers.values()];
+      await this.pullImages(all);
+      await this.resolveEnvironment(all);
       await this.saveState();
       if (this.stopping) return;
       await this.inSlot(SlotPriority.Continuing, async () => {
@@ -136,38 +132,75 @@ export class TaskRun {
   }
 
   /**
-   * Takes over a task whose containers kept running while the agent was down: follows their
-   * exits, logs and health again. A task whose containers are gone is stopped with a reason.
+   * Takes a task back after the agent restarted (see `planRecovery`): containers that run are
+   * followed again with the same metadata endpoint token, created-but-unstarted ones are removed,
+   * containers that never started are started, a launch that had started nothing runs from the
+   * beginning, and a stop that was asked for (or had begun) is carried on.
    */
-  async adopt(): Promise<void> {
+  async adopt(known: TaskStateChange = {}, stop?: StopReason): Promise<void> {
     const state = await readFile(join(this.dir, STATE_FILE), 'utf8').then((t) => JSON.parse(t) as SavedState, () => undefined);
-    const statuses = await Promise.all([...this.containers.values()].map((c) => this.deps.runtime.status(c.runtimeId)));
-    if (!state || statuses.every((s) => s === undefined)) {
-      await this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: 'Task stopped: its containers were not found when the agent restarted' });
-      return;
+    const list = [...this.containers.values()];
+    const found: Record<string, FoundContainer> = {};
+    for (const c of list) {
+      const s = await this.deps.runtime.status(c.runtimeId);
+      found[c.def.name!] = s && (s.status === 'stopped' ? { status: 'stopped', ...(s.exit && { exit: s.exit }) } : { status: s.status });
     }
-    this.network = state.network;
-    Object.assign(this.timestamps, state.timestamps);
-    this.status = 'PENDING';
-    for (const [i, c] of [...this.containers.values()].entries()) {
-      const saved = state.images[c.def.name!];
+    const plan = planRecovery({ names: list.map((c) => c.def.name!), found, saved: state !== undefined, known, ...(stop && { stop }) });
+    for (const name of plan.discard) await this.deps.runtime.remove(this.containers.get(name)!.runtimeId);
+    if (state) {
+      this.network = state.network;
+      Object.assign(this.timestamps, state.timestamps);
+      if (state.attachmentId) this.attachmentId = state.attachmentId;
+    }
+    if (plan.mode === RecoveryMode.Fresh) return this.start();
+
+    this.status = known.lastStatus === 'RUNNING' ? 'RUNNING' : 'PENDING';
+    if (known.startedAt !== undefined) this.timestamps.startedAt = known.startedAt;
+    for (const name of [...plan.follow, ...plan.exited.map((e) => e.name)]) {
+      const c = this.containers.get(name)!;
+      const saved = state?.images[name];
       if (saved) c.image = { manifestDigest: saved.manifestDigest, config: { StopSignal: saved.stopSignal }, layerDirs: [] };
-      const status = statuses[i];
-      if (!status) continue;
-      c.token = randomUUID();
-      await this.deps.metadata.register(this.network.gateway, c.token, this.metadataProvider(c)).catch(() => undefined);
-      if (status.status === 'stopped') {
-        await this.onExit(c, status.exit ?? { exitCode: 137, oomKilled: false, exitedAt: new Date() });
-        continue;
-      }
+      c.token = state?.tokens?.[name] ?? c.token;
+      if (this.network) await this.deps.metadata.register(this.network.gateway, c.token, this.metadataProvider(c)).catch(() => undefined);
+    }
+    for (const { name, exitCode } of plan.done) Object.assign(this.containers.get(name)!, { status: 'STOPPED', exitCode });
+    for (const name of plan.follow) {
+      const c = this.containers.get(name)!;
       c.status = 'RUNNING';
-      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit));
+      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit), () => undefined);
       this.follow(c, join(this.dir, `${c.def.name}.log`), 'end');
       if (c.def.healthCheck) this.watchHealth(c);
     }
-    // Already reported RUNNING before the restart; only containers still pending need starting.
-    if ([...this.containers.values()].every((c) => c.status !== 'PENDING')) this.status = 'RUNNING';
-    if (!this.stopping) await this.advance();
+    if (plan.mode === RecoveryMode.Stop) {
+      for (const { name, exit } of plan.exited) await this.onExit(this.containers.get(name)!, exit, false);
+      await this.stop(plan.stop!);
+      return;
+    }
+    try {
+      // Containers that never started need their images, secrets and environment files again.
+      const pending = plan.pending.map((name) => this.containers.get(name)!);
+      await this.pullImages(pending, false);
+      await this.resolveEnvironment(pending);
+    } catch (err) {
+      const reason = err instanceof TaskStartError ? err.message : `TaskFailedToStart: ${(err as Error).message}`;
+      await this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: reason });
+      return;
+    }
+    for (const { name, exit } of plan.exited) await this.onExit(this.containers.get(name)!, exit);
+    if (!this.stopping) await this.inSlot(SlotPriority.Continuing, () => this.advance());
+  }
+
+  /**
+   * Secrets and environment files, fetched for every container before any starts, so that a
+   * missing one stops the task with nothing started, as on ECS.
+   */
+  private async resolveEnvironment(containers: readonly ContainerState[]): Promise<void> {
+    for (const c of containers) {
+      c.secretEnv = await this.resolveSecrets(c.def);
+      const override = this.spec.overrides.containerOverrides?.find((o) => o.name === c.def.name);
+      // An override's environment files replace the definition's, as ECS documents.
+      c.fileEnv = await this.environmentFiles(override?.environmentFiles ?? c.def.environmentFiles ?? []);
+    }
   }
 
   /** Runs a CPU-heavy step of the start in one of the agent's start slots, if it bounds them. */
@@ -181,13 +214,17 @@ export class TaskRun {
     return this.stopping;
   }
 
-  private async pullImages(): Promise<void> {
+  /** Pulls the containers' images; `report` false when a restarted run fetches them again. */
+  private async pullImages(containers: readonly ContainerState[], report = true): Promise<void> {
+    if (containers.length === 0) return;
     const pullStartedAt = now();
-    this.timestamps.pullStartedAt = pullStartedAt;
-    await this.report({ pullStartedAt });
+    if (report) {
+      this.timestamps.pullStartedAt = pullStartedAt;
+      await this.report({ pullStartedAt });
+    }
     // One pull per image and credentials: containers sharing both share the pull.
     const pulls = new Map<string, Promise<RunnerImage>>();
-    for (const c of this.containers.values()) {
+    for (const c of containers) {
       const credentials = c.def.repositoryCredentials?.credentialsParameter;
       const key = `${c.def.image}\n${credentials ?? ''}`;
       if (!pulls.has(key))
@@ -198,7 +235,7 @@ export class TaskRun {
           ),
         );
     }
-    for (const c of this.containers.values()) {
+    for (const c of containers) {
       try {
         c.image = await pulls.get(`${c.def.image}\n${c.def.repositoryCredentials?.credentialsParameter ?? ''}`)!;
       } catch (err) {
@@ -209,6 +246,7 @@ export class TaskRun {
         throw new TaskStartError(reason);
       }
     }
+    if (!report) return;
     const pullStoppedAt = now();
     this.timestamps.pullStoppedAt = pullStoppedAt;
     await this.report({
@@ -261,7 +299,7 @@ export class TaskRun {
     const started = [...this.containers.values()].every((c) => c.status === 'RUNNING' || c.status === 'STOPPED');
     if (started && this.status === 'PENDING' && !this.stopping) {
       this.status = 'RUNNING';
-      const startedAt = now();
+      const startedAt = this.timestamps.startedAt ?? now();
       this.timestamps.startedAt = startedAt;
       await this.report({ lastStatus: 'ACTIVATING' });
       await this.report({ lastStatus: 'RUNNING', startedAt });
@@ -273,7 +311,6 @@ export class TaskRun {
     c.status = 'STARTING'; // claimed: a concurrent advance() must not start it twice
     try {
       const override = this.spec.overrides.containerOverrides?.find((o) => o.name === name);
-      c.token = randomUUID();
       const uri = await this.deps.metadata.register(this.network!.gateway, c.token, this.metadataProvider(c));
       const injected = [
         `ECS_CONTAINER_METADATA_URI_V4=${uri}`,
@@ -305,7 +342,7 @@ export class TaskRun {
       c.status = 'RUNNING';
       this.follow(c, spec.logPath);
       await this.report({ containers: { [name]: { lastStatus: 'RUNNING', runtimeId: c.runtimeId, ...this.bindings(c.def) } } });
-      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit));
+      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit), () => undefined);
       if (c.def.healthCheck) this.watchHealth(c);
     } catch (err) {
       c.status = 'STOPPED';
@@ -330,6 +367,8 @@ export class TaskRun {
     const state: SavedState = {
       network: this.network!,
       timestamps: this.timestamps,
+      attachmentId: this.attachmentId,
+      tokens: Object.fromEntries([...this.containers.values()].map((c) => [c.def.name!, c.token])),
       images: Object.fromEntries(
         [...this.containers.values()].map((c) => [
           c.def.name!,
@@ -337,7 +376,8 @@ export class TaskRun {
         ]),
       ),
     };
-    await writeFile(join(this.dir, STATE_FILE), JSON.stringify(state));
+    // Mode 0600: the metadata tokens are the containers' credentials to their own documents.
+    await writeFile(join(this.dir, STATE_FILE), JSON.stringify(state), { mode: 0o600 });
   }
 
   private follow(c: ContainerState, logPath: string, from: 'start' | 'end' = 'start'): void {
@@ -395,7 +435,8 @@ export class TaskRun {
     };
   }
 
-  private async onExit(c: ContainerState, exit: RuntimeExit): Promise<void> {
+  /** Records a container's exit; unless `react` is false, an essential exit stops the task and others move it on. */
+  private async onExit(c: ContainerState, exit: RuntimeExit, react = true): Promise<void> {
     c.status = 'STOPPED';
     c.exitCode = exit.exitCode;
     c.checker?.stop();
@@ -405,7 +446,7 @@ export class TaskRun {
         [c.def.name!]: { lastStatus: 'STOPPED', exitCode: exit.exitCode, ...(exit.oomKilled && { reason: OOM_REASON }) },
       },
     });
-    if (this.stopping) return;
+    if (this.stopping || !react) return;
     if (c.def.essential ?? true) {
       void this.stop({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
     } else {
@@ -430,12 +471,14 @@ export class TaskRun {
     for (const c of this.containers.values()) {
       c.checker?.stop();
       await c.forwarder?.close();
-      if (c.token) this.deps.metadata.unregister(c.token);
+      this.deps.metadata.unregister(c.token);
       await this.deps.runtime.remove(c.runtimeId).catch((err: unknown) => this.deps.log.warn({ err }, 'container removal failed'));
     }
     await this.deps.runtime.removeTaskCgroup(this.cgroupParent).catch(() => undefined);
     await this.deps.networks.teardown(this.spec.taskId).catch((err: unknown) => this.deps.log.warn({ err }, 'network teardown failed'));
-    await rm(`${this.dir}/volumes`, { recursive: true, force: true });
+    // The task's files (logs already delivered, volumes, run state) go before STOPPED is reported,
+    // so that a stopped task leaves nothing behind, even across a crash here.
+    await rm(this.dir, { recursive: true, force: true });
     const containers = Object.fromEntries(
       [...this.containers.values()].filter((c) => c.status === 'PENDING').map((c) => [c.def.name!, { lastStatus: 'STOPPED' }]),
     );
@@ -496,7 +539,7 @@ export class TaskRun {
     };
   }
 
-  private readonly attachmentId = randomUUID();
+  private attachmentId: string = randomUUID();
 
   private networkReport() {
     const net = this.network!;
@@ -550,6 +593,10 @@ class TaskStartError extends Error {}
 /** What a run saves so that a restarted agent can adopt its containers. */
 interface SavedState {
   network: RunnerNetwork;
+  /** The ENI attachment id reported for the task (absent in files of older versions). */
+  attachmentId?: string;
+  /** Each container's metadata endpoint token, by name (absent in files of older versions). */
+  tokens?: Record<string, string>;
   timestamps: { pullStartedAt?: number; pullStoppedAt?: number; startedAt?: number };
   images: Record<string, { manifestDigest: string; stopSignal?: string }>;
 }

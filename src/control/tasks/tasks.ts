@@ -5,7 +5,7 @@ import { requestHash } from '../../lib/request-hash.js';
 import { DomainError, ErrorKind, invalidParameter, invalidRequest } from '../../lib/errors.js';
 import { decodeToken, encodeToken, type Page } from '../../lib/pagination.js';
 import type { Scope } from '../../lib/scope.js';
-import type { StopReason, TaskAgent, TaskLaunchSpec, TaskStateChange } from '../../lib/task-contract.js';
+import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery, TaskStateChange } from '../../lib/task-contract.js';
 import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../scheduler/types.js';
 import type { Store, Transaction } from '../../store/store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';
@@ -301,6 +301,34 @@ export class Tasks {
   /** Every task not yet STOPPED, across clusters and regions (for reconciliation at start-up). */
   async unfinished(): Promise<TaskRecord[]> {
     return (await this.store.collection<TaskRecord>(TASKS).list()).map((e) => e.value).filter((t) => t.lastStatus !== TaskStatus.Stopped);
+  }
+
+  /**
+   * What the control host's agent needs to take back its unfinished tasks after a restart: each
+   * task's launch spec, its last recorded state, and the stop asked for, if any. A task whose
+   * definition cannot be read any more cannot be run again: it is recorded STOPPED.
+   */
+  async recoveries(accountId: string, now: Date): Promise<TaskRecovery[]> {
+    const out: TaskRecovery[] = [];
+    for (const task of await this.unfinished()) {
+      if (task.containerInstanceArn !== undefined) continue;
+      const spec = await this.launchSpecOf(task, accountId);
+      if (!spec) {
+        const at = now.getTime();
+        await this.applyReport(task.taskArn, { lastStatus: TaskStatus.Stopped, stopCode: StopCode.TaskFailedToStart, stoppedReason: 'Task stopped: its task definition was not found when the agent restarted', stoppingAt: at, stoppedAt: at });
+        continue;
+      }
+      const known: TaskStateChange = {
+        lastStatus: task.lastStatus,
+        ...(task.stopCode && { stopCode: task.stopCode }),
+        ...(task.stoppedReason && { stoppedReason: task.stoppedReason }),
+        ...(task.startedAt !== undefined && { startedAt: task.startedAt }),
+        containers: Object.fromEntries(task.containers.map((c) => [c.name ?? '', { lastStatus: c.lastStatus, ...(c.exitCode != null && { exitCode: c.exitCode }) }])),
+      };
+      const stop = task.desiredStatus === 'STOPPED' ? { stopCode: task.stopCode ?? StopCode.UserInitiated, stoppedReason: task.stoppedReason ?? 'Task stopped by user' } : undefined;
+      out.push({ spec, known, ...(stop && { stop }) });
+    }
+    return out;
   }
 
   /** The launch spec of a stored task (for re-adoption after a restart). */
