@@ -70,7 +70,7 @@ async function runOn(strategy: 'FARGATE' | 'FARGATE_SPOT', family: string) {
           image: fixture.image,
           stopTimeout: 10,
           // The trap proves the task got SIGTERM (not SIGKILL): it writes to the log and exits 42.
-          command: ['sh', '-c', 'trap "echo caught-SIGTERM; exit 42" TERM; echo trap-ready; sleep 3600 & wait'],
+          command: ['sh', '-c', 'trap "exit 42" TERM; echo trap-ready; sleep 3600 & wait'],
         },
       ],
     }),
@@ -101,8 +101,8 @@ describe('Fargate Spot interruption', () => {
 
     const stopped = await waitForTask(ecs, C, arn, isStopped);
     expect(stopped).toMatchObject({ stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.', capacityProviderName: 'FARGATE_SPOT' });
+    // 42 is the trap's exit code: the container caught SIGTERM (its log went with the task's files).
     expect(stopped.containers?.[0]?.exitCode).toBe(42);
-    expect(await containerLog(arn, 'app')).toContain('caught-SIGTERM');
   });
 
   it('refuses to interrupt a task on FARGATE', async () => {
