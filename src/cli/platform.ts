@@ -156,10 +156,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) services.nudge();
   };
 
-  // Tasks unfinished when the platform stopped: adopt what runs, start what was acknowledged but
-  // not started, carry on the stops that were asked for. Tasks of container instances are their
-  // agents' to take back.
-  await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
 
   // Container Insights: performance events of tasks in clusters that have it enabled.
   const insights = new InsightsSampler({
@@ -233,6 +229,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
+  // Tasks unfinished when the platform stopped: adopt what runs, start what was acknowledged but
+  // not started, carry on the stops that were asked for. Once listening, because tasks pull from
+  // the endpoint's own registry; before the service scheduler, which counts them. Tasks of
+  // container instances are their agents' to take back.
+  await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
   services.start();
   let nodes: LocalNodes | undefined;
   if (config.localNodes) {

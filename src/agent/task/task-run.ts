@@ -14,7 +14,7 @@ import { LogForwarder, type LogLine } from './log-forwarder.js';
 import { containerMetadata, dockerStats, taskMetadata } from './metadata-documents.js';
 import { parseEnvironmentFile, resolveProcess } from './process-config.js';
 import { SlotPriority, type StartSlots } from './start-slots.js';
-import { planRecovery, RecoveryMode, type FoundContainer } from './task-recovery.js';
+import { planRecovery, RecoveryMode, type FoundContainer, type RecoveryPlan } from './task-recovery.js';
 import type {
   LogSink,
   MetadataEndpoint,
@@ -76,6 +76,8 @@ export class TaskRun {
   private readonly containers = new Map<string, ContainerState>();
   private network: RunnerNetwork | undefined;
   private stopping: Promise<void> | undefined;
+  /** Set while a restarted agent takes the task back (see adopt). */
+  private adopting: Promise<void> | undefined;
   private status = 'PROVISIONING';
   private readonly dir: string;
   private readonly cgroupParent: string;
@@ -138,6 +140,32 @@ export class TaskRun {
    * beginning, and a stop that was asked for (or had begun) is carried on.
    */
   async adopt(known: TaskStateChange = {}, stop?: StopReason): Promise<void> {
+    const taking = this.takeBack(known, stop);
+    // A stop that arrives meanwhile waits until the containers are followed, so that it stops them.
+    this.adopting = taking.then(() => undefined, () => undefined);
+    const plan = await taking;
+    if (plan.mode === RecoveryMode.Fresh) return this.start();
+    if (plan.mode === RecoveryMode.Stop) {
+      for (const { name, exit } of plan.exited) await this.onExit(this.containers.get(name)!, exit, false);
+      await this.stop(plan.stop!);
+      return;
+    }
+    try {
+      // Containers that never started need their images, secrets and environment files again.
+      const pending = plan.pending.map((name) => this.containers.get(name)!);
+      await this.pullImages(pending, false);
+      await this.resolveEnvironment(pending);
+    } catch (err) {
+      const reason = err instanceof TaskStartError ? err.message : `TaskFailedToStart: ${(err as Error).message}`;
+      await this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: reason });
+      return;
+    }
+    for (const { name, exit } of plan.exited) await this.onExit(this.containers.get(name)!, exit);
+    if (!this.stopping) await this.inSlot(SlotPriority.Continuing, () => this.advance());
+  }
+
+  /** The first step of `adopt`: plans the recovery, removes created containers, follows running ones. */
+  private async takeBack(known: TaskStateChange, stop: StopReason | undefined): Promise<RecoveryPlan> {
     const state = await readFile(join(this.dir, STATE_FILE), 'utf8').then((t) => JSON.parse(t) as SavedState, () => undefined);
     const list = [...this.containers.values()];
     const found: Record<string, FoundContainer> = {};
@@ -152,7 +180,7 @@ export class TaskRun {
       Object.assign(this.timestamps, state.timestamps);
       if (state.attachmentId) this.attachmentId = state.attachmentId;
     }
-    if (plan.mode === RecoveryMode.Fresh) return this.start();
+    if (plan.mode === RecoveryMode.Fresh) return plan;
 
     this.status = known.lastStatus === 'RUNNING' ? 'RUNNING' : 'PENDING';
     if (known.startedAt !== undefined) this.timestamps.startedAt = known.startedAt;
@@ -171,23 +199,7 @@ export class TaskRun {
       this.follow(c, join(this.dir, `${c.def.name}.log`), 'end');
       if (c.def.healthCheck) this.watchHealth(c);
     }
-    if (plan.mode === RecoveryMode.Stop) {
-      for (const { name, exit } of plan.exited) await this.onExit(this.containers.get(name)!, exit, false);
-      await this.stop(plan.stop!);
-      return;
-    }
-    try {
-      // Containers that never started need their images, secrets and environment files again.
-      const pending = plan.pending.map((name) => this.containers.get(name)!);
-      await this.pullImages(pending, false);
-      await this.resolveEnvironment(pending);
-    } catch (err) {
-      const reason = err instanceof TaskStartError ? err.message : `TaskFailedToStart: ${(err as Error).message}`;
-      await this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: reason });
-      return;
-    }
-    for (const { name, exit } of plan.exited) await this.onExit(this.containers.get(name)!, exit);
-    if (!this.stopping) await this.inSlot(SlotPriority.Continuing, () => this.advance());
+    return plan;
   }
 
   /**
@@ -210,7 +222,7 @@ export class TaskRun {
 
   /** Stops the task (once); resolves when it is STOPPED. */
   stop(reason: StopReason): Promise<void> {
-    this.stopping ??= this.runStop(reason);
+    this.stopping ??= (this.adopting ?? Promise.resolve()).then(() => this.runStop(reason));
     return this.stopping;
   }
 
