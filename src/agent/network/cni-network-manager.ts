@@ -19,6 +19,7 @@ import { firstHost, formatIpv4, parseSubnet, usableHosts, type Ipv4Subnet } from
 import { KeyedMutex } from './keyed-mutex.js';
 import { execFile } from './exec.js';
 import { createNetns, deleteNetns, netnsExists, netnsName, netnsPath } from './netns.js';
+import { dropMasquerade } from './orphan-masquerade.js';
 import type { NetworkManager, TaskNetwork, TaskNetworkRequest, TaskPortMapping } from './network-manager.js';
 import { TaskStateStore, type SavedTaskNetwork } from './task-state.js';
 import { toTaskNetwork } from './task-network.js';
@@ -270,7 +271,8 @@ export class CniNetworkManager implements NetworkManager {
     const saved = await this.states.read(taskId);
     if (!saved) return;
     try {
-      // Without its namespace (e.g. after a reboot) DEL still releases the lease and the rules.
+      // Without its namespace (e.g. after a reboot) DEL still releases the lease and the rules,
+      // all but outbound NAT's, which the bridge plugin finds on the interface (dropMasquerade).
       const netns = (await netnsExists(saved.netnsName)) ? saved.netnsPath : '';
       const eth: CniAttachment = { containerId: taskId, netns, ifName: saved.ifName };
       const lo: CniAttachment = { containerId: taskId, netns, ifName: LOOPBACK_IF };
@@ -278,6 +280,7 @@ export class CniNetworkManager implements NetworkManager {
         this.runtime.del(saved.network, eth, saved.capabilityArgs, saved.result),
         this.runtime.del(saved.loopback, lo, {}, saved.loopbackResult),
       );
+      await dropMasquerade(saved.network, taskId, saved.result);
       await deleteNetns(saved.netnsName);
     } catch (e) {
       throw asDomainError(e, taskId);
