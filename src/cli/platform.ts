@@ -34,7 +34,7 @@ import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js
 import { Registry } from '../registry/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import type { PlatformConfig } from './config.js';
+import { isLoopback, type PlatformConfig } from './config.js';
 import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
@@ -119,13 +119,14 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // The ECR API and the agent's own pulls name the endpoint only once it listens.
   let endpoint = '';
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
+  const networks = new CniNetworkManager({
+    stateDir: join(dataDir, 'network'),
+    bridge: config.taskBridge,
+    subnet: config.taskSubnet,
+  });
   const agent = new LocalAgent({
     runtime,
-    networks: new CniNetworkManager({
-      stateDir: join(dataDir, 'network'),
-      bridge: config.taskBridge,
-      subnet: config.taskSubnet,
-    }),
+    networks,
     images: ownRegistryImages(new ImageStore(join(dataDir, 'images')), registry, config.accountId, () => endpoint),
     logs,
     metadata,
@@ -229,6 +230,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
+  // Tasks may call the AWS APIs at the endpoint when it listens where they can route to.
+  if (!isLoopback(config.host)) await networks.allowHostTcpPort(port);
   // Tasks unfinished when the platform stopped: adopt what runs, start what was acknowledged but
   // not started, carry on the stops that were asked for. Once listening, because tasks pull from
   // the endpoint's own registry; before the service scheduler, which counts them. Tasks of

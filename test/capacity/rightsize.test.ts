@@ -5,13 +5,14 @@
  * client; then the built `minato rightsize --json` (a separate process; `npm run build` first)
  * recommends a smaller size for the over-provisioned task definition.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
+import { removeTaskBridge } from '../support/platform.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
@@ -46,11 +47,7 @@ afterAll(async () => {
     await platform.stopAllTasks();
     await platform.close();
   }
-  try {
-    execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
-  } catch {
-    // no task made the bridge
-  }
+  await removeTaskBridge(bridge).catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { CniNetworkManager, type CniNetworkManagerOptions } from '../../src/agent/network/cni-network-manager.js';
 import { execFile } from '../../src/agent/network/exec.js';
+import { removeHostFirewall } from '../../src/agent/network/host-firewall.js';
 import { natSnapshot, restoreNat, type NatSnapshot } from './host-nat.js';
 import { netnsList, removeBridge, removeDir, stopChildren, testNetwork } from './support.js';
 
@@ -17,8 +18,9 @@ export interface TestNetwork {
 
 /**
  * Sets up a test network for the calling file and cleans up after each test (children, every task
- * network in the state directory) and after the file (stray namespaces, the bridge, the state
- * directory, the shared nat chains if this file made them), also when a test failed.
+ * network in the state directory) and after the file (stray namespaces, the bridge's firewall
+ * chain and the bridge, the state directory, the shared nat chains if this file made them), also
+ * when a test failed.
  */
 export function useTestNetwork(): () => TestNetwork {
   let net: TestNetwork | undefined;
@@ -50,6 +52,7 @@ export function useTestNetwork(): () => TestNetwork {
       for (const ns of await netnsList()) {
         if (ns.startsWith(`minato-${prefix}-`)) await execFile('ip', ['netns', 'delete', ns], { timeoutMs: 10_000 });
       }
+      await removeHostFirewall(net.bridge);
       await removeBridge(net.bridge);
       await removeDir(net.stateDir);
     }

@@ -108,7 +108,7 @@ describe('task host ports (CNI portmap)', () => {
   it('without outbound NAT, gives the task no default route', async () => {
     const { manager, taskId } = net();
     const id = taskId('nonat');
-    await manager().setup({ taskId: id, portMappings: [] });
+    await manager({ outboundNat: false }).setup({ taskId: id, portMappings: [] });
     expect(await execChecked('ip', ['-n', `minato-${id}`, 'route', 'show', 'default'])).toBe('');
     expect(await iptablesLinesWith(id)).toEqual([]);
   });

@@ -184,6 +184,17 @@ export async function tcpRequestFrom(ns: string, host: string, port: number): Pr
   return firstLine;
 }
 
+/** Sends one datagram from inside namespace `ns`; returns the answer, `error <message>` or `timeout`. */
+export async function udpRequestFrom(ns: string, host: string, port: number, text: string): Promise<string> {
+  const script = `const s = require('node:dgram').createSocket('udp4');
+    setTimeout(() => { console.log('timeout'); process.exit(1); }, 3000);
+    s.on('message', (m) => { console.log(String(m)); process.exit(0); });
+    s.on('error', (e) => { console.log('error ' + e.message); process.exit(1); });
+    s.connect(${port}, ${JSON.stringify(host)}, () => s.send(${JSON.stringify(text)}));`;
+  const { firstLine } = await nodeIn(ns, script);
+  return firstLine;
+}
+
 /** Removes a bridge the tests created (its ports have gone with their namespaces). */
 export async function removeBridge(bridge: string): Promise<void> {
   const r = await execFile('ip', ['link', 'show', bridge], { timeoutMs: 10_000 });

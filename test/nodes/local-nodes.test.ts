@@ -20,6 +20,7 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
+import { removeTaskBridge } from '../support/platform.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
@@ -76,7 +77,7 @@ afterAll(async () => {
     await platform?.stopAllTasks();
     await platform?.close();
   }
-  if (linkExists(taskBridge)) ip('link', 'del', taskBridge);
+  await removeTaskBridge(taskBridge).catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
 }, 60_000);
 

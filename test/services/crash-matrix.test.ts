@@ -13,6 +13,7 @@ import {
   UpdateServiceCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
+import { removeTaskBridge } from '../support/platform.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
@@ -42,11 +43,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await current?.stop('SIGTERM');
-  try {
-    execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
-  } catch {
-    // never created
-  }
+  await removeTaskBridge(bridge).catch(() => undefined);
   await fixture?.stop();
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(startsDir, { recursive: true, force: true });
@@ -174,7 +171,7 @@ describe('minato SIGKILLed at many points of a service’s life', () => {
     });
     const live = (await liveTasks(ecs, C, 'web')).map((t) => t.taskArn!.split('/').pop());
     expect(live).not.toContain(stoppedId);
-    console.log(`kill-point matrix:\n${matrix.map((m) => `  ${m.point.padEnd(20)} ${String(m.offsetMs).padStart(5)} ms → steady in ${m.steadyMs} ms with ${m.tasks} tasks`).join('\n')}`);
+    process.stdout.write(`kill-point matrix:\n${matrix.map((m) => `  ${m.point.padEnd(20)} ${String(m.offsetMs).padStart(5)} ms → steady in ${m.steadyMs} ms with ${m.tasks} tasks`).join('\n')}\n`);
 
     // Every task that ever ran started its container once; each was recorded by the service.
     const counts = starts();

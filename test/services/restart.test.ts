@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateServiceCommand, DeleteServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { removeTaskBridge } from '../support/platform.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
@@ -20,11 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const p of processes) await p.stop('SIGTERM');
-  try {
-    execFileSync('ip', ['link', 'del', network[1]!], { stdio: 'ignore' });
-  } catch {
-    // never created
-  }
+  await removeTaskBridge(network[1]!).catch(() => undefined);
   await fixture?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -12,6 +12,7 @@
  *   …
  *   await control.dispose(); await hosts.dispose();
  */
+import { removeTaskBridge } from './platform.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -281,7 +282,7 @@ export async function startControlPlane(hosts: AgentHosts, options: ControlPlane
       for (const c of clients) c.destroy();
       await platform.stopAllTasks();
       await platform.close();
-      quietly(() => ip('link', 'del', taskBridge));
+      await removeTaskBridge(taskBridge).catch(() => undefined);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
+import { execFile } from '../../src/agent/network/exec.js';
+import { removeHostFirewall } from '../../src/agent/network/host-firewall.js';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
 
@@ -34,14 +35,20 @@ export async function startTestPlatform(overrides: Partial<PlatformConfig> = {})
     async dispose() {
       await platform.stopAllTasks();
       await platform.close();
-      try {
-        execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
-      } catch {
-        // no task ever made the bridge
-      }
+      await removeTaskBridge(bridge);
       if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Removes what a platform's task network left on the host once its tasks are gone: the bridge's
+ * firewall chain (minato keeps it while stopped, as its tasks outlive it) and the bridge.
+ */
+export async function removeTaskBridge(bridge: string): Promise<void> {
+  await removeHostFirewall(bridge);
+  // A bridge no task ever made is not there.
+  await execFile('ip', ['link', 'del', bridge], { timeoutMs: 10_000 });
 }
 
 /**

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { removeTaskBridge } from '../support/platform.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
 import { isRunning, isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
@@ -21,11 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await current?.stop('SIGTERM');
-  try {
-    execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
-  } catch {
-    // never created
-  }
+  await removeTaskBridge(bridge).catch(() => undefined);
   await fixture?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -62,7 +58,7 @@ describe('tasks across a SIGKILL of minato', () => {
       await ecs.send(new StopTaskCommand({ cluster: 'acked', task: arn }));
       await waitForTask(ecs, 'acked', arn, isStopped);
     }
-    console.log(`RunTask then SIGKILL: ${outcomes.join(', ')}`);
+    process.stdout.write(`RunTask then SIGKILL: ${outcomes.join(', ')}\n`);
     ecs.destroy();
     await current!.stop('SIGTERM');
     current = undefined;

@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
+import { removeTaskBridge } from '../support/platform.js';
 import { isRunning, isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
 
 let fixture: ImageFixture;
@@ -19,11 +19,7 @@ const network = ['--task-bridge', `mnrestart${process.pid % 1000}`, '--task-subn
 
 afterAll(async () => {
   for (const p of processes) await p.stop('SIGTERM');
-  try {
-    execFileSync('ip', ['link', 'del', network[1]!], { stdio: 'ignore' });
-  } catch {
-    // never created
-  }
+  await removeTaskBridge(network[1]!);
   await fixture?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -5,10 +5,21 @@ import { CNI_NAME, INTERFACE_NAME, loopbackConfig, portMappingArgs, taskNetworkC
 import { CniError } from './cni-exec.js';
 import { CniRuntime } from './cni-runtime.js';
 import { CNI_VERSION, type CniAttachment } from './cni-types.js';
-import { checkClaims, checkPortMappings, hostPortInUse, hostPortTaken } from './host-ports.js';
-import { parseSubnet, usableHosts, type Ipv4Subnet } from './ipv4.js';
+import { installHostFirewall, removeHostFirewall } from './host-firewall.js';
+import {
+  checkClaims,
+  checkPortMappings,
+  ephemeralPortRange,
+  hostPortInUse,
+  hostPortTaken,
+  resolveDynamicPorts,
+  type PortRange,
+} from './host-ports.js';
+import { firstHost, formatIpv4, parseSubnet, usableHosts, type Ipv4Subnet } from './ipv4.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { execFile } from './exec.js';
 import { createNetns, deleteNetns, netnsExists, netnsName, netnsPath } from './netns.js';
+import { dropMasquerade } from './orphan-masquerade.js';
 import type { NetworkManager, TaskNetwork, TaskNetworkRequest, TaskPortMapping } from './network-manager.js';
 import { TaskStateStore, type SavedTaskNetwork } from './task-state.js';
 import { toTaskNetwork } from './task-network.js';
@@ -29,11 +40,23 @@ export interface CniNetworkManagerOptions {
   /** Where the plugins are; default `/usr/lib/cni` (Debian's containernetworking-plugins). */
   cniPath?: string;
   /**
-   * Masquerade tasks' traffic off the host and give them a default route; default false (tasks then
-   * reach this host and each other only). The bridge plugin finds the address to unmasquerade inside
-   * the namespace, so a namespace deleted behind minato's back leaves that one rule until reboot.
+   * Masquerade tasks' traffic off the host and give them a default route; default true, as tasks
+   * on AWS reach the outside through a NAT or internet gateway (false: tasks reach the host's
+   * allowed services and each other only). The bridge plugin finds the address to unmasquerade
+   * inside the namespace, so a namespace deleted behind minato's back leaves that one rule until reboot.
    */
   outboundNat?: boolean;
+  /**
+   * TCP ports of this host that tasks may reach on any host address, e.g. the minato endpoint's
+   * (more with {@link CniNetworkManager.allowHostTcpPort}). Besides them tasks reach only DNS and
+   * services bound to the bridge's gateway address (the metadata endpoint): see host-firewall.ts.
+   */
+  hostTcpPorts?: readonly number[];
+  /**
+   * Where dynamic host ports (`hostPort: 0`) come from, as the ECS agent's ECS_DYNAMIC_HOST_PORT_RANGE;
+   * default the kernel's ephemeral range (net.ipv4.ip_local_port_range), else 49153-65535.
+   */
+  dynamicHostPorts?: PortRange;
   /** A plugin taking longer is killed; default 30 s. */
   pluginTimeoutMs?: number;
 }
@@ -56,8 +79,10 @@ const TASK_ID_MAX = 64;
  * so setup first checks that neither another task nor a host process holds it.
  *
  * Host effects: the bridge plugin (isGateway) sets net.ipv4.ip_forward=1; portmap adds the shared
- * nat chains CNI-HOSTPORT-{DNAT,SETMARK,MASQ} on first use and one CNI-DN-… chain per task.
- * One process per state directory: the locks here are in-process.
+ * nat chains CNI-HOSTPORT-{DNAT,SETMARK,MASQ} on first use and one CNI-DN-… chain per task; the
+ * filter chain MINATO-<bridge> (host-firewall.ts), jumped to from INPUT for the bridge, keeps tasks
+ * away from the host's other services. It stays while minato is stopped, as the tasks do, and goes
+ * with {@link CniNetworkManager.destroy}. One process per state directory: the locks here are in-process.
  */
 export class CniNetworkManager implements NetworkManager {
   readonly bridge: string;
@@ -68,7 +93,10 @@ export class CniNetworkManager implements NetworkManager {
   private readonly states: TaskStateStore;
   private readonly runtime: CniRuntime;
   private readonly locks = new KeyedMutex();
+  private readonly hostTcpPorts: Set<number>;
+  private dynamicHostPorts: PortRange | undefined;
   private readyOnce: Promise<void> | undefined;
+  private firewallInstalled = false;
 
   constructor(opts: CniNetworkManagerOptions) {
     this.bridge = opts.bridge ?? 'minato0';
@@ -78,7 +106,10 @@ export class CniNetworkManager implements NetworkManager {
     this.subnet = subnet;
     this.networkName = opts.networkName ?? this.bridge;
     if (!CNI_NAME.test(this.networkName)) throw invalidParameter(`Invalid CNI network name "${this.networkName}".`);
-    this.outboundNat = opts.outboundNat ?? false;
+    this.outboundNat = opts.outboundNat ?? true;
+    for (const p of opts.hostTcpPorts ?? []) checkHostPort(p);
+    this.hostTcpPorts = new Set(opts.hostTcpPorts ?? []);
+    this.dynamicHostPorts = opts.dynamicHostPorts;
     this.ipamDataDir = join(opts.stateDir, 'ipam');
     this.states = new TaskStateStore(join(opts.stateDir, 'tasks'));
     this.runtime = new CniRuntime({
@@ -105,6 +136,41 @@ export class CniNetworkManager implements NetworkManager {
   /** {@inheritDoc NetworkManager.list} */
   list(): Promise<string[]> {
     return this.states.list();
+  }
+
+  /** The bridge's address, the tasks' gateway. */
+  get gateway(): string {
+    return formatIpv4(firstHost(this.subnet));
+  }
+
+  /** Lets tasks reach a TCP port of this host known only once its server listens (the endpoint's). */
+  async allowHostTcpPort(port: number): Promise<void> {
+    checkHostPort(port);
+    this.hostTcpPorts.add(port);
+    await this.locks.run('firewall', async () => {
+      if (this.firewallInstalled) await this.installFirewall();
+    });
+  }
+
+  /**
+   * Takes minato's networking off the host: tears down every task network still here, then
+   * removes the firewall chain and the bridge. For uninstalling and for tests; a stopped minato
+   * leaves them in place, since its tasks keep running.
+   */
+  async destroy(): Promise<void> {
+    for (const id of await this.states.list()) await this.teardown(id);
+    await this.locks.run('firewall', async () => {
+      await removeHostFirewall(this.bridge);
+      this.firewallInstalled = false;
+    });
+    const r = await execFile('ip', ['link', 'del', this.bridge], { timeoutMs: 10_000 });
+    // A bridge no task ever made is not there.
+    if (r.code !== 0 && !/Cannot find device/i.test(r.stderr)) throw new Error(`ip link del ${this.bridge} failed: ${r.stderr.trim()}`);
+    this.readyOnce = undefined;
+  }
+
+  private installFirewall(): Promise<void> {
+    return installHostFirewall({ bridge: this.bridge, gateway: this.gateway, tcpPorts: [...this.hostTcpPorts] });
   }
 
   private async setupLocked(req: TaskNetworkRequest): Promise<TaskNetwork> {
@@ -160,7 +226,7 @@ export class CniNetworkManager implements NetworkManager {
         this.runtime.add(pending.loopback, lo, {}),
         this.runtime.add(pending.network, eth, pending.capabilityArgs),
       );
-      const taskNetwork = toTaskNetwork(req, path, IF_NAME, result);
+      const taskNetwork = toTaskNetwork(req, path, IF_NAME, result, pending.capabilityArgs.portMappings);
       await this.states.write({ ...pending, result, loopbackResult, taskNetwork });
       return taskNetwork;
     } catch (e) {
@@ -173,8 +239,9 @@ export class CniNetworkManager implements NetworkManager {
   }
 
   /**
-   * Checks the host ports against other tasks and host processes, then records the claim (the
-   * pending state) before anything is created; one claim at a time, so two tasks cannot both win.
+   * Checks the host ports against other tasks and host processes and picks the dynamic ones, then
+   * records the claim (the pending state, with the ports picked) before anything is created; one
+   * claim at a time, so two tasks cannot both win a port.
    */
   private claimPorts(pending: SavedTaskNetwork): Promise<void> {
     return this.locks.run('claims', async () => {
@@ -187,18 +254,25 @@ export class CniNetworkManager implements NetworkManager {
         }
         checkClaims(pending.taskId, wanted, claims);
         for (const m of wanted) {
-          if (await hostPortInUse(m)) throw hostPortTaken(m, 'a process on this host');
+          if (m.hostPort !== 0 && (await hostPortInUse(m))) throw hostPortTaken(m, 'a process on this host');
         }
+        pending.capabilityArgs = { portMappings: await resolveDynamicPorts(pending.taskId, wanted, claims, await this.dynamicRange()) };
       }
       await this.states.write(pending);
     });
+  }
+
+  private async dynamicRange(): Promise<PortRange> {
+    this.dynamicHostPorts ??= await ephemeralPortRange();
+    return this.dynamicHostPorts;
   }
 
   private async teardownLocked(taskId: string): Promise<void> {
     const saved = await this.states.read(taskId);
     if (!saved) return;
     try {
-      // Without its namespace (e.g. after a reboot) DEL still releases the lease and the rules.
+      // Without its namespace (e.g. after a reboot) DEL still releases the lease and the rules,
+      // all but outbound NAT's, which the bridge plugin finds on the interface (dropMasquerade).
       const netns = (await netnsExists(saved.netnsName)) ? saved.netnsPath : '';
       const eth: CniAttachment = { containerId: taskId, netns, ifName: saved.ifName };
       const lo: CniAttachment = { containerId: taskId, netns, ifName: LOOPBACK_IF };
@@ -206,6 +280,7 @@ export class CniNetworkManager implements NetworkManager {
         this.runtime.del(saved.network, eth, saved.capabilityArgs, saved.result),
         this.runtime.del(saved.loopback, lo, {}, saved.loopbackResult),
       );
+      await dropMasquerade(saved.network, taskId, saved.result);
       await deleteNetns(saved.netnsName);
     } catch (e) {
       throw asDomainError(e, taskId);
@@ -229,10 +304,17 @@ export class CniNetworkManager implements NetworkManager {
     }
   }
 
-  /** Once per manager: the state directory, and plugins that exist and speak {@link CNI_VERSION}. */
+  /**
+   * Once per manager: the state directory, plugins that exist and speak {@link CNI_VERSION}, and
+   * the firewall, in place before the first task can send anything.
+   */
   private ready(): Promise<void> {
     this.readyOnce ??= (async () => {
       await mkdir(this.ipamDataDir, { recursive: true, mode: 0o700 });
+      await this.locks.run('firewall', async () => {
+        await this.installFirewall();
+        this.firewallInstalled = true;
+      });
       for (const type of REQUIRED_PLUGINS) {
         const versions = await this.runtime.supportedVersions(type, CNI_VERSION);
         if (!versions.includes(CNI_VERSION)) {
@@ -253,6 +335,10 @@ async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> 
   if (ra.status === 'rejected') throw ra.reason;
   if (rb.status === 'rejected') throw rb.reason;
   return [ra.value, rb.value];
+}
+
+function checkHostPort(port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidParameter(`Invalid host port ${port}: must be from 1 to 65535.`);
 }
 
 function checkTaskId(taskId: string): void {

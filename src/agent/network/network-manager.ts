@@ -1,6 +1,7 @@
 /**
- * The task network contract: every ECS task (awsvpc mode, as on Fargate) gets its own network
- * namespace, shared by its containers, with one interface and one address on a minato bridge.
+ * The task network contract: every ECS task gets its own network namespace, shared by its
+ * containers, with one interface and one address on a minato bridge. awsvpc tasks are reached at
+ * that address and publish nothing on the host; bridge and host mode tasks publish host ports.
  */
 
 /** A transport protocol of a port mapping (ECS `TransportProtocol`). */
@@ -8,10 +9,21 @@ export const PortProtocol = { Tcp: 'tcp', Udp: 'udp' } as const;
 /** One of {@link PortProtocol}. */
 export type PortProtocol = (typeof PortProtocol)[keyof typeof PortProtocol];
 
-/** A container port of the task; with `hostPort`, also published on 127.0.0.1 of the host. */
+/**
+ * A container port of the task. With `hostPort` it is also published on 127.0.0.1 of the host;
+ * `hostPort: 0` publishes it on a free port of the dynamic range, as ECS's bridge mode does.
+ */
 export interface TaskPortMapping {
   containerPort: number;
   hostPort?: number;
+  protocol: PortProtocol;
+}
+
+/** A published port as DescribeTasks shows it (ECS `NetworkBinding`). */
+export interface TaskPortBinding {
+  bindIP: string;
+  containerPort: number;
+  hostPort: number;
   protocol: PortProtocol;
 }
 
@@ -19,7 +31,7 @@ export interface TaskPortMapping {
 export interface TaskNetworkRequest {
   /** Names the network namespace (`minato-<taskId>`) and is the CNI container id. */
   taskId: string;
-  /** Mappings with a `hostPort` are published on 127.0.0.1 only; the others need nothing. */
+  /** Mappings with a `hostPort` are published on 127.0.0.1 only (0: a dynamic one); the others need nothing. */
   portMappings: TaskPortMapping[];
   /** The task's host name; defaults to its private DNS name, as on Fargate. */
   hostname?: string;
@@ -47,6 +59,8 @@ export interface TaskNetwork {
   networkInterfaceId: string;
   /** The host name the task's containers should get. */
   hostname: string;
+  /** The host ports published for the task, dynamic ones resolved, in the request's order; absent when none are. */
+  portBindings?: TaskPortBinding[];
 }
 
 /** Sets up and tears down task networks; the agent's port to the host's networking. */

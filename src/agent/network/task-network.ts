@@ -1,10 +1,14 @@
 import { containerIpv4, type CniResult } from './cni-types.js';
 import { networkInterfaceIdFor, privateDnsNameFor } from './eni.js';
 import { formatSubnet, parseIpv4 } from './ipv4.js';
-import type { TaskNetwork, TaskNetworkRequest } from './network-manager.js';
+import type { CniPortMapping } from './cni-config.js';
+import type { PortProtocol, TaskNetwork, TaskNetworkRequest } from './network-manager.js';
 
-/** Reads the task's network from the final ADD result: the IPv4 address of `ifName` inside `netnsPath`. */
-export function toTaskNetwork(req: TaskNetworkRequest, netnsPath: string, ifName: string, result: CniResult): TaskNetwork {
+/**
+ * Reads the task's network from the final ADD result (the IPv4 address of `ifName` inside
+ * `netnsPath`) and the ports published for it.
+ */
+export function toTaskNetwork(req: TaskNetworkRequest, netnsPath: string, ifName: string, result: CniResult, published: readonly CniPortMapping[] = []): TaskNetwork {
   const found = containerIpv4(result, ifName, netnsPath);
   if (!found) throw new Error(`the CNI result has no IPv4 address for ${ifName} in ${netnsPath}`);
   const [address = '', prefixText = ''] = found.ip.address.split('/');
@@ -28,5 +32,8 @@ export function toTaskNetwork(req: TaskNetworkRequest, netnsPath: string, ifName
     privateDnsName,
     networkInterfaceId: networkInterfaceIdFor(req.taskId),
     hostname: req.hostname ?? privateDnsName,
+    ...(published.length > 0 && {
+      portBindings: published.map((m) => ({ bindIP: m.hostIP, containerPort: m.containerPort, hostPort: m.hostPort, protocol: m.protocol as PortProtocol })),
+    }),
   };
 }

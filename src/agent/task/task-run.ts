@@ -5,6 +5,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { StopReason, TaskLaunchSpec, TaskReporter, TaskStateChange } from '../../lib/task-contract.js';
+import { containerNetworkView, requestedPorts } from '../network/task-ports.js';
 import { containerSpec, runtimeIdOf, stopTimeoutOf, taskDir } from './container-spec.js';
 import { planStarts, stopOrder, taskHealth, type ContainerProgress } from './dependencies.js';
 import { HealthChecker, type Health } from './health-check.js';
@@ -103,13 +104,7 @@ export class TaskRun {
       this.network = await this.inSlot(SlotPriority.NewTask, () => this.deps.networks.setup({
         taskId: this.spec.taskId,
         region: this.spec.region,
-        portMappings: this.spec.containerDefinitions.flatMap((c) =>
-          (c.portMappings ?? []).filter((p) => p.containerPort !== undefined).map((p) => ({
-            containerPort: p.containerPort!,
-            ...(p.hostPort !== undefined && p.hostPort !== 0 && { hostPort: p.hostPort }),
-            protocol: (p.protocol ?? 'tcp') as 'tcp' | 'udp',
-          })),
-        ),
+        portMappings: requestedPorts(this.spec.networkMode, this.spec.containerDefinitions),
       }));
       if (this.stopping) return;
       await this.report({ lastStatus: 'PENDING', ...this.networkReport(), connectivity: 'CONNECTED', connectivityAt: now() });
@@ -543,12 +538,7 @@ export class TaskRun {
   }
 
   private bindings(def: ContainerDefinition) {
-    return {
-      networkBindings: (def.portMappings ?? [])
-        .filter((p) => p.hostPort)
-        .map((p) => ({ bindIP: '127.0.0.1', containerPort: p.containerPort, hostPort: p.hostPort, protocol: p.protocol ?? 'tcp' })),
-      networkInterfaces: this.network ? [{ attachmentId: this.attachmentId, privateIpv4Address: this.network.ipv4Address }] : [],
-    };
+    return containerNetworkView(this.spec.networkMode, def, this.network, this.attachmentId);
   }
 
   private attachmentId: string = randomUUID();

@@ -4,6 +4,8 @@ import { compileFilter } from '../../scheduler/query-language.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { CAPACITY_GROUP_ATTRIBUTE } from '../container-instances/container-instance.js';
 import { createEcsControl } from '../ecs-control.js';
+import type { TaskDefinitionRecord } from '../task-definitions/task-definition.js';
+import { hostPortsOf } from './placement.js';
 
 /** An agent that records launches and reports nothing by itself. */
 function recordingAgent(): TaskAgent & { launched: TaskLaunchSpec[] } {
@@ -170,5 +172,22 @@ describe('RunTask placement on container instances', () => {
     ]);
     const listed = await ecs.tasks.list(scope, 'c', { containerInstance: id, maxResults: 100 });
     expect(listed.items).toEqual([tasks[0]!.taskArn]);
+  });
+});
+
+describe('hostPortsOf', () => {
+  const def = (networkMode: string, portMappings: Array<{ containerPort: number; hostPort?: number }>) =>
+    ({ networkMode, containerDefinitions: [{ name: 'a', portMappings }] }) as unknown as TaskDefinitionRecord;
+
+  it('reserves nothing for awsvpc tasks, which have addresses of their own, even with hostPort set', () => {
+    expect(hostPortsOf(def('awsvpc', [{ containerPort: 8080, hostPort: 8080 }]))).toEqual([]);
+  });
+
+  it('reserves fixed bridge host ports, not dynamic ones (0 or absent)', () => {
+    expect(hostPortsOf(def('bridge', [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81, hostPort: 0 }, { containerPort: 82 }]))).toEqual([8080]);
+  });
+
+  it('reserves the container port in host mode', () => {
+    expect(hostPortsOf(def('host', [{ containerPort: 7000 }]))).toEqual([7000]);
   });
 });

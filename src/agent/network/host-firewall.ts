@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { execFile } from './exec.js';
+
+/**
+ * What tasks may reach on the host itself. A task's packets to any address of the host (the
+ * bridge's gateway, eth0's address, another bridge's) arrive on the host's INPUT path through the
+ * task bridge, where a chain of minato's own decides: replies to connections the host opened,
+ * DNS, services bound to the gateway address exactly (the metadata endpoint: a listener on the
+ * gateway is there for tasks), and the ports named here (the minato endpoint's). Everything else
+ * is refused, so a host service listening on 0.0.0.0 stays out of the tasks' reach. Traffic the
+ * host forwards (to other tasks, or out through NAT) does not pass INPUT and is not touched, nor
+ * are ports published on 127.0.0.1 (the host connects to the task; the task only answers).
+ */
+export interface HostFirewallSettings {
+  bridge: string;
+  /** The bridge's address, the tasks' gateway. */
+  gateway: string;
+  /** TCP ports of the host tasks may reach on any of its addresses. */
+  tcpPorts: readonly number[];
+}
+
+/** The dedicated chain of a bridge's rules (iptables allows 28 characters; bridge names have at most 15). */
+export const firewallChain = (bridge: string): string => `MINATO-${bridge}`;
+
+const WAIT = ['-w', '10'];
+const TIMEOUT_MS = 20_000;
+
+/** The IPv4 rules of the chain, in order (iptables-save syntax, without the chain's `-A`). */
+export function ipv4Rules(s: HostFirewallSettings): string[] {
+  return [
+    '-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
+    // The containers' resolv.conf lists the host's non-loopback nameservers; one may be this host.
+    '-p udp -m udp --dport 53 -j ACCEPT',
+    '-p tcp -m tcp --dport 53 -j ACCEPT',
+    // Without --nowildcard the socket match ignores listeners on 0.0.0.0: only a socket bound to
+    // the gateway address itself lets a connection in, whatever its port (the metadata endpoint's
+    // may be chosen by the kernel).
+    `-d ${s.gateway}/32 -p tcp -m socket -j ACCEPT`,
+    ...[...new Set(s.tcpPorts)].map((p) => `-p tcp -m tcp --dport ${p} -j ACCEPT`),
+    '-p tcp -j REJECT --reject-with tcp-reset',
+    '-j REJECT --reject-with icmp-port-unreachable',
+  ];
+}
+
+/** The IPv6 rules: tasks have link-local addresses only, so nothing but neighbour discovery and replies. */
+export function ipv6Rules(): string[] {
+  return [
+    '-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
+    '-p ipv6-icmp -m icmp6 --icmpv6-type 135 -j ACCEPT',
+    '-p ipv6-icmp -m icmp6 --icmpv6-type 136 -j ACCEPT',
+    '-j REJECT --reject-with icmp6-port-unreachable',
+  ];
+}
+
+/** An iptables-restore input that replaces the chain's rules in one transaction (with --noflush). */
+export function restoreInput(chain: string, rules: readonly string[]): string {
+  return ['*filter', `:${chain} - [0:0]`, ...rules.map((r) => `-A ${chain} ${r}`), 'COMMIT', ''].join('\n');
+}
+
+interface Family {
+  iptables: string;
+  restore: string;
+  rules: string[];
+}
+
+function families(s: HostFirewallSettings): Family[] {
+  const v4: Family = { iptables: 'iptables', restore: 'iptables-restore', rules: ipv4Rules(s) };
+  // Without IPv6 in the kernel there is nothing to guard (and ip6tables would fail).
+  const v6: Family = { iptables: 'ip6tables', restore: 'ip6tables-restore', rules: ipv6Rules() };
+  return ipv6Enabled() ? [v4, v6] : [v4];
+}
+
+const ipv6Enabled = (): boolean => existsSync('/proc/net/if_inet6');
+
+const jump = (bridge: string): string[] => ['-i', bridge, '-j', firewallChain(bridge)];
+
+/**
+ * Installs (or replaces) the bridge's rules: the chain's rules in one transaction first, then the
+ * INPUT jump if it is not there yet, so a restart leaves exactly one jump and one set of rules.
+ */
+export async function installHostFirewall(s: HostFirewallSettings): Promise<void> {
+  const chain = firewallChain(s.bridge);
+  for (const f of families(s)) {
+    await run(f.restore, [...WAIT, '--noflush'], restoreInput(chain, f.rules));
+    const present = await execFile(f.iptables, [...WAIT, '-C', 'INPUT', ...jump(s.bridge)], { timeoutMs: TIMEOUT_MS });
+    // First in INPUT: a host's own ACCEPT rules must not let tasks past it.
+    if (present.code !== 0) await run(f.iptables, [...WAIT, '-I', 'INPUT', '1', ...jump(s.bridge)]);
+  }
+}
+
+/** Removes the bridge's jump(s) and chain; a no-op when they are gone. */
+export async function removeHostFirewall(bridge: string): Promise<void> {
+  const chain = firewallChain(bridge);
+  for (const tool of ipv6Enabled() ? ['iptables', 'ip6tables'] : ['iptables']) {
+    // Bounded: one jump is all install makes; a few more would be someone's copies.
+    for (let i = 0; i < 16; i++) {
+      const r = await execFile(tool, [...WAIT, '-D', 'INPUT', ...jump(bridge)], { timeoutMs: TIMEOUT_MS });
+      if (r.code !== 0) break;
+    }
+    const exists = await execFile(tool, [...WAIT, '-S', chain], { timeoutMs: TIMEOUT_MS });
+    if (exists.code !== 0) continue;
+    await run(tool, [...WAIT, '-F', chain]);
+    await run(tool, [...WAIT, '-X', chain]);
+  }
+}
+
+async function run(file: string, args: string[], input?: string): Promise<void> {
+  const r = await execFile(file, args, { timeoutMs: TIMEOUT_MS, ...(input !== undefined && { input }) });
+  if (r.code !== 0) throw new Error(`${file} ${args.join(' ')} failed (${r.code ?? r.signal}): ${r.stderr.trim() || r.stdout.trim()}`);
+}
