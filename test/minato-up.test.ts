@@ -81,6 +81,21 @@ describe('minato up', () => {
     expect(stderr).toContain('refusing to serve the default credentials');
   });
 
+  it('serves the regions --extra-regions (or MINATO_EXTRA_REGIONS) adds, and refuses other unknown ones', async () => {
+    const p = await spawnMinato(['--port', '0', '--data-dir', tempDir(), '--extra-regions', 'lab-1,xx-fake-9'], { MINATO_EXTRA_REGIONS: 'ignored-1' });
+    running.push(p);
+    for (const region of ['lab-1', 'xx-fake-9', 'ap-northeast-1']) {
+      const ecs = new ECSClient({ endpoint: p.endpoint, region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+      const { cluster } = await ecs.send(new CreateClusterCommand({ clusterName: 'here' }));
+      expect(cluster?.clusterArn).toBe(`arn:aws:ecs:${region}:000000000000:cluster/here`);
+      ecs.destroy();
+    }
+    const other = new ECSClient({ endpoint: p.endpoint, region: 'ignored-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    await expect(other.send(new DescribeClustersCommand({}))).rejects.toMatchObject({ name: 'InvalidSignatureException' });
+    other.destroy();
+    expect(await p.stop()).toBe(0);
+  });
+
   it('refuses an account id that is not 12 digits', async () => {
     const { code, stderr } = await runMinatoExpectingExit(['--account-id', '42', '--port', '0', '--data-dir', tempDir()]);
     expect(code).not.toBe(0);

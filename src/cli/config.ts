@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { REGION_NAME } from '../server/regions.js';
 
 /** How `minato up` is configured: flags, else environment variables, else these defaults. */
 export interface PlatformConfig {
@@ -11,6 +12,8 @@ export interface PlatformConfig {
   /** The Linux bridge tasks attach to, and the subnet their addresses come from. */
   taskBridge: string;
   taskSubnet: string;
+  /** Region names served besides the AWS partition's (`--extra-regions`). */
+  extraRegions?: string[];
   /** Simulated nodes for managed-scaling capacity providers (`--local-nodes`); off when absent. */
   localNodes?: LocalNodesConfig;
 }
@@ -56,6 +59,14 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   taskSubnet: '10.213.0.0/16',
 };
 
+/** `--extra-regions a,b` (or MINATO_EXTRA_REGIONS): the names, trimmed, empty ones dropped. */
+export function extraRegionsConfig(flag: string | undefined, env: NodeJS.ProcessEnv): string[] | undefined {
+  const text = flag ?? env.MINATO_EXTRA_REGIONS;
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  return names.length > 0 ? names : undefined;
+}
+
 /** Tells whether `host` only ever reaches this machine. */
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
@@ -68,6 +79,10 @@ export function configProblem(config: PlatformConfig): string | undefined {
   if (!/^\d{12}$/.test(config.accountId)) return `account id must be 12 digits, got "${config.accountId}"`;
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) return `invalid port ${config.port}`;
   if (!config.accessKeyId || !config.secretAccessKey) return 'access key id and secret access key must not be empty';
+  const badRegion = config.extraRegions?.find((name) => !REGION_NAME.test(name));
+  if (badRegion !== undefined) {
+    return `--extra-regions takes region names of lower-case letters, digits and hyphens, got "${badRegion}"`;
+  }
   const defaults =
     config.accessKeyId === DEFAULT_CREDENTIALS.accessKeyId || config.secretAccessKey === DEFAULT_CREDENTIALS.secretAccessKey;
   if (defaults && !isLoopback(config.host)) {

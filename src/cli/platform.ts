@@ -199,6 +199,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials,
+    ...(config.extraRegions && { extraRegions: config.extraRegions }),
     services: [
       ecsService(ecs),
       adminService(ecs),

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { configProblem, DEFAULT_CONFIG, localNodesConfig, type PlatformConfig } from './config.js';
+import { configProblem, DEFAULT_CONFIG, extraRegionsConfig, localNodesConfig, type PlatformConfig } from './config.js';
 
 /** Flag values as commander hands them over. */
 interface UpFlags {
@@ -16,13 +16,16 @@ interface UpFlags {
   nodeBridge?: string;
   nodeSubnet?: string;
   maxLocalNodes?: string;
+  extraRegions?: string;
 }
 
 /** Flags win over environment variables, which win over the defaults. */
 export function resolveConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformConfig {
   const localNodes = localNodesConfig(flags, env);
+  const extraRegions = extraRegionsConfig(flags.extraRegions, env);
   return {
     ...(localNodes && { localNodes }),
+    ...(extraRegions && { extraRegions }),
     host: flags.host ?? env.MINATO_HOST ?? DEFAULT_CONFIG.host,
     port: Number(flags.port ?? env.MINATO_PORT ?? DEFAULT_CONFIG.port),
     dataDir: flags.dataDir ?? env.MINATO_DATA_DIR ?? DEFAULT_CONFIG.dataDir,
@@ -47,6 +50,7 @@ export function registerUp(program: Command): void {
     .option('--secret-access-key <secret>', 'secret access key (env MINATO_SECRET_ACCESS_KEY)')
     .option('--task-bridge <name>', 'Linux bridge tasks attach to (env MINATO_TASK_BRIDGE)')
     .option('--task-subnet <cidr>', 'subnet task addresses come from (env MINATO_TASK_SUBNET)')
+    .option('--extra-regions <names>', 'comma-separated region names to serve besides AWS\'s (env MINATO_EXTRA_REGIONS)')
     .option('--local-nodes', 'start simulated nodes for capacity providers with managed scaling (env MINATO_LOCAL_NODES=1)')
     .option('--node-bridge <name>', 'Linux bridge of the local nodes (env MINATO_NODE_BRIDGE)')
     .option('--node-subnet <cidr>', '/24 the local nodes get addresses from (env MINATO_NODE_SUBNET)')

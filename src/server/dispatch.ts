@@ -25,7 +25,8 @@ export async function invokeOperation(
       : new AwsError(service.constraintErrorName, problem.message);
   }
   try {
-    return await handler(input, ctx);
+    // A `null` body is an empty input, as the validator read it (see validateInput on nulls).
+    return await handler(input ?? {}, ctx);
   } catch (err) {
     throw toAwsError(service, operation, err, ctx, log);
   }

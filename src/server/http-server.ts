@@ -7,6 +7,7 @@ import { decodeJsonBody, jsonServiceFor, splitTarget } from './json-protocol.js'
 import { decodeQueryParams, queryResponseXml } from './query-protocol.js';
 import type { AwsService, RequestContext } from './service.js';
 import { invokeOperation } from './dispatch.js';
+import { servedRegions } from './regions.js';
 import { SignatureError, verifySigV4, type VerifiedCaller } from './sigv4.js';
 
 /** How the front door is set up. */
@@ -20,6 +21,8 @@ export interface FrontDoorOptions {
   logger: Logger;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
+  /** Region names served besides AWS's own (`minato up --extra-regions`); see regions.ts. */
+  extraRegions?: readonly string[];
   /** Clock-skew window for signatures (see sigv4.ts). */
   maxSkewMs?: number;
   /** The clock; tests pass a fixed one. */
@@ -52,6 +55,7 @@ type Call =
 export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   const now = options.now ?? (() => new Date());
   const log = options.logger;
+  const regions = servedRegions(options.extraRegions);
   const largestLimit = Math.max(options.bodyLimit, ...options.services.map((s) => s.bodyLimit ?? 0));
   const app = Fastify({
     // Requests are not logged one by one (the hot path); failures are logged by the handlers below.
@@ -87,7 +91,7 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     // AWS authenticates before it looks at the operation: an unsigned call to a bogus target is
     // still a missing-token error.
-    const caller = authenticate(req, options, now());
+    const caller = authenticate(req, options, regions, now());
     const call = recognise(req, options.services);
     const scope: Scope = {
       accountId: options.accountId,
@@ -153,7 +157,7 @@ function recognise(req: FastifyRequest, services: readonly AwsService[]): Call {
 }
 
 /** Verifies the signature and returns the caller, or throws the AWS error for the failure. */
-function authenticate(req: FastifyRequest, options: FrontDoorOptions, now: Date): VerifiedCaller {
+function authenticate(req: FastifyRequest, options: FrontDoorOptions, regions: ReadonlySet<string>, now: Date): VerifiedCaller {
   // API calls carry small bodies that must be covered by the signature; only streamed uploads
   // (the registry, elsewhere) may leave the payload unsigned.
   if (req.headers['x-amz-content-sha256'] === 'UNSIGNED-PAYLOAD') {
@@ -172,7 +176,10 @@ function authenticate(req: FastifyRequest, options: FrontDoorOptions, now: Date)
       },
       (id) => options.credentials.get(id),
       now,
-      options.maxSkewMs === undefined ? {} : { maxSkewMs: options.maxSkewMs },
+      {
+        isServedRegion: (region) => regions.has(region),
+        ...(options.maxSkewMs !== undefined && { maxSkewMs: options.maxSkewMs }),
+      },
     );
   } catch (err) {
     if (err instanceof SignatureError) throw new AwsError(err.code, err.message, err.status);

@@ -410,6 +410,14 @@ describe('verifySigV4 rejects', () => {
     });
   });
 
+  it('a region the endpoint does not serve, before the access key is looked at', async () => {
+    const req = await signed(jsonPost());
+    const err = rejection(req, T0, () => undefined, { isServedRegion: (region: string) => region === 'eu-west-1' });
+    expect(err).toMatchObject({ code: 'InvalidSignatureException', status: 400 });
+    expect(err.message).toMatch(/^Credential should be scoped to a valid region, not 'us-east-1'\. /);
+    expect(verifySigV4(req, secretFor, T0, { isServedRegion: (region) => region === 'us-east-1' }).region).toBe('us-east-1');
+  });
+
   it('a malformed percent-escape in the query string', async () => {
     const req = await signed({ method: 'GET', query: { a: '1' } });
     expect(rejection({ ...req, rawQuery: 'a=%zz' })).toMatchObject({

@@ -7,6 +7,7 @@
  * ordering follow AWS's SigV4 troubleshooting guide and what AWS services are observed to return.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { truncateValue } from '../api/model/truncate-value.js';
 
 /** What the verifier needs of an HTTP request. Header names lower-case; `rawQuery` without the leading '?'. */
 export interface IncomingSignedRequest {
@@ -53,6 +54,13 @@ export interface VerifyOptions {
    * (5 minutes, as most AWS JSON services; STS-like services allow 15).
    */
   maxSkewMs?: number;
+  /**
+   * Whether a region may appear in the credential scope; every non-empty one when absent. AWS has
+   * no endpoint for other names, so the nearest AWS answer is the one for a scope naming a region
+   * the endpoint does not serve: InvalidSignatureException, "Credential should be scoped to a valid
+   * region, not '…'." (what a call signed for another region gets), which names the region.
+   */
+  isServedRegion?: (region: string) => boolean;
 }
 
 /** Default clock-skew window: 5 minutes, as AWS's JSON services use. */
@@ -110,6 +118,12 @@ export function verifySigV4(
   const [accessKeyId, scopeDate, region, service, terminator] = scope as [string, string, string, string, string];
   const scopeErrors: string[] = [];
   if (region === '') scopeErrors.push("Credential should be scoped to a valid region, not ''.");
+  else if (options.isServedRegion && !options.isServedRegion(region)) {
+    scopeErrors.push(
+      `Credential should be scoped to a valid region, not '${truncateValue(region)}'. ` +
+        '(This endpoint serves the regions of the aws partition and those added with minato up --extra-regions.)',
+    );
+  }
   if (service === '') scopeErrors.push("Credential should be scoped to correct service: ''.");
   if (terminator !== TERMINATOR) {
     scopeErrors.push(`Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${terminator}'.`);

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadServiceModel, type ServiceModel, type ShapeModel } from './service-model.js';
+import { arbitraryOf } from '../../../test/support/model-arbitrary.js';
+import { QUOTED_VALUE_LIMIT } from './truncate-value.js';
 import { MAX_INPUT_DEPTH, javaPatternToRegExp, validateInput } from './validate-input.js';
 
 const ecs = loadServiceModel('ecs');
@@ -289,6 +291,20 @@ describe('validateInput on other shapes', () => {
     });
   });
 
+  it('quotes long values cut to QUOTED_VALUE_LIMIT characters and an ellipsis', () => {
+    const long = 'x'.repeat(5 * 1024 * 1024);
+    const cut = `${'x'.repeat(QUOTED_VALUE_LIMIT)}...`;
+    expect(validateInput(model, 'Op', { name: long })?.message).toBe(
+      `${PREFIX}Value '${cut}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 3`,
+    );
+    expect(validateInput(model, 'Op', { ...ok, names: [long] })?.message).toContain(`Value '[${'x'.repeat(QUOTED_VALUE_LIMIT - 1)}...' at 'names'`);
+    expect(validateInput(model, 'Op', { ...ok, data: `${'A'.repeat(4000)}!` })?.message).toBe(
+      `'${'A'.repeat(QUOTED_VALUE_LIMIT)}...' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 4001`,
+    );
+    const longKey = 'k'.repeat(1000);
+    expect(validateInput(model, 'Op', { ...ok, labels: { [longKey]: 'abcd' } })?.message.length).toBeLessThan(700);
+  });
+
   it('walks recursive shapes, and refuses nesting beyond the limit without overflowing', () => {
     const nest = (depth: number, leaf: object): object => {
       let tree: object = leaf;
@@ -354,8 +370,23 @@ describe('validateInput on other shapes', () => {
     });
   });
 
-  it('skips null list elements, as AWS drops them, but counts the list', () => {
-    expect(validateInput(model, 'Op', { ...ok, names: [null, 'ab'] })).toBeUndefined();
+  it('refuses null list elements and map values at the list or map, and drops null members', () => {
+    expect(validateInput(model, 'Op', { ...ok, names: [null, 'ab'] })).toEqual({
+      kind: 'constraint',
+      message: `${PREFIX}Value '[null, ab]' at 'names' failed to satisfy constraint: Member must satisfy constraint: [Member must not be null]`,
+      path: 'names[0]',
+    });
+    expect(validateInput(model, 'Op', { ...ok, labels: { ab: null } })).toEqual({
+      kind: 'constraint',
+      message: `${PREFIX}Value '{ab=null}' at 'labels' failed to satisfy constraint: Map value must satisfy constraint: [Member must not be null]`,
+      path: 'labels["ab"]',
+    });
+    // A wrong type elsewhere still wins, as AWS reads the whole body first.
+    expect(validateInput(model, 'Op', { ...ok, names: [null], count: 'x' })).toMatchObject({ kind: 'serialization', path: 'count' });
+    const body: Record<string, unknown> = { ...ok, count: null, tree: { label: 'abc', children: null } };
+    expect(validateInput(model, 'Op', body)).toBeUndefined();
+    expect(body).toEqual({ ...ok, tree: { label: 'abc' } });
+    expect(Object.hasOwn(body, 'count')).toBe(false);
     expect(validateInput(model, 'Op', { ...ok, names: [] })).toMatchObject({
       message: `${PREFIX}Value '[]' at 'names' failed to satisfy constraint: Member must have length greater than or equal to 1`,
     });
@@ -419,77 +450,6 @@ describe('javaPatternToRegExp', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Properties
-
-// Characters every ECS/STS pattern of a generated shape accepts, astral letter included so that
-// lengths are measured in code points.
-const PATTERN_SAFE = ['a', 'Z', '0', '9', '_', '.', ':', '/', '=', '+', '-', '@', ' ', 'é', '日', '𝒜'];
-
-/** Values of `shapeName` built to satisfy every modelled constraint, with noise AWS ignores. */
-function arbitraryOf(model: ServiceModel, shapeName: string, depth = 0): fc.Arbitrary<unknown> {
-  const shape = model.shapes[shapeName]!;
-  switch (shape.type) {
-    case 'structure': {
-      if (shape.document) return fc.jsonValue();
-      const required = new Set(shape.required ?? []);
-      const members: Record<string, fc.Arbitrary<unknown>> = {};
-      for (const [name, ref] of Object.entries(shape.members)) {
-        if (depth > 8 && !required.has(name)) continue;
-        const value = arbitraryOf(model, ref.shape, depth + 1);
-        members[name] = required.has(name) ? value : fc.oneof(value, fc.constant(null));
-      }
-      const extraKey = fc.string({ minLength: 1, maxLength: 8 }).filter((k) => !(k in members) && k !== '__proto__');
-      return fc
-        .tuple(fc.record(members, { requiredKeys: [...required] }), fc.dictionary(extraKey, fc.jsonValue(), { maxKeys: 2 }))
-        .map(([known, extra]) => ({ ...extra, ...known }));
-    }
-    case 'list': {
-      const min = shape.min ?? 0;
-      return fc.array(arbitraryOf(model, shape.member.shape, depth + 1), {
-        minLength: min,
-        maxLength: Math.min(shape.max ?? Infinity, min + (depth > 4 ? 1 : 3)),
-      });
-    }
-    case 'map': {
-      const key = arbitraryOf(model, shape.key.shape, depth + 1).filter(
-        (k): k is string => typeof k === 'string' && k !== '__proto__',
-      );
-      const min = shape.min ?? 0;
-      return fc.dictionary(key, arbitraryOf(model, shape.value.shape, depth + 1), {
-        minKeys: min,
-        maxKeys: Math.min(shape.max ?? Infinity, min + 3),
-      });
-    }
-    case 'string': {
-      if (shape.enum) return fc.constantFrom(...shape.enum);
-      const min = shape.min ?? 0;
-      const max = shape.max ?? min + 24;
-      const unit = shape.pattern === undefined ? 'binary' : fc.constantFrom(...PATTERN_SAFE);
-      // Now and then exactly the longest value allowed.
-      return fc.oneof(
-        fc.string({ unit, minLength: min, maxLength: Math.min(max, min + 24) }),
-        fc.string({ unit, minLength: max, maxLength: max }),
-      );
-    }
-    case 'integer':
-      return fc.integer({ min: Math.max(shape.min ?? -(2 ** 31), -(2 ** 31)), max: Math.min(shape.max ?? 2 ** 31 - 1, 2 ** 31 - 1) });
-    case 'long':
-      return fc.integer({ min: shape.min ?? Number.MIN_SAFE_INTEGER, max: shape.max ?? Number.MAX_SAFE_INTEGER });
-    case 'double':
-    case 'float':
-      return fc.double({ min: shape.min, max: shape.max, noNaN: true, noDefaultInfinity: true });
-    case 'boolean':
-      return fc.boolean();
-    case 'timestamp':
-      return fc.oneof(
-        fc.integer({ min: 0, max: 4_000_000_000 }),
-        fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((d) => d.toISOString()),
-      );
-    case 'blob':
-      return fc
-        .uint8Array({ minLength: shape.min ?? 0, maxLength: Math.min(shape.max ?? 16, 16) })
-        .map((bytes) => Buffer.from(bytes).toString('base64'));
-  }
-}
 
 describe('validateInput properties', () => {
   it('accepts any CreateCluster body that satisfies the model', () => {

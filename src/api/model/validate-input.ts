@@ -5,6 +5,7 @@ import {
   type ShapeModel,
   type StructureShape,
 } from './service-model.js';
+import { truncateValue } from './truncate-value.js';
 
 /**
  * Server-side checks of a JSON-protocol request body against an operation's input shape, in the
@@ -35,8 +36,14 @@ export const MAX_INPUT_DEPTH = 64;
 /**
  * Returns the first problem of `input` (a parsed JSON body) for `operation`'s input shape, or
  * undefined when AWS would accept it. A serialization problem anywhere wins over a constraint
- * problem, as AWS reads the whole body before validating it. Unknown members are ignored and a
- * `null` member counts as absent, as on AWS; a `null` or absent body counts as `{}`. On a query
+ * problem, as AWS reads the whole body before validating it. Unknown members are ignored.
+ *
+ * Nulls, chosen consistently with AWS's JSON protocols: a `null` structure member counts as absent
+ * (AWS's readers treat an explicit null as an unset member; a required one is then "Member must
+ * not be null"), and is deleted from `input` in place so that handlers never meet a null; a `null`
+ * or absent body counts as `{}`, as an absent payload does. A `null` list element or map value is
+ * refused with the list's or map's constraint "Member must satisfy constraint: [Member must not be
+ * null]": Smithy collections are dense, and AWS answers so (recorded against Cognito). On a query
  * protocol model (STS) the body is the form's fields, so numbers and booleans may come as text.
  * Throws when the model has no such operation.
  */
@@ -357,6 +364,13 @@ function constraint(text: string, value: unknown): Failure {
   return { kind: CONSTRAINT, text, value, valueIsMap: false, showValue: true, kinds: [], segs: [], hidden: 0 };
 }
 
+// A null list element or map value of `member`'s shape; reported at the list or map by the caller.
+function nullElement(member: Node): Failure {
+  const failure = constraint('Member must not be null', null);
+  failure.showValue = !member.sensitive;
+  return failure;
+}
+
 function within(failure: Failure, kind: Seg, seg: string | number): Failure {
   failure.kinds.push(kind);
   failure.segs.push(seg);
@@ -418,6 +432,9 @@ function checkStructure(node: StructureNode, value: unknown, depth: number, type
     let v = record[member.name];
     if (member.inherited && v !== undefined && !Object.hasOwn(record, member.name)) v = undefined;
     if (v === undefined || v === null) {
+      // A null member is an absent one (see validateInput); it is dropped so that handlers only
+      // ever meet `undefined`. Only own properties: `inherited` names are never written.
+      if (v === null) delete record[member.name];
       if (member.required && !typesOnly) {
         return within(constraint('Member must not be null', null), Seg.Member, member.name);
       }
@@ -441,9 +458,15 @@ function checkList(node: ListNode, value: unknown, depth: number, typesOnly: boo
   const member = node.member;
   for (let i = 0; i < value.length; i++) {
     const v: unknown = value[i];
-    // AWS drops null elements while reading a list.
-    if (v === undefined || v === null) continue;
-    const failure = check(member, v, depth + 1, typesOnly);
+    // Smithy lists are dense: AWS refuses a null element as a constraint of the list
+    // ("Value '[null]' at 'assets' failed to satisfy constraint: Member must satisfy constraint:
+    // [Member must not be null]", measured on Cognito by floci's probes).
+    const failure =
+      v === undefined || v === null
+        ? typesOnly
+          ? undefined
+          : nullElement(member)
+        : check(member, v, depth + 1, typesOnly);
     if (failure === undefined) continue;
     if (failure.kind === CONSTRAINT && failure.segs.length === 0) {
       // The element's own constraint: AWS reports it at the list, showing the whole list.
@@ -477,8 +500,13 @@ function checkMap(node: MapNode, value: unknown, depth: number, typesOnly: boole
       }
     }
     const v = record[key];
-    if (v === undefined || v === null) continue;
-    const failure = check(node.value, v, depth + 1, typesOnly);
+    // Maps are dense too: a null value is refused at the map, as a null list element is.
+    const failure =
+      v === undefined || v === null
+        ? typesOnly
+          ? undefined
+          : nullElement(node.value)
+        : check(node.value, v, depth + 1, typesOnly);
     if (failure === undefined) continue;
     if (failure.kind === CONSTRAINT && failure.segs.length === 0) {
       failure.text = `Map value must satisfy constraint: [${failure.text}]`;
@@ -592,7 +620,7 @@ function checkBlob(node: BlobNode, value: unknown, typesOnly: boolean): Failure 
   const units = value.length;
   if (units % 4 !== 0) {
     return serialization(
-      `'${value}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${units}`,
+      `'${truncateValue(value)}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${units}`,
     );
   }
   let padding = 0;
@@ -604,7 +632,7 @@ function checkBlob(node: BlobNode, value: unknown, typesOnly: boolean): Failure 
     const pad = c === 61 && i >= units - 2 && (i === units - 1 || value.charCodeAt(units - 1) === 61);
     if (pad) padding++;
     else if (!base64 || padding > 0) {
-      return serialization(`'${value}' can not be converted to a Blob: Invalid Base64 character: '${value[i]}'`);
+      return serialization(`'${truncateValue(value)}' can not be converted to a Blob: Invalid Base64 character: '${value[i]}'`);
     }
   }
   if (typesOnly || (node.min === 0 && node.max === Infinity)) return undefined;
@@ -655,7 +683,8 @@ function awsPath(failure: Failure): string {
         parts.push(`${Number(seg) + 1}.member`);
         break;
       default:
-        parts.push(String(seg));
+        // A map key is the caller's text, as long as the caller made it.
+        parts.push(truncateValue(String(seg)));
     }
   }
   return parts.join('.');
@@ -677,7 +706,7 @@ function constraintMessage(failure: Failure): string {
 // they are not shown (JSON objects are only read as maps where the failure says so).
 function quotedValue(value: unknown, isMap: boolean): string | undefined {
   const text = javaText(value, isMap);
-  return text === undefined ? undefined : `'${text}'`;
+  return text === undefined ? undefined : `'${truncateValue(text)}'`;
 }
 
 function javaText(value: unknown, isMap: boolean): string | undefined {
