@@ -7,6 +7,7 @@ import { decodeJsonBody, jsonServiceFor, splitTarget } from './json-protocol.js'
 import { decodeQueryParams, queryResponseXml } from './query-protocol.js';
 import type { AwsService, RequestContext } from './service.js';
 import { invokeOperation } from './dispatch.js';
+import { applyRequestTimeouts, DEFAULT_REQUEST_TIMEOUTS, headerTimeoutOptions, type RequestTimeouts } from './request-timeouts.js';
 import { SignatureError, verifySigV4, type VerifiedCaller } from './sigv4.js';
 
 /** How the front door is set up. */
@@ -29,6 +30,8 @@ export interface FrontDoorOptions {
    * Fastify plugins: they bring their own body parsing and authentication.
    */
   routes?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
+  /** How long a silent client is waited for, and how long closing waits; tests shorten them. */
+  timeouts?: Partial<RequestTimeouts>;
 }
 
 /** The default request body limit: 1 MiB, well above the largest ECS request (a task definition). */
@@ -53,7 +56,9 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   const now = options.now ?? (() => new Date());
   const log = options.logger;
   const largestLimit = Math.max(options.bodyLimit, ...options.services.map((s) => s.bodyLimit ?? 0));
+  const timeouts = { ...DEFAULT_REQUEST_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
+    http: headerTimeoutOptions(timeouts),
     // Requests are not logged one by one (the hot path); failures are logged by the handlers below.
     logger: false,
     // Fastify enforces the largest limit while reading; each API's own limit is checked below.
@@ -66,6 +71,8 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   // Signatures cover the exact bytes, so every body is kept raw; protocols decode it themselves.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  applyRequestTimeouts(app, timeouts);
 
   app.addHook('onRequest', async (req, reply) => {
     req.awsRequestId = req.id;
