@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateClusterCommand, DescribeClustersCommand, DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
@@ -100,5 +101,47 @@ describe('minato up', () => {
     const { code, stderr } = await runMinatoExpectingExit(['--account-id', '42', '--port', '0', '--data-dir', tempDir()]);
     expect(code).not.toBe(0);
     expect(stderr).toContain('12 digits');
+  });
+
+  it('owns its data dir: a second one names the holder and exits non-zero; after kill -9 the next one starts', async () => {
+    const dataDir = tempDir();
+    const first = await spawnMinato(['--port', '0', '--data-dir', dataDir]);
+    running.push(first);
+    const refused = await runMinatoExpectingExit(['--port', '0', '--data-dir', dataDir]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain(`pid ${first.child.pid}`);
+    expect(refused.stderr).toContain(first.endpoint);
+    expect(await first.stop('SIGKILL')).toBe(null);
+    // The kernel dropped the dead holder's lock: nothing stale to clean up.
+    const next = await spawnMinato(['--port', '0', '--data-dir', dataDir]);
+    running.push(next);
+    expect(await next.stop('SIGTERM')).toBe(0);
+  });
+
+  it('tightens a data dir others can reach to 0700, with a warning, and keeps its databases 0600', async () => {
+    const dataDir = tempDir();
+    chmodSync(dataDir, 0o755);
+    const p = await spawnMinato(['--port', '0', '--data-dir', dataDir]);
+    running.push(p);
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(p.lines.some((l) => l.includes('"level":40') && l.includes('0700'))).toBe(true);
+    for (const f of ['minato.db', 'minato.db-wal', 'logs.db', 'master.key', 'minato.lock']) expect(statSync(join(dataDir, f)).mode & 0o777).toBe(0o600);
+    expect(await p.stop()).toBe(0);
+  });
+
+  it('exits 0 within seconds on SIGTERM while a client holds a request whose body never comes', async () => {
+    const p = await spawnMinato(['--port', '0', '--data-dir', tempDir()]);
+    running.push(p);
+    const url = new URL(p.endpoint);
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    socket.on('error', () => undefined);
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: 1000\r\n\r\n{');
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise((r) => setTimeout(r, 200));
+    const started = performance.now();
+    expect(await p.stop('SIGTERM')).toBe(0);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    await closed;
   });
 });

@@ -3,7 +3,7 @@ import { arch, cpus, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Attribute } from '@aws-sdk/client-ecs';
 import type { Command } from 'commander';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { ImageStore } from '../agent/images/image-store.js';
 import { LocalAgent } from '../agent/local-agent.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
@@ -17,6 +17,8 @@ import { ReportQueue } from '../agent/remote/report-queue.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import { loadOrCreateAgentToken } from '../cluster/join-token.js';
 import { DEFAULT_CONFIG } from './config.js';
+import { preparePrivateDataDir } from './data-dir.js';
+import { DataDirLock } from './data-dir-lock.js';
 
 /** Flag values of `minato agent` as commander hands them over. */
 interface AgentFlags {
@@ -109,6 +111,27 @@ async function runAgent(flags: AgentFlags): Promise<void> {
     memory: positiveInt(flags.memory, '--memory') ?? Math.floor((totalmem() / (1024 * 1024)) * 0.9),
   };
   const logger = pino({ base: { service: 'minato-agent' } });
+  // One agent per data dir: two would adopt and run the same tasks.
+  preparePrivateDataDir(dataDir, (details, message) => logger.warn(details, message));
+  const lock = DataDirLock.acquire(dataDir, 'agent');
+  try {
+    await serveAsAgent(flags, { token, endpoint, attributes, dataDir, capacity, logger });
+  } finally {
+    lock.release();
+  }
+}
+
+/** What runAgent settled before the agent starts. */
+interface AgentSetup {
+  token: string;
+  endpoint: string;
+  attributes: Attribute[];
+  dataDir: string;
+  capacity: { cpu: number; memory: number };
+  logger: Logger;
+}
+
+async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, dataDir, capacity, logger }: AgentSetup): Promise<void> {
   const stopRequested = new Promise<NodeJS.Signals>((done) => {
     process.once('SIGTERM', done);
     process.once('SIGINT', done);

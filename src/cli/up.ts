@@ -1,6 +1,12 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
 import { configProblem, DEFAULT_CONFIG, extraRegionsConfig, localNodesConfig, type PlatformConfig } from './config.js';
+import { preparePrivateDataDir } from './data-dir.js';
+import { DataDirLock } from './data-dir-lock.js';
+
+/** A shutdown that takes longer than this is cut short (the containers run on regardless). */
+const SHUTDOWN_DEADLINE_MS = 20_000;
 
 /** Flag values as commander hands them over. */
 interface UpFlags {
@@ -66,14 +72,31 @@ export function registerUp(program: Command): void {
         process.once('SIGTERM', resolve);
         process.once('SIGINT', resolve);
       });
-      // Loaded here, not at the top: other commands (a `minato agent`) need none of the control plane.
-      const { startPlatform } = await import('./platform.js');
-      const platform = await startPlatform(config, logger);
-      logger.info({ endpoint: platform.endpoint, dataDir: config.dataDir, accountId: config.accountId }, `minato ready at ${platform.endpoint}`);
-      const signal = await stopRequested;
-      logger.info({ signal }, 'shutting down');
-      await platform.close();
-      logger.info('stopped');
-      logger.flush();
+      // One owner per data dir, settled before anything in it is read or written (master key,
+      // store, network state): a second `minato up` would start every task twice.
+      const dataDir = resolve(config.dataDir);
+      preparePrivateDataDir(dataDir, (details, message) => logger.warn(details, message));
+      const lock = DataDirLock.acquire(dataDir, 'up');
+      try {
+        // Loaded here, not at the top: other commands (a `minato agent`) need none of the control plane.
+        const { startPlatform } = await import('./platform.js');
+        const platform = await startPlatform(config, logger);
+        lock.announce(platform.endpoint);
+        logger.info({ endpoint: platform.endpoint, dataDir: config.dataDir, accountId: config.accountId }, `minato ready at ${platform.endpoint}`);
+        const signal = await stopRequested;
+        logger.info({ signal }, 'shutting down');
+        const deadline = setTimeout(() => {
+          logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long; exiting');
+          logger.flush();
+          process.exit(1);
+        }, SHUTDOWN_DEADLINE_MS);
+        deadline.unref();
+        await platform.close();
+        clearTimeout(deadline);
+        logger.info('stopped');
+      } finally {
+        lock.release();
+        logger.flush();
+      }
     });
 }

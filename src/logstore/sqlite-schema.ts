@@ -1,6 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { preparePrivateDatabaseFile } from '../store/private-file.js';
 
 /**
  * The tables of `logs.db`. Events live in one table with two indexes: by stream and time for
@@ -47,7 +46,7 @@ const SCHEMA = `
 
 /** Opens (creating when needed) the logs database at `file`, or an in-memory one for `:memory:`. */
 export function openLogsDatabase(file: string): Database.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  preparePrivateDatabaseFile(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode; only an OS crash may lose the last commits.

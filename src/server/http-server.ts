@@ -8,6 +8,7 @@ import { decodeQueryParams, queryResponseXml } from './query-protocol.js';
 import type { AwsService, RequestContext } from './service.js';
 import { invokeOperation } from './dispatch.js';
 import { servedRegions } from './regions.js';
+import { applyRequestTimeouts, DEFAULT_REQUEST_TIMEOUTS, headerTimeoutOptions, type RequestTimeouts } from './request-timeouts.js';
 import { SignatureError, verifySigV4, type VerifiedCaller } from './sigv4.js';
 
 /** How the front door is set up. */
@@ -32,6 +33,8 @@ export interface FrontDoorOptions {
    * Fastify plugins: they bring their own body parsing and authentication.
    */
   routes?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
+  /** How long a silent client is waited for, and how long closing waits; tests shorten them. */
+  timeouts?: Partial<RequestTimeouts>;
 }
 
 /** The default request body limit: 1 MiB, well above the largest ECS request (a task definition). */
@@ -57,7 +60,9 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   const log = options.logger;
   const regions = servedRegions(options.extraRegions);
   const largestLimit = Math.max(options.bodyLimit, ...options.services.map((s) => s.bodyLimit ?? 0));
+  const timeouts = { ...DEFAULT_REQUEST_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
+    http: headerTimeoutOptions(timeouts),
     // Requests are not logged one by one (the hot path); failures are logged by the handlers below.
     logger: false,
     // Fastify enforces the largest limit while reading; each API's own limit is checked below.
@@ -70,6 +75,8 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   // Signatures cover the exact bytes, so every body is kept raw; protocols decode it themselves.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  applyRequestTimeouts(app, timeouts);
 
   app.addHook('onRequest', async (req, reply) => {
     req.awsRequestId = req.id;

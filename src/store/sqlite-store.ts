@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Mutex } from './mutex.js';
+import { preparePrivateDatabaseFile } from './private-file.js';
 import type { Collection, ListOptions, Store, Transaction } from './store.js';
 
 type Db = Database.Database;
@@ -98,7 +97,7 @@ export class SqliteStore implements Store {
   private readonly mutex = new Mutex();
 
   constructor(readonly file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    preparePrivateDatabaseFile(file);
     this.writer = new Database(file);
     this.writer.pragma('journal_mode = WAL');
     // NORMAL is durable across process crashes in WAL mode; only an OS crash may lose the last commits.

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DataDirLock } from '../../src/cli/data-dir-lock.js';
 import { MINATO_BIN } from '../support/minato-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'minato-agent-cli-'));
@@ -28,5 +29,17 @@ describe('minato agent-token and minato agent', () => {
     const badAttribute = minato('agent', '--join', 'http://127.0.0.1:1', '--token', 'x'.repeat(20), '--attribute', 'a b=c', '--data-dir', join(dir, 'b'));
     expect(badAttribute.status).toBe(1);
     expect(badAttribute.stderr).toMatch(/invalid attribute name/);
+  });
+
+  it('refuses a data dir another process holds, naming it, before joining', () => {
+    const held = mkdtempSync(join(dir, 'held-'));
+    const lock = DataDirLock.acquire(held, 'up');
+    try {
+      const agent = minato('agent', '--join', 'http://127.0.0.1:1', '--token', 'x'.repeat(20), '--data-dir', held);
+      expect(agent.status).toBe(1);
+      expect(agent.stderr).toContain(`is in use by minato up (pid ${process.pid}`);
+    } finally {
+      lock.release();
+    }
   });
 });

@@ -50,5 +50,31 @@ describe('minato killed while tasks run', () => {
     expect(stopped.containers?.[0]?.exitCode).toBe(0);
     expect(stopped.stopCode).toBe('UserInitiated');
     ecs2.destroy();
+    // One process per data dir: the next test starts its own.
+    expect(await second.stop('SIGTERM')).toBe(0);
+  });
+
+  it('exits 0 on SIGTERM while tasks run, and they run on to be adopted', async () => {
+    const first = await spawnMinato(['--port', '0', '--data-dir', dataDir, ...network]);
+    processes.push(first);
+    const ecs1 = client(first.endpoint);
+    const res = await runTask(ecs1, 'survive', 'survivor', [
+      { name: 'app', image: fixture.image, command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'] },
+    ]);
+    const arn = res.tasks![0]!.taskArn!;
+    await waitForTask(ecs1, 'survive', arn, isRunning);
+    ecs1.destroy();
+    const stopping = performance.now();
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(performance.now() - stopping).toBeLessThan(10_000);
+
+    const second = await spawnMinato(['--port', '0', '--data-dir', dataDir, ...network]);
+    processes.push(second);
+    const ecs2 = client(second.endpoint);
+    await waitForTask(ecs2, 'survive', arn, isRunning);
+    await ecs2.send(new StopTaskCommand({ cluster: 'survive', task: arn }));
+    expect((await waitForTask(ecs2, 'survive', arn, isStopped)).containers?.[0]?.exitCode).toBe(0);
+    ecs2.destroy();
+    expect(await second.stop('SIGINT')).toBe(0);
   });
 });

@@ -25,7 +25,9 @@ export interface BundleOptions {
  * The caller cleans up (unmount, remove the directory) when this fails half-way.
  */
 export async function prepareBundle(paths: ContainerPaths, spec: ContainerSpec, options: BundleOptions): Promise<void> {
+  // upper keeps the default 0755: the root of the container's file system takes its mode.
   for (const d of ['upper', 'work']) await mkdir(join(paths.dir, d), { recursive: true });
+  await mkdir(paths.bundle, { recursive: true, mode: 0o700 });
   await mkdir(paths.rootfs, { recursive: true });
   await mkdir(paths.persist, { recursive: true });
   await mkdir(paths.etc, { recursive: true });
@@ -62,7 +64,8 @@ export async function prepareBundle(paths: ContainerPaths, spec: ContainerSpec, 
     ...(allHostDevices && { hostDevices: allHostDevices }),
     ...(hostCapabilities && { hostCapabilities }),
   });
-  await writeFile(join(paths.bundle, 'config.json'), JSON.stringify(config, null, 1));
+  // runc reads the environment (secrets included) from here: owner-only, in a private bundle dir.
+  await writeFile(join(paths.bundle, 'config.json'), JSON.stringify(config, null, 1), { mode: 0o600 });
 }
 
 /** This process's hard open-files limit (from /proc/self/limits); runc cannot give a container more. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,6 @@ function handle(id: string): ContainerHandle {
   return {
     version: HANDLE_VERSION,
     id,
-    spec: { id, layerDirs: ['/l'], args: ['a'], env: [], logPath: '/log' },
     cgroupsPath: `/minato/${id}`,
     createdAt: '2024-01-01T00:00:00.000Z',
   };
@@ -30,6 +29,19 @@ describe('container handles', () => {
     mkdirSync(join(root, 'containers', 'half-created'), { recursive: true });
     expect(await listHandles(root)).toEqual(['a']);
     expect(await readHandle(new ContainerPaths(root, 'missing'))).toBeUndefined();
+  });
+
+  it('is written 0600 and without a spec, so an older handle loses its environment when rewritten', async () => {
+    const c = new ContainerPaths(root, 'c');
+    mkdirSync(c.dir, { recursive: true });
+    const spec = { id: 'c', layerDirs: ['/l'], args: ['a'], env: ['DB_PASSWORD=hunter2'], logPath: '/log' };
+    writeFileSync(c.handle, JSON.stringify({ ...handle('c'), spec }));
+    const old = await readHandle(c);
+    old!.pid = 42;
+    await writeHandle(c, old!);
+    expect(statSync(c.handle).mode & 0o777).toBe(0o600);
+    expect(readFileSync(c.handle, 'utf8')).not.toContain('hunter2');
+    expect(await readHandle(c)).toEqual({ ...handle('c'), pid: 42 });
   });
 
   it('refuses a handle of another version', async () => {

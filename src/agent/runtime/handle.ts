@@ -2,19 +2,20 @@ import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError, ErrorKind } from '../../lib/errors.js';
-import type { ContainerExit, ContainerSpec } from './runtime.js';
+import type { ContainerExit } from './runtime.js';
 
 /** The version of the handle format; a handle of another version is refused, not guessed at. */
 export const HANDLE_VERSION = 1;
 
 /**
  * What is persisted per container so that another RuncRuntime over the same state root (after a
- * restart of the agent) can find, watch, signal and remove it.
+ * restart of the agent) can find, watch, signal and remove it. Not the ContainerSpec: its `env`
+ * holds the container's secrets, and nothing after the start needs the spec (runc reads the
+ * bundle's config.json).
  */
 export interface ContainerHandle {
   version: typeof HANDLE_VERSION;
   id: string;
-  spec: ContainerSpec;
   /** The absolute cgroup path given to runc. */
   cgroupsPath: string;
   createdAt: string;
@@ -80,11 +81,17 @@ export async function readHandle(paths: ContainerPaths): Promise<ContainerHandle
   return h as ContainerHandle;
 }
 
-/** Writes a handle atomically (a crash leaves the old or the new one, never half of one). */
+/**
+ * Writes a handle atomically (a crash leaves the old or the new one, never half of one), readable
+ * by its owner only. Only the handle's own fields are written: one read back from an older
+ * version that kept the spec (and with it the environment) loses it when it is next written.
+ */
 export async function writeHandle(paths: ContainerPaths, handle: ContainerHandle): Promise<void> {
+  const { version, id, cgroupsPath, createdAt, pid, pidStartTime, conmonPid, conmonStartTime, startedAt, exit } = handle;
+  const own: ContainerHandle = { version, id, cgroupsPath, createdAt, pid, pidStartTime, conmonPid, conmonStartTime, startedAt, exit };
   // A unique temporary name: two observers of the same exit may write at once.
   const tmp = `${paths.handle}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, JSON.stringify(handle, null, 1));
+  await writeFile(tmp, JSON.stringify(own, null, 1), { mode: 0o600 });
   await rename(tmp, paths.handle);
 }
 

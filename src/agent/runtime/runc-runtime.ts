@@ -69,17 +69,18 @@ export class RuncRuntime implements ContainerRuntime {
     checkSpec(spec);
     const cgroupsPath = `/${checkCgroupParent(spec.cgroupParent ?? DEFAULT_CGROUP_PARENT)}/${spec.id}`;
     const paths = this.paths(spec.id);
-    await mkdir(join(this.root, 'containers'), { recursive: true });
-    await mkdir(join(this.root, 'exits'), { recursive: true });
+    await mkdir(join(this.root, 'containers'), { recursive: true, mode: 0o700 });
+    await mkdir(join(this.root, 'exits'), { recursive: true, mode: 0o700 });
     try {
-      await mkdir(paths.dir);
+      // Private: the bundle's config.json below holds the container's environment, secrets included.
+      await mkdir(paths.dir, { mode: 0o700 });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
         throw new DomainError(ErrorKind.AlreadyExists, `container ${spec.id} already exists`, 'container');
       }
       throw e;
     }
-    const handle: ContainerHandle = { version: HANDLE_VERSION, id: spec.id, spec, cgroupsPath, createdAt: new Date().toISOString() };
+    const handle: ContainerHandle = { version: HANDLE_VERSION, id: spec.id, cgroupsPath, createdAt: new Date().toISOString() };
     await writeHandle(paths, handle);
     try {
       const init = spec.initProcessEnabled ? await this.init() : undefined;

@@ -190,7 +190,8 @@ export class TaskRun {
     for (const name of plan.follow) {
       const c = this.containers.get(name)!;
       c.status = 'RUNNING';
-      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit), () => undefined);
+      // A wait ends without an exit when the runtime closes (shutdown; the container runs on) or the container is removed.
+      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit)).catch((err: unknown) => this.deps.log.debug({ err, container: c.def.name }, 'stopped waiting for the container'));
       this.follow(c, join(this.dir, `${c.def.name}.log`), 'end');
       if (c.def.healthCheck) this.watchHealth(c);
     }
@@ -349,7 +350,8 @@ export class TaskRun {
       c.status = 'RUNNING';
       this.follow(c, spec.logPath);
       await this.report({ containers: { [name]: { lastStatus: 'RUNNING', runtimeId: c.runtimeId, ...this.bindings(c.def) } } });
-      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit), () => undefined);
+      // A wait ends without an exit when the runtime closes (shutdown; the container runs on) or the container is removed.
+      void this.deps.runtime.wait(c.runtimeId).then((exit) => this.onExit(c, exit)).catch((err: unknown) => this.deps.log.debug({ err, container: c.def.name }, 'stopped waiting for the container'));
       if (c.def.healthCheck) this.watchHealth(c);
     } catch (err) {
       c.status = 'STOPPED';
