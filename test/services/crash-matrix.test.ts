@@ -14,6 +14,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { removeTaskBridge } from '../support/platform.js';
+import { sweepDataDir } from '../support/sweep-data-dir.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
@@ -37,12 +38,15 @@ const bridge = `mncr${process.pid % 1000}x${n}`;
 const network = ['--task-bridge', bridge, '--task-subnet', `10.217.${n}.0/24`];
 const C = 'crash';
 let current: MinatoProcess | undefined;
+/** Every process started, so that a failed test leaves none running. */
+const started: MinatoProcess[] = [];
 
 beforeAll(async () => {
   fixture = await startImageFixture();
 });
 afterAll(async () => {
-  await current?.stop('SIGTERM');
+  for (const p of started) await p.stop('SIGTERM');
+  await sweepDataDir(dataDir);
   await removeTaskBridge(bridge).catch(() => undefined);
   await fixture?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -55,6 +59,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function up(): Promise<ECSClient> {
   current = await spawnMinato(['--port', '0', '--data-dir', dataDir, ...network]);
+  started.push(current);
   return client(current.endpoint);
 }
 

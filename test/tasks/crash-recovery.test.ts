@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { removeTaskBridge } from '../support/platform.js';
+import { sweepDataDir } from '../support/sweep-data-dir.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
 import { isRunning, isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
@@ -15,12 +16,15 @@ const n = 1 + Math.floor(Math.random() * 250);
 const bridge = `mnct${process.pid % 1000}x${n}`;
 const network = ['--task-bridge', bridge, '--task-subnet', `10.218.${n}.0/24`];
 let current: MinatoProcess | undefined;
+/** Every process started, so that a failed test leaves none running. */
+const started: MinatoProcess[] = [];
 
 beforeAll(async () => {
   fixture = await startImageFixture();
 });
 afterAll(async () => {
-  await current?.stop('SIGTERM');
+  for (const p of started) await p.stop('SIGTERM');
+  await sweepDataDir(dataDir);
   await removeTaskBridge(bridge).catch(() => undefined);
   await fixture?.stop();
   rmSync(dataDir, { recursive: true, force: true });
@@ -29,6 +33,7 @@ afterAll(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function up(): Promise<ECSClient> {
   current = await spawnMinato(['--port', '0', '--data-dir', dataDir, ...network]);
+  started.push(current);
   return new ECSClient({ endpoint: current.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
 }
 async function kill(ecs: ECSClient): Promise<void> {
