@@ -212,10 +212,13 @@ function planReplica(
   const leaving = failed ? wanted.filter((t) => onDraining(t)) : wanted.filter((t) => !keep.includes(t));
   const candidates = [...excess, ...leaving.sort(byPreference)];
 
-  let healthy = wanted.filter(isHealthy).length;
+  // A task counts toward the minimum healthy once it has stayed RUNNING for a moment: one that
+  // exits right after it started must not let the scheduler stop a healthy task in its favour.
+  const proven = (t: TaskView) => isHealthy(t) && (t.startedAt ?? t.createdAt) + ROLLOUT_SETTLE_MS <= now;
+  let healthy = wanted.filter(proven).length;
   let stopped = 0;
   for (const t of candidates) {
-    const cost = isHealthy(t) ? 1 : 0;
+    const cost = proven(t) ? 1 : 0;
     if (healthy - cost < minHealthy) continue;
     healthy -= cost;
     stopTask(t, onDraining(t) ? STOP_REASONS.draining : STOP_REASONS.deployment.replace('{id}', primary.id));
@@ -227,7 +230,7 @@ function planReplica(
   if (count > 0) start.push({ deploymentId: primary.id, count });
 
   // Nothing can move although tasks must be replaced: the configuration leaves no room.
-  const settled = tasks.filter(isLive).every((t) => isWanted(t) && !isPending(t));
+  const settled = tasks.filter(isLive).every((t) => isWanted(t) && !isPending(t) && (proven(t) || !isHealthy(t)));
   const blocked = !failed && !throttled && count === 0 && stopped === 0 && candidates.length > 0 && settled;
   const key = events.configurationBlocks(s.serviceName);
   if (blocked) announce(s, key, messages, now);
