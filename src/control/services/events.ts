@@ -39,6 +39,9 @@ export const failedToLaunch = (service: string, error: string): string => `(serv
 export const configurationBlocks = (service: string): string =>
   `(service ${service}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.`;
 
+/** Tasks keep failing to start: the scheduler waits longer and longer between launches (ECS's service throttle). */
+export const unableToStart = (service: string): string => `(service ${service}) is unable to consistently start tasks successfully.`;
+
 /** A task failed its container health checks and is replaced. */
 export const unhealthyTask = (service: string, taskId: string): string =>
   `(service ${service}) (task ${taskId}) failed container health checks.`;

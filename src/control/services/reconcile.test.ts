@@ -6,7 +6,8 @@ import { RolloutState, SchedulingStrategy, ServiceStatus, type ServiceRecord } f
 import type { InstanceView, TaskView } from './task-view.js';
 
 let ids = 0;
-const run = (service: ServiceRecord, tasks: TaskView[], now = 1000, instances: InstanceView[] = []): ReconcileResult =>
+// By default long after the fixtures' tasks started: RUNNING ones have stayed RUNNING past the settle time.
+const run = (service: ServiceRecord, tasks: TaskView[], now = 1000 + ROLLOUT_SETTLE_MS, instances: InstanceView[] = []): ReconcileResult =>
   reconcile({ service, tasks, instances, now, newDeploymentId: () => `ecs-svc/${String(++ids).padStart(19, '9')}` });
 
 /** A service whose primary deployment completed on `td:1` and which now rolls out `td:2`. */
@@ -115,6 +116,16 @@ describe('reconcile (REPLICA)', () => {
     expect(r2.stop[0]!.reason).toBe(`Scaling activity initiated by (deployment ${next.id})`);
   });
 
+  it('stops an old task for a new one only once the new one has stayed RUNNING for a moment', () => {
+    const { s, old, next } = rolling({ desired: 1 });
+    const olds = [taskFixture(old.id, 'RUNNING', { startedAt: 0 })];
+    // A new task that may exit right away (a crashing revision) must not cost the service its healthy task.
+    const fresh = taskFixture(next.id, 'RUNNING', { startedAt: 10_000 });
+    const r = run(s, [...olds, fresh], 10_100);
+    expect([r.stop, r.start, r.messages]).toEqual([[], [], []]);
+    expect(run(s, [...olds, fresh], 10_000 + ROLLOUT_SETTLE_MS).stop.map((x) => x.taskArn)).toEqual([olds[0]!.taskArn]);
+  });
+
   it('rolls with 50/100: stops an old task first to make room', () => {
     const { s, old, next } = rolling({ desired: 2, min: 50, max: 100 });
     const olds = [taskFixture(old.id, 'RUNNING'), taskFixture(old.id, 'RUNNING')];
@@ -203,11 +214,11 @@ describe('reconcile (REPLICA)', () => {
     const d = s.deployments[0]!.id;
     const instances = [{ containerInstanceArn: 'ci/a', status: 'DRAINING' }];
     const onDrain = taskFixture(d, 'RUNNING', { containerInstanceArn: 'ci/a' });
-    const r1 = run(s, [onDrain], 1000, instances);
+    const r1 = run(s, [onDrain], undefined, instances);
     expect(r1.start).toEqual([{ deploymentId: d, count: 1 }]);
     expect(r1.stop).toEqual([]);
     const replacement = taskFixture(d, 'RUNNING');
-    expect(run(r1.service, [onDrain, replacement], 1000, instances).stop).toEqual([{ taskArn: onDrain.taskArn, taskId: onDrain.taskId, reason: 'Container instance is draining' }]);
+    expect(run(r1.service, [onDrain, replacement], undefined, instances).stop).toEqual([{ taskArn: onDrain.taskArn, taskId: onDrain.taskId, reason: 'Container instance is draining' }]);
   });
 
   it('says once that the configuration leaves no room', () => {

@@ -10,6 +10,7 @@ import {
   type ServiceRecord,
 } from './service.js';
 import { FAILURE_STOP_CODES, isHealthy, isLive, isPending, isWanted, type InstanceView, type TaskView } from './task-view.js';
+import { DEFAULT_THROTTLE, failedToStart, mayLaunch, recordFailure, startedSuccessfully, type ThrottleOptions, type ThrottleState } from './throttle.js';
 
 /** A snapshot of one service and everything it depends on, at `now`. */
 export interface ReconcileInput {
@@ -21,6 +22,8 @@ export interface ReconcileInput {
   now: number;
   /** Makes deployment ids (a rollback creates a deployment). */
   newDeploymentId: () => string;
+  /** The delays of the launch throttle; ECS's by default. */
+  throttle?: ThrottleOptions;
 }
 
 /** Start `count` tasks of a deployment; for DAEMON services, one on each instance named. */
@@ -77,9 +80,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   // 1. Tasks that stopped on their own count against their deployment's rollout, once.
   const accounted = new Set(s.scheduler.accounted);
+  const fresh: TaskView[] = [];
   for (const t of input.tasks) {
     if (isLive(t) || accounted.has(t.taskArn)) continue;
     accounted.add(t.taskArn);
+    fresh.push(t);
     const d = depOf(t);
     if (d && inProgress(d) && t.stopCode !== undefined && FAILURE_STOP_CODES.has(t.stopCode)) d.failedTasks += 1;
   }
@@ -111,6 +116,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   // 3. The circuit breaker: too many failures fail the rollout, and may roll back.
   tripCircuitBreaker(s, input, messages);
   const primary = s.deployments.find((d) => d.status === DeploymentStatus.Primary);
+  // The throttle: tasks that failed to start hold further launches back, for longer and longer.
+  const throttled = updateThrottle(s, fresh, tasks, input, messages);
 
   // 4. Decide starts and stops.
   const instanceStatus = new Map(input.instances.map((i) => [i.containerInstanceArn, i.status]));
@@ -123,10 +130,10 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       s.desiredCount = plan.desired;
       primary.desiredCount = plan.desired;
       for (const { task, reason } of plan.stop) stopTask(task, reason);
-      if (plan.startOn.length) start.push({ deploymentId: primary.id, count: plan.startOn.length, containerInstanceArns: plan.startOn });
+      if (plan.startOn.length && !throttled) start.push({ deploymentId: primary.id, count: plan.startOn.length, containerInstanceArns: plan.startOn });
     }
   } else if (primary) {
-    planReplica(s, primary, tasks, stopping, onDraining, stopTask, start, messages, now);
+    planReplica(s, primary, tasks, stopping, onDraining, stopTask, start, messages, now, throttled);
   }
 
   // 5. Counts, rollouts, deployments that are done, the service status, steady state.
@@ -186,6 +193,7 @@ function planReplica(
   start: StartAction[],
   messages: string[],
   now: number,
+  throttled: boolean,
 ): void {
   const D = s.desiredCount;
   primary.desiredCount = D;
@@ -204,10 +212,13 @@ function planReplica(
   const leaving = failed ? wanted.filter((t) => onDraining(t)) : wanted.filter((t) => !keep.includes(t));
   const candidates = [...excess, ...leaving.sort(byPreference)];
 
-  let healthy = wanted.filter(isHealthy).length;
+  // A task counts toward the minimum healthy once it has stayed RUNNING for a moment: one that
+  // exits right after it started must not let the scheduler stop a healthy task in its favour.
+  const proven = (t: TaskView) => isHealthy(t) && (t.startedAt ?? t.createdAt) + ROLLOUT_SETTLE_MS <= now;
+  let healthy = wanted.filter(proven).length;
   let stopped = 0;
   for (const t of candidates) {
-    const cost = isHealthy(t) ? 1 : 0;
+    const cost = proven(t) ? 1 : 0;
     if (healthy - cost < minHealthy) continue;
     healthy -= cost;
     stopTask(t, onDraining(t) ? STOP_REASONS.draining : STOP_REASONS.deployment.replace('{id}', primary.id));
@@ -215,15 +226,58 @@ function planReplica(
   }
   const live = tasks.filter(isLive).length;
   const need = D - (keep.length - excess.filter((t) => stopping.has(t.taskArn)).length);
-  const count = failed ? 0 : Math.max(0, Math.min(need, maxTotal - live));
+  const count = failed || throttled ? 0 : Math.max(0, Math.min(need, maxTotal - live));
   if (count > 0) start.push({ deploymentId: primary.id, count });
 
   // Nothing can move although tasks must be replaced: the configuration leaves no room.
-  const settled = tasks.filter(isLive).every((t) => isWanted(t) && !isPending(t));
-  const blocked = !failed && count === 0 && stopped === 0 && candidates.length > 0 && settled;
+  const settled = tasks.filter(isLive).every((t) => isWanted(t) && !isPending(t) && (proven(t) || !isHealthy(t)));
+  const blocked = !failed && !throttled && count === 0 && stopped === 0 && candidates.length > 0 && settled;
   const key = events.configurationBlocks(s.serviceName);
   if (blocked) announce(s, key, messages, now);
   else delete s.scheduler.recent[key];
+}
+
+/**
+ * Moves the launch throttle of the primary deployment on: failed starts among the tasks that just
+ * stopped count (an attempt at most once), a task that started and stayed RUNNING ends it, and so
+ * does a new deployment. Returns whether launches are held back at `now`.
+ */
+function updateThrottle(s: ServiceRecord, stopped: readonly TaskView[], tasks: readonly TaskView[], input: ReconcileInput, messages: string[]): boolean {
+  const { now } = input;
+  const primary = s.deployments.find((d) => d.status === DeploymentStatus.Primary);
+  let state = s.scheduler.throttle?.deploymentId === primary?.id ? s.scheduler.throttle : undefined;
+  if (primary && s.status === ServiceStatus.Active) {
+    for (const t of stopped) {
+      if (t.startedBy === primary.id && failedToStart(t, now)) state = recordFailure(state, primary.id, t.createdAt, now, input.throttle ?? DEFAULT_THROTTLE);
+    }
+  }
+  if (state && tasks.some((t) => startedSuccessfully(state!, t, now))) state = undefined;
+  return keepThrottle(s, state, messages, now);
+}
+
+/**
+ * Counts a launch of the primary deployment that started no task (nothing could be placed, or the
+ * launch was refused) as a failed attempt; the scheduler calls it after launching.
+ */
+export function launchFailed(s: ServiceRecord, now: number, options: ThrottleOptions, messages: string[]): void {
+  const primary = s.deployments.find((d) => d.status === DeploymentStatus.Primary);
+  if (!primary) return;
+  keepThrottle(s, recordFailure(s.scheduler.throttle, primary.id, now, now, options), messages, now);
+}
+
+/** Stores the throttle state, says once that tasks fail to start repeatedly, and answers whether launches wait. */
+function keepThrottle(s: ServiceRecord, state: ThrottleState | undefined, messages: string[], now: number): boolean {
+  const key = events.unableToStart(s.serviceName);
+  if (state === undefined) {
+    // Back to normal: the next time tasks fail to start is news again.
+    delete s.scheduler.throttle;
+    delete s.scheduler.recent[key];
+    return false;
+  }
+  s.scheduler.throttle = state;
+  // ECS says so once the delays begin: one failed attempt is retried at once.
+  if (state.failures >= 2) announce(s, key, messages, now);
+  return !mayLaunch(state, state.deploymentId, now);
 }
 
 /** Adds `message` unless it was shown within the duplicate window. */

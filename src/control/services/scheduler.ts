@@ -12,11 +12,12 @@ import type { TagStore } from '../tags.js';
 import { StopCode, type TaskRecord } from '../tasks/task.js';
 import type { Tasks } from '../tasks/tasks.js';
 import * as events from './events.js';
-import { announce, reconcile, type ReconcileResult, type StartAction } from './reconcile.js';
+import { announce, launchFailed, reconcile, type ReconcileResult, type StartAction } from './reconcile.js';
 import { randomDeploymentId } from './rollout.js';
 import { MAX_EVENTS, SchedulingStrategy, serviceGroup, ServiceStatus, type ServiceRecord } from './service.js';
 import type { Services } from './services.js';
 import { viewOf, type InstanceView } from './task-view.js';
+import { DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.js';
 
 /** RunTask and StartTask take at most this many tasks per call. */
 const MAX_PER_CALL = 10;
@@ -33,6 +34,10 @@ export interface ServiceSchedulerDeps {
   tickMs?: number;
   /** The clock: the scheduler passes the time into the domain. */
   clock?: () => Date;
+  /** The launch throttle's delay after the second failed launch attempt in a row (doubling after each further one). Default 10 s. */
+  throttleBaseDelayMs?: number;
+  /** The launch throttle's longest delay between attempts. Default 27 min, as ECS documents. */
+  throttleMaxDelayMs?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -44,10 +49,15 @@ export interface ServiceSchedulerDeps {
 export class ServiceScheduler {
   private readonly clock: () => Date;
   private readonly loop: TickLoop;
+  private readonly throttle: ThrottleOptions;
 
   constructor(private readonly deps: ServiceSchedulerDeps) {
     this.loop = new TickLoop(() => this.tick(), deps.tickMs ?? 1000, deps.onError);
     this.clock = deps.clock ?? (() => new Date());
+    this.throttle = {
+      baseDelayMs: deps.throttleBaseDelayMs ?? DEFAULT_THROTTLE.baseDelayMs,
+      maxDelayMs: deps.throttleMaxDelayMs ?? DEFAULT_THROTTLE.maxDelayMs,
+    };
   }
 
   /** Starts ticking. */
@@ -94,7 +104,7 @@ export class ServiceScheduler {
 
 
   private async reconcileOne(service: ServiceRecord, tasks: TaskRecord[], instances: InstanceView[], now: Date): Promise<void> {
-    const r = reconcile({ service, tasks: tasks.map(viewOf), instances, now: now.getTime(), newDeploymentId: () => randomDeploymentId() });
+    const r = reconcile({ service, tasks: tasks.map(viewOf), instances, now: now.getTime(), newDeploymentId: () => randomDeploymentId(), throttle: this.throttle });
     const scope: Scope = { accountId: parseArn(service.serviceArn)?.accountId ?? '', region: service.region, principalArn: service.createdBy, now };
     const messages = [...r.messages];
     const stopped: string[] = [];
@@ -110,17 +120,19 @@ export class ServiceScheduler {
     if (stopped.length) messages.push(events.stoppedTasks(service.serviceName, stopped));
     const startedIds: string[] = [];
     const failures: Failure[] = [];
+    let refused = false;
     for (const action of r.start) {
       try {
         const out = await this.startTasks(scope, r.service, action, tasks);
         startedIds.push(...out.tasks);
         failures.push(...out.failures);
       } catch (err) {
-        // Refused launches are the service's news, not the scheduler's failure: said once, retried every tick.
+        // Refused launches are the service's news, not the scheduler's failure: said once, retried as the throttle allows.
         if (!isDomainError(err)) throw err;
         // A capacity provider without instances is a placement failure in a service's words.
         if (err.message.startsWith('No Container Instances were found')) failures.push({ reason: err.message });
         else announce(r.service, events.failedToLaunch(service.serviceName, err.message), messages, now.getTime());
+        refused = true;
       }
     }
     if (startedIds.length) messages.push(events.startedTasks(service.serviceName, startedIds));
@@ -131,6 +143,8 @@ export class ServiceScheduler {
       }
     }
     if (failures.length) announce(r.service, events.unableToPlace(service.serviceName, events.placementDetail(failures[0])), messages, now.getTime());
+    // A launch that started nothing is a failed attempt: the throttle holds the next ones back.
+    if (startedIds.length === 0 && (failures.length > 0 || refused)) launchFailed(r.service, now.getTime(), this.throttle, messages);
     await this.writeBack(service, r, messages, now);
   }
 

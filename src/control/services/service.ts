@@ -5,6 +5,7 @@ import type {
   PlacementConstraint,
   PlacementStrategy,
 } from '@aws-sdk/client-ecs';
+import type { ThrottleState } from './throttle.js';
 
 /** Service statuses: a deleted service drains its tasks, then stays describable as INACTIVE. */
 export const ServiceStatus = { Active: 'ACTIVE', Draining: 'DRAINING', Inactive: 'INACTIVE' } as const;
@@ -113,6 +114,8 @@ export interface SchedulerMemory {
   lastCompleted?: DeploymentRecord;
   /** Messages already shown recently (ECS omits duplicates): message → when. */
   recent: Record<string, number>;
+  /** The launch throttle of a service whose tasks keep failing to start; absent while they start. */
+  throttle?: ThrottleState;
 }
 
 /** The empty scheduler memory of a new service. */

@@ -3,7 +3,7 @@ import type { TaskAgent, TaskLaunchSpec } from '../../lib/task-contract.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { createEcsControl } from '../ecs-control.js';
 import { ROLLOUT_SETTLE_MS } from './reconcile.js';
-import { ServiceScheduler } from './scheduler.js';
+import { ServiceScheduler, type ServiceSchedulerDeps } from './scheduler.js';
 import { INACTIVE_SERVICE_RETENTION_MS } from './service.js';
 import type { InstanceView } from './task-view.js';
 import { instance } from '../../scheduler/testing.js';
@@ -19,12 +19,12 @@ const t0 = new Date('2026-01-01T00:00:00Z');
 const scope = (now: Date = t0) => ({ accountId: '000000000000', region: 'us-east-1', principalArn: 'arn:aws:iam::000000000000:root', now });
 
 /** A control plane over a memory store, a cluster `c`, a definition `f`, and a scheduler on a settable clock. */
-async function setup(instances: InstanceView[] = []) {
+async function setup(instances: InstanceView[] = [], options: Partial<ServiceSchedulerDeps> = {}) {
   const agent = recordingAgent();
   const store = new MemoryStore();
   const ecs = createEcsControl(store, agent);
   let now = t0;
-  const scheduler = new ServiceScheduler({ store, tasks: ecs.tasks, services: ecs.services, tags: ecs.tags, listInstances: async () => instances, clock: () => now });
+  const scheduler = new ServiceScheduler({ store, tasks: ecs.tasks, services: ecs.services, tags: ecs.tags, listInstances: async () => instances, clock: () => now, ...options });
   await ecs.clusters.create(scope(), { clusterName: 'c' });
   await ecs.taskDefinitions.register(scope(), { family: 'f', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] });
   return { agent, ecs, scheduler, setNow: (d: Date) => void (now = d) };
@@ -112,12 +112,17 @@ describe('Services and the scheduler loop', () => {
     expect(s.events.map((e) => e.message)).toEqual([
       '(service agentd) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.',
     ]);
+    // Tried again at once, it fails again: the throttle holds further launches back, and says so.
     await scheduler.tick();
-    expect((await ecs.services.describe(scope(), 'c', ['agentd'])).found[0]!.events).toHaveLength(1);
+    await scheduler.tick();
+    const again = (await ecs.services.describe(scope(), 'c', ['agentd'])).found[0]!;
+    expect(again.events.map((e) => e.message)).toEqual(['(service agentd) is unable to consistently start tasks successfully.', s.events[0]!.message]);
+    expect(again.scheduler.throttle).toMatchObject({ failures: 2, retryAt: t0.getTime() + 10_000 });
   });
 
   it('keeps the 100 newest events, newest first', async () => {
-    const { agent, ecs, scheduler } = await setup();
+    // Without delays between failed launches, each tick starts a replacement.
+    const { agent, ecs, scheduler } = await setup([], { throttleBaseDelayMs: 0 });
     await ecs.services.create(scope(), { cluster: 'c', serviceName: 'web', taskDefinition: 'f', desiredCount: 1 });
     // Every task exits at once: each tick starts a replacement and says so.
     for (let i = 0; i < 105; i++) {

@@ -14,6 +14,7 @@ export interface TaskView {
   hasHealthCheck: boolean;
   createdAt: number;
   startedAt?: number;
+  stoppedAt?: number;
   stopCode?: string;
   containerInstanceArn?: string;
 }
@@ -40,6 +41,7 @@ export function viewOf(task: TaskRecord): TaskView {
     hasHealthCheck: task.containers.some((c) => c.healthStatus !== undefined),
     createdAt: task.createdAt,
     ...(task.startedAt !== undefined && { startedAt: task.startedAt }),
+    ...(task.stoppedAt !== undefined && { stoppedAt: task.stoppedAt }),
     ...(task.stopCode !== undefined && { stopCode: task.stopCode }),
     ...(task.containerInstanceArn !== undefined && { containerInstanceArn: task.containerInstanceArn }),
   };
