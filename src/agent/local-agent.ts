@@ -1,7 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { readdir, rm } from 'node:fs/promises';
 import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery } from '../lib/task-contract.js';
-import { runtimeIdOf } from './task/container-spec.js';
 import { StartSlots } from './task/start-slots.js';
 import { TaskRun, type TaskRunDeps } from './task/task-run.js';
 
@@ -74,25 +73,26 @@ export class LocalAgent implements TaskAgent {
       this.runs.set(spec.taskArn, run);
       void run.adopt(known, stop).catch((err: unknown) => this.deps.log.error({ err, taskArn: spec.taskArn }, 'adoption failed'));
     }
-    const taskIds = new Set(recoveries.map((r) => r.spec.taskId));
-    const containerIds = new Set(recoveries.flatMap((r) => r.spec.containerDefinitions.map((d) => runtimeIdOf(r.spec.taskId, d.name!))));
-    await this.removeLeftovers(taskIds, containerIds).catch((err: unknown) => this.deps.log.error({ err }, 'removing leftovers failed'));
+    await this.removeLeftovers().catch((err: unknown) => this.deps.log.error({ err }, 'removing leftovers failed'));
   }
 
-  private async removeLeftovers(taskIds: ReadonlySet<string>, containerIds: ReadonlySet<string>): Promise<void> {
+  /** Removes containers, task networks and task directories of tasks this agent does not run. */
+  private async removeLeftovers(): Promise<void> {
     const { runtime, networks, log } = this.deps;
+    // Asked afresh for each item: a task launched meanwhile is this agent's, not a leftover.
+    const ours = (taskId: string) => [...this.runs.values()].some((r) => r.spec.taskId === taskId);
     for (const id of await runtime.list()) {
-      if (containerIds.has(id)) continue;
+      if (ours(id.slice(0, 32))) continue;
       log.warn({ container: id }, 'removing a container of no unfinished task');
       await runtime.kill(id, 'SIGKILL').catch(() => undefined);
       await runtime.wait(id).catch(() => undefined);
       await runtime.remove(id).catch((err: unknown) => log.warn({ err, container: id }, 'container removal failed'));
     }
     for (const taskId of await networks.list()) {
-      if (!taskIds.has(taskId)) await networks.teardown(taskId).catch((err: unknown) => log.warn({ err, taskId }, 'network teardown failed'));
+      if (!ours(taskId)) await networks.teardown(taskId).catch((err: unknown) => log.warn({ err, taskId }, 'network teardown failed'));
     }
     const dirs = await readdir(this.deps.tasksDir).catch(() => [] as string[]);
-    for (const dir of dirs) if (!taskIds.has(dir)) await rm(`${this.deps.tasksDir}/${dir}`, { recursive: true, force: true });
+    for (const dir of dirs) if (!ours(dir)) await rm(`${this.deps.tasksDir}/${dir}`, { recursive: true, force: true });
   }
 
   /** Stops every task this agent runs (used by tests; a platform shutdown leaves tasks running). */

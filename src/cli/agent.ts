@@ -139,7 +139,9 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
   const client = new ControlClient(endpoint, token);
   const queue = new ReportQueue({ onError: (err) => logger.warn({ err: String(err) }, 'sending reports failed; retrying') });
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
-  const metadata = new MetadataServer(positiveInt(flags.metadataPort, '--metadata-port'));
+  const networks = new CniNetworkManager({ stateDir: join(dataDir, 'network'), bridge: flags.taskBridge, subnet: flags.taskSubnet });
+  // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
+  const metadata = new MetadataServer(positiveInt(flags.metadataPort, '--metadata-port'), (_gateway, port) => networks.allowGatewayTcpPort(port));
   // The agent exists once the runner does; the runner reports and pulls through it.
   const ref: { agent?: RemoteAgent } = {};
   const joined = () => {
@@ -149,7 +151,7 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
   };
   const runner = new LocalAgent({
     runtime,
-    networks: new CniNetworkManager({ stateDir: join(dataDir, 'network'), bridge: flags.taskBridge, subnet: flags.taskSubnet }),
+    networks,
     images: controlPlaneImages(new ImageStore(join(dataDir, 'images')), {
       endpoint,
       accountId: () => ref.agent?.accountId(),

@@ -13,13 +13,14 @@ const PULL_TOKEN_MS = 15 * 60 * 1000;
  * (`127.0.0.1:4566/repo:tag`) and the ECR host name of this account (`<account>.dkr.ecr.<region>
  * .amazonaws.com/repo:tag`, rewritten to the endpoint, since that host is not this machine).
  * Those pulls are authorised with a short-lived login token, as a task's execution role would be.
+ * `endpoint` resolves once the front door listens (tasks taken back at start-up pull before that).
  */
-export function ownRegistryImages(store: ImageStore, registry: Registry, accountId: string, endpoint: () => string): RunnerImages {
+export function ownRegistryImages(store: ImageStore, registry: Registry, accountId: string, endpoint: () => Promise<string>): RunnerImages {
   return {
     async pull(image, options = {}) {
       const slash = image.indexOf('/');
       const host = slash < 0 ? '' : image.slice(0, slash);
-      const own = new URL(endpoint()).host;
+      const own = new URL(await endpoint()).host;
       const ecr = ECR_HOST.exec(host);
       const region = ecr?.[2] ?? options.region ?? 'us-east-1';
       const ours = host === own || (ecr !== null && ecr[1] === accountId);

@@ -83,7 +83,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const stopLogSweeper = logService.startRetentionSweeper(60_000, {
     onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed'),
   });
-  const metadata = new MetadataServer(options.metadataPort);
   // The awslogs driver: container lines go to CloudWatch Logs under ECS's group/stream names.
   const logs: LogSink = async (target, events) => {
     await logService.appendEvents(
@@ -118,16 +117,20 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     });
   // The ECR API and the agent's own pulls name the endpoint only once it listens.
   let endpoint = '';
+  let listening!: (url: string) => void;
+  const endpointKnown = new Promise<string>((resolve) => (listening = resolve));
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
   const networks = new CniNetworkManager({
     stateDir: join(dataDir, 'network'),
     bridge: config.taskBridge,
     subnet: config.taskSubnet,
   });
+  // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
+  const metadata = new MetadataServer(options.metadataPort, (_gateway, port) => networks.allowGatewayTcpPort(port));
   const agent = new LocalAgent({
     runtime,
     networks,
-    images: ownRegistryImages(new ImageStore(join(dataDir, 'images')), registry, config.accountId, () => endpoint),
+    images: ownRegistryImages(new ImageStore(join(dataDir, 'images')), registry, config.accountId, () => endpointKnown),
     logs,
     metadata,
     secrets: resolveSecret,
@@ -157,6 +160,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) services.nudge();
   };
 
+
+  // Tasks unfinished when the platform stopped: adopt what runs, start what was acknowledged but
+  // not started, carry on the stops that were asked for — before the front door listens, so that
+  // no request meets a task not yet taken back (their image pulls wait for the endpoint). Tasks
+  // of container instances are their agents' to take back.
+  await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
 
   // Container Insights: performance events of tasks in clusters that have it enabled.
   const insights = new InsightsSampler({
@@ -231,13 +240,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
+  listening(endpoint);
   // Tasks may call the AWS APIs at the endpoint when it listens where they can route to.
   if (!isLoopback(config.host)) await networks.allowHostTcpPort(port);
-  // Tasks unfinished when the platform stopped: adopt what runs, start what was acknowledged but
-  // not started, carry on the stops that were asked for. Once listening, because tasks pull from
-  // the endpoint's own registry; before the service scheduler, which counts them. Tasks of
-  // container instances are their agents' to take back.
-  await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
   services.start();
   let nodes: LocalNodes | undefined;
   if (config.localNodes) {

@@ -73,12 +73,9 @@ export interface TaskRecovery {
   stop?: StopReason;
 }
 
-/** Lifecycle states in ECS's order, as the contract's `lastStatus` strings. */
-const LIFECYCLE = ['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'];
-
-/** Whether a task in `lastStatus` had begun stopping (DEACTIVATING or later). */
-export function isStopping(lastStatus: string | undefined): boolean {
-  return lastStatus !== undefined && LIFECYCLE.indexOf(lastStatus) >= LIFECYCLE.indexOf('DEACTIVATING');
+/** Whether a task in `lastStatus` is on its way to STOPPED (DEACTIVATING, STOPPING, DEPROVISIONING). */
+export function isStoppingStatus(status: string | undefined): boolean {
+  return status === 'DEACTIVATING' || status === 'STOPPING' || status === 'DEPROVISIONING';
 }
 
 /** Receives an agent's reports; the control plane persists them. */

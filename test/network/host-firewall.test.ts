@@ -56,10 +56,13 @@ describe('task bridge firewall (iptables INPUT)', () => {
   it('keeps tasks away from host services on 0.0.0.0, via the gateway and any other host address', async () => {
     const { manager, taskId } = net();
     const id = taskId('probe');
-    const got = await manager().setup({ taskId: id, portMappings: [] });
+    const m = manager();
+    const got = await m.setup({ taskId: id, portMappings: [] });
     const anyPort = await tcpServer('0.0.0.0', 'host service');
-    // A service bound to the gateway itself is there for tasks (the metadata endpoint is one).
+    // On the gateway address, only the port given for it (the metadata endpoint's) is open.
     const gatewayPort = await tcpServer(got.gateway, 'gateway service');
+    const otherGatewayPort = await tcpServer(got.gateway, 'other gateway service');
+    await m.allowGatewayTcpPort(gatewayPort);
 
     // The listener is up: the host itself reaches it.
     expect(await tcpRequest('127.0.0.1', anyPort)).toBe('host service');
@@ -67,6 +70,8 @@ describe('task bridge firewall (iptables INPUT)', () => {
     expect(await tcpRequestFrom(ns, got.gateway, anyPort)).toMatch(refused);
     expect(await tcpRequestFrom(ns, hostEnd.address, anyPort)).toMatch(refused);
     expect(await tcpRequestFrom(ns, got.gateway, gatewayPort)).toBe('gateway service');
+    expect(await tcpRequestFrom(ns, got.gateway, otherGatewayPort)).toMatch(refused);
+    expect(await tcpRequestFrom(ns, hostEnd.address, gatewayPort)).toMatch(refused);
   });
 
   it('lets tasks reach the ports it is given, at start and later, and DNS, but no other UDP port', async () => {

@@ -13,7 +13,14 @@ export class MetadataServer implements MetadataEndpoint {
   private readonly servers = new Map<string, Promise<Server>>();
   private readonly providers = new Map<string, MetadataProvider>();
 
-  constructor(private readonly port = DEFAULT_METADATA_PORT) {}
+  /**
+   * `onListen` runs once a gateway's listener is up and before any URI on it is handed out (the
+   * task bridge's firewall opens the port to tasks then).
+   */
+  constructor(
+    private readonly port = DEFAULT_METADATA_PORT,
+    private readonly onListen: (gateway: string, port: number) => Promise<void> = async () => {},
+  ) {}
 
   async register(gateway: string, token: string, provider: MetadataProvider): Promise<string> {
     this.providers.set(token, provider);
@@ -55,9 +62,14 @@ export class MetadataServer implements MetadataEndpoint {
         },
       );
     });
-    return new Promise((resolve, reject) => {
+    const listening = new Promise<Server>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.port, host, () => resolve(server));
+    });
+    return listening.then(async (s) => {
+      const address = s.address();
+      await this.onListen(host, typeof address === 'object' && address ? address.port : this.port);
+      return s;
     });
   }
 

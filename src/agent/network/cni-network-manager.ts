@@ -94,6 +94,7 @@ export class CniNetworkManager implements NetworkManager {
   private readonly runtime: CniRuntime;
   private readonly locks = new KeyedMutex();
   private readonly hostTcpPorts: Set<number>;
+  private readonly gatewayTcpPorts = new Set<number>();
   private dynamicHostPorts: PortRange | undefined;
   private readyOnce: Promise<void> | undefined;
   private firewallInstalled = false;
@@ -143,12 +144,29 @@ export class CniNetworkManager implements NetworkManager {
     return formatIpv4(firstHost(this.subnet));
   }
 
-  /** Lets tasks reach a TCP port of this host known only once its server listens (the endpoint's). */
+  /**
+   * Lets tasks reach a TCP port of this host known only once its server listens (the endpoint's),
+   * on any of the host's addresses. The rules are installed anew, so that a restart with another
+   * port replaces the previous run's.
+   */
   async allowHostTcpPort(port: number): Promise<void> {
     checkHostPort(port);
     this.hostTcpPorts.add(port);
+    await this.reinstallFirewall();
+  }
+
+  /** Lets tasks reach a TCP port on the gateway address only (the metadata endpoint's, once it listens). */
+  async allowGatewayTcpPort(port: number): Promise<void> {
+    checkHostPort(port);
+    if (this.gatewayTcpPorts.has(port) && this.firewallInstalled) return;
+    this.gatewayTcpPorts.add(port);
+    await this.reinstallFirewall();
+  }
+
+  private async reinstallFirewall(): Promise<void> {
     await this.locks.run('firewall', async () => {
-      if (this.firewallInstalled) await this.installFirewall();
+      await this.installFirewall();
+      this.firewallInstalled = true;
     });
   }
 
@@ -170,7 +188,7 @@ export class CniNetworkManager implements NetworkManager {
   }
 
   private installFirewall(): Promise<void> {
-    return installHostFirewall({ bridge: this.bridge, gateway: this.gateway, tcpPorts: [...this.hostTcpPorts] });
+    return installHostFirewall({ bridge: this.bridge, gateway: this.gateway, tcpPorts: [...this.hostTcpPorts], gatewayTcpPorts: [...this.gatewayTcpPorts] });
   }
 
   private async setupLocked(req: TaskNetworkRequest): Promise<TaskNetwork> {
@@ -280,7 +298,8 @@ export class CniNetworkManager implements NetworkManager {
         this.runtime.del(saved.network, eth, saved.capabilityArgs, saved.result),
         this.runtime.del(saved.loopback, lo, {}, saved.loopbackResult),
       );
-      await dropMasquerade(saved.network, taskId, saved.result);
+      // Only a DEL without its namespace can miss outbound NAT's rules.
+      if (netns === '') await dropMasquerade(saved.network, taskId, saved.result);
       await deleteNetns(saved.netnsName);
     } catch (e) {
       throw asDomainError(e, taskId);

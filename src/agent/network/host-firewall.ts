@@ -5,8 +5,8 @@ import { execFile } from './exec.js';
  * What tasks may reach on the host itself. A task's packets to any address of the host (the
  * bridge's gateway, eth0's address, another bridge's) arrive on the host's INPUT path through the
  * task bridge, where a chain of minato's own decides: replies to connections the host opened,
- * DNS, services bound to the gateway address exactly (the metadata endpoint: a listener on the
- * gateway is there for tasks), and the ports named here (the minato endpoint's). Everything else
+ * DNS, the metadata endpoint's port on the gateway address, and the ports named here (the minato
+ * endpoint's). Everything else
  * is refused, so a host service listening on 0.0.0.0 stays out of the tasks' reach. Traffic the
  * host forwards (to other tasks, or out through NAT) does not pass INPUT and is not touched, nor
  * are ports published on 127.0.0.1 (the host connects to the task; the task only answers).
@@ -17,6 +17,8 @@ export interface HostFirewallSettings {
   gateway: string;
   /** TCP ports of the host tasks may reach on any of its addresses. */
   tcpPorts: readonly number[];
+  /** TCP ports tasks may reach on the gateway address only (the metadata endpoint's). */
+  gatewayTcpPorts?: readonly number[];
 }
 
 /** The dedicated chain of a bridge's rules (iptables allows 28 characters; bridge names have at most 15). */
@@ -32,10 +34,8 @@ export function ipv4Rules(s: HostFirewallSettings): string[] {
     // The containers' resolv.conf lists the host's non-loopback nameservers; one may be this host.
     '-p udp -m udp --dport 53 -j ACCEPT',
     '-p tcp -m tcp --dport 53 -j ACCEPT',
-    // Without --nowildcard the socket match ignores listeners on 0.0.0.0: only a socket bound to
-    // the gateway address itself lets a connection in, whatever its port (the metadata endpoint's
-    // may be chosen by the kernel).
-    `-d ${s.gateway}/32 -p tcp -m socket -j ACCEPT`,
+    // The metadata endpoint listens on the gateway address; only its port is open there.
+    ...[...new Set(s.gatewayTcpPorts ?? [])].map((p) => `-d ${s.gateway}/32 -p tcp -m tcp --dport ${p} -j ACCEPT`),
     ...[...new Set(s.tcpPorts)].map((p) => `-p tcp -m tcp --dport ${p} -j ACCEPT`),
     '-p tcp -j REJECT --reject-with tcp-reset',
     '-j REJECT --reject-with icmp-port-unreachable',

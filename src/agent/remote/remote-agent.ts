@@ -1,9 +1,9 @@
 import type { PollResponse, RegisterRequest, RegistryAuth } from '../../cluster/protocol.js';
-import type { StopReason, TaskLaunchSpec, TaskRecovery, TaskStateChange } from '../../lib/task-contract.js';
+import { isStoppingStatus, type StopReason, type TaskLaunchSpec, type TaskRecovery, type TaskStateChange } from '../../lib/task-contract.js';
 import type { AgentStore } from './agent-store.js';
 import { ControlPlaneError, type ControlClient } from './control-client.js';
 import type { ReportQueue } from './report-queue.js';
-import { foldChange, isStoppingStatus } from './task-state.js';
+import { foldChange } from './task-state.js';
 
 /** What runs the tasks (the LocalAgent, with this agent's runtime, network and images). */
 export interface TaskRunner {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldChange, isStoppingStatus } from './task-state.js';
+import { isStoppingStatus } from '../../lib/task-contract.js';
+import { foldChange } from './task-state.js';
 
 describe('foldChange', () => {
   it('keeps the furthest status, the latest values and merges containers by name', () => {

@@ -20,7 +20,3 @@ export function foldChange(state: TaskStateChange, change: TaskStateChange): Tas
   return next;
 }
 
-/** Tells whether a status is one of stopping (between RUNNING and STOPPED). */
-export function isStoppingStatus(status: string | undefined): boolean {
-  return status === 'DEACTIVATING' || status === 'STOPPING' || status === 'DEPROVISIONING';
-}

@@ -50,7 +50,7 @@ export async function startByExecFifo(runcRoot: string, id: string, pid: number,
 }
 
 /** The name runc 1.x gives its init until it execs the container's process. */
-const RUNC_INIT_COMM = 'runc:[2:INIT]';
+export const RUNC_INIT_COMM = 'runc:[2:INIT]';
 
 /** How long the released init may take to exec; past it the start is reported anyway. */
 const EXEC_WAIT_MS = 1_000;

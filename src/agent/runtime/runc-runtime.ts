@@ -7,7 +7,7 @@ import { prepareBundle } from './bundle.js';
 import { checkCgroupParent, oomKillCount, removeCgroup, setTaskLimits } from './cgroups.js';
 import { launchConmon } from './conmon.js';
 import { runExec } from './exec.js';
-import { EXEC_FIFO, startByExecFifo } from './exec-fifo.js';
+import { EXEC_FIFO, RUNC_INIT_COMM, startByExecFifo } from './exec-fifo.js';
 import { ExitWatcher } from './exit-watcher.js';
 import { ContainerPaths, HANDLE_VERSION, exitOf, listHandles, readHandle, writeHandle, type ContainerHandle } from './handle.js';
 import { findInit, type InitProcess } from './init-process.js';
@@ -195,13 +195,17 @@ export class RuncRuntime implements ContainerRuntime {
   }
 
   /**
-   * Whether the user's process was started: the handle says so, or runc's start FIFO is gone (a
-   * start cut short between the handshake and the handle's update, e.g. by a crash, did run it).
+   * Whether the user's process may have started. The handle says so once the start returned; a
+   * start cut short (e.g. by a crash) may have released runc's init already: the init is released
+   * as soon as the FIFO is opened, and removes it only later, so only an init that still waits —
+   * FIFO present and the process still runc's init — counts as not started.
    */
   private async started(handle: ContainerHandle): Promise<boolean> {
     if (handle.startedAt !== undefined) return true;
     if (handle.pid === undefined) return false;
-    return !(await access(join(this.runc.root, handle.id, EXEC_FIFO)).then(() => true, () => false));
+    const fifo = await access(join(this.runc.root, handle.id, EXEC_FIFO)).then(() => true, () => false);
+    const comm = await readFile(`/proc/${handle.pid}/comm`, 'utf8').then((t) => t.trim(), () => undefined);
+    return !(fifo && comm === RUNC_INIT_COMM && (await isRunning(handle.pid, handle.pidStartTime)));
   }
 
   private paths(id: string): ContainerPaths {

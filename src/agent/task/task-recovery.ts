@@ -1,4 +1,4 @@
-import { isStopping, type StopReason, type TaskStateChange } from '../../lib/task-contract.js';
+import { isStoppingStatus, type StopReason, type TaskStateChange } from '../../lib/task-contract.js';
 import type { RuntimeExit } from './ports.js';
 
 /** A container as the runtime finds it after a restart; undefined when it does not exist. */
@@ -68,7 +68,7 @@ export function planRecovery(input: {
   }
   const stop =
     input.stop ??
-    (isStopping(input.known.lastStatus)
+    (isStoppingStatus(input.known.lastStatus)
       ? { stopCode: input.known.stopCode ?? 'TaskFailedToStart', stoppedReason: input.known.stoppedReason ?? 'Task stopped' }
       : undefined);
   const started = plan.follow.length + plan.exited.length > 0;

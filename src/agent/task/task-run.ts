@@ -1,7 +1,7 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { StopReason, TaskLaunchSpec, TaskReporter, TaskStateChange } from '../../lib/task-contract.js';
@@ -138,11 +138,21 @@ export class TaskRun {
     const taking = this.takeBack(known, stop);
     // A stop that arrives meanwhile waits until the containers are followed, so that it stops them.
     this.adopting = taking.then(() => undefined, () => undefined);
-    const plan = await taking;
+    let plan: RecoveryPlan;
+    try {
+      plan = await taking;
+    } catch (err) {
+      // Whatever runs of it is followed no more: stop it rather than leave it unowned.
+      this.deps.log.error({ err, taskArn: this.spec.taskArn }, 'taking the task back failed');
+      await this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: `Task stopped: it could not be taken back when the agent restarted: ${(err as Error).message}` });
+      return;
+    }
     if (plan.mode === RecoveryMode.Fresh) return this.start();
     if (plan.mode === RecoveryMode.Stop) {
-      for (const { name, exit } of plan.exited) await this.onExit(this.containers.get(name)!, exit, false);
-      await this.stop(plan.stop!);
+      // The stop is claimed first, so that an exit reported meanwhile cannot replace its reason.
+      const stopped = this.stop(plan.stop!);
+      for (const { name, exit } of plan.exited) await this.onExit(this.containers.get(name)!, exit);
+      await stopped;
       return;
     }
     try {
@@ -175,6 +185,9 @@ export class TaskRun {
       Object.assign(this.timestamps, state.timestamps);
       if (state.attachmentId) this.attachmentId = state.attachmentId;
     }
+    // Every container keeps its saved token: the run state is not saved again, and a container
+    // started now must be found under it after another restart.
+    for (const c of list) c.token = state?.tokens?.[c.def.name!] ?? c.token;
     if (plan.mode === RecoveryMode.Fresh) return plan;
 
     this.status = known.lastStatus === 'RUNNING' ? 'RUNNING' : 'PENDING';
@@ -183,7 +196,6 @@ export class TaskRun {
       const c = this.containers.get(name)!;
       const saved = state?.images[name];
       if (saved) c.image = { manifestDigest: saved.manifestDigest, config: { StopSignal: saved.stopSignal }, layerDirs: [] };
-      c.token = state?.tokens?.[name] ?? c.token;
       if (this.network) await this.deps.metadata.register(this.network.gateway, c.token, this.metadataProvider(c)).catch(() => undefined);
     }
     for (const { name, exitCode } of plan.done) Object.assign(this.containers.get(name)!, { status: 'STOPPED', exitCode });
@@ -386,7 +398,10 @@ export class TaskRun {
       ),
     };
     // Mode 0600: the metadata tokens are the containers' credentials to their own documents.
-    await writeFile(join(this.dir, STATE_FILE), JSON.stringify(state), { mode: 0o600 });
+    // Written whole or not at all (a temporary file renamed), since a torn file would read as none.
+    const path = join(this.dir, STATE_FILE);
+    await writeFile(`${path}.tmp`, JSON.stringify(state), { mode: 0o600 });
+    await rename(`${path}.tmp`, path);
   }
 
   private follow(c: ContainerState, logPath: string, from: 'start' | 'end' = 'start'): void {
@@ -444,8 +459,7 @@ export class TaskRun {
     };
   }
 
-  /** Records a container's exit; unless `react` is false, an essential exit stops the task and others move it on. */
-  private async onExit(c: ContainerState, exit: RuntimeExit, react = true): Promise<void> {
+  private async onExit(c: ContainerState, exit: RuntimeExit): Promise<void> {
     c.status = 'STOPPED';
     c.exitCode = exit.exitCode;
     c.checker?.stop();
@@ -455,7 +469,7 @@ export class TaskRun {
         [c.def.name!]: { lastStatus: 'STOPPED', exitCode: exit.exitCode, ...(exit.oomKilled && { reason: OOM_REASON }) },
       },
     });
-    if (this.stopping || !react) return;
+    if (this.stopping) return;
     if (c.def.essential ?? true) {
       void this.stop({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
     } else {
