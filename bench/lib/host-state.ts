@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import { removeHostFirewall } from '../../src/agent/network/host-firewall.js';
 
 const run = promisify(execFile);
 
@@ -133,6 +134,8 @@ export async function linkExists(name: string): Promise<boolean> {
 
 /** Deletes a network link (the bench bridge); true when it existed. */
 export async function deleteLink(name: string): Promise<boolean> {
+  // A task bridge's firewall chain and masquerade rule go with it (a no-op for other links).
+  await removeHostFirewall(name);
   if (!(await linkExists(name))) return false;
   await run('ip', ['link', 'del', 'dev', name]);
   return true;

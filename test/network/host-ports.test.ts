@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { execChecked } from '../../src/agent/network/exec.js';
+import { removeHostFirewall } from '../../src/agent/network/host-firewall.js';
 import { useTestNetwork } from './fixture.js';
 import { bridgePorts, iptablesLinesWith, leaseFiles, netnsList, tcpRequest, tcpServerIn, udpRequest, udpServerIn } from './support.js';
 
@@ -94,15 +95,21 @@ describe('task host ports (CNI portmap)', () => {
     expect(await iptablesLinesWith(id)).toEqual([]);
   });
 
-  it('with outbound NAT, gives the task a default route and masquerades it, and removes the rule on teardown', async () => {
-    const { manager, taskId } = net();
+  it('with outbound NAT, gives the task a default route and masquerades the subnet with one rule per bridge', async () => {
+    const { manager, taskId, bridge, subnet } = net();
     const m = manager({ outboundNat: true });
     const id = taskId('nat');
     const got = await m.setup({ taskId: id, portMappings: [] });
     expect(await execChecked('ip', ['-n', `minato-${id}`, 'route', 'show', 'default'])).toContain(`default via ${got.gateway} dev eth0`);
-    expect((await iptablesLinesWith(id)).some((l) => l.includes('POSTROUTING') && l.includes(got.ipv4Address))).toBe(true);
-    await m.teardown(id);
+    const masquerade = (await execChecked('iptables', ['-t', 'nat', '-S', 'POSTROUTING'])).split('\n').filter((l) => l.includes(`MINATO-${bridge} outbound`));
+    expect(masquerade).toHaveLength(1);
+    expect(masquerade[0]).toContain(`-s ${subnet}`);
+    expect(masquerade[0]).toContain('-j MASQUERADE');
+    // No rule of the task's own: setup and teardown cost no iptables run for NAT.
     expect(await iptablesLinesWith(id)).toEqual([]);
+    await m.teardown(id);
+    await removeHostFirewall(bridge);
+    expect((await execChecked('iptables', ['-t', 'nat', '-S', 'POSTROUTING'])).includes(`MINATO-${bridge} outbound`)).toBe(false);
   });
 
   it('without outbound NAT, gives the task no default route', async () => {

@@ -6,17 +6,15 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DeleteServiceCommand,
-  ECSClient,
+  type ECSClient,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   StopTaskCommand,
   UpdateServiceCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { removeTaskBridge } from '../support/platform.js';
-import { sweepDataDir } from '../support/sweep-data-dir.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
+import { useRestartableMinato } from '../support/restartable-minato.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
 import { describeService, liveTasks, NETWORK } from './service-fixture.js';
 
@@ -31,43 +29,20 @@ import { describeService, liveTasks, NETWORK } from './service-fixture.js';
  */
 
 let fixture: ImageFixture;
-const dataDir = mkdtempSync(join(tmpdir(), 'minato-crash-'));
+const minato = useRestartableMinato('crash', 217);
+const { dataDir } = minato;
 const startsDir = mkdtempSync(join(tmpdir(), 'minato-crash-starts-'));
-const n = 1 + Math.floor(Math.random() * 250);
-const bridge = `mncr${process.pid % 1000}x${n}`;
-const network = ['--task-bridge', bridge, '--task-subnet', `10.217.${n}.0/24`];
 const C = 'crash';
-let current: MinatoProcess | undefined;
-/** Every process started, so that a failed test leaves none running. */
-const started: MinatoProcess[] = [];
 
 beforeAll(async () => {
   fixture = await startImageFixture();
 });
 afterAll(async () => {
-  for (const p of started) await p.stop('SIGTERM');
-  await sweepDataDir(dataDir);
-  await removeTaskBridge(bridge).catch(() => undefined);
   await fixture?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
   rmSync(startsDir, { recursive: true, force: true });
 });
 
-const client = (endpoint: string) =>
-  new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function up(): Promise<ECSClient> {
-  current = await spawnMinato(['--port', '0', '--data-dir', dataDir, ...network]);
-  started.push(current);
-  return client(current.endpoint);
-}
-
-async function kill(ecs: ECSClient): Promise<void> {
-  ecs.destroy();
-  expect(await current!.stop('SIGKILL')).toBe(null);
-  current = undefined;
-}
 
 /** Registers a revision whose container records its start on the host volume, then runs until SIGTERM. */
 async function register(ecs: ECSClient, version: string): Promise<string> {
@@ -136,7 +111,7 @@ async function allTaskIds(ecs: ECSClient): Promise<string[]> {
 
 describe('minato SIGKILLed at many points of a service’s life', () => {
   it('reaches steady state every time, starts nothing twice, and leaves nothing behind', async () => {
-    let ecs = await up();
+    let ecs = await minato.up();
     await ecs.send(new CreateClusterCommand({ clusterName: C }));
     const revisions = [await register(ecs, 'a'), await register(ecs, 'b')];
     await ecs.send(
@@ -151,8 +126,8 @@ describe('minato SIGKILLed at many points of a service’s life', () => {
     const crashAt = async (point: string, offsetMs: number, act: (ecs: ECSClient) => Promise<void>) => {
       await act(ecs);
       await sleep(offsetMs);
-      await kill(ecs);
-      ecs = await up();
+      await minato.kill(ecs);
+      ecs = await minato.up();
       const { ms, tasks } = await steady(ecs, desired, td);
       for (const id of await allTaskIds(ecs)) seen.add(id);
       matrix.push({ point, offsetMs, steadyMs: ms, tasks: tasks.length });
@@ -187,9 +162,7 @@ describe('minato SIGKILLed at many points of a service’s life', () => {
     const end = Date.now() + 60_000;
     while ((await liveTasks(ecs, C, 'web')).length > 0 && Date.now() < end) await sleep(200);
     expect(await liveTasks(ecs, C, 'web')).toEqual([]);
-    ecs.destroy();
-    expect(await current!.stop('SIGTERM')).toBe(0);
-    current = undefined;
+    expect(await minato.stop(ecs)).toBe(0);
 
     // Nothing left behind.
     const runcRoot = join(dataDir, 'runtime', 'runc');

@@ -19,8 +19,8 @@ describe('CNI configuration', () => {
     expect(list.plugins[1]!.capabilities).toEqual({ portMappings: true });
   });
 
-  it('masquerades and routes by default only when outbound NAT is asked for', () => {
-    expect(taskNetworkConfig({ ...settings, outboundNat: true }).plugins[0]).toMatchObject({ ipMasq: true, isDefaultGateway: true });
+  it('routes by default only when outbound NAT is asked for, and never masquerades per task', () => {
+    expect(taskNetworkConfig({ ...settings, outboundNat: true }).plugins[0]).toMatchObject({ ipMasq: false, isDefaultGateway: true });
   });
 
   it('brings up loopback with its own single-plugin list', () => {

@@ -15,7 +15,7 @@ import {
   resolveDynamicPorts,
   type PortRange,
 } from './host-ports.js';
-import { firstHost, formatIpv4, parseSubnet, usableHosts, type Ipv4Subnet } from './ipv4.js';
+import { firstHost, formatIpv4, formatSubnet, parseSubnet, usableHosts, type Ipv4Subnet } from './ipv4.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { execFile } from './exec.js';
 import { createNetns, deleteNetns, netnsExists, netnsName, netnsPath } from './netns.js';
@@ -188,7 +188,13 @@ export class CniNetworkManager implements NetworkManager {
   }
 
   private installFirewall(): Promise<void> {
-    return installHostFirewall({ bridge: this.bridge, gateway: this.gateway, tcpPorts: [...this.hostTcpPorts], gatewayTcpPorts: [...this.gatewayTcpPorts] });
+    return installHostFirewall({
+      bridge: this.bridge,
+      gateway: this.gateway,
+      tcpPorts: [...this.hostTcpPorts],
+      gatewayTcpPorts: [...this.gatewayTcpPorts],
+      ...(this.outboundNat && { masqueradeSubnet: formatSubnet(this.subnet) }),
+    });
   }
 
   private async setupLocked(req: TaskNetworkRequest): Promise<TaskNetwork> {

@@ -19,6 +19,8 @@ export interface HostFirewallSettings {
   tcpPorts: readonly number[];
   /** TCP ports tasks may reach on the gateway address only (the metadata endpoint's). */
   gatewayTcpPorts?: readonly number[];
+  /** The task subnet (CIDR) whose traffic leaving it is masqueraded; none when absent. */
+  masqueradeSubnet?: string;
 }
 
 /** The dedicated chain of a bridge's rules (iptables allows 28 characters; bridge names have at most 15). */
@@ -86,6 +88,16 @@ export async function installHostFirewall(s: HostFirewallSettings): Promise<void
     // First in INPUT: a host's own ACCEPT rules must not let tasks past it.
     if (present.code !== 0) await run(f.iptables, [...WAIT, '-I', 'INPUT', '1', ...jump(s.bridge)]);
   }
+  if (s.masqueradeSubnet !== undefined) {
+    const rule = masqueradeRule(s.bridge, s.masqueradeSubnet);
+    const present = await execFile('iptables', [...WAIT, '-t', 'nat', '-C', ...rule], { timeoutMs: TIMEOUT_MS });
+    if (present.code !== 0) await run('iptables', [...WAIT, '-t', 'nat', '-A', ...rule]);
+  }
+}
+
+/** The one nat rule that masquerades a bridge's task traffic leaving its subnet (tasks reach the outside). */
+export function masqueradeRule(bridge: string, subnet: string): string[] {
+  return ['POSTROUTING', '-s', subnet, '!', '-d', subnet, '-m', 'comment', '--comment', `${firewallChain(bridge)} outbound`, '-j', 'MASQUERADE'];
 }
 
 /** Removes the bridge's jump(s) and chain; a no-op when they are gone. */
@@ -101,6 +113,12 @@ export async function removeHostFirewall(bridge: string): Promise<void> {
     if (exists.code !== 0) continue;
     await run(tool, [...WAIT, '-F', chain]);
     await run(tool, [...WAIT, '-X', chain]);
+  }
+  // The masquerade rule, found by its comment (whatever subnet it was made for).
+  const nat = await execFile('iptables', [...WAIT, '-t', 'nat', '-S', 'POSTROUTING'], { timeoutMs: TIMEOUT_MS });
+  for (const line of nat.stdout.split('\n').filter((l) => l.includes(`${chain} outbound`))) {
+    const subnet = /-s (\S+)/.exec(line)?.[1];
+    if (subnet) await execFile('iptables', [...WAIT, '-t', 'nat', '-D', ...masqueradeRule(bridge, subnet)], { timeoutMs: TIMEOUT_MS });
   }
 }
 
