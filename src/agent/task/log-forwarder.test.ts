@@ -19,7 +19,21 @@ describe('parseK8sFileLines', () => {
       { timestamp: Date.parse('2024-05-01T10:00:00.123Z'), stream: 'stdout', message: 'hello world' },
       { timestamp: Date.parse('2024-05-01T10:00:01.000Z'), stream: 'stderr', message: 'part one, part two' },
     ]);
-    expect(pending).toBe('dangling');
+    expect(pending).toEqual({ stdout: 'dangling', stderr: '' });
+  });
+
+  it('continues a partial line with the next record of its own stream, whatever comes between', () => {
+    const { lines, pending } = parseK8sFileLines([
+      '2024-05-01T10:00:00.000000000+00:00 stdout P line 1',
+      '2024-05-01T10:00:00.000000001+00:00 stderr F {"logType":"ErrorLog"}',
+      '2024-05-01T10:00:00.000000002+00:00 stderr P err ',
+      '2024-05-01T10:00:00.000000003+00:00 stdout F 536',
+    ]);
+    expect(lines.map((l) => [l.stream, l.message])).toEqual([
+      ['stderr', '{"logType":"ErrorLog"}'],
+      ['stdout', 'line 1536'],
+    ]);
+    expect(pending).toEqual({ stdout: '', stderr: 'err ' });
   });
 });
 

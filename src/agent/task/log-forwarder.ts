@@ -10,19 +10,25 @@ export interface LogLine {
 /** The start of a well-formed record of the k8s-file format (ASCII only, so bytes read as latin1 suffice). */
 const K8S_RECORD = /^\d{4}-\d\d-\d\dT[^\s\0]+ (stdout|stderr) [PF]( |$)/;
 
+/** Partial text per stream: a `P` record is continued by the next record of the same stream. */
+export interface PendingText {
+  stdout: string;
+  stderr: string;
+}
+
 /**
  * Parses complete lines of conmon's k8s-file log format
  * (`<RFC3339Nano time> <stdout|stderr> <F|P> <text>`); `P` marks a partial line that the next
- * record continues. Returns the parsed lines and the pending partial text.
+ * record of the same stream continues (records of the other stream may come between: conmon
+ * drains both pipes). Returns the parsed lines and the pending partial text of each stream.
  */
-export function parseK8sFileLines(lines: readonly string[], pending = ''): { lines: LogLine[]; pending: string } {
+export function parseK8sFileLines(lines: readonly string[], pending: PendingText = { stdout: '', stderr: '' }): { lines: LogLine[]; pending: PendingText } {
   const out: LogLine[] = [];
-  let partial = pending;
+  const partial = { ...pending };
   for (const raw of lines) {
     if (!K8S_RECORD.test(raw)) {
       // Not a record of the format: delivered as text rather than lost.
-      out.push({ timestamp: Date.now(), stream: 'stdout', message: partial + raw });
-      partial = '';
+      out.push({ timestamp: Date.now(), stream: 'stdout', message: raw });
       continue;
     }
     const a = raw.indexOf(' ');
@@ -33,11 +39,11 @@ export function parseK8sFileLines(lines: readonly string[], pending = ''): { lin
     const flag = c < 0 ? raw.slice(b + 1) : raw.slice(b + 1, c);
     const text = c < 0 ? '' : raw.slice(c + 1);
     if (flag === 'P') {
-      partial += text;
+      partial[stream] += text;
       continue;
     }
-    out.push({ timestamp: Number.isNaN(time) ? Date.now() : time, stream, message: partial + text });
-    partial = '';
+    out.push({ timestamp: Number.isNaN(time) ? Date.now() : time, stream, message: partial[stream] + text });
+    partial[stream] = '';
   }
   return { lines: out, pending: partial };
 }
@@ -69,7 +75,7 @@ export class LogForwarder {
   private handle: FileHandle | undefined;
   private offset = 0;
   private carry: Buffer = EMPTY;
-  private pending = '';
+  private pending: PendingText = { stdout: '', stderr: '' };
   /** File offset of the suspect record last seen, and how many polls have seen it. */
   private suspectAt = -1;
   private suspectPolls = 0;
