@@ -62,17 +62,19 @@ export class LocalAgent implements TaskAgent {
 
   /**
    * Takes back the tasks found unfinished after a restart (their containers outlived the agent;
-   * see TaskRun.adopt; each goes on in the background), then removes what belongs to no such task: containers, task networks and
+   * see TaskRun.adopt), then removes what belongs to no such task: containers, task networks and
    * task directories left by tasks that are already STOPPED or forgotten.
    */
   async adopt(recoveries: readonly TaskRecovery[]): Promise<void> {
-    // Not awaited: a task that starts from the beginning, or a stop that waits out its stopTimeout,
-    // must not hold up the platform's start; they go on as launches and stops do.
-    for (const { spec, known, stop } of recoveries) {
-      const run = new TaskRun(spec, this.deps);
-      this.runs.set(spec.taskArn, run);
-      void run.adopt(known, stop).catch((err: unknown) => this.deps.log.error({ err, taskArn: spec.taskArn }, 'adoption failed'));
-    }
+    // Resolves once every running container is followed again and its metadata served; a task that
+    // starts from the beginning, or a stop that waits out its stopTimeout, goes on in the background.
+    await Promise.all(
+      recoveries.map(async ({ spec, known, stop }) => {
+        const run = new TaskRun(spec, this.deps);
+        this.runs.set(spec.taskArn, run);
+        await run.adopt(known, stop).catch((err: unknown) => this.deps.log.error({ err, taskArn: spec.taskArn }, 'adoption failed'));
+      }),
+    );
     await this.removeLeftovers().catch((err: unknown) => this.deps.log.error({ err }, 'removing leftovers failed'));
   }
 

@@ -144,9 +144,16 @@ export class TaskRun {
     } catch (err) {
       // Whatever runs of it is followed no more: stop it rather than leave it unowned.
       this.deps.log.error({ err, taskArn: this.spec.taskArn }, 'taking the task back failed');
-      await this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: `Task stopped: it could not be taken back when the agent restarted: ${(err as Error).message}` });
+      void this.stop({ stopCode: 'TaskFailedToStart', stoppedReason: `Task stopped: it could not be taken back when the agent restarted: ${(err as Error).message}` });
       return;
     }
+    // Running containers are followed (and their metadata served) once this returns; what is left
+    // — a start from the beginning, a stop waiting out its stopTimeout, pulls — goes on meanwhile.
+    void this.carryOn(plan).catch((err: unknown) => this.deps.log.error({ err, taskArn: this.spec.taskArn }, 'taking the task back failed'));
+  }
+
+  /** The rest of `adopt`, once the plan is made and running containers are followed. */
+  private async carryOn(plan: RecoveryPlan): Promise<void> {
     if (plan.mode === RecoveryMode.Fresh) return this.start();
     if (plan.mode === RecoveryMode.Stop) {
       // The stop is claimed first, so that an exit reported meanwhile cannot replace its reason.
