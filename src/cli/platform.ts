@@ -14,6 +14,7 @@ import { ecsService } from '../api/ecs/ecs-service.js';
 import { ecrService } from '../api/ecr/ecr-service.js';
 import { logsService } from '../api/logs/logs-service.js';
 import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
+import { secretsManagerErrorName } from '../api/secretsmanager/errors.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
 import { INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../cluster/join-token.js';
@@ -109,7 +110,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   });
   // Containers' `secrets`, for tasks here and on agents, resolved as the account's root.
   const resolveSecret = (valueFrom: string, region: string) =>
-    resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters }, valueFrom, {
+    resolveSecretReference({ secrets: secrets.secrets, parameters: secrets.parameters, secretsErrorName: secretsManagerErrorName }, valueFrom, {
       accountId: config.accountId,
       region,
       principalArn: rootPrincipal(config.accountId),

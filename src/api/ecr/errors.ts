@@ -1,4 +1,4 @@
-import type { DomainError } from '../../lib/errors.js';
+import { errorNameLookup, type ErrorTable } from '../error-table.js';
 
 /**
  * ECR's error table: domain error kind (and subject) → the exception name ECR answers with. The
@@ -6,7 +6,7 @@ import type { DomainError } from '../../lib/errors.js';
  * The dispatcher falls back to InvalidParameterException (or ServerException) when the model does
  * not list the name for the operation.
  */
-const ECR_ERRORS: Readonly<Record<string, string>> = {
+export const ECR_ERROR_TABLE: ErrorTable = {
   'NotFound/repository': 'RepositoryNotFoundException',
   'AlreadyExists/repository-exists': 'RepositoryAlreadyExistsException',
   'FailedPrecondition/repository-not-empty': 'RepositoryNotEmptyException',
@@ -50,13 +50,5 @@ const ECR_ERRORS: Readonly<Record<string, string>> = {
   Internal: 'ServerException',
 };
 
-/** The ECR exception name for a domain error raised by `operation`. */
-export function ecrErrorName(err: DomainError, operation: string): string {
-  const specific = err.subject ? `${err.kind}/${err.subject}` : undefined;
-  return (
-    (specific && (ECR_ERRORS[`${operation}:${specific}`] ?? ECR_ERRORS[specific])) ?? ECR_ERRORS[err.kind] ?? 'InvalidParameterException'
-  );
-}
-
-/** Every entry of the table, for the test that each name is a real ECR exception. */
-export const ECR_ERROR_TABLE = ECR_ERRORS;
+/** The ECR exception name for a domain error raised by an operation. */
+export const ecrErrorName = errorNameLookup(ECR_ERROR_TABLE, 'InvalidParameterException');

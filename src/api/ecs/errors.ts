@@ -1,11 +1,11 @@
-import type { DomainError } from '../../lib/errors.js';
+import { errorNameLookup, type ErrorTable } from '../error-table.js';
 
 /**
  * ECS's error table: domain error kind (and subject) → the exception name ECS answers with.
  * The most specific entry wins; the dispatcher falls back to ClientException when ECS does not
  * list the name for the operation.
  */
-const ECS_ERRORS: Readonly<Record<string, string>> = {
+export const ECS_ERROR_TABLE: ErrorTable = {
   'NotFound/cluster': 'ClusterNotFoundException',
   'NotFound/service': 'ServiceNotFoundException',
   'NotFound/resource': 'ResourceNotFoundException',
@@ -32,9 +32,4 @@ const ECS_ERRORS: Readonly<Record<string, string>> = {
 };
 
 /** The ECS exception name for a domain error. */
-export function ecsErrorName(err: DomainError): string {
-  return (err.subject && ECS_ERRORS[`${err.kind}/${err.subject}`]) ?? ECS_ERRORS[err.kind] ?? 'ClientException';
-}
-
-/** Every entry of the table, for the test that each name is a real ECS exception. */
-export const ECS_ERROR_TABLE = ECS_ERRORS;
+export const ecsErrorName = errorNameLookup(ECS_ERROR_TABLE, 'ClientException');

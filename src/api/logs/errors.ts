@@ -1,4 +1,4 @@
-import type { DomainError } from '../../lib/errors.js';
+import { errorNameLookup, type ErrorTable } from '../error-table.js';
 
 /**
  * CloudWatch Logs' error table: domain error kind (and subject) → the exception name Logs answers
@@ -6,7 +6,7 @@ import type { DomainError } from '../../lib/errors.js';
  * ServiceUnavailableException for server faults) when the model does not list the name for the
  * operation.
  */
-const LOGS_ERRORS: Readonly<Record<string, string>> = {
+export const LOGS_ERROR_TABLE: ErrorTable = {
   NotFound: 'ResourceNotFoundException',
   AlreadyExists: 'ResourceAlreadyExistsException',
   InvalidArgument: 'InvalidParameterException',
@@ -22,9 +22,4 @@ const LOGS_ERRORS: Readonly<Record<string, string>> = {
 };
 
 /** The CloudWatch Logs exception name for a domain error. */
-export function logsErrorName(err: DomainError): string {
-  return (err.subject && LOGS_ERRORS[`${err.kind}/${err.subject}`]) ?? LOGS_ERRORS[err.kind] ?? 'InvalidParameterException';
-}
-
-/** Every entry of the table, for the test that each name is a real CloudWatch Logs exception. */
-export const LOGS_ERROR_TABLE = LOGS_ERRORS;
+export const logsErrorName = errorNameLookup(LOGS_ERROR_TABLE, 'InvalidParameterException');

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { loadServiceModel, type ServiceModel, type ShapeModel } from './service-model.js';
 import { arbitraryOf } from '../../../test/support/model-arbitrary.js';
 import { QUOTED_VALUE_LIMIT } from './truncate-value.js';
-import { MAX_INPUT_DEPTH, javaPatternToRegExp, validateInput } from './validate-input.js';
+import { MAX_INPUT_DEPTH } from './input-checks.js';
+import { validateInput } from './validate-input.js';
 
 const ecs = loadServiceModel('ecs');
 const sts = loadServiceModel('sts');
@@ -401,50 +402,6 @@ describe('validateInput on other shapes', () => {
     expect(validateInput(model, 'Op', { ...ok, doc: [1, { a: null }] })).toBeUndefined();
     expect(validateInput(model, 'NoInput', { x: 1 })).toBeUndefined();
     expect(validateInput(model, 'NoInput', [1])).toMatchObject({ kind: 'serialization' });
-  });
-});
-
-describe('javaPatternToRegExp', () => {
-  it('matches the whole value, as Java matches() does', () => {
-    const regex = javaPatternToRegExp('[a-z]+')!;
-    expect(regex.test('abc')).toBe(true);
-    expect(regex.test('abc1')).toBe(false);
-    expect(javaPatternToRegExp('a|b')!.test('ab')).toBe(false);
-  });
-
-  it('translates what JavaScript spells differently', () => {
-    const cases: Array<[string, string[], string[]]> = [
-      ['[\\w+=,.@\\:-]*', ['a:b-c'], ['a b']],
-      ['\\p{Alpha}+\\p{Digit}', ['ab1'], ['ab', 'é1']],
-      ['[\\p{L}\\p{N}]+', ['日本1é'], ['a_b']],
-      ['\\Qa.b\\E-c', ['a.b-c'], ['axb-c']],
-      ['[a[bc]]+', ['abc'], ['d']],
-      ['a++b', ['aab'], ['b']],
-      ['(?i)abc', ['ABC'], ['abd']],
-      ['\\s', [' '], ['\u00a0']],
-      ['[]a]+', [']a'], ['b']],
-      ['x{2}}', ['xx}'], ['x}']],
-    ];
-    for (const [pattern, good, bad] of cases) {
-      const regex = javaPatternToRegExp(pattern);
-      expect(regex, pattern).toBeDefined();
-      for (const s of good) expect(regex!.test(s), `${pattern} ~ ${s}`).toBe(true);
-      for (const s of bad) expect(regex!.test(s), `${pattern} !~ ${s}`).toBe(false);
-    }
-  });
-
-  it('gives up on patterns with no JavaScript form instead of throwing', () => {
-    expect(javaPatternToRegExp('[a-z&&[^aeiou]]')).toBeUndefined();
-    expect(javaPatternToRegExp('(')).toBeUndefined();
-  });
-
-  it('compiles every pattern of the ECS and STS models with the u flag', () => {
-    for (const model of [ecs, sts]) {
-      for (const shape of Object.values(model.shapes)) {
-        if (shape.type !== 'string' || shape.pattern === undefined) continue;
-        expect(javaPatternToRegExp(shape.pattern)?.flags, shape.pattern).toContain('u');
-      }
-    }
   });
 });
 

@@ -1,11 +1,11 @@
-import type { DomainError } from '../../lib/errors.js';
+import { errorNameLookup, type ErrorTable } from '../error-table.js';
 import { ParameterSubject } from '../../secrets/parameters/errors.js';
 
 /**
  * SSM's error table: domain error kind and subject → the exception name Parameter Store answers with.
  * The most specific entry wins; SSM's catch-all for a caller's fault is ValidationException.
  */
-const SSM_ERRORS: Readonly<Record<string, string>> = {
+export const SSM_ERROR_TABLE: ErrorTable = {
   [`NotFound/${ParameterSubject.Parameter}`]: 'ParameterNotFound',
   [`NotFound/${ParameterSubject.ParameterVersion}`]: 'ParameterVersionNotFound',
   [`NotFound/${ParameterSubject.ResourceId}`]: 'InvalidResourceId',
@@ -35,9 +35,4 @@ const SSM_ERRORS: Readonly<Record<string, string>> = {
 };
 
 /** The SSM exception name for a domain error. */
-export function ssmErrorName(err: DomainError): string {
-  return (err.subject && SSM_ERRORS[`${err.kind}/${err.subject}`]) ?? SSM_ERRORS[err.kind] ?? 'ValidationException';
-}
-
-/** Every entry of the table, for the test that each name is a real SSM exception. */
-export const SSM_ERROR_TABLE = SSM_ERRORS;
+export const ssmErrorName = errorNameLookup(SSM_ERROR_TABLE, 'ValidationException');

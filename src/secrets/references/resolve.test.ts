@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { secretsManagerErrorName } from '../../api/secretsmanager/errors.js';
 import type { Scope } from '../../lib/scope.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { createSecretsDomain, type SecretsDomain } from '../secrets-domain.js';
@@ -12,7 +13,7 @@ const SSM = `${PREFIX}unable to retrieve secrets from ssm: service call has been
 
 let domain: SecretsDomain;
 let arn: string;
-const sources = () => ({ secrets: domain.secrets, parameters: domain.parameters });
+const sources = () => ({ secrets: domain.secrets, parameters: domain.parameters, secretsErrorName: secretsManagerErrorName });
 const resolve = (valueFrom: string, where: Scope = scope) => resolveSecretReference(sources(), valueFrom, where);
 
 beforeEach(async () => {

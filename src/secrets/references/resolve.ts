@@ -1,7 +1,6 @@
 import { DomainError, ErrorKind, isDomainError } from '../../lib/errors.js';
 import type { Scope } from '../../lib/scope.js';
 import type { ParameterStore } from '../parameters/parameter-store.js';
-import { secretsManagerExceptionName } from '../secrets-manager/errors.js';
 import type { SecretsManager } from '../secrets-manager/secrets-manager.js';
 import { goFormat } from './go-format.js';
 import { parseSecretReference, SecretReferenceError, type SecretReference } from './secret-reference.js';
@@ -27,6 +26,8 @@ import { parseSecretReference, SecretReferenceError, type SecretReference } from
 export interface SecretSources {
   secrets: SecretsManager;
   parameters: ParameterStore;
+  /** The exception name Secrets Manager answers a failure with (its API's error table), quoted in the reason. */
+  secretsErrorName: (err: DomainError) => string;
 }
 
 /** The subject of the DomainError carrying an ECS stopped reason. */
@@ -89,7 +90,7 @@ export async function resolveSecretReferences(
       errors.push(
         err.subject === SECRET_RESOLUTION
           ? err.message
-          : `failed to fetch secret ${ref.secretId} from secrets manager: ${secretsManagerExceptionName(err)}: ${err.message}`,
+          : `failed to fetch secret ${ref.secretId} from secrets manager: ${sources.secretsErrorName(err)}: ${err.message}`,
       );
     }
   }

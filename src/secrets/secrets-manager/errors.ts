@@ -55,35 +55,3 @@ export const validationError = (message: string): DomainError =>
 /** InvalidNextTokenException. */
 export const invalidNextToken = (): DomainError =>
   new DomainError(ErrorKind.InvalidArgument, 'The NextToken value is invalid.', SecretsManagerSubject.NextToken);
-
-/**
- * Secrets Manager's exception name for a domain error: the most specific entry wins. Kept with the
- * domain because more than the API speaks these names (ECS quotes them in a task's stopped reason).
- */
-const EXCEPTION_NAMES: Readonly<Record<string, string>> = {
-  [`NotFound/${SecretsManagerSubject.Secret}`]: 'ResourceNotFoundException',
-  NotFound: 'ResourceNotFoundException',
-  [`FailedPrecondition/${SecretsManagerSubject.MarkedForDeletion}`]: 'InvalidRequestException',
-  [`FailedPrecondition/${SecretsManagerSubject.Decryption}`]: 'DecryptionFailure',
-  FailedPrecondition: 'InvalidRequestException',
-  [`AlreadyExists/${SecretsManagerSubject.SecretExists}`]: 'ResourceExistsException',
-  AlreadyExists: 'ResourceExistsException',
-  [`InvalidArgument/${SecretsManagerSubject.Validation}`]: 'ValidationException',
-  [`InvalidArgument/${SecretsManagerSubject.NextToken}`]: 'InvalidNextTokenException',
-  'InvalidArgument/parameter': 'InvalidParameterException',
-  'InvalidArgument/request': 'InvalidRequestException',
-  InvalidArgument: 'InvalidParameterException',
-  Conflict: 'InvalidRequestException',
-  LimitExceeded: 'LimitExceededException',
-  AccessDenied: 'AccessDeniedException',
-  Unavailable: 'InternalServiceError',
-  Internal: 'InternalServiceError',
-};
-
-/** The exception name Secrets Manager answers `err` with. */
-export function secretsManagerExceptionName(err: DomainError): string {
-  return (err.subject && EXCEPTION_NAMES[`${err.kind}/${err.subject}`]) ?? EXCEPTION_NAMES[err.kind] ?? 'InvalidRequestException';
-}
-
-/** Every entry of the table, for the test that each name is a Secrets Manager exception. */
-export const SECRETS_MANAGER_EXCEPTIONS = EXCEPTION_NAMES;
