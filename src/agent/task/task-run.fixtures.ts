@@ -2,7 +2,7 @@ import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
 import type { TaskLaunchSpec, TaskStateChange } from '../../lib/task-contract.js';
 import type { MetadataEndpoint, RunnerImages, RunnerNetworks, RunnerRuntime, RuntimeContainerSpec, RuntimeExit } from './ports.js';
-import type { TaskRunDeps } from './task-run.js';
+import { createRunContext, type RunContext, type TaskRunDeps } from './run-context.js';
 
 /** A scripted container: how it reacts to signals and health probes. */
 export interface Script {
@@ -154,3 +154,9 @@ export function fakeDeps(runtime: ScriptedRuntime, images = fakeImages(['busybox
 
 /** The task lastStatus values in the order they were reported. */
 export const statuses = (reports: TaskStateChange[]) => reports.flatMap((r) => (r.lastStatus ? [r.lastStatus] : []));
+
+/** A run context over fakes for unit tests of the runner's hooks; `reports` collects its state changes. */
+export function fakeContext(containers: ContainerDefinition[], tasksDir = '/tmp', runtime = new ScriptedRuntime()): { ctx: RunContext; reports: TaskStateChange[]; runtime: ScriptedRuntime; deps: TaskRunDeps } {
+  const { deps, reports } = fakeDeps(runtime, undefined, tasksDir);
+  return { ctx: createRunContext(launchSpec(containers), deps), reports, runtime, deps };
+}

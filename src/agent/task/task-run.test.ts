@@ -127,4 +127,23 @@ describe('TaskRun', () => {
     expect(reports.find((r) => r.stoppedReason)?.stoppedReason).toMatch(/^ResourceInitializationError/);
     expect(runtime.started).toHaveLength(1); // only the first task's container ever started
   });
+
+  it('takes a running task back after a restart: its container is followed, and its exit stops the task', async () => {
+    const runtime = new ScriptedRuntime();
+    const first = fakeDeps(runtime, undefined, dir);
+    const spec = launchSpec([{ name: 'app', image: 'busybox' }]);
+    await new TaskRun(spec, first.deps).start();
+    const token = [...runtime.specs.values()][0]!.env.find((e) => e.startsWith('ECS_CONTAINER_METADATA_URI_V4='));
+    // The agent restarts: a new run of the same task takes it back from what was recorded.
+    const { deps, reports } = fakeDeps(runtime, undefined, dir);
+    const registered: string[] = [];
+    deps.metadata = { register: async (gateway, t) => (registered.push(t), `http://${gateway}:1/v4/${t}`), unregister() {} };
+    await new TaskRun(spec, deps).adopt({ lastStatus: 'RUNNING', containers: { app: { lastStatus: 'RUNNING' } } });
+    expect(runtime.started).toHaveLength(1);
+    expect(token).toBe(`ECS_CONTAINER_METADATA_URI_V4=http://10.9.0.1:1/v4/${registered[0]}`);
+    runtime.exit(runtime.started[0]!, 0);
+    await until(() => statuses(reports).includes('STOPPED'));
+    expect(reports.find((r) => r.stopCode)).toMatchObject({ stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' });
+    expect(statuses(reports)).toEqual(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED']);
+  });
 });
