@@ -402,7 +402,8 @@ describe.concurrent('container definition semantics with real containers', () =>
           cpu: 128,
           memoryReservation: 64,
           stopTimeout: 5,
-          command: ['sh', '-c', `${guards(...inside)}\ntrap "exit 80" TERM; sleep 60 & wait`],
+          // The trap first: a StopTask right after RUNNING must find it, however slowly the checks run.
+          command: ['sh', '-c', `trap "exit 80" TERM\n${guards(...inside)}\nsleep 60 & wait`],
         },
       ],
     });
