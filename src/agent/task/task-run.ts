@@ -11,7 +11,7 @@ import { followLogs } from './log-delivery.js';
 import { metadataEnvironment } from './metadata-hook.js';
 import { containerBindings, networkReport } from './network-report.js';
 import { resolveProcess } from './process-config.js';
-import type { RuntimeExit } from './ports.js';
+import type { RunnerNetwork, RuntimeExit } from './ports.js';
 import { createRunContext, now, overrideOf, startFailureReason, TaskStartError, type ContainerState, type RunContext, type TaskRunDeps } from './run-context.js';
 import { saveRunState } from './run-state-file.js';
 import { SlotPriority } from './start-slots.js';
@@ -35,6 +35,8 @@ export class TaskRun {
   private stopping: Promise<void> | undefined;
   /** Set while a restarted agent takes the task back (see adopt). */
   private adopting: Promise<void> | undefined;
+  /** The network setup under way or done (a stop waits for it before tearing the network down). */
+  private networkSetup: Promise<RunnerNetwork> | undefined;
 
   constructor(
     readonly spec: TaskLaunchSpec,
@@ -50,11 +52,12 @@ export class TaskRun {
     const { ctx } = this;
     try {
       await mkdir(ctx.dir, { recursive: true, mode: 0o700 });
-      ctx.network = await this.inSlot(SlotPriority.NewTask, () => this.deps.networks.setup({
+      this.networkSetup = this.inSlot(SlotPriority.NewTask, () => this.deps.networks.setup({
         taskId: this.spec.taskId,
         region: this.spec.region,
         portMappings: requestedPorts(this.spec.networkMode, this.spec.containerDefinitions),
       }));
+      ctx.network = await this.networkSetup;
       if (this.stopping) return;
       await ctx.report({ lastStatus: 'PENDING', ...networkReport(ctx), connectivity: 'CONNECTED', connectivityAt: now() });
       ctx.status = 'PENDING';
@@ -259,6 +262,8 @@ export class TaskRun {
       await this.deps.runtime.remove(c.runtimeId).catch((err: unknown) => this.deps.log.warn({ err }, 'container removal failed'));
     }
     await this.deps.runtime.removeTaskCgroup(ctx.cgroupParent).catch(() => undefined);
+    // A stop that came while the network was being set up tears it down once it exists.
+    await this.networkSetup?.catch(() => undefined);
     await this.deps.networks.teardown(this.spec.taskId).catch((err: unknown) => this.deps.log.warn({ err }, 'network teardown failed'));
     // The task's files (logs already delivered, volumes, run state) go before STOPPED is reported,
     // so that a stopped task leaves nothing behind, even across a crash here.
