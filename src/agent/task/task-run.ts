@@ -37,6 +37,8 @@ export class TaskRun {
   private adopting: Promise<void> | undefined;
   /** The network setup under way or done (a stop waits for it before tearing the network down). */
   private networkSetup: Promise<RunnerNetwork> | undefined;
+  /** The task cgroup's creation under way or done (a stop waits for it before removing the cgroup). */
+  private taskLimits: Promise<void> | undefined;
 
   constructor(
     readonly spec: TaskLaunchSpec,
@@ -67,10 +69,13 @@ export class TaskRun {
       await saveRunState(ctx);
       if (this.stopping) return;
       await this.inSlot(SlotPriority.Continuing, async () => {
-        await this.deps.runtime.setTaskLimits(ctx.cgroupParent, {
+        // Stopped while it waited for the slot: the stop has removed (or will remove) the cgroup.
+        if (this.stopping) return;
+        this.taskLimits = this.deps.runtime.setTaskLimits(ctx.cgroupParent, {
           ...(this.spec.cpu !== undefined && { cpuUnits: this.spec.cpu }),
           ...(this.spec.memory !== undefined && { memoryMiB: this.spec.memory }),
         });
+        await this.taskLimits;
         await this.advance();
       });
     } catch (err) {
@@ -261,6 +266,7 @@ export class TaskRun {
       this.deps.metadata.unregister(c.token);
       await this.deps.runtime.remove(c.runtimeId).catch((err: unknown) => this.deps.log.warn({ err }, 'container removal failed'));
     }
+    await this.taskLimits?.catch(() => undefined);
     await this.deps.runtime.removeTaskCgroup(ctx.cgroupParent).catch(() => undefined);
     // A stop that came while the network was being set up tears it down once it exists.
     await this.networkSetup?.catch(() => undefined);
