@@ -14,7 +14,8 @@ import { checkTags, type TagStore } from '../tags.js';
 import type { TaskDefinitionRecord } from '../task-definitions/task-definition.js';
 import type { TaskDefinitions } from '../task-definitions/task-definitions.js';
 import { checkRunTask } from './run-rules.js';
-import { StopCode, TASK_STATUS_ORDER, TaskStatus, type TaskRecord } from './task.js';
+import { StopCode, TaskStatus, type TaskRecord } from './task.js';
+import { mergeReport, recordedState } from './task-state.js';
 import { hostPortsOf, launchGroups, NO_INSTANCES, placeOnInstances, type LaunchGroup, type PlacementPorts } from './placement.js';
 import { taskSize, type TaskSize } from './task-size.js';
 
@@ -318,15 +319,7 @@ export class Tasks {
         await this.applyReport(task.taskArn, { lastStatus: TaskStatus.Stopped, stopCode: StopCode.TaskFailedToStart, stoppedReason: 'Task stopped: its task definition was not found when the agent restarted', stoppingAt: at, stoppedAt: at });
         continue;
       }
-      const known: TaskStateChange = {
-        lastStatus: task.lastStatus,
-        ...(task.stopCode && { stopCode: task.stopCode }),
-        ...(task.stoppedReason && { stoppedReason: task.stoppedReason }),
-        ...(task.startedAt !== undefined && { startedAt: task.startedAt }),
-        containers: Object.fromEntries(task.containers.map((c) => [c.name ?? '', { lastStatus: c.lastStatus, ...(c.exitCode != null && { exitCode: c.exitCode }) }])),
-      };
-      const stop = task.desiredStatus === 'STOPPED' ? { stopCode: task.stopCode ?? StopCode.UserInitiated, stoppedReason: task.stoppedReason ?? 'Task stopped by user' } : undefined;
-      out.push({ spec, known, ...(stop && { stop }) });
+      out.push({ spec, ...recordedState(task) });
     }
     return out;
   }
@@ -486,24 +479,4 @@ export class Tasks {
 /** Whether a task's instance is the one a ListTasks filter names (by ARN or by id). */
 function sameInstance(arn: string | undefined, ref: string): boolean {
   return arn !== undefined && (arn === ref || arn.endsWith(`/${ref}`));
-}
-
-/** Merges a report into a task: lastStatus never moves backward, and stop details are kept once set. */
-export function mergeReport(current: TaskRecord, change: TaskStateChange): TaskRecord {
-  const order = (s: string) => TASK_STATUS_ORDER.indexOf(s as TaskStatus);
-  const lastStatus =
-    change.lastStatus && order(change.lastStatus) > order(current.lastStatus) ? (change.lastStatus as TaskStatus) : current.lastStatus;
-  const containers = current.containers.map((c) => ({ ...c, ...(change.containers?.[c.name ?? ''] ?? {}) }));
-  const { containers: _c, lastStatus: _l, stopCode, stoppedReason, ...rest } = change;
-  const next: TaskRecord = {
-    ...current,
-    ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)),
-    lastStatus,
-    containers,
-    ...(stopCode && !current.stopCode && { stopCode: stopCode as TaskRecord['stopCode'] }),
-    ...(stoppedReason && !current.stoppedReason && { stoppedReason }),
-    version: current.version + 1,
-  };
-  if (lastStatus === TaskStatus.Stopped) next.desiredStatus = 'STOPPED';
-  return next;
 }
