@@ -17,17 +17,17 @@ module.exports = {
     },
     {
       name: 'domain-never-imports-the-edge',
-      comment: 'Domain code (control, scheduler, capacity, agent, registry, logstore, secrets) never imports server/, api/ or cli/.',
+      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, secrets) never imports server/, api/ or cli/.',
       severity: 'error',
-      from: { path: '^src/(control|scheduler|capacity|agent|registry|logstore|secrets)/' },
+      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|secrets)/' },
       to: { path: '^src/(server|api|cli)/' },
     },
     {
       name: 'pure-planners',
-      comment: 'scheduler/ and capacity/ are pure: lib/ only, and no I/O modules.',
+      comment: 'placement/ and capacity/ are pure: lib/ only, and no I/O modules.',
       severity: 'error',
-      from: { path: '^src/(scheduler|capacity)/' },
-      to: { path: '^src/(?!scheduler/|capacity/|lib/)|^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process)$' },
+      from: { path: '^src/(placement|capacity)/' },
+      to: { path: '^src/(?!placement/|capacity/|lib/)|^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process)$' },
     },
     {
       name: 'api-not-server-internals',

@@ -12,10 +12,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { place } from '../src/scheduler/place.js';
-import { compileFilter } from '../src/scheduler/query-language.js';
-import { instance, seededRandom } from '../src/scheduler/testing.js';
-import type { InstanceSnapshot, PlacementRequest, PlacementResult } from '../src/scheduler/types.js';
+import { place } from '../src/placement/place.js';
+import { compileFilter } from '../src/placement/query-language.js';
+import { instance, seededRandom } from '../src/placement/testing.js';
+import type { InstanceSnapshot, PlacementRequest, PlacementResult } from '../src/placement/types.js';
 import { target, targetLines } from './lib/task-report.js';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');

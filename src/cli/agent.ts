@@ -15,7 +15,7 @@ import { RemoteAgent } from '../agent/remote/remote-agent.js';
 import { remoteLogSink } from '../agent/remote/remote-log-sink.js';
 import { ReportQueue } from '../agent/remote/report-queue.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
-import { loadOrCreateAgentToken } from '../cluster/join-token.js';
+import { loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { preparePrivateDataDir } from './data-dir.js';
 import { DataDirLock } from './data-dir-lock.js';

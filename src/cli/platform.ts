@@ -17,12 +17,12 @@ import { secretsManagerService } from '../api/secretsmanager/secretsmanager-serv
 import { secretsManagerErrorName } from '../api/secretsmanager/errors.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
-import { INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../cluster/join-token.js';
-import { RemoteAgents } from '../cluster/remote-agents.js';
+import { INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
+import { RemoteAgents } from '../agent-gateway/remote-agents.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { createEcsControl } from '../control/ecs-control.js';
-import { compileFilter } from '../scheduler/query-language.js';
-import { ServiceScheduler } from '../control/services/scheduler.js';
+import { compileFilter } from '../placement/query-language.js';
+import { ServiceLoop } from '../control/services/service-loop.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskStateChange } from '../lib/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
@@ -143,7 +143,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // Tasks placed on a container instance go to its agent; the rest run on this host.
   const agents = new RemoteAgents(agent);
   const ecs = createEcsControl(store, agents, { compileFilter });
-  const services = new ServiceScheduler({
+  const services = new ServiceLoop({
     store,
     tasks: ecs.tasks,
     services: ecs.services,

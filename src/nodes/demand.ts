@@ -10,7 +10,7 @@ import type { TaskDefinitionRecord } from '../control/task-definitions/task-defi
 import { hostPortsOf } from '../control/tasks/placement.js';
 import type { TaskRecord } from '../control/tasks/task.js';
 import { taskSize } from '../control/tasks/task-size.js';
-import { splitByStrategy } from '../scheduler/capacity-split.js';
+import { splitByStrategy } from '../placement/capacity-split.js';
 
 /** Tasks of one service missing on one provider. */
 export interface ServiceDemand {

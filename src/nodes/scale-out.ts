@@ -7,7 +7,7 @@ import { standardAttributes } from '../capacity/constraints.js';
 import { provision } from '../capacity/provisioner.js';
 import { Basis, type Arch, type CapacityType, type Node, type Offering, type PendingTask, type Plan } from '../capacity/types.js';
 import { CAPACITY_GROUP_ATTRIBUTE } from '../control/container-instances/container-instance.js';
-import type { InstanceSnapshot } from '../scheduler/types.js';
+import type { InstanceSnapshot } from '../placement/types.js';
 import type { NodeInfo } from './node-provider.js';
 
 /** The managed-scaling settings that bound a scale-out (ECS's `managedScaling`). */

@@ -26,7 +26,7 @@ import { CLUSTER_MEMBERS } from '../../src/control/clusters/activity.js';
 import { createEcsControl, type EcsControl } from '../../src/control/ecs-control.js';
 import type { TaskRecord } from '../../src/control/tasks/task.js';
 import { DomainError } from '../../src/lib/errors.js';
-import type { InstanceSnapshot } from '../../src/scheduler/types.js';
+import type { InstanceSnapshot } from '../../src/placement/types.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { awsCli } from '../support/aws-cli.js';
 import { startFrontDoor, type TestFrontDoor } from '../support/front-door.js';

@@ -147,7 +147,7 @@ describe('deployments', () => {
       stopped = tasks.find((t) => t.taskDefinitionArn === sick && t.stoppedReason === 'Task failed container health checks');
       await new Promise((r) => setTimeout(r, 300));
     }
-    expect(stopped).toMatchObject({ stopCode: 'ServiceSchedulerInitiated' });
+    expect(stopped).toMatchObject({ stopCode: 'ServiceLoopInitiated' });
     // The healthy task of the first deployment kept running all along (minimum healthy 100%).
     const live = await liveTasks(ecs, C, 'hc');
     expect(live.some((t) => t.taskDefinitionArn === healthy && t.lastStatus === 'RUNNING')).toBe(true);

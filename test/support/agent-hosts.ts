@@ -22,7 +22,7 @@ import { createInterface } from 'node:readline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
 import { netnsName } from '../../src/agent/network/netns.js';
-import { AGENT_TOKEN_FILE } from '../../src/cluster/join-token.js';
+import { AGENT_TOKEN_FILE } from '../../src/agent-gateway/join-token.js';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
 import { CLUSTER_MEMBERS } from '../../src/control/clusters/activity.js';

@@ -8,8 +8,8 @@ import type {
   ReportsResponse,
   SecretRequest,
   SecretResponse,
-} from '../../cluster/protocol.js';
-import { AGENT_API_PREFIX, INSTANCE_SECRET_HEADER } from '../../cluster/protocol.js';
+} from '../../agent-gateway/protocol.js';
+import { AGENT_API_PREFIX, INSTANCE_SECRET_HEADER } from '../../agent-gateway/protocol.js';
 
 /** An answer of the control plane other than 200, with the protocol's error code. */
 export class ControlPlaneError extends Error {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PollRequest, PollResponse, RegisterRequest, ReportsRequest } from '../../cluster/protocol.js';
+import type { PollRequest, PollResponse, RegisterRequest, ReportsRequest } from '../../agent-gateway/protocol.js';
 import type { TaskLaunchSpec } from '../../lib/task-contract.js';
 import { AgentStore } from './agent-store.js';
 import { ControlPlaneError } from './control-client.js';

@@ -1,4 +1,4 @@
-import type { PollResponse, RegisterRequest, RegistryAuth } from '../../cluster/protocol.js';
+import type { PollResponse, RegisterRequest, RegistryAuth } from '../../agent-gateway/protocol.js';
 import { isStoppingStatus, type StopReason, type TaskLaunchSpec, type TaskRecovery, type TaskStateChange } from '../../lib/task-contract.js';
 import type { AgentStore } from './agent-store.js';
 import { ControlPlaneError, type ControlClient } from './control-client.js';

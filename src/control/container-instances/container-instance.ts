@@ -1,6 +1,6 @@
 import type { Attribute, Tag } from '@aws-sdk/client-ecs';
 import type { Scope } from '../../lib/scope.js';
-import type { InstanceSnapshot } from '../../scheduler/types.js';
+import type { InstanceSnapshot } from '../../placement/types.js';
 
 /** Container instance statuses ECS uses. */
 export const InstanceStatus = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/errors.js';
 import type { TaskAgent } from '../../lib/task-contract.js';
-import type { InstanceSnapshot } from '../../scheduler/types.js';
+import type { InstanceSnapshot } from '../../placement/types.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';
 import { createEcsControl } from '../ecs-control.js';

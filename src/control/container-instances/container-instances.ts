@@ -2,7 +2,7 @@ import type { Failure } from '@aws-sdk/client-ecs';
 import { invalidParameter, invalidRequest } from '../../lib/errors.js';
 import { decodeToken, pageOf, type Page } from '../../lib/pagination.js';
 import type { Scope } from '../../lib/scope.js';
-import type { InstanceSnapshot } from '../../scheduler/types.js';
+import type { InstanceSnapshot } from '../../placement/types.js';
 import type { Store } from '../../store/store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';
 import type { ClusterRecord } from '../clusters/cluster.js';

@@ -1,4 +1,4 @@
-import type { InstanceSnapshot } from '../../scheduler/types.js';
+import type { InstanceSnapshot } from '../../placement/types.js';
 import type { ContainerInstanceRecord } from './container-instance.js';
 import type { InstanceUsage } from './instance-usage.js';
 

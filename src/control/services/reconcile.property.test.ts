@@ -34,7 +34,7 @@ class World {
     for (const t of this.tasks) {
       if (t.lastStatus === 'STOPPED') continue;
       if (t.desiredStatus === 'STOPPED') {
-        if (go()) Object.assign(t, { lastStatus: 'STOPPED', stopCode: t.stopCode ?? 'ServiceSchedulerInitiated' });
+        if (go()) Object.assign(t, { lastStatus: 'STOPPED', stopCode: t.stopCode ?? 'ServiceLoopInitiated' });
       } else if (!calm && this.rand() < 0.05) {
         Object.assign(t, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited' });
       } else if (t.lastStatus === 'PROVISIONING' && go()) {
@@ -93,7 +93,7 @@ describe('reconcile, simulated', () => {
           const healthyBefore = world.tasks.filter(isHealthy).length;
           const healthyAfter = world.tasks.filter((t) => isHealthy(t) && !stopped.has(t.taskArn)).length;
           expect(healthyAfter).toBeGreaterThanOrEqual(Math.min(minHealthy, healthyBefore));
-          for (const t of world.tasks) if (stopped.has(t.taskArn)) Object.assign(t, { desiredStatus: 'STOPPED', stopCode: 'ServiceSchedulerInitiated' });
+          for (const t of world.tasks) if (stopped.has(t.taskArn)) Object.assign(t, { desiredStatus: 'STOPPED', stopCode: 'ServiceLoopInitiated' });
           for (const a of r.start) for (let i = 0; i < a.count; i++) world.launch(a.deploymentId, now);
           s = r.service;
           world.step(calm, now);

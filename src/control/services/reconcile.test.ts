@@ -133,7 +133,7 @@ describe('reconcile (REPLICA)', () => {
     expect(r.start).toEqual([]);
     expect(r.stop).toHaveLength(1);
     olds[0]!.lastStatus = 'STOPPED';
-    olds[0]!.stopCode = 'ServiceSchedulerInitiated';
+    olds[0]!.stopCode = 'ServiceLoopInitiated';
     olds[0]!.desiredStatus = 'STOPPED';
     expect(run(r.service, olds).start).toEqual([{ deploymentId: next.id, count: 1 }]);
   });

@@ -1,7 +1,7 @@
 import type { CreateServiceRequest, DeploymentConfiguration, UpdateServiceRequest } from '@aws-sdk/client-ecs';
 import { invalidParameter } from '../../lib/errors.js';
-import { checkPlacement } from '../../scheduler/placement-rules.js';
-import type { PlacementConstraintInput, PlacementStrategyInput } from '../../scheduler/types.js';
+import { checkPlacement } from '../../placement/placement-rules.js';
+import type { PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
 import { SchedulingStrategy, SERVICE_NAME } from './service.js';
 
 /** ECS's words for the members a DAEMON service cannot have. */

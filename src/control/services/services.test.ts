@@ -3,10 +3,10 @@ import type { TaskAgent, TaskLaunchSpec } from '../../lib/task-contract.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { createEcsControl } from '../ecs-control.js';
 import { ROLLOUT_SETTLE_MS } from './reconcile.js';
-import { ServiceScheduler, type ServiceSchedulerDeps } from './scheduler.js';
+import { ServiceLoop, type ServiceLoopDeps } from './service-loop.js';
 import { INACTIVE_SERVICE_RETENTION_MS } from './service.js';
 import type { InstanceView } from './task-view.js';
-import { instance } from '../../scheduler/testing.js';
+import { instance } from '../../placement/testing.js';
 
 /** An agent that records launches and stops and reports nothing by itself. */
 function recordingAgent(): TaskAgent & { launched: TaskLaunchSpec[]; stopped: string[] } {
@@ -19,12 +19,12 @@ const t0 = new Date('2026-01-01T00:00:00Z');
 const scope = (now: Date = t0) => ({ accountId: '000000000000', region: 'us-east-1', principalArn: 'arn:aws:iam::000000000000:root', now });
 
 /** A control plane over a memory store, a cluster `c`, a definition `f`, and a scheduler on a settable clock. */
-async function setup(instances: InstanceView[] = [], options: Partial<ServiceSchedulerDeps> = {}) {
+async function setup(instances: InstanceView[] = [], options: Partial<ServiceLoopDeps> = {}) {
   const agent = recordingAgent();
   const store = new MemoryStore();
   const ecs = createEcsControl(store, agent);
   let now = t0;
-  const scheduler = new ServiceScheduler({ store, tasks: ecs.tasks, services: ecs.services, tags: ecs.tags, listInstances: async () => instances, clock: () => now, ...options });
+  const scheduler = new ServiceLoop({ store, tasks: ecs.tasks, services: ecs.services, tags: ecs.tags, listInstances: async () => instances, clock: () => now, ...options });
   await ecs.clusters.create(scope(), { clusterName: 'c' });
   await ecs.taskDefinitions.register(scope(), { family: 'f', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] });
   return { agent, ecs, scheduler, setNow: (d: Date) => void (now = d) };
@@ -87,7 +87,7 @@ describe('Services and the scheduler loop', () => {
     await scheduler.tick();
     expect(agent.stopped).toEqual([agent.launched[0]!.taskArn]);
     const stoppedTask = (await ecs.tasks.describe(scope(), 'c', [agent.launched[0]!.taskArn])).found[0]!;
-    expect(stoppedTask).toMatchObject({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Service was deleted' });
+    expect(stoppedTask).toMatchObject({ stopCode: 'ServiceLoopInitiated', stoppedReason: 'Service was deleted' });
     await ecs.tasks.applyReport(agent.launched[0]!.taskArn, { lastStatus: 'STOPPED' });
     await scheduler.tick();
     expect((await ecs.services.describe(scope(), 'c', ['web'])).found[0]!.status).toBe('INACTIVE');

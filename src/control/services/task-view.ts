@@ -1,4 +1,4 @@
-import type { InstanceSnapshot } from '../../scheduler/types.js';
+import type { InstanceSnapshot } from '../../placement/types.js';
 import type { TaskRecord } from '../tasks/task.js';
 
 /** What the service scheduler needs to know of one task of a service. */

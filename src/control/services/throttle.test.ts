@@ -92,7 +92,7 @@ describe('the service throttle', () => {
     expect(run(s, [quick], 1_000).service.scheduler.throttle?.failures).toBe(1);
     const long = taskFixture(d, 'STOPPED', { stopCode: 'EssentialContainerExited', createdAt: 0, startedAt: 100, stoppedAt: 100 + START_WINDOW_MS });
     expect(run(s, [long], 20_000).service.scheduler.throttle).toBeUndefined();
-    const unhealthy = taskFixture(d, 'STOPPED', { stopCode: 'ServiceSchedulerInitiated', createdAt: 0 });
+    const unhealthy = taskFixture(d, 'STOPPED', { stopCode: 'ServiceLoopInitiated', createdAt: 0 });
     expect(run(s, [unhealthy], 1_000).service.scheduler.throttle).toBeUndefined();
   });
 

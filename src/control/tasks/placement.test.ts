@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskAgent, TaskLaunchSpec } from '../../lib/task-contract.js';
-import { compileFilter } from '../../scheduler/query-language.js';
+import { compileFilter } from '../../placement/query-language.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { CAPACITY_GROUP_ATTRIBUTE } from '../container-instances/container-instance.js';
 import { createEcsControl } from '../ecs-control.js';

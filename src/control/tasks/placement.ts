@@ -1,9 +1,9 @@
 import type { CapacityProviderStrategyItem, Failure, RunTaskRequest } from '@aws-sdk/client-ecs';
 import { invalidParameter } from '../../lib/errors.js';
 import type { Scope } from '../../lib/scope.js';
-import { splitByStrategy } from '../../scheduler/capacity-split.js';
-import { place } from '../../scheduler/place.js';
-import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../scheduler/types.js';
+import { splitByStrategy } from '../../placement/capacity-split.js';
+import { place } from '../../placement/place.js';
+import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
 // FARGATE and FARGATE_SPOT run on the control host.
 import { isFargateProvider } from '../capacity-providers/capacity-provider.js';
 import type { TaskDefinitionRecord } from '../task-definitions/task-definition.js';

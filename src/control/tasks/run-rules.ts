@@ -1,8 +1,8 @@
 import type { RunTaskRequest } from '@aws-sdk/client-ecs';
 import { invalidParameter, invalidRequest } from '../../lib/errors.js';
-import { checkCapacityProviderStrategy } from '../../scheduler/capacity-split.js';
-import { checkPlacement } from '../../scheduler/placement-rules.js';
-import type { PlacementConstraintInput, PlacementStrategyInput } from '../../scheduler/types.js';
+import { checkCapacityProviderStrategy } from '../../placement/capacity-split.js';
+import { checkPlacement } from '../../placement/placement-rules.js';
+import type { PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
 import type { LaunchGroup } from './placement.js';
 import { TaskDefinitionStatus, type TaskDefinitionRecord } from '../task-definitions/task-definition.js';
 

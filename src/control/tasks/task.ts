@@ -24,7 +24,7 @@ export const StopCode = {
   TaskFailedToStart: 'TaskFailedToStart',
   EssentialContainerExited: 'EssentialContainerExited',
   UserInitiated: 'UserInitiated',
-  ServiceSchedulerInitiated: 'ServiceSchedulerInitiated',
+  ServiceLoopInitiated: 'ServiceLoopInitiated',
   SpotInterruption: 'SpotInterruption',
   TerminationNotice: 'TerminationNotice',
 } as const;

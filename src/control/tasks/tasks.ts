@@ -6,7 +6,7 @@ import { DomainError, ErrorKind, invalidParameter, invalidRequest } from '../../
 import { decodeToken, encodeToken, type Page } from '../../lib/pagination.js';
 import type { Scope } from '../../lib/scope.js';
 import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery, TaskStateChange } from '../../lib/task-contract.js';
-import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../scheduler/types.js';
+import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
 import type { Store, Transaction } from '../../store/store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';
 import type { Clusters } from '../clusters/clusters.js';

@@ -17,7 +17,7 @@ import {
   type RegistryAuth,
   type ReportsResponse,
 } from './protocol.js';
-import { reconcile, type InstanceTask } from './reconcile.js';
+import { ordersFor, type InstanceTask } from './agent-orders.js';
 import type { RemoteAgents } from './remote-agents.js';
 
 /** What the control plane's side of the agent protocol works with (ports, composed in cli/). */
@@ -129,7 +129,7 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       const deadline = Date.now() + deps.pollHoldMs;
       for (let round = 0; round < 10_000; round++) {
         deps.agents.beginPoll(arn);
-        const orders = await ordersFor(arn, view);
+        const orders = await pollResponse(arn, view);
         if (orders.launch.length + orders.stop.length + orders.forget.length > 0) return orders;
         const left = deadline - Date.now();
         if (left <= 0 || gone.signal.aborted || deps.agents.isClosed) return orders;
@@ -218,8 +218,8 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
     return false;
   }
 
-  async function ordersFor(arn: string, view: { known: string[]; stopping: string[]; stopped: string[] }): Promise<PollResponse> {
-    const r = reconcile(await deps.tasksOf(arn), view);
+  async function pollResponse(arn: string, view: { known: string[]; stopping: string[]; stopped: string[] }): Promise<PollResponse> {
+    const r = ordersFor(await deps.tasksOf(arn), view);
     const at = now().getTime();
     const markStopped = async (taskArn: string, reason: { stopCode: string; stoppedReason: string }) =>
       deps.report(taskArn, { lastStatus: 'STOPPED', stopCode: reason.stopCode, stoppedReason: reason.stoppedReason, stoppingAt: at, stoppedAt: at, executionStoppedAt: at });

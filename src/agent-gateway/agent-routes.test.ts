@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskLaunchSpec, TaskStateChange } from '../lib/task-contract.js';
 import { agentRoutes } from './agent-routes.js';
 import { MemoryInstanceRegistry } from './instance-registry.fixtures.js';
-import type { InstanceTask } from './reconcile.js';
+import type { InstanceTask } from './agent-orders.js';
 import { RemoteAgents } from './remote-agents.js';
 
 const TOKEN = 'join-token-for-tests-0123456789';

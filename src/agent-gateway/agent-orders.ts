@@ -17,7 +17,7 @@ export interface AgentView {
 }
 
 /** The outcome of comparing the two views. */
-export interface Reconciliation {
+export interface AgentOrders {
   /** Tasks the agent is to start. */
   launch: string[];
   /** Tasks the agent is to stop, with why. */
@@ -46,12 +46,12 @@ export const ORPHAN_REASON: StopReason = {
  * order changes the agent's view so that it is not given again (a launched task becomes known, a
  * stopped one stopping).
  */
-export function reconcile(tasks: readonly InstanceTask[], view: AgentView): Reconciliation {
+export function ordersFor(tasks: readonly InstanceTask[], view: AgentView): AgentOrders {
   const known = new Set(view.known);
   const stopping = new Set(view.stopping);
   const stopped = new Set(view.stopped);
   const unfinished = new Map(tasks.map((t) => [t.taskArn, t]));
-  const out: Reconciliation = { launch: [], stop: [], forget: [], markStopped: [] };
+  const out: AgentOrders = { launch: [], stop: [], forget: [], markStopped: [] };
   for (const task of tasks) {
     if (known.has(task.taskArn)) continue;
     if (task.lastStatus === 'PROVISIONING' && task.desiredStatus === 'RUNNING') out.launch.push(task.taskArn);

@@ -1,7 +1,7 @@
 import { TickLoop } from '../../lib/tick-loop.js';
 import { randomUUID } from 'node:crypto';
-import { checkPlacement, DEFAULT_SERVICE_STRATEGY } from '../../scheduler/placement-rules.js';
-import type { PlacementConstraintInput } from '../../scheduler/types.js';
+import { checkPlacement, DEFAULT_SERVICE_STRATEGY } from '../../placement/placement-rules.js';
+import type { PlacementConstraintInput } from '../../placement/types.js';
 import type { Failure, RunTaskRequest, Tag } from '@aws-sdk/client-ecs';
 import { parseArn } from '../../lib/arn.js';
 import { isDomainError } from '../../lib/errors.js';
@@ -23,7 +23,7 @@ import { DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.js';
 const MAX_PER_CALL = 10;
 
 /** What the service scheduler works with. */
-export interface ServiceSchedulerDeps {
+export interface ServiceLoopDeps {
   store: Store;
   tasks: Tasks;
   services: Services;
@@ -46,12 +46,12 @@ export interface ServiceSchedulerDeps {
  * tasks, lets the pure `reconcile` decide, starts and stops tasks through the task domain, and
  * writes the service back (events, counts, rollouts) in a transaction.
  */
-export class ServiceScheduler {
+export class ServiceLoop {
   private readonly clock: () => Date;
   private readonly loop: TickLoop;
   private readonly throttle: ThrottleOptions;
 
-  constructor(private readonly deps: ServiceSchedulerDeps) {
+  constructor(private readonly deps: ServiceLoopDeps) {
     this.loop = new TickLoop(() => this.tick(), deps.tickMs ?? 1000, deps.onError);
     this.clock = deps.clock ?? (() => new Date());
     this.throttle = {
@@ -110,7 +110,7 @@ export class ServiceScheduler {
     const stopped: string[] = [];
     for (const s of r.stop) {
       try {
-        await this.deps.tasks.stop(scope, service.clusterArn, s.taskArn, s.reason, StopCode.ServiceSchedulerInitiated);
+        await this.deps.tasks.stop(scope, service.clusterArn, s.taskArn, s.reason, StopCode.ServiceLoopInitiated);
         stopped.push(s.taskId);
       } catch (err) {
         // A task forgotten meanwhile needs no stop; the next tick sees the truth.

@@ -6,7 +6,7 @@ import type {
 } from '../control/container-instances/container-instance.js';
 import { formatArn } from '../lib/arn.js';
 import type { Scope } from '../lib/scope.js';
-import type { InstanceSnapshot } from '../scheduler/types.js';
+import type { InstanceSnapshot } from '../placement/types.js';
 
 /**
  * An in-memory ContainerInstanceRegistry for tests of the agent protocol: registration (the same
