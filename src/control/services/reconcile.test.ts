@@ -188,6 +188,22 @@ describe('reconcile (REPLICA)', () => {
     expect(run(r2.service, [...olds, ...crashed]).service.deployments.find((d) => d.id === next.id)!.failedTasks).toBe(3);
   });
 
+  it('does not roll back again when the rollback fails too: it stays FAILED and starts nothing', () => {
+    const { s, old, next } = rolling({ desired: 1, breaker: { enable: true, rollback: true } });
+    const crashed = (id: string) => [1, 2, 3].map(() => taskFixture(id, 'STOPPED', { stopCode: 'TaskFailedToStart' }));
+    const first = crashed(next.id);
+    const r1 = run(s, first);
+    const rollback = r1.service.deployments[0]!;
+    expect(rollback.rolloutStateReason).toBe(`ECS deployment circuit breaker: rolling back to deploymentId ${old.id}.`);
+    const r2 = run(r1.service, [...first, ...crashed(rollback.id)]);
+    expect(r2.service.deployments[0]).toMatchObject({ id: rollback.id, status: 'PRIMARY', rolloutState: 'FAILED' });
+    expect(r2.messages).toEqual([`(service web) deployment ${rollback.id} deployment failed: tasks failed to start.`]);
+    expect(r2.start).toEqual([]);
+    const r3 = run(r2.service, [...first, ...crashed(rollback.id)]);
+    expect(r3.service.deployments.map((d) => d.id)).toEqual(r2.service.deployments.map((d) => d.id));
+    expect(r3.start).toEqual([]);
+  });
+
   it('without rollback, a failed rollout stops starting tasks and keeps the old ones', () => {
     const { s, old, next } = rolling({ desired: 2, breaker: { enable: true, rollback: false } });
     const olds = [taskFixture(old.id, 'RUNNING'), taskFixture(old.id, 'RUNNING')];

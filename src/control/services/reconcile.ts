@@ -164,12 +164,15 @@ function tripCircuitBreaker(s: ServiceRecord, input: ReconcileInput, messages: s
   const primary = s.deployments.find((d) => d.status === DeploymentStatus.Primary);
   if (!breaker?.enable || !primary || primary.rolloutState !== RolloutState.InProgress) return;
   if (primary.failedTasks < circuitBreakerThreshold(primary.desiredCount)) return;
+  const target = s.scheduler.lastCompleted;
+  // A rollback that fails too stays FAILED and launches nothing more: rolling back to the same
+  // deployment again would start a new deployment after every few failed tasks, for ever.
+  const failedRollback = target !== undefined && primary.rolloutStateReason === events.rolloutReason.rollingBack(target.id);
   primary.rolloutState = RolloutState.Failed;
   primary.rolloutStateReason = events.rolloutReason.failed();
   primary.updatedAt = input.now;
   messages.push(events.deploymentFailed(s.serviceName, primary.id));
-  const target = s.scheduler.lastCompleted;
-  if (!breaker.rollback || !target || target.taskDefinition === undefined || s.status !== ServiceStatus.Active) return;
+  if (!breaker.rollback || failedRollback || !target || target.taskDefinition === undefined || s.status !== ServiceStatus.Active) return;
   // The rollback is a new deployment of the last completed one's settings.
   s.taskDefinition = target.taskDefinition;
   for (const k of ['launchType', 'capacityProviderStrategy', 'networkConfiguration'] as const) {
