@@ -3,7 +3,7 @@ import { shippedCatalog } from '../capacity/catalog.fixtures.js';
 import { offeringsOf } from '../capacity/offerings.js';
 import { Arch, type Offering } from '../capacity/types.js';
 import { createEcsControl } from '../control/ecs-control.js';
-import type { TaskAgent } from '../lib/task-contract.js';
+import type { TaskAgent } from '../agent-contract/task-contract.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { NODE_ATTRIBUTE, type NodeInfo, type NodeProvider, type NodeSpec } from './node-provider.js';
 import { ProvisioningLoop } from './provisioning-loop.js';
