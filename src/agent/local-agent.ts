@@ -1,6 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { readdir, rm } from 'node:fs/promises';
 import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery } from '../agent-contract/task-contract.js';
+import { taskCgroupParent } from './task/run-context.js';
 import { StartSlots } from './task/start-slots.js';
 import { TaskRun, type TaskRunDeps } from './task/task-run.js';
 
@@ -78,7 +79,7 @@ export class LocalAgent implements TaskAgent {
     await this.removeLeftovers().catch((err: unknown) => this.deps.log.error({ err }, 'removing leftovers failed'));
   }
 
-  /** Removes containers, task networks and task directories of tasks this agent does not run. */
+  /** Removes containers, task networks, task cgroups and task directories of tasks this agent does not run. */
   private async removeLeftovers(): Promise<void> {
     const { runtime, networks, log } = this.deps;
     // Asked afresh for each item: a task launched meanwhile is this agent's, not a leftover.
@@ -94,7 +95,11 @@ export class LocalAgent implements TaskAgent {
       if (!ours(taskId)) await networks.teardown(taskId).catch((err: unknown) => log.warn({ err, taskId }, 'network teardown failed'));
     }
     const dirs = await readdir(this.deps.tasksDir).catch(() => [] as string[]);
-    for (const dir of dirs) if (!ours(dir)) await rm(`${this.deps.tasksDir}/${dir}`, { recursive: true, force: true });
+    for (const dir of dirs) {
+      if (ours(dir)) continue;
+      await runtime.removeTaskCgroup(taskCgroupParent(dir)).catch((err: unknown) => log.warn({ err, taskId: dir }, 'task cgroup removal failed'));
+      await rm(`${this.deps.tasksDir}/${dir}`, { recursive: true, force: true });
+    }
   }
 
   /** Stops every task this agent runs (used by tests; a platform shutdown leaves tasks running). */

@@ -12,6 +12,7 @@ import {
   ServiceNotActiveException,
   ServiceNotFoundException,
   StopTaskCommand,
+  UnsupportedFeatureException,
   UpdateServiceCommand,
   waitUntilServicesStable,
   type ECSClient,
@@ -56,6 +57,7 @@ describe('a REPLICA service with real tasks', () => {
       taskDefinition: td,
       schedulingStrategy: 'REPLICA',
       deploymentController: { type: 'ECS' },
+      availabilityZoneRebalancing: 'DISABLED',
       deploymentConfiguration: { maximumPercent: 200, minimumHealthyPercent: 100, deploymentCircuitBreaker: { enable: false, rollback: false } },
       networkConfiguration: NETWORK,
       createdBy: 'arn:aws:iam::000000000000:root',
@@ -161,6 +163,26 @@ describe('service requests ECS refuses', () => {
       ecs.send(new CreateServiceCommand({ cluster: C, serviceName: 'lt', taskDefinition: td, desiredCount: 1, launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }], networkConfiguration: NETWORK })),
     ).rejects.toThrow(InvalidParameterException);
     await expect(ecs.send(new UpdateServiceCommand({ cluster: C, service: 'missing', desiredCount: 1 }))).rejects.toThrow(ServiceNotFoundException);
+  }, 90_000);
+
+  it('refuses what it does not act on, storing nothing, and keeps availabilityZoneRebalancing DISABLED', async () => {
+    const lb = [{ targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef', containerName: 'app', containerPort: 80 }];
+    await expect(create('lb', 0, { loadBalancers: lb })).rejects.toThrow(UnsupportedFeatureException);
+    await expect(create('lb', 0, { serviceRegistries: [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1' }] })).rejects.toThrow(
+      'serviceRegistries is not supported by this endpoint yet.',
+    );
+    await expect(create('lb', 0, { deploymentConfiguration: { alarms: { alarmNames: ['a'], enable: true, rollback: true } } })).rejects.toThrow(UnsupportedFeatureException);
+    await expect(create('lb', 0, { availabilityZoneRebalancing: 'ENABLED' })).rejects.toThrow(UnsupportedFeatureException);
+    const missing = await ecs.send(new DescribeServicesCommand({ cluster: C, services: ['lb'] }));
+    expect(missing.failures).toEqual([{ arn: `arn:aws:ecs:us-east-1:000000000000:service/${C}/lb`, reason: 'MISSING' }]);
+
+    const { service } = await create('azr', 0, { availabilityZoneRebalancing: 'DISABLED', deploymentConfiguration: { strategy: 'ROLLING' } });
+    expect(service?.availabilityZoneRebalancing).toBe('DISABLED');
+    expect(service?.deploymentConfiguration?.strategy).toBe('ROLLING');
+    await expect(ecs.send(new UpdateServiceCommand({ cluster: C, service: 'azr', availabilityZoneRebalancing: 'ENABLED' }))).rejects.toThrow(UnsupportedFeatureException);
+    await expect(ecs.send(new UpdateServiceCommand({ cluster: C, service: 'azr', loadBalancers: lb }))).rejects.toThrow(UnsupportedFeatureException);
+    expect((await describeService(ecs, C, 'azr')).availabilityZoneRebalancing).toBe('DISABLED');
+    await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'azr' }));
   }, 90_000);
 
   it('answers a repeated CreateService with the service, and a different one as not idempotent', async () => {

@@ -108,7 +108,9 @@ async function removeTree(dir: string): Promise<void> {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
-      if (code !== 'EBUSY' || attempt >= 10) {
+      // A killed container's last processes may take a moment to leave their cgroup after its
+      // monitor reported the exit; giving up early left empty task cgroups behind.
+      if (code !== 'EBUSY' || attempt >= 100) {
         throw failedPrecondition('cgroup-in-use', `cgroup ${dir} still has processes or children`);
       }
       await sleep(50);

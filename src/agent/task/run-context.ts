@@ -82,7 +82,7 @@ export function createRunContext(spec: TaskLaunchSpec, deps: TaskRunDeps): RunCo
     deps,
     containers,
     dir: taskDir(deps.tasksDir, spec.taskId),
-    cgroupParent: `minato/${spec.taskId}`,
+    cgroupParent: taskCgroupParent(spec.taskId),
     network: undefined,
     status: 'PROVISIONING',
     timestamps: {},
@@ -104,3 +104,8 @@ export class TaskStartError extends Error {}
 /** The stopped reason of a failed start: a TaskStartError's own, else the message under `prefix`. */
 export const startFailureReason = (err: unknown, prefix = 'TaskFailedToStart'): string =>
   err instanceof TaskStartError ? err.message : `${prefix}: ${(err as Error).message}`;
+
+/** The cgroup (relative to each hierarchy's root) a task's containers and limits live under. */
+export function taskCgroupParent(taskId: string): string {
+  return `minato/${taskId}`;
+}

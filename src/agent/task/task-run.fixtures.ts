@@ -20,6 +20,7 @@ export class ScriptedRuntime implements RunnerRuntime {
   readonly started: string[] = [];
   readonly signals: Array<{ id: string; signal: string }> = [];
   readonly specs = new Map<string, RuntimeContainerSpec>();
+  readonly removedCgroups: string[] = [];
   private readonly exits = new Map<string, { resolve: (e: RuntimeExit) => void; promise: Promise<RuntimeExit>; done?: RuntimeExit }>();
 
   constructor(private readonly scripts: Record<string, Script> = {}) {}
@@ -74,7 +75,9 @@ export class ScriptedRuntime implements RunnerRuntime {
     return [];
   }
   async setTaskLimits() {}
-  async removeTaskCgroup() {}
+  async removeTaskCgroup(cgroupParent: string) {
+    this.removedCgroups.push(cgroupParent);
+  }
 }
 
 /** A network layer that hands out fixed addresses. */

@@ -267,7 +267,7 @@ export class TaskRun {
       await this.deps.runtime.remove(c.runtimeId).catch((err: unknown) => this.deps.log.warn({ err }, 'container removal failed'));
     }
     await this.taskLimits?.catch(() => undefined);
-    await this.deps.runtime.removeTaskCgroup(ctx.cgroupParent).catch(() => undefined);
+    await this.deps.runtime.removeTaskCgroup(ctx.cgroupParent).catch((err: unknown) => this.deps.log.warn({ err }, 'task cgroup removal failed'));
     // A stop that came while the network was being set up tears it down once it exists.
     await this.networkSetup?.catch(() => undefined);
     await this.deps.networks.teardown(this.spec.taskId).catch((err: unknown) => this.deps.log.warn({ err }, 'network teardown failed'));

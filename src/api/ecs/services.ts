@@ -23,6 +23,8 @@ async function serviceWire(s: ServiceRecord, tags: TagStore | undefined) {
     deployments: s.deployments.map((d) => ({ ...d, createdAt: seconds(d.createdAt), updatedAt: seconds(d.updatedAt) })),
     events: s.events.map((e) => ({ ...e, createdAt: seconds(e.createdAt) })),
     deploymentController: { type: 'ECS' },
+    // ECS treats a service that never had a value as DISABLED.
+    availabilityZoneRebalancing: s.availabilityZoneRebalancing ?? 'DISABLED',
     loadBalancers: [],
     serviceRegistries: [],
     ...(tags && { tags: await tags.get(s.serviceArn) }),

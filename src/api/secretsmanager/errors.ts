@@ -16,6 +16,8 @@ export const SECRETS_MANAGER_ERROR_TABLE: ErrorTable = {
   AlreadyExists: 'ResourceExistsException',
   [`InvalidArgument/${SecretsManagerSubject.Validation}`]: 'ValidationException',
   [`InvalidArgument/${SecretsManagerSubject.NextToken}`]: 'InvalidNextTokenException',
+  [`InvalidArgument/${SecretsManagerSubject.MalformedPolicy}`]: 'MalformedPolicyDocumentException',
+  [`InvalidArgument/${SecretsManagerSubject.PublicPolicy}`]: 'PublicPolicyException',
   'InvalidArgument/parameter': 'InvalidParameterException',
   'InvalidArgument/request': 'InvalidRequestException',
   InvalidArgument: 'InvalidParameterException',

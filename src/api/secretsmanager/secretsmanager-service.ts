@@ -4,6 +4,7 @@ import { loadServiceModel } from '../../aws-model/service-model.js';
 import { withCommonErrors } from './common-errors.js';
 import { secretsManagerErrorName } from './errors.js';
 import { listingHandlers } from './listing-handlers.js';
+import { policyHandlers } from './policy-handlers.js';
 import { secretHandlers } from './secret-handlers.js';
 
 /**
@@ -16,7 +17,7 @@ export function secretsManagerService(domain: SecretsDomain): AwsService {
   return {
     signingName: 'secretsmanager',
     model: withCommonErrors(loadServiceModel('secretsmanager'), ['ValidationException']),
-    handlers: { ...secretHandlers(domain), ...listingHandlers(domain) },
+    handlers: { ...secretHandlers(domain), ...listingHandlers(domain), ...policyHandlers(domain) },
     errorName: secretsManagerErrorName,
     constraintErrorName: 'ValidationException',
     genericErrorNames: { client: 'InvalidRequestException', server: 'InternalServiceError' },

@@ -1,5 +1,5 @@
 import type { CreateServiceRequest, DeploymentConfiguration, UpdateServiceRequest } from '@aws-sdk/client-ecs';
-import { invalidParameter } from '../../lib/errors.js';
+import { DomainError, ErrorKind, invalidParameter } from '../../lib/errors.js';
 import { checkPlacement } from '../../placement/placement-rules.js';
 import type { PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
 import { SchedulingStrategy, SERVICE_NAME } from './service.js';
@@ -48,6 +48,7 @@ export function checkUpdateService(input: UpdateServiceRequest, strategy: Schedu
 
 /** Rules CreateService and UpdateService share. */
 function checkCommon(input: CreateServiceRequest | UpdateServiceRequest): void {
+  refuseWhatIsNotActedOn(input);
   if (input.desiredCount !== undefined && input.desiredCount < 0) {
     throw invalidParameter('The desired count must be greater than or equal to 0.');
   }
@@ -75,4 +76,30 @@ function checkDeploymentConfiguration(config: DeploymentConfiguration | undefine
   if (config.deploymentCircuitBreaker && (config.deploymentCircuitBreaker.enable === undefined || config.deploymentCircuitBreaker.rollback === undefined)) {
     throw invalidParameter('deploymentCircuitBreaker requires both enable and rollback.');
   }
+}
+
+/**
+ * Members this endpoint does not act on yet are refused (UnsupportedFeatureException), never stored
+ * and ignored: a stack that "succeeds" while no load balancer or alarm exists would mislead.
+ */
+function refuseWhatIsNotActedOn(input: CreateServiceRequest | UpdateServiceRequest): void {
+  const config = input.deploymentConfiguration;
+  const given = (v: unknown) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+  const refused: Array<[string, boolean]> = [
+    ['loadBalancers', given(input.loadBalancers)],
+    ['serviceRegistries', given(input.serviceRegistries)],
+    ['role', 'role' in input && given(input.role)],
+    ['serviceConnectConfiguration', given(input.serviceConnectConfiguration)],
+    ['volumeConfigurations', given(input.volumeConfigurations)],
+    ['vpcLatticeConfigurations', given(input.vpcLatticeConfigurations)],
+    ['availabilityZoneRebalancing ENABLED (tasks are spread over zones when placed, not moved afterwards)', input.availabilityZoneRebalancing === 'ENABLED'],
+    ['deploymentConfiguration.alarms', given(config?.alarms)],
+    ['deploymentConfiguration.strategy other than ROLLING', given(config?.strategy) && config?.strategy !== 'ROLLING'],
+    ['deploymentConfiguration.bakeTimeInMinutes', given(config?.bakeTimeInMinutes)],
+    ['deploymentConfiguration.lifecycleHooks', given(config?.lifecycleHooks)],
+    ['deploymentConfiguration.linearConfiguration', given(config?.linearConfiguration)],
+    ['deploymentConfiguration.canaryConfiguration', given(config?.canaryConfiguration)],
+  ];
+  const member = refused.find(([, present]) => present)?.[0];
+  if (member) throw new DomainError(ErrorKind.InvalidArgument, `${member} is not supported by this endpoint yet.`, 'unsupported-feature');
 }

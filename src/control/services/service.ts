@@ -95,6 +95,8 @@ export interface ServiceRecord {
   enableECSManagedTags: boolean;
   propagateTags: string;
   enableExecuteCommand: boolean;
+  /** DISABLED (ENABLED is refused: tasks are not moved between zones once placed); absent on services stored before it was kept. */
+  availabilityZoneRebalancing?: string;
   /** When DeleteService was called (epoch ms). */
   deletedAt?: number;
   /** What the request that created the service hashed to, so a retried CreateService is told from a conflicting one. */

@@ -88,6 +88,8 @@ export class Services {
         enableECSManagedTags: input.enableECSManagedTags ?? false,
         propagateTags: input.propagateTags ?? 'NONE',
         enableExecuteCommand: input.enableExecuteCommand ?? false,
+        // ECS defaults a new service to ENABLED; rebalancing is not done here, so DISABLED says what happens.
+        availabilityZoneRebalancing: input.availabilityZoneRebalancing ?? 'DISABLED',
         creationHash: hash,
         scheduler: freshMemory(),
         version: 1,
@@ -124,6 +126,7 @@ export class Services {
       if (input.enableECSManagedTags !== undefined) next.enableECSManagedTags = input.enableECSManagedTags;
       if (input.propagateTags !== undefined) next.propagateTags = input.propagateTags;
       if (input.enableExecuteCommand !== undefined) next.enableExecuteCommand = input.enableExecuteCommand;
+      if (input.availabilityZoneRebalancing !== undefined) next.availabilityZoneRebalancing = input.availabilityZoneRebalancing;
       let redeploy = input.forceNewDeployment === true;
       if (td && td.taskDefinitionArn !== s.taskDefinition) [next.taskDefinition, redeploy] = [td.taskDefinitionArn, true];
       if (input.networkConfiguration) [next.networkConfiguration, redeploy] = [input.networkConfiguration, true];

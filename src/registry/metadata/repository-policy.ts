@@ -1,32 +1,17 @@
 import { ErrorKind } from '../../lib/errors.js';
+import { parsePolicyDocument } from '../../lib/policy-document.js';
 import type { Scope } from '../../lib/scope.js';
 import { invalidRegistryParameter, registryError } from '../errors.js';
 import type { RepositoryRecord } from './records.js';
 import type { Repositories } from './repositories.js';
 
-const EFFECTS = new Set(['Allow', 'Deny']);
-
 /**
- * Checks that a repository policy is an IAM policy document in shape: a JSON object with a
- * `Statement` (one or a list), each with `Effect` Allow or Deny and an `Action` or `NotAction`.
+ * Checks that a repository policy is a resource-based IAM policy document (lib/policy-document.ts).
  * The policy is stored, not enforced (there is one account and no IAM).
  */
 export function checkRepositoryPolicy(text: string): void {
-  const invalid = () => invalidRegistryParameter("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'");
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw invalid();
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid();
-  const statement = (json as { Statement?: unknown }).Statement;
-  const statements = Array.isArray(statement) ? statement : statement === undefined ? [] : [statement];
-  if (statements.length === 0) throw invalid();
-  for (const s of statements) {
-    if (typeof s !== 'object' || s === null) throw invalid();
-    const { Effect, Action, NotAction } = s as Record<string, unknown>;
-    if (typeof Effect !== 'string' || !EFFECTS.has(Effect) || (Action === undefined && NotAction === undefined)) throw invalid();
+  if (!parsePolicyDocument(text, 'resource').ok) {
+    throw invalidRegistryParameter("Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'");
   }
 }
 

@@ -11,6 +11,8 @@ export const SecretsManagerSubject = {
   Decryption: 'sm-decryption',
   Validation: 'sm-validation',
   NextToken: 'sm-next-token',
+  MalformedPolicy: 'sm-malformed-policy',
+  PublicPolicy: 'sm-public-policy',
 } as const;
 
 /** AWS's text for a secret id that names no secret (ResourceNotFoundException). */
@@ -55,3 +57,15 @@ export const validationError = (message: string): DomainError =>
 /** InvalidNextTokenException. */
 export const invalidNextToken = (): DomainError =>
   new DomainError(ErrorKind.InvalidArgument, 'The NextToken value is invalid.', SecretsManagerSubject.NextToken);
+
+/** MalformedPolicyDocumentException, with the text AWS answers a policy of bad syntax with. */
+export const malformedPolicy = (): DomainError =>
+  new DomainError(ErrorKind.InvalidArgument, 'This policy has invalid syntax.', SecretsManagerSubject.MalformedPolicy);
+
+/** PublicPolicyException (the model's description of it: AWS's text is not published). */
+export const publicPolicy = (): DomainError =>
+  new DomainError(
+    ErrorKind.InvalidArgument,
+    'The BlockPublicPolicy parameter is set to true, and the resource policy did not prevent broad access to the secret.',
+    SecretsManagerSubject.PublicPolicy,
+  );

@@ -42,6 +42,8 @@ export interface SecretRecord {
   deletedDate?: number;
   /** When the secret stops existing (DeleteSecret's DeletionDate). */
   deletionDate?: number;
+  /** The resource-based policy (PutResourcePolicy), as the caller wrote it. */
+  resourcePolicy?: string;
 }
 
 /** A secret value: SecretString or SecretBinary. */

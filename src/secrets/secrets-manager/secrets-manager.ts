@@ -4,6 +4,7 @@ import type { Scope } from '../../lib/scope.js';
 import type { Store, Transaction } from '../../store/store.js';
 import type { ValueCipher } from '../crypto/value-cipher.js';
 import { markedForDeletion, secretExists, secretNotFound, secretValueNotFound } from './errors.js';
+import { checkResourcePolicy } from './resource-policy.js';
 import { checkSecretName, newSecretArn } from './secret-ids.js';
 import { findSecret, secretKey, SECRETS, type FoundSecret } from './secret-store.js';
 import { SecretValues } from './secret-values.js';
@@ -249,6 +250,23 @@ export class SecretsManager {
       async (_tx, found) => ({ secret: { ...found.secret, tags: removeTags(found.secret.tags, keys) }, result: undefined }),
       { allowDeleted: true },
     );
+  }
+
+  /** PutResourcePolicy: checks the policy (see resource-policy.ts) and attaches it. */
+  async putResourcePolicy(scope: Scope, secretId: string, policy: string, blockPublicPolicy: boolean): Promise<SecretRef> {
+    checkResourcePolicy(policy, blockPublicPolicy);
+    return this.mutate(scope, secretId, async (_tx, { secret }) => ({
+      secret: { ...secret, resourcePolicy: policy },
+      result: { arn: secret.arn, name: secret.name },
+    }));
+  }
+
+  /** DeleteResourcePolicy: detaches the policy, if there is one. */
+  async deleteResourcePolicy(scope: Scope, secretId: string): Promise<SecretRef> {
+    return this.mutate(scope, secretId, async (_tx, { secret }) => {
+      const { resourcePolicy: _detached, ...rest } = secret;
+      return { secret: secret.resourcePolicy === undefined ? secret : rest, result: { arn: secret.arn, name: secret.name } };
+    });
   }
 
   /** Runs `change` on a live secret in a transaction and stores what it returns. */
