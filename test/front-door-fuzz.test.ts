@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadServiceModel, type ServiceModel } from '../src/api/model/service-model.js';
-import { validateInput } from '../src/api/model/validate-input.js';
+import { loadServiceModel, type ServiceModel } from '../src/aws-model/service-model.js';
+import { validateInput } from '../src/aws-model/validate-input.js';
 import { arbitraryOf } from './support/model-arbitrary.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 import { positionsOf, queryForm, replacementFor, withValueAt, type MutationKind } from './support/request-mutations.js';

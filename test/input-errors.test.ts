@@ -1,6 +1,6 @@
 import { ECRClient, PutImageCommand, CreateRepositoryCommand } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUOTED_VALUE_LIMIT } from '../src/api/model/truncate-value.js';
+import { QUOTED_VALUE_LIMIT } from '../src/aws-model/truncate-value.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 import { rawCall } from './support/signed-fetch.js';
 import { StateDigest } from './support/state-digest.js';

@@ -1,4 +1,4 @@
-import type { StopReason } from '../lib/task-contract.js';
+import type { StopReason } from '../agent-contract/task-contract.js';
 
 /** A task placed on a container instance and not yet STOPPED, as the control plane records it. */
 export interface InstanceTask {

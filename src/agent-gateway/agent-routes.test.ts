@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TaskLaunchSpec, TaskStateChange } from '../lib/task-contract.js';
+import type { TaskLaunchSpec, TaskStateChange } from '../agent-contract/task-contract.js';
 import { agentRoutes } from './agent-routes.js';
 import { MemoryInstanceRegistry } from './instance-registry.fixtures.js';
 import type { InstanceTask } from './agent-orders.js';

@@ -1,10 +1,10 @@
 import type { Attribute } from '@aws-sdk/client-ecs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LogSink, LogTarget, SecretResolver } from '../agent/task/ports.js';
+import type { LogSink, LogTarget, SecretResolver } from '../agent-contract/ports.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { DomainError } from '../lib/errors.js';
 import { rootPrincipal } from '../lib/scope.js';
-import type { TaskLaunchSpec, TaskReporter, TaskStateChange } from '../lib/task-contract.js';
+import type { TaskLaunchSpec, TaskReporter, TaskStateChange } from '../agent-contract/task-contract.js';
 import { BadBodyError, num, objectBody, objects, optStr, str, strings } from './body-checks.js';
 import { bearerToken, instanceSecret, tokenMatches } from './join-token.js';
 import {
@@ -16,7 +16,7 @@ import {
   type RegisterResponse,
   type RegistryAuth,
   type ReportsResponse,
-} from './protocol.js';
+} from '../agent-contract/protocol.js';
 import { ordersFor, type InstanceTask } from './agent-orders.js';
 import type { RemoteAgents } from './remote-agents.js';
 

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  AgentRegistration,
-  ContainerInstanceRecord,
-  ContainerInstanceRegistry,
-} from '../control/container-instances/container-instance.js';
+import type { AgentRegistration } from '../agent-contract/registration.js';
+import type { ContainerInstanceRecord, ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { formatArn } from '../lib/arn.js';
 import type { Scope } from '../lib/scope.js';
 import type { InstanceSnapshot } from '../placement/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StopReason, TaskAgent, TaskLaunchSpec } from '../lib/task-contract.js';
+import type { StopReason, TaskAgent, TaskLaunchSpec } from '../agent-contract/task-contract.js';
 import { MemoryInstanceRegistry } from './instance-registry.fixtures.js';
 import { RemoteAgents, startDisconnectSweeper } from './remote-agents.js';
 

@@ -1,5 +1,5 @@
 import type { ContainerInstanceRecord, ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
-import type { StopReason, TaskAgent, TaskLaunchSpec } from '../lib/task-contract.js';
+import type { StopReason, TaskAgent, TaskLaunchSpec } from '../agent-contract/task-contract.js';
 
 /**
  * The control plane's TaskAgent: tasks placed on a container instance are carried out by that

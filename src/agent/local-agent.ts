@@ -1,6 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { readdir, rm } from 'node:fs/promises';
-import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery } from '../lib/task-contract.js';
+import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery } from '../agent-contract/task-contract.js';
 import { taskCgroupParent } from './task/run-context.js';
 import { StartSlots } from './task/start-slots.js';
 import { TaskRun, type TaskRunDeps } from './task/task-run.js';

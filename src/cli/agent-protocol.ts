@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { LogSink, SecretResolver } from '../agent/task/ports.js';
+import type { LogSink, SecretResolver } from '../agent-contract/ports.js';
 import { agentRoutes } from '../agent-gateway/agent-routes.js';
-import { MAX_POLL_HOLD_MS } from '../agent-gateway/protocol.js';
+import { MAX_POLL_HOLD_MS } from '../agent-contract/protocol.js';
 import { startDisconnectSweeper, type RemoteAgents } from '../agent-gateway/remote-agents.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import type { EcsControl } from '../control/ecs-control.js';

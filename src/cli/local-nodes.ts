@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { offeringsOf } from '../capacity/offerings.js';
 import { Arch, type Offering } from '../capacity/types.js';
+import { controlPlaneReads } from '../control/control-plane-reads.js';
 import type { EcsControl } from '../control/ecs-control.js';
 import { LocalNodeProvider } from '../nodes/local/local-node-provider.js';
 import { ProvisioningLoop } from '../nodes/provisioning-loop.js';
@@ -57,11 +58,7 @@ export async function startLocalNodes(deps: LocalNodesDeps): Promise<LocalNodes>
   const catalog = loadCatalog();
   const byRegion = new Map<string, Offering[]>();
   const loop = new ProvisioningLoop({
-    store: deps.store,
-    capacityProviders: deps.ecs.capacityProviders,
-    taskDefinitions: deps.ecs.taskDefinitions,
-    containerInstances: deps.ecs.containerInstances,
-    tags: deps.ecs.tags,
+    control: controlPlaneReads(deps.store, deps.ecs),
     provider,
     offerings: (region) => {
       if (!byRegion.has(region)) {

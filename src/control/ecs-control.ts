@@ -1,5 +1,5 @@
 import { invalidParameter } from '../lib/errors.js';
-import type { TaskAgent } from '../lib/task-contract.js';
+import type { TaskAgent } from '../agent-contract/task-contract.js';
 import type { Store } from '../store/store.js';
 import { AccountSettings } from './account-settings/account-settings.js';
 import { CapacityProviders } from './capacity-providers/capacity-providers.js';

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { shippedCatalog } from '../capacity/catalog.fixtures.js';
 import { offeringsOf } from '../capacity/offerings.js';
 import { Arch, type Offering } from '../capacity/types.js';
+import { controlPlaneReads } from '../control/control-plane-reads.js';
 import { createEcsControl } from '../control/ecs-control.js';
-import type { TaskAgent } from '../lib/task-contract.js';
+import type { TaskAgent } from '../agent-contract/task-contract.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { NODE_ATTRIBUTE, type NodeInfo, type NodeProvider, type NodeSpec } from './node-provider.js';
 import { ProvisioningLoop } from './provisioning-loop.js';
@@ -50,7 +51,7 @@ async function setup(o: { managed?: 'ENABLED' | 'DISABLED'; desired?: number; mi
   await ecs.taskDefinitions.register(scope(), { family: 'f', cpu: '256', memory: '512', containerDefinitions: [{ name: 'a', image: 'x' }] });
   await ecs.services.create(scope(), { cluster: 'c', serviceName: 'web', taskDefinition: 'f', desiredCount: o.desired ?? 3, capacityProviderStrategy: [{ capacityProvider: name, weight: 1 }] });
   const provider = new FakeProvider(o.maxNodes);
-  const loop = new ProvisioningLoop({ store, ...ecs, provider, offerings, clock: () => now });
+  const loop = new ProvisioningLoop({ control: controlPlaneReads(store, ecs), provider, offerings, clock: () => now });
   const events = async () => (await ecs.services.describe(scope(), 'c', ['web'])).found[0]!.events.map((e) => e.message);
   return { ecs, provider, loop, events };
 }

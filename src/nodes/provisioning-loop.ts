@@ -13,29 +13,19 @@ import type { CapacityType } from '../capacity/types.js';
 import { type Arch, type Offering, type PendingTask } from '../capacity/types.js';
 import { parseArn } from '../lib/arn.js';
 import type { Scope } from '../lib/scope.js';
-import type { Store } from '../store/store.js';
-import { CLUSTER_MEMBERS } from '../control/clusters/activity.js';
 import type { CapacityProviderRecord } from '../control/capacity-providers/capacity-provider.js';
 import { CapacityProviderStatus, isFargateProvider, providerGroupName } from '../control/capacity-providers/capacity-provider.js';
-import type { CapacityProviders } from '../control/capacity-providers/capacity-providers.js';
 import { CAPACITY_GROUP_ATTRIBUTE } from '../control/container-instances/container-instance.js';
-import type { ContainerInstances } from '../control/container-instances/container-instances.js';
-import { appendServiceEvents } from '../control/services/service-events.js';
-import { ServiceStatus, type ServiceRecord } from '../control/services/service.js';
-import type { TagStore } from '../control/tags.js';
-import type { TaskDefinitions } from '../control/task-definitions/task-definitions.js';
-import type { TaskRecord } from '../control/tasks/task.js';
+import type { ServiceRecord } from '../control/services/service.js';
+import type { ControlPlaneReads } from './control-plane-reads.js';
 import { capacityTypeOf, pendingTasksOf, serviceDemand, type ServiceDemand } from './demand.js';
 import { NODE_ATTRIBUTE, type NodeInfo, type NodeProvider } from './node-provider.js';
 import { decideScaleOut, nodeOfInstance, nodeOfLaunching } from './scale-out.js';
 
 /** What the loop works with. */
 export interface ProvisioningDeps {
-  store: Store;
-  capacityProviders: Pick<CapacityProviders, 'find'>;
-  taskDefinitions: Pick<TaskDefinitions, 'describe'>;
-  containerInstances: Pick<ContainerInstances, 'snapshot'>;
-  tags: Pick<TagStore, 'get'>;
+  /** The control plane's services, tasks, providers and instances. */
+  control: ControlPlaneReads;
   provider: NodeProvider;
   /** Every offering of a region (the shipped catalog); the loop keeps those the provider can run. */
   offerings(region: string): readonly Offering[];
@@ -94,13 +84,13 @@ export class ProvisioningLoop {
       return providers.get(key)!;
     };
     await this.retireLate(now, managed);
-    const services = (await this.deps.store.collection<ServiceRecord>(CLUSTER_MEMBERS.services).list()).map((r) => r.value).filter((s) => s.status === ServiceStatus.Active);
+    const services = await this.deps.control.activeServices();
     const byCluster = new Map<string, ServiceRecord[]>();
     for (const s of services) byCluster.set(s.clusterArn, [...(byCluster.get(s.clusterArn) ?? []), s]);
     for (const [clusterArn, list] of byCluster) {
       const accountId = parseArn(clusterArn)?.accountId ?? '';
       const region = list[0]!.region;
-      const tasks = (await this.deps.store.collection<TaskRecord>(CLUSTER_MEMBERS.tasks).list({ prefix: `${clusterArn}/` })).map((r) => r.value);
+      const tasks = await this.deps.control.clusterTasks(clusterArn);
       // Which providers are managed is async; the demand function wants a predicate.
       const names = new Set(list.flatMap((s) => s.deployments.flatMap((d) => (d.capacityProviderStrategy ?? []).map((i) => i.capacityProvider ?? ''))));
       const known = new Map<string, Managed>();
@@ -124,10 +114,10 @@ export class ProvisioningLoop {
 
   /** The provider as the loop uses it, when it is an ACTIVE EC2-style provider with managed scaling ENABLED. */
   private async managed(scope: Scope, name: string): Promise<Managed | undefined> {
-    const record = await this.deps.capacityProviders.find(scope, name);
+    const record = await this.deps.control.capacityProvider(scope, name);
     const group = record ? providerGroupName(record) : '';
     if (!record || record.status !== CapacityProviderStatus.Active || record.autoScalingGroupProvider?.managedScaling.status !== 'ENABLED' || group === '') return undefined;
-    const tags = await this.deps.tags.get(record.capacityProviderArn);
+    const tags = await this.deps.control.tagsOf(record.capacityProviderArn);
     return { record, group, capacityType: capacityTypeOf(name, tags) };
   }
 
@@ -135,7 +125,7 @@ export class ProvisioningLoop {
   private async retireLate(now: Date, managed: (region: string, accountId: string, name: string) => Promise<Managed | undefined>): Promise<void> {
     const joined = new Set<string>();
     const clusters = new Set(this.deps.provider.nodes().map((n) => n.clusterArn));
-    for (const c of clusters) for (const i of await this.deps.containerInstances.snapshot(c)) if (i.attributes[NODE_ATTRIBUTE]) joined.add(i.attributes[NODE_ATTRIBUTE]!);
+    for (const c of clusters) for (const i of await this.deps.control.instances(c)) if (i.attributes[NODE_ATTRIBUTE]) joined.add(i.attributes[NODE_ATTRIBUTE]!);
     for (const n of this.deps.provider.nodes()) {
       if (joined.has(n.id)) continue;
       const m = await managed(n.region, parseArn(n.clusterArn)?.accountId ?? '', n.providerName);
@@ -149,14 +139,14 @@ export class ProvisioningLoop {
   /** Plans and launches for one provider of one cluster. */
   private async scaleOut(scope: Scope, clusterArn: string, m: Managed, demands: ServiceDemand[]): Promise<void> {
     const arches = new Set<string>(this.deps.provider.architectures);
-    const snapshot = await this.deps.containerInstances.snapshot(clusterArn);
+    const snapshot = await this.deps.control.instances(clusterArn);
     const instances = snapshot.filter((i) => i.attributes[CAPACITY_GROUP_ATTRIBUTE] === m.group && i.status === 'ACTIVE' && i.agentConnected);
     const joined = new Set(snapshot.map((i) => i.attributes[NODE_ATTRIBUTE]).filter((id): id is string => id !== undefined));
     const all = this.deps.provider.nodes();
     const launching = all.filter((n) => n.clusterArn === clusterArn && n.group === m.group && !joined.has(n.id));
     const arch = (this.deps.provider.architectures[0] ?? 'x86_64') as Arch;
     const tasks: PendingTask[] = [];
-    for (const d of demands) tasks.push(...pendingTasksOf(d, await this.deps.taskDefinitions.describe(scope, d.taskDefinition), m.capacityType));
+    for (const d of demands) tasks.push(...pendingTasksOf(d, await this.deps.control.taskDefinition(scope, d.taskDefinition), m.capacityType));
     const scaling = m.record.autoScalingGroupProvider!.managedScaling;
     const decision = decideScaleOut({
       providerName: m.record.name,
@@ -179,7 +169,7 @@ export class ProvisioningLoop {
       else this.said.delete(key);
       events.set(e.serviceName, [...(events.get(e.serviceName) ?? []), e.message]);
     }
-    for (const [serviceName, messages] of events) await appendServiceEvents(this.deps.store, clusterArn, serviceName, messages, scope.now);
+    for (const [serviceName, messages] of events) await this.deps.control.appendServiceEvents(clusterArn, serviceName, messages, scope.now);
     for (const l of decision.launches) {
       for (let k = 0; k < l.count; k++) {
         const node: NodeInfo = await this.deps.provider.launch({
@@ -197,6 +187,4 @@ export class ProvisioningLoop {
       }
     }
   }
-
-
 }

@@ -73,7 +73,7 @@ export class Registry {
     this.clock = options.clock ?? Date.now;
     const { store } = options;
     this.repositories = new Repositories(store);
-    this.blobs = new BlobIndex(store, files, this.clock);
+    this.blobs = new BlobIndex(store, this.clock);
     this.images = new Images(store, this.blobs, this.repositories, this.clock);
     this.queries = new ImageQueries(store);
     this.uploads = new Uploads(store, files, this.blobs, this.clock, options.uploadTtlMs ?? DEFAULT_UPLOAD_TTL_MS);

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import { operationErrors } from '../api/model/service-model.js';
-import { validateInput } from '../api/model/validate-input.js';
+import { operationErrors } from '../aws-model/service-model.js';
+import { validateInput } from '../aws-model/validate-input.js';
 import { isDomainError } from '../lib/errors.js';
 import { AwsError } from './aws-error.js';
 import type { AwsService, RequestContext } from './service.js';

@@ -1,4 +1,4 @@
-import type { ServiceModel } from '../api/model/service-model.js';
+import type { ServiceModel } from '../aws-model/service-model.js';
 import type { DomainError } from '../lib/errors.js';
 import type { Scope } from '../lib/scope.js';
 

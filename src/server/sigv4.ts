@@ -7,7 +7,7 @@
  * ordering follow AWS's SigV4 troubleshooting guide and what AWS services are observed to return.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { truncateValue } from '../api/model/truncate-value.js';
+import { truncateValue } from '../aws-model/truncate-value.js';
 
 /** What the verifier needs of an HTTP request. Header names lower-case; `rawQuery` without the leading '?'. */
 export interface IncomingSignedRequest {

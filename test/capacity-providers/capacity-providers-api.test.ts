@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminService } from '../../src/api/admin/admin-service.js';
 import { ecsService } from '../../src/api/ecs/ecs-service.js';
 import { createEcsControl } from '../../src/control/ecs-control.js';
-import type { TaskAgent } from '../../src/lib/task-contract.js';
+import type { TaskAgent } from '../../src/agent-contract/task-contract.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { startFrontDoor, type TestFrontDoor } from '../support/front-door.js';
 import { rawCall } from '../support/signed-fetch.js';

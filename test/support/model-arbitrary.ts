@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { ServiceModel } from '../../src/api/model/service-model.js';
-import { javaPatternToRegExp } from '../../src/api/model/java-pattern.js';
+import type { ServiceModel } from '../../src/aws-model/service-model.js';
+import { javaPatternToRegExp } from '../../src/aws-model/java-pattern.js';
 
 // Characters every ECS/STS pattern of a generated shape accepts, astral letter included so that
 // lengths are measured in code points.

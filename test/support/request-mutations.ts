@@ -1,4 +1,4 @@
-import type { ServiceModel, ShapeModel } from '../../src/api/model/service-model.js';
+import type { ServiceModel, ShapeModel } from '../../src/aws-model/service-model.js';
 
 /** Where a value sits in a request body: the body itself, a member, a list element, a map value, or an unmodelled member. */
 export type Place = 'body' | 'member' | 'element' | 'mapValue' | 'unmodelled';

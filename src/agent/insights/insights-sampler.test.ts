@@ -1,9 +1,9 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import type { TaskLaunchSpec } from '../../lib/task-contract.js';
+import type { TaskLaunchSpec } from '../../agent-contract/task-contract.js';
 import { newService } from '../../logstore/service.fixtures.js';
 import { runtimeIdOf } from '../task/container-spec.js';
-import type { LogSink } from '../task/ports.js';
+import type { LogSink } from '../../agent-contract/ports.js';
 import type { ContainerSample } from './container-samples.js';
 import { InsightsSampler, useBetween } from './insights-sampler.js';
 

@@ -5,9 +5,9 @@
  * performance log group. Use over a period is the difference of two readings, so a container's
  * first reading only sets its baseline.
  */
-import type { TaskLaunchSpec } from '../../lib/task-contract.js';
+import type { TaskLaunchSpec } from '../../agent-contract/task-contract.js';
 import { runtimeIdOf } from '../task/container-spec.js';
-import type { LogSink } from '../task/ports.js';
+import type { LogSink } from '../../agent-contract/ports.js';
 import type { ContainerSample, ContainerSampleReader } from './container-samples.js';
 import {
   containerPerformanceEvent,

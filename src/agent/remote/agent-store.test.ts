@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { TaskLaunchSpec } from '../../lib/task-contract.js';
+import type { TaskLaunchSpec } from '../../agent-contract/task-contract.js';
 import { AgentStore } from './agent-store.js';
 
 let dir: string | undefined;

@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskLaunchSpec, TaskStateChange } from '../../lib/task-contract.js';
+import type { TaskLaunchSpec, TaskStateChange } from '../../agent-contract/task-contract.js';
 
 /** One task the agent accepted, as saved: its spec and the cumulative state it reported. */
 export interface SavedTask {

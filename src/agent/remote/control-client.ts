@@ -8,8 +8,8 @@ import type {
   ReportsResponse,
   SecretRequest,
   SecretResponse,
-} from '../../agent-gateway/protocol.js';
-import { AGENT_API_PREFIX, INSTANCE_SECRET_HEADER } from '../../agent-gateway/protocol.js';
+} from '../../agent-contract/protocol.js';
+import { AGENT_API_PREFIX, INSTANCE_SECRET_HEADER } from '../../agent-contract/protocol.js';
 
 /** An answer of the control plane other than 200, with the protocol's error code. */
 export class ControlPlaneError extends Error {

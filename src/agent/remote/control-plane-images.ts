@@ -1,4 +1,4 @@
-import type { RegistryAuth } from '../../agent-gateway/protocol.js';
+import type { RegistryAuth } from '../../agent-contract/protocol.js';
 import type { RunnerImages } from '../task/ports.js';
 
 /** ECR's registry host name: `<account>.dkr.ecr.<region>.amazonaws.com`. */

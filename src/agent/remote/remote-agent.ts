@@ -1,5 +1,5 @@
-import type { PollResponse, RegisterRequest, RegistryAuth } from '../../agent-gateway/protocol.js';
-import { isStoppingStatus, type StopReason, type TaskLaunchSpec, type TaskRecovery, type TaskStateChange } from '../../lib/task-contract.js';
+import type { PollResponse, RegisterRequest, RegistryAuth } from '../../agent-contract/protocol.js';
+import { isStoppingStatus, type StopReason, type TaskLaunchSpec, type TaskRecovery, type TaskStateChange } from '../../agent-contract/task-contract.js';
 import type { AgentStore } from './agent-store.js';
 import { ControlPlaneError, type ControlClient } from './control-client.js';
 import type { ReportQueue } from './report-queue.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LogsRequest } from '../../agent-gateway/protocol.js';
+import type { LogsRequest } from '../../agent-contract/protocol.js';
 import { ControlPlaneError } from './control-client.js';
 import { remoteLogSink } from './remote-log-sink.js';
 

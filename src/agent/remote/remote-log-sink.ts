@@ -1,4 +1,4 @@
-import type { LogSink } from '../task/ports.js';
+import type { LogSink } from '../../agent-contract/ports.js';
 import { ControlPlaneError, type ControlClient } from './control-client.js';
 
 /** How a log batch is retried while the control plane cannot take it. */

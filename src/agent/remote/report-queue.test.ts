@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskReport } from '../../agent-gateway/protocol.js';
+import type { TaskReport } from '../../agent-contract/protocol.js';
 import { ReportQueue } from './report-queue.js';
 
 const r = (taskArn: string, lastStatus: string): TaskReport => ({ taskArn, change: { lastStatus } });

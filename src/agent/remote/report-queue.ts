@@ -1,4 +1,4 @@
-import type { TaskReport } from '../../agent-gateway/protocol.js';
+import type { TaskReport } from '../../agent-contract/protocol.js';
 
 /** Sends a batch; resolves with how many, from the first, were applied. */
 export type ReportSender = (reports: TaskReport[]) => Promise<number>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStoppingStatus } from '../../lib/task-contract.js';
+import { isStoppingStatus } from '../../agent-contract/task-contract.js';
 import { foldChange } from './task-state.js';
 
 describe('foldChange', () => {

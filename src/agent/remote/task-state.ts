@@ -1,4 +1,4 @@
-import type { TaskStateChange } from '../../lib/task-contract.js';
+import type { TaskStateChange } from '../../agent-contract/task-contract.js';
 
 /** Task statuses in ECS's order (the agent's own copy: lastStatus only moves forward). */
 const ORDER = ['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING', 'DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'];

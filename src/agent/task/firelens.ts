@@ -1,4 +1,4 @@
-import type { LogTarget } from './ports.js';
+import type { LogTarget } from '../../agent-contract/ports.js';
 
 /**
  * FireLens without a Fluent Bit process: the agent itself routes the lines of an `awsfirelens`

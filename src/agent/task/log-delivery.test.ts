@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LogTarget } from './ports.js';
+import type { LogTarget } from '../../agent-contract/ports.js';
 import { followLogs, logDelivery } from './log-delivery.js';
 import { fakeContext } from './task-run.fixtures.js';
 

@@ -1,5 +1,5 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import type { TaskLaunchSpec } from '../../lib/task-contract.js';
+import type { TaskLaunchSpec } from '../../agent-contract/task-contract.js';
 import type { RunnerImage, RunnerNetwork, RuntimeStats } from './ports.js';
 
 /** What the metadata documents are made from: a live view of one task run. */

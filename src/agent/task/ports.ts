@@ -1,7 +1,8 @@
 /**
- * What the task runner needs of the host: the container runtime, task networks, the image store,
- * a log sink and the metadata endpoint — as the subsets of their interfaces the runner uses, so
- * that it is unit-tested over fakes and composed with the real implementations in cli/.
+ * What the task runner needs of the host: the container runtime, task networks, the image store
+ * and the metadata endpoint — as the subsets of their interfaces the runner uses, so that it is
+ * unit-tested over fakes and composed with the real implementations in cli/. The ports the
+ * control plane implements too (log sink, secret resolver) are in agent-contract/ports.ts.
  */
 
 import type { NetworkManager, TaskNetwork } from '../network/network-manager.js';
@@ -47,17 +48,6 @@ export interface RunnerImages {
   pull(image: string, options?: { auth?: { username: string; password: string }; region?: string }): Promise<RunnerImage>;
 }
 
-/** Where a container's log lines go (the awslogs driver's destination). */
-export interface LogTarget {
-  region: string;
-  group: string;
-  stream: string;
-  createGroup: boolean;
-}
-
-/** Receives log events of containers that use a log driver the platform implements. */
-export type LogSink = (target: LogTarget, events: Array<{ timestamp: number; message: string }>) => Promise<void>;
-
 /** What the metadata endpoint serves for one container: ECS's v4 JSON documents. */
 export interface MetadataProvider {
   container(): unknown;
@@ -72,6 +62,3 @@ export interface MetadataEndpoint {
   register(gateway: string, token: string, provider: MetadataProvider): Promise<string>;
   unregister(token: string): void;
 }
-
-/** Resolves a container secret's `valueFrom` (Secrets Manager or SSM reference) to its value. */
-export type SecretResolver = (valueFrom: string, region: string) => Promise<string>;

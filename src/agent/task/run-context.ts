@@ -1,12 +1,13 @@
 import type { ContainerDefinition, ContainerOverride } from '@aws-sdk/client-ecs';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { TaskLaunchSpec, TaskReporter } from '../../lib/task-contract.js';
+import type { TaskLaunchSpec, TaskReporter } from '../../agent-contract/task-contract.js';
 import { runtimeIdOf, taskDir } from './container-spec.js';
 import type { ContainerProgress } from './dependencies.js';
 import type { Health, HealthChecker } from './health-check.js';
 import type { LogForwarder } from './log-forwarder.js';
-import type { LogSink, MetadataEndpoint, RunnerImage, RunnerImages, RunnerNetwork, RunnerNetworks, RunnerRuntime, RuntimeStats, SecretResolver } from './ports.js';
+import type { LogSink, SecretResolver } from '../../agent-contract/ports.js';
+import type { MetadataEndpoint, RunnerImage, RunnerImages, RunnerNetwork, RunnerNetworks, RunnerRuntime, RuntimeStats } from './ports.js';
 import type { StartSlots } from './start-slots.js';
 
 /** What a task run needs from the agent. */

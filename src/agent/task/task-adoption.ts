@@ -1,4 +1,4 @@
-import type { StopReason, TaskStateChange } from '../../lib/task-contract.js';
+import type { StopReason, TaskStateChange } from '../../agent-contract/task-contract.js';
 import { metadataProvider } from './metadata-hook.js';
 import type { ContainerState, RunContext } from './run-context.js';
 import { readRunState } from './run-state-file.js';

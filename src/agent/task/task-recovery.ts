@@ -1,4 +1,4 @@
-import { isStoppingStatus, type StopReason, type TaskStateChange } from '../../lib/task-contract.js';
+import { isStoppingStatus, type StopReason, type TaskStateChange } from '../../agent-contract/task-contract.js';
 import type { RuntimeExit } from './ports.js';
 
 /** A container as the runtime finds it after a restart; undefined when it does not exist. */

@@ -1,6 +1,6 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
-import type { TaskLaunchSpec, TaskStateChange } from '../../lib/task-contract.js';
+import type { TaskLaunchSpec, TaskStateChange } from '../../agent-contract/task-contract.js';
 import type { MetadataEndpoint, RunnerImages, RunnerNetworks, RunnerRuntime, RuntimeContainerSpec, RuntimeExit } from './ports.js';
 import { createRunContext, type RunContext, type TaskRunDeps } from './run-context.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { StopReason, TaskLaunchSpec, TaskStateChange } from '../../lib/task-contract.js';
+import type { StopReason, TaskLaunchSpec, TaskStateChange } from '../../agent-contract/task-contract.js';
 import { requestedPorts } from '../network/task-ports.js';
 import { containerSpec, stopTimeoutOf } from './container-spec.js';
 import { planStarts, stopOrder } from './dependencies.js';

@@ -2,7 +2,7 @@ import { interruptSpotTask } from '../../control/capacity-providers/spot-interru
 import type { EcsControl } from '../../control/ecs-control.js';
 import type { AwsService } from '../../server/service.js';
 import { ecsErrorName } from '../ecs/errors.js';
-import { loadServiceModel } from '../model/service-model.js';
+import { loadServiceModel } from '../../aws-model/service-model.js';
 
 /** What InterruptSpotTask takes (validated against models/minato-admin.json before the handler). */
 interface InterruptSpotTaskInput {

@@ -1,6 +1,6 @@
 import type { Registry } from '../../registry/registry.js';
 import type { AwsService } from '../../server/service.js';
-import { loadServiceModel } from '../model/service-model.js';
+import { loadServiceModel } from '../../aws-model/service-model.js';
 import { authHandlers } from './auth.js';
 import { ecrErrorName } from './errors.js';
 import { imageHandlers } from './images.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError, ErrorKind } from '../../lib/errors.js';
-import { loadServiceModel } from '../model/service-model.js';
+import { loadServiceModel } from '../../aws-model/service-model.js';
 import { ECR_ERROR_TABLE, ecrErrorName } from './errors.js';
 
 const model = loadServiceModel('ecr');

@@ -6,7 +6,7 @@ import type {
   Resource,
   UpdateContainerInstancesStateRequest,
 } from '@aws-sdk/client-ecs';
-import type { AgentRegistration } from '../../control/container-instances/container-instance.js';
+import type { AgentRegistration } from '../../agent-contract/registration.js';
 import type { InstanceView } from '../../control/container-instances/container-instances.js';
 import { parseIdentityDocument } from '../../control/container-instances/instance-identity.js';
 import type { EcsControl } from '../../control/ecs-control.js';

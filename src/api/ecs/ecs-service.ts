@@ -1,6 +1,6 @@
 import type { EcsControl } from '../../control/ecs-control.js';
 import type { AwsService } from '../../server/service.js';
-import { loadServiceModel } from '../model/service-model.js';
+import { loadServiceModel } from '../../aws-model/service-model.js';
 import { accountSettingHandlers } from './account-settings.js';
 import { capacityProviderHandlers } from './capacity-providers.js';
 import { attributeHandlers } from './attributes.js';

@@ -1,6 +1,6 @@
 import type { LogService } from '../../logstore/log-service.js';
 import type { AwsService } from '../../server/service.js';
-import { loadServiceModel } from '../model/service-model.js';
+import { loadServiceModel } from '../../aws-model/service-model.js';
 import { logsErrorName } from './errors.js';
 import { logEventHandlers } from './log-events.js';
 import { logGroupHandlers } from './log-groups.js';

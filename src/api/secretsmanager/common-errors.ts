@@ -1,4 +1,4 @@
-import type { OperationModel, ServiceModel } from '../model/service-model.js';
+import type { OperationModel, ServiceModel } from '../../aws-model/service-model.js';
 
 /**
  * A copy of `model` in which every operation also lists `names`. AWS documents a few "common errors"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadServiceModel } from '../model/service-model.js';
+import { loadServiceModel } from '../../aws-model/service-model.js';
 import { SECRETS_MANAGER_ERROR_TABLE } from './errors.js';
 
 describe("Secrets Manager's error table", () => {

@@ -1,6 +1,6 @@
 import type { SecretsDomain } from '../../secrets/secrets-domain.js';
 import type { AwsService } from '../../server/service.js';
-import { loadServiceModel } from '../model/service-model.js';
+import { loadServiceModel } from '../../aws-model/service-model.js';
 import { withCommonErrors } from './common-errors.js';
 import { secretsManagerErrorName } from './errors.js';
 import { listingHandlers } from './listing-handlers.js';

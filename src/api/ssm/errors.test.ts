@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError, ErrorKind } from '../../lib/errors.js';
 import { ParameterSubject } from '../../secrets/parameters/errors.js';
-import { loadServiceModel } from '../model/service-model.js';
+import { loadServiceModel } from '../../aws-model/service-model.js';
 import { ssmErrorName, SSM_ERROR_TABLE } from './errors.js';
 
 describe("SSM's error table", () => {

@@ -1,5 +1,5 @@
 import type { AwsService } from '../../server/service.js';
-import { loadServiceModel } from '../model/service-model.js';
+import { loadServiceModel } from '../../aws-model/service-model.js';
 
 /** STS over the Query protocol: enough for `aws sts get-caller-identity` to name the account. */
 export function stsService(): AwsService {

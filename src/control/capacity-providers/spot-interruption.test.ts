@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/errors.js';
-import type { StopReason, TaskAgent } from '../../lib/task-contract.js';
+import type { StopReason, TaskAgent } from '../../agent-contract/task-contract.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { createEcsControl } from '../ecs-control.js';
 import { interruptSpotTask, SPOT_INTERRUPTION_REASON } from './spot-interruption.js';

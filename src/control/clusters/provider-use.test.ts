@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/errors.js';
-import type { TaskAgent } from '../../lib/task-contract.js';
+import type { TaskAgent } from '../../agent-contract/task-contract.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { createEcsControl } from '../ecs-control.js';
 import { CLUSTER_MEMBERS } from './activity.js';

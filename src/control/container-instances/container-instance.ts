@@ -1,4 +1,5 @@
-import type { Attribute, Tag } from '@aws-sdk/client-ecs';
+import type { Attribute } from '@aws-sdk/client-ecs';
+import type { AgentRegistration } from '../../agent-contract/registration.js';
 import type { Scope } from '../../lib/scope.js';
 import type { InstanceSnapshot } from '../../placement/types.js';
 
@@ -52,31 +53,6 @@ export interface ContainerInstanceRecord {
   version: number;
 }
 
-/** What an agent tells the control plane when it joins (or re-joins after a restart). */
-export interface AgentRegistration {
-  cluster: string;
-  /** Set when re-joining: the instance it was before. */
-  containerInstanceArn?: string;
-  ec2InstanceId?: string;
-  /** The agent's address or name; empty when unknown (the instance id then stands for it). */
-  host: string;
-  agentVersion: string;
-  attributes: Attribute[];
-  cpu: number;
-  memory: number;
-  /** The zone and instance type ECS records as attributes (default `<region>a`, `minato.custom`). */
-  availabilityZone?: string;
-  instanceType?: string;
-  /** `x86_64` or `arm64`; default: the architecture of the host the control plane runs on. */
-  cpuArchitecture?: string;
-  agentHash?: string;
-  dockerVersion?: string;
-  /** Reserved host ports; default ECS's agent default (22, 2375, 2376, 51678, 51679) for TCP, none for UDP. */
-  reservedPorts?: string[];
-  reservedUdpPorts?: string[];
-  /** Tags for a new instance. */
-  tags?: Tag[];
-}
 
 /**
  * What the agent protocol and the task placement need of the container instances domain. The

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/errors.js';
-import type { TaskAgent } from '../../lib/task-contract.js';
+import type { TaskAgent } from '../../agent-contract/task-contract.js';
 import type { InstanceSnapshot } from '../../placement/types.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';
 import { createEcsControl } from '../ecs-control.js';
 import type { TaskRecord } from '../tasks/task.js';
-import type { AgentRegistration } from './container-instance.js';
+import type { AgentRegistration } from '../../agent-contract/registration.js';
 
 const agent: TaskAgent = { launch: () => undefined, stop: () => undefined, capacity: () => ({ cpu: 4096, memory: 8192 }) };
 const scope = (now = new Date('2026-01-01T00:00:00Z'), region = 'us-east-1') => ({

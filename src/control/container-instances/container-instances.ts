@@ -1,4 +1,5 @@
 import type { Failure } from '@aws-sdk/client-ecs';
+import type { AgentRegistration } from '../../agent-contract/registration.js';
 import { invalidParameter, invalidRequest } from '../../lib/errors.js';
 import { decodeToken, pageOf, type Page } from '../../lib/pagination.js';
 import type { Scope } from '../../lib/scope.js';
@@ -19,7 +20,6 @@ import {
 import {
   CAPACITY_GROUP_ATTRIBUTE,
   InstanceStatus,
-  type AgentRegistration,
   type ContainerInstanceRecord,
   type ContainerInstanceRegistry,
 } from './container-instance.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskAgent } from '../../lib/task-contract.js';
+import type { TaskAgent } from '../../agent-contract/task-contract.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { createEcsControl } from '../ecs-control.js';
 import { checkAttribute, checkCustomLimit, isSystemAttribute, mergeAttributes } from './attribute-rules.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskAgent, TaskLaunchSpec } from '../../lib/task-contract.js';
+import type { TaskAgent, TaskLaunchSpec } from '../../agent-contract/task-contract.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { createEcsControl } from '../ecs-control.js';
 import { ROLLOUT_SETTLE_MS } from './reconcile.js';

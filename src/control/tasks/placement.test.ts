@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TaskAgent, TaskLaunchSpec } from '../../lib/task-contract.js';
+import type { TaskAgent, TaskLaunchSpec } from '../../agent-contract/task-contract.js';
 import { compileFilter } from '../../placement/query-language.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { CAPACITY_GROUP_ATTRIBUTE } from '../container-instances/container-instance.js';

@@ -1,4 +1,4 @@
-import type { StopReason, TaskStateChange } from '../../lib/task-contract.js';
+import type { StopReason, TaskStateChange } from '../../agent-contract/task-contract.js';
 import { StopCode, TASK_STATUS_ORDER, TaskStatus, type TaskRecord } from './task.js';
 
 /** Merges a report into a task: lastStatus never moves backward, and stop details are kept once set. */

@@ -1,6 +1,6 @@
 import type { Attachment, Container, TaskOverride } from '@aws-sdk/client-ecs';
 
-export type { TaskStateChange } from '../../lib/task-contract.js';
+export type { TaskStateChange } from '../../agent-contract/task-contract.js';
 
 /** Task lifecycle states in ECS's order. */
 export const TaskStatus = {

@@ -5,7 +5,7 @@ import { requestHash } from '../../lib/request-hash.js';
 import { DomainError, ErrorKind, invalidParameter, invalidRequest } from '../../lib/errors.js';
 import { decodeToken, encodeToken, type Page } from '../../lib/pagination.js';
 import type { Scope } from '../../lib/scope.js';
-import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery, TaskStateChange } from '../../lib/task-contract.js';
+import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery, TaskStateChange } from '../../agent-contract/task-contract.js';
 import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
 import type { Store, Transaction } from '../../store/store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';

@@ -1,6 +1,4 @@
-import type { ParsedDigest } from '../digest.js';
 import { manifestBlobUnknown, manifestInvalid } from '../errors.js';
-import type { BlobFiles } from '../storage/blob-files.js';
 import type { Store, Transaction } from '../../store/store.js';
 import { Collections, linkKey, type BlobLink, type BlobRecord } from './records.js';
 
@@ -9,30 +7,25 @@ import { Collections, linkKey, type BlobLink, type BlobRecord } from './records.
  * (`registry-blob-links`). Every operation that makes a blob newly reachable — an upload, a mount,
  * a manifest push — runs in a transaction that requires the blob's record and sets its
  * `referencedAt` to the current time: that is what keeps the online garbage collector from
- * removing a blob in use (see storage/gc.ts for the whole argument).
+ * removing a blob in use (see storage/gc.ts for the whole argument). The records only: the
+ * files are storage/'s, and a blob's commit (file and record together) is storage/blob-commit.ts.
  */
 export class BlobIndex {
   constructor(
     private readonly store: Store,
-    private readonly files: BlobFiles,
     /** Epoch ms; read inside transactions, so that `referencedAt` is the commit time. */
     private readonly clock: () => number,
   ) {}
 
   /**
-   * Moves a verified, fsynced upload file into place as `digest` and links it into the repository.
-   * Under the blob's lock, so that it cannot interleave with the collector removing the same blob:
-   * either the collector removed the old file first (then this creates a new file and record), or
-   * this runs first (then the fresh `referencedAt` makes the collector keep the blob).
+   * Records the blob whose file was just put in place and links it into the repository, referenced
+   * now. Only storage/blob-commit.ts calls it, under the blob's lock, right after the file.
    */
-  async commit(file: string, digest: ParsedDigest, size: number, repositoryUid: string): Promise<void> {
-    await this.files.withLock(digest.digest, async () => {
-      await this.files.commitLocked(file, digest);
-      await this.store.transaction(async (tx) => {
-        const now = this.clock();
-        await tx.collection<BlobRecord>(Collections.Blobs).put(digest.digest, { size, referencedAt: now });
-        await tx.collection<BlobLink>(Collections.BlobLinks).put(linkKey(digest.digest, repositoryUid), { linkedAt: now });
-      });
+  async record(digest: string, size: number, repositoryUid: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const now = this.clock();
+      await tx.collection<BlobRecord>(Collections.Blobs).put(digest, { size, referencedAt: now });
+      await tx.collection<BlobLink>(Collections.BlobLinks).put(linkKey(digest, repositoryUid), { linkedAt: now });
     });
   }
 

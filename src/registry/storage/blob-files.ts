@@ -16,7 +16,7 @@ export interface BlobFileStat {
  * repository (one file per content). A file only ever appears there complete and verified: it is
  * written elsewhere on the same filesystem (`tmp/`, `uploads/`), fsynced, and renamed into place;
  * deletion renames it out before unlinking. Both go through a per-digest lock (`withLock`) that the
- * metadata layer and the garbage collector share (see gc.ts for why).
+ * blob commit (blob-commit.ts) and the garbage collector share (see gc.ts for why).
  */
 export class BlobFiles {
   /** Where finished blobs live. */

@@ -9,6 +9,7 @@ import { digestMismatch, sizeInvalid, uploadOutOfOrder, uploadUnknown } from '..
 import type { BlobIndex } from '../metadata/blobs.js';
 import { Collections } from '../metadata/records.js';
 import { appendStream, type HashedLength } from './append.js';
+import { commitBlob } from './blob-commit.js';
 import { fsyncFile, type BlobFiles } from './blob-files.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
@@ -45,7 +46,7 @@ const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /**
  * Blob upload sessions: chunks are streamed straight to the session's file while a running sha256
  * is kept in memory (a restart rebuilds it from the file), and finishing verifies the digest,
- * fsyncs, and hands the file to the blob index, which renames it into place. A session is a
+ * fsyncs, and commits the file as a blob (blob-commit.ts: renamed into place, then recorded). A session is a
  * file plus a record; nothing is visible as a blob until it is verified.
  *
  * Failure handling: a client that disconnects mid-chunk leaves the session at the bytes that
@@ -101,7 +102,7 @@ export class Uploads {
       const actual = digest.algorithm === 'sha256' ? state.hash.copy().digest('hex') : await hashFile(path, digest.algorithm);
       if (actual !== digest.hex) throw digestMismatch(digest.digest, `${digest.algorithm}:${actual}`);
       await fsyncFile(path);
-      await this.blobs.commit(path, digest, record.offset, owner.uid);
+      await commitBlob(this.files, this.blobs, path, digest, record.offset, owner.uid);
       this.live.delete(id);
       await this.records().delete(id);
       return { size: record.offset };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadServiceModel, type ServiceModel, type ShapeModel } from './service-model.js';
-import { arbitraryOf } from '../../../test/support/model-arbitrary.js';
+import { arbitraryOf } from '../../test/support/model-arbitrary.js';
 import { QUOTED_VALUE_LIMIT } from './truncate-value.js';
 import { MAX_INPUT_DEPTH } from './input-checks.js';
 import { validateInput } from './validate-input.js';

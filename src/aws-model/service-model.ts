@@ -174,14 +174,14 @@ const MODEL_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
  * Reads `models/<name>.json` from the package root, once per process. The file is found relative to
- * this module: it lives in `src/api/model/` when run from source and `dist/api/model/` when
- * compiled, and both sit three levels below the root.
+ * this module: it lives in `src/aws-model/` when run from source and `dist/aws-model/` when
+ * compiled, and both sit two levels below the root.
  */
 export function loadServiceModel(name: 'ecs' | 'sts' | (string & Record<never, never>)): ServiceModel {
   const cached = models.get(name);
   if (cached) return cached;
   if (!MODEL_NAME.test(name)) throw new Error(`Invalid service model name: ${JSON.stringify(name)}`);
-  const url = new URL(`../../../models/${name}.json`, import.meta.url);
+  const url = new URL(`../../models/${name}.json`, import.meta.url);
   const parsed = JSON.parse(readFileSync(url, 'utf8')) as Partial<ServiceModel> | null;
   if (!parsed || typeof parsed.operations !== 'object' || typeof parsed.shapes !== 'object') {
     throw new Error(`models/${name}.json is not a service model`);

@@ -1,6 +1,6 @@
-import type { AgentRegistration } from '../control/container-instances/container-instance.js';
-import type { LogTarget } from '../agent/task/ports.js';
-import type { StopReason, TaskLaunchSpec, TaskStateChange } from '../lib/task-contract.js';
+import type { LogTarget } from './ports.js';
+import type { AgentRegistration } from './registration.js';
+import type { StopReason, TaskLaunchSpec, TaskStateChange } from './task-contract.js';
 
 /**
  * The wire shapes of the control plane ↔ agent protocol: JSON bodies over HTTP, every request
