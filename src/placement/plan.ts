@@ -63,7 +63,7 @@ export interface PlanRequest {
 export interface Placement {
   launchType: LaunchType;
   capacityProviderName?: string;
-  /** The instance as the snapshot showed it (the control host's snapshot for `onControlHost`). */
+  /** The instance (the control host's snapshot for `onControlHost`), as the plan saw it when it placed the task. */
   instance: InstanceSnapshot;
   onControlHost: boolean;
 }
@@ -91,26 +91,28 @@ export function plan(snapshot: PlanSnapshot, request: PlanRequest, now: Date, ra
     collect(out, placeOnNamed(instances, request.targets, request.task), group, instances, false);
     return out;
   }
-  for (const group of request.groups) {
+  request.groups.forEach((group, g) => {
+    // What a group takes is charged only when another group follows (it is the only one that looks).
+    const more = g < request.groups.length - 1;
     if (group.launchType === 'FARGATE') {
       const shared = { ...host, remaining: { ...host.remaining, cpu: host.remaining.cpu + controlHost!.cpu * (snapshot.fargateCpuOvercommit - 1) } };
       const placed = collect(out, placeTasks([shared], onHost(request.task), group.count, NO_RULES, random), group, [host], true);
-      host = charged(host, placed, onHost(request.task));
+      if (more) host = charged(host, placed, onHost(request.task));
     } else if (group.capacityProviderName) {
       const agentGroup = snapshot.providerGroups[group.capacityProviderName];
       if (agentGroup === undefined) throw invalidParameter(`The specified capacity provider ${group.capacityProviderName} was not found.`);
       const own = instances.filter((i) => i.attributes[snapshot.groupAttribute] === agentGroup);
       if (own.length === 0) throw invalidParameter('No Container Instances were found in your capacity provider.');
       const placed = collect(out, placeTasks(own, request.task, group.count, request.rules, random), group, own, false);
-      instances = instances.map((i) => charged(i, placed, request.task));
+      if (more) instances = instances.map((i) => charged(i, placed, request.task));
     } else if (snapshot.instances.length === 0) {
       const placed = collect(out, placeTasks([host], onHost(request.task), group.count, NO_RULES, random), group, [host], true);
-      host = charged(host, placed, onHost(request.task));
+      if (more) host = charged(host, placed, onHost(request.task));
     } else {
       const placed = collect(out, placeTasks(instances, request.task, group.count, request.rules, random), group, instances, false);
-      instances = instances.map((i) => charged(i, placed, request.task));
+      if (more) instances = instances.map((i) => charged(i, placed, request.task));
     }
-  }
+  });
   return out;
 }
 
@@ -130,13 +132,10 @@ const onHost = (task: TaskShape): TaskShape => ({ ...task, hostPorts: [] });
 function collect(out: Plan, result: PlacementResult, group: LaunchGroup, from: readonly InstanceSnapshot[], onControlHost: boolean): Map<string, number> {
   const byArn = new Map(from.map((i) => [i.containerInstanceArn, i]));
   const counts = new Map<string, number>();
+  const provider = group.capacityProviderName;
   for (const arn of result.placements) {
-    out.placements.push({
-      launchType: group.launchType,
-      ...(group.capacityProviderName && { capacityProviderName: group.capacityProviderName }),
-      instance: byArn.get(arn)!,
-      onControlHost,
-    });
+    const instance = byArn.get(arn)!;
+    out.placements.push(provider ? { launchType: group.launchType, capacityProviderName: provider, instance, onControlHost } : { launchType: group.launchType, instance, onControlHost });
     counts.set(arn, (counts.get(arn) ?? 0) + 1);
   }
   // The control host is no container instance: its failures name none.
