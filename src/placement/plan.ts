@@ -83,43 +83,46 @@ export function plan(snapshot: PlanSnapshot, request: PlanRequest, now: Date, ra
   void now;
   const out: Plan = { placements: [], failures: [] };
   let instances = snapshot.instances;
-  const controlHost = snapshot.controlHost;
-  if (!controlHost && reachesControlHost(request, instances.length)) throw new Error('plan: the snapshot lacks the control host this request reaches');
-  let host = controlHost?.instance ?? (undefined as unknown as InstanceSnapshot);
   if (request.targets) {
     const group = request.groups[0] ?? { launchType: 'EC2', count: request.targets.length };
     collect(out, placeOnNamed(instances, request.targets, request.task), group, instances, false);
     return out;
   }
-  request.groups.forEach((group, g) => {
+  const controlHost = snapshot.controlHost;
+  let host = controlHost?.instance;
+  for (const [g, group] of request.groups.entries()) {
     // What a group takes is charged only when another group follows (it is the only one that looks).
     const more = g < request.groups.length - 1;
-    if (group.launchType === 'FARGATE') {
-      const shared = { ...host, remaining: { ...host.remaining, cpu: host.remaining.cpu + controlHost!.cpu * (snapshot.fargateCpuOvercommit - 1) } };
-      const placed = collect(out, placeTasks([shared], onHost(request.task), group.count, NO_RULES, random), group, [host], true);
-      if (more) host = charged(host, placed, onHost(request.task));
-    } else if (group.capacityProviderName) {
+    if (goesToControlHost(group, snapshot.instances.length)) {
+      if (!controlHost || !host) throw new Error('plan: the snapshot lacks the control host this request reaches');
+      // Fargate tasks share the host's CPU; EC2 tasks reserve it exactly, as on an instance.
+      const extra = group.launchType === 'FARGATE' ? controlHost.cpu * (snapshot.fargateCpuOvercommit - 1) : 0;
+      const view = extra > 0 ? { ...host, remaining: { ...host.remaining, cpu: host.remaining.cpu + extra } } : host;
+      const shape = onHost(request.task);
+      const placed = collect(out, placeTasks([view], shape, group.count, NO_RULES, random), group, [host], true);
+      if (more) host = charged(host, placed, shape);
+      continue;
+    }
+    let candidates = instances;
+    if (group.capacityProviderName) {
       const agentGroup = snapshot.providerGroups[group.capacityProviderName];
       if (agentGroup === undefined) throw invalidParameter(`The specified capacity provider ${group.capacityProviderName} was not found.`);
-      const own = instances.filter((i) => i.attributes[snapshot.groupAttribute] === agentGroup);
-      if (own.length === 0) throw invalidParameter('No Container Instances were found in your capacity provider.');
-      const placed = collect(out, placeTasks(own, request.task, group.count, request.rules, random), group, own, false);
-      if (more) instances = instances.map((i) => charged(i, placed, request.task));
-    } else if (snapshot.instances.length === 0) {
-      const placed = collect(out, placeTasks([host], onHost(request.task), group.count, NO_RULES, random), group, [host], true);
-      if (more) host = charged(host, placed, onHost(request.task));
-    } else {
-      const placed = collect(out, placeTasks(instances, request.task, group.count, request.rules, random), group, instances, false);
-      if (more) instances = instances.map((i) => charged(i, placed, request.task));
+      candidates = instances.filter((i) => i.attributes[snapshot.groupAttribute] === agentGroup);
+      if (candidates.length === 0) throw invalidParameter('No Container Instances were found in your capacity provider.');
     }
-  });
+    const placed = collect(out, placeTasks(candidates, request.task, group.count, request.rules, random), group, candidates, false);
+    if (more) instances = instances.map((i) => charged(i, placed, request.task));
+  }
   return out;
 }
 
-/** Whether any task of the request can land on the control host (FARGATE, or EC2 in a cluster without instances). */
+/** FARGATE groups, and EC2 groups without a provider in a cluster without instances, run on the control host. */
+const goesToControlHost = (group: LaunchGroup, instanceCount: number) =>
+  group.launchType === 'FARGATE' || (!group.capacityProviderName && instanceCount === 0);
+
+/** Whether any task of the request can land on the control host: the snapshot must then include it. */
 export function reachesControlHost(request: Pick<PlanRequest, 'groups' | 'targets'>, instanceCount: number): boolean {
-  if (request.targets) return false;
-  return request.groups.some((g) => g.launchType === 'FARGATE' || (!g.capacityProviderName && instanceCount === 0));
+  return !request.targets && request.groups.some((g) => goesToControlHost(g, instanceCount));
 }
 
 /** No constraint, no strategy: what the control host is placed with. */
