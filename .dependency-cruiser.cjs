@@ -30,6 +30,13 @@ module.exports = {
       to: { path: '^src/(?!placement/|capacity/|lib/)|^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process)$' },
     },
     {
+      name: 'placement-own-types',
+      comment: 'placement/ speaks its own types: the SDK wire shapes stop at control/.',
+      severity: 'error',
+      from: { path: '^src/placement/' },
+      to: { path: '@aws-sdk/' },
+    },
+    {
       name: 'api-not-server-internals',
       comment: 'api/ handlers see only the server\'s service contract, not the HTTP machinery.',
       severity: 'error',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configProblem, DEFAULT_CONFIG, extraRegionsConfig } from './config.js';
+import { configProblem, DEFAULT_CONFIG, extraRegionsConfig, fargateCpuOvercommitConfig } from './config.js';
 import { resolveConfig } from './up.js';
 
 describe('--extra-regions', () => {
@@ -17,5 +17,18 @@ describe('--extra-regions', () => {
     expect(configProblem({ ...DEFAULT_CONFIG, extraRegions: ['lab-1'] })).toBeUndefined();
     expect(configProblem({ ...DEFAULT_CONFIG, extraRegions: ['Lab 1'] })).toContain('"Lab 1"');
     expect(configProblem({ ...DEFAULT_CONFIG, extraRegions: ['a/b'] })).toContain('"a/b"');
+  });
+});
+
+describe('--fargate-cpu-overcommit', () => {
+  it('reads a factor from the flag, else MINATO_FARGATE_CPU_OVERCOMMIT, and refuses one below 1', () => {
+    expect(fargateCpuOvercommitConfig('4', {})).toBe(4);
+    expect(fargateCpuOvercommitConfig(undefined, { MINATO_FARGATE_CPU_OVERCOMMIT: '1.5' })).toBe(1.5);
+    expect(fargateCpuOvercommitConfig('2', { MINATO_FARGATE_CPU_OVERCOMMIT: '16' })).toBe(2);
+    expect(fargateCpuOvercommitConfig(undefined, {})).toBeUndefined();
+    expect(() => fargateCpuOvercommitConfig('0.5', {})).toThrow('from 1 to 1000');
+    expect(() => fargateCpuOvercommitConfig('lots', {})).toThrow('"lots"');
+    expect(resolveConfig({ fargateCpuOvercommit: '3' }, {}).fargateCpuOvercommit).toBe(3);
+    expect(resolveConfig({}, {})).not.toHaveProperty('fargateCpuOvercommit');
   });
 });

@@ -16,6 +16,8 @@ export interface PlatformConfig {
   extraRegions?: string[];
   /** Simulated nodes for managed-scaling capacity providers (`--local-nodes`); off when absent. */
   localNodes?: LocalNodesConfig;
+  /** How many times its CPU units this host admits in Fargate tasks (`--fargate-cpu-overcommit`); the planner's default when absent. */
+  fargateCpuOvercommit?: number;
 }
 
 /** Where local nodes live: a bridge with a /24 for the nodes, task subnets `<prefix>.<k>.0/24`, and at most `maxNodes`. */
@@ -65,6 +67,15 @@ export function extraRegionsConfig(flag: string | undefined, env: NodeJS.Process
   if (text === undefined) return undefined;
   const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
   return names.length > 0 ? names : undefined;
+}
+
+/** `--fargate-cpu-overcommit <factor>` (or MINATO_FARGATE_CPU_OVERCOMMIT): a number from 1 (no sharing) to 1000. */
+export function fargateCpuOvercommitConfig(flag: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const text = flag ?? env.MINATO_FARGATE_CPU_OVERCOMMIT;
+  if (text === undefined || text.trim() === '') return undefined;
+  const factor = Number(text);
+  if (!Number.isFinite(factor) || factor < 1 || factor > 1000) throw new Error(`--fargate-cpu-overcommit must be a number from 1 to 1000, got "${text}"`);
+  return factor;
 }
 
 /** Tells whether `host` only ever reaches this machine. */

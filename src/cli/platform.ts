@@ -142,7 +142,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   });
   // Tasks placed on a container instance go to its agent; the rest run on this host.
   const agents = new RemoteAgents(agent);
-  const ecs = createEcsControl(store, agents, { compileFilter });
+  const ecs = createEcsControl(store, agents, {
+    compileFilter,
+    ...(config.fargateCpuOvercommit !== undefined && { fargateCpuOvercommit: config.fargateCpuOvercommit }),
+  });
   const services = new ServiceLoop({
     store,
     tasks: ecs.tasks,

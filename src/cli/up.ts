@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { pino } from 'pino';
-import { configProblem, DEFAULT_CONFIG, extraRegionsConfig, localNodesConfig, type PlatformConfig } from './config.js';
+import { configProblem, DEFAULT_CONFIG, extraRegionsConfig, fargateCpuOvercommitConfig, localNodesConfig, type PlatformConfig } from './config.js';
 import { preparePrivateDataDir } from './data-dir.js';
 import { DataDirLock } from './data-dir-lock.js';
 
@@ -23,15 +23,18 @@ interface UpFlags {
   nodeSubnet?: string;
   maxLocalNodes?: string;
   extraRegions?: string;
+  fargateCpuOvercommit?: string;
 }
 
 /** Flags win over environment variables, which win over the defaults. */
 export function resolveConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformConfig {
   const localNodes = localNodesConfig(flags, env);
   const extraRegions = extraRegionsConfig(flags.extraRegions, env);
+  const fargateCpuOvercommit = fargateCpuOvercommitConfig(flags.fargateCpuOvercommit, env);
   return {
     ...(localNodes && { localNodes }),
     ...(extraRegions && { extraRegions }),
+    ...(fargateCpuOvercommit !== undefined && { fargateCpuOvercommit }),
     host: flags.host ?? env.MINATO_HOST ?? DEFAULT_CONFIG.host,
     port: Number(flags.port ?? env.MINATO_PORT ?? DEFAULT_CONFIG.port),
     dataDir: flags.dataDir ?? env.MINATO_DATA_DIR ?? DEFAULT_CONFIG.dataDir,
@@ -57,6 +60,7 @@ export function registerUp(program: Command): void {
     .option('--task-bridge <name>', 'Linux bridge tasks attach to (env MINATO_TASK_BRIDGE)')
     .option('--task-subnet <cidr>', 'subnet task addresses come from (env MINATO_TASK_SUBNET)')
     .option('--extra-regions <names>', 'comma-separated region names to serve besides AWS\'s (env MINATO_EXTRA_REGIONS)')
+    .option('--fargate-cpu-overcommit <factor>', 'how many times its CPUs this host admits in Fargate tasks; memory is never overcommitted (env MINATO_FARGATE_CPU_OVERCOMMIT, default 8)')
     .option('--local-nodes', 'start simulated nodes for capacity providers with managed scaling (env MINATO_LOCAL_NODES=1)')
     .option('--node-bridge <name>', 'Linux bridge of the local nodes (env MINATO_NODE_BRIDGE)')
     .option('--node-subnet <cidr>', '/24 the local nodes get addresses from (env MINATO_NODE_SUBNET)')

@@ -31,6 +31,8 @@ export interface EcsControl {
 export interface EcsControlOptions {
   /** The cluster query language, for ListContainerInstances' `filter`; without it a filter is refused. */
   compileFilter?: CompileFilter;
+  /** How many times its CPU units the control host admits in Fargate tasks (placement/plan.ts has the default). */
+  fargateCpuOvercommit?: number;
 }
 
 const noFilters: CompileFilter = () => {
@@ -55,7 +57,9 @@ export function createEcsControl(store: Store, agent: TaskAgent, options: EcsCon
     },
     groupAttribute: CAPACITY_GROUP_ATTRIBUTE,
   };
-  const tasks = new Tasks(store, tags, clusters, taskDefinitions, agent, placement);
+  const tasks = new Tasks(store, tags, clusters, taskDefinitions, agent, placement, {
+    ...(options.fargateCpuOvercommit !== undefined && { fargateCpuOvercommit: options.fargateCpuOvercommit }),
+  });
   const services = new Services(store, tags, clusters, taskDefinitions);
   return {
     clusters,

@@ -11,8 +11,8 @@
  * (memberOf may even start to hold there, e.g. `task:group == service:web`). Spread counts are kept
  * per value of the field and updated in place.
  */
-import { checkPlacement, type StrategyStep } from './placement-rules.js';
-import type { InstanceSnapshot, PlacementFailure, PlacementRequest, PlacementResult, RandomSource } from './types.js';
+import { checkPlacement, type PlacementRules, type StrategyStep } from './placement-rules.js';
+import type { InstanceSnapshot, PlacementFailure, PlacementRequest, PlacementResult, RandomSource, TaskShape } from './types.js';
 
 /** The reasons a task can fail to be placed, as ECS words them in `failures[].reason`. */
 export const FailureReason = {
@@ -24,6 +24,8 @@ export const FailureReason = {
   DistinctInstance: 'DistinctInstance placement constraint unsatisfied.',
   /** No ACTIVE instance at all (ECS's words in RunTask's error and in service events). */
   NoInstances: 'No Container Instances were found in your cluster.',
+  /** StartTask named an instance that is not registered in the cluster. */
+  Missing: 'MISSING',
 } as const;
 /** One of {@link FailureReason}. */
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
@@ -52,27 +54,48 @@ function slotOf(i: InstanceSnapshot, group: string): Slot {
 
 /** Places `request.count` tasks; throws InvalidParameter when the constraints or strategy are invalid. */
 export function place(instances: readonly InstanceSnapshot[], request: PlacementRequest, random: RandomSource): PlacementResult {
-  const rules = checkPlacement(request.constraints, request.strategy);
+  return placeTasks(instances, request, request.count, checkPlacement(request.constraints, request.strategy), random);
+}
+
+/** How far an instance gets through the checks for one more task (FITS when it can take it). */
+function stageOf(s: Slot, task: TaskShape, hostPorts: readonly number[], rules: PlacementRules | undefined): number {
+  const v = s.view;
+  if (!v.agentConnected) return 0;
+  if (v.remaining.cpu < task.cpu) return 1;
+  if (v.remaining.memory < task.memory) return 2;
+  for (const p of hostPorts) if (s.ports.has(p)) return 3;
+  if (!rules) return FITS;
+  for (const f of rules.memberOf) if (!f(v)) return 4;
+  if (rules.distinctInstance && s.mine > 0) return 5;
+  return FITS;
+}
+
+/** Charges a slot with one task of `task`'s shape. */
+function charge(s: Slot, task: TaskShape, hostPorts: readonly number[]): void {
+  s.view.remaining.cpu -= task.cpu;
+  s.view.remaining.memory -= task.memory;
+  for (const p of hostPorts) {
+    s.ports.add(p);
+    s.view.usedPorts.push(p);
+  }
+  s.view.taskGroups.push(task.group);
+  s.view.runningTasksCount++;
+  s.mine++;
+}
+
+const hostPortsOf = (task: TaskShape) => [...new Set(task.hostPorts.filter((p) => p > 0))];
+
+/** Places `count` tasks of one shape with rules already compiled (see placement-rules.ts). */
+export function placeTasks(instances: readonly InstanceSnapshot[], task: TaskShape, count: number, rules: PlacementRules, random: RandomSource): PlacementResult {
   const placements: string[] = [];
   const failures: PlacementFailure[] = [];
-  if (request.count <= 0) return { placements, failures };
-  const slots = instances.filter((i) => i.status === 'ACTIVE').map((i) => slotOf(i, request.group));
+  if (count <= 0) return { placements, failures };
+  const slots = instances.filter((i) => i.status === 'ACTIVE').map((i) => slotOf(i, task.group));
   if (!slots.length) {
-    for (let t = 0; t < request.count; t++) failures.push({ reason: FailureReason.NoInstances });
+    for (let t = 0; t < count; t++) failures.push({ reason: FailureReason.NoInstances });
     return { placements, failures };
   }
-  const hostPorts = [...new Set(request.hostPorts.filter((p) => p > 0))];
-
-  const stageOf = (s: Slot): number => {
-    const v = s.view;
-    if (!v.agentConnected) return 0;
-    if (v.remaining.cpu < request.cpu) return 1;
-    if (v.remaining.memory < request.memory) return 2;
-    for (const p of hostPorts) if (s.ports.has(p)) return 3;
-    for (const f of rules.memberOf) if (!f(v)) return 4;
-    if (rules.distinctInstance && s.mine > 0) return 5;
-    return FITS;
-  };
+  const hostPorts = hostPortsOf(task);
 
   // Steps before the first random one order the candidates; random then picks among the tied best.
   const firstRandom = rules.strategy.findIndex((s) => s.type === 'random');
@@ -82,35 +105,57 @@ export function place(instances: readonly InstanceSnapshot[], request: Placement
 
   const feasible: number[] = [];
   slots.forEach((s, k) => {
-    s.stage = stageOf(s);
+    s.stage = stageOf(s, task, hostPorts, rules);
     if (s.stage === FITS) feasible.push(k);
   });
 
-  for (let t = 0; t < request.count; t++) {
+  for (let t = 0; t < count; t++) {
     if (!feasible.length) {
       const failure = closest(slots);
-      for (; t < request.count; t++) failures.push(failure);
+      for (; t < count; t++) failures.push(failure);
       break;
     }
     const pos = choose(feasible, slots, key, ordering.length, firstRandom >= 0 ? random : undefined);
     const k = feasible[pos]!;
     const s = slots[k]!;
     placements.push(s.view.containerInstanceArn);
-    s.view.remaining.cpu -= request.cpu;
-    s.view.remaining.memory -= request.memory;
-    for (const p of hostPorts) {
-      s.ports.add(p);
-      s.view.usedPorts.push(p);
-    }
-    s.view.taskGroups.push(request.group);
-    s.view.runningTasksCount++;
-    s.mine++;
+    charge(s, task, hostPorts);
     s.buckets.forEach((b, j) => spreadCounts[j]![b]!++);
-    s.stage = stageOf(s);
+    s.stage = stageOf(s, task, hostPorts, rules);
     if (s.stage !== FITS) {
       feasible[pos] = feasible[feasible.length - 1]!;
       feasible.pop();
     }
+  }
+  return { placements, failures };
+}
+
+/**
+ * StartTask's placement: one task on each instance named (by ARN or id), in order, with the same
+ * fit checks as {@link placeTasks} (agent, cpu, memory, ports) but neither constraints nor strategy,
+ * and whatever the instance's status. An instance named twice is charged twice; a name that matches
+ * no instance is MISSING.
+ */
+export function placeOnNamed(instances: readonly InstanceSnapshot[], refs: readonly string[], task: TaskShape): PlacementResult {
+  const placements: string[] = [];
+  const failures: PlacementFailure[] = [];
+  const hostPorts = hostPortsOf(task);
+  const slots = new Map<string, Slot>();
+  for (const ref of refs) {
+    const instance = instances.find((i) => i.containerInstanceArn === ref || i.containerInstanceArn.endsWith(`/${ref}`));
+    if (!instance) {
+      failures.push({ arn: ref, reason: FailureReason.Missing });
+      continue;
+    }
+    let s = slots.get(instance.containerInstanceArn);
+    if (!s) slots.set(instance.containerInstanceArn, (s = slotOf(instance, task.group)));
+    const stage = stageOf(s, task, hostPorts, undefined);
+    if (stage !== FITS) {
+      failures.push({ arn: instance.containerInstanceArn, reason: STAGE_REASONS[stage]! });
+      continue;
+    }
+    charge(s, task, hostPorts);
+    placements.push(instance.containerInstanceArn);
   }
   return { placements, failures };
 }

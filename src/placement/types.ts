@@ -40,15 +40,19 @@ export interface PlacementStrategyInput {
   field?: string;
 }
 
-/** What to place: `count` identical tasks. */
-export interface PlacementRequest {
-  count: number;
+/** One task as the scheduler sees it. */
+export interface TaskShape {
   /** The resources one task reserves (cpu units, MiB) and the host ports it publishes. */
   cpu: number;
   memory: number;
   hostPorts: readonly number[];
   /** The task group (`service:web`, `family:x`): `distinctInstance` and `task:group` use it. */
   group: string;
+}
+
+/** What to place: `count` identical tasks, with the constraints and strategy as the API takes them. */
+export interface PlacementRequest extends TaskShape {
+  count: number;
   constraints: readonly PlacementConstraintInput[];
   /** Applied in order, the first deciding and the next breaking its ties (up to five). */
   strategy: readonly PlacementStrategyInput[];

@@ -2,18 +2,13 @@ import { createHash } from 'node:crypto';
 import type { AutoScalingGroupProvider } from '@aws-sdk/client-ecs';
 import { formatArn, parseArn } from '../../lib/arn.js';
 import type { Scope } from '../../lib/scope.js';
+import { FargateProvider, isFargateProvider } from '../../placement/launch-groups.js';
 
 /** The Store collection of capacity providers, keyed `<region>/<name>`. */
 export const CAPACITY_PROVIDERS = 'ecs-capacity-providers';
 
-/** ECS's built-in providers: every account has them, in every region; they run on the control host. */
-export const FargateProvider = { Fargate: 'FARGATE', FargateSpot: 'FARGATE_SPOT' } as const;
-/** One of {@link FargateProvider}. */
-export type FargateProvider = (typeof FargateProvider)[keyof typeof FargateProvider];
-
-/** Tells whether `name` is one of ECS's built-in Fargate providers. */
-export const isFargateProvider = (name: string): name is FargateProvider =>
-  name === FargateProvider.Fargate || name === FargateProvider.FargateSpot;
+// ECS's built-in providers (FARGATE, FARGATE_SPOT) decide where tasks run: placement/ defines them.
+export { FargateProvider, isFargateProvider };
 
 /** Capacity provider statuses minato uses: a deleted provider stays describable as INACTIVE. */
 export const CapacityProviderStatus = { Active: 'ACTIVE', Inactive: 'INACTIVE' } as const;

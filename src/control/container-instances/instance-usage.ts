@@ -43,27 +43,40 @@ export function usageByInstance(tasks: Iterable<TaskRecord>): Map<string, Instan
     const arn = task.containerInstanceArn;
     if (!arn || task.lastStatus === TaskStatus.Stopped) continue;
     let u = out.get(arn);
-    if (!u) out.set(arn, (u = { ...NO_USAGE, tcpPorts: [], udpPorts: [], groups: [] }));
-    // Task-level sizes are strings of units and MiB; a task without one reserves nothing.
-    u.cpu += Number(task.cpu ?? 0) || 0;
-    u.memory += Number(task.memory ?? 0) || 0;
-    u.active += 1;
-    u.groups.push(task.group);
-    if (task.desiredStatus === 'RUNNING') u.running += 1;
-    if (BEFORE_RUNNING.has(task.lastStatus)) u.pending += 1;
-    // The ports reserved when the task was placed count from the start, before the agent
-    // reports its bindings (a second task must not be placed on the same port meanwhile).
-    const reported = new Set<number>();
-    for (const container of task.containers) {
-      for (const binding of container.networkBindings ?? []) {
-        if (binding.hostPort === undefined) continue;
-        (binding.protocol === 'udp' ? u.udpPorts : u.tcpPorts).push(binding.hostPort);
-        reported.add(binding.hostPort);
-      }
-    }
-    for (const port of task.hostPorts ?? []) if (!reported.has(port)) u.tcpPorts.push(port);
+    if (!u) out.set(arn, (u = emptyUsage()));
+    add(u, task);
   }
   return out;
+}
+
+/** Sums the tasks the control host runs: those on no container instance, of every cluster. */
+export function controlHostUsage(tasks: Iterable<TaskRecord>): InstanceUsage {
+  const u = emptyUsage();
+  for (const task of tasks) if (!task.containerInstanceArn && task.lastStatus !== TaskStatus.Stopped) add(u, task);
+  return u;
+}
+
+const emptyUsage = (): InstanceUsage => ({ ...NO_USAGE, tcpPorts: [], udpPorts: [], groups: [] });
+
+function add(u: InstanceUsage, task: TaskRecord): void {
+  // Task-level sizes are strings of units and MiB; a task without one reserves nothing.
+  u.cpu += Number(task.cpu ?? 0) || 0;
+  u.memory += Number(task.memory ?? 0) || 0;
+  u.active += 1;
+  u.groups.push(task.group);
+  if (task.desiredStatus === 'RUNNING') u.running += 1;
+  if (BEFORE_RUNNING.has(task.lastStatus)) u.pending += 1;
+  // The ports reserved when the task was placed count from the start, before the agent
+  // reports its bindings (a second task must not be placed on the same port meanwhile).
+  const reported = new Set<number>();
+  for (const container of task.containers) {
+    for (const binding of container.networkBindings ?? []) {
+      if (binding.hostPort === undefined) continue;
+      (binding.protocol === 'udp' ? u.udpPorts : u.tcpPorts).push(binding.hostPort);
+      reported.add(binding.hostPort);
+    }
+  }
+  for (const port of task.hostPorts ?? []) if (!reported.has(port)) u.tcpPorts.push(port);
 }
 
 /** Reads the tasks of a cluster and sums them per instance. */

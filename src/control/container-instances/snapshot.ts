@@ -23,3 +23,27 @@ export function toSnapshot(record: ContainerInstanceRecord, usage: InstanceUsage
     taskGroups: [...usage.groups],
   };
 }
+
+/** The id the control host goes by in a plan; no container instance has it, and no task records it. */
+export const CONTROL_HOST_ID = 'minato:control-host';
+
+/**
+ * The control host (the machine minato runs on) as an instance: its CPU units and memory less what
+ * its tasks reserve, in the region's one zone. Tasks placed on it record no container instance.
+ */
+export function controlHostSnapshot(capacity: { cpu: number; memory: number }, usage: InstanceUsage, zone: string): InstanceSnapshot {
+  return {
+    containerInstanceArn: CONTROL_HOST_ID,
+    ec2InstanceId: CONTROL_HOST_ID,
+    host: 'localhost',
+    status: 'ACTIVE',
+    agentConnected: true,
+    agentVersion: '',
+    registeredAt: 0,
+    attributes: { 'ecs.availability-zone': zone, 'ecs.os-type': 'linux' },
+    remaining: { cpu: capacity.cpu - usage.cpu, memory: capacity.memory - usage.memory },
+    usedPorts: [...new Set(usage.tcpPorts)].sort((a, b) => a - b),
+    runningTasksCount: usage.active,
+    taskGroups: [...usage.groups],
+  };
+}

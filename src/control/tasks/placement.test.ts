@@ -175,6 +175,51 @@ describe('RunTask placement on container instances', () => {
   });
 });
 
+describe('RunTask on the control host', () => {
+  /** A control plane on a 2-core control host of `hostMemory` MiB, with a Fargate task definition of 0.25 vCPU and `memory` MiB. */
+  async function host(hostMemory: number, memory: string, options: { fargateCpuOvercommit?: number } = {}) {
+    const agent: TaskAgent = { launch: () => undefined, stop: () => undefined, capacity: () => ({ cpu: 2048, memory: hostMemory }) };
+    const ecs = createEcsControl(new MemoryStore(), agent, options);
+    await ecs.clusters.create(scope, { clusterName: 'c' });
+    await ecs.taskDefinitions.register(scope, {
+      family: 'quarter',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory,
+      containerDefinitions: [{ name: 'a', image: 'x' }],
+    });
+    const run = (count: number) =>
+      ecs.tasks.run(scope, { cluster: 'c', taskDefinition: 'quarter', launchType: 'FARGATE', count, networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } });
+    return { ecs, run };
+  }
+
+  it('admits 20 Fargate tasks of 0.25 vCPU on a 2-core host: CPU is shared, each task keeps its own limit', async () => {
+    const { run } = await host(16_384, '512');
+    const placed = [];
+    for (let i = 0; i < 2; i++) placed.push(...(await run(10)).tasks);
+    expect(placed).toHaveLength(20);
+    expect(placed.every((t) => t.containerInstanceArn === undefined && t.cpu === '256' && t.availabilityZone === 'us-east-1a')).toBe(true);
+  });
+
+  it('still refuses memory the host does not have, with RESOURCE:MEMORY', async () => {
+    const { run } = await host(3072, '1024');
+    const first = await run(2);
+    expect(first.tasks).toHaveLength(2);
+    // 3 GiB: the third task of 1 GiB fits, the fourth and fifth do not.
+    const second = await run(3);
+    expect(second.tasks).toHaveLength(1);
+    expect(second.failures).toEqual([{ reason: 'RESOURCE:MEMORY' }, { reason: 'RESOURCE:MEMORY' }]);
+  });
+
+  it('reserves the CPU exactly with an overcommit factor of 1', async () => {
+    const { run } = await host(16_384, '512', { fargateCpuOvercommit: 1 });
+    const { tasks, failures } = await run(10);
+    expect(tasks).toHaveLength(8);
+    expect(failures).toEqual([{ reason: 'RESOURCE:CPU' }, { reason: 'RESOURCE:CPU' }]);
+  });
+});
+
 describe('hostPortsOf', () => {
   const def = (networkMode: string, portMappings: Array<{ containerPort: number; hostPort?: number }>) =>
     ({ networkMode, containerDefinitions: [{ name: 'a', portMappings }] }) as unknown as TaskDefinitionRecord;

@@ -1,13 +1,21 @@
+/**
+ * The placement step of RunTask and StartTask: the request in the planner's own terms (launch
+ * groups, task shape), and the snapshot the planner reads, taken inside the store transaction that
+ * applies the plan. The decisions themselves are placement/plan.ts's.
+ */
 import type { CapacityProviderStrategyItem, Failure, RunTaskRequest } from '@aws-sdk/client-ecs';
-import { invalidParameter } from '../../lib/errors.js';
 import type { Scope } from '../../lib/scope.js';
-import { splitByStrategy } from '../../placement/capacity-split.js';
-import { place } from '../../placement/place.js';
-import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
-// FARGATE and FARGATE_SPOT run on the control host.
-import { isFargateProvider } from '../capacity-providers/capacity-provider.js';
+import { launchGroups as splitLaunch, type LaunchGroup } from '../../placement/launch-groups.js';
+import { reachesControlHost, type PlanSnapshot } from '../../placement/plan.js';
+import type { InstanceSnapshot, PlacementFailure } from '../../placement/types.js';
+import type { Transaction } from '../../store/store.js';
+import { CLUSTER_MEMBERS } from '../clusters/activity.js';
+import { controlHostUsage } from '../container-instances/instance-usage.js';
+import { controlHostSnapshot } from '../container-instances/snapshot.js';
 import type { TaskDefinitionRecord } from '../task-definitions/task-definition.js';
-import type { TaskSize } from './task-size.js';
+import type { TaskRecord } from './task.js';
+
+export type { LaunchGroup } from '../../placement/launch-groups.js';
 
 /** What the placement needs to know of the cluster's container instances and capacity providers. */
 export interface PlacementPorts {
@@ -26,33 +34,35 @@ export const NO_INSTANCES: PlacementPorts = {
   groupAttribute: '',
 };
 
-/** Some of a RunTask's tasks, all with one launch type (and capacity provider). */
-export interface LaunchGroup {
-  launchType: 'FARGATE' | 'EC2';
-  capacityProviderName?: string;
-  count: number;
+/** The control host's machine and how far its CPU is shared among Fargate tasks. */
+export interface ControlHostPorts {
+  capacity(): { cpu: number; memory: number };
+  fargateCpuOvercommit: number;
 }
 
+/** The one availability zone of the control host, per region. */
+export const zoneOf = (region: string) => `${region}a`;
+
 /**
- * Splits a RunTask's count over launch groups: one group for a launch type, else by the
- * request's (or the cluster's default) capacity provider strategy, base first, then weight,
- * counting the tasks a service already runs on each provider.
- * Without either, ECS runs EC2 tasks.
+ * Splits a RunTask's count over launch groups (placement/launch-groups.ts): by launch type, else by
+ * the request's or the cluster's default capacity provider strategy, counting a service's tasks.
  */
 export function launchGroups(
-  input: RunTaskRequest,
+  input: Pick<RunTaskRequest, 'count' | 'launchType' | 'capacityProviderStrategy'>,
   clusterStrategy: readonly CapacityProviderStrategyItem[],
-  /** Tasks already running per provider (a service's), which count toward base and weight. */
   existing: Readonly<Record<string, number>> = {},
 ): LaunchGroup[] {
-  const count = input.count ?? 1;
-  if (input.launchType) return [{ launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2', count }];
-  const strategy = input.capacityProviderStrategy?.length ? input.capacityProviderStrategy : clusterStrategy;
-  if (strategy.length === 0) return [{ launchType: 'EC2', count }];
-  const items = strategy.map((s) => ({ capacityProvider: s.capacityProvider ?? '', base: s.base ?? 0, weight: s.weight ?? 0 }));
-  return Object.entries(splitByStrategy(items, count, existing))
-    .filter(([, n]) => n > 0)
-    .map(([name, n]) => ({ launchType: isFargateProvider(name) ? 'FARGATE' : 'EC2', capacityProviderName: name, count: n }));
+  const items = (strategy: readonly CapacityProviderStrategyItem[]) =>
+    strategy.map((s) => ({ capacityProvider: s.capacityProvider ?? '', base: s.base ?? 0, weight: s.weight ?? 0 }));
+  return splitLaunch(
+    {
+      count: input.count ?? 1,
+      ...(input.launchType && { launchType: input.launchType }),
+      ...(input.capacityProviderStrategy && { capacityProviderStrategy: items(input.capacityProviderStrategy) }),
+    },
+    items(clusterStrategy),
+    existing,
+  );
 }
 
 /** The host ports a task publishes (bridge and host network modes; awsvpc tasks publish none). */
@@ -64,52 +74,32 @@ export function hostPortsOf(td: TaskDefinitionRecord): number[] {
   );
 }
 
-/** Where the tasks of one EC2 launch group go: an instance each, or a failure each. */
-export interface InstancePlacement {
-  /** False when the cluster has no container instances at all: the control host runs the group. */
-  onInstances: boolean;
-  placements: InstanceSnapshot[];
-  failures: Failure[];
-}
-
 /**
- * Places an EC2 launch group on the cluster's container instances with the scheduler. A cluster
- * without any instance (and a group without a capacity provider) is minato's single-host case:
- * the control host runs the tasks, as it runs Fargate ones.
+ * Reads what a plan needs, in the transaction that will apply it: the cluster's instances, the
+ * groups of the providers the launch groups name, and the control host (its usage summed over the
+ * tasks of every cluster and region: they all share the one machine) when the request can reach it.
  */
-export async function placeOnInstances(
+export async function readPlanSnapshot(
+  tx: Transaction,
   ports: PlacementPorts,
+  host: ControlHostPorts,
   scope: Scope,
   clusterArn: string,
-  group: LaunchGroup,
-  request: { size: TaskSize; hostPorts: number[]; taskGroup: string; constraints: PlacementConstraintInput[]; strategy: PlacementStrategyInput[] },
-): Promise<InstancePlacement> {
-  let instances = await ports.instances(clusterArn);
-  if (group.capacityProviderName) {
-    const agentGroup = await ports.providerGroup(scope, group.capacityProviderName);
-    if (agentGroup === undefined) throw invalidParameter(`The specified capacity provider ${group.capacityProviderName} was not found.`);
-    instances = instances.filter((i) => i.attributes[ports.groupAttribute] === agentGroup);
-    if (instances.length === 0) throw invalidParameter('No Container Instances were found in your capacity provider.');
-  } else if (instances.length === 0) {
-    return { onInstances: false, placements: [], failures: [] };
+  request: { groups: readonly LaunchGroup[]; targets?: readonly string[] },
+): Promise<PlanSnapshot> {
+  const instances = await ports.instances(clusterArn);
+  const providerGroups: Record<string, string | undefined> = {};
+  for (const g of request.groups) {
+    if (g.launchType === 'EC2' && g.capacityProviderName) providerGroups[g.capacityProviderName] = await ports.providerGroup(scope, g.capacityProviderName);
   }
-  const byArn = new Map(instances.map((i) => [i.containerInstanceArn, i]));
-  const result = place(
-    instances,
-    {
-      count: group.count,
-      cpu: request.size.cpu,
-      memory: request.size.memory,
-      hostPorts: request.hostPorts,
-      group: request.taskGroup,
-      constraints: request.constraints,
-      strategy: request.strategy,
-    },
-    Math.random,
-  );
-  return {
-    onInstances: true,
-    placements: result.placements.map((arn) => byArn.get(arn)!),
-    failures: result.failures.map((f) => ({ reason: f.reason, ...(f.arn && { arn: f.arn }), ...(f.detail && { detail: f.detail }) })),
-  };
+  const snapshot: PlanSnapshot = { instances, providerGroups, groupAttribute: ports.groupAttribute, fargateCpuOvercommit: host.fargateCpuOvercommit };
+  if (!reachesControlHost(request, instances.length)) return snapshot;
+  const capacity = host.capacity();
+  const tasks = (await tx.collection<TaskRecord>(CLUSTER_MEMBERS.tasks).list({ prefix: '' })).map((e) => e.value);
+  return { ...snapshot, controlHost: { instance: controlHostSnapshot(capacity, controlHostUsage(tasks), zoneOf(scope.region)), cpu: capacity.cpu } };
+}
+
+/** A planner's failure as RunTask and StartTask return it. */
+export function toFailure(f: PlacementFailure): Failure {
+  return { ...(f.arn && { arn: f.arn }), reason: f.reason, ...(f.detail && { detail: f.detail }) };
 }

@@ -1,14 +1,15 @@
 import type { RunTaskRequest } from '@aws-sdk/client-ecs';
 import { invalidParameter, invalidRequest } from '../../lib/errors.js';
 import { checkCapacityProviderStrategy } from '../../placement/capacity-split.js';
-import { checkPlacement } from '../../placement/placement-rules.js';
+import { checkPlacement, type PlacementRules } from '../../placement/placement-rules.js';
 import type { PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
 import type { LaunchGroup } from './placement.js';
 import { TaskDefinitionStatus, type TaskDefinitionRecord } from '../task-definitions/task-definition.js';
 
 /**
  * Checks a RunTask request against ECS's rules that need the task definition and the launch
- * groups its count splits into (see placement.ts).
+ * groups its count splits into (see placement.ts). Returns the placement rules, compiled once: the
+ * task definition's constraints together with the request's (ECS applies both), and its strategy.
  */
 export function checkRunTask(
   input: RunTaskRequest,
@@ -16,7 +17,7 @@ export function checkRunTask(
   groups: readonly LaunchGroup[],
   clusterProviders: readonly string[],
   forService = false,
-): void {
+): PlacementRules {
   const count = input.count ?? 1;
   if (count < 1 || count > 10) throw invalidParameter('The count must be between 1 and 10.');
   if (input.launchType && input.capacityProviderStrategy?.length) {
@@ -33,8 +34,8 @@ export function checkRunTask(
       }
     }
   }
-  checkPlacement(
-    (input.placementConstraints ?? []) as PlacementConstraintInput[],
+  const rules = checkPlacement(
+    [...(td.placementConstraints ?? []), ...(input.placementConstraints ?? [])] as PlacementConstraintInput[],
     (input.placementStrategy ?? []) as PlacementStrategyInput[],
   );
   if (input.launchType && !['FARGATE', 'EC2'].includes(input.launchType)) {
@@ -64,4 +65,5 @@ export function checkRunTask(
   if (input.group !== undefined && !/^[a-zA-Z0-9_:.-]{1,255}$/.test(input.group)) {
     throw invalidParameter('Invalid group name. Up to 255 letters, numbers, hyphens, colons, periods and underscores are allowed.');
   }
+  return rules;
 }

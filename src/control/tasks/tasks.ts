@@ -1,23 +1,28 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Failure, RunTaskRequest, StartTaskRequest, Tag } from '@aws-sdk/client-ecs';
+import type { Failure, RunTaskRequest, StartTaskRequest } from '@aws-sdk/client-ecs';
 import { formatArn, parseArn } from '../../lib/arn.js';
 import { requestHash } from '../../lib/request-hash.js';
 import { DomainError, ErrorKind, invalidParameter, invalidRequest } from '../../lib/errors.js';
-import { decodeToken, encodeToken, type Page } from '../../lib/pagination.js';
+import type { Page } from '../../lib/pagination.js';
 import type { Scope } from '../../lib/scope.js';
 import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery, TaskStateChange } from '../../agent-contract/task-contract.js';
-import type { InstanceSnapshot, PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
+import { DEFAULT_FARGATE_CPU_OVERCOMMIT, plan, type PlanRequest } from '../../placement/plan.js';
+import type { TaskShape } from '../../placement/types.js';
 import type { Store, Transaction } from '../../store/store.js';
 import { CLUSTER_MEMBERS } from '../clusters/activity.js';
 import type { Clusters } from '../clusters/clusters.js';
 import { checkTags, type TagStore } from '../tags.js';
 import type { TaskDefinitionRecord } from '../task-definitions/task-definition.js';
 import type { TaskDefinitions } from '../task-definitions/task-definitions.js';
+import { applyPlan, type TaskOrigin } from './apply-plan.js';
+import { launchSpec } from './launch-spec.js';
 import { checkRunTask } from './run-rules.js';
 import { StopCode, TaskStatus, type TaskRecord } from './task.js';
+import { listPage, taskIdFrom, type ListTasksFilter } from './task-queries.js';
 import { mergeReport, recordedState } from './task-state.js';
-import { hostPortsOf, launchGroups, NO_INSTANCES, placeOnInstances, type LaunchGroup, type PlacementPorts } from './placement.js';
-import { taskSize, type TaskSize } from './task-size.js';
+import { hostPortsOf, launchGroups, NO_INSTANCES, readPlanSnapshot, toFailure, type ControlHostPorts, type LaunchGroup, type PlacementPorts } from './placement.js';
+import { taskSize } from './task-size.js';
+
+export type { ListTasksFilter } from './task-queries.js';
 
 const TASKS = CLUSTER_MEMBERS.tasks;
 
@@ -41,20 +46,11 @@ export interface ServiceLauncher {
   tasksByProvider?: Readonly<Record<string, number>>;
 }
 
-/** Filters of ListTasks. */
-export interface ListTasksFilter {
-  family?: string;
-  startedBy?: string;
-  serviceName?: string;
-  desiredStatus?: 'RUNNING' | 'PENDING' | 'STOPPED';
-  launchType?: string;
-  containerInstance?: string;
-  maxResults: number;
-  nextToken?: string;
+/** Tasks options: how far the control host shares its CPU among Fargate tasks. */
+export interface TasksOptions {
+  /** See placement/plan.ts's DEFAULT_FARGATE_CPU_OVERCOMMIT. */
+  fargateCpuOvercommit?: number;
 }
-
-/** The one availability zone of the local host, per region. */
-const zoneOf = (region: string) => `${region}a`;
 
 /** ECS tasks: run, start, stop, describe, list; and the agent's reports, persisted. */
 export class Tasks {
@@ -65,23 +61,26 @@ export class Tasks {
     private readonly taskDefinitions: TaskDefinitions,
     private readonly agent: TaskAgent,
     private readonly placement: PlacementPorts = NO_INSTANCES,
-  ) {}
+    options: TasksOptions = {},
+  ) {
+    this.controlHost = { capacity: () => agent.capacity(), fargateCpuOvercommit: options.fargateCpuOvercommit ?? DEFAULT_FARGATE_CPU_OVERCOMMIT };
+  }
 
-  /** RunTask: places `count` tasks on the local host; the ones that do not fit become failures. */
+  private readonly controlHost: ControlHostPorts;
+
+  /** RunTask: plans `count` tasks over the cluster's snapshot and records the ones placed; the rest become failures. */
   async run(scope: Scope, input: RunTaskRequest, launcher: ServiceLauncher = {}): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
     const cluster = await this.clusters.get(scope, input.cluster);
-    const td = await this.taskDefinitions.describe(scope, input.taskDefinition ?? '').catch((err: unknown) => {
-      if (err instanceof DomainError && err.kind === ErrorKind.InvalidArgument) throw invalidRequest('TaskDefinition not found.');
-      throw err;
-    });
+    const td = await this.definition(scope, input.taskDefinition);
     const groups = launchGroups(input, cluster.defaultCapacityProviderStrategy, launcher.tasksByProvider);
-    checkRunTask(input, td, groups, cluster.capacityProviders, launcher.serviceName !== undefined);
+    const rules = checkRunTask(input, td, groups, cluster.capacityProviders, launcher.serviceName !== undefined);
     checkTags(input.tags ?? []);
     if (input.clientToken !== undefined && !/^[a-zA-Z0-9_-]{1,64}$/.test(input.clientToken)) {
       throw invalidParameter('clientToken must be up to 64 letters, numbers, hyphens and underscores.');
     }
     const { clientToken, ...request } = input;
     const hash = requestHash({ ...request, cluster: cluster.clusterArn });
+    const origin = this.origin(scope, cluster, td, input, launcher);
 
     const created = await this.store.transaction(async (tx) => {
       if (clientToken !== undefined) {
@@ -100,32 +99,7 @@ export class Tasks {
           return { tasks, failures: [] as Failure[], fresh: false };
         }
       }
-      const size = taskSize(td, input.overrides ?? {});
-      const tasks: TaskRecord[] = [];
-      const failures: Failure[] = [];
-      for (const group of groups) {
-        const placed =
-          group.launchType === 'EC2'
-            ? await placeOnInstances(this.placement, scope, cluster.clusterArn, group, {
-                size,
-                hostPorts: hostPortsOf(td),
-                taskGroup: input.group ?? `family:${td.family}`,
-                // ECS applies the task definition's constraints together with the request's.
-                constraints: [...(td.placementConstraints ?? []), ...(input.placementConstraints ?? [])] as PlacementConstraintInput[],
-                strategy: (input.placementStrategy ?? []) as PlacementStrategyInput[],
-              })
-            : undefined;
-        const hosts = placed?.onInstances
-          ? placed.placements
-          : await this.fitOnControlHost(tx, size, group.count, failures);
-        if (placed) failures.push(...placed.failures);
-        for (const instance of hosts) {
-          const task = this.newTask(scope, cluster, td, input, group, size, instance);
-          await tx.collection<TaskRecord>(TASKS).put(`${cluster.clusterArn}/${task.taskId}`, task);
-          await this.tags.set(tx, task.taskArn, await this.taskTags(input, td, cluster.clusterName, launcher.serviceName));
-          tasks.push(task);
-        }
-      }
+      const { tasks, failures } = await this.planAndApply(tx, origin, { groups, task: shapeOf(origin), rules });
       if (clientToken !== undefined) {
         await tx.collection<TokenRecord>(CLIENT_TOKENS).put(`${scope.region}/${clientToken}`, {
           requestHash: hash,
@@ -134,13 +108,13 @@ export class Tasks {
       }
       return { tasks, failures, fresh: true };
     });
-    if (created.fresh) for (const task of created.tasks) this.agent.launch(this.launchSpec(scope, task, td));
+    if (created.fresh) for (const task of created.tasks) this.agent.launch(launchSpec(scope, task, td));
     return { tasks: created.tasks, failures: created.failures };
   }
 
   /**
-   * StartTask: runs the task on the container instances named, one task each, without the
-   * scheduler. Instances that are not registered in the cluster are MISSING.
+   * StartTask: one task on each container instance named, planned like RunTask's but without
+   * constraints and strategy. Instances that are not registered in the cluster are MISSING.
    */
   async start(scope: Scope, input: StartTaskRequest, launcher: ServiceLauncher = {}): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
     const cluster = await this.clusters.get(scope, input.cluster);
@@ -148,50 +122,42 @@ export class Tasks {
     if (refs.length < 1 || refs.length > 10) {
       throw invalidParameter('containerInstances must contain between 1 and 10 elements.');
     }
-    const td = await this.taskDefinitions.describe(scope, input.taskDefinition ?? '').catch((err: unknown) => {
+    const td = await this.definition(scope, input.taskDefinition);
+    const request: RunTaskRequest = { ...input, launchType: 'EC2', count: 1 };
+    const groups: LaunchGroup[] = [{ launchType: 'EC2', count: refs.length }];
+    const rules = checkRunTask(request, td, groups, cluster.capacityProviders, launcher.serviceName !== undefined);
+    checkTags(input.tags ?? []);
+    const origin = this.origin(scope, cluster, td, request, launcher);
+    const created = await this.store.transaction((tx) => this.planAndApply(tx, origin, { groups, task: shapeOf(origin), rules, targets: refs }));
+    for (const task of created.tasks) this.agent.launch(launchSpec(scope, task, td));
+    return created;
+  }
+
+  /** The plan of one request over a snapshot read in `tx`, applied in `tx`. */
+  private async planAndApply(tx: Transaction, origin: TaskOrigin, request: PlanRequest): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
+    const snapshot = await readPlanSnapshot(tx, this.placement, this.controlHost, origin.scope, origin.cluster.clusterArn, request);
+    const decided = plan(snapshot, request, origin.scope.now, Math.random);
+    const tasks = await applyPlan(tx, this.tags, origin, decided.placements);
+    return { tasks, failures: decided.failures.map(toFailure) };
+  }
+
+  private origin(scope: Scope, cluster: { clusterArn: string; clusterName: string }, td: TaskDefinitionRecord, input: RunTaskRequest, launcher: ServiceLauncher): TaskOrigin {
+    return {
+      scope,
+      cluster: { clusterArn: cluster.clusterArn, clusterName: cluster.clusterName },
+      td,
+      input,
+      size: taskSize(td, input.overrides ?? {}),
+      ...(launcher.serviceName !== undefined && { serviceName: launcher.serviceName }),
+    };
+  }
+
+  /** The task definition a request names; one that does not exist is ECS's "TaskDefinition not found.". */
+  private definition(scope: Scope, ref: string | undefined): Promise<TaskDefinitionRecord> {
+    return this.taskDefinitions.describe(scope, ref ?? '').catch((err: unknown) => {
       if (err instanceof DomainError && err.kind === ErrorKind.InvalidArgument) throw invalidRequest('TaskDefinition not found.');
       throw err;
     });
-    const request: RunTaskRequest = { ...input, launchType: 'EC2', count: 1 };
-    const group: LaunchGroup = { launchType: 'EC2', count: 1 };
-    checkRunTask(request, td, [group], cluster.capacityProviders, launcher.serviceName !== undefined);
-    checkTags(input.tags ?? []);
-    const size = taskSize(td, input.overrides ?? {});
-    const hostPorts = hostPortsOf(td);
-    const created = await this.store.transaction(async (tx) => {
-      // Copies, charged with each task placed, so that naming an instance twice cannot overcommit it.
-      const instances = (await this.placement.instances(cluster.clusterArn)).map((i) => ({ ...i, remaining: { ...i.remaining }, usedPorts: [...i.usedPorts] }));
-      const tasks: TaskRecord[] = [];
-      const failures: Failure[] = [];
-      for (const ref of refs) {
-        const instance = instances.find((i) => i.containerInstanceArn === ref || i.containerInstanceArn.endsWith(`/${ref}`));
-        const reason = !instance
-          ? 'MISSING'
-          : !instance.agentConnected
-            ? 'AGENT'
-            : instance.remaining.memory < size.memory
-              ? 'RESOURCE:MEMORY'
-              : instance.remaining.cpu < size.cpu
-                ? 'RESOURCE:CPU'
-                : hostPorts.some((p) => instance.usedPorts.includes(p))
-                  ? 'RESOURCE:PORTS'
-                  : undefined;
-        if (reason || !instance) {
-          failures.push({ arn: instance?.containerInstanceArn ?? ref, reason: reason ?? 'MISSING' });
-          continue;
-        }
-        instance.remaining.cpu -= size.cpu;
-        instance.remaining.memory -= size.memory;
-        instance.usedPorts.push(...hostPorts);
-        const task = this.newTask(scope, cluster, td, request, group, size, instance);
-        await tx.collection<TaskRecord>(TASKS).put(`${cluster.clusterArn}/${task.taskId}`, task);
-        await this.tags.set(tx, task.taskArn, await this.taskTags(request, td, cluster.clusterName, launcher.serviceName));
-        tasks.push(task);
-      }
-      return { tasks, failures };
-    });
-    for (const task of created.tasks) this.agent.launch(this.launchSpec(scope, task, td));
-    return created;
   }
 
   /**
@@ -231,7 +197,7 @@ export class Tasks {
     const found: TaskRecord[] = [];
     const failures: Failure[] = [];
     for (const ref of refs) {
-      const id = this.taskIdFrom(scope, cluster.clusterName, ref);
+      const id = taskIdFrom(scope, cluster.clusterName, ref);
       const task = id && (await this.store.collection<TaskRecord>(TASKS).get(`${cluster.clusterArn}/${id}`));
       if (task) found.push(task);
       else failures.push({ arn: ref.startsWith('arn:') ? ref : formatArn('ecs', scope.region, scope.accountId, `task/${cluster.clusterName}/${ref}`), reason: 'MISSING' });
@@ -242,28 +208,7 @@ export class Tasks {
   /** ListTasks: task ARNs of a cluster, filtered as ECS filters them, a page at a time. */
   async list(scope: Scope, clusterRef: string | undefined, filter: ListTasksFilter): Promise<Page<string>> {
     const cluster = await this.clusters.get(scope, clusterRef);
-    if (filter.family !== undefined && filter.serviceName !== undefined) {
-      throw invalidParameter('family and serviceName cannot be specified together.');
-    }
-    const desired = filter.desiredStatus ?? 'RUNNING';
-    const rows = (await this.store.collection<TaskRecord>(TASKS).list({ prefix: `${cluster.clusterArn}/` })).filter(({ value: t }) => {
-      if (desired === 'PENDING' ? t.lastStatus !== TaskStatus.Pending && t.lastStatus !== TaskStatus.Provisioning : t.desiredStatus !== desired) return false;
-      if (filter.family !== undefined && !t.taskDefinitionArn.includes(`:task-definition/${filter.family}:`)) return false;
-      if (filter.startedBy !== undefined && t.startedBy !== filter.startedBy) return false;
-      if (filter.serviceName !== undefined && t.group !== `service:${filter.serviceName}`) return false;
-      if (filter.launchType !== undefined && t.launchType !== filter.launchType) return false;
-      if (filter.containerInstance !== undefined && !sameInstance(t.containerInstanceArn, filter.containerInstance)) return false;
-      return true;
-    });
-    const after = decodeToken('tasks', filter.nextToken);
-    const start = after === undefined ? 0 : rows.findIndex((r) => r.key > after);
-    const from = start < 0 ? rows.length : start;
-    const page = rows.slice(from, from + filter.maxResults);
-    const more = from + filter.maxResults < rows.length;
-    return {
-      items: page.map((r) => r.value.taskArn),
-      ...(more && { nextToken: encodeToken('tasks', page[page.length - 1]!.key) }),
-    };
+    return listPage(await this.store.collection<TaskRecord>(TASKS).list({ prefix: `${cluster.clusterArn}/` }), filter);
   }
 
   /** Applies an agent's report: lifecycle only moves forward; containers merge by name. */
@@ -328,155 +273,18 @@ export class Tasks {
   async launchSpecOf(task: TaskRecord, accountId: string): Promise<TaskLaunchSpec | undefined> {
     const scope: Scope = { accountId, region: task.region, principalArn: '', now: new Date() };
     const td = await this.taskDefinitions.describe(scope, task.taskDefinitionArn).catch(() => undefined);
-    return td && this.launchSpec(scope, task, td);
-  }
-
-  /**
-   * How many of `count` tasks of `size` fit on the control host beside its unfinished tasks; the
-   * rest become RESOURCE failures. Returns one `undefined` host (the control host) per fitting task.
-   */
-  private async fitOnControlHost(tx: Transaction, size: TaskSize, count: number, failures: Failure[]): Promise<undefined[]> {
-    const capacity = this.agent.capacity();
-    const active = (await tx.collection<TaskRecord>(TASKS).list({ prefix: '' }))
-      .map((e) => e.value)
-      .filter((t) => t.lastStatus !== TaskStatus.Stopped && t.containerInstanceArn === undefined);
-    let usedCpu = active.reduce((n, t) => n + Number(t.cpu ?? 0), 0);
-    let usedMemory = active.reduce((n, t) => n + Number(t.memory ?? 0), 0);
-    const fitting: undefined[] = [];
-    for (let i = 0; i < count; i++) {
-      if (usedMemory + size.memory > capacity.memory) failures.push({ reason: 'RESOURCE:MEMORY' });
-      else if (usedCpu + size.cpu > capacity.cpu) failures.push({ reason: 'RESOURCE:CPU' });
-      else {
-        usedCpu += size.cpu;
-        usedMemory += size.memory;
-        fitting.push(undefined);
-      }
-    }
-    return fitting;
-  }
-
-  private newTask(
-    scope: Scope,
-    cluster: { clusterArn: string; clusterName: string },
-    td: TaskDefinitionRecord,
-    input: RunTaskRequest,
-    group: LaunchGroup,
-    size: TaskSize,
-    instance: InstanceSnapshot | undefined,
-  ): TaskRecord {
-    const { clusterArn, clusterName } = cluster;
-    const taskId = randomBytes(16).toString('hex');
-    const taskArn = formatArn('ecs', scope.region, scope.accountId, `task/${clusterName}/${taskId}`);
-    const overrides = input.overrides ?? {};
-    return {
-      taskArn,
-      taskId,
-      clusterArn,
-      taskDefinitionArn: td.taskDefinitionArn,
-      region: scope.region,
-      lastStatus: TaskStatus.Provisioning,
-      desiredStatus: 'RUNNING',
-      launchType: group.launchType,
-      ...(group.capacityProviderName && { capacityProviderName: group.capacityProviderName }),
-      ...(instance && { containerInstanceArn: instance.containerInstanceArn }),
-      ...(instance && hostPortsOf(td).length > 0 && { hostPorts: hostPortsOf(td) }),
-      ...(group.launchType === 'FARGATE' && { platformVersion: input.platformVersion ?? '1.4.0', platformFamily: 'Linux' }),
-      cpu: String(size.cpu),
-      memory: String(size.memory),
-      containers: (td.containerDefinitions ?? []).map((c) => {
-        const o = overrides.containerOverrides?.find((x) => x.name === c.name);
-        const cpu = o?.cpu ?? c.cpu;
-        const memory = o?.memory ?? c.memory;
-        const reservation = o?.memoryReservation ?? c.memoryReservation;
-        return {
-          containerArn: formatArn('ecs', scope.region, scope.accountId, `container/${clusterName}/${taskId}/${randomUUID()}`),
-          taskArn,
-          name: c.name,
-          image: c.image,
-          lastStatus: 'PENDING',
-          ...(cpu !== undefined && { cpu: String(cpu) }),
-          ...(memory !== undefined && { memory: String(memory) }),
-          ...(reservation !== undefined && { memoryReservation: String(reservation) }),
-          networkBindings: [],
-          networkInterfaces: [],
-          ...(c.healthCheck && { healthStatus: 'UNKNOWN' }),
-        };
-      }),
-      overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...overrides },
-      attachments: [],
-      availabilityZone: instance?.attributes['ecs.availability-zone'] ?? zoneOf(scope.region),
-      ...(input.startedBy !== undefined && { startedBy: input.startedBy }),
-      group: input.group ?? `family:${td.family}`,
-      enableExecuteCommand: input.enableExecuteCommand ?? false,
-      healthStatus: 'UNKNOWN',
-      createdAt: scope.now.getTime(),
-      ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
-      version: 1,
-    };
-  }
-
-  private async taskTags(input: RunTaskRequest, td: TaskDefinitionRecord, clusterName: string, serviceName: string | undefined): Promise<Tag[]> {
-    const tags: Tag[] = [...(input.tags ?? [])];
-    if (input.propagateTags === 'TASK_DEFINITION') {
-      for (const t of await this.tags.get(td.taskDefinitionArn)) if (!tags.some((x) => x.key === t.key)) tags.push(t);
-    }
-    // ECS-managed tags use the reserved prefix, which only ECS itself may write.
-    if (input.enableECSManagedTags) {
-      tags.push({ key: 'aws:ecs:clusterName', value: clusterName });
-      if (serviceName !== undefined) tags.push({ key: 'aws:ecs:serviceName', value: serviceName });
-    }
-    return tags;
-  }
-
-  private launchSpec(scope: Scope, task: TaskRecord, td: TaskDefinitionRecord): TaskLaunchSpec {
-    const size = taskSize(td, task.overrides);
-    const vpc = (task.networkConfiguration as { awsvpcConfiguration?: { subnets?: string[] } } | undefined)?.awsvpcConfiguration;
-    return {
-      taskArn: task.taskArn,
-      taskId: task.taskId,
-      clusterArn: task.clusterArn,
-      region: task.region,
-      accountId: scope.accountId,
-      taskDefinitionArn: td.taskDefinitionArn,
-      family: td.family,
-      revision: td.revision,
-      launchType: task.launchType,
-      availabilityZone: task.availabilityZone,
-      ...(task.containerInstanceArn && { containerInstanceArn: task.containerInstanceArn }),
-      ...(size.taskCpu !== undefined && { cpu: size.taskCpu }),
-      ...(size.taskMemory !== undefined && { memory: size.taskMemory }),
-      networkMode: td.networkMode ?? 'bridge',
-      containerDefinitions: td.containerDefinitions ?? [],
-      containerArns: Object.fromEntries(task.containers.map((c) => [c.name!, c.containerArn!])),
-      overrides: task.overrides,
-      volumes: td.volumes ?? [],
-      ...(vpc?.subnets?.[0] && { subnetId: vpc.subnets[0] }),
-      ...(td.pidMode && { pidMode: td.pidMode }),
-      ...(td.ipcMode && { ipcMode: td.ipcMode }),
-      createdAt: task.createdAt,
-    };
+    return td && launchSpec(scope, task, td);
   }
 
   private async keyOf(scope: Scope, clusterRef: string | undefined, taskRef: string): Promise<string> {
     const cluster = await this.clusters.get(scope, clusterRef);
-    const id = this.taskIdFrom(scope, cluster.clusterName, taskRef);
+    const id = taskIdFrom(scope, cluster.clusterName, taskRef);
     if (!id) throw invalidParameter('The referenced task was not found.');
     return `${cluster.clusterArn}/${id}`;
   }
-
-  /** The task id a reference names in this cluster: a bare id, or a (long or short) task ARN. */
-  private taskIdFrom(scope: Scope, clusterName: string, ref: string): string | undefined {
-    const arn = parseArn(ref);
-    if (!arn) return /^[a-f0-9]{32}$/.test(ref) ? ref : undefined;
-    if (arn.service !== 'ecs' || arn.region !== scope.region || arn.accountId !== scope.accountId) return undefined;
-    const parts = arn.resource.split('/');
-    if (parts[0] !== 'task') return undefined;
-    if (parts.length === 3 && parts[1] !== clusterName) return undefined;
-    return parts[parts.length - 1];
-  }
 }
 
-/** Whether a task's instance is the one a ListTasks filter names (by ARN or by id). */
-function sameInstance(arn: string | undefined, ref: string): boolean {
-  return arn !== undefined && (arn === ref || arn.endsWith(`/${ref}`));
+/** The task's shape as the planner sees it. */
+function shapeOf({ td, input, size }: TaskOrigin): TaskShape {
+  return { cpu: size.cpu, memory: size.memory, hostPorts: hostPortsOf(td), group: input.group ?? `family:${td.family}` };
 }
