@@ -179,8 +179,14 @@ const REDUCERS: Record<string, (values: readonly number[]) => number> = {
   MAX: (v) => Math.max(...v),
 };
 
+/** The most periods FILL walks: GetMetricData's limit of datapoints per call. */
+const MAX_FILLED = 100_800;
+
 function fillSeries(series: Series, how: MathValue | string, id: string): Series {
   const { start, end, periodMs } = series.grid;
+  if ((end - start) / periodMs > MAX_FILLED) {
+    throw fail(id, `FILL over more than ${MAX_FILLED.toLocaleString('en-US')} periods; increase the Period or shorten the time range.`);
+  }
   const known = new Map(series.timestamps.map((t, k) => [t, series.values[k]!]));
   const timestamps: number[] = [];
   const values: number[] = [];

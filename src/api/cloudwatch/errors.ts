@@ -12,6 +12,8 @@ export const CLOUDWATCH_ERROR_TABLE: ErrorTable = {
   'InvalidArgument/combination': 'InvalidParameterCombinationException',
   'InvalidArgument/missing': 'MissingRequiredParameterException',
   'InvalidArgument/next-token': 'InvalidNextToken',
+  // ListMetrics is modelled without InvalidNextToken.
+  'ListMetrics:InvalidArgument/next-token': 'InvalidParameterValueException',
   InvalidArgument: 'InvalidParameterValueException',
   LimitExceeded: 'LimitExceededFault',
   Unavailable: 'InternalServiceFault',
