@@ -162,6 +162,10 @@ function checkQuery(q: DataQuery, n: number, byId: Map<string, DataQuery>, scope
   if (q.AccountId !== undefined && q.AccountId !== scope.accountId) {
     throw invalidParameter(`The value ${q.AccountId} for parameter ${at}.AccountId is invalid: cross-account queries are not served by this endpoint.`);
   }
+  // Dynamic labels (${PROP('…')}, ${MAX}, …) are not filled in here: refused rather than shown raw.
+  if (q.Label?.includes('${')) {
+    throw invalidParameter(`The value of parameter ${at}.Label uses a dynamic label, which this endpoint does not support.`);
+  }
   if (q.Period !== undefined) checkPeriod(q.Period, `${at}.Period`);
   if (q.Expression !== undefined) {
     if (/^\s*(SELECT|SEARCH)\b/i.test(q.Expression) || /\bSEARCH\s*\(/.test(q.Expression)) {

@@ -133,5 +133,6 @@ describe('GetMetricData', () => {
     expect(bad([{ Id: 'q', Expression: 'SELECT AVG(x) FROM y' }])).toThrow(/not supported/);
     expect(bad([{ ...stat('m', 'Errors'), ReturnData: false }])).toThrow(/ReturnData/);
     expect(bad([{ Id: 'e', Expression: '1 + 1' }])).toThrow(/single time series/);
+    expect(bad([{ ...stat('m', 'Errors'), Label: '${MAX}' }])).toThrow(/dynamic label/);
   });
 });
