@@ -123,7 +123,7 @@ export class MetricService {
   statistics(scope: Scope, request: StatisticsRequest): Datapoint[] {
     const stats = request.Statistics ?? [];
     const extended = request.ExtendedStatistics ?? [];
-    if (stats.length > 0 === extended.length > 0) {
+    if ((stats.length > 0) === (extended.length > 0)) {
       throw (stats.length === 0 ? missingParameter : invalidCombination)('Must specify either Statistics or ExtendedStatistics, but not both.');
     }
     for (const e of extended) {

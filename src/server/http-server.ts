@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { rootPrincipal, type Scope } from '../lib/scope.js';
 import { AwsError, jsonErrorBody, queryErrorXml } from './aws-error.js';
 import { cborErrorBody, cborServiceFor, decodeCborBody, encodeCborOutput, RPC_V2_CBOR, SMITHY_PROTOCOL_HEADER, splitRpcPath } from './cbor-protocol.js';
+import { decodeContentEncoding } from './content-encoding.js';
 import { decodeJsonBody, jsonContentType, jsonServiceFor, speaks, splitTarget } from './json-protocol.js';
 import { decodeQueryInput, queryErrorCode, queryNamespace, queryResponseXml } from './query-protocol.js';
 import type { AwsService, RequestContext } from './service.js';
@@ -103,7 +104,9 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
     // AWS authenticates before it looks at the operation: an unsigned call to a bogus target is
     // still a missing-token error.
     const caller = authenticate(req, options, regions, now());
-    const call = recognise(req, options.services);
+    // The signature covers the body as sent; a gzipped one is read inflated (content-encoding.ts).
+    const body = decodeContentEncoding(req.headers['content-encoding'], req.body as Buffer | undefined, largestLimit);
+    const call = recognise(req, options.services, body);
     const scope: Scope = {
       accountId: options.accountId,
       region: caller.region,
@@ -117,7 +120,6 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
       if (caller.service !== call.service.signingName) {
         throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${call.service.signingName}'. `);
       }
-      const body = req.body as Buffer | undefined;
       const input = call.protocol === 'json' ? decodeJsonBody(body) : decodeCborBody(body);
       const output = await invokeOperation(call.service, call.operation, input, ctx, log);
       if (call.protocol === 'json') {
@@ -153,13 +155,13 @@ function tooLarge(limit: number): AwsError {
 }
 
 /** Tells the protocol and operation of a request from its target header or Action parameter. */
-function recognise(req: FastifyRequest, services: readonly AwsService[]): Call {
-  const call = recogniseCall(req, services);
+function recognise(req: FastifyRequest, services: readonly AwsService[], body: Buffer | undefined): Call {
+  const call = recogniseCall(req, services, body);
   req.awsCall = call;
   return call;
 }
 
-function recogniseCall(req: FastifyRequest, services: readonly AwsService[]): Call {
+function recogniseCall(req: FastifyRequest, services: readonly AwsService[], body: Buffer | undefined): Call {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') {
     const { prefix, operation } = splitTarget(target);
@@ -177,7 +179,7 @@ function recogniseCall(req: FastifyRequest, services: readonly AwsService[]): Ca
   const params = new URLSearchParams(query);
   const contentType = String(req.headers['content-type'] ?? '');
   if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
-    for (const [k, v] of new URLSearchParams((req.body as Buffer | undefined)?.toString('utf8') ?? '')) params.append(k, v);
+    for (const [k, v] of new URLSearchParams(body?.toString('utf8') ?? '')) params.append(k, v);
   }
   if (params.has('Action')) return { protocol: 'query', params };
   throw new AwsError('UnknownOperationException', 'The request names no operation (no X-Amz-Target header or Action parameter).');

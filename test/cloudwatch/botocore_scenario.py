@@ -38,7 +38,8 @@ def record(request, **_):
     headers = {k.lower(): (v.decode() if isinstance(v, bytes) else v) for k, v in request.headers.items()}
     body = request.body if isinstance(request.body, bytes) else (request.body or "").encode()
     sent.append({"url": request.url, "target": headers.get("x-amz-target"), "smithy": headers.get("smithy-protocol"),
-                 "contentType": headers.get("content-type"), "action": b"Action=" in body})
+                 "contentType": headers.get("content-type"), "action": b"Action=" in body or headers.get("content-encoding") == "gzip",
+                 "encoding": headers.get("content-encoding")})
 
 
 cw.meta.events.register("before-send.cloudwatch", record)
@@ -59,6 +60,13 @@ cw.put_metric_data(Namespace=ns, MetricData=[
     {"MetricName": "HighRes", "Timestamp": t0 + datetime.timedelta(seconds=2), "Value": 1, "StorageResolution": 1},
     {"MetricName": "HighRes", "Timestamp": t0 + datetime.timedelta(seconds=7), "Value": 3, "StorageResolution": 1},
 ])
+
+# Large enough (over botocore's 10 KiB threshold) to be sent gzipped.
+cw.put_metric_data(Namespace=ns + "/big", MetricData=[
+    {"MetricName": "Big%03d" % i, "Dimensions": [{"Name": "Padding", "Value": "x" * 60}], "Value": i} for i in range(300)
+])
+big = cw.list_metrics(Namespace=ns + "/big")
+out["compressed"] = {"encodings": sorted({s["encoding"] for s in sent if s["encoding"]}), "listed": len(big["Metrics"])}
 
 stats = cw.get_metric_statistics(Namespace=ns, MetricName="Latency", Dimensions=dims, StartTime=t0,
                                  EndTime=t0 + datetime.timedelta(minutes=5), Period=60,
