@@ -38,6 +38,18 @@ describe('the metric service', () => {
     expect(metrics.statistics(scope, { ...request, Dimensions: [], Statistics: ['Sum'] })).toEqual([]);
   });
 
+  it('answers sub-minute periods from high-resolution data, and standard data in its minute', () => {
+    put('Hi', '2026-12-06T11:00:41Z', 1, web, { StorageResolution: 1 });
+    put('Hi', '2026-12-06T11:00:47Z', 2, web, { StorageResolution: 1 });
+    put('Std', '2026-12-06T11:00:41Z', 5);
+    const request = { Namespace: 'App', Dimensions: web, StartTime: sec('2026-12-06T11:00:00Z'), EndTime: sec('2026-12-06T11:01:00Z'), Period: 5, Statistics: ['Sum'] };
+    expect(metrics.statistics(scope, { ...request, MetricName: 'Hi' }).map((p) => [p.Timestamp, p.Sum])).toEqual([
+      [sec('2026-12-06T11:00:40Z'), 1],
+      [sec('2026-12-06T11:00:45Z'), 2],
+    ]);
+    expect(metrics.statistics(scope, { ...request, MetricName: 'Std' }).map((p) => [p.Timestamp, p.Sum])).toEqual([[sec('2026-12-06T11:00:00Z'), 5]]);
+  });
+
   it('refuses statistics requests as CloudWatch does', () => {
     const base = { Namespace: 'App', MetricName: 'x', StartTime: sec('2026-12-05T00:00:00Z'), EndTime: sec('2026-12-06T00:00:00Z'), Period: 60 };
     const subject = (fn: () => unknown) => {

@@ -105,7 +105,10 @@ export class MetricService {
     if (!metric) return [];
     const groups = new Map<string, SampleSet[]>();
     for (const d of this.store.data(metric.id, grid.start, grid.end, unit)) {
-      const b = bucketOf(grid, d.timestamp);
+      // Standard-resolution data is kept per minute: below a minute it falls in its minute's bucket.
+      const at = d.storageResolution === 60 ? Math.floor(d.timestamp / 60_000) * 60_000 : d.timestamp;
+      const b = bucketOf(grid, at);
+      if (b < 0) continue;
       // GetMetricStatistics answers one datapoint per unit; GetMetricData one value per period.
       const key = `${b}\n${splitUnits ? d.unit : (unit ?? '')}`;
       (groups.get(key) ?? groups.set(key, []).get(key)!).push(d.samples);
