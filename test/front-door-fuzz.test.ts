@@ -20,6 +20,7 @@ const APIS: ReadonlyArray<{ model: string; signingName: string }> = [
   { model: 'ecs', signingName: 'ecs' },
   { model: 'ecr', signingName: 'ecr' },
   { model: 'logs', signingName: 'logs' },
+  { model: 'cloudwatch', signingName: 'monitoring' },
   { model: 'secretsmanager', signingName: 'secretsmanager' },
   { model: 'ssm', signingName: 'ssm' },
   { model: 'sts', signingName: 'sts' },

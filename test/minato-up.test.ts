@@ -125,7 +125,7 @@ describe('minato up', () => {
     running.push(p);
     expect(statSync(dataDir).mode & 0o777).toBe(0o700);
     expect(p.lines.some((l) => l.includes('"level":40') && l.includes('0700'))).toBe(true);
-    for (const f of ['minato.db', 'minato.db-wal', 'logs.db', 'master.key', 'minato.lock']) expect(statSync(join(dataDir, f)).mode & 0o777).toBe(0o600);
+    for (const f of ['minato.db', 'minato.db-wal', 'logs.db', 'metrics.db', 'master.key', 'minato.lock']) expect(statSync(join(dataDir, f)).mode & 0o777).toBe(0o600);
     expect(await p.stop()).toBe(0);
   });
 

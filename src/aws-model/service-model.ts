@@ -24,6 +24,11 @@ export interface ServiceMetadata {
   globalEndpoint?: string;
   uid?: string;
   auth?: string[];
+  /**
+   * Present on services that moved from the Query protocol to JSON or CBOR (CloudWatch): their
+   * errors also carry the Query error code, in the `x-amzn-query-error` header.
+   */
+  awsQueryCompatible?: Record<string, never>;
 }
 
 /** A reference from a structure member, list member or map key/value to a named shape. */

@@ -12,6 +12,7 @@ import type { LogSink } from '../agent-contract/ports.js';
 import { adminService } from '../api/admin/admin-service.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
 import { ecrService } from '../api/ecr/ecr-service.js';
+import { cloudWatchService } from '../api/cloudwatch/cloudwatch-service.js';
 import { logsService } from '../api/logs/logs-service.js';
 import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
 import { secretsManagerErrorName } from '../api/secretsmanager/errors.js';
@@ -30,6 +31,7 @@ import { resolveSecretReference } from '../secrets/references/resolve.js';
 import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
 import { openLogService } from '../logstore/log-service.js';
+import { openMetricService } from '../metrics/metric-service.js';
 import { basicAuth } from '../registry/auth/registry-auth.js';
 import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
@@ -94,6 +96,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       { createGroup: target.createGroup },
     );
   };
+  // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
+  const metrics = openMetricService(join(dataDir, 'metrics.db'));
+  const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
   let report: (arn: string, change: object) => Promise<void> = async () => {};
   const registry = await Registry.open({
     dataDir,
@@ -220,6 +225,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       secretsManagerService(secrets),
       ssmService(secrets),
       logsService(logService),
+      cloudWatchService(metrics),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
     ],
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes],
@@ -237,6 +243,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     stopLogSweeper();
     await metadata.close();
     logService.close();
+    stopMetricExpiry();
+    metrics.close();
     await store.close();
     throw err;
   }
@@ -274,6 +282,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       runtime.close();
       stopLogSweeper();
       logService.close();
+      stopMetricExpiry();
+      metrics.close();
       await store.close();
     },
     async stopAllTasks() {

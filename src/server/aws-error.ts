@@ -32,11 +32,11 @@ export function xmlEscape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]!);
 }
 
-/** The AWS Query protocol error document. */
-export function queryErrorXml(err: AwsError, requestId: string): string {
+/** The AWS Query protocol error document; `code` is the Query error code (see queryErrorCode). */
+export function queryErrorXml(err: AwsError, requestId: string, namespace = 'https://sts.amazonaws.com/doc/2011-06-15/', code = err.code): string {
   return (
-    '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">' +
-    `<Error><Type>${err.fault}</Type><Code>${xmlEscape(err.code)}</Code><Message>${xmlEscape(err.message)}</Message></Error>` +
+    `<ErrorResponse xmlns="${xmlEscape(namespace)}">` +
+    `<Error><Type>${err.fault}</Type><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(err.message)}</Message></Error>` +
     `<RequestId>${requestId}</RequestId></ErrorResponse>`
   );
 }

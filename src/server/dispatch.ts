@@ -17,7 +17,14 @@ export async function invokeOperation(
   log: Logger,
 ): Promise<unknown> {
   const handler = Object.hasOwn(service.handlers, operation) ? service.handlers[operation] : undefined;
-  if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}.`);
+  if (!handler) {
+    // An operation of the API that minato does not serve is refused by name, never half-done.
+    const modelled = Object.hasOwn(service.model.operations, operation);
+    const message = modelled
+      ? `${operation} is an operation of ${service.model.metadata.serviceId} that this endpoint does not implement.`
+      : `Unknown operation ${operation}.`;
+    throw new AwsError('UnknownOperationException', message);
+  }
   const problem = validateInput(service.model, operation, input);
   if (problem) {
     throw problem.kind === 'serialization'

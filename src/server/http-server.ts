@@ -3,8 +3,10 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import { rootPrincipal, type Scope } from '../lib/scope.js';
 import { AwsError, jsonErrorBody, queryErrorXml } from './aws-error.js';
-import { decodeJsonBody, jsonServiceFor, splitTarget } from './json-protocol.js';
-import { decodeQueryParams, queryResponseXml } from './query-protocol.js';
+import { cborErrorBody, cborServiceFor, decodeCborBody, encodeCborOutput, RPC_V2_CBOR, SMITHY_PROTOCOL_HEADER, splitRpcPath } from './cbor-protocol.js';
+import { decodeContentEncoding } from './content-encoding.js';
+import { decodeJsonBody, jsonContentType, jsonServiceFor, speaks, splitTarget } from './json-protocol.js';
+import { decodeQueryInput, queryErrorCode, queryNamespace, queryResponseXml } from './query-protocol.js';
 import type { AwsService, RequestContext } from './service.js';
 import { invokeOperation } from './dispatch.js';
 import { servedRegions } from './regions.js';
@@ -43,13 +45,16 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 declare module 'fastify' {
   interface FastifyRequest {
     awsRequestId: string;
+    /** The API and protocol the request was recognised as speaking, once known (for its errors). */
+    awsCall?: Call;
   }
 }
 
 /** What a request is, once its protocol has been recognised. */
 type Call =
   | { protocol: 'json'; service: AwsService; operation: string }
-  | { protocol: 'query'; params: URLSearchParams };
+  | { protocol: 'cbor'; service: AwsService; operation: string }
+  | { protocol: 'query'; service?: AwsService; params: URLSearchParams };
 
 /**
  * Builds the single HTTP front door: every AWS API on one port, SigV4-verified, with AWS's error
@@ -99,7 +104,9 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
     // AWS authenticates before it looks at the operation: an unsigned call to a bogus target is
     // still a missing-token error.
     const caller = authenticate(req, options, regions, now());
-    const call = recognise(req, options.services);
+    // The signature covers the body as sent; a gzipped one is read inflated (content-encoding.ts).
+    const body = decodeContentEncoding(req.headers['content-encoding'], req.body as Buffer | undefined, largestLimit);
+    const call = recognise(req, options.services, body);
     const scope: Scope = {
       accountId: options.accountId,
       region: caller.region,
@@ -107,28 +114,30 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
       now: now(),
     };
     const ctx: RequestContext = { scope, requestId: req.awsRequestId };
-    const limit = (call.protocol === 'json' ? call.service.bodyLimit : undefined) ?? options.bodyLimit;
+    const limit = (call.protocol === 'query' ? undefined : call.service.bodyLimit) ?? options.bodyLimit;
     if (((req.body as Buffer | undefined)?.length ?? 0) > limit) throw tooLarge(limit);
-    if (call.protocol === 'json') {
+    if (call.protocol !== 'query') {
       if (caller.service !== call.service.signingName) {
         throw new AwsError('InvalidSignatureException', `Credential should be scoped to correct service: '${call.service.signingName}'. `);
       }
-      const input = decodeJsonBody(req.body as Buffer | undefined);
+      const input = call.protocol === 'json' ? decodeJsonBody(body) : decodeCborBody(body);
       const output = await invokeOperation(call.service, call.operation, input, ctx, log);
-      return reply
-        .header('content-type', 'application/x-amz-json-1.1')
-        .send(JSON.stringify(output ?? {}));
+      if (call.protocol === 'json') {
+        return reply.header('content-type', jsonContentType(call.service)).send(JSON.stringify(output ?? {}));
+      }
+      void reply.header(SMITHY_PROTOCOL_HEADER, RPC_V2_CBOR);
+      const encoded = encodeCborOutput(call.service.model, call.operation, output);
+      return encoded ? reply.header('content-type', 'application/cbor').send(Buffer.from(encoded)) : reply.send();
     }
-    const service = options.services.find((s) => s.signingName === caller.service && s.model.metadata.protocol === 'query');
+    const service = options.services.find((s) => s.signingName === caller.service && speaks(s, 'query'));
+    req.awsCall = { ...call, ...(service && { service }) };
     const action = call.params.get('Action') ?? '';
     if (!service) throw new AwsError('InvalidAction', `The action ${action} is not valid for this endpoint.`);
-    const output = await invokeOperation(service, action, decodeQueryParams(call.params), ctx, log).catch((err: unknown) => {
-      // Query-protocol services call an unknown operation an invalid action.
-      if (err instanceof AwsError && err.code === 'UnknownOperationException') {
-        throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${call.params.get('Version') ?? ''}`);
-      }
-      throw err;
-    });
+    // Query services call an operation they do not know an invalid action.
+    if (!Object.hasOwn(service.model.operations, action)) {
+      throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${call.params.get('Version') ?? ''}`);
+    }
+    const output = await invokeOperation(service, action, decodeQueryInput(service.model, action, call.params), ctx, log);
     return reply
       .header('content-type', 'text/xml')
       .send(queryResponseXml(service, action, output, req.awsRequestId));
@@ -136,6 +145,7 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
 
   app.post('/', handle);
   app.get('/', handle);
+  app.post('/service/:service/operation/:operation', handle);
   for (const plugin of options.routes ?? []) void app.register(plugin);
   return app;
 }
@@ -145,7 +155,13 @@ function tooLarge(limit: number): AwsError {
 }
 
 /** Tells the protocol and operation of a request from its target header or Action parameter. */
-function recognise(req: FastifyRequest, services: readonly AwsService[]): Call {
+function recognise(req: FastifyRequest, services: readonly AwsService[], body: Buffer | undefined): Call {
+  const call = recogniseCall(req, services, body);
+  req.awsCall = call;
+  return call;
+}
+
+function recogniseCall(req: FastifyRequest, services: readonly AwsService[], body: Buffer | undefined): Call {
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') {
     const { prefix, operation } = splitTarget(target);
@@ -153,11 +169,17 @@ function recognise(req: FastifyRequest, services: readonly AwsService[]): Call {
     if (!service) throw new AwsError('UnknownOperationException', `Unknown target ${target}.`);
     return { protocol: 'json', service, operation };
   }
+  const rpc = splitRpcPath(req.url.split('?')[0]!);
+  if (rpc) {
+    const service = cborServiceFor(services, rpc.serviceName);
+    if (!service) throw new AwsError('UnknownOperationException', `No API is served as ${rpc.serviceName}.`, 404);
+    return { protocol: 'cbor', service, operation: rpc.operation };
+  }
   const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
   const params = new URLSearchParams(query);
   const contentType = String(req.headers['content-type'] ?? '');
   if (req.method === 'POST' && contentType.startsWith('application/x-www-form-urlencoded')) {
-    for (const [k, v] of new URLSearchParams((req.body as Buffer | undefined)?.toString('utf8') ?? '')) params.append(k, v);
+    for (const [k, v] of new URLSearchParams(body?.toString('utf8') ?? '')) params.append(k, v);
   }
   if (params.has('Action')) return { protocol: 'query', params };
   throw new AwsError('UnknownOperationException', 'The request names no operation (no X-Amz-Target header or Action parameter).');
@@ -197,12 +219,27 @@ function authenticate(req: FastifyRequest, options: FrontDoorOptions, regions: R
 /** Writes an AWS error in the protocol the request spoke. */
 function sendError(reply: FastifyReply, req: FastifyRequest, err: AwsError): FastifyReply {
   void reply.status(err.status).header('x-amzn-ErrorType', err.code);
-  if (typeof req.headers['x-amz-target'] === 'string' || !isQueryRequest(req)) {
-    return reply.header('content-type', 'application/x-amz-json-1.1').send(jsonErrorBody(err));
+  const call = req.awsCall;
+  const service = call?.service;
+  if (call?.protocol !== 'query' && service?.model.metadata.awsQueryCompatible) {
+    // Services that left the Query protocol keep its error codes for the SDKs that map them.
+    void reply.header('x-amzn-query-error', `${queryErrorCode(service.model, err.code)};${err.fault}`);
   }
-  return reply.header('content-type', 'text/xml').send(queryErrorXml(err, req.awsRequestId));
+  if (call?.protocol === 'cbor' || (!call && isCborRequest(req))) {
+    return reply.header(SMITHY_PROTOCOL_HEADER, RPC_V2_CBOR).header('content-type', 'application/cbor').send(Buffer.from(cborErrorBody(err)));
+  }
+  if (call?.protocol === 'json' || typeof req.headers['x-amz-target'] === 'string' || !isQueryRequest(req)) {
+    return reply.header('content-type', jsonContentType(service)).send(jsonErrorBody(err));
+  }
+  if (!service) return reply.header('content-type', 'text/xml').send(queryErrorXml(err, req.awsRequestId));
+  const xml = queryErrorXml(err, req.awsRequestId, queryNamespace(service), queryErrorCode(service.model, err.code));
+  return reply.header('content-type', 'text/xml').send(xml);
 }
 
 function isQueryRequest(req: FastifyRequest): boolean {
   return req.url.includes('Action=') || String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+function isCborRequest(req: FastifyRequest): boolean {
+  return req.headers[SMITHY_PROTOCOL_HEADER] === RPC_V2_CBOR || splitRpcPath(req.url.split('?')[0]!) !== undefined;
 }

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 
 /**
  * A fingerprint of everything a platform keeps in its data dir: every row of every table of
- * `minato.db` and `logs.db` (read through connections of its own), and the name and size of every
+ * `minato.db`, `logs.db` and `metrics.db` (read through connections of its own), and the name and size of every
  * other file. Two equal fingerprints mean nothing was stored in between.
  */
 export class StateDigest {
   private readonly dbs: Database.Database[];
 
   constructor(private readonly dataDir: string) {
-    this.dbs = ['minato.db', 'logs.db']
+    this.dbs = ['minato.db', 'logs.db', 'metrics.db']
       .map((name) => join(dataDir, name))
       .filter((path) => existsSync(path))
       .map((path) => new Database(path, { readonly: true, fileMustExist: true }));

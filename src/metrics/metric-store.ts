@@ -1,0 +1,52 @@
+import type { CheckedDatum, Dimension } from './datum-rules.js';
+import type { SampleSet } from './statistics.js';
+
+/** A metric: a namespace, a name and a dimension set, in one region. */
+export interface MetricRecord {
+  readonly id: number;
+  readonly region: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  /** Sorted by name. */
+  readonly dimensions: readonly Dimension[];
+  /** When data was last published to it (epoch ms, the request's time). */
+  readonly lastPut: number;
+}
+
+/** A stored datum of one metric. */
+export interface StoredDatum {
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+  readonly unit: string;
+  readonly storageResolution: 1 | 60;
+  readonly samples: SampleSet;
+}
+
+/** Which metrics a listing wants; `afterId` resumes a listing. */
+export interface MetricQuery {
+  readonly region: string;
+  readonly namespace?: string;
+  readonly metricName?: string;
+  /** Only metrics published to at or after this time (epoch ms). */
+  readonly since: number;
+  readonly afterId?: number;
+  readonly limit: number;
+}
+
+/**
+ * Where metrics and their data live. Synchronous, as the SQLite implementation is: a PutMetricData
+ * is one transaction, and a read is one indexed range scan per metric.
+ */
+export interface MetricStore {
+  /** Stores checked data of `namespace` (creating metrics as needed) in one transaction. */
+  put(region: string, namespace: string, data: readonly CheckedDatum[], now: number): void;
+  /** The metric with exactly this name and dimension set, if data was ever published to it. */
+  metric(region: string, namespace: string, metricName: string, dimensions: readonly Dimension[]): MetricRecord | undefined;
+  /** The data of a metric with `from <= timestamp < to`, in time order, of one unit when given. */
+  data(metricId: number, from: number, to: number, unit?: string): StoredDatum[];
+  /** Metrics matching a query, in id order. */
+  metrics(query: MetricQuery): MetricRecord[];
+  /** Deletes at most `maxRows` data older than `before`, and metrics left without data; returns the rows deleted. */
+  expire(before: number, maxRows: number): number;
+  close(): void;
+}

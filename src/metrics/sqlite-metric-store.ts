@@ -1,0 +1,177 @@
+import Database from 'better-sqlite3';
+import { preparePrivateDatabaseFile } from '../store/private-file.js';
+import type { CheckedDatum, Dimension } from './datum-rules.js';
+import type { MetricQuery, MetricRecord, MetricStore, StoredDatum } from './metric-store.js';
+
+/**
+ * The tables of `metrics.db`. A metric is a row keyed by region, namespace, name and its sorted
+ * dimension set (as JSON); its data are rows indexed by (metric, time), so a statistics request is
+ * one range scan per metric, and by time alone for the expiry sweep.
+ */
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS metrics (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    region      TEXT NOT NULL,
+    namespace   TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    dimensions  TEXT NOT NULL,
+    last_put    INTEGER NOT NULL,
+    UNIQUE (region, namespace, name, dimensions)
+  );
+  CREATE TABLE IF NOT EXISTS datapoints (
+    metric_id   INTEGER NOT NULL,
+    timestamp   INTEGER NOT NULL,
+    unit        TEXT NOT NULL,
+    resolution  INTEGER NOT NULL,
+    count       REAL NOT NULL,
+    sum         REAL NOT NULL,
+    min         REAL NOT NULL,
+    max         REAL NOT NULL,
+    vals        TEXT
+  );
+  CREATE INDEX IF NOT EXISTS datapoints_by_metric ON datapoints (metric_id, timestamp);
+  CREATE INDEX IF NOT EXISTS datapoints_by_time ON datapoints (timestamp);
+`;
+
+interface MetricRow {
+  id: number;
+  region: string;
+  namespace: string;
+  name: string;
+  dimensions: string;
+  last_put: number;
+}
+
+interface DataRow {
+  timestamp: number;
+  unit: string;
+  resolution: number;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  vals: string | null;
+}
+
+const toMetric = (row: MetricRow): MetricRecord => ({
+  id: row.id,
+  region: row.region,
+  namespace: row.namespace,
+  metricName: row.name,
+  dimensions: JSON.parse(row.dimensions) as Dimension[],
+  lastPut: row.last_put,
+});
+
+const toDatum = (row: DataRow): StoredDatum => ({
+  timestamp: row.timestamp,
+  unit: row.unit,
+  storageResolution: row.resolution === 1 ? 1 : 60,
+  samples: {
+    count: row.count,
+    sum: row.sum,
+    min: row.min,
+    max: row.max,
+    ...(row.vals !== null && { values: JSON.parse(row.vals) as Array<[number, number]> }),
+  },
+});
+
+/** The dimension set as stored and compared: sorted pairs as JSON. */
+const dimensionKey = (dimensions: readonly Dimension[]): string => JSON.stringify(dimensions.map((d) => ({ Name: d.Name, Value: d.Value })));
+
+/** The MetricStore on one SQLite database (`<data-dir>/metrics.db`, WAL), or `:memory:` for tests. */
+export class SqliteMetricStore implements MetricStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(readonly file: string) {
+    preparePrivateDatabaseFile(file);
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL is durable across process crashes in WAL mode; only an OS crash may lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      upsertMetric: db.prepare<[string, string, string, string, number], { id: number }>(
+        `INSERT INTO metrics (region, namespace, name, dimensions, last_put) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (region, namespace, name, dimensions) DO UPDATE SET last_put = MAX(last_put, excluded.last_put)
+         RETURNING id`,
+      ),
+      insertDatum: db.prepare(
+        'INSERT INTO datapoints (metric_id, timestamp, unit, resolution, count, sum, min, max, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      metric: db.prepare<[string, string, string, string], MetricRow>(
+        'SELECT * FROM metrics WHERE region = ? AND namespace = ? AND name = ? AND dimensions = ?',
+      ),
+      data: db.prepare<[number, number, number], DataRow>(
+        'SELECT * FROM datapoints WHERE metric_id = ? AND timestamp >= ? AND timestamp < ? ORDER BY timestamp',
+      ),
+      dataOfUnit: db.prepare<[number, number, number, string], DataRow>(
+        'SELECT * FROM datapoints WHERE metric_id = ? AND timestamp >= ? AND timestamp < ? AND unit = ? ORDER BY timestamp',
+      ),
+      expireData: db.prepare<[number, number]>(
+        'DELETE FROM datapoints WHERE rowid IN (SELECT rowid FROM datapoints WHERE timestamp < ? LIMIT ?)',
+      ),
+      expireMetrics: db.prepare<[number]>(
+        'DELETE FROM metrics WHERE last_put < ? AND NOT EXISTS (SELECT 1 FROM datapoints d WHERE d.metric_id = metrics.id)',
+      ),
+    };
+  }
+
+  put(region: string, namespace: string, data: readonly CheckedDatum[], now: number): void {
+    this.db.transaction(() => {
+      const ids = new Map<string, number>();
+      for (const d of data) {
+        const dims = dimensionKey(d.dimensions);
+        const key = `${d.metricName}\n${dims}`;
+        let id = ids.get(key);
+        if (id === undefined) {
+          id = this.statements.upsertMetric.get(region, namespace, d.metricName, dims, now)!.id;
+          ids.set(key, id);
+        }
+        const s = d.samples;
+        this.statements.insertDatum.run(id, d.timestamp, d.unit, d.storageResolution, s.count, s.sum, s.min, s.max, s.values ? JSON.stringify(s.values) : null);
+      }
+    })();
+  }
+
+  metric(region: string, namespace: string, metricName: string, dimensions: readonly Dimension[]): MetricRecord | undefined {
+    const row = this.statements.metric.get(region, namespace, metricName, dimensionKey(dimensions));
+    return row && toMetric(row);
+  }
+
+  data(metricId: number, from: number, to: number, unit?: string): StoredDatum[] {
+    const rows = unit === undefined ? this.statements.data.all(metricId, from, to) : this.statements.dataOfUnit.all(metricId, from, to, unit);
+    return rows.map(toDatum);
+  }
+
+  metrics(query: MetricQuery): MetricRecord[] {
+    const where = ['region = ?', 'last_put >= ?'];
+    const params: unknown[] = [query.region, query.since];
+    if (query.namespace !== undefined) {
+      where.push('namespace = ?');
+      params.push(query.namespace);
+    }
+    if (query.metricName !== undefined) {
+      where.push('name = ?');
+      params.push(query.metricName);
+    }
+    if (query.afterId !== undefined) {
+      where.push('id > ?');
+      params.push(query.afterId);
+    }
+    params.push(query.limit);
+    return this.db.prepare<unknown[], MetricRow>(`SELECT * FROM metrics WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...params).map(toMetric);
+  }
+
+  expire(before: number, maxRows: number): number {
+    const deleted = this.statements.expireData.run(before, maxRows).changes;
+    if (deleted < maxRows) this.statements.expireMetrics.run(before);
+    return deleted;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
