@@ -9,6 +9,7 @@ import {
   DescribeServicesCommand,
   InvalidParameterException,
   ListServicesCommand,
+  RunTaskCommand,
   ServiceNotActiveException,
   ServiceNotFoundException,
   StopTaskCommand,
@@ -173,6 +174,10 @@ describe('service requests ECS refuses', () => {
     );
     await expect(create('lb', 0, { deploymentConfiguration: { alarms: { alarmNames: ['a'], enable: true, rollback: true } } })).rejects.toThrow(UnsupportedFeatureException);
     await expect(create('lb', 0, { availabilityZoneRebalancing: 'ENABLED' })).rejects.toThrow(UnsupportedFeatureException);
+    await expect(create('lb', 0, { enableExecuteCommand: true })).rejects.toThrow('enableExecuteCommand (ECS Exec) is not supported by this endpoint yet.');
+    await expect(
+      ecs.send(new RunTaskCommand({ cluster: C, taskDefinition: td, launchType: 'FARGATE', networkConfiguration: NETWORK, overrides: { ephemeralStorage: { sizeInGiB: 30 } } })),
+    ).rejects.toThrow(UnsupportedFeatureException);
     const missing = await ecs.send(new DescribeServicesCommand({ cluster: C, services: ['lb'] }));
     expect(missing.failures).toEqual([{ arn: `arn:aws:ecs:us-east-1:000000000000:service/${C}/lb`, reason: 'MISSING' }]);
 

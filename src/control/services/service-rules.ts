@@ -1,5 +1,6 @@
 import type { CreateServiceRequest, DeploymentConfiguration, UpdateServiceRequest } from '@aws-sdk/client-ecs';
-import { DomainError, ErrorKind, invalidParameter } from '../../lib/errors.js';
+import { invalidParameter } from '../../lib/errors.js';
+import { given, refuseNotActedOn } from '../not-acted-on.js';
 import { checkPlacement } from '../../placement/placement-rules.js';
 import type { PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
 import { SchedulingStrategy, SERVICE_NAME } from './service.js';
@@ -78,20 +79,17 @@ function checkDeploymentConfiguration(config: DeploymentConfiguration | undefine
   }
 }
 
-/**
- * Members this endpoint does not act on yet are refused (UnsupportedFeatureException), never stored
- * and ignored: a stack that "succeeds" while no load balancer or alarm exists would mislead.
- */
+/** Members of CreateService and UpdateService this endpoint does not act on yet. */
 function refuseWhatIsNotActedOn(input: CreateServiceRequest | UpdateServiceRequest): void {
   const config = input.deploymentConfiguration;
-  const given = (v: unknown) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
-  const refused: Array<[string, boolean]> = [
+  refuseNotActedOn([
     ['loadBalancers', given(input.loadBalancers)],
     ['serviceRegistries', given(input.serviceRegistries)],
     ['role', 'role' in input && given(input.role)],
     ['serviceConnectConfiguration', given(input.serviceConnectConfiguration)],
     ['volumeConfigurations', given(input.volumeConfigurations)],
     ['vpcLatticeConfigurations', given(input.vpcLatticeConfigurations)],
+    ['enableExecuteCommand (ECS Exec)', input.enableExecuteCommand === true],
     ['availabilityZoneRebalancing ENABLED (tasks are spread over zones when placed, not moved afterwards)', input.availabilityZoneRebalancing === 'ENABLED'],
     ['deploymentConfiguration.alarms', given(config?.alarms)],
     ['deploymentConfiguration.strategy other than ROLLING', given(config?.strategy) && config?.strategy !== 'ROLLING'],
@@ -99,7 +97,5 @@ function refuseWhatIsNotActedOn(input: CreateServiceRequest | UpdateServiceReque
     ['deploymentConfiguration.lifecycleHooks', given(config?.lifecycleHooks)],
     ['deploymentConfiguration.linearConfiguration', given(config?.linearConfiguration)],
     ['deploymentConfiguration.canaryConfiguration', given(config?.canaryConfiguration)],
-  ];
-  const member = refused.find(([, present]) => present)?.[0];
-  if (member) throw new DomainError(ErrorKind.InvalidArgument, `${member} is not supported by this endpoint yet.`, 'unsupported-feature');
+  ]);
 }

@@ -4,6 +4,7 @@ import { checkCapacityProviderStrategy } from '../../placement/capacity-split.js
 import { checkPlacement, type PlacementRules } from '../../placement/placement-rules.js';
 import type { PlacementConstraintInput, PlacementStrategyInput } from '../../placement/types.js';
 import type { LaunchGroup } from './placement.js';
+import { given, refuseNotActedOn } from '../not-acted-on.js';
 import { TaskDefinitionStatus, type TaskDefinitionRecord } from '../task-definitions/task-definition.js';
 
 /**
@@ -18,6 +19,12 @@ export function checkRunTask(
   clusterProviders: readonly string[],
   forService = false,
 ): PlacementRules {
+  refuseNotActedOn([
+    ['enableExecuteCommand (ECS Exec)', input.enableExecuteCommand === true],
+    ['volumeConfigurations', given(input.volumeConfigurations)],
+    ['overrides.inferenceAcceleratorOverrides', given(input.overrides?.inferenceAcceleratorOverrides)],
+    ['overrides.ephemeralStorage', given(input.overrides?.ephemeralStorage)],
+  ]);
   const count = input.count ?? 1;
   if (count < 1 || count > 10) throw invalidParameter('The count must be between 1 and 10.');
   if (input.launchType && input.capacityProviderStrategy?.length) {
