@@ -49,6 +49,13 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
+    {
+      name: 'scanning-only-lib-and-store',
+      comment: 'scanning/ (image inventory, advisories, matching) imports lib/ and store/ only; registry/ and cli/ call it, never the other way.',
+      severity: 'error',
+      from: { path: '^src/scanning/' },
+      to: { path: '^src/(?!scanning/|lib/|store/)' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
