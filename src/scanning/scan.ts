@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { AdvisoryDb } from './advisories/advisory-db.js';
+import type { AdvisoryLookup } from './advisories/advisory-db.js';
 import { matchInventory, type Finding } from './advisories/match.js';
 import { mergeLayerInventories } from './inventory/image-inventory.js';
 import type { LayerInventoryCache } from './inventory/layer-cache.js';
@@ -48,7 +48,7 @@ export async function inventoryImage(layers: readonly ImageLayer[], cache?: Laye
  * against the advisories. Re-evaluating an image after an advisory import is the same call: every
  * layer comes from the cache, and only the match runs again.
  */
-export async function scanImage(layers: readonly ImageLayer[], advisories: AdvisoryDb, cache?: LayerInventoryCache): Promise<ScanResult> {
+export async function scanImage(layers: readonly ImageLayer[], advisories: AdvisoryLookup, cache?: LayerInventoryCache): Promise<ScanResult> {
   const { inventory, cachedLayers } = await inventoryImage(layers, cache);
   const { findings, osNotMatched } = matchInventory(inventory, advisories);
   const updatedAt = advisories.updatedAt();

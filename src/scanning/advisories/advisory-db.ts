@@ -39,8 +39,18 @@ export interface OsvRange {
 
 export type OsvEvent = { introduced: string } | { fixed: string } | { last_affected: string } | { limit: string };
 
+/** The reads matching needs. */
+export interface AdvisoryLookup {
+  osAdvisories(distro: string, release: string, pkg: string): OsAdvisory[];
+  osvAffected(ecosystem: string, pkg: string): OsvAffected[];
+  hasRelease(distro: string, release: string): boolean;
+  updatedAt(): string | undefined;
+  /** Where a matcher may keep what it derived from these reads, when they cannot change under it. */
+  readonly derived?: Map<string, unknown>;
+}
+
 /** Reads of the advisory tables, for matching and for `status`. */
-export class AdvisoryDb {
+export class AdvisoryDb implements AdvisoryLookup {
   private readonly statements;
 
   constructor(readonly db: Database.Database) {
@@ -86,4 +96,45 @@ export class AdvisoryDb {
   updatedAt(): string | undefined {
     return this.sources().reduce<string | undefined>((latest, s) => (latest === undefined || s.importedAt > latest ? s.importedAt : latest), undefined);
   }
+}
+
+/**
+ * The same reads, each answered from the database once: for re-evaluating many images against one
+ * state of the advisories, where the same packages recur in image after image. It does not see
+ * later imports; make a new one per pass.
+ */
+export class MemoizedAdvisories implements AdvisoryLookup {
+  private readonly os = new Map<string, OsAdvisory[]>();
+  private readonly osv = new Map<string, OsvAffected[]>();
+  private readonly releases = new Map<string, boolean>();
+  private updated: { at: string | undefined } | undefined;
+  readonly derived = new Map<string, unknown>();
+
+  constructor(private readonly db: AdvisoryLookup) {}
+
+  osAdvisories(distro: string, release: string, pkg: string): OsAdvisory[] {
+    return memo(this.os, `${distro}\0${release}\0${pkg}`, () => this.db.osAdvisories(distro, release, pkg));
+  }
+
+  osvAffected(ecosystem: string, pkg: string): OsvAffected[] {
+    return memo(this.osv, `${ecosystem}\0${pkg}`, () => this.db.osvAffected(ecosystem, pkg));
+  }
+
+  hasRelease(distro: string, release: string): boolean {
+    return memo(this.releases, `${distro}\0${release}`, () => this.db.hasRelease(distro, release));
+  }
+
+  updatedAt(): string | undefined {
+    this.updated ??= { at: this.db.updatedAt() };
+    return this.updated.at;
+  }
+}
+
+function memo<T>(map: Map<string, T>, key: string, load: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = load();
+    map.set(key, value);
+  }
+  return value;
 }

@@ -2,7 +2,7 @@ import type { ImageInventory, InstalledPackage } from '../inventory/types.js';
 import { compareApk } from '../versions/apk.js';
 import { COMPARATORS, type VersionScheme } from '../versions/compare.js';
 import { compareDpkg } from '../versions/dpkg.js';
-import type { AdvisoryDb } from './advisory-db.js';
+import type { AdvisoryLookup } from './advisory-db.js';
 import { OSV_ECOSYSTEMS } from './import-osv.js';
 import { osvAffects, osvFixedVersions } from './osv-range.js';
 
@@ -17,6 +17,18 @@ export interface Finding {
   aliases?: string[];
   /** The advisory source that says so (`debian-security-tracker`, `osv:npm`, …). */
   source: string;
+}
+
+/** A finding without its package: what the advisories say about one package version. */
+type Verdict = Omit<Finding, 'package'>;
+
+/** The verdicts on one package version, kept in the lookup's `derived` map when it has one. */
+function derive(db: AdvisoryLookup, key: string, compute: () => Verdict[]): Verdict[] {
+  const known = db.derived?.get(key) as Verdict[] | undefined;
+  if (known) return known;
+  const verdicts = compute();
+  db.derived?.set(key, verdicts);
+  return verdicts;
 }
 
 /** What a match found, and what it could not judge. */
@@ -41,7 +53,7 @@ export function alpineRelease(versionId: string | undefined): string | undefined
  * package, Alpine by minor release and origin — so a fix the distribution backported into an older
  * version is honoured. Language packages are judged by OSV's ranges for their ecosystem.
  */
-export function matchInventory(inventory: ImageInventory, db: AdvisoryDb): MatchResult {
+export function matchInventory(inventory: ImageInventory, db: AdvisoryLookup): MatchResult {
   const findings: Finding[] = [];
   const os = inventory.os;
   let osNotMatched: string | undefined;
@@ -58,29 +70,36 @@ export function matchInventory(inventory: ImageInventory, db: AdvisoryDb): Match
       if (pkg.type === 'rpm') continue;
       const source = pkg.sourceName ?? pkg.name;
       const installed = pkg.sourceVersion ?? pkg.version;
-      for (const adv of db.osAdvisories(distro.name, distro.release, source)) {
-        if (adv.fixedVersion !== undefined && distro.compare(installed, adv.fixedVersion) >= 0) continue;
-        findings.push({ vulnerabilityId: adv.vulnId, package: pkg, ...(adv.fixedVersion && { fixedVersion: adv.fixedVersion }), ...(adv.severity && { severity: adv.severity }), source: adv.source });
-      }
+      const verdicts = derive(db, `${distro.name}\0${distro.release}\0${source}\0${installed}`, () =>
+        db
+          .osAdvisories(distro.name, distro.release!, source)
+          .filter((adv) => adv.fixedVersion === undefined || distro.compare(installed, adv.fixedVersion) < 0)
+          .map((adv): Verdict => ({ vulnerabilityId: adv.vulnId, ...(adv.fixedVersion && { fixedVersion: adv.fixedVersion }), ...(adv.severity && { severity: adv.severity }), source: adv.source })),
+      );
+      for (const v of verdicts) findings.push({ ...v, package: pkg });
     }
   }
   for (const pkg of inventory.packages) {
     if (pkg.type === 'dpkg' || pkg.type === 'apk' || pkg.type === 'rpm') continue;
     const ecosystem = OSV_ECOSYSTEMS[pkg.type];
     const compare = COMPARATORS[OSV_SCHEMES[ecosystem]!];
-    for (const adv of db.osvAffected(ecosystem, pkg.name)) {
-      if (!osvAffects(pkg.version, adv.ranges, adv.versions, compare)) continue;
-      const fixed = osvFixedVersions(pkg.version, adv.ranges, compare)[0];
-      findings.push({
-        vulnerabilityId: adv.vulnId,
-        package: pkg,
-        ...(fixed && { fixedVersion: fixed }),
-        ...(adv.severity && { severity: adv.severity }),
-        ...(adv.summary && { summary: adv.summary }),
-        ...(adv.aliases.length > 0 && { aliases: adv.aliases }),
-        source: adv.source,
-      });
-    }
+    const verdicts = derive(db, `${ecosystem}\0${pkg.name}\0${pkg.version}`, () =>
+      db
+        .osvAffected(ecosystem, pkg.name)
+        .filter((adv) => osvAffects(pkg.version, adv.ranges, adv.versions, compare))
+        .map((adv): Verdict => {
+          const fixed = osvFixedVersions(pkg.version, adv.ranges, compare)[0];
+          return {
+            vulnerabilityId: adv.vulnId,
+            ...(fixed && { fixedVersion: fixed }),
+            ...(adv.severity && { severity: adv.severity }),
+            ...(adv.summary && { summary: adv.summary }),
+            ...(adv.aliases.length > 0 && { aliases: adv.aliases }),
+            source: adv.source,
+          };
+        }),
+    );
+    for (const v of verdicts) findings.push({ ...v, package: pkg });
   }
   return { findings, ...(osNotMatched && { osNotMatched }) };
 }

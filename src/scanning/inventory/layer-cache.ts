@@ -13,10 +13,18 @@ export interface LayerInventoryCache {
   put(digest: string, inventory: LayerInventory): void;
 }
 
-/** The cache in `scanning.db`'s `layer_inventories` table. */
+/** How many parsed inventories stay in memory in front of the table. */
+const IN_MEMORY = 256;
+
+/**
+ * The cache in `scanning.db`'s `layer_inventories` table, with the most recently used inventories
+ * kept parsed in memory: re-evaluating many images that share base layers parses each layer once.
+ * The inventories handed out are shared and must not be changed.
+ */
 export class SqliteLayerInventoryCache implements LayerInventoryCache {
   private readonly select;
   private readonly upsert;
+  private readonly recent = new Map<string, LayerInventory>();
 
   constructor(
     db: Database.Database,
@@ -27,11 +35,24 @@ export class SqliteLayerInventoryCache implements LayerInventoryCache {
   }
 
   get(digest: string): LayerInventory | undefined {
-    const json = this.select.get(digest, LAYER_READER_VERSION) as string | undefined;
-    return json === undefined ? undefined : (JSON.parse(json) as LayerInventory);
+    let inventory = this.recent.get(digest);
+    if (inventory === undefined) {
+      const json = this.select.get(digest, LAYER_READER_VERSION) as string | undefined;
+      if (json === undefined) return undefined;
+      inventory = JSON.parse(json) as LayerInventory;
+    }
+    this.remember(digest, inventory);
+    return inventory;
   }
 
   put(digest: string, inventory: LayerInventory): void {
     this.upsert.run(digest, LAYER_READER_VERSION, JSON.stringify(inventory), this.now().toISOString());
+    this.remember(digest, inventory);
+  }
+
+  private remember(digest: string, inventory: LayerInventory): void {
+    this.recent.delete(digest);
+    this.recent.set(digest, inventory);
+    if (this.recent.size > IN_MEMORY) this.recent.delete(this.recent.keys().next().value!);
   }
 }

@@ -61,11 +61,27 @@ export function buildZip(files: { name: string; content: string | Buffer; stored
     offset += local.length + name.length + data.length;
   }
   const cd = Buffer.concat(centrals);
+  const zip64 = files.length > 0xfffe;
   const eocd = Buffer.alloc(22);
   eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(files.length, 8);
-  eocd.writeUInt16LE(files.length, 10);
+  eocd.writeUInt16LE(zip64 ? 0xffff : files.length, 8);
+  eocd.writeUInt16LE(zip64 ? 0xffff : files.length, 10);
   eocd.writeUInt32LE(cd.length, 12);
   eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, eocd]);
+  if (!zip64) return Buffer.concat([...locals, cd, eocd]);
+  // More entries than a zip's 16-bit count: a zip64 end record and its locator precede the classic one.
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeUInt16LE(45, 12);
+  record.writeUInt16LE(45, 14);
+  record.writeBigUInt64LE(BigInt(files.length), 24);
+  record.writeBigUInt64LE(BigInt(files.length), 32);
+  record.writeBigUInt64LE(BigInt(cd.length), 40);
+  record.writeBigUInt64LE(BigInt(offset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(offset + cd.length), 8);
+  locator.writeUInt32LE(1, 16);
+  return Buffer.concat([...locals, cd, record, locator, eocd]);
 }

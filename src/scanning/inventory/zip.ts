@@ -8,12 +8,17 @@ export interface ZipEntry {
 }
 
 const EOCD = 0x06054b50;
+const EOCD64_LOCATOR = 0x07064b50;
+const EOCD64 = 0x06064b50;
+const ZIP64_EXTRA = 0x0001;
+const MAX32 = 0xffffffff;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 
 /**
  * The entries of a zip archive (jar, war, ear), from its central directory. Stored and deflated
- * entries are read; zip64 archives (over 4 GiB or 65,535 entries) and other methods are refused.
+ * entries are read, zip64 archives too (OSV's dumps hold more than 65,535 records); other
+ * compression methods are refused when the entry is read.
  */
 export function readZip(zip: Buffer, maxEntrySize = 256 * 1024 * 1024): ZipEntry[] {
   let eocd = -1;
@@ -24,20 +29,42 @@ export function readZip(zip: Buffer, maxEntrySize = 256 * 1024 * 1024): ZipEntry
     }
   }
   if (eocd < 0) throw new Error('not a zip archive (no end of central directory)');
-  const count = zip.readUInt16LE(eocd + 10);
+  let count = zip.readUInt16LE(eocd + 10);
   let at = zip.readUInt32LE(eocd + 16);
-  if (at === 0xffffffff || count === 0xffff) throw new Error('zip64 archives are not read');
+  if ((count === 0xffff || at === MAX32) && eocd >= 20 && zip.readUInt32LE(eocd - 20) === EOCD64_LOCATOR) {
+    const record = Number(zip.readBigUInt64LE(eocd - 12));
+    if (record + 56 > zip.length || zip.readUInt32LE(record) !== EOCD64) throw new Error('corrupt zip64 end of central directory');
+    count = Number(zip.readBigUInt64LE(record + 32));
+    at = Number(zip.readBigUInt64LE(record + 48));
+  }
   const entries: ZipEntry[] = [];
   for (let i = 0; i < count; i++) {
     if (at + 46 > zip.length || zip.readUInt32LE(at) !== CENTRAL) throw new Error('corrupt zip central directory');
     const method = zip.readUInt16LE(at + 10);
-    const compressed = zip.readUInt32LE(at + 20);
-    const size = zip.readUInt32LE(at + 24);
+    let compressed = zip.readUInt32LE(at + 20);
+    let size = zip.readUInt32LE(at + 24);
     const nameLength = zip.readUInt16LE(at + 28);
     const extraLength = zip.readUInt16LE(at + 30);
     const commentLength = zip.readUInt16LE(at + 32);
-    const local = zip.readUInt32LE(at + 42);
+    let local = zip.readUInt32LE(at + 42);
     const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    // zip64: the fields that overflowed are in the extra field 0x0001, in this order.
+    for (let x = at + 46 + nameLength; x + 4 <= at + 46 + nameLength + extraLength; ) {
+      const id = zip.readUInt16LE(x);
+      const length = zip.readUInt16LE(x + 2);
+      if (id === ZIP64_EXTRA) {
+        let field = x + 4;
+        const next = (): number => {
+          const value = Number(zip.readBigUInt64LE(field));
+          field += 8;
+          return value;
+        };
+        if (size === MAX32) size = next();
+        if (compressed === MAX32) compressed = next();
+        if (local === MAX32) local = next();
+      }
+      x += 4 + length;
+    }
     at += 46 + nameLength + extraLength + commentLength;
     entries.push({
       name,
