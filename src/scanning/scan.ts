@@ -36,7 +36,13 @@ export async function inventoryImage(layers: readonly ImageLayer[], cache?: Laye
       } catch (err) {
         throw new Error(`layer ${layer.digest} could not be read: ${(err as Error).message}`, { cause: err });
       }
-      cache?.put(layer.digest, inventory);
+      try {
+        cache?.put(layer.digest, inventory);
+      } catch (err) {
+        // The cache only saves a later re-read: a database busy past its timeout (an advisory
+        // import's long transaction) must not fail the scan.
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
+      }
     }
     inventories.push(inventory);
   }

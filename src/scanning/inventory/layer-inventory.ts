@@ -40,7 +40,8 @@ export async function readLayerInventory(layer: Readable): Promise<LayerInventor
       const dir = slash >= 0 ? path.slice(0, slash) : '';
       if (base === OPAQUE) inventory.opaque.push(dir);
       else if (base.startsWith(WHITEOUT) && !base.startsWith(`${WHITEOUT}${WHITEOUT}`)) inventory.deleted.push(dir ? `${dir}/${base.slice(WHITEOUT.length)}` : base.slice(WHITEOUT.length));
-      const kind = header.type === 'file' ? fileKind(path, header.mode ?? 0, header.size ?? 0) : undefined;
+      // Whiteouts (and AUFS bookkeeping, `.wh..wh.*`) are markers, never records.
+      const kind = header.type === 'file' && !base.startsWith(WHITEOUT) ? fileKind(path, header.mode ?? 0, header.size ?? 0) : undefined;
       if (!kind) {
         entry.resume();
         await new Promise<void>((resolve, reject) => {

@@ -37,5 +37,10 @@ describe('compareMaven', () => {
     expect(compareMaven('1final0rc', '1ga')).toBe(-1);
     expect(compareMaven('1ga', '1garc')).toBe(-1);
     expect(compareMaven('1garc', '1final0rc')).toBe(-1);
+    // A qualifier after a dot is an item of the list, after a hyphen a sub-list: these cycle too
+    // (Maven 3.9 reads `.foo` as `-foo`; this is the order of maven-artifact 3.6–3.8).
+    expect(compareMaven('1-alpha', '1')).toBe(-1);
+    expect(compareMaven('1', '1.foo')).toBe(-1);
+    expect(compareMaven('1.foo', '1-alpha')).toBe(-1);
   });
 });

@@ -4,6 +4,9 @@
  * sub-list. Qualifiers order alpha (a) < beta (b) < milestone (m) < rc (cr) < snapshot < release
  * ("", ga, final) < sp < any other (lexically); `a1`, `b1`, `m1` read as alpha-1, beta-1, milestone-1.
  * Trailing "null" items (0, release qualifiers, empty lists) are dropped, so `1.0` = `1` = `1-ga`.
+ * This is the parser of maven-artifact 3.6–3.8, cycles included where `.qualifier` and
+ * `-qualifier` mix (`1-alpha` < `1` < `1.foo` < `1-alpha`); Maven 3.9's reading of `.foo` as `-foo`
+ * and its combination items are not reproduced.
  */
 type Item = { kind: 'int'; value: bigint } | { kind: 'string'; value: string } | { kind: 'list'; items: Item[] };
 
