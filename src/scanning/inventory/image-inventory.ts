@@ -7,9 +7,23 @@ const under = (path: string, dir: string): boolean => dir === '' || path === dir
  * whiteouts remove what the layers below put at (or under) the deleted path, an opaque directory
  * hides everything below it from lower layers, and a file a layer writes replaces the lower file at
  * the same path. The OS is `etc/os-release`, else `usr/lib/os-release` (to which the first is
- * often a symlink).
+ * often a symlink). The result is shared between callers merging the same layer objects: it must
+ * not be changed.
  */
 export function mergeLayerInventories(layers: readonly LayerInventory[]): ImageInventory {
+  // Cached layer inventories are shared, immutable objects: the same stack merges to the same image.
+  const top = layers.at(-1);
+  const known = top && merged.get(top);
+  if (known && known.layers.length === layers.length && known.layers.every((l, i) => l === layers[i])) return known.image;
+  const image = merge(layers);
+  if (top) merged.set(top, { layers: [...layers], image });
+  return image;
+}
+
+/** The last merge of each top layer, for re-evaluations that merge the same stacks again and again. */
+const merged = new WeakMap<LayerInventory, { layers: LayerInventory[]; image: ImageInventory }>();
+
+function merge(layers: readonly LayerInventory[]): ImageInventory {
   let files = new Map<string, FileFindings>();
   const problems = new Map<string, string>();
   for (const layer of layers) {
