@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAdvisories } from './advisories.js';
 import { registerAgent } from './agent.js';
 import { registerCost } from './cost.js';
 import { registerInterruptSpotTask } from './interrupt-spot-task.js';
@@ -15,5 +16,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerInterruptSpotTask(program);
   registerRightsize(program);
   registerAgent(program);
+  registerAdvisories(program);
   await program.parseAsync(argv as string[]);
 }

@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { GetResourcePolicyCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { usePlatform } from '../support/platform.js';
+import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
+import { findProviderMirror, prepareTerraform, type Terraform } from './terraform-cli.js';
+
+const mirror = findProviderMirror();
+const hasTerraform = (() => {
+  try {
+    execFileSync('terraform', ['version'], { stdio: 'ignore', timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const available = mirror !== undefined && hasTerraform;
+if (!available) {
+  // eslint-disable-next-line no-console -- the run says why a whole acceptance suite did not run
+  console.warn(`Terraform tests skipped: ${hasTerraform ? 'no local mirror of the hashicorp/aws provider found' : 'terraform is not on the PATH'}.`);
+}
+
+/** Attributes Terraform keeps only in its state (never read from the API), so an import cannot know them. */
+const NOT_READ_BACK: Record<string, readonly string[]> = {
+  aws_ecr_repository: ['force_delete'],
+  aws_ecs_service: ['wait_for_steady_state', 'force_delete', 'force_new_deployment'],
+  aws_secretsmanager_secret: ['recovery_window_in_days', 'force_overwrite_replica_secret'],
+  aws_ssm_parameter: ['overwrite', 'insecure_value'],
+  aws_ecs_task_definition: ['skip_destroy', 'track_latest'],
+};
+
+interface StateResource {
+  address: string;
+  mode: string;
+  type: string;
+  values: Record<string, unknown>;
+}
+
+describe.skipIf(!available)('Terraform’s AWS provider, end to end', () => {
+  const env = usePlatform();
+  let ecs: ECSClient;
+  let fixture: ImageFixture;
+  let tf: Terraform;
+  let vars: Record<string, string | number>;
+  const clients: Array<{ destroy(): void }> = [];
+  const client = <C extends { destroy(): void }>(make: (config: object) => C): C => {
+    const c = make({ endpoint: env.platform().endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    ecs = env.ecs();
+    fixture = await startImageFixture();
+    tf = await prepareTerraform(join(import.meta.dirname, 'fargate-app'), mirror!);
+    vars = { endpoint: env.platform().endpoint, image: fixture.image, app_version: '1', desired_count: 2 };
+  }, 120_000);
+  afterAll(async () => {
+    // Whatever a failed step left is destroyed, so its tasks stop before the platform closes.
+    if (tf) await tf.run(['destroy', '-auto-approve', '-no-color'], { vars });
+    for (const c of clients) c.destroy();
+    await fixture?.stop();
+    await tf?.dispose();
+  }, 300_000);
+
+  const state = async (): Promise<StateResource[]> =>
+    (JSON.parse((await tf.must(['show', '-json'])).stdout) as { values?: { root_module?: { resources?: StateResource[] } } }).values?.root_module?.resources ?? [];
+  const noChanges = async () => {
+    const plan = await tf.run(['plan', '-detailed-exitcode', '-no-color'], { vars });
+    expect(plan.code, plan.stdout.slice(-6000) + plan.stderr).toBe(0);
+  };
+  const serviceTasks = async () => {
+    const arns = (await ecs.send(new ListTasksCommand({ cluster: 'shop-web', serviceName: 'shop-web', desiredStatus: 'RUNNING' }))).taskArns ?? [];
+    return arns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster: 'shop-web', tasks: arns }))).tasks ?? []) : [];
+  };
+
+  it('applies a Fargate application whose service reaches a steady state', async () => {
+    await tf.must(['init', '-no-color']);
+    await tf.must(['apply', '-auto-approve', '-no-color'], { vars });
+    const tasks = await serviceTasks();
+    expect(tasks).toHaveLength(2);
+    for (const t of tasks) {
+      expect(t).toMatchObject({ lastStatus: 'RUNNING', taskDefinitionArn: 'arn:aws:ecs:us-east-1:000000000000:task-definition/shop-web:1', group: 'service:shop-web' });
+      expect(t.tags).toEqual(expect.arrayContaining([{ key: 'tier', value: 'web' }, { key: 'aws:ecs:serviceName', value: 'shop-web' }]));
+    }
+    const secretArn = (await state()).find((r) => r.address === 'aws_secretsmanager_secret.db')!.values.arn as string;
+    const policy = await client((c) => new SecretsManagerClient(c)).send(new GetResourcePolicyCommand({ SecretId: secretArn }));
+    expect(JSON.parse(policy.ResourcePolicy!).Statement[0].Sid).toBe('TaskReadsIt');
+  }, 300_000);
+
+  it('plans no change right after the apply: every member is stored and returned as AWS returns it', noChanges, 120_000);
+
+  it('rolls out a new revision and a new desired count, then plans no change again', async () => {
+    vars = { ...vars, app_version: '2', desired_count: 3 };
+    await tf.must(['apply', '-auto-approve', '-no-color'], { vars });
+    const service = (await ecs.send(new DescribeServicesCommand({ cluster: 'shop-web', services: ['shop-web'] }))).services![0]!;
+    expect(service).toMatchObject({ desiredCount: 3, runningCount: 3, taskDefinition: 'arn:aws:ecs:us-east-1:000000000000:task-definition/shop-web:2' });
+    const tasks = await serviceTasks();
+    expect(tasks.map((t) => t.taskDefinitionArn)).toEqual(Array(3).fill(service.taskDefinition));
+    await noChanges();
+  }, 300_000);
+
+  it('refreshes, and imports every resource back with nothing to change but what Terraform alone keeps', async () => {
+    await tf.must(['refresh', '-no-color'], { vars });
+    const managed = (await state()).filter((r) => r.mode === 'managed');
+    expect(managed.length).toBeGreaterThanOrEqual(13);
+    for (const r of managed) {
+      const v = r.values;
+      const id =
+        r.type === 'aws_ecs_service' ? `shop-web/${String(v.name)}` : r.type === 'aws_ecs_cluster' ? String(v.name) : String(v.id);
+      await tf.must(['state', 'rm', '-no-color', r.address]);
+      const imported = await tf.run(['import', '-no-color', r.address, id], { vars });
+      expect(imported.code, `${r.address} ${id}: ${imported.stderr}`).toBe(0);
+    }
+    await tf.must(['plan', '-out', 'after-import.plan', '-no-color'], { vars });
+    const plan = JSON.parse((await tf.must(['show', '-json', 'after-import.plan'])).stdout) as {
+      resource_changes: Array<{ address: string; type: string; change: { actions: string[]; before: Record<string, unknown>; after: Record<string, unknown> } }>;
+    };
+    const unexpected = plan.resource_changes.flatMap((c) => {
+      if (c.change.actions.every((a) => a === 'no-op' || a === 'read')) return [];
+      if (c.change.actions.join() !== 'update') return [`${c.address}: ${c.change.actions.join()}`];
+      const changed = Object.keys({ ...c.change.before, ...c.change.after }).filter(
+        (k) => JSON.stringify(c.change.before[k] ?? null) !== JSON.stringify(c.change.after[k] ?? null),
+      );
+      return changed.filter((k) => !(NOT_READ_BACK[c.type] ?? []).includes(k)).map((k) => `${c.address}.${k}: ${JSON.stringify(c.change.before[k])} → ${JSON.stringify(c.change.after[k])}`);
+    });
+    expect(unexpected).toEqual([]);
+  }, 600_000);
+
+  it('destroys everything it made', async () => {
+    await tf.must(['destroy', '-auto-approve', '-no-color'], { vars });
+    expect((await tf.must(['state', 'list'])).stdout.trim()).toBe('');
+    const cluster = (await ecs.send(new DescribeClustersCommand({ clusters: ['shop-web'] }))).clusters?.[0];
+    expect(cluster?.status ?? 'INACTIVE').toBe('INACTIVE');
+    expect(await serviceTasks()).toEqual([]);
+    const sm = client((c) => new SecretsManagerClient(c));
+    await expect(sm.send(new GetResourcePolicyCommand({ SecretId: 'shop-web/db' }))).rejects.toThrow(ResourceNotFoundException);
+    const ssm = client((c) => new SSMClient(c));
+    expect((await ssm.send(new GetParametersCommand({ Names: ['/shop-web/mode', '/shop-web/api-key'] }))).InvalidParameters?.sort()).toEqual(['/shop-web/api-key', '/shop-web/mode']);
+    const ecr = client((c) => new ECRClient(c));
+    expect((await ecr.send(new DescribeRepositoriesCommand({}))).repositories?.map((r) => r.repositoryName)).not.toContain('shop-web');
+    const logs = client((c) => new CloudWatchLogsClient(c));
+    expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/shop-web' }))).logGroups).toEqual([]);
+  }, 300_000);
+});
