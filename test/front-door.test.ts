@@ -40,8 +40,12 @@ describe('the AWS front door', () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('<Account>123456789012</Account>');
     const tampered = await fetch(`${platform.endpoint}/?${query.replace('GetCallerIdentity', 'GetSessionToken')}`);
-    expect(tampered.status).toBe(400);
-    expect(await tampered.text()).toContain('<Code>InvalidSignatureException</Code>');
+    // Query-protocol services name a signature mismatch as STS does, with its status.
+    expect(tampered.status).toBe(403);
+    expect(await tampered.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
+    const unknownKey = await fetch(`${platform.endpoint}/?${query.replace(/X-Amz-Credential=test/, 'X-Amz-Credential=AKIDNOBODY')}`);
+    expect(unknownKey.status).toBe(403);
+    expect(await unknownKey.text()).toContain('<Code>InvalidClientTokenId</Code>');
   });
 
   it('puts x-amzn-RequestId on every response, errors included', async () => {

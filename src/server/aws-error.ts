@@ -40,3 +40,20 @@ export function queryErrorXml(err: AwsError, requestId: string, namespace = 'htt
     `<RequestId>${requestId}</RequestId></ErrorResponse>`
   );
 }
+
+/**
+ * Query-protocol services (STS, IAM, CloudWatch's Query API, ELB) name authentication failures
+ * otherwise than the JSON ones, with their own statuses.
+ */
+const QUERY_AUTH_ERRORS: Readonly<Record<string, { code: string; status: number }>> = {
+  InvalidSignatureException: { code: 'SignatureDoesNotMatch', status: 403 },
+  IncompleteSignatureException: { code: 'IncompleteSignature', status: 400 },
+  MissingAuthenticationTokenException: { code: 'MissingAuthenticationToken', status: 403 },
+  UnrecognizedClientException: { code: 'InvalidClientTokenId', status: 403 },
+};
+
+/** An authentication failure as a Query-protocol service answers it; any other error unchanged. */
+export function asQueryAuthError(err: AwsError): AwsError {
+  const query = QUERY_AUTH_ERRORS[err.code];
+  return query ? new AwsError(query.code, err.message, query.status, err.fields) : err;
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { rootPrincipal, type Scope } from '../lib/scope.js';
-import { AwsError, jsonErrorBody, queryErrorXml } from './aws-error.js';
+import { asQueryAuthError, AwsError, jsonErrorBody, queryErrorXml } from './aws-error.js';
 import { cborErrorBody, cborServiceFor, decodeCborBody, encodeCborOutput, RPC_V2_CBOR, SMITHY_PROTOCOL_HEADER, splitRpcPath } from './cbor-protocol.js';
 import { decodeContentEncoding } from './content-encoding.js';
 import { decodeJsonBody, jsonContentType, jsonServiceFor, speaks, splitTarget } from './json-protocol.js';
@@ -217,9 +217,12 @@ function authenticate(req: FastifyRequest, options: FrontDoorOptions, regions: R
 }
 
 /** Writes an AWS error in the protocol the request spoke. */
-function sendError(reply: FastifyReply, req: FastifyRequest, err: AwsError): FastifyReply {
-  void reply.status(err.status).header('x-amzn-ErrorType', err.code);
+function sendError(reply: FastifyReply, req: FastifyRequest, failure: AwsError): FastifyReply {
   const call = req.awsCall;
+  const queryAnswer =
+    call?.protocol === 'query' || (call === undefined && typeof req.headers['x-amz-target'] !== 'string' && !isCborRequest(req) && isQueryRequest(req));
+  const err = queryAnswer ? asQueryAuthError(failure) : failure;
+  void reply.status(err.status).header('x-amzn-ErrorType', err.code);
   const service = call?.service;
   if (call?.protocol !== 'query' && service?.model.metadata.awsQueryCompatible) {
     // Services that left the Query protocol keep its error codes for the SDKs that map them.
