@@ -77,8 +77,9 @@ export async function prepareTerraform(configDir: string, mirror: string): Promi
   };
   const run = (args: readonly string[], options: { vars?: Record<string, string | number> } = {}) =>
     new Promise<TerraformResult>((resolve) => {
+      // Options go before the positional arguments (import takes ADDR ID last).
       const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
-      execFile('terraform', [...args, ...vars], { cwd: dir, env, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      execFile('terraform', [args[0]!, ...vars, ...args.slice(1)], { cwd: dir, env, timeout: 300_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
