@@ -1,10 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError, ErrorKind, invalidParameter, isDomainError } from '../../lib/errors.js';
 import { CNI_NAME, INTERFACE_NAME, loopbackConfig, portMappingArgs, taskNetworkConfig } from './cni-config.js';
 import { CniError } from './cni-exec.js';
 import { CniRuntime } from './cni-runtime.js';
-import { CNI_VERSION, type CniAttachment } from './cni-types.js';
+import { CNI_VERSION, type CniAttachment, type CniResult } from './cni-types.js';
 import { installHostFirewall, removeHostFirewall } from './host-firewall.js';
 import {
   checkClaims,
@@ -20,6 +21,7 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { execFile } from './exec.js';
 import { createNetns, deleteNetns, netnsExists, netnsName, netnsPath } from './netns.js';
 import { dropMasquerade } from './orphan-masquerade.js';
+import { SandboxPool } from './sandbox-pool.js';
 import type { NetworkManager, TaskNetwork, TaskNetworkRequest, TaskPortMapping } from './network-manager.js';
 import { TaskStateStore, type SavedTaskNetwork } from './task-state.js';
 import { toTaskNetwork } from './task-network.js';
@@ -59,7 +61,19 @@ export interface CniNetworkManagerOptions {
   dynamicHostPorts?: PortRange;
   /** A plugin taking longer is killed; default 30 s. */
   pluginTimeoutMs?: number;
+  /**
+   * Network sandboxes (a namespace with its address and veth) kept ready for tasks that publish no
+   * host ports, once {@link CniNetworkManager.startPool} is called; default 0, none.
+   */
+  sandboxPool?: number;
 }
+
+/**
+ * The sandboxes a host keeps ready (see {@link CniNetworkManagerOptions.sandboxPool}): enough for
+ * the tasks of one RunTask call to start without waiting for the plugins, few enough that an idle
+ * host holds only a handful of addresses and namespaces.
+ */
+export const DEFAULT_SANDBOX_POOL = 4;
 
 const IF_NAME = 'eth0';
 const LOOPBACK_IF = 'lo';
@@ -91,6 +105,11 @@ export class CniNetworkManager implements NetworkManager {
   private readonly outboundNat: boolean;
   private readonly ipamDataDir: string;
   private readonly states: TaskStateStore;
+  /** The pool's sandboxes, by their CNI container id (`pool-…`), until a task takes one. */
+  private readonly poolStates: TaskStateStore;
+  private readonly poolSize: number;
+  private pool: SandboxPool | undefined;
+  private poolStarting: Promise<void> | undefined;
   private readonly runtime: CniRuntime;
   private readonly locks = new KeyedMutex();
   private readonly hostTcpPorts: Set<number>;
@@ -113,6 +132,8 @@ export class CniNetworkManager implements NetworkManager {
     this.dynamicHostPorts = opts.dynamicHostPorts;
     this.ipamDataDir = join(opts.stateDir, 'ipam');
     this.states = new TaskStateStore(join(opts.stateDir, 'tasks'));
+    this.poolStates = new TaskStateStore(join(opts.stateDir, 'pool'));
+    this.poolSize = opts.sandboxPool ?? 0;
     this.runtime = new CniRuntime({
       cniPath: opts.cniPath ?? '/usr/lib/cni',
       timeoutMs: opts.pluginTimeoutMs ?? 30_000,
@@ -137,6 +158,41 @@ export class CniNetworkManager implements NetworkManager {
   /** {@inheritDoc NetworkManager.list} */
   list(): Promise<string[]> {
     return this.states.list();
+  }
+
+  /**
+   * Begins keeping {@link CniNetworkManagerOptions.sandboxPool} sandboxes ready, refilled in the
+   * background. First the sandboxes an earlier run left in the pool (it crashed, or its stop was
+   * cut short) are removed; one a task had taken just before a crash stays that task's.
+   */
+  startPool(onError: (err: unknown) => void): Promise<void> {
+    if (this.poolSize === 0 || this.pool) return this.poolStarting ?? Promise.resolve();
+    const pool = new SandboxPool(
+      { make: () => this.makeSandbox(), release: (id) => this.releaseSandbox(id) },
+      { size: this.poolSize, onError },
+    );
+    this.pool = pool;
+    this.poolStarting = (async () => {
+      await this.ready();
+      await this.recoverPool();
+      pool.start();
+    })();
+    return this.poolStarting;
+  }
+
+  /** Stops refilling and removes the sandboxes no task took; for shutdown. */
+  async closePool(): Promise<void> {
+    const pool = this.pool;
+    if (!pool) return;
+    this.pool = undefined;
+    await pool.close();
+    await this.poolStarting?.catch(() => undefined);
+    this.poolStarting = undefined;
+  }
+
+  /** Sandboxes ready now (for tests and metrics). */
+  get pooledSandboxes(): number {
+    return this.pool?.available ?? 0;
   }
 
   /** The bridge's address, the tasks' gateway. */
@@ -176,6 +232,8 @@ export class CniNetworkManager implements NetworkManager {
    * leaves them in place, since its tasks keep running.
    */
   async destroy(): Promise<void> {
+    await this.closePool();
+    for (const id of await this.poolStates.list()) await this.releaseSandbox(id);
     for (const id of await this.states.list()) await this.teardown(id);
     await this.locks.run('firewall', async () => {
       await removeHostFirewall(this.bridge);
@@ -210,13 +268,79 @@ export class CniNetworkManager implements NetworkManager {
     }
     // A namespace gone with the host's restart, or a setup cut short: release what is left first.
     if (saved) await this.teardownLocked(req.taskId);
-    return this.create(req);
+    return (await this.fromPool(req)) ?? this.create(req);
   }
 
-  private async create(req: TaskNetworkRequest): Promise<TaskNetwork> {
+  /**
+   * Hands a pooled sandbox to a task that publishes no ports: the task's record, naming the
+   * sandbox's namespace and CNI container id, is written before the pool's is deleted, so a crash
+   * in between leaves the sandbox with the task (recoverPool then drops the pool's record).
+   */
+  private async fromPool(req: TaskNetworkRequest): Promise<TaskNetwork | undefined> {
+    if (portMappingArgs(req.portMappings).length > 0) return undefined;
+    const id = this.pool?.take();
+    if (!id) return undefined;
+    const sandbox = await this.poolStates.read(id).catch(() => undefined);
+    if (!sandbox?.result || !(await netnsExists(sandbox.netnsName))) {
+      void this.releaseSandbox(id).catch(() => undefined);
+      return undefined;
+    }
+    const taskNetwork = toTaskNetwork(req, sandbox.netnsPath, sandbox.ifName, sandbox.result);
+    await this.states.write({
+      ...sandbox,
+      taskId: req.taskId,
+      containerId: id,
+      request: { ...req, portMappings: req.portMappings.map((m) => ({ ...m })) },
+      taskNetwork,
+    });
+    await this.poolStates.delete(id);
+    return taskNetwork;
+  }
+
+  /** Makes one sandbox for the pool: recorded first, as a task's network is, so a crash leaks nothing. */
+  private async makeSandbox(): Promise<string> {
+    await this.ready();
+    const id = `pool-${randomBytes(5).toString('hex')}`;
+    const pending = this.pendingState({ taskId: id, portMappings: [] });
+    await this.poolStates.write(pending);
+    try {
+      await this.poolStates.write({ ...pending, ...(await this.attach(pending)) });
+      return id;
+    } catch (e) {
+      if (await netnsExists(pending.netnsName)) await this.releaseSandbox(id).catch(() => undefined);
+      else await this.poolStates.delete(id);
+      throw asDomainError(e, id);
+    }
+  }
+
+  /** Removes a pooled sandbox no task took; its record stays if DEL fails, for the next start to retry. */
+  private async releaseSandbox(id: string): Promise<void> {
+    const saved = await this.poolStates.read(id);
+    if (!saved) return;
+    await this.detach(saved);
+    await this.poolStates.delete(id);
+  }
+
+  /** The pool's records left by an earlier run: taken by a task (dropped) or not (released). */
+  private async recoverPool(): Promise<void> {
+    const pooled = await this.poolStates.list();
+    if (pooled.length === 0) return;
+    const taken = new Set<string>();
+    for (const taskId of await this.states.list()) {
+      const saved = await this.states.read(taskId).catch(() => undefined);
+      if (saved?.containerId) taken.add(saved.containerId);
+    }
+    for (const id of pooled) {
+      if (taken.has(id)) await this.poolStates.delete(id);
+      else await this.releaseSandbox(id);
+    }
+  }
+
+  /** The record of a network about to be made for `req.taskId` (a task's, or a pooled sandbox's id). */
+  private pendingState(req: TaskNetworkRequest): SavedTaskNetwork {
     const name = netnsName(req.taskId);
     const path = netnsPath(name);
-    const pending: SavedTaskNetwork = {
+    return {
       version: 1,
       taskId: req.taskId,
       netnsName: name,
@@ -233,33 +357,43 @@ export class CniNetworkManager implements NetworkManager {
       loopback: loopbackConfig(),
       capabilityArgs: { portMappings: portMappingArgs(req.portMappings) },
     };
+  }
+
+  private async create(req: TaskNetworkRequest): Promise<TaskNetwork> {
+    const pending = this.pendingState(req);
+    const name = pending.netnsName;
     // Checked before the claim: undoing a failed setup would otherwise delete a namespace not ours.
     if (await netnsExists(name)) {
       throw new DomainError(ErrorKind.Conflict, `Network namespace ${name} exists but minato has no record of it.`, 'task-network');
     }
     await this.claimPorts(pending);
-    let created = false;
     try {
-      await createNetns(name);
-      created = true;
-      const lo: CniAttachment = { containerId: req.taskId, netns: path, ifName: LOOPBACK_IF };
-      const eth: CniAttachment = { containerId: req.taskId, netns: path, ifName: IF_NAME };
-      // The two attachments touch different interfaces: added side by side, both settled before
-      // a failure is undone.
-      const [loopbackResult, result] = await bothSettled(
-        this.runtime.add(pending.loopback, lo, {}),
-        this.runtime.add(pending.network, eth, pending.capabilityArgs),
-      );
-      const taskNetwork = toTaskNetwork(req, path, IF_NAME, result, pending.capabilityArgs.portMappings);
-      await this.states.write({ ...pending, result, loopbackResult, taskNetwork });
+      const results = await this.attach(pending);
+      const taskNetwork = toTaskNetwork(req, pending.netnsPath, IF_NAME, results.result, pending.capabilityArgs.portMappings);
+      await this.states.write({ ...pending, ...results, taskNetwork });
       return taskNetwork;
     } catch (e) {
       // The spec asks for a DEL after a failed ADD. If that fails too, the saved state stays, so
-      // that list() reports the task and a later teardown retries.
-      if (created) await this.teardownLocked(req.taskId).catch(() => undefined);
+      // that list() reports the task and a later teardown retries. The namespace exists only if
+      // this setup made it (it was checked absent before).
+      if (await netnsExists(name)) await this.teardownLocked(req.taskId).catch(() => undefined);
       else await this.states.delete(req.taskId);
       throw asDomainError(e, req.taskId);
     }
+  }
+
+  /** Creates the recorded namespace and adds both attachments to it. */
+  private async attach(pending: SavedTaskNetwork): Promise<{ result: CniResult; loopbackResult: CniResult }> {
+    await createNetns(pending.netnsName);
+    const lo: CniAttachment = { containerId: pending.taskId, netns: pending.netnsPath, ifName: LOOPBACK_IF };
+    const eth: CniAttachment = { containerId: pending.taskId, netns: pending.netnsPath, ifName: IF_NAME };
+    // The two attachments touch different interfaces: added side by side, both settled before
+    // a failure is undone.
+    const [loopbackResult, result] = await bothSettled(
+      this.runtime.add(pending.loopback, lo, {}),
+      this.runtime.add(pending.network, eth, pending.capabilityArgs),
+    );
+    return { result, loopbackResult };
   }
 
   /**
@@ -294,23 +428,29 @@ export class CniNetworkManager implements NetworkManager {
   private async teardownLocked(taskId: string): Promise<void> {
     const saved = await this.states.read(taskId);
     if (!saved) return;
+    await this.detach(saved);
+    await this.states.delete(taskId);
+  }
+
+  /** DEL of both attachments, then the namespace; the record is the caller's to delete. */
+  private async detach(saved: SavedTaskNetwork): Promise<void> {
+    const containerId = saved.containerId ?? saved.taskId;
     try {
       // Without its namespace (e.g. after a reboot) DEL still releases the lease and the rules,
       // all but outbound NAT's, which the bridge plugin finds on the interface (dropMasquerade).
       const netns = (await netnsExists(saved.netnsName)) ? saved.netnsPath : '';
-      const eth: CniAttachment = { containerId: taskId, netns, ifName: saved.ifName };
-      const lo: CniAttachment = { containerId: taskId, netns, ifName: LOOPBACK_IF };
+      const eth: CniAttachment = { containerId, netns, ifName: saved.ifName };
+      const lo: CniAttachment = { containerId, netns, ifName: LOOPBACK_IF };
       await bothSettled(
         this.runtime.del(saved.network, eth, saved.capabilityArgs, saved.result),
         this.runtime.del(saved.loopback, lo, {}, saved.loopbackResult),
       );
       // Only a DEL without its namespace can miss outbound NAT's rules.
-      if (netns === '') await dropMasquerade(saved.network, taskId, saved.result);
+      if (netns === '') await dropMasquerade(saved.network, containerId, saved.result);
       await deleteNetns(saved.netnsName);
     } catch (e) {
-      throw asDomainError(e, taskId);
+      throw asDomainError(e, saved.taskId);
     }
-    await this.states.delete(taskId);
   }
 
   /** CNI CHECK of both attachments; a broken network is reported, not replaced under running containers. */
@@ -319,9 +459,10 @@ export class CniNetworkManager implements NetworkManager {
     // for every healthy task with a published port (fixed upstream in 1.3.0); it is left out.
     const checked = { ...saved.network, plugins: saved.network.plugins.filter((p) => p.type !== 'portmap') };
     try {
-      const eth: CniAttachment = { containerId: saved.taskId, netns: saved.netnsPath, ifName: saved.ifName };
+      const containerId = saved.containerId ?? saved.taskId;
+      const eth: CniAttachment = { containerId, netns: saved.netnsPath, ifName: saved.ifName };
       await this.runtime.check(checked, eth, saved.capabilityArgs, saved.result!);
-      const lo: CniAttachment = { containerId: saved.taskId, netns: saved.netnsPath, ifName: LOOPBACK_IF };
+      const lo: CniAttachment = { containerId, netns: saved.netnsPath, ifName: LOOPBACK_IF };
       if (saved.loopbackResult) await this.runtime.check(saved.loopback, lo, {}, saved.loopbackResult);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
