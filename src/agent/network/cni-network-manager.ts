@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DomainError, ErrorKind, invalidParameter, isDomainError } from '../../lib/errors.js';
+import { DomainError, ErrorKind, invalidParameter } from '../../lib/errors.js';
+import { asDomainError, bothSettled, checkHostPort, checkTaskId, samePorts } from './cni-network-checks.js';
+import type { CniNetworkManagerOptions } from './cni-network-options.js';
 import { CNI_NAME, INTERFACE_NAME, loopbackConfig, portMappingArgs, taskNetworkConfig } from './cni-config.js';
-import { CniError } from './cni-exec.js';
 import { CniRuntime } from './cni-runtime.js';
 import { CNI_VERSION, type CniAttachment, type CniResult } from './cni-types.js';
 import { installHostFirewall, removeHostFirewall } from './host-firewall.js';
@@ -21,64 +21,17 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { execFile } from './exec.js';
 import { createNetns, deleteNetns, netnsExists, netnsName, netnsPath } from './netns.js';
 import { dropMasquerade } from './orphan-masquerade.js';
+import { PooledSandboxes } from './pooled-sandboxes.js';
 import { SandboxPool } from './sandbox-pool.js';
-import type { NetworkManager, TaskNetwork, TaskNetworkRequest, TaskPortMapping } from './network-manager.js';
+import type { NetworkManager, TaskNetwork, TaskNetworkRequest } from './network-manager.js';
 import { TaskStateStore, type SavedTaskNetwork } from './task-state.js';
 import { toTaskNetwork } from './task-network.js';
 
-/** How minato's task network is laid out on this host. */
-export interface CniNetworkManagerOptions {
-  /** Leases (`ipam/`) and saved results (`tasks/`) live here, e.g. `<data-dir>/network`. */
-  stateDir: string;
-  /** The Linux bridge; default `minato0`. */
-  bridge?: string;
-  /**
-   * The tasks' subnet; default `10.213.0.0/16` (65,533 task addresses), inside 10/8 but away from
-   * the ranges Docker (172.17/16 and up), Kubernetes distributions and home routers commonly take.
-   */
-  subnet?: string;
-  /** The CNI network name; default the bridge name. */
-  networkName?: string;
-  /** Where the plugins are; default `/usr/lib/cni` (Debian's containernetworking-plugins). */
-  cniPath?: string;
-  /**
-   * Masquerade tasks' traffic off the host and give them a default route; default true, as tasks
-   * on AWS reach the outside through a NAT or internet gateway (false: tasks reach the host's
-   * allowed services and each other only). The bridge plugin finds the address to unmasquerade
-   * inside the namespace, so a namespace deleted behind minato's back leaves that one rule until reboot.
-   */
-  outboundNat?: boolean;
-  /**
-   * TCP ports of this host that tasks may reach on any host address, e.g. the minato endpoint's
-   * (more with {@link CniNetworkManager.allowHostTcpPort}). Besides them tasks reach only DNS and
-   * services bound to the bridge's gateway address (the metadata endpoint): see host-firewall.ts.
-   */
-  hostTcpPorts?: readonly number[];
-  /**
-   * Where dynamic host ports (`hostPort: 0`) come from, as the ECS agent's ECS_DYNAMIC_HOST_PORT_RANGE;
-   * default the kernel's ephemeral range (net.ipv4.ip_local_port_range), else 49153-65535.
-   */
-  dynamicHostPorts?: PortRange;
-  /** A plugin taking longer is killed; default 30 s. */
-  pluginTimeoutMs?: number;
-  /**
-   * Network sandboxes (a namespace with its address and veth) kept ready for tasks that publish no
-   * host ports, once {@link CniNetworkManager.startPool} is called; default 0, none.
-   */
-  sandboxPool?: number;
-}
-
-/**
- * The sandboxes a host keeps ready (see {@link CniNetworkManagerOptions.sandboxPool}): enough for
- * the tasks of one RunTask call to start without waiting for the plugins, few enough that an idle
- * host holds only a handful of addresses and namespaces.
- */
-export const DEFAULT_SANDBOX_POOL = 4;
+export { DEFAULT_SANDBOX_POOL, type CniNetworkManagerOptions } from './cni-network-options.js';
 
 const IF_NAME = 'eth0';
 const LOOPBACK_IF = 'lo';
 const REQUIRED_PLUGINS = ['bridge', 'host-local', 'portmap', 'loopback'] as const;
-const TASK_ID_MAX = 64;
 
 /**
  * Task networks made by running the standard CNI plugins directly: a network namespace per task,
@@ -106,7 +59,7 @@ export class CniNetworkManager implements NetworkManager {
   private readonly ipamDataDir: string;
   private readonly states: TaskStateStore;
   /** The pool's sandboxes, by their CNI container id (`pool-…`), until a task takes one. */
-  private readonly poolStates: TaskStateStore;
+  private readonly sandboxes: PooledSandboxes;
   private readonly poolSize: number;
   private pool: SandboxPool | undefined;
   private poolStarting: Promise<void> | undefined;
@@ -132,7 +85,12 @@ export class CniNetworkManager implements NetworkManager {
     this.dynamicHostPorts = opts.dynamicHostPorts;
     this.ipamDataDir = join(opts.stateDir, 'ipam');
     this.states = new TaskStateStore(join(opts.stateDir, 'tasks'));
-    this.poolStates = new TaskStateStore(join(opts.stateDir, 'pool'));
+    this.sandboxes = new PooledSandboxes(new TaskStateStore(join(opts.stateDir, 'pool')), this.states, {
+      ready: () => this.ready(),
+      pendingState: (req) => this.pendingState(req),
+      attach: (pending) => this.attach(pending),
+      detach: (saved) => this.detach(saved),
+    });
     this.poolSize = opts.sandboxPool ?? 0;
     this.runtime = new CniRuntime({
       cniPath: opts.cniPath ?? '/usr/lib/cni',
@@ -168,13 +126,13 @@ export class CniNetworkManager implements NetworkManager {
   startPool(onError: (err: unknown) => void): Promise<void> {
     if (this.poolSize === 0 || this.pool) return this.poolStarting ?? Promise.resolve();
     const pool = new SandboxPool(
-      { make: () => this.makeSandbox(), release: (id) => this.releaseSandbox(id) },
+      { make: () => this.sandboxes.make(), release: (id) => this.sandboxes.release(id) },
       { size: this.poolSize, onError },
     );
     this.pool = pool;
     this.poolStarting = (async () => {
       await this.ready();
-      await this.recoverPool();
+      await this.sandboxes.recover();
       pool.start();
     })();
     return this.poolStarting;
@@ -233,7 +191,7 @@ export class CniNetworkManager implements NetworkManager {
    */
   async destroy(): Promise<void> {
     await this.closePool();
-    for (const id of await this.poolStates.list()) await this.releaseSandbox(id);
+    await this.sandboxes.releaseAll();
     for (const id of await this.states.list()) await this.teardown(id);
     await this.locks.run('firewall', async () => {
       await removeHostFirewall(this.bridge);
@@ -271,69 +229,11 @@ export class CniNetworkManager implements NetworkManager {
     return (await this.fromPool(req)) ?? this.create(req);
   }
 
-  /**
-   * Hands a pooled sandbox to a task that publishes no ports: the task's record, naming the
-   * sandbox's namespace and CNI container id, is written before the pool's is deleted, so a crash
-   * in between leaves the sandbox with the task (recoverPool then drops the pool's record).
-   */
+  /** A pooled sandbox for a task that publishes no ports, when one is ready. */
   private async fromPool(req: TaskNetworkRequest): Promise<TaskNetwork | undefined> {
     if (portMappingArgs(req.portMappings).length > 0) return undefined;
     const id = this.pool?.take();
-    if (!id) return undefined;
-    const sandbox = await this.poolStates.read(id).catch(() => undefined);
-    if (!sandbox?.result || !(await netnsExists(sandbox.netnsName))) {
-      void this.releaseSandbox(id).catch(() => undefined);
-      return undefined;
-    }
-    const taskNetwork = toTaskNetwork(req, sandbox.netnsPath, sandbox.ifName, sandbox.result);
-    await this.states.write({
-      ...sandbox,
-      taskId: req.taskId,
-      containerId: id,
-      request: { ...req, portMappings: req.portMappings.map((m) => ({ ...m })) },
-      taskNetwork,
-    });
-    await this.poolStates.delete(id);
-    return taskNetwork;
-  }
-
-  /** Makes one sandbox for the pool: recorded first, as a task's network is, so a crash leaks nothing. */
-  private async makeSandbox(): Promise<string> {
-    await this.ready();
-    const id = `pool-${randomBytes(5).toString('hex')}`;
-    const pending = this.pendingState({ taskId: id, portMappings: [] });
-    await this.poolStates.write(pending);
-    try {
-      await this.poolStates.write({ ...pending, ...(await this.attach(pending)) });
-      return id;
-    } catch (e) {
-      if (await netnsExists(pending.netnsName)) await this.releaseSandbox(id).catch(() => undefined);
-      else await this.poolStates.delete(id);
-      throw asDomainError(e, id);
-    }
-  }
-
-  /** Removes a pooled sandbox no task took; its record stays if DEL fails, for the next start to retry. */
-  private async releaseSandbox(id: string): Promise<void> {
-    const saved = await this.poolStates.read(id);
-    if (!saved) return;
-    await this.detach(saved);
-    await this.poolStates.delete(id);
-  }
-
-  /** The pool's records left by an earlier run: taken by a task (dropped) or not (released). */
-  private async recoverPool(): Promise<void> {
-    const pooled = await this.poolStates.list();
-    if (pooled.length === 0) return;
-    const taken = new Set<string>();
-    for (const taskId of await this.states.list()) {
-      const saved = await this.states.read(taskId).catch(() => undefined);
-      if (saved?.containerId) taken.add(saved.containerId);
-    }
-    for (const id of pooled) {
-      if (taken.has(id)) await this.poolStates.delete(id);
-      else await this.releaseSandbox(id);
-    }
+    return id === undefined ? undefined : this.sandboxes.handOver(id, req);
   }
 
   /** The record of a network about to be made for `req.taskId` (a task's, or a pooled sandbox's id). */
@@ -493,39 +393,4 @@ export class CniNetworkManager implements NetworkManager {
     });
     return this.readyOnce;
   }
-}
-
-/** Both results once both have settled; the first failure (in argument order) otherwise. */
-async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'rejected') throw ra.reason;
-  if (rb.status === 'rejected') throw rb.reason;
-  return [ra.value, rb.value];
-}
-
-function checkHostPort(port: number): void {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidParameter(`Invalid host port ${port}: must be from 1 to 65535.`);
-}
-
-function checkTaskId(taskId: string): void {
-  if (typeof taskId !== 'string' || taskId.length > TASK_ID_MAX || !CNI_NAME.test(taskId)) {
-    throw invalidParameter(`Invalid task id "${taskId}": 1 to ${TASK_ID_MAX} letters, digits, '_', '.' or '-', starting with a letter or digit.`);
-  }
-}
-
-const portsKey = (ms: readonly TaskPortMapping[]): string =>
-  ms.map((m) => `${m.protocol}/${m.containerPort}/${m.hostPort ?? ''}`).sort().join(',');
-
-function samePorts(a: readonly TaskPortMapping[], b: readonly TaskPortMapping[]): boolean {
-  return portsKey(a) === portsKey(b);
-}
-
-function asDomainError(e: unknown, taskId: string): DomainError {
-  if (isDomainError(e)) return e;
-  if (e instanceof CniError) {
-    // Code 11 is the spec's "try again later".
-    const kind = e.code === 11 ? ErrorKind.Unavailable : ErrorKind.Internal;
-    return new DomainError(kind, `Task ${taskId} network: ${e.message}`, 'task-network', { plugin: e.plugin, command: e.command, code: e.code });
-  }
-  return new DomainError(ErrorKind.Internal, `Task ${taskId} network: ${e instanceof Error ? e.message : String(e)}`, 'task-network');
 }
