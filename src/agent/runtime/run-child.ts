@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { MAX_OUTPUT, type RunRequest, type RunResult } from './spawn-protocol.js';
 
 /**
@@ -13,6 +14,13 @@ export function runChild(req: RunRequest): Promise<RunResult> {
       env: req.env,
       stdio: [req.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    if (req.niceness !== undefined && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, req.niceness);
+      } catch {
+        // Exited already: nothing left to lower.
+      }
+    }
     const max = req.maxOutput ?? MAX_OUTPUT;
     const out: Buffer[] = [];
     const err: Buffer[] = req.mergeOutput ? out : [];
