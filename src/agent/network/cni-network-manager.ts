@@ -153,11 +153,6 @@ export class CniNetworkManager implements NetworkManager {
     this.poolStarting = undefined;
   }
 
-  /** Sandboxes ready now (for tests and metrics). */
-  get pooledSandboxes(): number {
-    return this.pool?.available ?? 0;
-  }
-
   /** The bridge's address, the tasks' gateway. */
   get gateway(): string {
     return formatIpv4(firstHost(this.subnet));
