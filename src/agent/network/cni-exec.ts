@@ -24,8 +24,6 @@ export interface CniExecOptions {
   /** `CNI_PATH`: directories holding plugin binaries, separated by `:`. */
   cniPath: string;
   timeoutMs: number;
-  /** A nice value for the plugins, for background work (see RunRequest.niceness). */
-  niceness?: number;
 }
 
 /** The plugin binary for `type`, searched in `CNI_PATH` order as the spec requires. */
@@ -69,7 +67,7 @@ export async function execPlugin(
     env.CNI_IFNAME = attachment.ifName;
     if (attachment.args) env.CNI_ARGS = attachment.args;
   }
-  const r = await execFile(file, [], { input: JSON.stringify(config), env, timeoutMs: opts.timeoutMs, ...(opts.niceness !== undefined && { niceness: opts.niceness }) });
+  const r = await execFile(file, [], { input: JSON.stringify(config), env, timeoutMs: opts.timeoutMs });
   const out = r.stdout.trim();
   if (r.code !== 0) throw pluginFailure(type, command, out, r.stderr, r.code ?? r.signal);
   if (!out) return undefined;

@@ -30,8 +30,6 @@ import { toTaskNetwork } from './task-network.js';
 export { DEFAULT_SANDBOX_POOL, type CniNetworkManagerOptions } from './cni-network-options.js';
 
 const IF_NAME = 'eth0';
-/** The pool's helpers run at this nice value: on a small host they would otherwise slow the very starts they are for. */
-const BACKGROUND_NICENESS = 10;
 const LOOPBACK_IF = 'lo';
 const REQUIRED_PLUGINS = ['bridge', 'host-local', 'portmap', 'loopback'] as const;
 
@@ -66,8 +64,6 @@ export class CniNetworkManager implements NetworkManager {
   private pool: SandboxPool | undefined;
   private poolStarting: Promise<void> | undefined;
   private readonly runtime: CniRuntime;
-  /** The same plugins at a lower CPU priority, for the pool's sandboxes: made while tasks start, they yield to them. */
-  private readonly background: CniRuntime;
   private readonly locks = new KeyedMutex();
   private readonly hostTcpPorts: Set<number>;
   private readonly gatewayTcpPorts = new Set<number>();
@@ -92,7 +88,7 @@ export class CniNetworkManager implements NetworkManager {
     this.sandboxes = new PooledSandboxes(new TaskStateStore(join(opts.stateDir, 'pool')), this.states, {
       ready: () => this.ready(),
       pendingState: (req) => this.pendingState(req),
-      attach: (pending) => this.attach(pending, this.background),
+      attach: (pending) => this.attach(pending),
       detach: (saved) => this.detach(saved),
     });
     this.poolSize = opts.sandboxPool ?? 0;
@@ -101,7 +97,6 @@ export class CniNetworkManager implements NetworkManager {
       timeoutMs: opts.pluginTimeoutMs ?? 30_000,
       exclusive: ['portmap'],
     });
-    this.background = new CniRuntime({ cniPath: opts.cniPath ?? '/usr/lib/cni', timeoutMs: opts.pluginTimeoutMs ?? 30_000, niceness: BACKGROUND_NICENESS });
   }
 
   /** {@inheritDoc NetworkManager.setup} */
@@ -283,15 +278,15 @@ export class CniNetworkManager implements NetworkManager {
   }
 
   /** Creates the recorded namespace and adds both attachments to it. */
-  private async attach(pending: SavedTaskNetwork, runtime = this.runtime): Promise<{ result: CniResult; loopbackResult: CniResult }> {
-    await createNetns(pending.netnsName, runtime === this.background ? BACKGROUND_NICENESS : undefined);
+  private async attach(pending: SavedTaskNetwork): Promise<{ result: CniResult; loopbackResult: CniResult }> {
+    await createNetns(pending.netnsName);
     const lo: CniAttachment = { containerId: pending.taskId, netns: pending.netnsPath, ifName: LOOPBACK_IF };
     const eth: CniAttachment = { containerId: pending.taskId, netns: pending.netnsPath, ifName: IF_NAME };
     // The two attachments touch different interfaces: added side by side, both settled before
     // a failure is undone.
     const [loopbackResult, result] = await bothSettled(
-      runtime.add(pending.loopback, lo, {}),
-      runtime.add(pending.network, eth, pending.capabilityArgs),
+      this.runtime.add(pending.loopback, lo, {}),
+      this.runtime.add(pending.network, eth, pending.capabilityArgs),
     );
     return { result, loopbackResult };
   }

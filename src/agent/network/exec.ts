@@ -17,8 +17,6 @@ export interface ExecOptions {
   env?: NodeJS.ProcessEnv;
   /** The child is killed (SIGKILL) past this many milliseconds. */
   timeoutMs: number;
-  /** A nice value for background work (see RunRequest.niceness). */
-  niceness?: number;
 }
 
 /**
@@ -28,14 +26,14 @@ export interface ExecOptions {
  */
 export async function execFile(file: string, args: readonly string[], opts: ExecOptions): Promise<ExecResult> {
   const env = Object.fromEntries(Object.entries(opts.env ?? process.env).filter((e): e is [string, string] => e[1] !== undefined));
-  const r = await runHelper({ file, args: [...args], env, input: opts.input ?? '', timeoutMs: opts.timeoutMs, ...(opts.niceness !== undefined && { niceness: opts.niceness }) });
+  const r = await runHelper({ file, args: [...args], env, input: opts.input ?? '', timeoutMs: opts.timeoutMs });
   if (r.timedOut) throw new Error(`${file} ${args.join(' ')} did not finish within ${opts.timeoutMs} ms`);
   return { code: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Runs a command that must succeed; rejects with its stderr otherwise. */
-export async function execChecked(file: string, args: readonly string[], timeoutMs = 10_000, niceness?: number): Promise<string> {
-  const r = await execFile(file, args, { timeoutMs, ...(niceness !== undefined && { niceness }) });
+export async function execChecked(file: string, args: readonly string[], timeoutMs = 10_000): Promise<string> {
+  const r = await execFile(file, args, { timeoutMs });
   if (r.code !== 0) {
     throw new Error(`${file} ${args.join(' ')} failed (${r.code ?? r.signal}): ${r.stderr.trim() || r.stdout.trim()}`);
   }

@@ -21,9 +21,9 @@ export async function netnsExists(name: string): Promise<boolean> {
   }
 }
 
-/** Creates a named network namespace (with `ip netns add`, which mounts it under {@link NETNS_DIR}); `niceness` for background work. */
-export async function createNetns(name: string, niceness?: number): Promise<string> {
-  await execChecked('ip', ['netns', 'add', name], 10_000, niceness);
+/** Creates a named network namespace (with `ip netns add`, which mounts it under {@link NETNS_DIR}). */
+export async function createNetns(name: string): Promise<string> {
+  await execChecked('ip', ['netns', 'add', name]);
   return netnsPath(name);
 }
 

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { setPriority } from 'node:os';
 import { MAX_OUTPUT, type RunRequest, type RunResult } from './spawn-protocol.js';
 
 /**
@@ -14,13 +13,6 @@ export function runChild(req: RunRequest): Promise<RunResult> {
       env: req.env,
       stdio: [req.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    if (req.niceness !== undefined && child.pid !== undefined) {
-      try {
-        setPriority(child.pid, req.niceness);
-      } catch {
-        // Exited already: nothing left to lower.
-      }
-    }
     const max = req.maxOutput ?? MAX_OUTPUT;
     const out: Buffer[] = [];
     const err: Buffer[] = req.mergeOutput ? out : [];

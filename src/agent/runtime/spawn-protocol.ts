@@ -18,11 +18,6 @@ export interface RunRequest {
   mergeOutput?: boolean;
   /** Bytes of output kept per stream; default {@link MAX_OUTPUT}. */
   maxOutput?: number;
-  /**
-   * A nice value (1 to 19) for background work, set as soon as the child exists (its own children
-   * inherit it), so that it yields the CPU to the work a caller waits for.
-   */
-  niceness?: number;
 }
 
 /** How a helper command ended. */

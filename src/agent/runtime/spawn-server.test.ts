@@ -1,4 +1,3 @@
-import { getPriority } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runChild } from './run-child.js';
 import { SpawnServer } from './spawn-server.js';
@@ -34,13 +33,6 @@ describe.each([
     expect([merged.stdout, merged.stderr]).toEqual(['one\ntwo\nthree\n', '']);
     const cut = await run(sh('printf 0123456789; printf abcdef >&2', { maxOutput: 4 }));
     expect([cut.stdout, cut.stderr]).toEqual(['0123', 'abcd']);
-  });
-
-  it('lowers the priority of background work, and of what it runs in turn', async () => {
-    // The nice value is field 19 of /proc/<pid>/stat; read by a grandchild started after the lowering.
-    const niced = await run(sh('sleep 0.2; cut -d" " -f19 /proc/self/stat', { niceness: 10 }));
-    const plain = await run(sh('sleep 0.01; cut -d" " -f19 /proc/self/stat'));
-    expect([niced.stdout.trim(), plain.stdout.trim()]).toEqual(['10', String(getPriority())]);
   });
 
   it('kills a command past its timeout', async () => {
