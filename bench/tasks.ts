@@ -221,7 +221,10 @@ async function measure() {
 async function leftoversAgainst(before: { netns: string[]; runc: string[] }, ownIds: readonly string[]) {
   const after = { netns: await netnsNames(), runc: await runcIds() };
   return {
-    ownNetns: after.netns.filter((n) => ownIds.some((id) => n === taskNetns(id)) || n.startsWith('mnbench-floor-')),
+    // Pooled sandboxes' namespaces are not named after tasks: any new one is this run's.
+    ownNetns: after.netns.filter(
+      (n) => ownIds.some((id) => n === taskNetns(id)) || n.startsWith('mnbench-floor-') || (n.startsWith('minato-pool-') && !before.netns.includes(n)),
+    ),
     bridgeExists: await linkExists(BRIDGE),
     defaultRuncRootUnchanged: JSON.stringify([...before.runc].sort()) === JSON.stringify([...after.runc].sort()),
     // Other users of the machine may add or remove namespaces meanwhile: for information only.

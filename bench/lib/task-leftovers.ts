@@ -2,10 +2,12 @@
  * The last line of cleanup for the task benchmark: whatever of its tasks is still on the host once
  * `minato up` has exited (normally nothing: every task is stopped through the API first). Only
  * things that are provably the benchmark's are touched: runc containers under its data directory's
- * runtime root, conmon processes naming that directory, mounts under it, the namespaces and task
- * cgroups named after its own task ids.
+ * runtime root, conmon processes naming that directory, mounts under it, the namespaces named
+ * after its own task ids or in its network records (a task given a pooled sandbox has the
+ * sandbox's namespace), the task cgroups named after its task ids.
  */
 import { spawnSync } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { removeCgroup } from '../../src/agent/runtime/cgroups.js';
 import { unmount } from '../../src/agent/runtime/rootfs.js';
@@ -14,6 +16,19 @@ import { monitorsPids, mountsUnder, netnsNames, runcIds } from './host-state.js'
 /** minato's names for a task's network namespace and cgroup (src/agent/network/netns.ts, task-run.ts). */
 export const taskNetns = (taskId: string): string => `minato-${taskId}`;
 const taskCgroup = (taskId: string): string => `minato/${taskId}`;
+
+/** The namespaces named in a data directory's network records (tasks' and the sandbox pool's). */
+export async function recordedNetns(dataDir: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const dir of ['tasks', 'pool'].map((d) => join(dataDir, 'network', d))) {
+    for (const file of await readdir(dir).catch((): string[] => [])) {
+      if (!file.endsWith('.json') || file.startsWith('.')) continue;
+      const record = JSON.parse(await readFile(join(dir, file), 'utf8').catch(() => '{}')) as { netnsName?: unknown };
+      if (typeof record.netnsName === 'string') names.push(record.netnsName);
+    }
+  }
+  return names;
+}
 
 /** The task id at the end of a task ARN. */
 export const taskIdOf = (taskArn: string): string => taskArn.split('/').pop()!;
@@ -42,10 +57,11 @@ export async function sweepLeftovers(dataDir: string, taskIds: readonly string[]
     await unmount(mount).catch(() => undefined);
   }
   const namespaces = new Set(await netnsNames().catch((): string[] => []));
-  for (const id of taskIds) {
-    if (!namespaces.has(taskNetns(id))) continue;
-    found.push(`netns ${taskNetns(id)}`);
-    spawnSync('ip', ['netns', 'delete', taskNetns(id)], { stdio: 'ignore', timeout: 30_000 });
+  const ours = new Set([...taskIds.map(taskNetns), ...(await recordedNetns(dataDir))]);
+  for (const name of ours) {
+    if (!namespaces.has(name)) continue;
+    found.push(`netns ${name}`);
+    spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore', timeout: 30_000 });
   }
   if (found.length > 0) for (const id of taskIds) await removeCgroup(taskCgroup(id)).catch(() => undefined);
   return found;

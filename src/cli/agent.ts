@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { ImageStore } from '../agent/images/image-store.js';
 import { LocalAgent } from '../agent/local-agent.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
-import { CniNetworkManager } from '../agent/network/cni-network-manager.js';
+import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { AgentStore } from '../agent/remote/agent-store.js';
 import { ControlClient, ControlPlaneError } from '../agent/remote/control-client.js';
 import { controlPlaneImages } from '../agent/remote/control-plane-images.js';
@@ -139,7 +139,7 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
   const client = new ControlClient(endpoint, token);
   const queue = new ReportQueue({ onError: (err) => logger.warn({ err: String(err) }, 'sending reports failed; retrying') });
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
-  const networks = new CniNetworkManager({ stateDir: join(dataDir, 'network'), bridge: flags.taskBridge, subnet: flags.taskSubnet });
+  const networks = new CniNetworkManager({ stateDir: join(dataDir, 'network'), bridge: flags.taskBridge, subnet: flags.taskSubnet, sandboxPool: DEFAULT_SANDBOX_POOL });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
   const metadata = new MetadataServer(positiveInt(flags.metadataPort, '--metadata-port'), (_gateway, port) => networks.allowGatewayTcpPort(port));
   // The agent exists once the runner does; the runner reports and pulls through it.
@@ -191,11 +191,16 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
   });
   ref.agent = agent;
   await agent.start();
+  // After the agent took its tasks back: sandboxes a crash left in the pool belong to no task then.
+  void networks.startPool((err) => logger.warn({ err }, 'the task network sandbox pool could not be filled')).catch((err: unknown) =>
+    logger.warn({ err }, 'the task network sandbox pool did not start'),
+  );
   const signal = await stopRequested;
   logger.info({ signal }, 'agent shutting down; its tasks keep running');
   await queue.drain(2_000);
   await agent.close();
   await metadata.close();
+  await networks.closePool();
   runtime.close();
   logger.flush();
 }

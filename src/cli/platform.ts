@@ -6,7 +6,7 @@ import { ImageStore } from '../agent/images/image-store.js';
 import { hostSampleReader } from '../agent/insights/container-samples.js';
 import { InsightsSampler } from '../agent/insights/insights-sampler.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
-import { CniNetworkManager } from '../agent/network/cni-network-manager.js';
+import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent-contract/ports.js';
 import { adminService } from '../api/admin/admin-service.js';
@@ -130,6 +130,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     stateDir: join(dataDir, 'network'),
     bridge: config.taskBridge,
     subnet: config.taskSubnet,
+    sandboxPool: DEFAULT_SANDBOX_POOL,
   });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
   const metadata = new MetadataServer(options.metadataPort, (_gateway, port) => networks.allowGatewayTcpPort(port));
@@ -175,6 +176,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // no request meets a task not yet taken back (their image pulls wait for the endpoint). Tasks
   // of container instances are their agents' to take back.
   await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
+  // Once tasks are taken back: sandboxes a crash left in the pool belong to no task then.
+  void networks.startPool((err) => logger.warn({ err }, 'the task network sandbox pool could not be filled')).catch((err: unknown) =>
+    logger.warn({ err }, 'the task network sandbox pool did not start'),
+  );
 
   // Container Insights: performance events of tasks in clusters that have it enabled.
   const insights = new InsightsSampler({
@@ -242,6 +247,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     agents.close();
     stopLogSweeper();
     await metadata.close();
+    await networks.closePool();
     logService.close();
     stopMetricExpiry();
     metrics.close();
@@ -278,6 +284,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await stopRegistryMaintenance();
       await app.close();
       await metadata.close();
+      await networks.closePool();
       // Releases waiters on container exits; the containers themselves keep running.
       runtime.close();
       stopLogSweeper();

@@ -2,7 +2,8 @@
  * The last line of cleanup for tests that kill `minato up`: whatever of their tasks is still on
  * the host once the test is over (normally nothing; a failed assertion may leave a task running).
  * Only what is provably the test's is touched: runc containers under its data dir's runtime root,
- * mounts under the data dir, and the namespaces and task cgroups named after the task ids found there.
+ * mounts under the data dir, the namespaces and task cgroups named after the task ids found there,
+ * and the namespaces its network records name (a task given a pooled sandbox has the sandbox's).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -34,6 +35,16 @@ export async function sweepDataDir(dataDir: string): Promise<string[]> {
     spawnSync('umount', ['-l', m], { stdio: 'ignore', timeout: 30_000 });
   }
   const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+  for (const dir of ['tasks', 'pool'].map((d) => join(dataDir, 'network', d))) {
+    for (const file of existsSync(dir) ? readdirSync(dir) : []) {
+      if (!file.endsWith('.json') || file.startsWith('.')) continue;
+      const name = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { netnsName?: string }).netnsName;
+      if (name && namespaces.split('\n').some((line) => line.split(' ')[0] === name)) {
+        found.push(`netns ${name}`);
+        spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore', timeout: 30_000 });
+      }
+    }
+  }
   for (const id of taskIds) {
     if (namespaces.includes(`minato-${id}`)) {
       found.push(`netns minato-${id}`);

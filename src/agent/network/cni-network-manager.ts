@@ -1,10 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DomainError, ErrorKind, invalidParameter, isDomainError } from '../../lib/errors.js';
+import { DomainError, ErrorKind, invalidParameter } from '../../lib/errors.js';
+import { asDomainError, bothSettled, checkHostPort, checkTaskId, samePorts } from './cni-network-checks.js';
+import type { CniNetworkManagerOptions } from './cni-network-options.js';
 import { CNI_NAME, INTERFACE_NAME, loopbackConfig, portMappingArgs, taskNetworkConfig } from './cni-config.js';
-import { CniError } from './cni-exec.js';
 import { CniRuntime } from './cni-runtime.js';
-import { CNI_VERSION, type CniAttachment } from './cni-types.js';
+import { CNI_VERSION, type CniAttachment, type CniResult } from './cni-types.js';
 import { installHostFirewall, removeHostFirewall } from './host-firewall.js';
 import {
   checkClaims,
@@ -20,51 +21,17 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { execFile } from './exec.js';
 import { createNetns, deleteNetns, netnsExists, netnsName, netnsPath } from './netns.js';
 import { dropMasquerade } from './orphan-masquerade.js';
-import type { NetworkManager, TaskNetwork, TaskNetworkRequest, TaskPortMapping } from './network-manager.js';
+import { PooledSandboxes } from './pooled-sandboxes.js';
+import { SandboxPool } from './sandbox-pool.js';
+import type { NetworkManager, TaskNetwork, TaskNetworkRequest } from './network-manager.js';
 import { TaskStateStore, type SavedTaskNetwork } from './task-state.js';
 import { toTaskNetwork } from './task-network.js';
 
-/** How minato's task network is laid out on this host. */
-export interface CniNetworkManagerOptions {
-  /** Leases (`ipam/`) and saved results (`tasks/`) live here, e.g. `<data-dir>/network`. */
-  stateDir: string;
-  /** The Linux bridge; default `minato0`. */
-  bridge?: string;
-  /**
-   * The tasks' subnet; default `10.213.0.0/16` (65,533 task addresses), inside 10/8 but away from
-   * the ranges Docker (172.17/16 and up), Kubernetes distributions and home routers commonly take.
-   */
-  subnet?: string;
-  /** The CNI network name; default the bridge name. */
-  networkName?: string;
-  /** Where the plugins are; default `/usr/lib/cni` (Debian's containernetworking-plugins). */
-  cniPath?: string;
-  /**
-   * Masquerade tasks' traffic off the host and give them a default route; default true, as tasks
-   * on AWS reach the outside through a NAT or internet gateway (false: tasks reach the host's
-   * allowed services and each other only). The bridge plugin finds the address to unmasquerade
-   * inside the namespace, so a namespace deleted behind minato's back leaves that one rule until reboot.
-   */
-  outboundNat?: boolean;
-  /**
-   * TCP ports of this host that tasks may reach on any host address, e.g. the minato endpoint's
-   * (more with {@link CniNetworkManager.allowHostTcpPort}). Besides them tasks reach only DNS and
-   * services bound to the bridge's gateway address (the metadata endpoint): see host-firewall.ts.
-   */
-  hostTcpPorts?: readonly number[];
-  /**
-   * Where dynamic host ports (`hostPort: 0`) come from, as the ECS agent's ECS_DYNAMIC_HOST_PORT_RANGE;
-   * default the kernel's ephemeral range (net.ipv4.ip_local_port_range), else 49153-65535.
-   */
-  dynamicHostPorts?: PortRange;
-  /** A plugin taking longer is killed; default 30 s. */
-  pluginTimeoutMs?: number;
-}
+export { DEFAULT_SANDBOX_POOL, type CniNetworkManagerOptions } from './cni-network-options.js';
 
 const IF_NAME = 'eth0';
 const LOOPBACK_IF = 'lo';
 const REQUIRED_PLUGINS = ['bridge', 'host-local', 'portmap', 'loopback'] as const;
-const TASK_ID_MAX = 64;
 
 /**
  * Task networks made by running the standard CNI plugins directly: a network namespace per task,
@@ -91,6 +58,11 @@ export class CniNetworkManager implements NetworkManager {
   private readonly outboundNat: boolean;
   private readonly ipamDataDir: string;
   private readonly states: TaskStateStore;
+  /** The pool's sandboxes, by their CNI container id (`pool-…`), until a task takes one. */
+  private readonly sandboxes: PooledSandboxes;
+  private readonly poolSize: number;
+  private pool: SandboxPool | undefined;
+  private poolStarting: Promise<void> | undefined;
   private readonly runtime: CniRuntime;
   private readonly locks = new KeyedMutex();
   private readonly hostTcpPorts: Set<number>;
@@ -113,6 +85,13 @@ export class CniNetworkManager implements NetworkManager {
     this.dynamicHostPorts = opts.dynamicHostPorts;
     this.ipamDataDir = join(opts.stateDir, 'ipam');
     this.states = new TaskStateStore(join(opts.stateDir, 'tasks'));
+    this.sandboxes = new PooledSandboxes(new TaskStateStore(join(opts.stateDir, 'pool')), this.states, {
+      ready: () => this.ready(),
+      pendingState: (req) => this.pendingState(req),
+      attach: (pending) => this.attach(pending),
+      detach: (saved) => this.detach(saved),
+    });
+    this.poolSize = opts.sandboxPool ?? 0;
     this.runtime = new CniRuntime({
       cniPath: opts.cniPath ?? '/usr/lib/cni',
       timeoutMs: opts.pluginTimeoutMs ?? 30_000,
@@ -137,6 +116,36 @@ export class CniNetworkManager implements NetworkManager {
   /** {@inheritDoc NetworkManager.list} */
   list(): Promise<string[]> {
     return this.states.list();
+  }
+
+  /**
+   * Begins keeping {@link CniNetworkManagerOptions.sandboxPool} sandboxes ready, refilled in the
+   * background. First the sandboxes an earlier run left in the pool (it crashed, or its stop was
+   * cut short) are removed; one a task had taken just before a crash stays that task's.
+   */
+  startPool(onError: (err: unknown) => void): Promise<void> {
+    if (this.poolSize === 0 || this.pool) return this.poolStarting ?? Promise.resolve();
+    const pool = new SandboxPool(
+      { make: () => this.sandboxes.make(), release: (id) => this.sandboxes.release(id) },
+      { size: this.poolSize, onError },
+    );
+    this.pool = pool;
+    this.poolStarting = (async () => {
+      await this.ready();
+      await this.sandboxes.recover();
+      pool.start();
+    })();
+    return this.poolStarting;
+  }
+
+  /** Stops refilling and removes the sandboxes no task took; for shutdown. */
+  async closePool(): Promise<void> {
+    const pool = this.pool;
+    if (!pool) return;
+    this.pool = undefined;
+    await pool.close();
+    await this.poolStarting?.catch(() => undefined);
+    this.poolStarting = undefined;
   }
 
   /** The bridge's address, the tasks' gateway. */
@@ -176,6 +185,8 @@ export class CniNetworkManager implements NetworkManager {
    * leaves them in place, since its tasks keep running.
    */
   async destroy(): Promise<void> {
+    await this.closePool();
+    await this.sandboxes.releaseAll();
     for (const id of await this.states.list()) await this.teardown(id);
     await this.locks.run('firewall', async () => {
       await removeHostFirewall(this.bridge);
@@ -210,13 +221,21 @@ export class CniNetworkManager implements NetworkManager {
     }
     // A namespace gone with the host's restart, or a setup cut short: release what is left first.
     if (saved) await this.teardownLocked(req.taskId);
-    return this.create(req);
+    return (await this.fromPool(req)) ?? this.create(req);
   }
 
-  private async create(req: TaskNetworkRequest): Promise<TaskNetwork> {
+  /** A pooled sandbox for a task that publishes no ports, when one is ready. */
+  private async fromPool(req: TaskNetworkRequest): Promise<TaskNetwork | undefined> {
+    if (portMappingArgs(req.portMappings).length > 0) return undefined;
+    const id = this.pool?.take();
+    return id === undefined ? undefined : this.sandboxes.handOver(id, req);
+  }
+
+  /** The record of a network about to be made for `req.taskId` (a task's, or a pooled sandbox's id). */
+  private pendingState(req: TaskNetworkRequest): SavedTaskNetwork {
     const name = netnsName(req.taskId);
     const path = netnsPath(name);
-    const pending: SavedTaskNetwork = {
+    return {
       version: 1,
       taskId: req.taskId,
       netnsName: name,
@@ -233,33 +252,43 @@ export class CniNetworkManager implements NetworkManager {
       loopback: loopbackConfig(),
       capabilityArgs: { portMappings: portMappingArgs(req.portMappings) },
     };
+  }
+
+  private async create(req: TaskNetworkRequest): Promise<TaskNetwork> {
+    const pending = this.pendingState(req);
+    const name = pending.netnsName;
     // Checked before the claim: undoing a failed setup would otherwise delete a namespace not ours.
     if (await netnsExists(name)) {
       throw new DomainError(ErrorKind.Conflict, `Network namespace ${name} exists but minato has no record of it.`, 'task-network');
     }
     await this.claimPorts(pending);
-    let created = false;
     try {
-      await createNetns(name);
-      created = true;
-      const lo: CniAttachment = { containerId: req.taskId, netns: path, ifName: LOOPBACK_IF };
-      const eth: CniAttachment = { containerId: req.taskId, netns: path, ifName: IF_NAME };
-      // The two attachments touch different interfaces: added side by side, both settled before
-      // a failure is undone.
-      const [loopbackResult, result] = await bothSettled(
-        this.runtime.add(pending.loopback, lo, {}),
-        this.runtime.add(pending.network, eth, pending.capabilityArgs),
-      );
-      const taskNetwork = toTaskNetwork(req, path, IF_NAME, result, pending.capabilityArgs.portMappings);
-      await this.states.write({ ...pending, result, loopbackResult, taskNetwork });
+      const results = await this.attach(pending);
+      const taskNetwork = toTaskNetwork(req, pending.netnsPath, IF_NAME, results.result, pending.capabilityArgs.portMappings);
+      await this.states.write({ ...pending, ...results, taskNetwork });
       return taskNetwork;
     } catch (e) {
       // The spec asks for a DEL after a failed ADD. If that fails too, the saved state stays, so
-      // that list() reports the task and a later teardown retries.
-      if (created) await this.teardownLocked(req.taskId).catch(() => undefined);
+      // that list() reports the task and a later teardown retries. The namespace exists only if
+      // this setup made it (it was checked absent before).
+      if (await netnsExists(name)) await this.teardownLocked(req.taskId).catch(() => undefined);
       else await this.states.delete(req.taskId);
       throw asDomainError(e, req.taskId);
     }
+  }
+
+  /** Creates the recorded namespace and adds both attachments to it. */
+  private async attach(pending: SavedTaskNetwork): Promise<{ result: CniResult; loopbackResult: CniResult }> {
+    await createNetns(pending.netnsName);
+    const lo: CniAttachment = { containerId: pending.taskId, netns: pending.netnsPath, ifName: LOOPBACK_IF };
+    const eth: CniAttachment = { containerId: pending.taskId, netns: pending.netnsPath, ifName: IF_NAME };
+    // The two attachments touch different interfaces: added side by side, both settled before
+    // a failure is undone.
+    const [loopbackResult, result] = await bothSettled(
+      this.runtime.add(pending.loopback, lo, {}),
+      this.runtime.add(pending.network, eth, pending.capabilityArgs),
+    );
+    return { result, loopbackResult };
   }
 
   /**
@@ -294,23 +323,29 @@ export class CniNetworkManager implements NetworkManager {
   private async teardownLocked(taskId: string): Promise<void> {
     const saved = await this.states.read(taskId);
     if (!saved) return;
+    await this.detach(saved);
+    await this.states.delete(taskId);
+  }
+
+  /** DEL of both attachments, then the namespace; the record is the caller's to delete. */
+  private async detach(saved: SavedTaskNetwork): Promise<void> {
+    const containerId = saved.containerId ?? saved.taskId;
     try {
       // Without its namespace (e.g. after a reboot) DEL still releases the lease and the rules,
       // all but outbound NAT's, which the bridge plugin finds on the interface (dropMasquerade).
       const netns = (await netnsExists(saved.netnsName)) ? saved.netnsPath : '';
-      const eth: CniAttachment = { containerId: taskId, netns, ifName: saved.ifName };
-      const lo: CniAttachment = { containerId: taskId, netns, ifName: LOOPBACK_IF };
+      const eth: CniAttachment = { containerId, netns, ifName: saved.ifName };
+      const lo: CniAttachment = { containerId, netns, ifName: LOOPBACK_IF };
       await bothSettled(
         this.runtime.del(saved.network, eth, saved.capabilityArgs, saved.result),
         this.runtime.del(saved.loopback, lo, {}, saved.loopbackResult),
       );
       // Only a DEL without its namespace can miss outbound NAT's rules.
-      if (netns === '') await dropMasquerade(saved.network, taskId, saved.result);
+      if (netns === '') await dropMasquerade(saved.network, containerId, saved.result);
       await deleteNetns(saved.netnsName);
     } catch (e) {
-      throw asDomainError(e, taskId);
+      throw asDomainError(e, saved.taskId);
     }
-    await this.states.delete(taskId);
   }
 
   /** CNI CHECK of both attachments; a broken network is reported, not replaced under running containers. */
@@ -319,9 +354,10 @@ export class CniNetworkManager implements NetworkManager {
     // for every healthy task with a published port (fixed upstream in 1.3.0); it is left out.
     const checked = { ...saved.network, plugins: saved.network.plugins.filter((p) => p.type !== 'portmap') };
     try {
-      const eth: CniAttachment = { containerId: saved.taskId, netns: saved.netnsPath, ifName: saved.ifName };
+      const containerId = saved.containerId ?? saved.taskId;
+      const eth: CniAttachment = { containerId, netns: saved.netnsPath, ifName: saved.ifName };
       await this.runtime.check(checked, eth, saved.capabilityArgs, saved.result!);
-      const lo: CniAttachment = { containerId: saved.taskId, netns: saved.netnsPath, ifName: LOOPBACK_IF };
+      const lo: CniAttachment = { containerId, netns: saved.netnsPath, ifName: LOOPBACK_IF };
       if (saved.loopbackResult) await this.runtime.check(saved.loopback, lo, {}, saved.loopbackResult);
     } catch (e) {
       const why = e instanceof Error ? e.message : String(e);
@@ -352,39 +388,4 @@ export class CniNetworkManager implements NetworkManager {
     });
     return this.readyOnce;
   }
-}
-
-/** Both results once both have settled; the first failure (in argument order) otherwise. */
-async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [ra, rb] = await Promise.allSettled([a, b]);
-  if (ra.status === 'rejected') throw ra.reason;
-  if (rb.status === 'rejected') throw rb.reason;
-  return [ra.value, rb.value];
-}
-
-function checkHostPort(port: number): void {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw invalidParameter(`Invalid host port ${port}: must be from 1 to 65535.`);
-}
-
-function checkTaskId(taskId: string): void {
-  if (typeof taskId !== 'string' || taskId.length > TASK_ID_MAX || !CNI_NAME.test(taskId)) {
-    throw invalidParameter(`Invalid task id "${taskId}": 1 to ${TASK_ID_MAX} letters, digits, '_', '.' or '-', starting with a letter or digit.`);
-  }
-}
-
-const portsKey = (ms: readonly TaskPortMapping[]): string =>
-  ms.map((m) => `${m.protocol}/${m.containerPort}/${m.hostPort ?? ''}`).sort().join(',');
-
-function samePorts(a: readonly TaskPortMapping[], b: readonly TaskPortMapping[]): boolean {
-  return portsKey(a) === portsKey(b);
-}
-
-function asDomainError(e: unknown, taskId: string): DomainError {
-  if (isDomainError(e)) return e;
-  if (e instanceof CniError) {
-    // Code 11 is the spec's "try again later".
-    const kind = e.code === 11 ? ErrorKind.Unavailable : ErrorKind.Internal;
-    return new DomainError(kind, `Task ${taskId} network: ${e.message}`, 'task-network', { plugin: e.plugin, command: e.command, code: e.code });
-  }
-  return new DomainError(ErrorKind.Internal, `Task ${taskId} network: ${e instanceof Error ? e.message : String(e)}`, 'task-network');
 }

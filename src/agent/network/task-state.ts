@@ -13,6 +13,11 @@ import type { TaskNetwork, TaskNetworkRequest } from './network-manager.js';
 export interface SavedTaskNetwork {
   version: 1;
   taskId: string;
+  /**
+   * The CNI container id the attachments were added with, when not the task id: a network taken
+   * from the sandbox pool keeps the id it was made under (its address lease is held in that name).
+   */
+  containerId?: string;
   netnsName: string;
   netnsPath: string;
   ifName: string;

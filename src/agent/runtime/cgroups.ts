@@ -124,12 +124,16 @@ async function removeTree(dir: string): Promise<void> {
  * of the agent's cgroup so that stopping the agent's service does not kill the monitors.
  */
 export async function moveProcess(pid: number, cgroupPath: string): Promise<void> {
-  for (const h of await cgroupHierarchies()) {
-    if (h.controllers.includes('cpuset')) continue;
-    const dir = join(h.mountPoint, cgroupPath);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'cgroup.procs'), String(pid));
-  }
+  // The hierarchies are independent: moved side by side (a monitor waits for this before it runs runc).
+  const moves = (await cgroupHierarchies())
+    .filter((h) => !h.controllers.includes('cpuset'))
+    .map(async (h) => {
+      const dir = join(h.mountPoint, cgroupPath);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'cgroup.procs'), String(pid));
+    });
+  const failed = (await Promise.allSettled(moves)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** A number from a cgroup file, or undefined when the file is missing. */

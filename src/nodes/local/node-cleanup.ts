@@ -4,7 +4,7 @@
  * data dir itself. Used on scale-in, on close, and for nodes of an earlier run that died.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { quietly } from './node-network.js';
 
@@ -28,6 +28,9 @@ export function removeNodeLeftovers(dataDir: string): void {
     // Task network namespaces are named after the task id, the first part of a container id.
     quietly(() => execFileSync('ip', ['netns', 'delete', `minato-${id.split('-')[0]}`], { stdio: 'ignore' }));
   }
+  // A task given a pooled network sandbox has the sandbox's namespace, and the pool's own are named
+  // after no task: the agent's network records name them all.
+  for (const name of recordedNetns(dataDir)) quietly(() => execFileSync('ip', ['netns', 'delete', name], { stdio: 'ignore' }));
   // Overlay and volume mounts under the data dir, deepest first.
   const mounts = readFileSync('/proc/self/mounts', 'utf8')
     .split('\n')
@@ -36,6 +39,21 @@ export function removeNodeLeftovers(dataDir: string): void {
     .sort((a, b) => b.length - a.length);
   for (const m of mounts) quietly(() => execFileSync('umount', ['-l', m], { stdio: 'ignore' }));
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** The network namespaces the agent's records (tasks' and its sandbox pool's) name. */
+function recordedNetns(dataDir: string): string[] {
+  const names: string[] = [];
+  for (const dir of ['tasks', 'pool'].map((d) => join(dataDir, 'network', d))) {
+    for (const file of existsSync(dir) ? readdirSync(dir) : []) {
+      if (!file.endsWith('.json') || file.startsWith('.')) continue;
+      quietly(() => {
+        const name = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { netnsName?: unknown }).netnsName;
+        if (typeof name === 'string' && /^minato-[A-Za-z0-9_.-]+$/.test(name)) names.push(name);
+      });
+    }
+  }
+  return names;
 }
 
 /** Whether `pid` is alive and is the agent of this data dir (a reused pid is not). */
