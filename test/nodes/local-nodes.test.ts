@@ -24,6 +24,7 @@ import { removeTaskBridge } from '../support/platform.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { recordedNetns } from '../../src/nodes/local/node-cleanup.js';
 import { buildImage, pushImageLayout } from '../support/oci-image.js';
 import { liveTasks, messagesOf, NETWORK, sleeper, waitForService } from '../services/service-fixture.js';
 
@@ -136,12 +137,20 @@ describe('local nodes for a managed-scaling capacity provider', () => {
     // The node is a namespace on the node bridge.
     const namespaces = ip('netns', 'list');
     expect(namespaces).toContain(`${bridge}-n0`);
+    // The tasks' namespaces (a pooled sandbox's, or one named after the task), as the node's agent records them.
+    const nodesDir = join(dataDir, 'nodes');
+    const taskNamespaces = readdirSync(nodesDir)
+      .filter((f) => f.startsWith('node-'))
+      .flatMap((d) => recordedNetns(join(nodesDir, d)));
+    expect(taskNamespaces.length).toBeGreaterThanOrEqual(tasks.length);
+    for (const name of taskNamespaces) expect(namespaces).toContain(name);
 
     await platform.close();
     closed = true;
     expect(linkExists(bridge)).toBe(false);
     expect(ip('netns', 'list')).not.toContain(`${bridge}-n`);
-    for (const t of tasks) expect(ip('netns', 'list')).not.toContain(`minato-${t.taskArn!.split('/').pop()}`);
+    const left = ip('netns', 'list');
+    for (const name of taskNamespaces) expect(left).not.toContain(name);
     const nodeDirs = existsSync(join(dataDir, 'nodes')) ? readdirSync(join(dataDir, 'nodes')).filter((f) => f.startsWith('node-')) : [];
     expect(nodeDirs).toEqual([]);
   }, 150_000);

@@ -42,7 +42,7 @@ export function removeNodeLeftovers(dataDir: string): void {
 }
 
 /** The network namespaces the agent's records (tasks' and its sandbox pool's) name. */
-function recordedNetns(dataDir: string): string[] {
+export function recordedNetns(dataDir: string): string[] {
   const names: string[] = [];
   for (const dir of ['tasks', 'pool'].map((d) => join(dataDir, 'network', d))) {
     for (const file of existsSync(dir) ? readdirSync(dir) : []) {
