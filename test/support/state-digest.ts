@@ -3,10 +3,16 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Data dir folders written in the background, whatever the requests (the task network sandbox pool). */
+const BACKGROUND_DIRS = [
+  ['network', 'pool'],
+  ['network', 'ipam'],
+];
+
 /**
  * A fingerprint of everything a platform keeps in its data dir: every row of every table of
  * `minato.db`, `logs.db` and `metrics.db` (read through connections of its own), and the name and size of every
- * other file. Two equal fingerprints mean nothing was stored in between.
+ * other file but the network sandbox pool's and its address leases. Two equal fingerprints mean nothing was stored in between.
  */
 export class StateDigest {
   private readonly dbs: Database.Database[];
@@ -42,11 +48,14 @@ export class StateDigest {
     for (const db of this.dbs) db.close();
   }
 
-  // The databases' own files change with checkpoints; their content is compared above.
+  // The databases' own files change with checkpoints; their content is compared above. The task
+  // network sandbox pool fills in the background whatever the requests are: its records and the
+  // address leases it takes are left out.
   private files(dir: string): string[] {
     const out: string[] = [];
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
+      if (entry.isDirectory() && BACKGROUND_DIRS.some((d) => path === join(this.dataDir, ...d))) continue;
       if (entry.isDirectory()) out.push(...this.files(path));
       else if (!/\.db(-wal|-shm|-journal)?$/.test(entry.name)) out.push(`${path}:${statSync(path).size}`);
     }
