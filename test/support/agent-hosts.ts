@@ -13,15 +13,15 @@
  *   await control.dispose(); await hosts.dispose();
  */
 import { removeTaskBridge } from './platform.js';
+import { sweepDataDir } from './sweep-data-dir.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
-import { netnsName } from '../../src/agent/network/netns.js';
 import { AGENT_TOKEN_FILE } from '../../src/agent-gateway/join-token.js';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform } from '../../src/cli/platform.js';
@@ -192,25 +192,9 @@ export function agentContainers(host: AgentHost): Array<{ id: string; status: st
 async function removeHosts(bridge: string, hosts: AgentHost[], agents: AgentProcess[]): Promise<void> {
   for (const agent of agents) await agent.kill('SIGKILL');
   for (const host of hosts) {
-    // Containers a test left behind: killed and deleted through the agent's own runc root.
-    const root = join(host.dataDir, 'runtime', 'runc');
-    for (const c of existsSync(root) ? agentContainers(host) : []) {
-      quietly(() => execFileSync('runc', ['--root', root, 'kill', c.id, 'KILL'], { stdio: 'ignore' }));
-      quietly(() => execFileSync('runc', ['--root', root, 'delete', '--force', c.id], { stdio: 'ignore' }));
-      quietly(() => execFileSync('ip', ['netns', 'delete', netnsName(c.id.split('-')[0]!)], { stdio: 'ignore' }));
-    }
-    // Network namespaces of tasks caught between steps (e.g. deprovisioning when the agent was killed).
-    const tasksDir = join(host.dataDir, 'tasks');
-    for (const id of existsSync(tasksDir) ? readdirSync(tasksDir) : []) {
-      if (/^[0-9a-f]{32}$/.test(id)) quietly(() => execFileSync('ip', ['netns', 'delete', netnsName(id)], { stdio: 'ignore' }));
-    }
-    // Overlay mounts under the data dir, deepest first.
-    const mounts = readFileSync('/proc/self/mounts', 'utf8')
-      .split('\n')
-      .map((l) => l.split(' ')[1] ?? '')
-      .filter((m) => m.startsWith(host.dataDir))
-      .sort((a, b) => b.length - a.length);
-    for (const m of mounts) quietly(() => execFileSync('umount', ['-l', m], { stdio: 'ignore' }));
+    // Whatever the agent's tasks left (containers under its runc root, mounts, task and pooled
+    // namespaces, task cgroups): the agents were killed, so nothing of theirs cleaned up.
+    await sweepDataDir(host.dataDir);
     quietly(() => ip('netns', 'delete', host.netns));
     rmSync(host.dataDir, { recursive: true, force: true });
   }
