@@ -2,9 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { removeTaskBridge } from './platform.js';
+import { sweepDataDir } from './sweep-data-dir.js';
 
 /** The compiled CLI, as `npx minato` runs it (built by `npm run build`). */
 export const MINATO_BIN = fileURLToPath(new URL('../../bin/minato.js', import.meta.url));
+
+let spawned = 0;
 
 /** A `minato up` process started by a test. */
 export interface MinatoProcess {
@@ -18,10 +22,18 @@ export interface MinatoProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Spawns `minato up` with `args` and waits (at most 15 s) for its ready line. */
+/**
+ * Spawns `minato up` with `args` and waits (at most 15 s) for its ready line. Without a
+ * `--task-bridge` of the caller's, it gets a bridge and subnet of its own (`minato up` makes its
+ * task network at start, for the sandbox pool), removed with whatever a kill left once it stopped.
+ */
 export async function spawnMinato(args: string[], env: NodeJS.ProcessEnv = {}): Promise<MinatoProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [MINATO_BIN, 'up', ...args], {
+  const ownBridge = args.includes('--task-bridge') ? undefined : `mnup${process.pid % 1000}x${++spawned}`;
+  const n = 1 + Math.floor(Math.random() * 250);
+  const network = ownBridge ? ['--task-bridge', ownBridge, '--task-subnet', `10.218.${n}.0/24`] : [];
+  const dataDir = args[args.indexOf('--data-dir') + 1];
+  const child = spawn(process.execPath, [MINATO_BIN, 'up', ...args, ...network], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,9 +63,12 @@ export async function spawnMinato(args: string[], env: NodeJS.ProcessEnv = {}): 
     lines,
     readyMs,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const [code] = (await exited) as [number | null];
+      if (ownBridge) {
+        if (dataDir && args.includes('--data-dir')) await sweepDataDir(dataDir);
+        await removeTaskBridge(ownBridge);
+      }
       return code;
     },
   };
