@@ -252,7 +252,7 @@ async function main(): Promise<number> {
 
   const { latency, throughput, memory, floor } = m;
   const targets: Target[] = [
-    target('RunTask -> RUNNING p50 (observed, cached image)', latency.observedMs.p50, 'ms', '<=', 150),
+    target('RunTask -> RUNNING p50 (observed, cached image)', latency.observedMs.p50, 'ms', '<=', 60),
     target(`sustained launch of ${throughput.calls * throughput.countPerCall} tasks (to the last startedAt)`, throughput.tasksPerSecond.server, 'tasks/s', '>=', 50),
     target('minato RSS per running task', memory.perTaskMiB, 'MiB', '<=', 2),
   ];
