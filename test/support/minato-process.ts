@@ -32,7 +32,7 @@ export async function spawnMinato(args: string[], env: NodeJS.ProcessEnv = {}): 
   const ownBridge = args.includes('--task-bridge') ? undefined : `mnup${process.pid % 1000}x${++spawned}`;
   const n = 1 + Math.floor(Math.random() * 250);
   const network = ownBridge ? ['--task-bridge', ownBridge, '--task-subnet', `10.218.${n}.0/24`] : [];
-  const dataDir = args[args.indexOf('--data-dir') + 1];
+  const dataDir = args.includes('--data-dir') ? args[args.indexOf('--data-dir') + 1] : undefined;
   const child = spawn(process.execPath, [MINATO_BIN, 'up', ...args, ...network], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,7 +66,7 @@ export async function spawnMinato(args: string[], env: NodeJS.ProcessEnv = {}): 
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const [code] = (await exited) as [number | null];
       if (ownBridge) {
-        if (dataDir && args.includes('--data-dir')) await sweepDataDir(dataDir);
+        if (dataDir) await sweepDataDir(dataDir);
         await removeTaskBridge(ownBridge);
       }
       return code;

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeCgroup } from '../../src/agent/runtime/cgroups.js';
+import { recordedNetns } from '../../src/nodes/local/node-cleanup.js';
 
 /** Removes what is left of a data dir's tasks; returns a line per thing it had to remove. */
 export async function sweepDataDir(dataDir: string): Promise<string[]> {
@@ -35,14 +36,10 @@ export async function sweepDataDir(dataDir: string): Promise<string[]> {
     spawnSync('umount', ['-l', m], { stdio: 'ignore', timeout: 30_000 });
   }
   const namespaces = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
-  for (const dir of ['tasks', 'pool'].map((d) => join(dataDir, 'network', d))) {
-    for (const file of existsSync(dir) ? readdirSync(dir) : []) {
-      if (!file.endsWith('.json') || file.startsWith('.')) continue;
-      const name = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { netnsName?: string }).netnsName;
-      if (name && namespaces.split('\n').some((line) => line.split(' ')[0] === name)) {
-        found.push(`netns ${name}`);
-        spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore', timeout: 30_000 });
-      }
+  for (const name of recordedNetns(dataDir)) {
+    if (namespaces.split('\n').some((line) => line.split(' ')[0] === name)) {
+      found.push(`netns ${name}`);
+      spawnSync('ip', ['netns', 'delete', name], { stdio: 'ignore', timeout: 30_000 });
     }
   }
   for (const id of taskIds) {
