@@ -13,6 +13,8 @@ command -v runc >/dev/null 2>&1 || missing="$missing runc"
 command -v conmon >/dev/null 2>&1 || missing="$missing conmon"
 [ -x /usr/lib/cni/bridge ] || missing="$missing containernetworking-plugins"
 command -v iptables >/dev/null 2>&1 || missing="$missing iptables"
+# Load balancers: HAProxy is the data plane of every listener.
+command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
 # `ip netns` names task namespaces; nsenter runs a local node's agent inside its namespace.
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v nsenter >/dev/null 2>&1 || missing="$missing util-linux"
