@@ -282,6 +282,34 @@ describe('Services behind load balancers', () => {
     expect(env.traffic.instances.get(REGISTRY)!.size).toBe(0);
   });
 
+  it('keeps a deleted service DRAINING until its tasks have left their target groups', async () => {
+    const env = await setup();
+    env.traffic.addGroup(TG, { deregistrationDelaySeconds: 5 });
+    await env.ecs.services.create(scope(), webService());
+    await env.tickAt(0);
+    const task = env.agent.launched[0]!;
+    await env.running(task.taskArn, 0);
+    await env.tickAt(1_000);
+    const deregister = env.traffic.targetGroups.deregister;
+    env.traffic.targetGroups.deregister = async () => {
+      throw new Error('unavailable');
+    };
+    await env.ecs.services.delete(scope(1_000), 'c', 'web', true);
+    await env.tickAt(2_000);
+    expect((await env.task(task.taskArn)).lastStatus).toBe('DEACTIVATING');
+    // The task goes away meanwhile; its target is still registered, so the service waits.
+    await env.ecs.tasks.applyReport(task.taskArn, { lastStatus: 'STOPPED' });
+    await env.tickAt(3_000);
+    expect((await env.service()).status).toBe('DRAINING');
+    env.traffic.targetGroups.deregister = deregister;
+    await env.tickAt(4_000);
+    expect(env.traffic.registered.get(TG)!.size).toBe(0);
+    await env.tickAt(9_000);
+    expect((await env.service()).status).toBe('INACTIVE');
+    // Stopped already: no stop is sent after the drain.
+    expect(env.agent.stopped).toEqual([]);
+  });
+
   it('leaves standalone tasks alone', async () => {
     const env = await setup();
     const { tasks } = await env.ecs.tasks.run(scope(), { cluster: 'c', taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: network });

@@ -333,8 +333,10 @@ function settle(s: ServiceRecord, tasks: readonly TaskView[], stopping: Set<stri
   s.deployments = s.deployments.filter((d) => d === primary || rolling || tasks.some((t) => isLive(t) && t.startedBy === d.id));
   s.runningCount = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
   s.pendingCount = tasks.filter(isPending).length;
-  // ECS makes a deleted service INACTIVE once every task is STOPPING or beyond.
-  if (s.status === ServiceStatus.Draining && !tasks.some((t) => isLive(t) && !STOPPING_OR_LATER.has(t.lastStatus))) s.status = ServiceStatus.Inactive;
+  // ECS makes a deleted service INACTIVE once every task is STOPPING or beyond (and, here, out of
+  // its target groups and Cloud Map: an INACTIVE service is no longer reconciled).
+  const waiting = (t: TaskView) => (isLive(t) && !STOPPING_OR_LATER.has(t.lastStatus)) || t.trafficPending === true;
+  if (s.status === ServiceStatus.Draining && !tasks.some(waiting)) s.status = ServiceStatus.Inactive;
 
   const steady =
     s.status === ServiceStatus.Active &&

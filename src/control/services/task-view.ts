@@ -25,6 +25,8 @@ export interface TaskView {
   targetHealth?: 'healthy' | 'initial' | 'unhealthy';
   /** The first unhealthy target, for the event and the stop reason. */
   failedTarget?: FailedTarget;
+  /** Still registered in a target group or Cloud Map, or leaving them: a deleted service waits for it. */
+  trafficPending?: boolean;
 }
 
 /** A target that failed its group's health checks. */
@@ -64,6 +66,7 @@ export function viewOf(task: TaskRecord): TaskView {
     ...(task.stoppedAt !== undefined && { stoppedAt: task.stoppedAt }),
     ...(task.stopCode !== undefined && { stopCode: task.stopCode }),
     ...(task.containerInstanceArn !== undefined && { containerInstanceArn: task.containerInstanceArn }),
+    ...(task.traffic && task.traffic.phase !== 'deregistered' && { trafficPending: true }),
   };
 }
 
