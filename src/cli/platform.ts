@@ -24,6 +24,7 @@ import type { ContainerInstanceRegistry } from '../control/container-instances/c
 import { createEcsControl } from '../control/ecs-control.js';
 import { compileFilter } from '../placement/query-language.js';
 import { ServiceLoop } from '../control/services/service-loop.js';
+import { NO_TRAFFIC_PORTS } from '../control/services/traffic-ports.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskStateChange } from '../agent-contract/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
@@ -148,8 +149,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   });
   // Tasks placed on a container instance go to its agent; the rest run on this host.
   const agents = new RemoteAgents(agent);
+  // Until the load-balancer and Cloud Map domains are wired in, no target group or Cloud Map
+  // service exists: a service naming one is refused, never accepted and left unregistered.
+  const traffic = NO_TRAFFIC_PORTS;
   const ecs = createEcsControl(store, agents, {
     compileFilter,
+    traffic,
     ...(config.fargateCpuOvercommit !== undefined && { fargateCpuOvercommit: config.fargateCpuOvercommit }),
   });
   const services = new ServiceLoop({
@@ -157,6 +162,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     tasks: ecs.tasks,
     services: ecs.services,
     tags: ecs.tags,
+    traffic,
     listInstances: async (clusterArn) =>
       (await ecs.containerInstances.snapshot(clusterArn)).map((snapshot) => ({ containerInstanceArn: snapshot.containerInstanceArn, status: snapshot.status, agentConnected: snapshot.agentConnected, snapshot })),
     ...(options.serviceTickMs !== undefined && { tickMs: options.serviceTickMs }),

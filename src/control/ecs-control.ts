@@ -9,6 +9,7 @@ import { ContainerInstances, type CompileFilter } from './container-instances/co
 import { CapacityProviderStatus, providerGroupName } from './capacity-providers/capacity-provider.js';
 import type { PlacementPorts } from './tasks/placement.js';
 import { Services } from './services/services.js';
+import { NO_TRAFFIC_PORTS, type TrafficPorts } from './services/traffic-ports.js';
 import { TagStore } from './tags.js';
 import { Tagging } from './tagging.js';
 import { TaskDefinitions } from './task-definitions/task-definitions.js';
@@ -33,6 +34,8 @@ export interface EcsControlOptions {
   compileFilter?: CompileFilter;
   /** How many times its CPU units the control host admits in Fargate tasks (placement/plan.ts has the default). */
   fargateCpuOvercommit?: number;
+  /** Target groups and Cloud Map services a service's tasks join; without them, none exists. */
+  traffic?: TrafficPorts;
 }
 
 const noFilters: CompileFilter = () => {
@@ -60,7 +63,7 @@ export function createEcsControl(store: Store, agent: TaskAgent, options: EcsCon
   const tasks = new Tasks(store, tags, clusters, taskDefinitions, agent, placement, {
     ...(options.fargateCpuOvercommit !== undefined && { fargateCpuOvercommit: options.fargateCpuOvercommit }),
   });
-  const services = new Services(store, tags, clusters, taskDefinitions);
+  const services = new Services(store, tags, clusters, taskDefinitions, options.traffic ?? NO_TRAFFIC_PORTS);
   return {
     clusters,
     taskDefinitions,

@@ -168,9 +168,11 @@ describe('service requests ECS refuses', () => {
 
   it('refuses what it does not act on, storing nothing, and keeps availabilityZoneRebalancing DISABLED', async () => {
     const lb = [{ targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef', containerName: 'app', containerPort: 80 }];
-    await expect(create('lb', 0, { loadBalancers: lb })).rejects.toThrow(UnsupportedFeatureException);
+    // No target group or Cloud Map service exists until those APIs are served: a service naming one is refused.
+    await expect(create('lb', 0, { loadBalancers: lb })).rejects.toThrow(`The target group with targetGroupArn ${lb[0]!.targetGroupArn} does not exist.`);
+    await expect(create('lb', 0, { loadBalancers: [{ loadBalancerName: 'classic', containerName: 'app', containerPort: 80 }] })).rejects.toThrow(UnsupportedFeatureException);
     await expect(create('lb', 0, { serviceRegistries: [{ registryArn: 'arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1' }] })).rejects.toThrow(
-      'serviceRegistries is not supported by this endpoint yet.',
+      'The service registry arn:aws:servicediscovery:us-east-1:000000000000:service/srv-1 does not exist.',
     );
     await expect(create('lb', 0, { deploymentConfiguration: { alarms: { alarmNames: ['a'], enable: true, rollback: true } } })).rejects.toThrow(UnsupportedFeatureException);
     await expect(create('lb', 0, { availabilityZoneRebalancing: 'ENABLED' })).rejects.toThrow(UnsupportedFeatureException);
@@ -185,7 +187,7 @@ describe('service requests ECS refuses', () => {
     expect(service?.availabilityZoneRebalancing).toBe('DISABLED');
     expect(service?.deploymentConfiguration?.strategy).toBe('ROLLING');
     await expect(ecs.send(new UpdateServiceCommand({ cluster: C, service: 'azr', availabilityZoneRebalancing: 'ENABLED' }))).rejects.toThrow(UnsupportedFeatureException);
-    await expect(ecs.send(new UpdateServiceCommand({ cluster: C, service: 'azr', loadBalancers: lb }))).rejects.toThrow(UnsupportedFeatureException);
+    await expect(ecs.send(new UpdateServiceCommand({ cluster: C, service: 'azr', loadBalancers: lb }))).rejects.toThrow(InvalidParameterException);
     expect((await describeService(ecs, C, 'azr')).availabilityZoneRebalancing).toBe('DISABLED');
     await ecs.send(new DeleteServiceCommand({ cluster: C, service: 'azr' }));
   }, 90_000);

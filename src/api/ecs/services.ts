@@ -20,13 +20,14 @@ async function serviceWire(s: ServiceRecord, tags: TagStore | undefined) {
   return {
     ...wire,
     createdAt: seconds(s.createdAt),
-    deployments: s.deployments.map((d) => ({ ...d, createdAt: seconds(d.createdAt), updatedAt: seconds(d.updatedAt) })),
+    // ECS's Deployment shape has no load balancers or registries: the service shows them.
+    deployments: s.deployments.map(({ loadBalancers: _l, serviceRegistries: _r, ...d }) => ({ ...d, createdAt: seconds(d.createdAt), updatedAt: seconds(d.updatedAt) })),
     events: s.events.map((e) => ({ ...e, createdAt: seconds(e.createdAt) })),
     deploymentController: { type: 'ECS' },
     // ECS treats a service that never had a value as DISABLED.
     availabilityZoneRebalancing: s.availabilityZoneRebalancing ?? 'DISABLED',
-    loadBalancers: [],
-    serviceRegistries: [],
+    loadBalancers: s.loadBalancers ?? [],
+    serviceRegistries: s.serviceRegistries ?? [],
     ...(tags && { tags: await tags.get(s.serviceArn) }),
   };
 }

@@ -15,9 +15,11 @@ const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms /
 
 /** The wire Task: timestamps in epoch seconds; tags only when asked for. */
 async function taskWire(task: TaskRecord, tags: TagStore | undefined) {
-  const { taskId: _id, region: _region, networkConfiguration: _net, hostPorts: _ports, ...wire } = task;
+  const { taskId: _id, region: _region, networkConfiguration: _net, hostPorts: _ports, traffic, ...wire } = task;
   return {
     ...wire,
+    // A task draining its load-balancer targets is being stopped, as ECS shows it (DEACTIVATING, desired STOPPED).
+    ...(traffic?.stop && { desiredStatus: 'STOPPED' }),
     createdAt: seconds(task.createdAt),
     pullStartedAt: seconds(task.pullStartedAt),
     pullStoppedAt: seconds(task.pullStoppedAt),

@@ -46,6 +46,21 @@ export const unableToStart = (service: string): string => `(service ${service}) 
 export const unhealthyTask = (service: string, taskId: string): string =>
   `(service ${service}) (task ${taskId}) failed container health checks.`;
 
+/** Targets registered in a target group once their tasks run. */
+export const registeredTargets = (service: string, count: number, targetGroupArn: string): string =>
+  `(service ${service}) registered ${count} targets in (target-group ${targetGroupArn})`;
+
+/** Tasks leaving their target groups: their connections drain for the groups' deregistration delay. */
+export const beganDraining = (service: string, count: number): string => `(service ${service}) has begun draining connections on ${count} tasks.`;
+
+/** Targets deregistered from a target group (before their tasks are stopped). */
+export const deregisteredTargets = (service: string, count: number, targetGroupArn: string): string =>
+  `(service ${service}) deregistered ${count} targets in (target-group ${targetGroupArn})`;
+
+/** A task's target failed the target group's health checks (after the grace period); the task is replaced. */
+export const unhealthyTarget = (service: string, t: { targetGroupArn: string; id: string; port: number; reason: string; instance: boolean }): string =>
+  `(service ${service})${t.instance ? ` (instance ${t.id})` : ''} (port ${t.port}) is unhealthy in (target-group ${t.targetGroupArn}) due to (reason ${t.reason}).`;
+
 /** The detail of a placement failure, as ECS words it: the closest instance (by id) and why it did not fit. */
 export function placementDetail(failure: { reason?: string; arn?: string } | undefined): string {
   const reason = failure?.reason;

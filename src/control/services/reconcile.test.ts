@@ -158,6 +158,23 @@ describe('reconcile (REPLICA)', () => {
     expect(r.service.deployments[0]!.failedTasks).toBe(1);
   });
 
+  it('counts a task behind load balancers as healthy only when its targets are, and replaces it when they fail after the grace period', () => {
+    const { s, old, next } = rolling({ desired: 1 });
+    s.healthCheckGracePeriodSeconds = 30;
+    const olds = [taskFixture(old.id, 'RUNNING', { targetHealth: 'healthy' })];
+    const fresh = taskFixture(next.id, 'RUNNING', { targetHealth: 'initial', startedAt: 0 });
+    expect(run(s, [...olds, fresh]).stop).toEqual([]);
+    fresh.targetHealth = 'healthy';
+    expect(run(s, [...olds, fresh]).stop.map((x) => x.taskArn)).toEqual([olds[0]!.taskArn]);
+    const failedTarget = { targetGroupArn: 'arn:tg', id: '10.0.0.9', port: 80, reason: 'Request timed out', instance: false };
+    Object.assign(fresh, { targetHealth: 'unhealthy', failedTarget });
+    expect(run(s, [...olds, fresh], 29_000).stop).toEqual([]);
+    const r = run(s, [...olds, fresh], 30_000);
+    expect(r.stop).toEqual([{ taskArn: fresh.taskArn, taskId: fresh.taskId, reason: 'Task failed ELB health checks in (target-group arn:tg)' }]);
+    expect(r.messages).toContain('(service web) (port 80) is unhealthy in (target-group arn:tg) due to (reason Request timed out).');
+    expect(r.service.deployments.find((d) => d.id === next.id)!.failedTasks).toBe(1);
+  });
+
   it('scales in, preferring tasks that are not yet RUNNING', () => {
     const s = serviceFixture({ desired: 1 });
     const d = s.deployments[0]!.id;

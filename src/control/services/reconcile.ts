@@ -56,6 +56,7 @@ export const STOP_REASONS = {
   disconnected: 'Container instance agent is disconnected',
   deregistered: 'Container instance is deregistered',
   deleted: 'Service was deleted',
+  unhealthyTarget: (targetGroupArn: string) => `Task failed ELB health checks in (target-group ${targetGroupArn})`,
 } as const;
 
 /** Task states from which a deleted service no longer waits for the task. */
@@ -105,10 +106,16 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
 
   // 2. Tasks failing their container health checks (after the grace period) are replaced.
   const graceMs = (s.healthCheckGracePeriodSeconds ?? 0) * 1000;
+  // So are tasks whose load-balancer targets fail the target group's health checks.
   for (const t of tasks) {
-    if (!isWanted(t) || t.healthStatus !== 'UNHEALTHY' || (t.startedAt ?? t.createdAt) + graceMs > now) continue;
-    stopTask(t, STOP_REASONS.unhealthy);
-    messages.push(events.unhealthyTask(s.serviceName, t.taskId));
+    if (!isWanted(t) || (t.startedAt ?? t.createdAt) + graceMs > now) continue;
+    if (t.healthStatus === 'UNHEALTHY') {
+      stopTask(t, STOP_REASONS.unhealthy);
+      messages.push(events.unhealthyTask(s.serviceName, t.taskId));
+    } else if (t.targetHealth === 'unhealthy' && t.failedTarget) {
+      stopTask(t, STOP_REASONS.unhealthyTarget(t.failedTarget.targetGroupArn));
+      messages.push(events.unhealthyTarget(s.serviceName, t.failedTarget));
+    } else continue;
     const d = depOf(t);
     if (d && inProgress(d)) d.failedTasks += 1;
   }
@@ -175,7 +182,7 @@ function tripCircuitBreaker(s: ServiceRecord, input: ReconcileInput, messages: s
   if (!breaker.rollback || failedRollback || !target || target.taskDefinition === undefined || s.status !== ServiceStatus.Active) return;
   // The rollback is a new deployment of the last completed one's settings.
   s.taskDefinition = target.taskDefinition;
-  for (const k of ['launchType', 'capacityProviderStrategy', 'networkConfiguration'] as const) {
+  for (const k of ['launchType', 'capacityProviderStrategy', 'networkConfiguration', 'loadBalancers', 'serviceRegistries'] as const) {
     if (target[k] === undefined) delete s[k];
     else (s as unknown as Record<string, unknown>)[k] = target[k];
   }
@@ -326,8 +333,10 @@ function settle(s: ServiceRecord, tasks: readonly TaskView[], stopping: Set<stri
   s.deployments = s.deployments.filter((d) => d === primary || rolling || tasks.some((t) => isLive(t) && t.startedBy === d.id));
   s.runningCount = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
   s.pendingCount = tasks.filter(isPending).length;
-  // ECS makes a deleted service INACTIVE once every task is STOPPING or beyond.
-  if (s.status === ServiceStatus.Draining && !tasks.some((t) => isLive(t) && !STOPPING_OR_LATER.has(t.lastStatus))) s.status = ServiceStatus.Inactive;
+  // ECS makes a deleted service INACTIVE once every task is STOPPING or beyond (and, here, out of
+  // its target groups and Cloud Map: an INACTIVE service is no longer reconciled).
+  const waiting = (t: TaskView) => (isLive(t) && !STOPPING_OR_LATER.has(t.lastStatus)) || t.trafficPending === true;
+  if (s.status === ServiceStatus.Draining && !tasks.some(waiting)) s.status = ServiceStatus.Inactive;
 
   const steady =
     s.status === ServiceStatus.Active &&

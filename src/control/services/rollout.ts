@@ -60,6 +60,8 @@ export function newDeployment(service: ServiceRecord, id: string, now: number): 
     ...(service.capacityProviderStrategy && { capacityProviderStrategy: service.capacityProviderStrategy }),
     ...(service.launchType === 'FARGATE' && { platformVersion: resolvePlatformVersion(service.platformVersion), platformFamily: 'Linux' }),
     ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+    ...(service.loadBalancers?.length && { loadBalancers: service.loadBalancers }),
+    ...(service.serviceRegistries?.length && { serviceRegistries: service.serviceRegistries }),
     rolloutState: RolloutState.InProgress,
     rolloutStateReason: rolloutReason.inProgress(id),
   };

@@ -17,7 +17,9 @@ import { randomDeploymentId } from './rollout.js';
 import { MAX_EVENTS, SchedulingStrategy, serviceGroup, ServiceStatus, type ServiceRecord } from './service.js';
 import type { Services } from './services.js';
 import { viewOf, type InstanceView } from './task-view.js';
+import { mustDrain, TargetRegistration, type DrainRequest } from './target-registration.js';
 import { DEFAULT_THROTTLE, type ThrottleOptions } from './throttle.js';
+import { NO_TRAFFIC_PORTS, type TrafficPorts } from './traffic-ports.js';
 
 /** RunTask and StartTask take at most this many tasks per call. */
 const MAX_PER_CALL = 10;
@@ -28,6 +30,8 @@ export interface ServiceLoopDeps {
   tasks: Tasks;
   services: Services;
   tags: TagStore;
+  /** Target groups and Cloud Map services the services' tasks join; without them, none. */
+  traffic?: TrafficPorts;
   /** The container instances of a cluster (DAEMON placement, draining instances). */
   listInstances(clusterArn: string): Promise<InstanceView[]>;
   /** How often every service is reconciled; a nudge runs a tick at once. Default 1 s. */
@@ -50,8 +54,10 @@ export class ServiceLoop {
   private readonly clock: () => Date;
   private readonly loop: TickLoop;
   private readonly throttle: ThrottleOptions;
+  private readonly targets: TargetRegistration;
 
   constructor(private readonly deps: ServiceLoopDeps) {
+    this.targets = new TargetRegistration(deps.tasks, deps.traffic ?? NO_TRAFFIC_PORTS, deps.onError);
     this.loop = new TickLoop(() => this.tick(), deps.tickMs ?? 1000, deps.onError);
     this.clock = deps.clock ?? (() => new Date());
     this.throttle = {
@@ -100,15 +106,25 @@ export class ServiceLoop {
   }
 
 
-
-
-
-  private async reconcileOne(service: ServiceRecord, tasks: TaskRecord[], instances: InstanceView[], now: Date): Promise<void> {
-    const r = reconcile({ service, tasks: tasks.map(viewOf), instances, now: now.getTime(), newDeploymentId: () => randomDeploymentId(), throttle: this.throttle });
+  private async reconcileOne(service: ServiceRecord, current: TaskRecord[], instances: InstanceView[], now: Date): Promise<void> {
     const scope: Scope = { accountId: parseArn(service.serviceArn)?.accountId ?? '', region: service.region, principalArn: service.createdBy, now };
-    const messages = [...r.messages];
-    const stopped: string[] = [];
+    // Load balancers and Cloud Map first: tasks that now run join, drains that are due end, and
+    // the target groups' health is what the deployment counts.
+    const pass = await this.targets.advance(scope, service, current, now.getTime());
+    const tasks = pass.tasks;
+    const views = tasks.map((t) => ({ ...viewOf(t), ...pass.health.get(t.taskArn) }));
+    const r = reconcile({ service, tasks: views, instances, now: now.getTime(), newDeploymentId: () => randomDeploymentId(), throttle: this.throttle });
+    const messages = [...pass.messages, ...r.messages];
+    const stopped: string[] = [...pass.stopped];
+    const byArn = new Map(tasks.map((t) => [t.taskArn, t]));
+    const drains: DrainRequest[] = [];
     for (const s of r.stop) {
+      const task = byArn.get(s.taskArn);
+      // A task registered in target groups or Cloud Map leaves them (and drains) before it is stopped.
+      if (task && mustDrain(task)) {
+        drains.push({ task, reason: s.reason });
+        continue;
+      }
       try {
         await this.deps.tasks.stop(scope, service.clusterArn, s.taskArn, s.reason, StopCode.ServiceLoopInitiated);
         stopped.push(s.taskId);
@@ -116,6 +132,11 @@ export class ServiceLoop {
         // A task forgotten meanwhile needs no stop; the next tick sees the truth.
         this.deps.onError?.(err);
       }
+    }
+    if (drains.length) {
+      const drained = await this.targets.drain(scope, service, drains, now.getTime());
+      messages.push(...drained.messages);
+      stopped.push(...drained.stopped);
     }
     if (stopped.length) messages.push(events.stoppedTasks(service.serviceName, stopped));
     const startedIds: string[] = [];

@@ -83,8 +83,6 @@ function checkDeploymentConfiguration(config: DeploymentConfiguration | undefine
 function refuseWhatIsNotActedOn(input: CreateServiceRequest | UpdateServiceRequest): void {
   const config = input.deploymentConfiguration;
   refuseNotActedOn([
-    ['loadBalancers', given(input.loadBalancers)],
-    ['serviceRegistries', given(input.serviceRegistries)],
     ['role', 'role' in input && given(input.role)],
     ['serviceConnectConfiguration', given(input.serviceConnectConfiguration)],
     ['volumeConfigurations', given(input.volumeConfigurations)],

@@ -1,9 +1,11 @@
 import type {
   CapacityProviderStrategyItem,
   DeploymentConfiguration,
+  LoadBalancer,
   NetworkConfiguration,
   PlacementConstraint,
   PlacementStrategy,
+  ServiceRegistry,
 } from '@aws-sdk/client-ecs';
 import type { ThrottleState } from './throttle.js';
 
@@ -53,6 +55,9 @@ export interface DeploymentRecord {
   platformVersion?: string;
   platformFamily?: string;
   networkConfiguration?: NetworkConfiguration;
+  /** The target groups and Cloud Map services the deployment's tasks join (absent: none). */
+  loadBalancers?: LoadBalancer[];
+  serviceRegistries?: ServiceRegistry[];
   rolloutState: RolloutState;
   rolloutStateReason: string;
 }
@@ -89,6 +94,10 @@ export interface ServiceRecord {
   placementStrategy: PlacementStrategy[];
   networkConfiguration?: NetworkConfiguration;
   healthCheckGracePeriodSeconds?: number;
+  /** Target groups (targetGroupArn, containerName, containerPort); absent on services stored before they were kept. */
+  loadBalancers?: LoadBalancer[];
+  /** Cloud Map services (registryArn, and port or containerName/containerPort for SRV records). */
+  serviceRegistries?: ServiceRegistry[];
   schedulingStrategy: SchedulingStrategy;
   createdAt: number;
   createdBy: string;

@@ -14,7 +14,9 @@ import type { TaskDefinitions } from '../task-definitions/task-definitions.js';
 import { checkRunTask } from '../tasks/run-rules.js';
 import { launchGroups } from '../tasks/placement.js';
 import { newDeployment, randomDeploymentId, supersede, withDefaults } from './rollout.js';
+import { checkTraffic } from './load-balancing-rules.js';
 import { checkCreateService, checkUpdateService, DAEMON_MESSAGES } from './service-rules.js';
+import { NO_TRAFFIC_PORTS, type TrafficPorts } from './traffic-ports.js';
 import { freshMemory, INACTIVE_SERVICE_RETENTION_MS, SchedulingStrategy, ServiceStatus, type ServiceRecord } from './service.js';
 
 const SERVICES = CLUSTER_MEMBERS.services;
@@ -43,6 +45,7 @@ export class Services {
     private readonly tags: TagStore,
     private readonly clusters: Clusters,
     private readonly taskDefinitions: TaskDefinitions,
+    private readonly traffic: TrafficPorts = NO_TRAFFIC_PORTS,
   ) {}
 
   /** CreateService: a service with its first deployment; the same request again returns the service unchanged. */
@@ -52,6 +55,7 @@ export class Services {
     checkTags(input.tags ?? []);
     const td = await this.taskDefinition(scope, input.taskDefinition!);
     const launch = this.checkLaunch(input, td, cluster, strategy === SchedulingStrategy.Daemon);
+    await checkTraffic(scope, this.traffic, td, input.loadBalancers ?? [], input.serviceRegistries ?? []);
     const name = input.serviceName!;
     const key = `${cluster.clusterArn}/${name}`;
     const hash = creationHash(input, cluster.clusterArn);
@@ -82,6 +86,8 @@ export class Services {
         placementStrategy: input.placementStrategy ?? [],
         ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
         ...(input.healthCheckGracePeriodSeconds !== undefined && { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }),
+        ...(input.loadBalancers?.length && { loadBalancers: input.loadBalancers }),
+        ...(input.serviceRegistries?.length && { serviceRegistries: input.serviceRegistries }),
         schedulingStrategy: strategy,
         createdAt: now,
         createdBy: scope.principalArn,
@@ -112,6 +118,13 @@ export class Services {
     if (current.status !== ServiceStatus.Active) throw failedPrecondition('service-not-active', 'Service was not ACTIVE.');
     checkUpdateService(input, current.schedulingStrategy);
     const td = input.taskDefinition !== undefined ? await this.taskDefinition(scope, input.taskDefinition) : undefined;
+    if (td || input.loadBalancers !== undefined || input.serviceRegistries !== undefined) {
+      const loadBalancers = input.loadBalancers ?? current.loadBalancers ?? [];
+      const registries = input.serviceRegistries ?? current.serviceRegistries ?? [];
+      if (loadBalancers.length || registries.length) {
+        await checkTraffic(scope, this.traffic, td ?? (await this.taskDefinition(scope, current.taskDefinition)), loadBalancers, registries);
+      }
+    }
     const now = scope.now.getTime();
     const record = await this.store.transaction(async (tx) => {
       const c = tx.collection<ServiceRecord>(SERVICES);
@@ -130,6 +143,10 @@ export class Services {
       let redeploy = input.forceNewDeployment === true;
       if (td && td.taskDefinitionArn !== s.taskDefinition) [next.taskDefinition, redeploy] = [td.taskDefinitionArn, true];
       if (input.networkConfiguration) [next.networkConfiguration, redeploy] = [input.networkConfiguration, true];
+      // Changing the load balancers or service registries starts a new deployment, as in ECS: new
+      // tasks join the new ones, the old deployment's tasks leave the groups they joined.
+      if (input.loadBalancers !== undefined) [next.loadBalancers, redeploy] = [input.loadBalancers, true];
+      if (input.serviceRegistries !== undefined) [next.serviceRegistries, redeploy] = [input.serviceRegistries, true];
       if (input.placementConstraints) [next.placementConstraints, redeploy] = [input.placementConstraints, true];
       if (input.placementStrategy) [next.placementStrategy, redeploy] = [input.placementStrategy, true];
       if (input.platformVersion !== undefined && input.platformVersion !== s.platformVersion) [next.platformVersion, redeploy] = [input.platformVersion, true];

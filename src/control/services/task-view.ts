@@ -17,6 +17,27 @@ export interface TaskView {
   stoppedAt?: number;
   stopCode?: string;
   containerInstanceArn?: string;
+  /**
+   * For a task of a deployment behind load balancers: what its target groups say of it (healthy
+   * only when every target is healthy; initial while it is not yet registered or checked).
+   * Absent for tasks of deployments without load balancers.
+   */
+  targetHealth?: 'healthy' | 'initial' | 'unhealthy';
+  /** The first unhealthy target, for the event and the stop reason. */
+  failedTarget?: FailedTarget;
+  /** Still registered in a target group or Cloud Map, or leaving them: a deleted service waits for it. */
+  trafficPending?: boolean;
+}
+
+/** A target that failed its group's health checks. */
+export interface FailedTarget {
+  targetGroupArn: string;
+  id: string;
+  port: number;
+  /** ELBv2's description (or reason code) of the failure. */
+  reason: string;
+  /** An instance target (bridge, host): ECS names the instance in the event. */
+  instance: boolean;
 }
 
 /** A container instance as the service scheduler sees it. */
@@ -36,7 +57,8 @@ export function viewOf(task: TaskRecord): TaskView {
     taskId: task.taskId,
     ...(task.startedBy !== undefined && { startedBy: task.startedBy }),
     lastStatus: task.lastStatus,
-    desiredStatus: task.desiredStatus,
+    // A task draining its targets before the scheduler stops it is as good as stopping.
+    desiredStatus: task.traffic?.stop ? 'STOPPED' : task.desiredStatus,
     healthStatus: task.healthStatus,
     hasHealthCheck: task.containers.some((c) => c.healthStatus !== undefined),
     createdAt: task.createdAt,
@@ -44,6 +66,7 @@ export function viewOf(task: TaskRecord): TaskView {
     ...(task.stoppedAt !== undefined && { stoppedAt: task.stoppedAt }),
     ...(task.stopCode !== undefined && { stopCode: task.stopCode }),
     ...(task.containerInstanceArn !== undefined && { containerInstanceArn: task.containerInstanceArn }),
+    ...(task.traffic && task.traffic.phase !== 'deregistered' && { trafficPending: true }),
   };
 }
 
@@ -59,10 +82,14 @@ export const isPending = (t: TaskView): boolean =>
 
 /**
  * Healthy as a deployment counts it: RUNNING and wanted; with container health checks only
- * when HEALTHY, without them unless reported UNHEALTHY.
+ * when HEALTHY, without them unless reported UNHEALTHY; behind load balancers, only once healthy there.
  */
 export const isHealthy = (t: TaskView): boolean =>
-  isWanted(t) && t.lastStatus === 'RUNNING' && (t.hasHealthCheck ? t.healthStatus === 'HEALTHY' : t.healthStatus !== 'UNHEALTHY');
+  isWanted(t) &&
+  t.lastStatus === 'RUNNING' &&
+  (t.hasHealthCheck ? t.healthStatus === 'HEALTHY' : t.healthStatus !== 'UNHEALTHY') &&
+  // Behind a load balancer, a task is healthy only once its target groups say so, as in ECS.
+  (t.targetHealth === undefined || t.targetHealth === 'healthy');
 
 /** Stop codes of tasks that failed on their own (the circuit breaker counts these). */
 export const FAILURE_STOP_CODES: ReadonlySet<string> = new Set(['TaskFailedToStart', 'EssentialContainerExited']);

@@ -24,7 +24,9 @@ export function listPage(rows: readonly { key: string; value: TaskRecord }[], fi
   }
   const desired = filter.desiredStatus ?? 'RUNNING';
   const kept = rows.filter(({ value: t }) => {
-    if (desired === 'PENDING' ? t.lastStatus !== TaskStatus.Pending && t.lastStatus !== TaskStatus.Provisioning : t.desiredStatus !== desired) return false;
+    // A task draining its load-balancer targets before its stop is listed as being stopped, as in ECS.
+    const desiredStatus = t.traffic?.stop ? 'STOPPED' : t.desiredStatus;
+    if (desired === 'PENDING' ? t.lastStatus !== TaskStatus.Pending && t.lastStatus !== TaskStatus.Provisioning : desiredStatus !== desired) return false;
     if (filter.family !== undefined && !t.taskDefinitionArn.includes(`:task-definition/${filter.family}:`)) return false;
     if (filter.startedBy !== undefined && t.startedBy !== filter.startedBy) return false;
     if (filter.serviceName !== undefined && t.group !== `service:${filter.serviceName}`) return false;

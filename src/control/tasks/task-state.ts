@@ -27,8 +27,10 @@ export function mergeReport(current: TaskRecord, change: TaskStateChange): TaskR
  * asked for when its desired status is STOPPED.
  */
 export function recordedState(task: TaskRecord): { known: TaskStateChange; stop?: StopReason } {
+  // A task draining its load-balancer targets is still running: the stop comes after the drain.
+  const draining = task.lastStatus === TaskStatus.Deactivating && task.desiredStatus === 'RUNNING';
   const known: TaskStateChange = {
-    lastStatus: task.lastStatus,
+    lastStatus: draining ? TaskStatus.Running : task.lastStatus,
     ...(task.stopCode && { stopCode: task.stopCode }),
     ...(task.stoppedReason && { stoppedReason: task.stoppedReason }),
     ...(task.startedAt !== undefined && { startedAt: task.startedAt }),

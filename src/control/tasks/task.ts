@@ -78,7 +78,25 @@ export interface TaskRecord {
   stoppedReason?: string;
   /** The awsvpc configuration the task was started with (subnets, security groups), recorded as given. */
   networkConfiguration?: unknown;
+  /** A service task's place behind load balancers and in Cloud Map (absent for other tasks). */
+  traffic?: TaskTraffic;
   version: number;
+}
+
+/**
+ * Where a service task stands with its target groups and Cloud Map services. Each step is recorded
+ * before it is taken (persist the intent, then act), and every call it stands for is idempotent,
+ * so a restart takes the recorded step again: nothing is left registered, nothing stopped twice.
+ */
+export interface TaskTraffic {
+  /** registering → registered → deregistering → (draining →) deregistered. */
+  phase: 'registering' | 'registered' | 'deregistering' | 'draining' | 'deregistered';
+  targets: Array<{ targetGroupArn: string; id: string; port: number; containerPort: number }>;
+  instances: Array<{ registryArn: string; instanceId: string; attributes: Record<string, string> }>;
+  /** The stop the scheduler sends once the targets have drained (the task is DEACTIVATING meanwhile). */
+  stop?: { reason: string; stopCode: StopCode };
+  /** When the drain ends (epoch ms): the longest deregistration delay of the task's target groups. */
+  drainUntil?: number;
 }
 
 /** The ECS name for a task's id part of its ARN. */

@@ -16,7 +16,7 @@ import type { TaskDefinitions } from '../task-definitions/task-definitions.js';
 import { applyPlan, type TaskOrigin } from './apply-plan.js';
 import { launchSpec } from './launch-spec.js';
 import { checkRunTask } from './run-rules.js';
-import { StopCode, TaskStatus, type TaskRecord } from './task.js';
+import { StopCode, TaskStatus, type TaskRecord, type TaskTraffic } from './task.js';
 import { listPage, taskIdFrom, type ListTasksFilter } from './task-queries.js';
 import { mergeReport, recordedState } from './task-state.js';
 import { hostPortsOf, launchGroups, NO_INSTANCES, readPlanSnapshot, toFailure, type ControlHostPorts, type LaunchGroup, type PlacementPorts } from './placement.js';
@@ -50,6 +50,14 @@ export interface ServiceLauncher {
 export interface TasksOptions {
   /** See placement/plan.ts's DEFAULT_FARGATE_CPU_OVERCOMMIT. */
   fargateCpuOvercommit?: number;
+}
+
+/** The store key of a task ARN (`<clusterArn>/<taskId>`). */
+function taskKeyOf(taskArn: string): string | undefined {
+  const arn = parseArn(taskArn);
+  if (!arn) return undefined;
+  const [, clusterName, taskId] = arn.resource.split('/');
+  return `${formatArn('ecs', arn.region, arn.accountId, `cluster/${clusterName}`)}/${taskId}`;
 }
 
 /** ECS tasks: run, start, stop, describe, list; and the agent's reports, persisted. */
@@ -190,6 +198,25 @@ export class Tasks {
     return task;
   }
 
+  /**
+   * Records a service task's traffic step (see TaskTraffic) before the scheduler takes it; with
+   * `deactivate`, a RUNNING task becomes DEACTIVATING (its targets drain before the stop is sent).
+   * Returns the task as stored, or undefined when it is gone.
+   */
+  async recordTraffic(taskArn: string, traffic: TaskTraffic, deactivate = false): Promise<TaskRecord | undefined> {
+    const key = taskKeyOf(taskArn);
+    if (!key) return undefined;
+    return this.store.transaction(async (tx) => {
+      const c = tx.collection<TaskRecord>(TASKS);
+      const current = await c.get(key);
+      if (!current) return undefined;
+      const lastStatus = deactivate && current.lastStatus === TaskStatus.Running ? TaskStatus.Deactivating : current.lastStatus;
+      const next: TaskRecord = { ...current, traffic, lastStatus, version: current.version + 1 };
+      await c.put(key, next);
+      return next;
+    });
+  }
+
   /** DescribeTasks: the tasks found, and MISSING failures for the rest. */
   async describe(scope: Scope, clusterRef: string | undefined, refs: readonly string[]): Promise<{ found: TaskRecord[]; failures: Failure[] }> {
     if (refs.length > 100) throw invalidParameter('Tasks cannot contain more than 100 elements.');
@@ -213,10 +240,8 @@ export class Tasks {
 
   /** Applies an agent's report: lifecycle only moves forward; containers merge by name. */
   async applyReport(taskArn: string, change: TaskStateChange): Promise<TaskRecord | undefined> {
-    const arn = parseArn(taskArn);
-    if (!arn) return undefined;
-    const [, clusterName, taskId] = arn.resource.split('/');
-    const key = `${formatArn('ecs', arn.region, arn.accountId, `cluster/${clusterName}`)}/${taskId}`;
+    const key = taskKeyOf(taskArn);
+    if (!key) return undefined;
     return this.store.transaction(async (tx) => {
       const c = tx.collection<TaskRecord>(TASKS);
       const current = await c.get(key);
