@@ -104,4 +104,4 @@ export function trackingAlarms(input: TrackingAlarmInput): AlarmSpec[] {
 }
 
 /** Whether an alarm name is the high (scale-out) side of a pair. */
-export const isHighAlarm = (name: string): boolean => /-AlarmHigh-[0-9a-f-]+$/.test(name);
+export const isHighAlarm = (name: string): boolean => /-AlarmHigh-[^/]+$/.test(name);
