@@ -35,7 +35,7 @@ export async function startTestPlatform(overrides: Partial<PlatformConfig> = {},
     async dispose() {
       await platform.stopAllTasks();
       await platform.close();
-      await removeTaskBridge(bridge);
+      await removeTaskBridge(config.taskBridge);
       if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
