@@ -116,7 +116,12 @@ describe('target tracking executions', () => {
     // The scale-in cooldown holds the next one back.
     expect(await fire(mem, 1, [10], T0 + 3000)).toMatchObject({ outcome: 'not-scaled', reason: 'CooldownInProgress' });
     const notScaled = await listActivities(store, scopeAt(T0), { ServiceNamespace: 'ecs', IncludeNotScaledActivities: true });
-    expect(notScaled.some((a) => a.NotScaledReasons?.[0]?.Code === 'DeploymentInProgress')).toBe(true);
+    expect(notScaled.map((a) => a.NotScaledReasons?.[0]?.Code).filter(Boolean)).toEqual([]);
+    await aas.targets.register(scopeAt(T0), { ...ref, MinCapacity: 2 });
+    ecs.state.desiredCount = 2;
+    expect(await fire(mem, 1, [10], T0 + 999_000)).toMatchObject({ outcome: 'not-scaled', reason: 'AlreadyAtMinCapacity' });
+    const [atMin] = await listActivities(store, scopeAt(T0), { ServiceNamespace: 'ecs', IncludeNotScaledActivities: true });
+    expect(atMin).toMatchObject({ StatusCode: 'Failed', NotScaledReasons: [{ Code: 'AlreadyAtMinCapacity', MinCapacity: 2, MaxCapacity: 10, CurrentCapacity: 2 }] });
     expect((await listActivities(store, scopeAt(T0), { ServiceNamespace: 'ecs' })).every((a) => a.NotScaledReasons === undefined)).toBe(true);
   });
 

@@ -29,6 +29,9 @@ export interface ExecutionResult {
   activityId?: string;
 }
 
+/** The NotScaledReason codes AWS records in a not scaled activity that minato can meet. */
+const RECORDED_REASONS = new Set(['AlreadyAtMaxCapacity', 'AlreadyAtMinCapacity', 'AlreadyAtDesiredCapacity']);
+
 const scopeOf = (t: TargetRecord, now: Date): Scope => ({ accountId: t.accountId, region: t.region, principalArn: rootPrincipal(t.accountId), now });
 
 /** Carries out policy executions and scheduled runs, one at a time. */
@@ -87,6 +90,9 @@ export class ScalingExecutor {
     if ('ignored' in plan) return { outcome: 'ignored', reason: plan.ignored };
     const cause = `monitor alarm ${alarm.name} in state ALARM triggered policy ${recorded.PolicyName}`;
     const { decision } = plan;
+    // Only AWS's NotScaledReason codes are recorded as not scaled activities; a suspension, a
+    // deployment, a cooldown or another policy's veto leave none, as on AWS.
+    if (!decision.scale && !RECORDED_REASONS.has(decision.reason)) return { outcome: 'not-scaled', reason: decision.reason };
     const activity = await this.store.transaction(async (tx) => {
       const targets = tx.collection<TargetRecord>(COLLECTIONS.targets);
       const t = await targets.get(tKey);

@@ -94,7 +94,8 @@ export function applicationAutoScalingHandlers(aas: ApplicationAutoScaling): Rec
 
     async PutScalingPolicy(input: PutPolicyInput, { scope }) {
       const policy = await aas.policies.put(scope, input);
-      return { PolicyARN: policy.PolicyARN, Alarms: policy.Alarms };
+      // Only a target tracking policy answers with alarms: a step policy's alarms are the caller's own.
+      return { PolicyARN: policy.PolicyARN, ...(policy.PolicyType === 'TargetTrackingScaling' && { Alarms: policy.Alarms }) };
     },
 
     async DescribeScalingPolicies(input: TargetRef & { PolicyNames?: string[]; MaxResults?: number; NextToken?: string }, { scope }) {
