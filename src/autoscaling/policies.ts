@@ -86,10 +86,16 @@ export class ScalingPolicies {
       ...(existing?.lastScaleOut && { lastScaleOut: existing.lastScaleOut }),
       ...(existing?.lastScaleInAt !== undefined && { lastScaleInAt: existing.lastScaleInAt }),
     };
-    await this.store.transaction(async (tx) => {
-      await requireTarget(tx.collection<TargetRecord>(COLLECTIONS.targets), ref.key, input);
-      await tx.collection<PolicyRecord>(COLLECTIONS.policies).put(key, record);
-    });
+    try {
+      await this.store.transaction(async (tx) => {
+        await requireTarget(tx.collection<TargetRecord>(COLLECTIONS.targets), ref.key, input);
+        await tx.collection<PolicyRecord>(COLLECTIONS.policies).put(key, record);
+      });
+    } catch (err) {
+      // The target went away meanwhile: the alarms made for a new policy would belong to nothing.
+      if (!existing && alarms.length > 0) await this.alarms.delete(scope, alarms.map((a) => a.AlarmName)).catch(() => undefined);
+      throw err;
+    }
     return record;
   }
 
