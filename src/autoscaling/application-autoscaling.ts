@@ -30,7 +30,7 @@ export function createApplicationAutoScaling(store: Store, ports: { alarms: Alar
   let loop: TickLoop | undefined;
   return {
     store,
-    targets: new ScalableTargets(store, ports.ecs, ports.alarms),
+    targets: new ScalableTargets(store, ports.ecs, ports.alarms, (now, key) => executor.settle(now, key)),
     policies: new ScalingPolicies(store, ports.alarms),
     scheduled: new ScheduledActions(store),
     executor,

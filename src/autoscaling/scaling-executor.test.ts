@@ -167,6 +167,20 @@ describe('step scaling executions', () => {
   });
 });
 
+describe('registrations', () => {
+  it('scale the service into a new min/max range at once', async () => {
+    await aas.targets.register(scopeAt(T0), { ...ref, MinCapacity: 3 });
+    expect(ecs.sets).toEqual([3]);
+    await aas.targets.register(scopeAt(T0 + 1000), { ...ref, MinCapacity: 1, MaxCapacity: 2 });
+    expect(ecs.sets).toEqual([3, 2]);
+    const activities = await listActivities(store, scopeAt(T0), { ServiceNamespace: 'ecs' });
+    expect(activities.map((a) => [a.Description, a.Cause, a.StatusCode])).toEqual([
+      ['Setting desired count to 2.', 'maximum capacity was set to 2', 'Successful'],
+      ['Setting desired count to 3.', 'minimum capacity was set to 3', 'Successful'],
+    ]);
+  });
+});
+
 describe('scheduled runs', () => {
   it('runs an action due while the platform was down once, and carries out a change committed before a crash', async () => {
     ecs.state.desiredCount = 0;

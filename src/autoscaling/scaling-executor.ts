@@ -57,6 +57,11 @@ export class ScalingExecutor {
     });
   }
 
+  /** Carries out the committed change of desired count of one target, if any (after a registration moved min/max). */
+  settle(now: Date, targetKey: string): Promise<void> {
+    return this.mutex.run(() => this.applyPending(now, targetKey));
+  }
+
   private async execute(scope: Scope, policyArn: string, alarm: AlarmStateChange): Promise<ExecutionResult> {
     const arn = parseArn(policyArn);
     const m = arn && /^scalingPolicy:[^:]+:resource\/ecs\/(.+):policyName\/(.+)$/.exec(arn.resource);

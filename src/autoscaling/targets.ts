@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { DomainError, ErrorKind, notFound } from '../lib/errors.js';
 import { formatArn, parseArn } from '../lib/arn.js';
 import type { Scope } from '../lib/scope.js';
-import type { Store } from '../store/store.js';
+import type { Store, Transaction } from '../store/store.js';
+import { recordActivity } from './activities.js';
+import { withinBounds } from './plan/decision.js';
 import type { Alarms, EcsServiceTarget } from './ports.js';
 import { COLLECTIONS, type PolicyRecord, type ScheduledActionRecord, type SuspendedState, type TargetRecord } from './records.js';
 import { checkNamespace, requireTarget, resolveRef, validation, type TargetRef } from './target-refs.js';
@@ -42,12 +44,31 @@ function checkTags(tags: Record<string, string>): void {
   if (Object.keys(tags).length > MAX_TAGS) throw new DomainError(ErrorKind.LimitExceeded, `The maximum number of tags per resource is ${MAX_TAGS}.`, 'tags');
 }
 
+/**
+ * A registration that moves min or max past the service's desired count scales it into range, as
+ * AWS does when min/max change by hand or on a schedule: the activity and the target's pending
+ * count are committed with the registration.
+ */
+async function bringWithinBounds(tx: Transaction, target: TargetRecord, desired: number, now: number): Promise<TargetRecord> {
+  const current = target.pending?.desired ?? desired;
+  const next = withinBounds(current, target.MinCapacity, target.MaxCapacity);
+  if (next === undefined) return target;
+  const activity = await recordActivity(tx, target, now, {
+    Description: `Setting desired count to ${next}.`,
+    Cause: next > current ? `minimum capacity was set to ${target.MinCapacity}` : `maximum capacity was set to ${target.MaxCapacity}`,
+    StatusCode: 'InProgress',
+  });
+  return { ...target, pending: { activityId: activity.ActivityId, desired: next } };
+}
+
 /** The scalable targets of an account and region. */
 export class ScalableTargets {
   constructor(
     private readonly store: Store,
     private readonly ecs: EcsServiceTarget,
     private readonly alarms: Alarms,
+    /** Carries out the target's committed change of desired count (the executor's). */
+    private readonly settle: (now: Date, targetKey: string) => Promise<void> = async () => {},
   ) {}
 
   /** RegisterScalableTarget: creates the target, or updates the members given; answers its ARN. */
@@ -60,8 +81,9 @@ export class ScalableTargets {
     }
     checkCapacities(input.MinCapacity, input.MaxCapacity);
     if (input.Tags) checkTags(input.Tags);
-    if (!(await this.ecs.describe(scope, ref.cluster, ref.service))) throw validation(`ECS service doesn't exist: ${input.ResourceId}`);
-    return this.store.transaction(async (tx) => {
+    const state = await this.ecs.describe(scope, ref.cluster, ref.service);
+    if (!state) throw validation(`ECS service doesn't exist: ${input.ResourceId}`);
+    const arn = await this.store.transaction(async (tx) => {
       const targets = tx.collection<TargetRecord>(COLLECTIONS.targets);
       const current = await targets.get(ref.key);
       if (current) {
@@ -74,7 +96,7 @@ export class ScalableTargets {
         };
         if (next.MinCapacity > next.MaxCapacity) throw validation('Minimum capacity cannot be greater than maximum capacity');
         checkTags(next.tags);
-        await targets.put(ref.key, next);
+        await targets.put(ref.key, await bringWithinBounds(tx, next, state.desiredCount, scope.now.getTime()));
         return next.ScalableTargetARN;
       }
       if (input.MinCapacity === undefined || input.MaxCapacity === undefined) {
@@ -97,9 +119,11 @@ export class ScalableTargets {
         ScalableTargetARN: formatArn('application-autoscaling', scope.region, scope.accountId, `scalable-target/${randomBytes(18).toString('hex')}`),
         tags: input.Tags ?? {},
       };
-      await targets.put(ref.key, record);
+      await targets.put(ref.key, await bringWithinBounds(tx, record, state.desiredCount, scope.now.getTime()));
       return record.ScalableTargetARN;
     });
+    await this.settle(scope.now, ref.key);
+    return arn;
   }
 
   /** DescribeScalableTargets: the namespace's targets, optionally by resource id and dimension, in key order. */
