@@ -5,6 +5,7 @@
  */
 import { TickLoop } from '../lib/tick-loop.js';
 import type { Store } from '../store/store.js';
+import { PendingUpdates } from './pending-updates.js';
 import { ScalingPolicies } from './policies.js';
 import type { Alarms, EcsServiceTarget } from './ports.js';
 import { ScalingExecutor } from './scaling-executor.js';
@@ -27,11 +28,13 @@ export interface ApplicationAutoScaling {
 /** Wires the domain over `store` and its two ports. */
 export function createApplicationAutoScaling(store: Store, ports: { alarms: Alarms; ecs: EcsServiceTarget }, options: { tickMs?: number } = {}): ApplicationAutoScaling {
   const executor = new ScalingExecutor(store, ports.ecs);
+  // Policy puts and deletes and deregistrations of one target exclude each other.
+  const updates = new PendingUpdates();
   let loop: TickLoop | undefined;
   return {
     store,
-    targets: new ScalableTargets(store, ports.ecs, ports.alarms, (now, key) => executor.settle(now, key)),
-    policies: new ScalingPolicies(store, ports.alarms),
+    targets: new ScalableTargets(store, ports.ecs, ports.alarms, (now, key) => executor.settle(now, key), updates),
+    policies: new ScalingPolicies(store, ports.alarms, updates),
     scheduled: new ScheduledActions(store),
     executor,
     start(onError) {

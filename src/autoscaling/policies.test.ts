@@ -73,4 +73,21 @@ describe('scaling policies', () => {
     await aas.policies.put(scope, { ...ref, PolicyName: 'cpu', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } });
     expect(alarms.size).toBe(0);
   });
+
+  it('refuses a second update of a target while one waits on CloudWatch, with ConcurrentUpdateException', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: Alarms = { put: async (s, a) => (await gate, port.put(s, a)), delete: port.delete };
+    const store = new MemoryStore();
+    const racing = createApplicationAutoScaling(store, { alarms: slow, ecs });
+    await racing.targets.register(scope, { ...ref, MinCapacity: 1, MaxCapacity: 4 });
+    const first = racing.policies.put(scope, tracking('cpu'));
+    await expect(racing.policies.put(scope, tracking('cpu'))).rejects.toMatchObject({ kind: 'Conflict' });
+    await expect(racing.targets.deregister(scope, ref)).rejects.toMatchObject({ kind: 'Conflict' });
+    release();
+    await first;
+    expect(alarms.size).toBe(2);
+    await racing.policies.put(scope, tracking('cpu', 60));
+    expect(alarms.size).toBe(2);
+  });
 });

@@ -10,6 +10,7 @@ import type { Scope } from '../lib/scope.js';
 import type { Store } from '../store/store.js';
 import { stepsProblem } from './plan/step-scaling.js';
 import { predefinedMetric, trackingAlarms, type AlarmMetricQuery, type AlarmSpec, type TrackedMetric } from './plan/tracking-alarms.js';
+import { PendingUpdates } from './pending-updates.js';
 import type { Alarms } from './ports.js';
 import { childKey, COLLECTIONS, type PolicyRecord, type StepScalingConfig, type TargetRecord, type TargetTrackingConfig } from './records.js';
 import { checkNamespace, noPolicy, requireTarget, resolveRef, validation, type TargetRef } from './target-refs.js';
@@ -35,12 +36,17 @@ export class ScalingPolicies {
   constructor(
     private readonly store: Store,
     private readonly alarms: Alarms,
+    private readonly updates = new PendingUpdates(),
   ) {}
 
   /** PutScalingPolicy: answers the policy's ARN and the alarms it created. */
   async put(scope: Scope, input: PutPolicyInput): Promise<PolicyRecord> {
     const ref = resolveRef(scope, input);
     const type = checkPolicy(input);
+    return this.updates.run(ref.key, input.ResourceId, () => this.putChecked(scope, input, ref, type));
+  }
+
+  private async putChecked(scope: Scope, input: PutPolicyInput, ref: { key: string; cluster: string; service: string }, type: 'TargetTrackingScaling' | 'StepScaling'): Promise<PolicyRecord> {
     const key = childKey(ref.key, input.PolicyName);
     const target = await requireTarget(this.store.collection<TargetRecord>(COLLECTIONS.targets), ref.key, input);
     const existing = await this.store.collection<PolicyRecord>(COLLECTIONS.policies).get(key);
@@ -119,7 +125,11 @@ export class ScalingPolicies {
   /** DeleteScalingPolicy: the policy and the alarms it created. */
   async delete(scope: Scope, input: TargetRef & { PolicyName: string }): Promise<void> {
     const ref = resolveRef(scope, input);
-    const key = childKey(ref.key, input.PolicyName);
+    await this.updates.run(ref.key, input.ResourceId, () => this.deleteChecked(scope, input, ref.key));
+  }
+
+  private async deleteChecked(scope: Scope, input: TargetRef & { PolicyName: string }, targetKey: string): Promise<void> {
+    const key = childKey(targetKey, input.PolicyName);
     const policy = await this.store.collection<PolicyRecord>(COLLECTIONS.policies).get(key);
     if (!policy) throw noPolicy(input, input.PolicyName);
     if (policy.PolicyType === 'TargetTrackingScaling' && policy.Alarms.length > 0) {

@@ -9,6 +9,7 @@ import { formatArn, parseArn } from '../lib/arn.js';
 import type { Scope } from '../lib/scope.js';
 import type { Store, Transaction } from '../store/store.js';
 import { recordActivity } from './activities.js';
+import { PendingUpdates } from './pending-updates.js';
 import { withinBounds } from './plan/decision.js';
 import type { Alarms, EcsServiceTarget } from './ports.js';
 import { COLLECTIONS, type PolicyRecord, type ScheduledActionRecord, type SuspendedState, type TargetRecord } from './records.js';
@@ -69,6 +70,7 @@ export class ScalableTargets {
     private readonly alarms: Alarms,
     /** Carries out the target's committed change of desired count (the executor's). */
     private readonly settle: (now: Date, targetKey: string) => Promise<void> = async () => {},
+    private readonly updates = new PendingUpdates(),
   ) {}
 
   /** RegisterScalableTarget: creates the target, or updates the members given; answers its ARN. */
@@ -138,6 +140,10 @@ export class ScalableTargets {
   /** DeregisterScalableTarget: the target, its policies and their alarms, and its scheduled actions. */
   async deregister(scope: Scope, ref: TargetRef): Promise<void> {
     const { key } = resolveRef(scope, ref);
+    await this.updates.run(key, ref.ResourceId, () => this.deregisterChecked(scope, ref, key));
+  }
+
+  private async deregisterChecked(scope: Scope, ref: TargetRef, key: string): Promise<void> {
     const policies = await this.store.collection<PolicyRecord>(COLLECTIONS.policies).list({ prefix: `${key}#` });
     await requireTarget(this.store.collection<TargetRecord>(COLLECTIONS.targets), key, ref);
     const alarmNames = policies.flatMap((p) => p.value.Alarms.map((a) => a.AlarmName));
