@@ -74,7 +74,8 @@ export class ScalingExecutor {
       const policies = tx.collection<PolicyRecord>(COLLECTIONS.policies);
       const policy = await policies.get(pKey);
       if (!policy || policy.PolicyARN !== policyArn) return undefined;
-      const known = policy.Alarms.some((a) => a.AlarmName === alarm.name);
+      // A step policy learns its alarms from their executions; a target tracking policy owns its pair only.
+      const known = policy.PolicyType === 'TargetTrackingScaling' || policy.Alarms.some((a) => a.AlarmName === alarm.name);
       const next: PolicyRecord = {
         ...policy,
         alarmStates: { ...policy.alarmStates, [alarm.name]: alarm.newState },
