@@ -51,6 +51,3 @@ export async function requireTarget(targets: Collection<TargetRecord>, key: stri
   if (!target) throw noTarget(ref);
   return target;
 }
-
-/** The wire reference of a stored target. */
-export const refOf = (t: TargetRecord): TargetRef => ({ ServiceNamespace: t.ServiceNamespace, ResourceId: t.ResourceId, ScalableDimension: t.ScalableDimension });
