@@ -6,8 +6,7 @@ import { isDomainError } from '../lib/errors.js';
 /**
  * The ECS service a scalable target scales, over control/'s Services: DescribeServices' counts,
  * and UpdateService's desiredCount (which nudges the service scheduler). A deployment is in
- * progress while more than one deployment is live or the primary has not completed its rollout
- * after an update replaced another.
+ * progress while the service has more than one deployment (a rollout replacing tasks).
  */
 export function ecsServiceTarget(services: Services): EcsServiceTarget {
   return {
