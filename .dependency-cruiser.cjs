@@ -17,9 +17,9 @@ module.exports = {
     },
     {
       name: 'domain-never-imports-the-edge',
-      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets) never imports server/, api/ or cli/.',
+      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets, autoscaling) never imports server/, api/ or cli/.',
       severity: 'error',
-      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets)/' },
+      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets|autoscaling)/' },
       to: { path: '^src/(server|api|cli)/' },
     },
     {
@@ -88,6 +88,20 @@ module.exports = {
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {
+      name: 'autoscaling-through-ports',
+      comment: 'autoscaling/ (Application Auto Scaling) keeps its records in the store and reaches ECS services and CloudWatch alarms through its own ports (autoscaling/ports.ts), never control/ or metrics/.',
+      severity: 'error',
+      from: { path: '^src/autoscaling/' },
+      to: { path: '^src/(?!autoscaling/|lib/|store/)' },
+    },
+    {
+      name: 'autoscaling-planners-pure',
+      comment: 'autoscaling/plan/ holds the pure planners (target tracking, steps, schedules, decisions): lib/ only, no I/O.',
+      severity: 'error',
+      from: { path: '^src/autoscaling/plan/' },
+      to: { path: '^src/(?!autoscaling/plan/|lib/)|^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process|node:crypto|crypto)$' },
+    },
+    {
       name: 'registry-only-lib-store-scanning',
       severity: 'error',
       from: { path: '^src/registry/' },
@@ -139,7 +153,7 @@ module.exports = {
       name: 'unlisted-folders-are-leaves',
       comment: 'A top-level folder without a rule above imports lib/ and store/ only, until it is given one.',
       severity: 'error',
-      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|aws-model|capacity|cli|control|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
+      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|cli|control|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {

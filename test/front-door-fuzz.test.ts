@@ -21,6 +21,7 @@ const APIS: ReadonlyArray<{ model: string; signingName: string }> = [
   { model: 'ecr', signingName: 'ecr' },
   { model: 'logs', signingName: 'logs' },
   { model: 'cloudwatch', signingName: 'monitoring' },
+  { model: 'application-autoscaling', signingName: 'application-autoscaling' },
   { model: 'secretsmanager', signingName: 'secretsmanager' },
   { model: 'ssm', signingName: 'ssm' },
   { model: 'sts', signingName: 'sts' },

@@ -10,6 +10,9 @@ import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-ne
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent-contract/ports.js';
 import { adminService } from '../api/admin/admin-service.js';
+import { applicationAutoScalingService } from '../api/application-autoscaling/application-autoscaling-service.js';
+import { createApplicationAutoScaling, type ApplicationAutoScaling } from '../autoscaling/application-autoscaling.js';
+import type { Alarms } from '../autoscaling/ports.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
 import { ecrService } from '../api/ecr/ecr-service.js';
 import { cloudWatchService } from '../api/cloudwatch/cloudwatch-service.js';
@@ -42,6 +45,7 @@ import { isLoopback, type PlatformConfig } from './config.js';
 import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
+import { ecsServiceTarget, unservedAlarms } from './autoscaling.js';
 
 /** A running platform. */
 export interface Platform {
@@ -58,6 +62,8 @@ export interface Platform {
   agents: RemoteAgents;
   /** The document store (tests seed records through it). */
   store: Store;
+  /** Application Auto Scaling: the alarm evaluator calls `autoscaling.executor.executePolicy`. */
+  autoscaling: ApplicationAutoScaling;
 }
 
 /** Options a test or an embedding program may set beyond the configuration. */
@@ -72,6 +78,10 @@ export interface PlatformOptions {
   instances?: ContainerInstanceRegistry;
   /** An agent not heard from for this long is marked disconnected (default 2 minutes). */
   agentDisconnectTimeoutMs?: number;
+  /** The CloudWatch alarms target tracking policies create (default: named, not kept). */
+  alarms?: Alarms;
+  /** How often scheduled scaling actions are checked (ms); default 5 s. */
+  autoscalingTickMs?: number;
 }
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
@@ -169,6 +179,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     onError: (err: unknown) => logger.error({ err }, 'service scheduler tick failed'),
   });
   ecs.services.onChange = () => services.nudge();
+  const autoscaling = createApplicationAutoScaling(
+    store,
+    { alarms: options.alarms ?? unservedAlarms, ecs: ecsServiceTarget(ecs.services) },
+    options.autoscalingTickMs !== undefined ? { tickMs: options.autoscalingTickMs } : {},
+  );
   report = async (arn, reported) => {
     const change = reported as TaskStateChange;
     await ecs.tasks.applyReport(arn, change);
@@ -237,6 +252,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       ssmService(secrets),
       logsService(logService),
       cloudWatchService(metrics),
+      applicationAutoScalingService(autoscaling),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
     ],
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes],
@@ -268,6 +284,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // Tasks may call the AWS APIs at the endpoint when it listens where they can route to.
   if (!isLoopback(config.host)) await networks.allowHostTcpPort(port);
   services.start();
+  // Scheduled actions that fell due while the platform was down run once, on this first tick.
+  autoscaling.start((err: unknown) => logger.error({ err }, 'scheduled scaling tick failed'));
   let nodes: LocalNodes | undefined;
   if (config.localNodes) {
     const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
@@ -281,6 +299,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     async close() {
       // Nodes first: their agents say goodbye to a control plane that still listens.
       await nodes?.close();
+      await autoscaling.stop();
       await services.stop();
       clearInterval(sweeper);
       await stopInsights();
@@ -301,10 +320,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     },
     async stopAllTasks() {
       // The service scheduler would replace the tasks it sees stop.
+      await autoscaling.stop();
       await services.stop();
       await agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' });
     },
     agents,
     store,
+    autoscaling,
   };
 }
