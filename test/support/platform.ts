@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { execFile } from '../../src/agent/network/exec.js';
 import { removeHostFirewall } from '../../src/agent/network/host-firewall.js';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
-import { startPlatform, type Platform } from '../../src/cli/platform.js';
+import { startPlatform, type Platform, type PlatformOptions } from '../../src/cli/platform.js';
 
 /** A platform started for one test file, listening on a free loopback port, with its own data dir. */
 export interface TestPlatform extends Platform {
@@ -19,14 +19,14 @@ export interface TestPlatform extends Platform {
 }
 
 /** Starts a platform in this process; the HTTP traffic is real and goes over loopback. */
-export async function startTestPlatform(overrides: Partial<PlatformConfig> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(overrides: Partial<PlatformConfig> = {}, options: PlatformOptions = {}): Promise<TestPlatform> {
   const dataDir = overrides.dataDir ?? mkdtempSync(join(tmpdir(), 'minato-test-'));
   // Each test platform gets its own bridge and /24, so test files running side by side never
   // share address leases; the metadata endpoint takes a free port.
   const n = 1 + Math.floor(Math.random() * 250);
   const bridge = `mnt${process.pid % 10000}x${n}`;
   const config: PlatformConfig = { ...DEFAULT_CONFIG, port: 0, dataDir, taskBridge: bridge, taskSubnet: `10.214.${n}.0/24`, ...overrides };
-  const platform = await startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0 });
+  const platform = await startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0, ...options });
   return {
     ...platform,
     config,
