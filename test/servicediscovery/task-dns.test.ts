@@ -92,6 +92,29 @@ describe('task DNS with real containers', () => {
       });
       const done = await waitForTask(ecs, C, client.taskArn!, isStopped, 90_000);
       expect(done.containers?.[0]?.exitCode, await taskLogs(platform!.config.dataDir, done)).toBe(0);
+
+      // bridge mode resolves through the gateway as well; host mode keeps the host's resolv.conf;
+      // a definition's own dnsServers win.
+      const probe = async (family: string, networkMode: 'bridge' | 'host', check: string, dnsServers?: string[]) => {
+        const started = await registerAndRun(ecs, C, {
+          family,
+          networkMode,
+          requiresCompatibilities: ['EC2'],
+          containerDefinitions: [{ name: 'probe', image: fixture.image, memory: 64, command: ['sh', '-c', check], ...(dnsServers && { dnsServers }) }],
+        });
+        const stopped = await waitForTask(ecs, C, started.taskArn!, isStopped, 90_000);
+        return { code: stopped.containers?.[0]?.exitCode, logs: await taskLogs(platform!.config.dataDir, stopped) };
+      };
+      const bridge = await probe(
+        'cloudmap-bridge',
+        'bridge',
+        `[ "$(grep nameserver /etc/resolv.conf)" = "nameserver ${gateway}" ] || exit 5\nwget -qO- http://web.apps.local:8080/index.html | grep -q "hello from a task" || exit 3`,
+      );
+      expect(bridge.code, bridge.logs).toBe(0);
+      const host = await probe('cloudmap-host', 'host', `grep -q "nameserver ${gateway}" /etc/resolv.conf && exit 5; exit 0`);
+      expect(host.code, host.logs).toBe(0);
+      const own = await probe('cloudmap-own-dns', 'bridge', '[ "$(grep nameserver /etc/resolv.conf)" = "nameserver 192.0.2.53" ] || exit 5', ['192.0.2.53']);
+      expect(own.code, own.logs).toBe(0);
     } finally {
       await ecs.send(new StopTaskCommand({ cluster: C, task: server.taskArn! }));
       await waitForTask(ecs, C, server.taskArn!, isStopped, 60_000);
