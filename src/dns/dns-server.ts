@@ -56,10 +56,14 @@ export class DnsServer {
       throw err;
     }
     const address = { host, port: bound };
+    // A failed send or a malformed record must never take the platform down: logged, not thrown.
+    const report = (err: unknown) => this.options.onError?.(err);
+    udp.on('error', report);
+    tcp.on('error', report);
     udp.on('message', (message, from) => {
-      void this.answer(message, false, address).then((reply) => {
-        if (reply) udp.send(reply, from.port, from.address);
-      });
+      this.answer(message, false, address).then((reply) => {
+        if (reply) udp.send(reply, from.port, from.address, (err) => err && report(err));
+      }, report);
     });
     this.listeners.push({ udp, tcp, address });
     return address;
@@ -111,11 +115,14 @@ export class DnsServer {
       while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
         const message = pending.subarray(2, 2 + pending.readUInt16BE(0));
         pending = pending.subarray(2 + message.length);
-        void this.answer(Buffer.from(message), true, local).then((reply) => {
+        this.answer(Buffer.from(message), true, local).then((reply) => {
           if (!reply || socket.destroyed) return;
           const length = Buffer.alloc(2);
           length.writeUInt16BE(reply.length);
           socket.write(Buffer.concat([length, reply]));
+        }, (err: unknown) => {
+          this.options.onError?.(err);
+          socket.destroy();
         });
       }
     });
@@ -142,8 +149,14 @@ export class DnsServer {
     }
     const size = udpSizeOf(query);
     if (result.kind !== 'not-ours') {
-      const response = ownResponse(query, result);
-      return viaTcp ? dnsPacket.encode(response) : fitUdp(response, (p) => dnsPacket.encode(p), size);
+      try {
+        const response = ownResponse(query, result);
+        return viaTcp ? dnsPacket.encode(response) : fitUdp(response, (p) => dnsPacket.encode(p), size);
+      } catch (err) {
+        // A record that cannot be encoded (a label over 63 bytes, say) fails this answer only.
+        this.options.onError?.(err);
+        return dnsPacket.encode(errorResponse(query, Rcode.ServFail));
+      }
     }
     // Never forward to this server itself: a resolv.conf naming it would loop.
     const upstreams = (await this.options.upstreams()).filter((u) => !(u.host === self.host && u.port === self.port));
