@@ -17,9 +17,9 @@ module.exports = {
     },
     {
       name: 'domain-never-imports-the-edge',
-      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets, autoscaling) never imports server/, api/ or cli/.',
+      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets, autoscaling, discovery, dns) never imports server/, api/ or cli/.',
       severity: 'error',
-      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets|autoscaling)/' },
+      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets|autoscaling|discovery|dns)/' },
       to: { path: '^src/(server|api|cli)/' },
     },
     {
@@ -100,6 +100,18 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/autoscaling/plan/' },
       to: { path: '^src/(?!autoscaling/plan/|lib/)|^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process|node:crypto|crypto)$' },
+      name: 'discovery-only-lib-and-store',
+      comment: 'discovery/ (Cloud Map: namespaces, services, instances, operations, the private DNS records) keeps its records in the store; ECS and the DNS server reach it through cli/.',
+      severity: 'error',
+      from: { path: '^src/discovery/' },
+      to: { path: '^src/(?!discovery/|lib/|store/)' },
+    },
+    {
+      name: 'dns-is-a-leaf',
+      comment: 'dns/ is the tasks\' DNS server: it answers from its lookup port and forwards the rest; it imports only lib/.',
+      severity: 'error',
+      from: { path: '^src/dns/' },
+      to: { path: '^src/(?!dns/|lib/)' },
     },
     {
       name: 'registry-only-lib-store-scanning',
@@ -153,7 +165,7 @@ module.exports = {
       name: 'unlisted-folders-are-leaves',
       comment: 'A top-level folder without a rule above imports lib/ and store/ only, until it is given one.',
       severity: 'error',
-      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|cli|control|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
+      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|cli|control|discovery|dns|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {

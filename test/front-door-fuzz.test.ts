@@ -26,6 +26,7 @@ const APIS: ReadonlyArray<{ model: string; signingName: string }> = [
   { model: 'ssm', signingName: 'ssm' },
   { model: 'sts', signingName: 'sts' },
   { model: 'minato-admin', signingName: 'minato' },
+  { model: 'servicediscovery', signingName: 'servicediscovery' },
 ];
 
 /** Mutated requests per operation that has a handler: a few thousand in all. */

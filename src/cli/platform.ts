@@ -18,6 +18,7 @@ import { ecrService } from '../api/ecr/ecr-service.js';
 import { cloudWatchService } from '../api/cloudwatch/cloudwatch-service.js';
 import { logsService } from '../api/logs/logs-service.js';
 import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
+import { serviceDiscoveryService } from '../api/servicediscovery/servicediscovery-service.js';
 import { secretsManagerErrorName } from '../api/secretsmanager/errors.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
@@ -25,6 +26,10 @@ import { INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../agent-gateway/join
 import { RemoteAgents } from '../agent-gateway/remote-agents.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { createEcsControl } from '../control/ecs-control.js';
+import { createDiscovery } from '../discovery/discovery.js';
+import { DnsServer } from '../dns/dns-server.js';
+import type { Upstream } from '../dns/forwarder.js';
+import { resolvConfUpstreams } from '../dns/resolv-conf.js';
 import { compileFilter } from '../placement/query-language.js';
 import { ServiceLoop } from '../control/services/service-loop.js';
 import { NO_TRAFFIC_PORTS } from '../control/services/traffic-ports.js';
@@ -82,7 +87,12 @@ export interface PlatformOptions {
   alarms?: Alarms;
   /** How often scheduled scaling actions are checked (ms); default 5 s. */
   autoscalingTickMs?: number;
+  /** The resolvers the task DNS server forwards to (default: the host's /etc/resolv.conf). */
+  dnsUpstreams?: () => Promise<readonly Upstream[]>;
 }
+
+/** The task DNS server listens on each task bridge's gateway address at the DNS port. */
+const TASK_DNS_PORT = 53;
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
@@ -93,6 +103,13 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const instanceKey = loadOrCreateAgentToken(dataDir, INSTANCE_KEY_FILE);
   const store = new SqliteStore(join(dataDir, 'minato.db'));
   const secrets = createSecretsDomain(store, masterKey);
+  const discovery = createDiscovery(store);
+  // Tasks' resolver (the VPC resolver of AWS): private DNS namespaces answered, the rest forwarded.
+  const dns = new DnsServer({
+    lookup: (name, type) => discovery.dns.lookup(name, type),
+    upstreams: options.dnsUpstreams ?? resolvConfUpstreams(),
+    onError: (err: unknown) => logger.warn({ err }, 'task DNS server'),
+  });
   const logService = openLogService(join(dataDir, 'logs.db'));
   const stopLogSweeper = logService.startRetentionSweeper(60_000, {
     onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed'),
@@ -142,6 +159,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     bridge: config.taskBridge,
     subnet: config.taskSubnet,
     sandboxPool: DEFAULT_SANDBOX_POOL,
+    gatewayDns: (gateway) => dns.ensureListening(gateway, TASK_DNS_PORT),
   });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
   const metadata = new MetadataServer(options.metadataPort, (_gateway, port) => networks.allowGatewayTcpPort(port));
@@ -197,6 +215,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // no request meets a task not yet taken back (their image pulls wait for the endpoint). Tasks
   // of container instances are their agents' to take back.
   await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
+  // Tasks still running from before use the gateway's DNS server: listen again at once.
+  if ((await networks.list()).length > 0) await dns.ensureListening(networks.gateway, TASK_DNS_PORT);
   // Once tasks are taken back: sandboxes a crash left in the pool belong to no task then.
   void networks.startPool((err) => logger.warn({ err }, 'the task network sandbox pool could not be filled')).catch((err: unknown) =>
     logger.warn({ err }, 'the task network sandbox pool did not start'),
@@ -253,6 +273,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       logsService(logService),
       cloudWatchService(metrics),
       applicationAutoScalingService(autoscaling),
+      serviceDiscoveryService(discovery),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
     ],
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes],
@@ -269,6 +290,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     agents.close();
     stopLogSweeper();
     await metadata.close();
+    await dns.close();
     await networks.closePool();
     logService.close();
     stopMetricExpiry();
@@ -309,6 +331,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await stopRegistryMaintenance();
       await app.close();
       await metadata.close();
+      await dns.close();
       await networks.closePool();
       // Releases waiters on container exits; the containers themselves keep running.
       runtime.close();

@@ -13,9 +13,10 @@ export interface CliResult {
 
 /**
  * Runs the AWS CLI against `endpoint` with the test credentials, isolated from any user
- * configuration (`home` holds no config; JSON output; no pager). Never throws for a non-zero exit.
+ * configuration (`home` holds no config; JSON output; no pager), plus `extraEnv`. Never throws for a
+ * non-zero exit.
  */
-export async function awsCli(endpoint: string, home: string, args: readonly string[]): Promise<CliResult> {
+export async function awsCli(endpoint: string, home: string, args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): Promise<CliResult> {
   const env = {
     PATH: process.env.PATH,
     HOME: home,
@@ -25,6 +26,7 @@ export async function awsCli(endpoint: string, home: string, args: readonly stri
     AWS_CONFIG_FILE: join(home, 'none'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
     AWS_PAGER: '',
+    ...extraEnv,
   };
   try {
     const { stdout, stderr } = await run('aws', ['--endpoint-url', endpoint, '--output', 'json', ...args], { env });

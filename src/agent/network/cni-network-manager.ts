@@ -70,6 +70,7 @@ export class CniNetworkManager implements NetworkManager {
   private dynamicHostPorts: PortRange | undefined;
   private readyOnce: Promise<void> | undefined;
   private firewallInstalled = false;
+  private readonly gatewayDns: ((gateway: string) => Promise<boolean>) | undefined;
 
   constructor(opts: CniNetworkManagerOptions) {
     this.bridge = opts.bridge ?? 'minato0';
@@ -92,6 +93,7 @@ export class CniNetworkManager implements NetworkManager {
       detach: (saved) => this.detach(saved),
     });
     this.poolSize = opts.sandboxPool ?? 0;
+    this.gatewayDns = opts.gatewayDns;
     this.runtime = new CniRuntime({
       cniPath: opts.cniPath ?? '/usr/lib/cni',
       timeoutMs: opts.pluginTimeoutMs ?? 30_000,
@@ -104,7 +106,10 @@ export class CniNetworkManager implements NetworkManager {
     checkTaskId(req.taskId);
     checkPortMappings(req.portMappings);
     await this.ready();
-    return this.locks.run(`task:${req.taskId}`, () => this.setupLocked(req));
+    const network = await this.locks.run(`task:${req.taskId}`, () => this.setupLocked(req));
+    // The gateway address exists once the bridge does: the DNS server can listen on it now.
+    const dns = this.gatewayDns && (await this.gatewayDns(network.gateway));
+    return dns ? { ...network, nameservers: [network.gateway] } : network;
   }
 
   /** {@inheritDoc NetworkManager.teardown} */

@@ -40,6 +40,12 @@ export interface CniNetworkManagerOptions {
    * host ports, once {@link CniNetworkManager.startPool} is called; default 0, none.
    */
   sandboxPool?: number;
+  /**
+   * Makes sure a DNS server for tasks listens on the gateway address (UDP and TCP 53, which the
+   * host firewall lets tasks reach) and tells whether it does; asked after each setup, once the
+   * bridge holds the address. When it does, the task network names the gateway as nameserver.
+   */
+  gatewayDns?: (gateway: string) => Promise<boolean>;
 }
 
 /**

@@ -61,6 +61,12 @@ export interface TaskNetwork {
   hostname: string;
   /** The host ports published for the task, dynamic ones resolved, in the request's order; absent when none are. */
   portBindings?: TaskPortBinding[];
+  /**
+   * The task's resolver when the platform serves DNS on the gateway (the VPC resolver of an
+   * awsvpc task: private DNS namespaces, the rest forwarded); absent otherwise. Not persisted:
+   * each setup tells whether the server listens.
+   */
+  nameservers?: string[];
 }
 
 /** Sets up and tears down task networks; the agent's port to the host's networking. */

@@ -77,3 +77,12 @@ describe('volumesFrom', () => {
     expect(alone.mounts).toEqual([]);
   });
 });
+
+describe('containerSpec nameservers', () => {
+  const base = { taskId: 't1', process, layerDirs: [], volumes: [], dir: '/tasks/t1', cgroupParent: 'minato/t1' };
+  it("uses the task network's nameserver unless the definition sets dnsServers", () => {
+    expect(containerSpec({ ...base, def: { name: 'app' }, networkNameservers: ['10.213.0.1'] }).linux?.dnsServers).toEqual(['10.213.0.1']);
+    expect(containerSpec({ ...base, def: { name: 'app', dnsServers: ['1.1.1.1'] }, networkNameservers: ['10.213.0.1'] }).linux?.dnsServers).toEqual(['1.1.1.1']);
+    expect(containerSpec({ ...base, def: { name: 'app' } }).linux?.dnsServers).toBeUndefined();
+  });
+});

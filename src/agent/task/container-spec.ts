@@ -126,6 +126,8 @@ export function containerSpec(args: {
   memoryReservation?: number;
   /** The task's container definitions, for volumesFrom; without them volumesFrom is not applied. */
   containers?: readonly ContainerDefinition[];
+  /** The nameservers of the task network, used when the definition sets no dnsServers. */
+  networkNameservers?: readonly string[];
 }): RuntimeContainerSpec {
   const { def } = args;
   const cpu = args.cpu ?? def.cpu ?? 0;
@@ -152,6 +154,10 @@ export function containerSpec(args: {
     initProcessEnabled: def.linuxParameters?.initProcessEnabled ?? false,
     logPath: join(args.dir, `${def.name}.log`),
     stopSignal: args.process.stopSignal,
-    linux: linuxOptionsOf(def),
+    linux: {
+      ...linuxOptionsOf(def),
+      // A definition's own dnsServers win, as ECS passes them to Docker over the VPC resolver.
+      ...((def.dnsServers ?? []).length === 0 && args.networkNameservers && args.networkNameservers.length > 0 && { dnsServers: [...args.networkNameservers] }),
+    },
   };
 }

@@ -200,6 +200,8 @@ export class TaskRun {
         dir: ctx.dir,
         netnsPath: ctx.network!.netnsPath,
         hostname: c.def.hostname ?? ctx.network!.hostname,
+        // host mode keeps the host's resolv.conf, as a host-mode container on EC2 does.
+        ...(this.spec.networkMode !== 'host' && ctx.network!.nameservers && { networkNameservers: ctx.network!.nameservers }),
         cgroupParent: ctx.cgroupParent,
         ...(override?.cpu !== undefined && { cpu: override.cpu }),
         ...(override?.memory !== undefined && { memory: override.memory }),
