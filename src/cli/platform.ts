@@ -32,7 +32,7 @@ import type { Upstream } from '../dns/forwarder.js';
 import { resolvConfUpstreams } from '../dns/resolv-conf.js';
 import { compileFilter } from '../placement/query-language.js';
 import { ServiceLoop } from '../control/services/service-loop.js';
-import { NO_TRAFFIC_PORTS } from '../control/services/traffic-ports.js';
+import { NO_TARGET_GROUPS } from '../control/services/traffic-ports.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskStateChange } from '../agent-contract/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
@@ -49,6 +49,7 @@ import type { Store } from '../store/store.js';
 import { isLoopback, type PlatformConfig } from './config.js';
 import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
+import { serviceRegistriesOver } from './service-registries.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
 import { ecsServiceTarget, unservedAlarms } from './autoscaling.js';
 
@@ -177,9 +178,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   });
   // Tasks placed on a container instance go to its agent; the rest run on this host.
   const agents = new RemoteAgents(agent);
-  // Until the load-balancer and Cloud Map domains are wired in, no target group or Cloud Map
-  // service exists: a service naming one is refused, never accepted and left unregistered.
-  const traffic = NO_TRAFFIC_PORTS;
+  // Services reach Cloud Map through the discovery domain. Until the load-balancer domain is wired
+  // in, no target group exists: a service naming one is refused, never accepted and left unregistered.
+  const traffic = { targetGroups: NO_TARGET_GROUPS, serviceRegistries: serviceRegistriesOver(discovery) };
   const ecs = createEcsControl(store, agents, {
     compileFilter,
     traffic,
