@@ -10,7 +10,7 @@ const aws = (...args: string[]) => awsCli(env.platform().endpoint, env.platform(
 const ok = (res: CliResult): Record<string, any> => {
   expect(res.stderr).toBe('');
   expect(res.code).toBe(0);
-  return JSON.parse(res.stdout || "{}");
+  return JSON.parse(res.stdout || '{}');
 };
 
 const TRUST = JSON.stringify({
