@@ -4,7 +4,10 @@ import { createHash } from 'node:crypto';
  * AWS's own managed policies that ECS set-ups name (task execution roles, service roles, the
  * infrastructure role for volumes), with their published default versions. They exist in every
  * account, cannot be changed or deleted, and are attached like any managed policy. Their policy
- * ids are derived from the ARN (stable, in IAM's ANPA form) rather than AWS's own.
+ * ids are derived from the ARN (stable, in IAM's ANPA form) rather than AWS's own. The documents
+ * follow AWS's managed policy reference; AmazonECS_FullAccess, CloudWatchLogsFullAccess and
+ * AmazonECSInfrastructureRolePolicyForVolumes change often and should be compared with it when
+ * AWS publishes a new default version.
  */
 export interface AwsManagedPolicy {
   name: string;
@@ -115,7 +118,7 @@ const ENTRIES: Entry[] = [
     path: '/',
     description: 'Provides read/write access to AWS Secrets Manager via the AWS Management Console. Note: this exludes IAM actions, so combine with IAMFullAccess if rotation configuration is required.',
     createDate: '2018-04-04T18:05:29Z',
-    updateDate: '2024-03-04T00:00:00Z',
+    updateDate: '2024-02-22T18:12:00Z',
     version: 'v5',
     document: {
       Version: '2012-10-17',
