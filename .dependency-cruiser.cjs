@@ -17,9 +17,9 @@ module.exports = {
     },
     {
       name: 'domain-never-imports-the-edge',
-      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets, autoscaling, discovery, dns) never imports server/, api/ or cli/.',
+      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets, autoscaling, discovery, dns, iam) never imports server/, api/ or cli/.',
       severity: 'error',
-      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets|autoscaling|discovery|dns)/' },
+      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets|autoscaling|discovery|dns|iam)/' },
       to: { path: '^src/(server|api|cli)/' },
     },
     {
@@ -114,6 +114,13 @@ module.exports = {
       to: { path: '^src/(?!dns/|lib/)' },
     },
     {
+      name: 'iam-only-lib-and-store',
+      comment: 'iam/ (roles, policies, users, the policy evaluator) keeps its records in the store and imports nothing else; ECS reaches it through a port cli/ wires.',
+      severity: 'error',
+      from: { path: '^src/iam/' },
+      to: { path: '^src/(?!iam/|lib/|store/)' },
+    },
+    {
       name: 'registry-only-lib-store-scanning',
       severity: 'error',
       from: { path: '^src/registry/' },
@@ -165,7 +172,7 @@ module.exports = {
       name: 'unlisted-folders-are-leaves',
       comment: 'A top-level folder without a rule above imports lib/ and store/ only, until it is given one.',
       severity: 'error',
-      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|cli|control|discovery|dns|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
+      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|cli|control|discovery|dns|iam|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {

@@ -22,6 +22,8 @@ import { serviceDiscoveryService } from '../api/servicediscovery/servicediscover
 import { secretsManagerErrorName } from '../api/secretsmanager/errors.js';
 import { ssmService } from '../api/ssm/ssm-service.js';
 import { stsService } from '../api/sts/sts-service.js';
+import { iamService } from '../api/iam/iam-service.js';
+import { createIamDomain } from '../iam/iam-domain.js';
 import { INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
 import { RemoteAgents } from '../agent-gateway/remote-agents.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
@@ -36,6 +38,7 @@ import { NO_TARGET_GROUPS } from '../control/services/traffic-ports.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskStateChange } from '../agent-contract/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
+import { ValueCipher } from '../secrets/crypto/value-cipher.js';
 import { resolveSecretReference } from '../secrets/references/resolve.js';
 import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
@@ -111,6 +114,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     upstreams: options.dnsUpstreams ?? resolvConfUpstreams(),
     onError: (err: unknown) => logger.warn({ err }, 'task DNS server'),
   });
+  // IAM seals secret access keys under the same master key as secret values.
+  const iam = createIamDomain(store, new ValueCipher(masterKey));
   const logService = openLogService(join(dataDir, 'logs.db'));
   const stopLogSweeper = logService.startRetentionSweeper(60_000, {
     onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed'),
@@ -269,6 +274,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       ecsService(ecs),
       adminService(ecs),
       stsService(),
+      iamService(iam),
       secretsManagerService(secrets),
       ssmService(secrets),
       logsService(logService),

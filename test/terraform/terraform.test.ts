@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { ClusterNotFoundException, DescribeClustersCommand, DescribeServicesCommand, DescribeTasksCommand, ListTasksCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { GetResourcePolicyCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +36,7 @@ const NOT_READ_BACK: Record<string, readonly string[]> = {
   aws_secretsmanager_secret: ['recovery_window_in_days', 'force_overwrite_replica_secret'],
   aws_ssm_parameter: ['overwrite', 'insecure_value'],
   aws_ecs_task_definition: ['skip_destroy', 'track_latest'],
+  aws_iam_role: ['force_detach_policies'],
 };
 
 /** An imported service's task definition is recorded as family:revision, a configured one as its ARN (as on AWS). */
@@ -98,6 +100,13 @@ describe.skipIf(!available)('Terraform’s AWS provider, end to end', () => {
     const secretArn = (await state()).find((r) => r.address === 'aws_secretsmanager_secret.db')!.values.arn as string;
     const policy = await client((c) => new SecretsManagerClient(c)).send(new GetResourcePolicyCommand({ SecretId: secretArn }));
     expect(JSON.parse(policy.ResourcePolicy!).Statement[0].Sid).toBe('TaskReadsIt');
+    const iam = client((c) => new IAMClient(c));
+    const role = (await iam.send(new GetRoleCommand({ RoleName: 'shop-web-execution' }))).Role!;
+    expect(role).toMatchObject({ Arn: 'arn:aws:iam::000000000000:role/shop-web-execution', Tags: [{ Key: 'project', Value: 'shop' }] });
+    expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'shop-web-execution' }))).AttachedPolicies).toEqual([
+      { PolicyName: 'AmazonECSTaskExecutionRolePolicy', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' },
+    ]);
+    expect((await iam.send(new ListRolePoliciesCommand({ RoleName: 'shop-web-execution' }))).PolicyNames).toEqual(['secrets']);
   }, 300_000);
 
   it('plans no change right after the apply: every member is stored and returned as AWS returns it', noChanges, 120_000);
@@ -115,10 +124,19 @@ describe.skipIf(!available)('Terraform’s AWS provider, end to end', () => {
   it('refreshes, and imports every resource back with nothing to change but what Terraform alone keeps', async () => {
     await tf.must(['refresh', '-no-color'], { vars });
     const managed = (await state()).filter((r) => r.mode === 'managed');
-    expect(managed.length).toBeGreaterThanOrEqual(13);
+    expect(managed.length).toBeGreaterThanOrEqual(16);
     // Each resource type's import ID, as the provider's documentation gives it.
     const importId = (r: StateResource) =>
-      String(({ aws_ecs_service: `shop-web/${String(r.values.name)}`, aws_ecs_cluster: r.values.name, aws_ecs_task_definition: r.values.arn } as Record<string, unknown>)[r.type] ?? r.values.id);
+      String(
+        (
+          {
+            aws_ecs_service: `shop-web/${String(r.values.name)}`,
+            aws_ecs_cluster: r.values.name,
+            aws_ecs_task_definition: r.values.arn,
+            aws_iam_role_policy_attachment: `${String(r.values.role)}/${String(r.values.policy_arn)}`,
+          } as Record<string, unknown>
+        )[r.type] ?? r.values.id,
+      );
     await tf.must(['state', 'rm', '-no-color', ...managed.map((r) => r.address)]);
     await writeFile(join(tf.dir, 'imports.tf'), managed.map((r) => `import {\n  to = ${r.address}\n  id = ${JSON.stringify(importId(r))}\n}\n`).join(''));
     await tf.must(['plan', '-out', 'import.plan', '-no-color'], { vars });
@@ -153,5 +171,7 @@ describe.skipIf(!available)('Terraform’s AWS provider, end to end', () => {
     expect((await ecr.send(new DescribeRepositoriesCommand({}))).repositories?.map((r) => r.repositoryName)).not.toContain('shop-web');
     const logs = client((c) => new CloudWatchLogsClient(c));
     expect((await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/shop-web' }))).logGroups).toEqual([]);
+    const iam = client((c) => new IAMClient(c));
+    await expect(iam.send(new GetRoleCommand({ RoleName: 'shop-web-execution' }))).rejects.toThrow(NoSuchEntityException);
   }, 300_000);
 });

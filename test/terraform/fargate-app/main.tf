@@ -1,5 +1,6 @@
 # A Fargate web application as teams write it: cluster with capacity providers, log group,
-# secret with a policy, parameters, a repository with its policies, task definition and service.
+# secret with a policy, parameters, a repository with its policies, the task execution role with
+# AWS's managed policy and an inline one, task definition and service.
 terraform {
   required_providers {
     aws = {
@@ -32,6 +33,7 @@ provider "aws" {
     secretsmanager = var.endpoint
     ssm            = var.endpoint
     sts            = var.endpoint
+    iam            = var.endpoint
   }
   default_tags {
     tags = { project = "shop" }
@@ -146,13 +148,44 @@ resource "aws_ecr_repository_policy" "web" {
   })
 }
 
+resource "aws_iam_role" "execution" {
+  name        = "${local.name}-execution"
+  description = "Pulls the image, writes the logs and reads the secrets of ${local.name}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "execution" {
+  role       = aws_iam_role.execution.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
+}
+
+resource "aws_iam_role_policy" "execution_secrets" {
+  name = "secrets"
+  role = aws_iam_role.execution.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["secretsmanager:GetSecretValue", "ssm:GetParameters"]
+      Resource = [aws_secretsmanager_secret.db.arn, aws_ssm_parameter.mode.arn, aws_ssm_parameter.api_key.arn]
+    }]
+  })
+}
+
 resource "aws_ecs_task_definition" "web" {
   family                   = local.name
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = 256
   memory                   = 512
-  execution_role_arn       = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:role/${local.name}-execution"
+  execution_role_arn       = aws_iam_role.execution.arn
   runtime_platform {
     operating_system_family = "LINUX"
     cpu_architecture        = "X86_64"
@@ -184,7 +217,7 @@ resource "aws_ecs_task_definition" "web" {
       }
     }
   }])
-  depends_on = [aws_secretsmanager_secret_version.db]
+  depends_on = [aws_secretsmanager_secret_version.db, aws_iam_role_policy_attachment.execution, aws_iam_role_policy.execution_secrets]
 }
 
 resource "aws_ecs_service" "web" {

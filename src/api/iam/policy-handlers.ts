@@ -1,0 +1,84 @@
+import type { IamDomain } from '../../iam/iam-domain.js';
+import { pageByMarker } from '../../iam/paging.js';
+import type { Tag } from '../../iam/records.js';
+import type { OperationHandler } from '../../server/service.js';
+import { paging, policyOut, tagsOut, versionOut } from './wire.js';
+
+interface Paged {
+  Marker?: string;
+  MaxItems?: number;
+}
+
+/** Managed policies: CRUD, versions, tags, and the entities they are attached to. */
+export function policyHandlers(iam: IamDomain): Record<string, OperationHandler> {
+  return {
+    async CreatePolicy(input: { PolicyName: string; Path?: string; PolicyDocument: string; Description?: string; Tags?: Tag[] }, { scope }) {
+      const policy = await iam.policies.create(scope, {
+        name: input.PolicyName,
+        ...(input.Path !== undefined && { path: input.Path }),
+        document: input.PolicyDocument,
+        ...(input.Description !== undefined && { description: input.Description }),
+        ...(input.Tags && { tags: input.Tags }),
+      });
+      return { Policy: policyOut(policy, true) };
+    },
+    async GetPolicy(input: { PolicyArn: string }, { scope }) {
+      return { Policy: policyOut(await iam.policies.get(scope, input.PolicyArn), true) };
+    },
+    async ListPolicies(input: Paged & { Scope?: 'All' | 'AWS' | 'Local'; OnlyAttached?: boolean; PathPrefix?: string }, { scope }) {
+      const page = await iam.policies.list(scope, {
+        ...(input.Scope !== undefined && { scope: input.Scope }),
+        ...(input.OnlyAttached !== undefined && { onlyAttached: input.OnlyAttached }),
+        ...(input.PathPrefix !== undefined && { pathPrefix: input.PathPrefix }),
+        ...(input.Marker !== undefined && { marker: input.Marker }),
+        ...(input.MaxItems !== undefined && { maxItems: input.MaxItems }),
+      });
+      return { Policies: page.items.map((p) => policyOut(p, false)), ...paging(page.marker) };
+    },
+    async DeletePolicy(input: { PolicyArn: string }, { scope }) {
+      await iam.policies.delete(scope, input.PolicyArn);
+      return {};
+    },
+    async CreatePolicyVersion(input: { PolicyArn: string; PolicyDocument: string; SetAsDefault?: boolean }, { scope }) {
+      const version = await iam.policies.createVersion(scope, input.PolicyArn, input.PolicyDocument, input.SetAsDefault ?? false);
+      return { PolicyVersion: versionOut(version, false) };
+    },
+    async GetPolicyVersion(input: { PolicyArn: string; VersionId: string }, { scope }) {
+      return { PolicyVersion: versionOut(await iam.policies.getVersion(scope, input.PolicyArn, input.VersionId), true) };
+    },
+    async ListPolicyVersions(input: Paged & { PolicyArn: string }, { scope }) {
+      const versions = await iam.policies.listVersions(scope, input.PolicyArn);
+      const rows = versions.map((v, i) => ({ key: String(i).padStart(4, '0'), value: v }));
+      const page = pageByMarker('policy-versions', rows, input.Marker, input.MaxItems);
+      return { Versions: page.items.map((v) => versionOut(v, false)), ...paging(page.marker) };
+    },
+    async DeletePolicyVersion(input: { PolicyArn: string; VersionId: string }, { scope }) {
+      await iam.policies.deleteVersion(scope, input.PolicyArn, input.VersionId);
+      return {};
+    },
+    async SetDefaultPolicyVersion(input: { PolicyArn: string; VersionId: string }, { scope }) {
+      await iam.policies.setDefaultVersion(scope, input.PolicyArn, input.VersionId);
+      return {};
+    },
+    async TagPolicy(input: { PolicyArn: string; Tags: Tag[] }, { scope }) {
+      await iam.policies.tag(scope, input.PolicyArn, input.Tags);
+      return {};
+    },
+    async UntagPolicy(input: { PolicyArn: string; TagKeys: string[] }, { scope }) {
+      await iam.policies.untag(scope, input.PolicyArn, input.TagKeys);
+      return {};
+    },
+    async ListPolicyTags(input: Paged & { PolicyArn: string }, { scope }) {
+      return { Tags: tagsOut((await iam.policies.get(scope, input.PolicyArn)).tags), IsTruncated: false };
+    },
+    async ListEntitiesForPolicy(input: Paged & { PolicyArn: string; EntityFilter?: string; PathPrefix?: string }, { scope }) {
+      // Throws NoSuchEntity for a policy that does not exist.
+      await iam.policies.get(scope, input.PolicyArn);
+      const wantsRoles = input.EntityFilter === undefined || input.EntityFilter === 'Role';
+      const roles = wantsRoles ? await iam.roles.attachedTo(scope, input.PolicyArn) : [];
+      const kept = roles.filter((r) => input.PathPrefix === undefined || r.path.startsWith(input.PathPrefix));
+      const page = pageByMarker('entities-for-policy', kept.map((r) => ({ key: r.name.toLowerCase(), value: r })), input.Marker, input.MaxItems);
+      return { PolicyGroups: [], PolicyUsers: [], PolicyRoles: page.items.map((r) => ({ RoleName: r.name, RoleId: r.roleId })), ...paging(page.marker) };
+    },
+  };
+}

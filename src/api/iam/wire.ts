@@ -1,0 +1,92 @@
+import { encodeDocument } from '../../iam/documents.js';
+import type { InstanceProfileView } from '../../iam/instance-profiles.js';
+import type { PolicyVersionView, PolicyView } from '../../iam/managed-policies.js';
+import type { AccessKeyRecord, RoleRecord, Tag, UserRecord } from '../../iam/records.js';
+
+/** IAM's wire shapes from domain records. Timestamps in epoch seconds (the Query writer formats them). */
+
+const seconds = (ms: number) => ms / 1000;
+
+/** A role as ListRoles shows it; GetRole, CreateRole and UpdateRole add tags and last use. */
+export function roleOut(role: RoleRecord, detail: boolean): Record<string, unknown> {
+  return {
+    Path: role.path,
+    RoleName: role.name,
+    RoleId: role.roleId,
+    Arn: role.arn,
+    CreateDate: seconds(role.createDate),
+    AssumeRolePolicyDocument: encodeDocument(role.assumeRolePolicyDocument),
+    ...(role.description !== undefined && { Description: role.description }),
+    MaxSessionDuration: role.maxSessionDuration,
+    ...(detail && role.permissionsBoundary !== undefined && {
+      PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: role.permissionsBoundary },
+    }),
+    ...(detail && role.tags.length > 0 && { Tags: tagsOut(role.tags) }),
+    ...(detail && { RoleLastUsed: {} }),
+  };
+}
+
+export function tagsOut(tags: readonly Tag[]): Tag[] {
+  return tags.map((t) => ({ Key: t.Key, Value: t.Value }));
+}
+
+export function policyOut(p: PolicyView, withTags: boolean): Record<string, unknown> {
+  return {
+    PolicyName: p.name,
+    PolicyId: p.policyId,
+    Arn: p.arn,
+    Path: p.path,
+    DefaultVersionId: p.defaultVersionId,
+    AttachmentCount: p.attachmentCount,
+    PermissionsBoundaryUsageCount: 0,
+    IsAttachable: true,
+    ...(p.description !== undefined && withTags && { Description: p.description }),
+    CreateDate: seconds(p.createDate),
+    UpdateDate: seconds(p.updateDate),
+    ...(withTags && p.tags.length > 0 && { Tags: tagsOut(p.tags) }),
+  };
+}
+
+export function versionOut(v: PolicyVersionView, withDocument: boolean): Record<string, unknown> {
+  return {
+    ...(withDocument && { Document: encodeDocument(v.document) }),
+    VersionId: v.versionId,
+    IsDefaultVersion: v.isDefaultVersion,
+    CreateDate: seconds(v.createDate),
+  };
+}
+
+export function instanceProfileOut(v: InstanceProfileView): Record<string, unknown> {
+  return {
+    Path: v.profile.path,
+    InstanceProfileName: v.profile.name,
+    InstanceProfileId: v.profile.instanceProfileId,
+    Arn: v.profile.arn,
+    CreateDate: seconds(v.profile.createDate),
+    Roles: v.roles.map((r) => roleOut(r, false)),
+    ...(v.profile.tags.length > 0 && { Tags: tagsOut(v.profile.tags) }),
+  };
+}
+
+export function userOut(u: UserRecord, detail: boolean): Record<string, unknown> {
+  return {
+    Path: u.path,
+    UserName: u.name,
+    UserId: u.userId,
+    Arn: u.arn,
+    CreateDate: seconds(u.createDate),
+    ...(detail && u.permissionsBoundary !== undefined && {
+      PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: u.permissionsBoundary },
+    }),
+    ...(detail && u.tags.length > 0 && { Tags: tagsOut(u.tags) }),
+  };
+}
+
+export function accessKeyOut(k: AccessKeyRecord): Record<string, unknown> {
+  return { UserName: k.userName, AccessKeyId: k.accessKeyId, Status: k.status, CreateDate: seconds(k.createDate) };
+}
+
+/** IAM's paging members of a listing output. */
+export function paging(marker: string | undefined): { IsTruncated: boolean; Marker?: string } {
+  return marker === undefined ? { IsTruncated: false } : { IsTruncated: true, Marker: marker };
+}

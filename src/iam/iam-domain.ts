@@ -1,0 +1,33 @@
+import type { Store } from '../store/store.js';
+import { InstanceProfiles } from './instance-profiles.js';
+import { ManagedPolicies } from './managed-policies.js';
+import { roleTrusts, type RoleTrust } from './role-trust.js';
+import { Roles } from './roles.js';
+import { ServiceLinkedRoles } from './service-linked-roles.js';
+import { Users, type SecretSealer } from './users.js';
+
+/** The IAM domain over one store: roles, managed policies, instance profiles, users and keys. */
+export interface IamDomain {
+  store: Store;
+  roles: Roles;
+  policies: ManagedPolicies;
+  instanceProfiles: InstanceProfiles;
+  serviceLinkedRoles: ServiceLinkedRoles;
+  users: Users;
+  /** See role-trust.ts. */
+  roleTrusts(accountId: string, roleArn: string, servicePrincipal: string): Promise<RoleTrust>;
+}
+
+/** Wires the IAM domain; `sealer` seals secret access keys (the secrets' master-key cipher). */
+export function createIamDomain(store: Store, sealer: SecretSealer): IamDomain {
+  const roles = new Roles(store);
+  return {
+    store,
+    roles,
+    policies: new ManagedPolicies(store),
+    instanceProfiles: new InstanceProfiles(store),
+    serviceLinkedRoles: new ServiceLinkedRoles(store, roles),
+    users: new Users(store, sealer),
+    roleTrusts: (accountId, roleArn, servicePrincipal) => roleTrusts(store, accountId, roleArn, servicePrincipal),
+  };
+}
