@@ -9,7 +9,14 @@ import { MetadataServer } from '../agent/metadata/metadata-server.js';
 import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent-contract/ports.js';
+import { acmService } from '../api/acm/acm-service.js';
 import { adminService } from '../api/admin/admin-service.js';
+import { elbv2Service } from '../api/elbv2/elbv2-service.js';
+import { Certificates } from '../certificates/certificates.js';
+import { parseSubnet } from '../elb/addresses.js';
+import { createElbDomain } from '../elb/elb-domain.js';
+import { InertDataPlane } from '../elb/inert-data-plane.js';
+import { ValueCipher } from '../secrets/crypto/value-cipher.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
 import { ecrService } from '../api/ecr/ecr-service.js';
 import { cloudWatchService } from '../api/cloudwatch/cloudwatch-service.js';
@@ -37,7 +44,7 @@ import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js
 import { Registry } from '../registry/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { isLoopback, type PlatformConfig } from './config.js';
+import { DEFAULT_LB_SUBNET, isLoopback, type PlatformConfig } from './config.js';
 import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
@@ -82,6 +89,20 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const instanceKey = loadOrCreateAgentToken(dataDir, INSTANCE_KEY_FILE);
   const store = new SqliteStore(join(dataDir, 'minato.db'));
   const secrets = createSecretsDomain(store, masterKey);
+  // Load balancing: imported certificates (private keys sealed under the master key, as secrets)
+  // and the ELB control plane. The data plane is an inert stand-in until lb-proxy/'s is composed in.
+  const certificates = new Certificates(store, new ValueCipher(masterKey));
+  const lbDataPlane = new InertDataPlane();
+  const elb = createElbDomain({
+    store,
+    dataPlane: lbDataPlane,
+    certificates,
+    // Instance targets need container instances' addresses, which no port gives yet: refused as InvalidTarget.
+    instanceAddress: () => undefined,
+    subnet: parseSubnet(config.lbSubnet ?? DEFAULT_LB_SUBNET),
+    onError: (err: unknown, what: string) => logger.error({ err }, what),
+  });
+  certificates.setUsage((arn) => elb.certificateUsers(arn));
   const logService = openLogService(join(dataDir, 'logs.db'));
   const stopLogSweeper = logService.startRetentionSweeper(60_000, {
     onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed'),
@@ -176,6 +197,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // no request meets a task not yet taken back (their image pulls wait for the endpoint). Tasks
   // of container instances are their agents' to take back.
   await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
+  // Drains that ended while down are finished, and the load balancers applied, before requests come.
+  await elb.start();
   // Once tasks are taken back: sandboxes a crash left in the pool belong to no task then.
   void networks.startPool((err) => logger.warn({ err }, 'the task network sandbox pool could not be filled')).catch((err: unknown) =>
     logger.warn({ err }, 'the task network sandbox pool did not start'),
@@ -231,6 +254,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       ssmService(secrets),
       logsService(logService),
       cloudWatchService(metrics),
+      elbv2Service(elb),
+      acmService(certificates),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
     ],
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes],
@@ -240,6 +265,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    await elb.close();
+    await lbDataPlane.close();
     await services.stop();
     clearInterval(sweeper);
     await stopInsights();
@@ -283,6 +310,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       agents.close();
       await stopRegistryMaintenance();
       await app.close();
+      await elb.close();
+      await lbDataPlane.close();
       await metadata.close();
       await networks.closePool();
       // Releases waiters on container exits; the containers themselves keep running.
