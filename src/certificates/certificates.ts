@@ -124,7 +124,7 @@ export class Certificates {
 
   /** Whether the caller's account holds the certificate (ELB's listener checks). */
   async exists(scope: Scope, arn: string): Promise<boolean> {
-    return parseArn(arn)?.accountId === scope.accountId && (await this.store.collection<CertificateRecord>(COLLECTION).get(arn)) !== undefined;
+    return arn.startsWith(this.prefix(scope)) && (await this.store.collection<CertificateRecord>(COLLECTION).get(arn)) !== undefined;
   }
 
   /** The PEM material the data plane serves, the key opened; undefined when the certificate is gone. */

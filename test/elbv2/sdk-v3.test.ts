@@ -31,6 +31,8 @@ import {
   waitUntilTargetDeregistered,
   waitUntilTargetInService,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate, useElbFrontDoor } from './elbv2-fixture.js';
 
@@ -240,6 +242,11 @@ describe('@aws-sdk/client-elastic-load-balancing-v2 and @aws-sdk/client-acm', ()
     const detail = (await acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!;
     expect(detail).toMatchObject({ DomainName: 'shop.example.com', SubjectAlternativeNames: ['shop.example.com', 'www.shop.example.com'], Status: 'ISSUED', Type: 'IMPORTED', KeyAlgorithm: 'RSA_2048', InUseBy: [] });
     expect(detail.NotAfter!.getTime()).toBeGreaterThan(Date.now());
+    // The key is at rest only sealed: no line of it is in the database files.
+    const keyLine = privateKeyPem.split('\n')[1]!;
+    for (const file of readdirSync(fixture.dataDir()).filter((f) => f.startsWith('minato.db'))) {
+      expect(readFileSync(join(fixture.dataDir(), file)).includes(keyLine), file).toBe(false);
+    }
     const ec = selfSignedCertificate(fixture.dataDir(), 'ec.example.com', 'ec');
     const ecArn = (await acm.send(new ImportCertificateCommand({ Certificate: Buffer.from(ec.certificatePem), PrivateKey: Buffer.from(ec.privateKeyPem) }))).CertificateArn!;
     // ListCertificates shows RSA_2048 certificates unless asked for other key types, as ACM.
