@@ -54,7 +54,7 @@ describe('the AWS CLI against ELBv2 and ACM', () => {
     // With its load balancer gone the group is free to delete.
     json(await aws('elbv2', 'delete-target-group', '--target-group-arn', tg.TargetGroupArn));
     expect(errorCode(await aws('elbv2', 'describe-target-groups', '--target-group-arns', tg.TargetGroupArn))).toBe('TargetGroupNotFound');
-  });
+  }, 120_000);
 
   it('serves a network load balancer with a TCP listener', async () => {
     const lb = json(await aws('elbv2', 'create-load-balancer', '--name', 'cli-tcp', '--type', 'network', '--subnets', 'subnet-00000003')).LoadBalancers[0];
@@ -68,7 +68,7 @@ describe('the AWS CLI against ELBv2 and ACM', () => {
     expect(errorCode(await aws('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTP', '--port', '80', '--default-actions', `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`))).toBe('UnsupportedProtocol');
     const served = fixture.dataPlane().last!.loadBalancers.find((l) => l.arn === lb.LoadBalancerArn)!;
     expect(served.listeners.map((l) => [l.protocol, l.port])).toEqual([['TCP', 5432]]);
-  });
+  }, 120_000);
 
   it('imports a certificate from files and answers model violations with ValidationError', async () => {
     const cert = selfSignedCertificate(fixture.dataDir(), 'cli.example.com');
@@ -80,5 +80,5 @@ describe('the AWS CLI against ELBv2 and ACM', () => {
     expect(errorCode(await aws('acm', 'import-certificate', '--certificate', `fileb://${garbage}`, '--private-key', `fileb://${cert.keyFile}`))).toBe('ValidationException');
     expect(errorCode(await aws('elbv2', 'create-target-group', '--name', 'bad', '--protocol', 'HTTP', '--port', '70000', '--vpc-id', 'vpc-00000001'))).toBe('ValidationError');
     expect(errorCode(await aws('elbv2', 'describe-load-balancers', '--load-balancer-arns', 'not-an-arn'))).toBe('ValidationError');
-  });
+  }, 120_000);
 });
