@@ -21,6 +21,8 @@ const APIS: ReadonlyArray<{ model: string; signingName: string }> = [
   { model: 'ecr', signingName: 'ecr' },
   { model: 'logs', signingName: 'logs' },
   { model: 'cloudwatch', signingName: 'monitoring' },
+  { model: 'elbv2', signingName: 'elasticloadbalancing' },
+  { model: 'acm', signingName: 'acm' },
   { model: 'secretsmanager', signingName: 'secretsmanager' },
   { model: 'ssm', signingName: 'ssm' },
   { model: 'sts', signingName: 'sts' },

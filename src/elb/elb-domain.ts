@@ -39,6 +39,8 @@ export function createElbDomain(deps: ElbDeps) {
   let chain: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
+  /** The drain pass under way, which close waits for (it writes to the store). */
+  let draining: Promise<void> = Promise.resolve();
 
   async function applyOnce(): Promise<void> {
     const records = await readAll(deps.store);
@@ -91,7 +93,7 @@ export function createElbDomain(deps: ElbDeps) {
     if (closed) return;
     if (timer) clearTimeout(timer);
     timer = undefined;
-    finishDrains()
+    draining = finishDrains()
       .then((next) => {
         if (next === undefined || closed) return;
         if (timer) clearTimeout(timer);
@@ -123,6 +125,7 @@ export function createElbDomain(deps: ElbDeps) {
     async close(): Promise<void> {
       closed = true;
       if (timer) clearTimeout(timer);
+      await draining;
       await chain;
     },
   };
