@@ -138,3 +138,15 @@ export function applyTargetGroupAttributes(family: LoadBalancerType, current: Re
   }
   return next;
 }
+
+/** Listener attributes: AWS's defaults by load balancer type; minato honours none, so only the defaults are taken. */
+const LISTENER_ATTRIBUTES: Record<string, AttributeRule> = {
+  'routing.http.response.server.enabled': { defaults: alb('true') },
+  'tcp.idle_timeout.seconds': { defaults: nlb('350') },
+};
+
+export const listenerAttributeDefaults = (type: LoadBalancerType) => defaultsOf(LISTENER_ATTRIBUTES, type);
+
+export function applyListenerAttributes(type: LoadBalancerType, changes: ReadonlyArray<{ Key?: string; Value?: string }>) {
+  return applyAttributes(LISTENER_ATTRIBUTES, 'Listener', type, listenerAttributeDefaults(type), changes);
+}

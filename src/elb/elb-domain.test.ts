@@ -134,6 +134,19 @@ describe('the ELB domain', () => {
     await t.elb.close();
   });
 
+  it('offers the ECS integration its four calls', async () => {
+    const t = setup();
+    const { tg } = await usedGroup(t, '0');
+    const ecs = t.elb.forServices;
+    expect(await ecs.describeTargetGroup(t.scope(), tg.arn)).toMatchObject({ port: 80, protocol: 'HTTP', targetType: 'ip', loadBalancerArns: [expect.stringContaining(':loadbalancer/app/web/')] });
+    await ecs.registerTargets(t.scope(), tg.arn, [{ id: '10.0.0.3', port: 32768 }]);
+    expect((await ecs.targetHealth(t.scope(), tg.arn, [{ id: '10.0.0.3', port: 32768 }]))[0]!.health.state).toBe('initial');
+    await ecs.deregisterTargets(t.scope(), tg.arn, [{ id: '10.0.0.3', port: 32768 }]);
+    expect((await ecs.targetHealth(t.scope(), tg.arn, [{ id: '10.0.0.3', port: 32768 }]))[0]!.health).toMatchObject({ state: 'unused', reason: 'Target.NotRegistered' });
+    await expect(ecs.describeTargetGroup(t.scope(), tg.arn.replace(/.{4}$/, 'ffff'))).rejects.toMatchObject({ kind: 'NotFound', subject: 'target-group' });
+    await t.elb.close();
+  });
+
   it('keeps resources of one region and account out of another', async () => {
     const t = setup();
     const lb = await t.elb.loadBalancers.create(t.scope(), { name: 'web', subnets: SUBNETS });

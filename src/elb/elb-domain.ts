@@ -6,7 +6,8 @@ import { proxyConfigFor } from './proxy-config-for.js';
 import { COLLECTIONS, type LoadBalancerRecord, type TargetGroupRecord } from './records.js';
 import { MAX_RULES, ruleOperations } from './rules.js';
 import { tagOperations } from './tags.js';
-import { MAX_TARGETS, MAX_TARGET_GROUPS, targetGroupOperations } from './target-groups.js';
+import { MAX_TARGETS, MAX_TARGET_GROUPS, targetGroupOperations, type TargetGroupView, type TargetHealthEntry, type TargetInput } from './target-groups.js';
+import type { Scope } from '../lib/scope.js';
 
 export type { ElbDeps } from './context.js';
 
@@ -26,6 +27,21 @@ export const ACCOUNT_LIMITS: ReadonlyArray<{ name: string; max: number }> = [
 
 /** The ELB domain as the API and the ECS integration call it. */
 export type ElbDomain = ReturnType<typeof createElbDomain>;
+
+/**
+ * What ECS services' load balancer integration needs of ELB (the port in control/ is wired to
+ * these): a target group's settings, registering and deregistering a task's address and port,
+ * and the targets' health as DescribeTargetHealth reports it. Errors are ELB's domain errors
+ * (NotFound `target-group`, InvalidArgument `target`, LimitExceeded `targets`).
+ */
+export interface ElbForServices {
+  describeTargetGroup(scope: Scope, targetGroupArn: string): Promise<TargetGroupView>;
+  registerTargets(scope: Scope, targetGroupArn: string, targets: readonly TargetInput[]): Promise<void>;
+  /** Targets drain for the group's deregistration delay (none when no load balancer uses it). */
+  deregisterTargets(scope: Scope, targetGroupArn: string, targets: readonly TargetInput[]): Promise<void>;
+  /** All registered targets, or those named (a target not registered: `unused`, Target.NotRegistered). */
+  targetHealth(scope: Scope, targetGroupArn: string, targets?: readonly TargetInput[]): Promise<TargetHealthEntry[]>;
+}
 
 /**
  * Elastic Load Balancing's control plane. Every change commits its records first, then applies
@@ -105,9 +121,17 @@ export function createElbDomain(deps: ElbDeps) {
 
   const ctx: ElbContext = { deps, sync, drainsChanged };
   const listeners = listenerOperations(ctx);
+  const targetGroups = targetGroupOperations(ctx);
+  const forServices: ElbForServices = {
+    describeTargetGroup: (scope, arn) => targetGroups.get(scope, arn),
+    registerTargets: (scope, arn, targets) => targetGroups.register(scope, arn, targets),
+    deregisterTargets: (scope, arn, targets) => targetGroups.deregister(scope, arn, targets),
+    targetHealth: (scope, arn, targets) => targetGroups.health(scope, arn, targets),
+  };
   return {
+    forServices,
     loadBalancers: loadBalancerOperations(ctx),
-    targetGroups: targetGroupOperations(ctx),
+    targetGroups,
     listeners,
     rules: ruleOperations(ctx),
     tags: tagOperations(ctx),

@@ -1,4 +1,5 @@
 import type { Scope } from '../lib/scope.js';
+import { applyListenerAttributes, listenerAttributeDefaults } from './attributes.js';
 import { checkTags, deleteRecord, getRecord, pageOfArns, putRecord, readScope, sameJson, type ElbContext } from './context.js';
 import { duplicate, elbNotFound, incompatibleProtocols, notPermitted, tooMany, unsupportedProtocol, validation } from './errors.js';
 import { listenerArn, listenerPrefix, newResourceId, ruleArn, rulePrefix } from './names.js';
@@ -195,6 +196,17 @@ export function listenerOperations(ctx: ElbContext) {
     /** DescribeListenerCertificates: the default one (IsDefault) and those added. */
     async certificates(scope: Scope, arn: string): Promise<ListenerCertificate[]> {
       return (await getRecord(store, scope, 'listener', arn)).certificates;
+    },
+
+    /** DescribeListenerAttributes: AWS's defaults (minato changes none of them). */
+    async attributes(scope: Scope, arn: string): Promise<Record<string, string>> {
+      const listener = await getRecord(store, scope, 'listener', arn);
+      return listenerAttributeDefaults(listener.arn.includes(':listener/net/') ? 'network' : 'application');
+    },
+
+    async modifyAttributes(scope: Scope, arn: string, changes: Array<{ Key?: string; Value?: string }>): Promise<Record<string, string>> {
+      const listener = await getRecord(store, scope, 'listener', arn);
+      return applyListenerAttributes(listener.arn.includes(':listener/net/') ? 'network' : 'application', changes);
     },
 
     /** The load balancers whose listeners serve a certificate (ACM's InUseBy). */

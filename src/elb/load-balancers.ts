@@ -140,6 +140,38 @@ export function loadBalancerOperations(ctx: ElbContext) {
       if (deleted) await ctx.sync();
     },
 
+    /** SetSubnets: new subnets (zones derived as on create); the address and DNS name stay. */
+    async setSubnets(scope: Scope, arn: string, input: Pick<CreateLoadBalancerInput, 'subnets' | 'subnetMappings' | 'ipAddressType'>): Promise<LoadBalancerRecord> {
+      if ((input.ipAddressType ?? 'ipv4') !== 'ipv4') throw invalidConfiguration('Only the ipv4 address type is supported');
+      return store.transaction(async (tx) => {
+        const lb = await getRecord(tx, scope, 'load-balancer', arn);
+        lb.zones = placement(scope, lb.type, { name: lb.name, ...input, securityGroups: lb.securityGroups }).zones;
+        await putRecord(tx, 'load-balancer', lb);
+        return lb;
+      });
+    },
+
+    /** SetSecurityGroups: recorded (minato has no security groups to enforce; see docs/architecture.md). */
+    async setSecurityGroups(scope: Scope, arn: string, groups: string[]): Promise<string[]> {
+      for (const sg of groups) if (!isSecurityGroupId(sg)) throw invalidSecurityGroup(`Invalid security group '${sg}'`);
+      return store.transaction(async (tx) => {
+        const lb = await getRecord(tx, scope, 'load-balancer', arn);
+        if (lb.type === 'network' && lb.securityGroups.length === 0 && groups.length > 0) {
+          throw invalidConfiguration('Security groups cannot be added to a network load balancer created without them');
+        }
+        lb.securityGroups = [...new Set(groups)];
+        await putRecord(tx, 'load-balancer', lb);
+        return lb.securityGroups;
+      });
+    },
+
+    /** SetIpAddressType: load balancers here have IPv4 addresses only. */
+    async setIpAddressType(scope: Scope, arn: string, type: string): Promise<string> {
+      await getRecord(store, scope, 'load-balancer', arn);
+      if (type !== 'ipv4') throw invalidConfiguration('Only the ipv4 address type is supported: load balancers get an IPv4 address of the load-balancer subnet');
+      return type;
+    },
+
     async attributes(scope: Scope, arn: string): Promise<Record<string, string>> {
       return (await getRecord(store, scope, 'load-balancer', arn)).attributes;
     },

@@ -10,6 +10,7 @@ import {
   DeleteRuleCommand,
   DeleteTargetGroupCommand,
   DeregisterTargetsCommand,
+  DescribeListenerAttributesCommand,
   DescribeListenersCommand,
   DescribeLoadBalancerAttributesCommand,
   DescribeLoadBalancersCommand,
@@ -19,6 +20,7 @@ import {
   DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
+  ModifyListenerAttributesCommand,
   ModifyListenerCommand,
   ModifyLoadBalancerAttributesCommand,
   ModifyRuleCommand,
@@ -26,7 +28,10 @@ import {
   ModifyTargetGroupCommand,
   RegisterTargetsCommand,
   RemoveTagsCommand,
+  SetIpAddressTypeCommand,
   SetRulePrioritiesCommand,
+  SetSecurityGroupsCommand,
+  SetSubnetsCommand,
   waitUntilLoadBalancerAvailable,
   waitUntilTargetDeregistered,
   waitUntilTargetInService,
@@ -113,6 +118,14 @@ describe('@aws-sdk/client-elastic-load-balancing-v2 and @aws-sdk/client-acm', ()
     expect((await failure(elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Attributes: [{ Key: 'no.such.key', Value: '1' }] })))).name).toBe('ValidationError');
     const after = (await elb.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn! }))).Attributes!;
     expect(after).toContainEqual({ Key: 'access_logs.s3.enabled', Value: 'false' });
+    const groups = (await elb.send(new SetSecurityGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn!, SecurityGroups: ['sg-0123456789abcdef0'] }))).SecurityGroupIds;
+    expect(groups).toEqual(['sg-0123456789abcdef0']);
+    const zones = (await elb.send(new SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Subnets: [SUBNETS[1]!, 'subnet-2a1b2c3d4e5f60718'] }))).AvailabilityZones!;
+    expect(zones.map((z) => z.SubnetId)).toEqual([SUBNETS[1], 'subnet-2a1b2c3d4e5f60718']);
+    expect((await failure(elb.send(new SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn!, IpAddressType: 'dualstack' })))).name).toBe('InvalidConfigurationRequest');
+    const listener = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '204' } }] }))).Listeners![0]!;
+    expect((await elb.send(new DescribeListenerAttributesCommand({ ListenerArn: listener.ListenerArn! }))).Attributes).toEqual([{ Key: 'routing.http.response.server.enabled', Value: 'true' }]);
+    expect((await failure(elb.send(new ModifyListenerAttributesCommand({ ListenerArn: listener.ListenerArn!, Attributes: [{ Key: 'routing.http.response.server.enabled', Value: 'false' }] })))).name).toBe('InvalidConfigurationRequest');
     await elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Attributes: [{ Key: 'deletion_protection.enabled', Value: 'false' }] }));
     await elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn! }));
     expect((await failure(elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [lb.LoadBalancerArn!] })))).name).toBe('LoadBalancerNotFound');

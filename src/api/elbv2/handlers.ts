@@ -90,6 +90,24 @@ export function elbv2Handlers(elb: ElbDomain): Record<string, OperationHandler> 
       await elb.loadBalancers.delete(ctx.scope, input.LoadBalancerArn);
       return {};
     },
+    async SetSubnets(input: { LoadBalancerArn: string; Subnets?: string[]; SubnetMappings?: Array<{ SubnetId?: string }>; IpAddressType?: string }, ctx) {
+      const lb = await elb.loadBalancers.setSubnets(ctx.scope, input.LoadBalancerArn, {
+        ...(input.Subnets !== undefined && { subnets: input.Subnets }),
+        ...(input.SubnetMappings !== undefined && { subnetMappings: input.SubnetMappings }),
+        ...(input.IpAddressType !== undefined && { ipAddressType: input.IpAddressType }),
+      });
+      const out = loadBalancerOut(lb);
+      return { AvailabilityZones: out.AvailabilityZones, IpAddressType: out.IpAddressType };
+    },
+    async SetSecurityGroups(input: { LoadBalancerArn: string; SecurityGroups: string[]; EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic?: string }, ctx) {
+      if (input.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic !== undefined) {
+        throw new DomainError(ErrorKind.InvalidArgument, 'PrivateLink traffic rules are not supported by this endpoint', 'configuration');
+      }
+      return { SecurityGroupIds: await elb.loadBalancers.setSecurityGroups(ctx.scope, input.LoadBalancerArn, input.SecurityGroups) };
+    },
+    async SetIpAddressType(input: { LoadBalancerArn: string; IpAddressType: string }, ctx) {
+      return { IpAddressType: await elb.loadBalancers.setIpAddressType(ctx.scope, input.LoadBalancerArn, input.IpAddressType) };
+    },
     async DescribeLoadBalancerAttributes(input: { LoadBalancerArn: string }, ctx) {
       return { Attributes: attributesOut(await elb.loadBalancers.attributes(ctx.scope, input.LoadBalancerArn)) };
     },
@@ -159,6 +177,12 @@ export function elbv2Handlers(elb: ElbDomain): Record<string, OperationHandler> 
     async DeleteListener(input: { ListenerArn: string }, ctx) {
       await elb.listeners.delete(ctx.scope, input.ListenerArn);
       return {};
+    },
+    async DescribeListenerAttributes(input: { ListenerArn: string }, ctx) {
+      return { Attributes: attributesOut(await elb.listeners.attributes(ctx.scope, input.ListenerArn)) };
+    },
+    async ModifyListenerAttributes(input: { ListenerArn: string; Attributes: Array<{ Key?: string; Value?: string }> }, ctx) {
+      return { Attributes: attributesOut(await elb.listeners.modifyAttributes(ctx.scope, input.ListenerArn, input.Attributes)) };
     },
     async AddListenerCertificates(input: { ListenerArn: string; Certificates: Array<{ CertificateArn?: string }> }, ctx) {
       const added = await elb.listeners.addCertificates(ctx.scope, input.ListenerArn, input.Certificates);
