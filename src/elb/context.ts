@@ -125,3 +125,11 @@ export function pageOfArns<T extends { arn: string }>(listing: string, items: re
   const page = pageOf(listing, sorted.map((i) => ({ key: i.arn, value: i })), pageSize ?? 400);
   return { items: page.items, ...(page.nextToken !== undefined && { nextMarker: page.nextToken }) };
 }
+
+/** A page of `items` kept in their given order (a listener's rules by priority); the marker is a position. */
+export function pageInOrder<T>(listing: string, items: readonly T[], marker: string | undefined, pageSize: number | undefined): { items: T[]; nextMarker?: string } {
+  const after = decodeToken(listing, marker);
+  const keyed = items.map((value, i) => ({ key: String(i).padStart(6, '0'), value })).filter((row) => after === undefined || row.key > after);
+  const page = pageOf(listing, keyed, pageSize ?? 400);
+  return { items: page.items, ...(page.nextToken !== undefined && { nextMarker: page.nextToken }) };
+}

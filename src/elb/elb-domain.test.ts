@@ -158,3 +158,24 @@ describe('the ELB domain', () => {
     await t.elb.close();
   });
 });
+
+describe('paging', () => {
+  it('pages a listener\'s rules in priority order, the default rule last', async () => {
+    const t = setup();
+    const lb = await t.elb.loadBalancers.create(t.scope(), { name: 'web', subnets: SUBNETS });
+    const listener = await t.elb.listeners.create(t.scope(), lb.arn, { protocol: 'HTTP', port: 80, defaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] });
+    for (const priority of [30, 10, 20]) {
+      await t.elb.rules.create(t.scope(), { listenerArn: listener.arn, priority, conditions: [{ Field: 'path-pattern', Values: [`/${priority}`] }], actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }] });
+    }
+    const seen: Array<number | 'default'> = [];
+    let marker: string | undefined;
+    do {
+      const page = await t.elb.rules.describe(t.scope(), { listenerArn: listener.arn, pageSize: 3, ...(marker !== undefined && { marker }) });
+      seen.push(...page.items.map((r) => r.priority));
+      marker = page.nextMarker;
+    } while (marker !== undefined);
+    expect(seen).toEqual([10, 20, 30, 'default']);
+    await expect(t.elb.rules.describe(t.scope(), { listenerArn: listener.arn, marker: 'forged' })).rejects.toMatchObject({ kind: 'InvalidArgument' });
+    await t.elb.close();
+  });
+});

@@ -1,5 +1,5 @@
 import type { Scope } from '../lib/scope.js';
-import { checkTags, deleteRecord, findRecord, getRecord, pageOfArns, putRecord, readScope, type ElbContext } from './context.js';
+import { checkTags, deleteRecord, findRecord, getRecord, pageInOrder, putRecord, readScope, type ElbContext } from './context.js';
 import { elbNotFound, invalidConfiguration, notPermitted, priorityInUse, tooMany, validation } from './errors.js';
 import { checkActionsFor } from './listeners.js';
 import { newResourceId, resourceKind, ruleArn, rulePrefix } from './names.js';
@@ -79,10 +79,7 @@ export function ruleOperations(ctx: ElbContext) {
           views.push(rule ? viewOfRule(rule) : defaultRuleOf(listener));
         }
       }
-      // Pages keep the listener's order: the marker is the position's key, not the ARN order.
-      const keyed = views.map((v, i) => ({ ...v, arn: `${String(i).padStart(6, '0')}` , ruleArn: v.arn }));
-      const page = pageOfArns('elb-rules', keyed, filter.marker, filter.pageSize);
-      return { ...page, items: page.items.map(({ ruleArn: arn, ...v }) => ({ ...v, arn })) };
+      return pageInOrder('elb-rules', views, filter.marker, filter.pageSize);
     },
 
     /** ModifyRule: conditions and actions; a default rule takes only new actions. */
