@@ -44,6 +44,13 @@ describe('imported certificates', () => {
     await expect(certs.import(scope(), { ...ec, arn })).rejects.toThrow(/same domain name/);
   });
 
+  it('keeps a certificate chain with the certificate, and refuses one that is not PEM', async () => {
+    const certs = new Certificates(new MemoryStore(), new ValueCipher(randomBytes(32)));
+    const arn = await certs.import(scope(), { ...rsa, chainPem: rsa2.certificatePem + ec.certificatePem });
+    expect((await certs.material(arn))!.chainPem).toBe(rsa2.certificatePem + ec.certificatePem);
+    await expect(certs.import(scope(), { ...rsa, chainPem: 'not a chain' })).rejects.toThrow(/chain/);
+  });
+
   it('refuses a key that does not match, an encrypted key, and what is not PEM', async () => {
     const certs = new Certificates(new MemoryStore(), new ValueCipher(randomBytes(32)));
     await expect(certs.import(scope(), { certificatePem: rsa.certificatePem, privateKeyPem: ec.privateKeyPem })).rejects.toThrow(/does not match/);

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { awsCli, type CliResult } from '../support/aws-cli.js';
 import { selfSignedCertificate, useElbFrontDoor } from './elbv2-fixture.js';
 
 const fixture = useElbFrontDoor();
 const aws = (...args: string[]) => awsCli(fixture.endpoint(), fixture.dataDir(), args);
+afterAll(() => expect(fixture.errors).toEqual([]));
 
 /** The CLI's output: JSON of the API's output shapes, read as loosely as JSON.parse gives it. */
 type Output = ReturnType<typeof JSON.parse>;
