@@ -1,4 +1,5 @@
 import type { ProxyCertificate } from '../lb-proxy/proxy-config.js';
+import type { Scope } from '../lib/scope.js';
 import { readAll, type ElbContext, type ElbDeps } from './context.js';
 import { MAX_CERTIFICATES, MAX_LISTENERS, listenerOperations } from './listeners.js';
 import { MAX_LOAD_BALANCERS, loadBalancerOperations } from './load-balancers.js';
@@ -7,7 +8,6 @@ import { COLLECTIONS, type LoadBalancerRecord, type TargetGroupRecord } from './
 import { MAX_RULES, ruleOperations } from './rules.js';
 import { tagOperations } from './tags.js';
 import { MAX_TARGETS, MAX_TARGET_GROUPS, targetGroupOperations, type TargetGroupView, type TargetHealthEntry, type TargetInput } from './target-groups.js';
-import type { Scope } from '../lib/scope.js';
 
 export type { ElbDeps } from './context.js';
 

@@ -1,14 +1,13 @@
+import { DomainError, ErrorKind } from '../lib/errors.js';
 import type { Scope } from '../lib/scope.js';
 import { applyListenerAttributes, listenerAttributeDefaults } from './attributes.js';
 import { checkTags, deleteRecord, getRecord, pageOfArns, putRecord, readScope, sameJson, type ElbContext } from './context.js';
 import { duplicate, elbNotFound, incompatibleProtocols, notPermitted, tooMany, unsupportedProtocol, validation } from './errors.js';
 import { listenerArn, listenerPrefix, newResourceId, ruleArn, rulePrefix } from './names.js';
 import { loadBalancersOfGroup } from './proxy-config-for.js';
-import type { ElbRecords, ListenerCertificate, ListenerRecord, LoadBalancerRecord, RuleRecord, Tag, TargetGroupProtocol, WireAction } from './records.js';
+import { COLLECTIONS, type ElbRecords, type ListenerCertificate, type ListenerRecord, type LoadBalancerRecord, type RuleRecord, type Tag, type TargetGroupProtocol, type WireAction } from './records.js';
 import { normaliseActions } from './rule-rules.js';
 import { familyOf } from './target-groups.js';
-import { DomainError, ErrorKind } from '../lib/errors.js';
-import { COLLECTIONS } from './records.js';
 
 export interface ListenerInput {
   port?: number;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DomainError, ErrorKind } from '../lib/errors.js';
 import type { Scope } from '../lib/scope.js';
 import { allocateAddress } from './addresses.js';
 import { applyLoadBalancerAttributes, loadBalancerAttributeDefaults } from './attributes.js';
@@ -6,7 +7,6 @@ import { checkTags, deleteRecord, getRecord, pageOfArns, putRecord, readAll, rea
 import { duplicate, elbNotFound, invalidConfiguration, notPermitted, tooMany, validation } from './errors.js';
 import { checkLoadBalancerName, defaultVpcId, dnsNameOf, isSecurityGroupId, isSubnetId, listenerPrefix, loadBalancerArn, newResourceId, zoneOfSubnet } from './names.js';
 import { COLLECTIONS, type LoadBalancerRecord, type LoadBalancerType, type RuleRecord, type Tag } from './records.js';
-import { DomainError, ErrorKind } from '../lib/errors.js';
 
 export interface CreateLoadBalancerInput {
   name: string;

@@ -1,11 +1,11 @@
 import type { Scope } from '../lib/scope.js';
+import type { Transaction } from '../store/store.js';
 import { checkTags, deleteRecord, findRecord, getRecord, pageInOrder, putRecord, readScope, type ElbContext } from './context.js';
 import { elbNotFound, invalidConfiguration, notPermitted, priorityInUse, tooMany, validation } from './errors.js';
 import { checkActionsFor } from './listeners.js';
 import { newResourceId, resourceKind, ruleArn, rulePrefix } from './names.js';
 import { COLLECTIONS, type ListenerRecord, type RuleRecord, type Tag, type WireAction, type WireCondition } from './records.js';
 import { normaliseConditions } from './rule-rules.js';
-import type { Transaction } from '../store/store.js';
 
 /** A rule as DescribeRules shows it: the listener's default rule has priority `default`. */
 export interface RuleView {
