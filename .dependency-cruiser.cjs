@@ -17,9 +17,9 @@ module.exports = {
     },
     {
       name: 'domain-never-imports-the-edge',
-      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets, autoscaling, discovery, dns, iam) never imports server/, api/ or cli/.',
+      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets, autoscaling, discovery, dns, iam, elb, certificates) never imports server/, api/ or cli/.',
       severity: 'error',
-      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets|autoscaling|discovery|dns|iam)/' },
+      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets|autoscaling|discovery|dns|iam|elb|certificates)/' },
       to: { path: '^src/(server|api|cli)/' },
     },
     {
@@ -169,10 +169,30 @@ module.exports = {
       to: { path: '^src/(agent|agent-gateway|nodes)/' },
     },
     {
+      name: 'elb-its-own-domain',
+      comment: 'elb/ (the ELB control plane) keeps its records in the store and drives the data plane through the contract of lb-proxy/proxy-config.ts, as types only; certificates come through a port that certificates/ fills.',
+      severity: 'error',
+      from: { path: '^src/elb/' },
+      to: { path: '^src/(?!elb/|lib/|store/|certificates/|lb-proxy/proxy-config\\.ts$)' },
+    },
+    {
+      name: 'elb-uses-only-the-proxy-contract-types',
+      severity: 'error',
+      from: { path: '^src/elb/' },
+      to: { path: '^src/lb-proxy/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'certificates-only-lib-and-store',
+      comment: 'certificates/ (ACM) keeps its records in the store; private keys are sealed by a port the composition root fills with the master key.',
+      severity: 'error',
+      from: { path: '^src/certificates/' },
+      to: { path: '^src/(?!certificates/|lib/|store/)' },
+    },
+    {
       name: 'unlisted-folders-are-leaves',
       comment: 'A top-level folder without a rule above imports lib/ and store/ only, until it is given one.',
       severity: 'error',
-      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|cli|control|discovery|dns|iam|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
+      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|certificates|cli|control|discovery|dns|elb|iam|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {

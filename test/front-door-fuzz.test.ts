@@ -22,6 +22,8 @@ const APIS: ReadonlyArray<{ model: string; signingName: string }> = [
   { model: 'logs', signingName: 'logs' },
   { model: 'cloudwatch', signingName: 'monitoring' },
   { model: 'application-autoscaling', signingName: 'application-autoscaling' },
+  { model: 'elbv2', signingName: 'elasticloadbalancing' },
+  { model: 'acm', signingName: 'acm' },
   { model: 'secretsmanager', signingName: 'secretsmanager' },
   { model: 'ssm', signingName: 'ssm' },
   { model: 'sts', signingName: 'sts' },

@@ -32,3 +32,13 @@ describe('--fargate-cpu-overcommit', () => {
     expect(resolveConfig({}, {})).not.toHaveProperty('fargateCpuOvercommit');
   });
 });
+
+describe('--lb-subnet', () => {
+  it('comes from the flag, else MINATO_LB_SUBNET, else the platform default; a bad block refuses to start', () => {
+    expect(resolveConfig({ lbSubnet: '127.90.0.0/24' }, { MINATO_LB_SUBNET: '127.91.0.0/24' }).lbSubnet).toBe('127.90.0.0/24');
+    expect(resolveConfig({}, { MINATO_LB_SUBNET: '127.91.0.0/24' }).lbSubnet).toBe('127.91.0.0/24');
+    expect(resolveConfig({}, {})).not.toHaveProperty('lbSubnet');
+    expect(configProblem({ ...DEFAULT_CONFIG, lbSubnet: '127.90.0.0/24' })).toBeUndefined();
+    expect(configProblem({ ...DEFAULT_CONFIG, lbSubnet: '127.90.0.0' })).toContain('--lb-subnet');
+  });
+});

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { parseSubnet } from '../elb/addresses.js';
 import { REGION_NAME } from '../server/regions.js';
 
 /** How `minato up` is configured: flags, else environment variables, else these defaults. */
@@ -18,7 +19,12 @@ export interface PlatformConfig {
   localNodes?: LocalNodesConfig;
   /** How many times its CPU units this host admits in Fargate tasks (`--fargate-cpu-overcommit`); the planner's default when absent. */
   fargateCpuOvercommit?: number;
+  /** The IPv4 block each load balancer's own address comes from (`--lb-subnet`); {@link DEFAULT_LB_SUBNET} when absent. */
+  lbSubnet?: string;
 }
+
+/** The load-balancer subnet by default: loopback addresses, reachable on this host only. */
+export const DEFAULT_LB_SUBNET = '127.77.0.0/16';
 
 /** Where local nodes live: a bridge with a /24 for the nodes, task subnets `<prefix>.<k>.0/24`, and at most `maxNodes`. */
 export interface LocalNodesConfig {
@@ -93,6 +99,13 @@ export function configProblem(config: PlatformConfig): string | undefined {
   const badRegion = config.extraRegions?.find((name) => !REGION_NAME.test(name));
   if (badRegion !== undefined) {
     return `--extra-regions takes region names of lower-case letters, digits and hyphens, got "${badRegion}"`;
+  }
+  if (config.lbSubnet !== undefined) {
+    try {
+      parseSubnet(config.lbSubnet);
+    } catch (err) {
+      return `--lb-subnet: ${(err as Error).message}`;
+    }
   }
   const defaults =
     config.accessKeyId === DEFAULT_CREDENTIALS.accessKeyId || config.secretAccessKey === DEFAULT_CREDENTIALS.secretAccessKey;

@@ -9,10 +9,17 @@ import { MetadataServer } from '../agent/metadata/metadata-server.js';
 import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent-contract/ports.js';
+import { acmService } from '../api/acm/acm-service.js';
 import { adminService } from '../api/admin/admin-service.js';
 import { applicationAutoScalingService } from '../api/application-autoscaling/application-autoscaling-service.js';
 import { createApplicationAutoScaling, type ApplicationAutoScaling } from '../autoscaling/application-autoscaling.js';
 import type { Alarms } from '../autoscaling/ports.js';
+import { elbv2Service } from '../api/elbv2/elbv2-service.js';
+import { Certificates } from '../certificates/certificates.js';
+import { parseSubnet } from '../elb/addresses.js';
+import { createElbDomain } from '../elb/elb-domain.js';
+import { InertDataPlane } from '../elb/inert-data-plane.js';
+import { ValueCipher } from '../secrets/crypto/value-cipher.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
 import { ecrService } from '../api/ecr/ecr-service.js';
 import { cloudWatchService } from '../api/cloudwatch/cloudwatch-service.js';
@@ -38,7 +45,6 @@ import { NO_TARGET_GROUPS } from '../control/services/traffic-ports.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskStateChange } from '../agent-contract/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
-import { ValueCipher } from '../secrets/crypto/value-cipher.js';
 import { resolveSecretReference } from '../secrets/references/resolve.js';
 import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
@@ -49,7 +55,7 @@ import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js
 import { Registry } from '../registry/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { isLoopback, type PlatformConfig } from './config.js';
+import { DEFAULT_LB_SUBNET, isLoopback, type PlatformConfig } from './config.js';
 import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
 import { serviceRegistriesOver } from './service-registries.js';
@@ -116,6 +122,20 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   });
   // IAM seals secret access keys under the same master key as secret values.
   const iam = createIamDomain(store, new ValueCipher(masterKey));
+  // Load balancing: imported certificates (private keys sealed under the master key, as secrets)
+  // and the ELB control plane. The data plane is an inert stand-in until lb-proxy/'s is composed in.
+  const certificates = new Certificates(store, new ValueCipher(masterKey));
+  const lbDataPlane = new InertDataPlane();
+  const elb = createElbDomain({
+    store,
+    dataPlane: lbDataPlane,
+    certificates,
+    // Instance targets need container instances' addresses, which no port gives yet: refused as InvalidTarget.
+    instanceAddress: () => undefined,
+    subnet: parseSubnet(config.lbSubnet ?? DEFAULT_LB_SUBNET),
+    onError: (err: unknown, what: string) => logger.error({ err }, what),
+  });
+  certificates.setUsage((arn) => elb.certificateUsers(arn));
   const logService = openLogService(join(dataDir, 'logs.db'));
   const stopLogSweeper = logService.startRetentionSweeper(60_000, {
     onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed'),
@@ -223,6 +243,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
   // Tasks still running from before use the gateway's DNS server: listen again at once.
   if ((await networks.list()).length > 0) await dns.ensureListening(networks.gateway, TASK_DNS_PORT);
+  // Drains that ended while down are finished, and the load balancers applied, before requests come.
+  await elb.start();
   // Once tasks are taken back: sandboxes a crash left in the pool belong to no task then.
   void networks.startPool((err) => logger.warn({ err }, 'the task network sandbox pool could not be filled')).catch((err: unknown) =>
     logger.warn({ err }, 'the task network sandbox pool did not start'),
@@ -281,6 +303,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       cloudWatchService(metrics),
       applicationAutoScalingService(autoscaling),
       serviceDiscoveryService(discovery),
+      elbv2Service(elb),
+      acmService(certificates),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
     ],
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes],
@@ -290,6 +314,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
+    await elb.close();
+    await lbDataPlane.close();
     await services.stop();
     clearInterval(sweeper);
     await stopInsights();
@@ -337,6 +363,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       agents.close();
       await stopRegistryMaintenance();
       await app.close();
+      await elb.close();
+      await lbDataPlane.close();
       await metadata.close();
       await dns.close();
       await networks.closePool();

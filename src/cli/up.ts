@@ -24,6 +24,7 @@ interface UpFlags {
   maxLocalNodes?: string;
   extraRegions?: string;
   fargateCpuOvercommit?: string;
+  lbSubnet?: string;
 }
 
 /** Flags win over environment variables, which win over the defaults. */
@@ -35,6 +36,7 @@ export function resolveConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformC
     ...(localNodes && { localNodes }),
     ...(extraRegions && { extraRegions }),
     ...(fargateCpuOvercommit !== undefined && { fargateCpuOvercommit }),
+    ...((flags.lbSubnet ?? env.MINATO_LB_SUBNET) !== undefined && { lbSubnet: flags.lbSubnet ?? env.MINATO_LB_SUBNET }),
     host: flags.host ?? env.MINATO_HOST ?? DEFAULT_CONFIG.host,
     port: Number(flags.port ?? env.MINATO_PORT ?? DEFAULT_CONFIG.port),
     dataDir: flags.dataDir ?? env.MINATO_DATA_DIR ?? DEFAULT_CONFIG.dataDir,
@@ -59,6 +61,7 @@ export function registerUp(program: Command): void {
     .option('--secret-access-key <secret>', 'secret access key (env MINATO_SECRET_ACCESS_KEY)')
     .option('--task-bridge <name>', 'Linux bridge tasks attach to (env MINATO_TASK_BRIDGE)')
     .option('--task-subnet <cidr>', 'subnet task addresses come from (env MINATO_TASK_SUBNET)')
+    .option('--lb-subnet <cidr>', 'IPv4 block each load balancer gets its own address from (env MINATO_LB_SUBNET, default 127.77.0.0/16)')
     .option('--extra-regions <names>', 'comma-separated region names to serve besides AWS\'s (env MINATO_EXTRA_REGIONS)')
     .option('--fargate-cpu-overcommit <factor>', 'how many times its CPUs this host admits in Fargate tasks; memory is never overcommitted (env MINATO_FARGATE_CPU_OVERCOMMIT, default 8)')
     .option('--local-nodes', 'start simulated nodes for capacity providers with managed scaling (env MINATO_LOCAL_NODES=1)')
