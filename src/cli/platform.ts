@@ -41,7 +41,6 @@ import type { Upstream } from '../dns/forwarder.js';
 import { resolvConfUpstreams } from '../dns/resolv-conf.js';
 import { compileFilter } from '../placement/query-language.js';
 import { ServiceLoop } from '../control/services/service-loop.js';
-import { NO_TARGET_GROUPS } from '../control/services/traffic-ports.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskStateChange } from '../agent-contract/task-contract.js';
 import { loadOrCreateMasterKey } from '../secrets/crypto/master-key.js';
@@ -59,6 +58,8 @@ import { DEFAULT_LB_SUBNET, isLoopback, type PlatformConfig } from './config.js'
 import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
 import { serviceRegistriesOver } from './service-registries.js';
+import { targetGroupsOver } from './target-groups.js';
+import { CONTROL_HOST_TARGET_ID } from '../control/services/target-plan.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
 import { ecsServiceTarget, unservedAlarms } from './autoscaling.js';
 
@@ -130,8 +131,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     store,
     dataPlane: lbDataPlane,
     certificates,
-    // Instance targets need container instances' addresses, which no port gives yet: refused as InvalidTarget.
-    instanceAddress: () => undefined,
+    // Instance targets (bridge and host tasks) are reached at the host port of the host they run on:
+    // the control host's own on loopback. Container instances' addresses are not known here yet,
+    // so their targets are refused as InvalidTarget.
+    instanceAddress: (id) => (id === CONTROL_HOST_TARGET_ID ? '127.0.0.1' : undefined),
     subnet: parseSubnet(config.lbSubnet ?? DEFAULT_LB_SUBNET),
     onError: (err: unknown, what: string) => logger.error({ err }, what),
   });
@@ -203,9 +206,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   });
   // Tasks placed on a container instance go to its agent; the rest run on this host.
   const agents = new RemoteAgents(agent);
-  // Services reach Cloud Map through the discovery domain. Until the load-balancer domain is wired
-  // in, no target group exists: a service naming one is refused, never accepted and left unregistered.
-  const traffic = { targetGroups: NO_TARGET_GROUPS, serviceRegistries: serviceRegistriesOver(discovery) };
+  // Services put their tasks in ELB target groups and Cloud Map services.
+  const traffic = { targetGroups: targetGroupsOver(elb.forServices), serviceRegistries: serviceRegistriesOver(discovery) };
   const ecs = createEcsControl(store, agents, {
     compileFilter,
     traffic,
