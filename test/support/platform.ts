@@ -25,8 +25,18 @@ export async function startTestPlatform(overrides: Partial<PlatformConfig> = {},
   // share address leases; the metadata endpoint takes a free port.
   const n = 1 + Math.floor(Math.random() * 250);
   const bridge = `mnt${process.pid % 10000}x${n}`;
-  const config: PlatformConfig = { ...DEFAULT_CONFIG, port: 0, dataDir, taskBridge: bridge, taskSubnet: `10.214.${n}.0/24`, ...overrides };
-  const platform = await startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0, ...options });
+  const config: PlatformConfig = {
+    ...DEFAULT_CONFIG,
+    port: 0,
+    dataDir,
+    taskBridge: bridge,
+    taskSubnet: `10.214.${n}.0/24`,
+    // Load balancers' addresses too, so two platforms' listeners on port 80 never meet.
+    lbSubnet: `127.77.${n}.0/24`,
+    ...overrides,
+  };
+  // The tasks' DNS server answers Cloud Map names and forwards nothing: test traffic stays on this host.
+  const platform = await startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0, dnsUpstreams: async () => [], ...options });
   return {
     ...platform,
     config,
