@@ -251,6 +251,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logService.close();
     stopMetricExpiry();
     metrics.close();
+    registry.close();
     await store.close();
     throw err;
   }
@@ -270,6 +271,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const stopRegistryMaintenance = registry.startMaintenance(10 * 60_000, (err: unknown) =>
     logger.error({ err }, 'registry maintenance failed'),
   );
+  // Image scans acknowledged before a restart, and continuous scanning: `minato advisories import`
+  // runs as another process, so the advisories' revision is checked every few seconds.
+  const stopScans = registry.scans.startBackground(5_000);
   return {
     endpoint,
     async close() {
@@ -283,6 +287,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       agents.close();
       await stopRegistryMaintenance();
       await app.close();
+      await stopScans();
+      registry.close();
       await metadata.close();
       await networks.closePool();
       // Releases waiters on container exits; the containers themselves keep running.

@@ -35,6 +35,7 @@ const OWNED = [
   Collections.Referrers,
   Collections.ManifestParents,
   Collections.PullThroughChecks,
+  Collections.ImageScans,
 ] as const;
 
 /** ECR repositories of one account, region-scoped: create, find, list, change, delete. */

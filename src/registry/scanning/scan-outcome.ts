@@ -1,0 +1,103 @@
+import type { Finding } from '../../scanning/advisories/match.js';
+import type { ScanResult } from '../../scanning/scan.js';
+import type { FindingSeverity, ImageScanRecord, ScanType, StoredFinding } from './scan-records.js';
+
+/** ECR basic scanning's description of an image whose OS it cannot judge. */
+export const UNSUPPORTED_IMAGE = 'UnsupportedImageError: The operating system and/or package manager are not supported.';
+
+const OS_TYPES = new Set(['dpkg', 'apk', 'rpm']);
+
+/**
+ * An advisory's severity as ECR's: Debian urgencies (`unimportant` is informational), GitHub's
+ * words (`MODERATE` is medium); a bare CVSS vector or no word at all is UNDEFINED.
+ */
+export function findingSeverity(vendor: string | undefined): FindingSeverity {
+  switch (vendor?.toLowerCase()) {
+    case 'critical':
+      return 'CRITICAL';
+    case 'high':
+      return 'HIGH';
+    case 'medium':
+    case 'moderate':
+      return 'MEDIUM';
+    case 'low':
+      return 'LOW';
+    case 'unimportant':
+    case 'negligible':
+      return 'INFORMATIONAL';
+    default:
+      return 'UNDEFINED';
+  }
+}
+
+/** The identity of a finding across scans: a vulnerability of one package version at one path. */
+const findingKey = (f: { vulnerabilityId: string; packageName: string; packageVersion: string; path: string }): string =>
+  `${f.vulnerabilityId}\0${f.packageName}\0${f.packageVersion}\0${f.path}`;
+
+function stored(f: Finding, firstObservedAt: number): StoredFinding {
+  const p = f.package;
+  return {
+    vulnerabilityId: f.vulnerabilityId,
+    packageType: p.type,
+    packageName: p.name,
+    packageVersion: p.version,
+    ...(p.sourceName !== undefined && { sourceName: p.sourceName }),
+    ...(p.arch !== undefined && { arch: p.arch }),
+    path: p.path,
+    ...(f.fixedVersion !== undefined && { fixedVersion: f.fixedVersion }),
+    severity: findingSeverity(f.severity),
+    ...(f.severity !== undefined && { vendorSeverity: f.severity }),
+    ...(f.summary !== undefined && { description: f.summary }),
+    ...(f.aliases?.length && { aliases: f.aliases }),
+    source: f.source,
+    firstObservedAt,
+  };
+}
+
+/** What a scan (or re-evaluation) decides about an image's record. */
+export type ScanOutcome = Pick<ImageScanRecord, 'status' | 'findings' | 'severityCounts' | 'completedAt' | 'scanType'> &
+  Partial<Pick<ImageScanRecord, 'description' | 'failure' | 'vulnerabilitySourceUpdatedAt' | 'advisoriesRevision'>>;
+
+/**
+ * The outcome of a scan for the record. Basic scanning judges OS packages only, as ECR's does, and
+ * fails with ECR's UnsupportedImageError when it cannot (no OS packages, or an OS without
+ * advisories); enhanced scanning also judges language packages and fails only for an image in
+ * which nothing is known. A finding seen before keeps its firstObservedAt.
+ */
+export function scanOutcome(result: ScanResult, options: { scanType: ScanType; continuous: boolean; previous: readonly StoredFinding[]; now: number; revision: string }): ScanOutcome {
+  const { scanType, now } = options;
+  const osPackages = result.inventory.packages.filter((p) => OS_TYPES.has(p.type));
+  const judged = scanType === 'BASIC' ? osPackages.length > 0 && result.osNotMatched === undefined : result.inventory.packages.length > 0;
+  const base = {
+    scanType,
+    completedAt: now,
+    advisoriesRevision: options.revision,
+    ...(result.advisoriesUpdatedAt !== undefined && { vulnerabilitySourceUpdatedAt: result.advisoriesUpdatedAt }),
+  };
+  if (!judged) {
+    const why = result.osNotMatched ?? (result.inventory.packages.length === 0 ? undefined : 'the image has no OS packages');
+    return { ...base, status: 'FAILED', failure: 'unsupported', description: why ? `${UNSUPPORTED_IMAGE} (${why})` : UNSUPPORTED_IMAGE, findings: [], severityCounts: {} };
+  }
+  const firstSeen = new Map(options.previous.map((f) => [findingKey(f), f.firstObservedAt]));
+  const findings = result.findings
+    .filter((f) => scanType === 'ENHANCED' || OS_TYPES.has(f.package.type))
+    .map((f) => {
+      const s = stored(f, now);
+      return { ...s, firstObservedAt: firstSeen.get(findingKey(s)) ?? now };
+    });
+  const severityCounts: Partial<Record<FindingSeverity, number>> = {};
+  for (const f of findings) severityCounts[f.severity] = (severityCounts[f.severity] ?? 0) + 1;
+  return {
+    ...base,
+    status: options.continuous ? 'ACTIVE' : 'COMPLETE',
+    ...(options.continuous && { description: 'Continuous scan is selected for image.' }),
+    ...(!options.continuous && { description: 'The scan was completed successfully.' }),
+    findings,
+    severityCounts,
+  };
+}
+
+/** The outcome of a scan that could not read the image (a corrupt or missing layer). */
+export function failedOutcome(err: unknown, scanType: ScanType, now: number): ScanOutcome {
+  return { scanType, status: 'FAILED', failure: 'error', description: `ScanError: ${(err as Error).message}`, findings: [], severityCounts: {}, completedAt: now };
+}
