@@ -58,7 +58,7 @@ export function scanningHandlers(registry: Registry): Record<string, OperationHa
     },
     async DescribeImageScanFindings(input: DescribeImageScanFindingsRequest, { scope }) {
       const max = pageSize('DescribeImageScanFindings', input.maxResults);
-      const { repository, record, scan } = await scans.findings(scope, input.repositoryName!, reference(input.imageId));
+      const { repository, record, scan, findings: all } = await scans.findings(scope, input.repositoryName!, reference(input.imageId));
       const head = {
         registryId: repository.registryId,
         repositoryName: repository.name,
@@ -70,8 +70,8 @@ export function scanningHandlers(registry: Registry): Record<string, OperationHa
       // A token is good for the scan it was made from: a new scan starts the listing again.
       const listing = `scan-findings:${repository.uid}:${record.digest}:${scan.completedAt ?? 0}`;
       const start = Number(decodeToken(listing, input.nextToken) ?? 0);
-      const page = scan.findings.slice(start, start + max);
-      const more = start + max < scan.findings.length;
+      const page = all.slice(start, start + max);
+      const more = start + max < all.length;
       const findings = scan.scanType === 'ENHANCED' ? { enhancedFindings: page.map((f) => enhancedFinding(f, { repository, image: record, scan })) } : { findings: page.map(basicFinding) };
       return { ...head, imageScanFindings: { ...summary, ...findings }, ...(more && { nextToken: encodeToken(listing, String(start + max)) }) };
     },

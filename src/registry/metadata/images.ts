@@ -207,6 +207,7 @@ export class Images {
     await manifests.delete(ownedKey(uid, digest));
     await tx.collection(Collections.ManifestBodies).delete(ownedKey(uid, digest));
     await tx.collection(Collections.ImageScans).delete(ownedKey(uid, digest));
+    await tx.collection(Collections.ImageScanFindings).delete(ownedKey(uid, digest));
     if (record.subject) await tx.collection(Collections.Referrers).delete(`${ownedKey(uid, record.subject)}/${digest}`);
     for (const child of record.children) await tx.collection(Collections.ManifestParents).delete(`${ownedKey(uid, child)}/${digest}`);
     return record;

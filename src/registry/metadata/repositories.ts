@@ -36,6 +36,7 @@ const OWNED = [
   Collections.ManifestParents,
   Collections.PullThroughChecks,
   Collections.ImageScans,
+  Collections.ImageScanFindings,
 ] as const;
 
 /** ECR repositories of one account, region-scoped: create, find, list, change, delete. */

@@ -12,8 +12,8 @@ import { IMAGE_CONFIG_TYPES, IMAGE_MANIFEST_TYPES } from '../media-types.js';
 import type { Images } from '../metadata/images.js';
 import { Collections, ownedKey, repositoryKey, type ManifestBody, type ManifestRecord, type RepositoryRecord } from '../metadata/records.js';
 import type { BlobFiles } from '../storage/blob-files.js';
-import { failedOutcome, scanOutcome, type ScanOutcome } from './scan-outcome.js';
-import { scanKey, type ImageScanRecord, type RegistryScanningConfiguration } from './scan-records.js';
+import { carryFirstObserved, failedOutcome, scanOutcome, type ScanOutcome } from './scan-outcome.js';
+import { scanKey, type ImageScanFindingsDoc, type ImageScanRecord, type RegistryScanningConfiguration, type StoredFinding } from './scan-records.js';
 import { DEFAULT_SCANNING_CONFIGURATION, checkScanningConfiguration, repositoryScanning, type RepositoryScanning } from './scanning-configuration.js';
 
 /** ECR basic scanning scans an image at most once a day, the scan on push included. */
@@ -37,6 +37,8 @@ export interface ImageScansDeps {
 
 /** A scan record without the fields a new outcome decides. */
 const withoutOutcome = ({ description: _d, failure: _f, ...rest }: ImageScanRecord): Omit<ImageScanRecord, 'description' | 'failure'> => rest;
+/** An outcome's record fields (its findings go to their own document). */
+const recordFields = ({ findings: _f, ...rest }: ScanOutcome): Omit<ScanOutcome, 'findings'> => rest;
 
 /**
  * ECR image scanning: the registry scanning configuration, scan requests (on push and by
@@ -87,7 +89,7 @@ export class ImageScans {
     if (!isScannableImage(record)) return;
     const scanning = await this.scanningOf(repository, tx);
     if (!scanning.scanOnPush) return;
-    await tx.collection<ImageScanRecord>(Collections.ImageScans).put(scanKey(repository.uid, record.digest), this.pending(repository, record.digest, scanning, []));
+    await tx.collection<ImageScanRecord>(Collections.ImageScans).put(scanKey(repository.uid, record.digest), this.pending(repository, record.digest, scanning, undefined));
     this.requested.push(scanKey(repository.uid, record.digest));
   };
 
@@ -116,7 +118,7 @@ export class ImageScans {
       if (previous && this.deps.clock() - previous.requestedAt < SCAN_INTERVAL_MS) {
         throw registryError(ErrorKind.LimitExceeded, 'scan-limit', 'The scan quota per image has been exceeded. Wait and try again.');
       }
-      const scan = this.pending(repository, record.digest, await this.scanningOf(repository, tx), previous?.findings ?? []);
+      const scan = this.pending(repository, record.digest, await this.scanningOf(repository, tx), previous);
       await scans.put(scanKey(repository.uid, record.digest), scan);
       return { repository, record, scan };
     });
@@ -131,7 +133,11 @@ export class ImageScans {
   }
 
   /** The image an ImageIdentifier names and its scan, or ImageNotFound / ScanNotFound as ECR says them. */
-  async findings(scope: Pick<Scope, 'region' | 'accountId'>, repositoryName: string, reference: { digest?: string; tag?: string }): Promise<{ repository: RepositoryRecord; record: ManifestRecord; scan: ImageScanRecord }> {
+  async findings(
+    scope: Pick<Scope, 'region' | 'accountId'>,
+    repositoryName: string,
+    reference: { digest?: string; tag?: string },
+  ): Promise<{ repository: RepositoryRecord; record: ManifestRecord; scan: ImageScanRecord; findings: StoredFinding[] }> {
     const store = this.deps.store;
     const repository = await store.collection<RepositoryRecord>(Collections.Repositories).get(repositoryKey(scope.region, repositoryName));
     if (!repository) throw repositoryNotFound(repositoryName, scope.accountId);
@@ -144,7 +150,8 @@ export class ImageScans {
         `Image scan does not exist for the image with '{imageDigest:'${record.digest}', imageTag:'${reference.tag ?? 'null'}'}' in the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`,
       );
     }
-    return { repository, record, scan };
+    const findings = scan.status === 'IN_PROGRESS' ? undefined : await store.collection<ImageScanFindingsDoc>(Collections.ImageScanFindings).get(scanKey(repository.uid, record.digest));
+    return { repository, record, scan, findings: findings?.findings ?? [] };
   }
 
   /** Queues every scan recorded IN_PROGRESS (after a restart, the scans acknowledged before it) and runs the worker. */
@@ -193,7 +200,8 @@ export class ImageScans {
     };
   }
 
-  private pending(repository: RepositoryRecord, digest: string, scanning: RepositoryScanning, previous: ImageScanRecord['findings']): ImageScanRecord {
+  /** A scan requested now; the findings of the scan before stay (their firstObservedAt carries over) until it completes. */
+  private pending(repository: RepositoryRecord, digest: string, scanning: RepositoryScanning, previous: ImageScanRecord | undefined): ImageScanRecord {
     return {
       region: repository.region,
       repositoryName: repository.name,
@@ -201,7 +209,8 @@ export class ImageScans {
       status: 'IN_PROGRESS',
       scanType: scanning.scanType,
       requestedAt: this.deps.clock(),
-      findings: previous,
+      ...(previous?.findingsDigest !== undefined && { findingsDigest: previous.findingsDigest }),
+      findingCount: 0,
       severityCounts: {},
     };
   }
@@ -238,7 +247,7 @@ export class ImageScans {
     try {
       const revision = this.advisories.revision();
       const result = await scanImage(layers, this.advisories, this.cache);
-      outcome = scanOutcome(result, { scanType: scanning.scanType, continuous: scanning.scanFrequency === 'CONTINUOUS_SCAN', previous: scan.findings, now, revision });
+      outcome = scanOutcome(result, { scanType: scanning.scanType, continuous: scanning.scanFrequency === 'CONTINUOUS_SCAN', now, revision });
     } catch (err) {
       outcome = failedOutcome(err, scanning.scanType, now);
     }
@@ -265,14 +274,23 @@ export class ImageScans {
     return { repository, layers };
   }
 
-  /** Writes outcomes to their records, unless a newer request replaced the record meanwhile. */
+  /**
+   * Writes outcomes to their records, unless a newer request replaced the record meanwhile. The
+   * findings are written only when they say something new (a re-evaluation usually changes
+   * nothing but the advisories' date), keeping the firstObservedAt of those seen before.
+   */
   private async record(outcomes: { key: string; requestedAt: number; outcome: ScanOutcome }[]): Promise<void> {
     await this.deps.store.transaction(async (tx) => {
       const scans = tx.collection<ImageScanRecord>(Collections.ImageScans);
+      const findingDocs = tx.collection<ImageScanFindingsDoc>(Collections.ImageScanFindings);
       for (const { key, requestedAt, outcome } of outcomes) {
         const current = await scans.get(key);
         if (current?.requestedAt !== requestedAt) continue;
-        await scans.put(key, { ...withoutOutcome(current), ...outcome });
+        if (outcome.findingsDigest !== current.findingsDigest) {
+          const previous = current.findingsDigest === undefined ? undefined : await findingDocs.get(key);
+          await findingDocs.put(key, { findings: previous ? carryFirstObserved(outcome.findings, previous.findings) : outcome.findings });
+        }
+        await scans.put(key, { ...withoutOutcome(current), ...recordFields(outcome) });
       }
     });
   }
@@ -301,7 +319,7 @@ export class ImageScans {
       let outcome: ScanOutcome;
       try {
         const result = await scanImage(target.layers, pass, this.cache);
-        outcome = scanOutcome(result, { scanType: repo.scanning.scanType, continuous: true, previous: scan.findings, now, revision });
+        outcome = scanOutcome(result, { scanType: repo.scanning.scanType, continuous: true, now, revision });
       } catch (err) {
         outcome = failedOutcome(err, repo.scanning.scanType, now);
       }

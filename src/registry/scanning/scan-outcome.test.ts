@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../scanning/advisories/match.js';
 import type { InstalledPackage } from '../../scanning/inventory/types.js';
 import type { ScanResult } from '../../scanning/scan.js';
-import { failedOutcome, findingSeverity, scanOutcome, UNSUPPORTED_IMAGE } from './scan-outcome.js';
+import { carryFirstObserved, failedOutcome, findingSeverity, scanOutcome, UNSUPPORTED_IMAGE } from './scan-outcome.js';
 
 const libssl: InstalledPackage = { type: 'dpkg', name: 'libssl3', version: '3.0.11-1~deb12u1', sourceName: 'openssl', path: 'var/lib/dpkg/status' };
 const lodash: InstalledPackage = { type: 'npm', name: 'lodash', version: '4.17.11', path: 'app/node_modules/lodash/package.json' };
@@ -15,7 +15,7 @@ const result = (packages: InstalledPackage[], findings: Finding[], extra: Partia
   advisoriesUpdatedAt: '2024-07-03T00:00:00.000Z',
   ...extra,
 });
-const options = { continuous: false, previous: [], now: 1000, revision: 'r1' };
+const options = { continuous: false, now: 1000, revision: 'r1' };
 
 describe('scanOutcome', () => {
   it('basic scanning keeps OS findings only; enhanced keeps all; counts by ECR severity', () => {
@@ -40,10 +40,13 @@ describe('scanOutcome', () => {
     });
   });
 
-  it('keeps when a finding was first observed across scans', () => {
-    const first = scanOutcome(result([libssl], [osFinding]), { ...options, scanType: 'BASIC' });
-    const again = scanOutcome(result([libssl, lodash], [osFinding, npmFinding]), { ...options, scanType: 'ENHANCED', previous: first.findings, now: 5000 });
-    expect(again.findings.map((f) => f.firstObservedAt)).toEqual([1000, 5000]);
+  it('keeps when a finding was first observed across scans; the digest tells whether the findings changed', () => {
+    const first = scanOutcome(result([libssl], [osFinding]), { ...options, scanType: 'ENHANCED' });
+    const same = scanOutcome(result([libssl], [osFinding]), { ...options, scanType: 'ENHANCED', now: 3000, revision: 'r2' });
+    expect(same.findingsDigest).toBe(first.findingsDigest);
+    const again = scanOutcome(result([libssl, lodash], [osFinding, npmFinding]), { ...options, scanType: 'ENHANCED', now: 5000 });
+    expect(again.findingsDigest).not.toBe(first.findingsDigest);
+    expect(carryFirstObserved(again.findings, first.findings).map((f) => f.firstObservedAt)).toEqual([1000, 5000]);
   });
 
   it('fails basic scanning of an image without OS packages or with an OS it cannot judge, with ECR’s reason', () => {
@@ -55,12 +58,13 @@ describe('scanOutcome', () => {
   });
 
   it('says why a scan could not run', () => {
-    expect(failedOutcome(new Error('layer sha256:ab could not be read: unexpected end of file'), 'BASIC', 7)).toEqual({
+    expect(failedOutcome(new Error('layer sha256:ab could not be read: unexpected end of file'), 'BASIC', 7)).toMatchObject({
       scanType: 'BASIC',
       status: 'FAILED',
       failure: 'error',
       description: 'ScanError: layer sha256:ab could not be read: unexpected end of file',
       findings: [],
+      findingCount: 0,
       severityCounts: {},
       completedAt: 7,
     });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Finding } from '../../scanning/advisories/match.js';
 import type { ScanResult } from '../../scanning/scan.js';
 import type { FindingSeverity, ImageScanRecord, ScanType, StoredFinding } from './scan-records.js';
@@ -54,17 +55,37 @@ function stored(f: Finding, firstObservedAt: number): StoredFinding {
   };
 }
 
-/** What a scan (or re-evaluation) decides about an image's record. */
-export type ScanOutcome = Pick<ImageScanRecord, 'status' | 'findings' | 'severityCounts' | 'completedAt' | 'scanType'> &
-  Partial<Pick<ImageScanRecord, 'description' | 'failure' | 'vulnerabilitySourceUpdatedAt' | 'advisoriesRevision'>>;
+/** What a scan (or re-evaluation) decides about an image: its record's fields, and its findings (first observed now). */
+export type ScanOutcome = Pick<ImageScanRecord, 'status' | 'findingCount' | 'severityCounts' | 'completedAt' | 'scanType' | 'findingsDigest'> &
+  Partial<Pick<ImageScanRecord, 'description' | 'failure' | 'vulnerabilitySourceUpdatedAt' | 'advisoriesRevision'>> & { findings: StoredFinding[] };
+
+/** A digest of what findings say, without when they were observed. */
+function digestOf(findings: readonly StoredFinding[]): string {
+  const hash = createHash('sha256');
+  for (const { firstObservedAt: _seen, ...what } of findings) hash.update(JSON.stringify(what)).update('\n');
+  return hash.digest('base64url');
+}
+
+/** The findings part of an outcome without findings. */
+const noFindings = { findings: [], findingCount: 0, findingsDigest: digestOf([]), severityCounts: {} };
+
+/** The findings with the firstObservedAt of those seen before (same vulnerability, package version and path). */
+export function carryFirstObserved(findings: readonly StoredFinding[], previous: readonly StoredFinding[]): StoredFinding[] {
+  const firstSeen = new Map(previous.map((f) => [findingKey(f), f.firstObservedAt]));
+  return findings.map((f) => {
+    const seen = firstSeen.get(findingKey(f));
+    return seen === undefined || seen === f.firstObservedAt ? f : { ...f, firstObservedAt: seen };
+  });
+}
 
 /**
  * The outcome of a scan for the record. Basic scanning judges OS packages only, as ECR's does, and
  * fails with ECR's UnsupportedImageError when it cannot (no OS packages, or an OS without
  * advisories); enhanced scanning also judges language packages and fails only for an image in
- * which nothing is known. A finding seen before keeps its firstObservedAt.
+ * which nothing is known. Findings are first observed `now` here; {@link carryFirstObserved}
+ * gives those seen before their first time back.
  */
-export function scanOutcome(result: ScanResult, options: { scanType: ScanType; continuous: boolean; previous: readonly StoredFinding[]; now: number; revision: string }): ScanOutcome {
+export function scanOutcome(result: ScanResult, options: { scanType: ScanType; continuous: boolean; now: number; revision: string }): ScanOutcome {
   const { scanType, now } = options;
   const osPackages = result.inventory.packages.filter((p) => OS_TYPES.has(p.type));
   const judged = scanType === 'BASIC' ? osPackages.length > 0 && result.osNotMatched === undefined : result.inventory.packages.length > 0;
@@ -76,15 +97,9 @@ export function scanOutcome(result: ScanResult, options: { scanType: ScanType; c
   };
   if (!judged) {
     const why = result.osNotMatched ?? (result.inventory.packages.length === 0 ? undefined : 'the image has no OS packages');
-    return { ...base, status: 'FAILED', failure: 'unsupported', description: why ? `${UNSUPPORTED_IMAGE} (${why})` : UNSUPPORTED_IMAGE, findings: [], severityCounts: {} };
+    return { ...base, status: 'FAILED', failure: 'unsupported', description: why ? `${UNSUPPORTED_IMAGE} (${why})` : UNSUPPORTED_IMAGE, ...noFindings };
   }
-  const firstSeen = new Map(options.previous.map((f) => [findingKey(f), f.firstObservedAt]));
-  const findings = result.findings
-    .filter((f) => scanType === 'ENHANCED' || OS_TYPES.has(f.package.type))
-    .map((f) => {
-      const s = stored(f, now);
-      return { ...s, firstObservedAt: firstSeen.get(findingKey(s)) ?? now };
-    });
+  const findings = result.findings.filter((f) => scanType === 'ENHANCED' || OS_TYPES.has(f.package.type)).map((f) => stored(f, now));
   const severityCounts: Partial<Record<FindingSeverity, number>> = {};
   for (const f of findings) severityCounts[f.severity] = (severityCounts[f.severity] ?? 0) + 1;
   return {
@@ -93,11 +108,13 @@ export function scanOutcome(result: ScanResult, options: { scanType: ScanType; c
     ...(options.continuous && { description: 'Continuous scan is selected for image.' }),
     ...(!options.continuous && { description: 'The scan was completed successfully.' }),
     findings,
+    findingCount: findings.length,
+    findingsDigest: digestOf(findings),
     severityCounts,
   };
 }
 
 /** The outcome of a scan that could not read the image (a corrupt or missing layer). */
 export function failedOutcome(err: unknown, scanType: ScanType, now: number): ScanOutcome {
-  return { scanType, status: 'FAILED', failure: 'error', description: `ScanError: ${(err as Error).message}`, findings: [], severityCounts: {}, completedAt: now };
+  return { scanType, status: 'FAILED', failure: 'error', description: `ScanError: ${(err as Error).message}`, ...noFindings, completedAt: now };
 }

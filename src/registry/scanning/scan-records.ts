@@ -50,7 +50,8 @@ export interface StoredFinding {
 }
 
 /**
- * The scan of one image (`ecr-image-scans`, keyed `<repository uid>/<digest>`). Written IN_PROGRESS
+ * The scan of one image (`ecr-image-scans`, keyed `<repository uid>/<digest>`; its findings are in
+ * `ecr-image-scan-findings`). Written IN_PROGRESS
  * before the scan runs (in the push's own transaction for a scan on push), so a scan acknowledged
  * is never lost to a restart: on start every IN_PROGRESS record is scanned again.
  */
@@ -72,8 +73,18 @@ export interface ImageScanRecord {
   vulnerabilitySourceUpdatedAt?: string;
   /** The advisory database's revision the findings were made against. */
   advisoriesRevision?: string;
-  findings: StoredFinding[];
+  /** What the findings say (not when they were seen): a re-evaluation that changes nothing writes no findings. */
+  findingsDigest?: string;
+  findingCount: number;
   severityCounts: Partial<Record<FindingSeverity, number>>;
+}
+
+/**
+ * An image's findings (`ecr-image-scan-findings`, keyed as its scan record), apart from the record
+ * so that listing records for a re-evaluation pass does not read every finding of every image.
+ */
+export interface ImageScanFindingsDoc {
+  findings: StoredFinding[];
 }
 
 /** The key of an image's scan record. */
