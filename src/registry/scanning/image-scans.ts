@@ -19,6 +19,9 @@ import { DEFAULT_SCANNING_CONFIGURATION, checkScanningConfiguration, repositoryS
 /** ECR basic scanning scans an image at most once a day, the scan on push included. */
 export const SCAN_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
+/** How many scans share one memo of advisory lookups at most. */
+const MEMO_SCANS = 1000;
+
 /** Where scanning reports what it works around (a scan that failed to run, a pass that failed). */
 export interface ScanLogger {
   warn(obj: object, msg: string): void;
@@ -55,6 +58,8 @@ export class ImageScans {
   private working: Promise<void> | undefined;
   private lastRevision: string | undefined;
   private reevaluating: Promise<number> | undefined;
+  /** The worker's lookups, shared by its scans while the advisories stay at one revision. */
+  private memo: { revision: string; lookup: MemoizedAdvisories; scans: number } | undefined;
   private closed = false;
 
   constructor(private readonly deps: ImageScansDeps) {
@@ -246,7 +251,9 @@ export class ImageScans {
     let outcome: ScanOutcome;
     try {
       const revision = this.advisories.revision();
-      const result = await scanImage(layers, this.advisories, this.cache);
+      // Renewed now and then too, so that what it remembers stays bounded.
+      if (this.memo?.revision !== revision || ++this.memo.scans > MEMO_SCANS) this.memo = { revision, lookup: new MemoizedAdvisories(this.advisories), scans: 0 };
+      const result = await scanImage(layers, this.memo.lookup, this.cache);
       outcome = scanOutcome(result, { scanType: scanning.scanType, continuous: scanning.scanFrequency === 'CONTINUOUS_SCAN', now, revision });
     } catch (err) {
       outcome = failedOutcome(err, scanning.scanType, now);
