@@ -36,23 +36,16 @@ const findingKey = (f: { vulnerabilityId: string; packageName: string; packageVe
   `${f.vulnerabilityId}\0${f.packageName}\0${f.packageVersion}\0${f.path}`;
 
 function stored(f: Finding, firstObservedAt: number): StoredFinding {
+  // Plain assignments: this runs for every finding of every image of a re-evaluation pass.
   const p = f.package;
-  return {
-    vulnerabilityId: f.vulnerabilityId,
-    packageType: p.type,
-    packageName: p.name,
-    packageVersion: p.version,
-    ...(p.sourceName !== undefined && { sourceName: p.sourceName }),
-    ...(p.arch !== undefined && { arch: p.arch }),
-    path: p.path,
-    ...(f.fixedVersion !== undefined && { fixedVersion: f.fixedVersion }),
-    severity: findingSeverity(f.severity),
-    ...(f.severity !== undefined && { vendorSeverity: f.severity }),
-    ...(f.summary !== undefined && { description: f.summary }),
-    ...(f.aliases?.length && { aliases: f.aliases }),
-    source: f.source,
-    firstObservedAt,
-  };
+  const out: StoredFinding = { vulnerabilityId: f.vulnerabilityId, packageType: p.type, packageName: p.name, packageVersion: p.version, path: p.path, severity: findingSeverity(f.severity), source: f.source, firstObservedAt };
+  if (p.sourceName !== undefined) out.sourceName = p.sourceName;
+  if (p.arch !== undefined) out.arch = p.arch;
+  if (f.fixedVersion !== undefined) out.fixedVersion = f.fixedVersion;
+  if (f.severity !== undefined) out.vendorSeverity = f.severity;
+  if (f.summary !== undefined) out.description = f.summary;
+  if (f.aliases?.length) out.aliases = f.aliases;
+  return out;
 }
 
 /** What a scan (or re-evaluation) decides about an image: its record's fields, and its findings (first observed now). */
@@ -61,9 +54,10 @@ export type ScanOutcome = Pick<ImageScanRecord, 'status' | 'findingCount' | 'sev
 
 /** A digest of what findings say, without when they were observed. */
 function digestOf(findings: readonly StoredFinding[]): string {
-  const hash = createHash('sha256');
-  for (const { firstObservedAt: _seen, ...what } of findings) hash.update(JSON.stringify(what)).update('\n');
-  return hash.digest('base64url');
+  const fields = findings.map((f) =>
+    [f.vulnerabilityId, f.packageType, f.packageName, f.packageVersion, f.sourceName, f.arch, f.path, f.fixedVersion, f.severity, f.vendorSeverity, f.description, f.aliases?.join(','), f.source].join('\u0000'),
+  );
+  return createHash('sha256').update(fields.join('\n')).digest('base64url');
 }
 
 /** The findings part of an outcome without findings. */
