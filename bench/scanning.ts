@@ -3,13 +3,16 @@
  * packages and 2,000 npm packages scanned cold (layers read from their tarballs) and with its layer
  * inventories cached; an OSV dump of 100,000 records imported; 1,000 stored images re-evaluated
  * after an advisory update (each with an application layer of its own; inventories cached, so only
- * the merge and the match run). The advisories are generated
+ * the merge and the match run); and the same through the registry — 1,000 images pushed to an
+ * ECR repository under CONTINUOUS_SCAN, scanned on push, then re-evaluated after an advisory
+ * import with their scan records read from and written to the Store. The advisories are generated
  * so that the expected number of findings is known, and every scan's count is checked: a fast
  * wrong answer fails the run. Writes bench/results/scanning-<timestamp>.json. Exits 1 when a run
  * is invalid; missed targets are reported, not fatal, since they depend on the machine.
  *
  * BENCH_OSV_RECORDS sets the dump's size (default 100,000); BENCH_IMAGES the re-evaluated images (default 1,000).
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,6 +25,10 @@ import { SqliteLayerInventoryCache } from '../src/scanning/inventory/layer-cache
 import { buildLayer, buildZip, type FixtureEntry } from '../src/scanning/inventory/layer.fixtures.js';
 import { scanImage, type ImageLayer } from '../src/scanning/scan.js';
 import { openScanningDatabase } from '../src/scanning/scanning-database.js';
+import { rootPrincipal } from '../src/lib/scope.js';
+import { requireDigest } from '../src/registry/digest.js';
+import { Registry } from '../src/registry/registry.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const OS_PACKAGES = 500;
@@ -120,11 +127,14 @@ async function main(): Promise<void> {
     });
     db.close();
 
+    const registryMs = await registryReevaluation(dir, blobs, expected, invalid);
+
     const targets = [
       { name: 'cold scan (500 OS + 2,000 npm packages)', value: round(median(cold)), unit: 'ms', limit: 2_000 },
       { name: 'cached scan', value: round(median(cached)), unit: 'ms', limit: 200 },
       { name: `import an OSV dump of ${OSV_RECORDS} records`, value: round(importMs), unit: 'ms', limit: 30_000 },
       { name: `re-evaluate ${IMAGES} stored images`, value: round(reevaluateMs), unit: 'ms', limit: 5_000 },
+      { name: `re-evaluate ${IMAGES} stored ECR images (scan records in the Store)`, value: round(registryMs), unit: 'ms', limit: 5_000 },
     ].map((t) => ({ ...t, op: '<=', pass: t.value <= t.limit }));
     const report = { name: 'scanning', at: new Date().toISOString(), host: { cpus: os.cpus().length, node: process.version }, runsMs: { cold: cold.map(round), cached: cached.map(round) }, targets, invalid: invalid.slice(0, 10) };
     await mkdir(RESULTS_DIR, { recursive: true });
@@ -138,6 +148,58 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/**
+ * The registry's continuous scanning: IMAGES images (the two base layers and an application layer
+ * of their own) pushed to a CONTINUOUS_SCAN repository and scanned on push; then an advisory that
+ * affects every application layer is imported and the re-evaluation pass timed — scan records
+ * listed, manifests read, inventories merged from the cache, matched, and written back.
+ */
+async function registryReevaluation(dir: string, base: Buffer[], expected: number, invalid: string[]): Promise<number> {
+  const dataDir = join(dir, 'registry-data');
+  const store = new SqliteStore(join(dir, 'minato.db'));
+  const scanningDb = openScanningDatabase(join(dir, 'registry-scanning.db'));
+  importAdvisoryFile(scanningDb, join(dir, 'npm-all.zip'));
+  importAdvisoryFile(scanningDb, join(dir, 'debian.json'));
+  const registry = await Registry.open({ dataDir, store, accountId: '000000000000', scanningDb });
+  const scope = { accountId: '000000000000', region: 'us-east-1', principalArn: rootPrincipal('000000000000'), now: new Date() };
+  try {
+    await registry.scans.putConfiguration('us-east-1', { scanType: 'ENHANCED', rules: [{ scanFrequency: 'CONTINUOUS_SCAN', repositoryFilters: [{ filter: '*', filterType: 'WILDCARD' }] }] });
+    const repository = await registry.repositories.create(scope, { repositoryName: 'bench/app' });
+    const owner = { uid: repository.uid, name: repository.name, region: repository.region };
+    const upload = async (bytes: Buffer): Promise<{ mediaType: string; digest: string; size: number }> => {
+      const digest = sha256(bytes);
+      const session = await registry.uploads.start(owner);
+      await registry.uploads.finish(session.id, owner, requireDigest(digest), { body: Readable.from([bytes]), framing: { length: bytes.length } });
+      return { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest, size: bytes.length };
+    };
+    const baseLayers = [];
+    for (const blob of base) baseLayers.push(await upload(blob));
+    for (let i = 0; i < IMAGES; i++) {
+      // Each image's own application: one package the later advisory affects.
+      const app = await upload(await buildLayer([{ name: `srv/node_modules/late-${i % 50}/package.json`, content: JSON.stringify({ name: `late-${i % 50}`, version: '1.0.0' }) }, { name: 'srv/id', content: String(i) }]));
+      const config = await upload(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, id: i })));
+      const manifest = { schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { ...config, mediaType: 'application/vnd.oci.image.config.v1+json' }, layers: [...baseLayers, app] };
+      await registry.images.push(scope, 'bench/app', { bytes: Buffer.from(JSON.stringify(manifest)), contentType: manifest.mediaType, tag: `v${i}` });
+    }
+    await registry.scans.idle();
+    const scanned = await registry.scans.scanOf(repository, (await registry.images.find(repository, 'v0'))!.record.digest);
+    if (scanned?.findingCount !== expected) invalid.push(`registry scan on push: ${scanned?.findingCount} findings, expected ${expected}`);
+    writeFileSync(join(dir, 'late.json'), JSON.stringify(Array.from({ length: 50 }, (_, i) => ({ id: `GHSA-late-${i}`, modified: '2024-07-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: `late-${i}` }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.1' }] }] }] }))));
+    importAdvisoryFile(scanningDb, join(dir, 'late.json'));
+    const [count, ms] = await time(() => registry.scans.reevaluate());
+    if (count !== IMAGES) invalid.push(`registry re-evaluation: ${count} images, expected ${IMAGES}`);
+    const after = await registry.scans.scanOf(repository, (await registry.images.find(repository, `v${IMAGES - 1}`))!.record.digest);
+    if (after?.findingCount !== expected + 1) invalid.push(`registry re-evaluation: ${after?.findingCount} findings, expected ${expected + 1}`);
+    return ms;
+  } finally {
+    registry.close();
+    scanningDb.close();
+    await store.close();
   }
 }
 

@@ -330,6 +330,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logService.close();
     stopMetricExpiry();
     metrics.close();
+    registry.close();
     await store.close();
     throw err;
   }
@@ -351,6 +352,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const stopRegistryMaintenance = registry.startMaintenance(10 * 60_000, (err: unknown) =>
     logger.error({ err }, 'registry maintenance failed'),
   );
+  // Image scans acknowledged before a restart, and continuous scanning: `minato advisories import`
+  // runs as another process, so the advisories' revision is checked every few seconds.
+  const stopScans = registry.scans.startBackground(5_000);
   return {
     endpoint,
     async close() {
@@ -367,6 +371,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await app.close();
       await elb.close();
       await lbDataPlane.close();
+      await stopScans();
+      registry.close();
       await metadata.close();
       await dns.close();
       await networks.closePool();

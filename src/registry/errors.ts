@@ -44,6 +44,10 @@ export const RegistrySubject = {
   Range: 'range',
   Route: 'route',
   LayerExists: 'layer-exists',
+  ScanningConfiguration: 'scanning-configuration',
+  Scan: 'scan',
+  ScanLimit: 'scan-limit',
+  UnsupportedImageType: 'unsupported-image-type',
 } as const;
 /** One of {@link RegistrySubject}. */
 export type RegistrySubject = (typeof RegistrySubject)[keyof typeof RegistrySubject];
@@ -124,3 +128,6 @@ export const invalidRegistryParameter = (message: string): DomainError => error(
 
 /** Builds a registry domain error with an explicit subject, for the rarer cases. */
 export const registryError = error;
+
+/** A registry scanning configuration ECR refuses (AWS: ValidationException). */
+export const invalidScanningConfiguration = (message: string): DomainError => error(ErrorKind.InvalidArgument, 'scanning-configuration', message);

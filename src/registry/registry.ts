@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openScanningDatabase, SCANNING_DB_FILE } from '../scanning/scanning-database.js';
 import type { Store } from '../store/store.js';
 import { TokenSigner } from './auth/tokens.js';
 import { Lifecycle } from './lifecycle/lifecycle.js';
@@ -13,6 +15,7 @@ import { TagChecks } from './pull-through/checks.js';
 import { UpstreamClients, type SecretResolver } from './pull-through/credentials.js';
 import { UpstreamImporter } from './pull-through/importer.js';
 import { PullThroughRules } from './pull-through/rules.js';
+import { ImageScans } from './scanning/image-scans.js';
 import { BlobFiles } from './storage/blob-files.js';
 import { collectGarbage, type GcReport } from './storage/gc.js';
 import { Uploads } from './storage/uploads.js';
@@ -37,8 +40,10 @@ export interface RegistryOptions {
   pullThroughRefreshMs?: number;
   /** Reads a Secrets Manager secret (a pull through cache rule's credentialArn): its SecretString. */
   resolveSecret?: SecretResolver;
-  /** Where the registry reports failures it works around (an upstream that failed a refresh). */
+  /** Where the registry reports failures it works around (an upstream that failed a refresh, a scan). */
   logger?: RegistryLogger;
+  /** The scanning database; default `<dataDir>/scanning.db`, opened (and closed) by the registry. */
+  scanningDb?: Database.Database;
 }
 
 /** The default idle time after which an upload session expires. */
@@ -63,12 +68,14 @@ export class Registry {
   readonly policies: RepositoryPolicies;
   readonly pullThroughRules: PullThroughRules;
   readonly pullThrough: PullThroughCache;
+  readonly scans: ImageScans;
   readonly clock: () => number;
 
   private constructor(
     readonly options: RegistryOptions,
     readonly files: BlobFiles,
     readonly tokens: TokenSigner,
+    private readonly scanningDb: { db: Database.Database; owned: boolean },
   ) {
     this.clock = options.clock ?? Date.now;
     const { store } = options;
@@ -80,6 +87,9 @@ export class Registry {
     this.lifecycle = new Lifecycle(store, this.repositories, this.images, this.queries);
     this.resourceTags = new ResourceTags(store, this.repositories);
     this.policies = new RepositoryPolicies(this.repositories);
+    this.scans = new ImageScans({ store, images: this.images, files, db: scanningDb.db, clock: this.clock, ...(options.logger && { logger: options.logger }) });
+    this.images.onNewManifest = this.scans.onNewManifest;
+    this.images.afterNewManifest = this.scans.afterNewManifest;
     const upstreams = new UpstreamClients(options.resolveSecret);
     this.pullThroughRules = new PullThroughRules(store, upstreams);
     this.pullThrough = new PullThroughCache(
@@ -105,7 +115,13 @@ export class Registry {
     const files = new BlobFiles(root);
     await files.init();
     const tokens = await TokenSigner.load(join(root, 'token.key'));
-    return new Registry(options, files, tokens);
+    const scanningDb = options.scanningDb ? { db: options.scanningDb, owned: false } : { db: openScanningDatabase(join(options.dataDir, SCANNING_DB_FILE)), owned: true };
+    return new Registry(options, files, tokens, scanningDb);
+  }
+
+  /** Closes the scanning database the registry opened (stop the background scans first). */
+  close(): void {
+    if (this.scanningDb.owned) this.scanningDb.db.close();
   }
 
   /** The account that owns the repositories. */

@@ -8,6 +8,7 @@ import { layerHandlers } from './layers.js';
 import { lifecycleHandlers } from './lifecycle.js';
 import { pullThroughHandlers } from './pull-through.js';
 import { repositoryHandlers } from './repositories.js';
+import { scanningHandlers } from './scanning.js';
 import { taggingHandlers } from './tagging.js';
 
 /** How the ECR API is set up. */
@@ -40,6 +41,7 @@ export function ecrService(registry: Registry, options: EcrServiceOptions): AwsS
       ...lifecycleHandlers(registry),
       ...taggingHandlers(registry),
       ...pullThroughHandlers(registry),
+      ...scanningHandlers(registry),
     },
     errorName: ecrErrorName,
     // UploadLayerPart carries a part of up to 20 MiB as base64 inside JSON.

@@ -16,10 +16,13 @@ import type { TagStatusFilter } from '../../registry/metadata/image-queries.js';
 import type { ManifestRecord, RepositoryRecord } from '../../registry/metadata/records.js';
 import type { Registry } from '../../registry/registry.js';
 import type { OperationHandler } from '../../server/service.js';
+import type { ImageScanRecord } from '../../registry/scanning/scan-records.js';
 import { pageSize, seconds } from './paging.js';
+import { findingsSummary, scanStatus } from './scan-findings.js';
 
-/** The wire ImageDetail. */
-function imageDetail(repository: RepositoryRecord, m: ManifestRecord) {
+/** The wire ImageDetail, with the image's scan status and summary when it was scanned. */
+function imageDetail(repository: RepositoryRecord, m: ManifestRecord, scan?: ImageScanRecord) {
+  const summary = scan && findingsSummary(scan);
   return {
     registryId: repository.registryId,
     repositoryName: repository.name,
@@ -32,6 +35,8 @@ function imageDetail(repository: RepositoryRecord, m: ManifestRecord) {
     ...(m.pulledAt !== undefined && { lastRecordedPullTime: seconds(m.pulledAt) }),
     ...(m.subject !== undefined && { subjectManifestDigest: m.subject }),
     imageStatus: 'ACTIVE',
+    ...(scan && { imageScanStatus: scanStatus(scan) }),
+    ...(summary && { imageScanFindingsSummary: summary }),
   };
 }
 
@@ -78,13 +83,15 @@ export function imageHandlers(registry: Registry): Record<string, OperationHandl
               `The image with imageId {imageDigest:'${id.imageDigest ?? 'null'}', imageTag:'${id.imageTag ?? 'null'}'} does not exist within the repository with name '${repository.name}' in the registry with id '${repository.registryId}'`,
             );
           }
-          details.push(imageDetail(repository, found.record));
+          details.push(imageDetail(repository, found.record, await registry.scans.scanOf(repository, found.record.digest)));
         }
         return { imageDetails: details };
       }
       const filter = (input.filter?.tagStatus ?? 'ANY') as TagStatusFilter;
       const page = await queries.manifests(repository, filter, pageSize('DescribeImages', input.maxResults), input.nextToken);
-      return { imageDetails: page.items.map((m) => imageDetail(repository, m)), ...(page.nextToken && { nextToken: page.nextToken }) };
+      const details = [];
+      for (const m of page.items) details.push(imageDetail(repository, m, await registry.scans.scanOf(repository, m.digest)));
+      return { imageDetails: details, ...(page.nextToken && { nextToken: page.nextToken }) };
     },
     async BatchGetImage(input: BatchGetImageRequest, { scope }) {
       const repository = await repositories.get(scope, input.repositoryName!);

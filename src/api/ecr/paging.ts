@@ -8,6 +8,7 @@ const LIMITS: Readonly<Record<string, { max: number; default: number }>> = {
   GetLifecyclePolicyPreview: { max: 100, default: 100 },
   ListImageReferrers: { max: 50, default: 50 },
   DescribePullThroughCacheRules: { max: 1000, default: 100 },
+  DescribeImageScanFindings: { max: 1000, default: 100 },
 };
 
 /** The page size an ECR list operation uses for `maxResults`; out-of-range values are rejected. */

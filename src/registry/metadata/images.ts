@@ -54,8 +54,16 @@ export interface ResolvedManifest {
 /** How often a pull updates lastRecordedPullTime (ECR refreshes it at least once a day). */
 const PULL_RECORD_INTERVAL_MS = 60_000;
 
+/** Called in a push's transaction for a manifest new to the repository (scan on push records its intent there). */
+export type NewManifestHook = (tx: Transaction, repository: RepositoryRecord, record: ManifestRecord) => Promise<void>;
+
 /** Manifests and tags of repositories: push, resolve, delete. */
 export class Images {
+  /** Runs inside the push's transaction for each new manifest. */
+  onNewManifest?: NewManifestHook;
+  /** Runs after a push committed a new manifest. */
+  afterNewManifest?: () => void;
+
   constructor(
     private readonly store: Store,
     private readonly blobs: BlobIndex,
@@ -104,8 +112,14 @@ export class Images {
         await tags.put(ownedKey(uid, input.tag), { digest, updatedAt: now });
       }
       await manifests.put(ownedKey(uid, digest), record);
-      if (!existing) await this.storeNew(tx, uid, digest, manifest, input.bytes);
-      return { repository, record, ...(manifest.subject && { subject: manifest.subject.digest }) };
+      if (!existing) {
+        await this.storeNew(tx, uid, digest, manifest, input.bytes);
+        await this.onNewManifest?.(tx, repository, record);
+      }
+      return { repository, record, isNew: !existing, ...(manifest.subject && { subject: manifest.subject.digest }) };
+    }).then(({ isNew, ...pushed }) => {
+      if (isNew) this.afterNewManifest?.();
+      return pushed;
     });
   }
 
@@ -192,6 +206,8 @@ export class Images {
     for (const tag of record.tags) await tx.collection(Collections.Tags).delete(ownedKey(uid, tag));
     await manifests.delete(ownedKey(uid, digest));
     await tx.collection(Collections.ManifestBodies).delete(ownedKey(uid, digest));
+    await tx.collection(Collections.ImageScans).delete(ownedKey(uid, digest));
+    await tx.collection(Collections.ImageScanFindings).delete(ownedKey(uid, digest));
     if (record.subject) await tx.collection(Collections.Referrers).delete(`${ownedKey(uid, record.subject)}/${digest}`);
     for (const child of record.children) await tx.collection(Collections.ManifestParents).delete(`${ownedKey(uid, child)}/${digest}`);
     return record;

@@ -17,6 +17,9 @@
  * | `registry-uploads` | `<upload id>` | upload sessions (storage/uploads.ts) |
  * | `ecr-resource-tags` | `<repository ARN>` | AWS resource tags |
  * | `ecr-pull-through-checks` | `<uid>/<tag>` | when a pull through cache tag was last checked upstream |
+ * | `ecr-image-scans` | `<uid>/<digest>` | an image's scan: status and findings (scanning/scan-records.ts) |
+ * | `ecr-image-scan-findings` | `<uid>/<digest>` | the findings of its last scan |
+ * | `ecr-registry-scanning` | `<region>` | the registry scanning configuration |
  */
 export const Collections = {
   Repositories: 'ecr-repositories',
@@ -32,6 +35,9 @@ export const Collections = {
   LifecyclePreviews: 'ecr-lifecycle-previews',
   PullThroughRules: 'ecr-pull-through-rules',
   PullThroughChecks: 'ecr-pull-through-checks',
+  ImageScans: 'ecr-image-scans',
+  ImageScanFindings: 'ecr-image-scan-findings',
+  RegistryScanning: 'ecr-registry-scanning',
 } as const;
 
 /** ECR's tag mutability settings. */

@@ -35,6 +35,8 @@ const OWNED = [
   Collections.Referrers,
   Collections.ManifestParents,
   Collections.PullThroughChecks,
+  Collections.ImageScans,
+  Collections.ImageScanFindings,
 ] as const;
 
 /** ECR repositories of one account, region-scoped: create, find, list, change, delete. */

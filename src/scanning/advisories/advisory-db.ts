@@ -61,6 +61,7 @@ export class AdvisoryDb implements AdvisoryLookup {
       ),
       sources: db.prepare('SELECT * FROM advisory_sources ORDER BY id'),
       release: db.prepare('SELECT 1 FROM os_advisories WHERE distro = ? AND release = ? LIMIT 1'),
+      revision: db.prepare("SELECT group_concat(id || '|' || source_date || '|' || imported_at || '|' || records, '\n') FROM (SELECT * FROM advisory_sources ORDER BY id)").pluck(),
     };
   }
 
@@ -90,6 +91,14 @@ export class AdvisoryDb implements AdvisoryLookup {
   sources(): AdvisorySource[] {
     const rows = this.statements.sources.all() as { id: string; kind: AdvisorySource['kind']; file: string; source_date: string; imported_at: string; records: number }[];
     return rows.map((r) => ({ id: r.id, kind: r.kind, file: r.file, sourceDate: r.source_date, importedAt: r.imported_at, records: r.records }));
+  }
+
+  /**
+   * A word that changes whenever the advisories do: every source with its date, import time and
+   * size. Cheap enough to poll; a process that imported while another runs is seen by comparing it.
+   */
+  revision(): string {
+    return (this.statements.revision.get() as string | null) ?? '';
   }
 
   /** When the advisories last changed (ECR's `vulnerabilitySourceUpdatedAt`), or undefined before any import. */

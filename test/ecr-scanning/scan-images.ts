@@ -1,0 +1,64 @@
+/**
+ * The images and advisories of the ECR scanning tests: busybox images with crafted package
+ * databases (Debian bookworm's dpkg status, an npm package), a busybox without any, and an image
+ * whose layer is a truncated gzip stream. The advisories are the published ones of
+ * `published-advisories.fixtures.ts`.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildImage, MediaTypes, readBlob, writeBlob, type BuiltImage } from '../support/oci-image.js';
+import { MINATO_BIN } from '../support/minato-process.js';
+
+const BOOKWORM = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION_CODENAME=bookworm\nID=debian\n';
+const dpkg = (...pkgs: [name: string, source: string, version: string][]): string =>
+  pkgs.map(([name, source, version]) => `Package: ${name}\nStatus: install ok installed\nSource: ${source}\nVersion: ${version}\nArchitecture: amd64\n`).join('\n');
+
+/**
+ * A Debian bookworm image: openssl and openssh as shipped before DSA-5532-1 and DSA-5724-1 (both
+ * vulnerable), glibc with DSA-5514-1's fix (not vulnerable), and lodash 4.17.11 in an app layer.
+ * `fixed` has the versions of the fixes.
+ */
+export function debianImage(fixed = false): Promise<BuiltImage> {
+  return buildImage({
+    busybox: true,
+    files: {
+      '/etc/os-release': BOOKWORM,
+      '/var/lib/dpkg/status': dpkg(
+        ['libc6', 'glibc', '2.36-9+deb12u3'],
+        ['libssl3', 'openssl', fixed ? '3.0.11-1~deb12u2' : '3.0.11-1~deb12u1'],
+        ['openssh-client', 'openssh', fixed ? '1:9.2p1-2+deb12u3' : '1:9.2p1-2+deb12u2'],
+      ),
+    },
+    layers: [{ files: { '/app/node_modules/lodash/package.json': JSON.stringify({ name: 'lodash', version: '4.17.11' }) } }],
+  });
+}
+
+/** Busybox alone: no os-release, no package database. */
+export function busyboxImage(): Promise<BuiltImage> {
+  return buildImage({ busybox: true, files: { '/app/hello.txt': 'hello' } });
+}
+
+/** A Debian image whose package layer is cut short: its blob is what was pushed, its gzip stream is broken. */
+export async function corruptImage(): Promise<BuiltImage> {
+  const image = await buildImage({ files: { '/etc/os-release': BOOKWORM, '/var/lib/dpkg/status': dpkg(['libssl3', 'openssl', '3.0.11-1~deb12u1']), '/pad': 'x'.repeat(4096) } });
+  const whole = await readBlob(image.dir, image.layers[0]!.digest);
+  const layer = await writeBlob(image.dir, whole.subarray(0, whole.length - 64), MediaTypes.ociLayerGzip);
+  const manifest = JSON.parse((await readBlob(image.dir, image.manifestDigest)).toString('utf8')) as { layers: unknown[] };
+  manifest.layers = [layer];
+  const descriptor = await writeBlob(image.dir, Buffer.from(JSON.stringify(manifest)), MediaTypes.ociManifest);
+  const index = JSON.parse(readFileSync(join(image.dir, 'index.json'), 'utf8')) as { manifests: { digest: string; size: number }[] };
+  index.manifests[0] = { ...index.manifests[0]!, digest: descriptor.digest, size: descriptor.size };
+  writeFileSync(join(image.dir, 'index.json'), JSON.stringify(index));
+  return { ...image, descriptor, manifestDigest: descriptor.digest, layers: [layer] };
+}
+
+/** `minato advisories import` as its own process, as an operator runs it next to `minato up`. */
+export function importAdvisories(dataDir: string, dir: string, files: Record<string, unknown>): void {
+  const paths = Object.entries(files).map(([name, doc]) => {
+    writeFileSync(join(dir, name), JSON.stringify(doc));
+    return join(dir, name);
+  });
+  const r = spawnSync(process.execPath, [MINATO_BIN, 'advisories', 'import', ...paths, '--data-dir', dataDir], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`minato advisories import failed: ${r.stderr}`);
+}
