@@ -32,6 +32,7 @@ import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
 import { openLogService } from '../logstore/log-service.js';
 import { openMetricService } from '../metrics/metric-service.js';
+import { AlarmService } from '../metrics/alarms/alarm-service.js';
 import { basicAuth } from '../registry/auth/registry-auth.js';
 import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
@@ -99,6 +100,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
   const metrics = openMetricService(join(dataDir, 'metrics.db'));
   const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
+  // Alarms live in metrics.db and are evaluated on CloudWatch's schedule (10 s / 1 min).
+  const alarms = new AlarmService(metrics);
+  const stopAlarms = alarms.start((err: unknown) => logger.error({ err }, 'alarm evaluation failed'));
   let report: (arn: string, change: object) => Promise<void> = async () => {};
   const registry = await Registry.open({
     dataDir,
@@ -230,7 +234,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       secretsManagerService(secrets),
       ssmService(secrets),
       logsService(logService),
-      cloudWatchService(metrics),
+      cloudWatchService(metrics, alarms),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
     ],
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes],
@@ -250,6 +254,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     await networks.closePool();
     logService.close();
     stopMetricExpiry();
+    await stopAlarms();
     metrics.close();
     await store.close();
     throw err;
@@ -290,6 +295,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       stopLogSweeper();
       logService.close();
       stopMetricExpiry();
+      await stopAlarms();
       metrics.close();
       await store.close();
     },
