@@ -42,6 +42,7 @@ import { isLoopback, type PlatformConfig } from './config.js';
 import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
+import { ecsMetricsPublisher } from './ecs-metrics.js';
 
 /** A running platform. */
 export interface Platform {
@@ -64,7 +65,7 @@ export interface Platform {
 export interface PlatformOptions {
   /** The metadata endpoint's port on the task bridge gateway. */
   metadataPort?: number;
-  /** How often Container Insights samples running tasks (default: once a minute, as ECS). */
+  /** How often Container Insights samples running tasks and the AWS/ECS utilization metrics are published (default: once a minute, as ECS). */
   insightsIntervalMs?: number;
   /** How often the service scheduler reconciles every service (ms); default 1 s. */
   serviceTickMs?: number;
@@ -196,6 +197,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       return value === 'enabled' || value === 'enhanced';
     },
     sink: logs,
+    // AWS/ECS CPUUtilization and MemoryUtilization, from the same readings, for every cluster.
+    usage: ecsMetricsPublisher(ecs, metrics, config.accountId, logger),
     hostId: hostname(),
   });
   const stopInsights = insights.start(options.insightsIntervalMs ?? 60_000, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
