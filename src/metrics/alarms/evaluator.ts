@@ -43,12 +43,25 @@ export interface EvaluationInput {
   readonly percentile?: number;
 }
 
-/** The evaluator's verdict: a state with its reason, or `undefined` to keep the current one. */
+/**
+ * The evaluator's verdict: a state with its reason, or `undefined` to keep the current one. The
+ * reason and its data are written when read: most rounds leave most alarms as they were.
+ */
 export interface Verdict {
   readonly state: StateValue;
   readonly reason: string;
   readonly reasonData: string;
 }
+
+const verdict = (state: StateValue, reason: () => string, reasonData: () => string): Verdict => ({
+  state,
+  get reason() {
+    return reason();
+  },
+  get reasonData() {
+    return reasonData();
+  },
+});
 
 /** How many extra periods past N the evaluation range reaches back (CloudWatch's example: 3 of 5). */
 export const EXTRA_RANGE_PERIODS = 2;
@@ -130,15 +143,15 @@ export function evaluateAlarm(input: EvaluationInput): Verdict | undefined {
   if (recent.length === 0) {
     if (rule.treatMissingData === 'ignore') return undefined;
     if (rule.treatMissingData === 'missing') {
-      return { state: 'INSUFFICIENT_DATA', reason: `Insufficient Data: ${plural(n, 'datapoint')} ${n === 1 ? 'was' : 'were'} unknown.`, reasonData: reasonData() };
+      return verdict('INSUFFICIENT_DATA', () => `Insufficient Data: ${plural(n, 'datapoint')} ${n === 1 ? 'was' : 'were'} unknown.`, reasonData);
     }
     const state: StateValue = rule.treatMissingData === 'breaching' ? 'ALARM' : 'OK';
     const as = rule.treatMissingData === 'breaching' ? 'Breaching' : 'NonBreaching';
-    return {
+    return verdict(
       state,
-      reason: `Threshold Crossed: no datapoints were received for ${plural(n, 'period')} and ${plural(n, 'missing datapoint')} ${n === 1 ? 'was' : 'were'} treated as [${as}].`,
-      reasonData: reasonData(),
-    };
+      () => `Threshold Crossed: no datapoints were received for ${plural(n, 'period')} and ${plural(n, 'missing datapoint')} ${n === 1 ? 'was' : 'were'} treated as [${as}].`,
+      reasonData,
+    );
   }
 
   const missing = n - recent.length;
@@ -166,18 +179,17 @@ export function evaluateAlarm(input: EvaluationInput): Verdict | undefined {
     }
   }
   const state: StateValue = alarm ? 'ALARM' : 'OK';
-  const shown = alarm ? breaching : fine;
-  const list = `[${[...shown].reverse().map((p) => `${javaDouble(p.value)} (${reasonTime(p.timestamp)})`).join(', ')}]`;
-  const words = `${alarm ? '' : 'not '}${WORDS[rule.comparison]} the threshold (${javaDouble(rule.threshold)})`;
-  let reason: string;
-  if (judged === 1) {
-    reason = `Threshold Crossed: 1 datapoint ${list} was ${words}.`;
-  } else {
+  const reason = (): string => {
+    const shown = alarm ? breaching : fine;
+    const list = `[${[...shown].reverse().map((p) => `${javaDouble(p.value)} (${reasonTime(p.timestamp)})`).join(', ')}]`;
+    const words = `${alarm ? '' : 'not '}${WORDS[rule.comparison]} the threshold (${javaDouble(rule.threshold)})`;
+    if (judged === 1) return `Threshold Crossed: 1 datapoint ${list} was ${words}.`;
     const minimum = alarm ? needed : judged - needed + 1;
     const from = input.current === state ? (alarm ? 'OK' : 'ALARM') : input.current;
-    reason =
+    return (
       `Threshold Crossed: ${shown.length} out of the last ${judged} datapoints ${list} ${shown.length === 1 ? 'was' : 'were'} ${words} ` +
-      `(minimum ${plural(minimum, 'datapoint')} for ${from} -> ${state} transition).`;
-  }
-  return { state, reason, reasonData: reasonData() };
+      `(minimum ${plural(minimum, 'datapoint')} for ${from} -> ${state} transition).`
+    );
+  };
+  return verdict(state, reason, reasonData);
 }
