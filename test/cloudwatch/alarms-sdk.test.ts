@@ -85,7 +85,7 @@ describe('alarms through @aws-sdk/client-cloudwatch', () => {
     expect(described.MetricAlarms?.[0]?.StateUpdatedTimestamp).toEqual(new Date(base + 3 * MIN + 5000));
     const composite = await cw.send(new DescribeAlarmsCommand({ AlarmNames: ['sdk-any'], AlarmTypes: ['CompositeAlarm'] }));
     expect(composite.CompositeAlarms?.[0]).toMatchObject({ StateValue: 'ALARM' });
-    const history = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: 'sdk-any', HistoryItemType: 'StateUpdate' }));
+    const history = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: 'sdk-any', AlarmTypes: ['CompositeAlarm'], HistoryItemType: 'StateUpdate' }));
     expect(history.AlarmHistoryItems?.map((h) => h.HistorySummary)).toEqual(['Alarm updated from OK to ALARM', 'Alarm updated from INSUFFICIENT_DATA to OK']);
   });
 

@@ -31,6 +31,34 @@ function longDate(ms: number): string {
 }
 
 /**
+ * The composite alarms that must be evaluated again when the named alarms changed state: those
+ * whose rule names one of them, and their own parents in turn (a composite is evaluated when a
+ * child changes, not on a clock, so a state set by hand holds until then, as CloudWatch does).
+ */
+export function affectedComposites(alarms: ReadonlyMap<string, Alarm>, changed: Iterable<string>): Set<string> {
+  const parents = new Map<string, string[]>();
+  const names = new Map<string, string>();
+  for (const a of alarms.values()) names.set(a.arn, a.name);
+  for (const a of alarms.values()) {
+    if (a.kind !== 'CompositeAlarm') continue;
+    for (const ref of ruleAlarms(parseAlarmRule(a.rule))) {
+      const child = alarms.has(ref) ? ref : names.get(ref);
+      if (child !== undefined) (parents.get(child) ?? parents.set(child, []).get(child)!).push(a.name);
+    }
+  }
+  const out = new Set<string>();
+  const queue = [...changed];
+  while (queue.length > 0) {
+    for (const p of parents.get(queue.pop()!) ?? []) {
+      if (out.has(p)) continue;
+      out.add(p);
+      queue.push(p);
+    }
+  }
+  return out;
+}
+
+/**
  * Evaluates composite alarms over the states in `alarms` (by name and ARN) until none changes
  * (a composite may name another), at most as many rounds as there are composites, so a cycle
  * cannot spin. Returns the changes; `alarms` is updated in place.

@@ -140,7 +140,7 @@ export interface HistoryRequest {
   AlarmContributorId?: string;
 }
 
-/** DescribeAlarmHistory: newest first unless ScanBy says TimestampAscending. */
+/** DescribeAlarmHistory: newest first unless ScanBy says TimestampAscending; metric alarms' only unless AlarmTypes says otherwise. */
 export function alarmHistory(service: AlarmService, scope: Scope, r: HistoryRequest): { items: HistoryItem[]; nextToken?: string } {
   const max = maxRecords(r.MaxRecords, 100);
   const after = position(HISTORY_TOKEN, r.NextToken);
@@ -151,7 +151,8 @@ export function alarmHistory(service: AlarmService, scope: Scope, r: HistoryRequ
     ascending: r.ScanBy === 'TimestampAscending',
     limit: max + 1,
     ...(r.AlarmName !== undefined && { name: r.AlarmName }),
-    ...(r.AlarmTypes !== undefined && { kinds: r.AlarmTypes }),
+    // Without AlarmTypes, only metric alarms' history is described, as CloudWatch does.
+    kinds: r.AlarmTypes ?? ['MetricAlarm'],
     ...(r.HistoryItemType !== undefined && { type: r.HistoryItemType }),
     ...(r.StartDate !== undefined && { from: r.StartDate * 1000 }),
     ...(r.EndDate !== undefined && { to: r.EndDate * 1000 }),

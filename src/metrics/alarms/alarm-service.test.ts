@@ -109,6 +109,25 @@ describe('AlarmService', () => {
     expect(alarms.get(scope(T0), 'service-bad').state.value).toBe('OK');
   });
 
+  it('holds a composite state set by hand until a child changes, and deletes composites one at a time, parents first', async () => {
+    const { alarms } = open();
+    alarms.putMetricAlarm(scope(T0), cpuAlarm);
+    alarms.putCompositeAlarm(scope(T0), { AlarmName: 'inner', AlarmRule: 'ALARM(cpu-high)' });
+    alarms.putCompositeAlarm(scope(T0), { AlarmName: 'outer', AlarmRule: 'ALARM(inner) OR TRUE' });
+    expect(alarms.get(scope(T0), 'outer').state.value).toBe('ALARM');
+    await alarms.setState(scope(T0 + 1000), 'inner', 'ALARM', 'by hand');
+    await alarms.evaluate(new Date(T0 + MIN));
+    // cpu-high went INSUFFICIENT_DATA → INSUFFICIENT_DATA (no change): inner keeps its state.
+    expect(alarms.get(scope(T0), 'inner').state).toMatchObject({ value: 'ALARM', reason: 'by hand' });
+    await alarms.setState(scope(T0 + 2000), 'cpu-high', 'OK', 'by hand');
+    expect(alarms.get(scope(T0), 'inner').state.value).toBe('OK');
+    expect(() => alarms.deleteAlarms(scope(T0), ['inner', 'outer'])).toThrow('You can delete no more than one composite alarm in one operation.');
+    expect(() => alarms.deleteAlarms(scope(T0), ['inner'])).toThrow('The composite alarm inner cannot be deleted: the alarm rule of outer depends on it.');
+    expect(alarms.deleteAlarms(scope(T0), ['outer', 'ghost'])).toEqual(['ghost']);
+    expect(alarms.deleteAlarms(scope(T0), ['inner'])).toEqual([]);
+    expect(alarms.list(scope(T0)).map((a) => a.name)).toEqual(['cpu-high']);
+  });
+
   it('refuses bad input with CloudWatch’s errors and stores nothing', () => {
     const { alarms } = open();
     expect(() => alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, DatapointsToAlarm: 3 })).toThrow('DatapointsToAlarm must be less than or equal to EvaluationPeriods.');

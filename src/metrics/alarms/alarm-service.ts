@@ -7,7 +7,7 @@ import type { MetricService } from '../metric-service.js';
 import { SqliteMetricStore } from '../sqlite-metric-store.js';
 import { ActionHandlers, type ActionHandler, type AlarmActions } from './alarm-actions.js';
 import { alarmPeriod } from './alarm-data.js';
-import { judgeComposites, judgeMetricAlarm, type StateChange } from './alarm-evaluation.js';
+import { affectedComposites, judgeComposites, judgeMetricAlarm, type StateChange } from './alarm-evaluation.js';
 import { actionItem, configurationItem, stateItem } from './alarm-history.js';
 import { checkActions, checkMetricAlarm, type PutCompositeAlarmRequest, type PutMetricAlarmRequest, type Tag } from './alarm-input.js';
 import { parseAlarmRule, ruleAlarms } from './alarm-rule.js';
@@ -157,8 +157,13 @@ export class AlarmService {
     const all = new Map(this.store.ofRegion(scope.region).map((a) => [a.name, a]));
     all.set(name, next);
     const changes: StateChange[] = value === alarm.state.value ? [] : [{ alarm: next, before: alarm.state, after }];
-    changes.push(...judgeComposites(all, scope.now));
-    this.store.write([next, ...changes.slice(value === alarm.state.value ? 0 : 1).map((c) => all.get(c.alarm.name)!)], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
+    if (changes.length > 0) {
+      const parents = affectedComposites(all, [name]);
+      parents.delete(name);
+      changes.push(...judgeComposites(all, scope.now, parents));
+    }
+    const written = new Set(changes.map((c) => c.alarm.name).filter((n) => n !== name));
+    this.store.write([next, ...[...written].map((n) => all.get(n)!)], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
     await this.runActions(changes);
   }
 
@@ -177,6 +182,13 @@ export class AlarmService {
   /** DeleteAlarms: deletes the alarms that exist; returns the names that did not. */
   deleteAlarms(scope: Scope, names: readonly string[]): string[] {
     const missing: string[] = [];
+    const all = new Map(this.store.ofRegion(scope.region).map((a) => [a.name, a]));
+    const composites = names.filter((n) => all.get(n)?.kind === 'CompositeAlarm');
+    if (composites.length > 1) throw invalidParameter('You can delete no more than one composite alarm in one operation.');
+    for (const name of composites) {
+      const parents = [...affectedComposites(all, [name])];
+      if (parents.length > 0) throw invalidParameter(`The composite alarm ${name} cannot be deleted: the alarm rule of ${parents[0]} depends on it.`);
+    }
     this.store.transaction(() => {
       for (const name of names) {
         const alarm = this.store.get(scope.region, name);
@@ -245,7 +257,10 @@ export class AlarmService {
       }
       region.set(a.name, a);
     }
-    for (const region of byRegion.values()) changes.push(...judgeComposites(region, now));
+    for (const region of byRegion.values()) {
+      const changed = changes.filter((c) => region.get(c.alarm.name) === c.alarm).map((c) => c.alarm.name);
+      if (changed.length > 0) changes.push(...judgeComposites(region, now, affectedComposites(region, changed)));
+    }
     if (changes.length > 0) {
       this.store.transaction(() => {
         for (const c of changes) this.store.writeState(c.alarm.region, c.alarm.name, c.after);
