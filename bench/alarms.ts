@@ -91,9 +91,15 @@ async function main(): Promise<void> {
         if (stuck > 0) problems.push(`${stuck} alarms with data stayed INSUFFICIENT_DATA`);
       }
     }
+    // The five 10-second rounds of a minute read only sub-minute alarms (none here).
+    const tickCpu = process.cpuUsage();
+    for (let t = 1; t <= 5; t++) await alarms.evaluate(new Date(now + t * 10_000), { subMinuteOnly: true });
+    const ticks = process.cpuUsage(tickCpu);
+    const ticksSeconds = round((ticks.user + ticks.system) / 1e6, 3);
     const cpus = rounds.map((r) => r.cpuSeconds).sort((a, b) => a - b);
     const median = cpus[Math.floor(cpus.length / 2)]!;
-    const targets = [target('CPU of one evaluation round of all alarms (per minute), median', median, 's', '<=', TARGET_CPU_SECONDS)];
+    const perMinute = round(median + ticksSeconds, 3);
+    const targets = [target('CPU of a minute of evaluation (one full round, median, and five 10-second rounds)', perMinute, 's', '<=', TARGET_CPU_SECONDS)];
     const result = {
       name: 'alarms',
       startedAt,
@@ -103,12 +109,14 @@ async function main(): Promise<void> {
       loadSeconds: round(loadSeconds, 1),
       rounds,
       medianCpuSeconds: median,
+      subMinuteRoundsCpuSeconds: ticksSeconds,
+      cpuPerMinuteSeconds: perMinute,
       maxCpuSeconds: cpus[cpus.length - 1],
       targets,
       problems,
     };
     const file = await writeResults(result);
-    console.log(`alarm evaluation: ${ALARMS} alarms, rounds of ${rounds.map((r) => r.cpuSeconds).join(', ')} s CPU (median ${median} s)`);
+    console.log(`alarm evaluation: ${ALARMS} alarms, full rounds of ${rounds.map((r) => r.cpuSeconds).join(', ')} s CPU (median ${median} s), five 10-second rounds ${ticksSeconds} s`);
     console.log(targetLines(targets).join('\n'));
     console.log(`results: ${relative(process.cwd(), file)}`);
     if (problems.length > 0) {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openMetricService, type MetricService } from '../metric-service.js';
 import { describeAlarms } from './alarm-queries.js';
 import { AlarmService } from './alarm-service.js';
@@ -126,6 +126,30 @@ describe('AlarmService', () => {
     expect(alarms.deleteAlarms(scope(T0), ['outer', 'ghost'])).toEqual(['ghost']);
     expect(alarms.deleteAlarms(scope(T0), ['inner'])).toEqual([]);
     expect(alarms.list(scope(T0)).map((a) => a.name)).toEqual(['cpu-high']);
+  });
+
+  it('runs a full round once a minute and the sub-minute alarms on the other ticks', async () => {
+    const { metrics, alarms } = open();
+    alarms.putMetricAlarm(scope(T0), cpuAlarm);
+    alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, AlarmName: 'fast', Period: 10, EvaluationPeriods: 1 });
+    metrics.put(scope(T0), { Namespace: 'App', MetricData: [{ MetricName: 'CPU', Dimensions: [{ Name: 'Service', Value: 'web' }], Value: 99, Timestamp: (T0 + 1000) / 1000, StorageResolution: 1 }] });
+    let now = T0 + 10_000;
+    const rounds: number[] = [];
+    const evaluate = alarms.evaluate.bind(alarms);
+    vi.spyOn(alarms, 'evaluate').mockImplementation(async (at, options) => {
+      const result = await evaluate(at, options);
+      rounds.push(result.evaluated);
+      now += 10_000;
+      return result;
+    });
+    const stop = alarms.start(() => undefined, { clock: () => new Date(now), tickMs: 5 });
+    await vi.waitFor(() => expect(rounds.length).toBeGreaterThanOrEqual(7), { timeout: 5000 });
+    await stop();
+    // T0+10 s: first round, all; then every 10 s the fast one only, until the minute turns at T0+60 s.
+    expect(rounds.slice(0, 7)).toEqual([2, 1, 1, 1, 1, 2, 1]);
+    // Its one datum breached while in range, then went out of it.
+    const fast = alarms.store.history({ region: 'us-east-1', name: 'fast', type: 'StateUpdate', ascending: true, limit: 10 });
+    expect(fast.map((h) => h.summary)).toEqual(['Alarm updated from INSUFFICIENT_DATA to ALARM', 'Alarm updated from ALARM to INSUFFICIENT_DATA']);
   });
 
   it('refuses bad input with CloudWatch’s errors and stores nothing', () => {

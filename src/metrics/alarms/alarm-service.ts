@@ -6,7 +6,6 @@ import { getMetricData } from '../metric-data.js';
 import type { MetricService } from '../metric-service.js';
 import { SqliteMetricStore } from '../sqlite-metric-store.js';
 import { ActionHandlers, type ActionHandler, type AlarmActions } from './alarm-actions.js';
-import { alarmPeriod } from './alarm-data.js';
 import { affectedComposites, judgeComposites, judgeMetricAlarm, type StateChange } from './alarm-evaluation.js';
 import { actionItem, configurationItem, stateItem } from './alarm-history.js';
 import { checkActions, checkMetricAlarm, type PutCompositeAlarmRequest, type PutMetricAlarmRequest, type Tag } from './alarm-input.js';
@@ -233,39 +232,32 @@ export class AlarmService {
   }
 
   /**
-   * One evaluation round at `now`: the metric alarms `due` selects, then every composite alarm
-   * over the new states. Changes and their history commit together; actions run after, and the
-   * promise resolves once each action's outcome is in the history.
+   * One evaluation round at `now`: every metric alarm, or only those whose period is under a
+   * minute (`subMinuteOnly`, the 10-second rounds), then the composite alarms whose children
+   * changed. Changes and their history commit together; actions run after, and the promise
+   * resolves once each action's outcome is in the history.
    */
-  async evaluate(now: Date, due: (alarm: MetricAlarm) => boolean = () => true): Promise<{ evaluated: number; changes: StateChange[] }> {
-    const alarms = this.store.all();
-    const byRegion = new Map<string, Map<string, Alarm>>();
+  async evaluate(now: Date, { subMinuteOnly = false }: { subMinuteOnly?: boolean } = {}): Promise<{ evaluated: number; changes: StateChange[] }> {
+    const due = subMinuteOnly ? this.store.subMinute() : this.store.all();
     const changes: StateChange[] = [];
     let evaluated = 0;
-    for (const a of alarms) {
-      let region = byRegion.get(a.region);
-      if (!region) byRegion.set(a.region, (region = new Map()));
-      if (a.kind === 'MetricAlarm' && due(a)) {
-        evaluated++;
-        const after = judgeMetricAlarm(this.metrics, a, now);
-        if (after) {
-          const next = { ...a, state: after };
-          changes.push({ alarm: next, before: a.state, after });
-          region.set(a.name, next);
-          continue;
-        }
-      }
-      region.set(a.name, a);
+    for (const a of due) {
+      if (a.kind !== 'MetricAlarm') continue;
+      evaluated++;
+      const after = judgeMetricAlarm(this.metrics, a, now);
+      if (after) changes.push({ alarm: { ...a, state: after }, before: a.state, after });
     }
-    for (const region of byRegion.values()) {
-      const changed = changes.filter((c) => region.get(c.alarm.name) === c.alarm).map((c) => c.alarm.name);
-      if (changed.length > 0) changes.push(...judgeComposites(region, now, affectedComposites(region, changed)));
+    // Composites read the states of the whole region, but only where something changed.
+    for (const regionName of new Set(changes.map((c) => c.alarm.region))) {
+      const region = new Map(this.store.ofRegion(regionName).map((a) => [a.name, a]));
+      const changed = changes.filter((c) => c.alarm.region === regionName);
+      for (const c of changed) region.set(c.alarm.name, c.alarm);
+      changes.push(...judgeComposites(region, now, affectedComposites(region, changed.map((c) => c.alarm.name))));
     }
     if (changes.length > 0) {
-      this.store.transaction(() => {
-        for (const c of changes) this.store.writeState(c.alarm.region, c.alarm.name, c.after);
-        this.store.write([], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
-      });
+      // Nothing awaited since the alarms were read: each change is written over what was read.
+      const last = new Map(changes.map((c) => [`${c.alarm.region}\n${c.alarm.name}`, c.alarm]));
+      this.store.write([...last.values()], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
     }
     await this.runActions(changes);
     return { evaluated, changes };
@@ -309,7 +301,7 @@ export class AlarmService {
       const minute = Math.floor(now.getTime() / 60_000);
       const full = minute !== lastMinute;
       lastMinute = minute;
-      running = this.evaluate(now, full ? undefined : (a) => alarmPeriod(a) < 60)
+      running = this.evaluate(now, { subMinuteOnly: !full })
         .then(() => {
           if (now.getTime() - lastExpiry > 3600_000) {
             lastExpiry = now.getTime();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Alarm, AlarmState, HistoryItem } from './alarm-types.js';
+import { alarmPeriod } from './alarm-data.js';
+import type { Alarm, HistoryItem } from './alarm-types.js';
 
 /**
  * Alarms and their history in the metric service's database (`metrics.db`). An alarm is one row
@@ -12,8 +13,11 @@ const SCHEMA = `
     region  TEXT NOT NULL,
     name    TEXT NOT NULL,
     body    TEXT NOT NULL,
+    -- 1 for metric alarms whose period is under a minute: the 10-second rounds read only these.
+    fast    INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (region, name)
   );
+  CREATE INDEX IF NOT EXISTS alarms_fast ON alarms (fast) WHERE fast = 1;
   CREATE TABLE IF NOT EXISTS alarm_history (
     id        INTEGER PRIMARY KEY AUTOINCREMENT,
     region    TEXT NOT NULL,
@@ -44,6 +48,8 @@ export interface HistoryQuery {
 /** How long history is kept (CloudWatch: 30 days). */
 export const HISTORY_MS = 30 * 24 * 3600_000;
 
+const isFast = (a: Alarm): number => (a.kind === 'MetricAlarm' && alarmPeriod(a) < 60 ? 1 : 0);
+
 export class AlarmStore {
   private readonly statements;
 
@@ -53,8 +59,9 @@ export class AlarmStore {
       get: db.prepare<[string, string], { body: string }>('SELECT body FROM alarms WHERE region = ? AND name = ?'),
       ofRegion: db.prepare<[string], { body: string }>('SELECT body FROM alarms WHERE region = ? ORDER BY name'),
       all: db.prepare<[], { body: string }>('SELECT body FROM alarms'),
-      upsert: db.prepare<[string, string, string]>(
-        'INSERT INTO alarms (region, name, body) VALUES (?, ?, ?) ON CONFLICT (region, name) DO UPDATE SET body = excluded.body',
+      fast: db.prepare<[], { body: string }>('SELECT body FROM alarms WHERE fast = 1'),
+      upsert: db.prepare<[string, string, string, number]>(
+        'INSERT INTO alarms (region, name, body, fast) VALUES (?, ?, ?, ?) ON CONFLICT (region, name) DO UPDATE SET body = excluded.body, fast = excluded.fast',
       ),
       remove: db.prepare<[string, string]>('DELETE FROM alarms WHERE region = ? AND name = ?'),
       addHistory: db.prepare<[string, string, string, number, string, string, string]>(
@@ -79,22 +86,18 @@ export class AlarmStore {
     return this.statements.all.all().map((r) => JSON.parse(r.body) as Alarm);
   }
 
+  /** The metric alarms whose period is under a minute. */
+  subMinute(): Alarm[] {
+    return this.statements.fast.all().map((r) => JSON.parse(r.body) as Alarm);
+  }
+
   /** Writes alarms and history items in one transaction. */
   write(alarms: readonly Alarm[], history: ReadonlyArray<HistoryItem & { region: string }>, removed: ReadonlyArray<{ region: string; name: string }> = []): void {
     this.db.transaction(() => {
-      for (const a of alarms) this.statements.upsert.run(a.region, a.name, JSON.stringify(a));
+      for (const a of alarms) this.statements.upsert.run(a.region, a.name, JSON.stringify(a), isFast(a));
       for (const r of removed) this.statements.remove.run(r.region, r.name);
       for (const h of history) this.statements.addHistory.run(h.region, h.alarmName, h.alarmType, h.timestamp, h.type, h.summary, h.data);
     })();
-  }
-
-  /** Updates only the state of an alarm that still exists (an evaluation racing a delete loses). */
-  writeState(region: string, name: string, state: AlarmState): Alarm | undefined {
-    const alarm = this.get(region, name);
-    if (!alarm) return undefined;
-    const next = { ...alarm, state } as Alarm;
-    this.statements.upsert.run(region, name, JSON.stringify(next));
-    return next;
   }
 
   transaction<T>(fn: () => T): T {
