@@ -60,8 +60,9 @@ export interface PutCompositeAlarmRequest {
 
 const STATIC: readonly string[] = ['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'];
 const MISSING: readonly string[] = ['missing', 'ignore', 'breaching', 'notBreaching'];
-/** A day: the longest Period × EvaluationPeriods CloudWatch accepts for periods of a minute or more. */
-const MAX_RANGE_SECONDS = 86_400;
+/** The longest Period × EvaluationPeriods: seven days, or one day for periods under an hour. */
+const MAX_RANGE_SECONDS = 604_800;
+const MAX_SHORT_RANGE_SECONDS = 86_400;
 /** Most metrics in one metric math alarm. */
 export const MAX_ALARM_METRICS = 10;
 /** ARN of an action: `arn:<partition>:<service>:…`. */
@@ -173,8 +174,11 @@ export function checkMetricAlarm(input: PutMetricAlarmRequest): CheckedMetricAla
 }
 
 function checkRange(period: number, n: number): void {
+  if (period < 3600 && period * n > MAX_SHORT_RANGE_SECONDS) {
+    throw invalidParameter('For alarms with a period of less than one hour, Period multiplied by EvaluationPeriods must not exceed one day (86400 seconds).');
+  }
   if (period * n > MAX_RANGE_SECONDS) {
-    throw invalidParameter('The evaluation period multiplied by the number of evaluation periods must not exceed one day (86400 seconds).');
+    throw invalidParameter('Period multiplied by EvaluationPeriods must not exceed seven days (604800 seconds).');
   }
 }
 

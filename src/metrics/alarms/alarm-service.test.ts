@@ -159,7 +159,10 @@ describe('AlarmService', () => {
     expect(() => alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, ComparisonOperator: 'LessThanLowerOrGreaterThanUpperThreshold' })).toThrow(/anomaly detection bands are not served/);
     expect(() => alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, Period: 45 })).toThrow('The parameter Period must be 10, 20, 30, or a multiple of 60.');
     expect(() => alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, AlarmActions: ['not-an-arn'] })).toThrow('Invalid arn syntax: not-an-arn');
+    expect(() => alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, Period: 300, EvaluationPeriods: 289 })).toThrow(/must not exceed one day/);
+    expect(() => alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, Period: 3600, EvaluationPeriods: 169 })).toThrow(/must not exceed seven days/);
     expect(alarms.list(scope(T0))).toEqual([]);
+    expect(alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, Period: 3600, EvaluationPeriods: 168 }).evaluationPeriods).toBe(168);
   });
 
   it('evaluates metric math alarms on their ReturnData query', async () => {
