@@ -56,14 +56,20 @@ describe('AlarmService', () => {
       'Threshold Crossed: 2 out of the last 2 datapoints [95.0 (06/12/26 18:03:00), 90.0 (06/12/26 18:02:00)] were greater than the threshold (70.0) (minimum 2 datapoints for OK -> ALARM transition).',
     );
     expect(executed).toEqual(['cpu-high ALARM arn:aws:autoscaling:us-east-1:000000000000:scalingPolicy:p']);
-    put(metrics, T0 + 4 * MIN + 10_000, 10);
+    // Auto Scaling actions are invoked again each minute the alarm stays in ALARM; 10-second rounds do not.
+    put(metrics, T0 + 4 * MIN + 10_000, 99);
+    await alarms.evaluate(new Date(T0 + 5 * MIN + 5000), { subMinuteOnly: true });
     await alarms.evaluate(new Date(T0 + 5 * MIN + 5000));
+    expect(executed).toHaveLength(2);
+    put(metrics, T0 + 5 * MIN + 10_000, 10);
+    await alarms.evaluate(new Date(T0 + 6 * MIN + 5000));
     expect(alarms.get(scope(T0), 'cpu-high').state.value).toBe('OK');
     const history = alarms.store.history({ region: 'us-east-1', name: 'cpu-high', ascending: true, limit: 100 });
     expect(history.map((h) => h.summary)).toEqual([
       'Alarm "cpu-high" created',
       'Alarm updated from INSUFFICIENT_DATA to OK',
       'Alarm updated from OK to ALARM',
+      'Successfully executed action arn:aws:autoscaling:us-east-1:000000000000:scalingPolicy:p',
       'Successfully executed action arn:aws:autoscaling:us-east-1:000000000000:scalingPolicy:p',
       'Alarm updated from ALARM to OK',
     ]);

@@ -96,7 +96,7 @@ export class AlarmService {
     const changes = judgeComposites(all, scope.now, new Set([alarm.name]));
     const saved = all.get(alarm.name)!;
     this.store.write([saved], [configurationItem(before ? 'Update' : 'Create', alarm, scope.now.getTime(), before), ...changes.map((c) => stateItem(c.alarm, c.before, c.after))]);
-    void this.runActions(changes);
+    void this.runActions(changes, scope.now.getTime());
     return saved as CompositeAlarm;
   }
 
@@ -163,7 +163,7 @@ export class AlarmService {
     }
     const written = new Set(changes.map((c) => c.alarm.name).filter((n) => n !== name));
     this.store.write([next, ...[...written].map((n) => all.get(n)!)], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
-    await this.runActions(changes);
+    await this.runActions(changes, at);
   }
 
   /** Enable/DisableAlarmActions: alarms that do not exist are passed over. */
@@ -240,12 +240,15 @@ export class AlarmService {
   async evaluate(now: Date, { subMinuteOnly = false }: { subMinuteOnly?: boolean } = {}): Promise<{ evaluated: number; changes: StateChange[] }> {
     const due = subMinuteOnly ? this.store.subMinute() : this.store.all();
     const changes: StateChange[] = [];
+    // Auto Scaling actions are invoked again every minute the alarm stays in their state, as CloudWatch does.
+    const repeats: StateChange[] = [];
     let evaluated = 0;
     for (const a of due) {
       if (a.kind !== 'MetricAlarm') continue;
       evaluated++;
       const after = judgeMetricAlarm(this.metrics, a, now);
       if (after) changes.push({ alarm: { ...a, state: after }, before: a.state, after });
+      else if (!subMinuteOnly && a.actionsEnabled && actionsOf(a, a.state.value).some(isAutoScaling)) repeats.push({ alarm: a, before: a.state, after: a.state });
     }
     // Composites read the states of the whole region, but only where something changed.
     for (const regionName of new Set(changes.map((c) => c.alarm.region))) {
@@ -259,25 +262,26 @@ export class AlarmService {
       const last = new Map(changes.map((c) => [`${c.alarm.region}\n${c.alarm.name}`, c.alarm]));
       this.store.write([...last.values()], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
     }
-    await this.runActions(changes);
+    await this.runActions([...changes, ...repeats], now.getTime(), (c, arn) => c.before !== c.after || isAutoScaling(arn));
     return { evaluated, changes };
   }
 
-  /** Runs the actions of each change whose alarm has actions enabled, and records each outcome. */
-  private async runActions(changes: readonly StateChange[]): Promise<void> {
+  /** Runs the actions of each change whose alarm has actions enabled (those `which` keeps), and records each outcome at `at`. */
+  private async runActions(changes: readonly StateChange[], at: number, which: (change: StateChange, arn: string) => boolean = () => true): Promise<void> {
     const items: Array<HistoryItem & { region: string }> = [];
     await Promise.all(
-      changes.map(async ({ alarm, after }) => {
+      changes.map(async (change) => {
+        const { alarm, after } = change;
         if (!alarm.actionsEnabled) return;
-        const arns = after.value === 'ALARM' ? alarm.alarmActions : after.value === 'OK' ? alarm.okActions : alarm.insufficientDataActions;
-        for (const arn of arns) {
+        for (const arn of actionsOf(alarm, after.value)) {
+          if (!which(change, arn)) continue;
           let error: string | undefined;
           try {
             await this.actions.execute(arn, alarm, after.value);
           } catch (err) {
             error = err instanceof Error ? err.message : String(err);
           }
-          items.push(actionItem(alarm, arn, after.updatedAt, Date.now(), error));
+          items.push(actionItem(alarm, arn, after.updatedAt, at, error));
         }
       }),
     );
@@ -319,6 +323,13 @@ export class AlarmService {
     };
   }
 }
+
+/** The actions of an alarm for a state. */
+const actionsOf = (alarm: Alarm, state: StateValue): readonly string[] =>
+  state === 'ALARM' ? alarm.alarmActions : state === 'OK' ? alarm.okActions : alarm.insufficientDataActions;
+
+/** EC2 and Application Auto Scaling policies: their actions repeat while the alarm stays in the state. */
+const isAutoScaling = (arn: string): boolean => /^arn:aws[a-z-]*:autoscaling:/.test(arn);
 
 function checkTags(tags: readonly Tag[] | undefined): void {
   const keys = (tags ?? []).map((t) => t.Key);
