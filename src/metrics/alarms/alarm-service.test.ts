@@ -121,6 +121,12 @@ describe('AlarmService', () => {
     alarms.putCompositeAlarm(scope(T0), { AlarmName: 'inner', AlarmRule: 'ALARM(cpu-high)' });
     alarms.putCompositeAlarm(scope(T0), { AlarmName: 'outer', AlarmRule: 'ALARM(inner) OR TRUE' });
     expect(alarms.get(scope(T0), 'outer').state.value).toBe('ALARM');
+    // A rule changed: the composite is evaluated at once, and its parents follow.
+    alarms.putCompositeAlarm(scope(T0), { AlarmName: 'outer', AlarmRule: 'ALARM(inner)' });
+    expect(alarms.get(scope(T0), 'outer').state.value).toBe('OK');
+    alarms.putCompositeAlarm(scope(T0), { AlarmName: 'inner', AlarmRule: 'TRUE' });
+    expect(alarms.get(scope(T0), 'outer').state.value).toBe('ALARM');
+    alarms.putCompositeAlarm(scope(T0), { AlarmName: 'inner', AlarmRule: 'ALARM(cpu-high)' });
     await alarms.setState(scope(T0 + 1000), 'inner', 'ALARM', 'by hand');
     await alarms.evaluate(new Date(T0 + MIN));
     // cpu-high went INSUFFICIENT_DATA → INSUFFICIENT_DATA (no change): inner keeps its state.

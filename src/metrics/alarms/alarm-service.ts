@@ -93,9 +93,11 @@ export class AlarmService {
     const before = this.existing(scope, input.AlarmName, 'CompositeAlarm');
     const alarm: CompositeAlarm = { kind: 'CompositeAlarm', ...this.common(scope, input, before), rule: input.AlarmRule };
     all.set(alarm.name, alarm);
-    const changes = judgeComposites(all, scope.now, new Set([alarm.name]));
+    // The new rule is evaluated at once; composites that name this one follow its state.
+    const changes = judgeComposites(all, scope.now, new Set([alarm.name, ...affectedComposites(all, [alarm.name])]));
     const saved = all.get(alarm.name)!;
-    this.store.write([saved], [configurationItem(before ? 'Update' : 'Create', alarm, scope.now.getTime(), before), ...changes.map((c) => stateItem(c.alarm, c.before, c.after))]);
+    const others = [...new Set(changes.map((c) => c.alarm.name))].filter((n) => n !== alarm.name).map((n) => all.get(n)!);
+    this.store.write([saved, ...others], [configurationItem(before ? 'Update' : 'Create', alarm, scope.now.getTime(), before), ...changes.map((c) => stateItem(c.alarm, c.before, c.after))]);
     void this.runActions(changes, scope.now.getTime());
     return saved as CompositeAlarm;
   }
