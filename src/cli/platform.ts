@@ -49,6 +49,7 @@ import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
 import { openLogService } from '../logstore/log-service.js';
 import { openMetricService } from '../metrics/metric-service.js';
+import { AlarmService } from '../metrics/alarms/alarm-service.js';
 import { basicAuth } from '../registry/auth/registry-auth.js';
 import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
@@ -62,6 +63,7 @@ import { targetGroupsOver } from './target-groups.js';
 import { CONTROL_HOST_TARGET_ID } from '../control/services/target-plan.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
 import { ecsServiceTarget, unservedAlarms } from './autoscaling.js';
+import { ecsMetricsPublisher } from './ecs-metrics.js';
 
 /** A running platform. */
 export interface Platform {
@@ -86,7 +88,7 @@ export interface Platform {
 export interface PlatformOptions {
   /** The metadata endpoint's port on the task bridge gateway. */
   metadataPort?: number;
-  /** How often Container Insights samples running tasks (default: once a minute, as ECS). */
+  /** How often Container Insights samples running tasks and the AWS/ECS utilization metrics are published (default: once a minute, as ECS). */
   insightsIntervalMs?: number;
   /** How often the service scheduler reconciles every service (ms); default 1 s. */
   serviceTickMs?: number;
@@ -156,6 +158,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
   const metrics = openMetricService(join(dataDir, 'metrics.db'));
   const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
+  // Alarms live in metrics.db and are evaluated on CloudWatch's schedule (10 s / 1 min).
+  const alarms = new AlarmService(metrics);
+  const stopAlarms = alarms.start((err: unknown) => logger.error({ err }, 'alarm evaluation failed'));
   let report: (arn: string, change: object) => Promise<void> = async () => {};
   const registry = await Registry.open({
     dataDir,
@@ -263,6 +268,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       return value === 'enabled' || value === 'enhanced';
     },
     sink: logs,
+    // AWS/ECS CPUUtilization and MemoryUtilization, from the same readings, for every cluster.
+    usage: ecsMetricsPublisher(ecs, metrics, config.accountId, logger),
     hostId: hostname(),
   });
   const stopInsights = insights.start(options.insightsIntervalMs ?? 60_000, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
@@ -302,7 +309,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       secretsManagerService(secrets),
       ssmService(secrets),
       logsService(logService),
-      cloudWatchService(metrics),
+      cloudWatchService(metrics, alarms),
       applicationAutoScalingService(autoscaling),
       serviceDiscoveryService(discovery),
       elbv2Service(elb),
@@ -329,6 +336,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     await networks.closePool();
     logService.close();
     stopMetricExpiry();
+    await stopAlarms();
     metrics.close();
     registry.close();
     await store.close();
@@ -381,6 +389,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       stopLogSweeper();
       logService.close();
       stopMetricExpiry();
+      await stopAlarms();
       metrics.close();
       await store.close();
     },

@@ -171,6 +171,11 @@ export class SqliteMetricStore implements MetricStore {
     return deleted;
   }
 
+  /** The database, shared with the alarms (alarms/alarm-store.ts). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   close(): void {
     this.db.close();
   }

@@ -40,7 +40,7 @@ const EXPECTED = {
     message: 'You have requested up to 2,880 datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.',
   },
   compressed: { encodings: ['gzip'], listed: 300 },
-  alarms: { code: 'UnknownOperationException', message: 'DescribeAlarms is an operation of CloudWatch that this endpoint does not implement.' },
+  refused: { code: 'UnknownOperationException', message: 'ListDashboards is an operation of CloudWatch that this endpoint does not implement.' },
 };
 
 // Each protocol is botocore's own serializer and parser: the default one this botocore picks from

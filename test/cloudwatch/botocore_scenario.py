@@ -106,10 +106,10 @@ except cw.exceptions.InvalidParameterCombinationException as e:
     out["tooMany"] = {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"]}
 
 try:
-    cw.describe_alarms()
-    out["alarms"] = "accepted"
+    cw.list_dashboards()
+    out["refused"] = "accepted"
 except cw.exceptions.ClientError as e:
-    out["alarms"] = {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"]}
+    out["refused"] = {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"]}
 
 out["sent"] = sent
 print(json.dumps(out))

@@ -69,8 +69,8 @@ describe.concurrent('the AWS CLI (v1) against CloudWatch metrics', () => {
     const res = await aws('cloudwatch', 'put-metric-data', '--namespace', 'Cli', '--metric-name', 'Old', '--value', '1', '--timestamp', iso(Date.now() - 15 * 24 * 3600_000));
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain('An error occurred (InvalidParameterValue) when calling the PutMetricData operation: The parameter MetricData.member.1.Timestamp must specify a time within the past two weeks.');
-    const alarm = await aws('cloudwatch', 'put-metric-alarm', '--alarm-name', 'a', '--metric-name', 'm', '--namespace', 'n', '--statistic', 'Sum', '--period', '60', '--evaluation-periods', '1', '--threshold', '1', '--comparison-operator', 'GreaterThanThreshold');
-    expect(alarm.code).not.toBe(0);
-    expect(alarm.stderr).toContain('(UnknownOperationException) when calling the PutMetricAlarm operation: PutMetricAlarm is an operation of CloudWatch that this endpoint does not implement.');
+    const dashboard = await aws('cloudwatch', 'put-dashboard', '--dashboard-name', 'd', '--dashboard-body', '{}');
+    expect(dashboard.code).not.toBe(0);
+    expect(dashboard.stderr).toContain('(UnknownOperationException) when calling the PutDashboard operation: PutDashboard is an operation of CloudWatch that this endpoint does not implement.');
   });
 });

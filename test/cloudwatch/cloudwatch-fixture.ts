@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { cloudWatchService } from '../../src/api/cloudwatch/cloudwatch-service.js';
+import { AlarmService } from '../../src/metrics/alarms/alarm-service.js';
 import { openMetricService, type MetricService } from '../../src/metrics/metric-service.js';
 import { startFrontDoor, type TestFrontDoor } from '../support/front-door.js';
 
@@ -10,6 +11,8 @@ import { startFrontDoor, type TestFrontDoor } from '../support/front-door.js';
 export interface CloudWatchFixture {
   endpoint(): string;
   metrics(): MetricService;
+  /** The alarms (tests run evaluation rounds through it rather than wait for the schedule). */
+  alarms(): AlarmService;
   /** A scratch directory, removed after the file's tests. */
   dataDir(): string;
 }
@@ -18,16 +21,18 @@ export interface CloudWatchFixture {
 export function useCloudWatchFrontDoor(): CloudWatchFixture {
   let dir: string | undefined;
   let metrics: MetricService | undefined;
+  let alarms: AlarmService | undefined;
   let door: TestFrontDoor | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'minato-cloudwatch-'));
     metrics = openMetricService(join(dir, 'metrics.db'));
-    door = await startFrontDoor([cloudWatchService(metrics)]);
+    alarms = new AlarmService(metrics);
+    door = await startFrontDoor([cloudWatchService(metrics, alarms)]);
   });
   afterAll(async () => {
     await door?.close();
     metrics?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
-  return { endpoint: () => door!.endpoint, metrics: () => metrics!, dataDir: () => dir! };
+  return { endpoint: () => door!.endpoint, metrics: () => metrics!, alarms: () => alarms!, dataDir: () => dir! };
 }

@@ -8,11 +8,13 @@ import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
 // Runs the compiled CLI (`npm run build` first), as a user runs `minato up`.
 const dataDir = mkdtempSync(join(tmpdir(), 'minato-cloudwatch-up-'));
 const cliHome = mkdtempSync(join(tmpdir(), 'minato-cloudwatch-cli-'));
+const alarmDir = mkdtempSync(join(tmpdir(), 'minato-cloudwatch-alarms-'));
 const running: MinatoProcess[] = [];
 afterAll(async () => {
   for (const p of running) await p.stop('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(cliHome, { recursive: true, force: true });
+  rmSync(alarmDir, { recursive: true, force: true });
 });
 
 describe('CloudWatch metrics in minato up', () => {
@@ -39,4 +41,35 @@ describe('CloudWatch metrics in minato up', () => {
     expect(JSON.parse(listed.stdout)).toEqual({ Metrics: [{ Namespace: 'Durable', MetricName: 'Jobs', Dimensions: [{ Name: 'Queue', Value: 'q' }] }] });
     expect(await second.stop()).toBe(0);
   });
+
+  it('evaluates alarms on its schedule and keeps them and their state across a restart', async () => {
+    const first = await spawnMinato(['--port', '0', '--data-dir', alarmDir]);
+    running.push(first);
+    const cw = async (endpoint: string, ...args: string[]) => {
+      const res = await awsCli(endpoint, cliHome, ['cloudwatch', ...args]);
+      expect([res.code, res.stderr]).toEqual([0, '']);
+      return JSON.parse(res.stdout || '{}') as { MetricAlarms?: Array<Record<string, unknown>>; AlarmHistoryItems?: Array<Record<string, unknown>> };
+    };
+    // A 10-second alarm is evaluated every 10 seconds: high-resolution data above the threshold
+    // turns it to ALARM within a few rounds.
+    await cw(first.endpoint, 'put-metric-alarm', '--alarm-name', 'queue-deep', '--namespace', 'Live', '--metric-name', 'Queue', '--statistic', 'Maximum',
+      '--period', '10', '--evaluation-periods', '1', '--threshold', '5', '--comparison-operator', 'GreaterThanThreshold');
+    let state: Record<string, unknown> | undefined;
+    for (const started = Date.now(); Date.now() - started < 60_000; ) {
+      await cw(first.endpoint, 'put-metric-data', '--namespace', 'Live', '--metric-name', 'Queue', '--value', '9', '--storage-resolution', '1');
+      state = (await cw(first.endpoint, 'describe-alarms', '--alarm-names', 'queue-deep')).MetricAlarms?.[0];
+      if (state?.StateValue === 'ALARM') break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    expect(state).toMatchObject({ StateValue: 'ALARM', StateReason: expect.stringMatching(/^Threshold Crossed: 1 datapoint \[9\.0 \(.*\)\] was greater than the threshold \(5\.0\)\.$/) });
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const second = await spawnMinato(['--port', '0', '--data-dir', alarmDir]);
+    running.push(second);
+    const again = (await cw(second.endpoint, 'describe-alarms', '--alarm-names', 'queue-deep')).MetricAlarms?.[0];
+    expect(again).toMatchObject({ StateValue: 'ALARM', StateReason: state!.StateReason, StateUpdatedTimestamp: state!.StateUpdatedTimestamp });
+    const history = await cw(second.endpoint, 'describe-alarm-history', '--alarm-name', 'queue-deep', '--history-item-type', 'StateUpdate');
+    expect(history.AlarmHistoryItems?.map((h) => h.HistorySummary)).toContain('Alarm updated from INSUFFICIENT_DATA to ALARM');
+    expect(await second.stop()).toBe(0);
+  }, 150_000);
 });

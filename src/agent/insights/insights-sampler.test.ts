@@ -5,7 +5,7 @@ import { newService } from '../../logstore/service.fixtures.js';
 import { runtimeIdOf } from '../task/container-spec.js';
 import type { LogSink } from '../../agent-contract/ports.js';
 import type { ContainerSample } from './container-samples.js';
-import { InsightsSampler, useBetween } from './insights-sampler.js';
+import { InsightsSampler, useBetween, type TaskUsage } from './insights-sampler.js';
 
 const MIB = 1024 * 1024;
 
@@ -50,7 +50,7 @@ function fakeHost(usage: Record<string, { cpus: number; mib: number }>) {
   return { read, clock: () => now, advance: (ms: number) => (now += ms) };
 }
 
-function setup(tasks: TaskLaunchSpec[], usage: Record<string, { cpus: number; mib: number }>, enabledClusters: string[]) {
+function setup(tasks: TaskLaunchSpec[], usage: Record<string, { cpus: number; mib: number }>, enabledClusters: string[], measured?: TaskUsage[][]) {
   const { logs } = newService();
   const host = fakeHost(usage);
   const sink: LogSink = async (target, events) => {
@@ -63,6 +63,7 @@ function setup(tasks: TaskLaunchSpec[], usage: Record<string, { cpus: number; mi
     sink,
     hostId: 'host1',
     clock: host.clock,
+    ...(measured && { usage: async (tasks: readonly TaskUsage[]) => void measured.push([...tasks]) }),
   });
   const read = (group: string, pattern?: string) =>
     logs.filterEvents({ accountId: '000000000000', region: 'us-east-1', principalArn: 'x', now: new Date(host.clock()) }, { groupName: group, ...(pattern && { pattern }) }).events;
@@ -72,6 +73,17 @@ function setup(tasks: TaskLaunchSpec[], usage: Record<string, { cpus: number; mi
 describe('InsightsSampler', () => {
   const app = { name: 'app', image: 'busybox', cpu: 512, memory: 1024 };
   const side = { name: 'side', image: 'envoy', memoryReservation: 128 };
+
+  it('measures the use of every task, insights or not, for the AWS/ECS metrics', async () => {
+    const measured: TaskUsage[][] = [];
+    const t1 = spec('t1', 'prod', [app, side], { cpu: undefined, memory: undefined });
+    const { sampler, host } = setup([t1], { [runtimeIdOf('t1', 'app')]: { cpus: 0.5, mib: 300 }, [runtimeIdOf('t1', 'side')]: { cpus: 0.25, mib: 50 } }, [], measured);
+    await sampler.sample();
+    expect(measured).toEqual([]);
+    host.advance(10_000);
+    expect(await sampler.sample()).toBe(0);
+    expect(measured).toEqual([[{ taskArn: t1.taskArn, clusterArn: t1.clusterArn, region: 'us-east-1', cpuUnits: 768, memoryMiB: 350, cpuReserved: 512, memoryReserved: 1152 }]]);
+  });
 
   it('writes Task and Container events of insight-enabled clusters to their performance group', async () => {
     const t1 = spec('t1', 'prod', [app, side]);

@@ -27,9 +27,27 @@ export interface InsightsSamplerDeps {
   /** Whether the cluster's containerInsights setting is `enabled` or `enhanced`. */
   insightsEnabled(region: string, clusterArn: string): Promise<boolean>;
   sink: LogSink;
+  /**
+   * Given the use of every task measured in a reading, whatever its cluster's setting (the
+   * AWS/ECS service metrics are published for all clusters); called once per reading.
+   */
+  usage?: (tasks: readonly TaskUsage[], timestamp: number) => Promise<void>;
   /** Names the stream of tasks that run on no container instance (FargateTelemetry-<hostId>). */
   hostId: string;
   clock?: () => number;
+}
+
+/** A task's use over the last period and what its definition reserves, as ECS's utilization metrics count them. */
+export interface TaskUsage {
+  taskArn: string;
+  clusterArn: string;
+  region: string;
+  /** CPU units in use (1024 per vCPU) and memory in use (MiB). */
+  cpuUnits: number;
+  memoryMiB: number;
+  /** The task-level size, or the sum of its containers' cpu and memory reservations (soft, else hard). */
+  cpuReserved: number;
+  memoryReserved: number;
 }
 
 const MIB = 1024 * 1024;
@@ -85,12 +103,15 @@ export class InsightsSampler {
     const enabled = new Map<string, Promise<boolean>>();
     const seen = new Set<string>();
     const batches = new Map<string, { target: { region: string; group: string; stream: string }; messages: string[] }>();
+    const usages: TaskUsage[] = [];
     for (const spec of this.deps.tasks()) {
       const key = `${spec.region} ${spec.clusterArn}`;
       if (!enabled.has(key)) enabled.set(key, this.deps.insightsEnabled(spec.region, spec.clusterArn).catch(() => false));
-      if (!(await enabled.get(key))) continue;
-      const events = await this.taskEvents(spec, timestamp, seen);
-      if (events.length === 0) continue;
+      const insights = await enabled.get(key);
+      if (!insights && !this.deps.usage) continue;
+      const { events, usage } = await this.taskEvents(spec, timestamp, seen);
+      if (usage) usages.push(usage);
+      if (!insights || events.length === 0) continue;
       const task = identity(spec);
       const group = performanceLogGroup(task.clusterName);
       const stream = performanceLogStream(task.containerInstanceId, this.deps.hostId);
@@ -100,6 +121,7 @@ export class InsightsSampler {
     }
     // Readings of containers that are gone would make a wrong baseline if an id came back.
     for (const id of this.previous.keys()) if (!seen.has(id)) this.previous.delete(id);
+    if (this.deps.usage && usages.length > 0) await this.deps.usage(usages, timestamp);
     let written = 0;
     for (const { target, messages } of batches.values()) {
       // Container Insights creates its log group itself.
@@ -109,7 +131,7 @@ export class InsightsSampler {
     return written;
   }
 
-  private async taskEvents(spec: TaskLaunchSpec, timestamp: number, seen: Set<string>): Promise<object[]> {
+  private async taskEvents(spec: TaskLaunchSpec, timestamp: number, seen: Set<string>): Promise<{ events: object[]; usage?: TaskUsage }> {
     const task = identity(spec);
     const containerEvents: object[] = [];
     const uses: MeasuredUse[] = [];
@@ -130,7 +152,7 @@ export class InsightsSampler {
         }),
       );
     }
-    if (uses.length === 0) return [];
+    if (uses.length === 0) return { events: [] };
     const sum = (f: (u: MeasuredUse) => number) => uses.reduce((s, u) => s + f(u), 0);
     const taskUse: MeasuredUse = {
       cpuUnits: sum((u) => u.cpuUnits),
@@ -144,7 +166,16 @@ export class InsightsSampler {
       cpu: spec.cpu ?? spec.containerDefinitions.reduce((s, d) => s + (d.cpu ?? 0), 0),
       memory: spec.memory ?? spec.containerDefinitions.reduce((s, d) => s + (d.memory ?? d.memoryReservation ?? 0), 0),
     };
-    return [taskPerformanceEvent(task, timestamp, taskUse, reserved), ...containerEvents];
+    const usage: TaskUsage = {
+      taskArn: spec.taskArn,
+      clusterArn: spec.clusterArn,
+      region: spec.region,
+      cpuUnits: taskUse.cpuUnits,
+      memoryMiB: taskUse.memoryMiB,
+      cpuReserved: reserved.cpu,
+      memoryReserved: spec.memory ?? spec.containerDefinitions.reduce((s, d) => s + (d.memoryReservation ?? d.memory ?? 0), 0),
+    };
+    return { events: [taskPerformanceEvent(task, timestamp, taskUse, reserved), ...containerEvents], usage };
   }
 
   /**

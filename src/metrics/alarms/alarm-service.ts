@@ -1,0 +1,340 @@
+import { DomainError, ErrorKind, invalidParameter, notFound } from '../../lib/errors.js';
+import { formatArn } from '../../lib/arn.js';
+import type { Scope } from '../../lib/scope.js';
+import { invalidCombination } from '../datum-rules.js';
+import { getMetricData } from '../metric-data.js';
+import type { MetricService } from '../metric-service.js';
+import { SqliteMetricStore } from '../sqlite-metric-store.js';
+import { ActionHandlers, type ActionHandler, type AlarmActions } from './alarm-actions.js';
+import { affectedComposites, judgeComposites, judgeMetricAlarm, type StateChange } from './alarm-evaluation.js';
+import { actionItem, configurationItem, stateItem } from './alarm-history.js';
+import { checkActions, checkMetricAlarm, type PutCompositeAlarmRequest, type PutMetricAlarmRequest, type Tag } from './alarm-input.js';
+import { parseAlarmRule, ruleAlarms } from './alarm-rule.js';
+import { AlarmStore, HISTORY_MS } from './alarm-store.js';
+import type { Alarm, AlarmState, CompositeAlarm, HistoryItem, MetricAlarm, StateValue } from './alarm-types.js';
+
+/** The state of an alarm that was never evaluated. */
+const initialState = (at: number): AlarmState => ({ value: 'INSUFFICIENT_DATA', reason: 'Unchecked: Initial alarm creation', updatedAt: at, transitionedAt: at });
+
+export const alarmArn = (scope: Pick<Scope, 'region' | 'accountId'>, name: string): string => formatArn('cloudwatch', scope.region, scope.accountId, `alarm:${name}`);
+
+/** An alarm the request names does not exist (ResourceNotFound). */
+const alarmNotFound = (name: string) => notFound('alarm', `Alarm ${name} not found`);
+
+/**
+ * CloudWatch alarms: their configuration (PutMetricAlarm, PutCompositeAlarm, Delete…, Enable/
+ * DisableAlarmActions, tags), their state (SetAlarmState and the evaluation rounds) and their
+ * history, over the alarm tables of the metric service's database. Every API call takes the
+ * request's scope; evaluation rounds take their time from the caller.
+ */
+export class AlarmService {
+  readonly store: AlarmStore;
+  /** Action handlers by ARN prefix (the default port). */
+  readonly handlers = new ActionHandlers();
+  private readonly actions: AlarmActions;
+
+  constructor(
+    readonly metrics: MetricService,
+    options: { actions?: AlarmActions } = {},
+  ) {
+    // Alarms live beside the metrics, in the same database (one file to back up, one WAL).
+    if (!(metrics.store instanceof SqliteMetricStore)) throw new Error('alarms need the metric service on its SQLite store');
+    this.store = new AlarmStore(metrics.store.database);
+    this.actions = options.actions ?? this.handlers;
+  }
+
+  /** Registers the handler of the action ARNs starting with `prefix`; returns a function that removes it. */
+  registerActionHandler(prefix: string, handler: ActionHandler): () => void {
+    return this.handlers.register(prefix, handler);
+  }
+
+  /** PutMetricAlarm: creates the alarm, or replaces its configuration (its state and tags stay). */
+  putMetricAlarm(scope: Scope, input: PutMetricAlarmRequest): MetricAlarm {
+    const checked = checkMetricAlarm(input);
+    if (checked.metrics) {
+      // The queries must be a valid GetMetricData request: the same ids, expressions and errors.
+      const end = Math.floor(scope.now.getTime() / 1000);
+      getMetricData(this.metrics, scope, { MetricDataQueries: checked.metrics, StartTime: end - 60, EndTime: end, MaxDatapoints: 1 });
+    }
+    const before = this.existing(scope, input.AlarmName, 'MetricAlarm');
+    const at = scope.now.getTime();
+    const alarm: MetricAlarm = {
+      kind: 'MetricAlarm',
+      ...this.common(scope, input, before),
+      ...checked,
+    };
+    this.store.write([alarm], [configurationItem(before ? 'Update' : 'Create', alarm, at, before)]);
+    return alarm;
+  }
+
+  /** PutCompositeAlarm: the rule must parse and name existing alarms; the state follows at once. */
+  putCompositeAlarm(scope: Scope, input: PutCompositeAlarmRequest): CompositeAlarm {
+    if (input.ActionsSuppressor !== undefined) {
+      throw invalidParameter('The parameter ActionsSuppressor is not supported by this endpoint.');
+    }
+    const expr = parseAlarmRule(input.AlarmRule);
+    const all = new Map(this.store.ofRegion(scope.region).map((a) => [a.name, a]));
+    const arns = new Map([...all.values()].map((a) => [a.arn, a]));
+    const named = ruleAlarms(expr);
+    const unknown = named.filter((ref) => !all.has(ref) && !arns.has(ref));
+    if (unknown.length > 0) {
+      throw invalidParameter(`Could not save the composite alarm as alarms [${unknown.join(', ')}] in the alarm rule do not exist`);
+    }
+    // A rule may not lead back to the alarm itself.
+    const seen = new Set<string>();
+    const walk = (ref: string): void => {
+      const a = all.get(ref) ?? arns.get(ref);
+      if (!a || seen.has(a.name)) return;
+      seen.add(a.name);
+      if (a.name === input.AlarmName) throw invalidParameter(`The alarm rule of ${input.AlarmName} creates a cycle through ${a.name}.`);
+      if (a.kind === 'CompositeAlarm') ruleAlarms(parseAlarmRule(a.rule)).forEach(walk);
+    };
+    named.forEach(walk);
+    const before = this.existing(scope, input.AlarmName, 'CompositeAlarm');
+    const alarm: CompositeAlarm = { kind: 'CompositeAlarm', ...this.common(scope, input, before), rule: input.AlarmRule };
+    all.set(alarm.name, alarm);
+    // The new rule is evaluated at once; composites that name this one follow its state.
+    const changes = judgeComposites(all, scope.now, new Set([alarm.name, ...affectedComposites(all, [alarm.name])]));
+    const saved = all.get(alarm.name)!;
+    const others = [...new Set(changes.map((c) => c.alarm.name))].filter((n) => n !== alarm.name).map((n) => all.get(n)!);
+    this.store.write([saved, ...others], [configurationItem(before ? 'Update' : 'Create', alarm, scope.now.getTime(), before), ...changes.map((c) => stateItem(c.alarm, c.before, c.after))]);
+    void this.runActions(changes, scope.now.getTime());
+    return saved as CompositeAlarm;
+  }
+
+  private existing(scope: Scope, name: string, kind: Alarm['kind']): Alarm | undefined {
+    const before = this.store.get(scope.region, name);
+    if (before && before.kind !== kind) {
+      throw invalidParameter(`The alarm ${name} already exists as a ${before.kind === 'CompositeAlarm' ? 'composite' : 'metric'} alarm.`);
+    }
+    return before;
+  }
+
+  private common(scope: Scope, input: PutCompositeAlarmRequest | PutMetricAlarmRequest, before: Alarm | undefined) {
+    checkActions({ OKActions: input.OKActions, AlarmActions: input.AlarmActions, InsufficientDataActions: input.InsufficientDataActions });
+    checkTags(input.Tags);
+    const at = scope.now.getTime();
+    return {
+      name: input.AlarmName,
+      arn: alarmArn(scope, input.AlarmName),
+      region: scope.region,
+      ...(input.AlarmDescription !== undefined && { description: input.AlarmDescription }),
+      actionsEnabled: input.ActionsEnabled ?? true,
+      okActions: input.OKActions ?? [],
+      alarmActions: input.AlarmActions ?? [],
+      insufficientDataActions: input.InsufficientDataActions ?? [],
+      configUpdatedAt: at,
+      // Tags given when an alarm is updated are ignored, as CloudWatch does: TagResource changes them.
+      tags: before ? before.tags : (input.Tags ?? []),
+      state: before ? before.state : initialState(at),
+    };
+  }
+
+  /** The named alarm, or ResourceNotFound. */
+  get(scope: Scope, name: string): Alarm {
+    const alarm = this.store.get(scope.region, name);
+    if (!alarm) throw alarmNotFound(name);
+    return alarm;
+  }
+
+  /** The region's alarms in name order. */
+  list(scope: Scope): Alarm[] {
+    return this.store.ofRegion(scope.region);
+  }
+
+  /** SetAlarmState: sets the state until the next evaluation; actions run as for an evaluated change. */
+  async setState(scope: Scope, name: string, value: StateValue, reason: string, reasonData?: string): Promise<void> {
+    if (reasonData !== undefined) {
+      try {
+        JSON.parse(reasonData);
+      } catch {
+        throw new DomainError(ErrorKind.InvalidArgument, 'Invalid JSON for StateReasonData.', 'format');
+      }
+    }
+    const alarm = this.get(scope, name);
+    const at = scope.now.getTime();
+    const after: AlarmState = { value, reason, ...(reasonData !== undefined && { reasonData }), updatedAt: at, transitionedAt: value === alarm.state.value ? alarm.state.transitionedAt : at };
+    const next = { ...alarm, state: after } as Alarm;
+    const all = new Map(this.store.ofRegion(scope.region).map((a) => [a.name, a]));
+    all.set(name, next);
+    const changes: StateChange[] = value === alarm.state.value ? [] : [{ alarm: next, before: alarm.state, after }];
+    if (changes.length > 0) {
+      const parents = affectedComposites(all, [name]);
+      parents.delete(name);
+      changes.push(...judgeComposites(all, scope.now, parents));
+    }
+    const written = new Set(changes.map((c) => c.alarm.name).filter((n) => n !== name));
+    this.store.write([next, ...[...written].map((n) => all.get(n)!)], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
+    await this.runActions(changes, at);
+  }
+
+  /** Enable/DisableAlarmActions: alarms that do not exist are passed over. */
+  setActionsEnabled(scope: Scope, names: readonly string[], enabled: boolean): void {
+    this.store.transaction(() => {
+      for (const name of names) {
+        const alarm = this.store.get(scope.region, name);
+        if (!alarm || alarm.actionsEnabled === enabled) continue;
+        const next = { ...alarm, actionsEnabled: enabled, configUpdatedAt: scope.now.getTime() } as Alarm;
+        this.store.write([next], [configurationItem('Update', next, scope.now.getTime(), alarm)]);
+      }
+    });
+  }
+
+  /** DeleteAlarms: deletes the alarms that exist; returns the names that did not. */
+  deleteAlarms(scope: Scope, names: readonly string[]): string[] {
+    const missing: string[] = [];
+    const all = new Map(this.store.ofRegion(scope.region).map((a) => [a.name, a]));
+    const composites = names.filter((n) => all.get(n)?.kind === 'CompositeAlarm');
+    if (composites.length > 1) throw invalidParameter('You can delete no more than one composite alarm in one operation.');
+    for (const name of composites) {
+      const parents = [...affectedComposites(all, [name])];
+      if (parents.length > 0) throw invalidParameter(`The composite alarm ${name} cannot be deleted: the alarm rule of ${parents[0]} depends on it.`);
+    }
+    this.store.transaction(() => {
+      for (const name of names) {
+        const alarm = this.store.get(scope.region, name);
+        if (!alarm) {
+          missing.push(name);
+          continue;
+        }
+        this.store.write([], [configurationItem('Delete', alarm, scope.now.getTime())], [{ region: scope.region, name }]);
+      }
+    });
+    return missing;
+  }
+
+  /** The alarm an ARN names, for the tagging operations (ResourceNotFoundException). */
+  private byArn(scope: Scope, arn: string): Alarm {
+    const prefix = alarmArn(scope, '');
+    const alarm = arn.startsWith(prefix) ? this.store.get(scope.region, arn.slice(prefix.length)) : undefined;
+    if (!alarm) throw notFound('resource', `The specified resource ${arn} does not exist.`);
+    return alarm;
+  }
+
+  listTags(scope: Scope, arn: string): Tag[] {
+    return [...this.byArn(scope, arn).tags];
+  }
+
+  tag(scope: Scope, arn: string, tags: readonly Tag[]): void {
+    checkTags(tags);
+    this.store.transaction(() => {
+      const alarm = this.byArn(scope, arn);
+      const merged = new Map(alarm.tags.map((t) => [t.Key, t.Value]));
+      for (const t of tags) merged.set(t.Key, t.Value);
+      if (merged.size > 50) throw invalidParameter('An alarm can have at most 50 tags.');
+      this.store.write([{ ...alarm, tags: [...merged].map(([Key, Value]) => ({ Key, Value })) } as Alarm], []);
+    });
+  }
+
+  untag(scope: Scope, arn: string, keys: readonly string[]): void {
+    this.store.transaction(() => {
+      const alarm = this.byArn(scope, arn);
+      this.store.write([{ ...alarm, tags: alarm.tags.filter((t) => !keys.includes(t.Key)) } as Alarm], []);
+    });
+  }
+
+  /**
+   * One evaluation round at `now`: every metric alarm, or only those whose period is under a
+   * minute (`subMinuteOnly`, the 10-second rounds), then the composite alarms whose children
+   * changed. Changes and their history commit together; actions run after, and the promise
+   * resolves once each action's outcome is in the history.
+   */
+  async evaluate(now: Date, { subMinuteOnly = false }: { subMinuteOnly?: boolean } = {}): Promise<{ evaluated: number; changes: StateChange[] }> {
+    const due = subMinuteOnly ? this.store.subMinute() : this.store.all();
+    const changes: StateChange[] = [];
+    // Auto Scaling actions are invoked again every minute the alarm stays in their state, as CloudWatch does.
+    const repeats: StateChange[] = [];
+    let evaluated = 0;
+    for (const a of due) {
+      if (a.kind !== 'MetricAlarm') continue;
+      evaluated++;
+      const after = judgeMetricAlarm(this.metrics, a, now);
+      if (after) changes.push({ alarm: { ...a, state: after }, before: a.state, after });
+      else if (!subMinuteOnly && a.actionsEnabled && actionsOf(a, a.state.value).some(isAutoScaling)) repeats.push({ alarm: a, before: a.state, after: a.state });
+    }
+    // Composites read the states of the whole region, but only where something changed.
+    for (const regionName of new Set(changes.map((c) => c.alarm.region))) {
+      const region = new Map(this.store.ofRegion(regionName).map((a) => [a.name, a]));
+      const changed = changes.filter((c) => c.alarm.region === regionName);
+      for (const c of changed) region.set(c.alarm.name, c.alarm);
+      changes.push(...judgeComposites(region, now, affectedComposites(region, changed.map((c) => c.alarm.name))));
+    }
+    if (changes.length > 0) {
+      // Nothing awaited since the alarms were read: each change is written over what was read.
+      const last = new Map(changes.map((c) => [`${c.alarm.region}\n${c.alarm.name}`, c.alarm]));
+      this.store.write([...last.values()], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
+    }
+    await this.runActions([...changes, ...repeats], now.getTime(), (c, arn) => c.before !== c.after || isAutoScaling(arn));
+    return { evaluated, changes };
+  }
+
+  /** Runs the actions of each change whose alarm has actions enabled (those `which` keeps), and records each outcome at `at`. */
+  private async runActions(changes: readonly StateChange[], at: number, which: (change: StateChange, arn: string) => boolean = () => true): Promise<void> {
+    const items: Array<HistoryItem & { region: string }> = [];
+    await Promise.all(
+      changes.map(async (change) => {
+        const { alarm, after } = change;
+        if (!alarm.actionsEnabled) return;
+        for (const arn of actionsOf(alarm, after.value)) {
+          if (!which(change, arn)) continue;
+          let error: string | undefined;
+          try {
+            await this.actions.execute(arn, alarm, after.value);
+          } catch (err) {
+            error = err instanceof Error ? err.message : String(err);
+          }
+          items.push(actionItem(alarm, arn, after.updatedAt, at, error));
+        }
+      }),
+    );
+    if (items.length > 0) this.store.write([], items);
+  }
+
+  /**
+   * Evaluates on CloudWatch's schedule until the returned function is called: every 10 seconds
+   * the alarms whose period is under a minute, once a minute all of them. Rounds never overlap;
+   * history older than 30 days is dropped once an hour.
+   */
+  start(onError: (err: unknown) => void, { clock = () => new Date(), tickMs = 10_000 }: { clock?: () => Date; tickMs?: number } = {}): () => Promise<void> {
+    let lastMinute = -1;
+    let lastExpiry = 0;
+    let running: Promise<void> = Promise.resolve();
+    let busy = false;
+    const tick = () => {
+      if (busy) return;
+      busy = true;
+      const now = clock();
+      const minute = Math.floor(now.getTime() / 60_000);
+      const full = minute !== lastMinute;
+      lastMinute = minute;
+      running = this.evaluate(now, { subMinuteOnly: !full })
+        .then(() => {
+          if (now.getTime() - lastExpiry > 3600_000) {
+            lastExpiry = now.getTime();
+            this.store.expireHistory(now.getTime() - HISTORY_MS);
+          }
+        })
+        .catch(onError)
+        .finally(() => (busy = false));
+    };
+    const timer = setInterval(tick, tickMs);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
+  }
+}
+
+/** The actions of an alarm for a state. */
+const actionsOf = (alarm: Alarm, state: StateValue): readonly string[] =>
+  state === 'ALARM' ? alarm.alarmActions : state === 'OK' ? alarm.okActions : alarm.insufficientDataActions;
+
+/** EC2 and Application Auto Scaling policies: their actions repeat while the alarm stays in the state. */
+const isAutoScaling = (arn: string): boolean => /^arn:aws[a-z-]*:autoscaling:/.test(arn);
+
+function checkTags(tags: readonly Tag[] | undefined): void {
+  const keys = (tags ?? []).map((t) => t.Key);
+  if (new Set(keys).size !== keys.length) throw invalidCombination('The tag keys of a request must be unique.');
+  for (const k of keys) if (k.toLowerCase().startsWith('aws:')) throw invalidParameter(`The tag key ${k} is invalid: keys beginning with aws: are reserved.`);
+}
