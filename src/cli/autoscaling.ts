@@ -1,5 +1,4 @@
-import { formatArn } from '../lib/arn.js';
-import type { Alarms, EcsServiceTarget } from '../autoscaling/ports.js';
+import type { EcsServiceTarget } from '../autoscaling/ports.js';
 import type { Services } from '../control/services/services.js';
 import { isDomainError } from '../lib/errors.js';
 
@@ -26,15 +25,3 @@ export function ecsServiceTarget(services: Services): EcsServiceTarget {
     },
   };
 }
-
-/**
- * The alarms port until CloudWatch alarms are served: the alarm's ARN, as CloudWatch would name it,
- * and nothing kept. Policies stay executable through the executor; the evaluator takes this
- * port's place when it lands.
- */
-export const unservedAlarms: Alarms = {
-  async put(scope, alarm) {
-    return formatArn('cloudwatch', scope.region, scope.accountId, `alarm:${alarm.AlarmName}`);
-  },
-  async delete() {},
-};

@@ -62,7 +62,8 @@ import { serviceRegistriesOver } from './service-registries.js';
 import { targetGroupsOver } from './target-groups.js';
 import { CONTROL_HOST_TARGET_ID } from '../control/services/target-plan.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
-import { ecsServiceTarget, unservedAlarms } from './autoscaling.js';
+import { ecsServiceTarget } from './autoscaling.js';
+import { alarmsForScaling, runScalingPolicies } from './scaling-alarms.js';
 import { ecsMetricsPublisher } from './ecs-metrics.js';
 
 /** A running platform. */
@@ -96,7 +97,7 @@ export interface PlatformOptions {
   instances?: ContainerInstanceRegistry;
   /** An agent not heard from for this long is marked disconnected (default 2 minutes). */
   agentDisconnectTimeoutMs?: number;
-  /** The CloudWatch alarms target tracking policies create (default: named, not kept). */
+  /** The CloudWatch alarms target tracking policies create (default: the platform's own). */
   alarms?: Alarms;
   /** How often scheduled scaling actions are checked (ms); default 5 s. */
   autoscalingTickMs?: number;
@@ -232,9 +233,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   ecs.services.onChange = () => services.nudge();
   const autoscaling = createApplicationAutoScaling(
     store,
-    { alarms: options.alarms ?? unservedAlarms, ecs: ecsServiceTarget(ecs.services) },
+    { alarms: options.alarms ?? alarmsForScaling(alarms), ecs: ecsServiceTarget(ecs.services) },
     options.autoscalingTickMs !== undefined ? { tickMs: options.autoscalingTickMs } : {},
   );
+  // Alarms whose actions name a scaling policy run it (target tracking's pair, step policies' alarms).
+  runScalingPolicies(alarms, autoscaling);
   report = async (arn, reported) => {
     const change = reported as TaskStateChange;
     await ecs.tasks.applyReport(arn, change);
