@@ -1,0 +1,114 @@
+// Routing through a real HAProxy to real Node targets: round robin, path and host rules,
+// weighted forwards, fixed responses, redirects, forwarded headers and the ALB's own 503.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alb, allHealthy, forward, get, group, openPlane, rule, startTarget, stopTargets, type TestTarget } from './lb.fixtures.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { HaproxyDataPlane } from '../../src/lb-proxy/haproxy-data-plane.js';
+import type { ProxyConfig } from '../../src/lb-proxy/proxy-config.js';
+
+const lbAddress = '127.78.1.1';
+let plane: HaproxyDataPlane;
+let cleanup: () => Promise<void>;
+let web: TestTarget[];
+let api: TestTarget;
+let canary: TestTarget;
+let dataDir: string;
+let current: ProxyConfig;
+const workerPids = async (): Promise<string> => (await readFile(`/proc/${plane.masterPid}/task/${plane.masterPid}/children`, 'utf8')).trim();
+
+beforeAll(async () => {
+  web = await Promise.all(['web-a', 'web-b', 'web-c'].map((n, i) => startTarget(n, `127.78.1.${10 + i}`)));
+  api = await startTarget('api', '127.78.1.20');
+  canary = await startTarget('canary', '127.78.1.21');
+  ({ plane, cleanup, dataDir } = await openPlane());
+  current = {
+    loadBalancers: [
+      alb('routing', lbAddress, 8080, [
+        rule(1, forward('arn:tg/api'), [{ field: 'path-pattern', values: ['/api/*'] }]),
+        rule(2, forward('arn:tg/api'), [{ field: 'host-header', values: ['API.example.*'] }]),
+        rule(3, { type: 'fixed-response', statusCode: '418', contentType: 'text/plain', messageBody: 'short and stout' }, [
+          { field: 'path-pattern', values: ['/teapot'] },
+        ]),
+        rule(4, { type: 'redirect', protocol: 'HTTPS', port: '443', host: '#{host}', path: '/new/#{path}', query: '#{query}', statusCode: 'HTTP_301' }, [
+          { field: 'path-pattern', values: ['/old*'] },
+        ]),
+        rule(5, { type: 'forward', targetGroups: [{ arn: 'arn:tg/web', weight: 80 }, { arn: 'arn:tg/canary', weight: 20 }] }, [
+          { field: 'http-header', headerName: 'X-Weighted', values: ['yes'] },
+        ]),
+        rule(6, forward('arn:tg/empty'), [{ field: 'path-pattern', values: ['/empty'] }]),
+        rule('default', forward('arn:tg/web')),
+      ]),
+    ],
+    targetGroups: [group('arn:tg/web', web), group('arn:tg/api', [api]), group('arn:tg/canary', [canary]), group('arn:tg/empty', [])],
+  };
+  await plane.apply(current);
+  await allHealthy(plane, 'arn:tg/web', 3);
+  await allHealthy(plane, 'arn:tg/api', 1);
+  await allHealthy(plane, 'arn:tg/canary', 1);
+}, 30_000);
+
+afterAll(async () => {
+  await cleanup?.();
+  await stopTargets([...(web ?? []), api, canary].filter(Boolean));
+});
+
+const url = (path: string): string => `http://${lbAddress}:8080${path}`;
+
+describe('routing', () => {
+  it('spreads requests round robin over three targets', async () => {
+    const seen: string[] = [];
+    for (let i = 0; i < 9; i++) seen.push((await get(url('/x'))).body);
+    for (const t of web) expect(seen.filter((s) => s === t.name)).toHaveLength(3);
+  });
+
+  it('routes by path pattern and by host header (case-insensitive, port ignored)', async () => {
+    expect((await get(url('/api/users'))).body).toBe('api');
+    expect((await get(url('/apiary'))).body).toMatch(/^web-/);
+    expect((await get(url('/'), { host: 'api.EXAMPLE.com:8080' })).body).toBe('api');
+    expect((await get(url('/'), { host: 'www.example.com' })).body).toMatch(/^web-/);
+  });
+
+  it('answers fixed responses and redirects with the request parts', async () => {
+    const teapot = await get(url('/teapot'));
+    expect(teapot.status).toBe(418);
+    expect(teapot.body).toBe('short and stout');
+    expect(teapot.headers['content-type']).toBe('text/plain');
+    const moved = await get(url('/old/page?a=1'), { host: 'shop.example.com' });
+    expect(moved.status).toBe(301);
+    expect(moved.headers.location).toBe('https://shop.example.com/new/old/page?a=1');
+    const bare = await get(url('/old'), { host: 'shop.example.com' });
+    expect(bare.headers.location).toBe('https://shop.example.com/new/old');
+  });
+
+  it('splits a weighted forward about 80/20', async () => {
+    let toCanary = 0;
+    const n = 500;
+    for (let i = 0; i < n; i++) if ((await get(url('/w'), { 'x-weighted': 'yes' })).body === 'canary') toCanary += 1;
+    expect(toCanary / n).toBeGreaterThan(0.12);
+    expect(toCanary / n).toBeLessThan(0.28);
+  });
+
+  it('adds X-Forwarded-For, -Proto and -Port', async () => {
+    await get(url('/headers'), { 'x-forwarded-for': '203.0.113.9' });
+    const h = web.map((t) => t.lastHeaders).find((x) => String(x['x-forwarded-for']).startsWith('203.0.113.9'))!;
+    expect(h['x-forwarded-proto']).toBe('http');
+    expect(h['x-forwarded-port']).toBe('8080');
+    expect(String(h['x-forwarded-for'])).toMatch(/^203\.0\.113\.9, 127\.0\.0\.1$/);
+  });
+
+  it('answers its own 503 for a group without targets', async () => {
+    const res = await get(url('/empty'));
+    expect(res.status).toBe(503);
+    expect(res.headers.server).toBe('awselb/2.0');
+    expect(res.body).toContain('<center><h1>503 Service Temporarily Unavailable</h1></center>');
+  });
+
+  it('keeps the same worker when the same config is applied again', async () => {
+    const before = await readFile(join(dataDir, 'lb', 'haproxy.cfg'), 'utf8');
+    const pids = await workerPids();
+    await plane.apply(current);
+    expect(await workerPids()).toEqual(pids);
+    expect(await readFile(join(dataDir, 'lb', 'haproxy.cfg'), 'utf8')).toBe(before);
+  });
+});
