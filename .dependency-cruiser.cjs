@@ -136,10 +136,17 @@ module.exports = {
       to: { path: '^src/(agent|agent-gateway|nodes)/' },
     },
     {
+      name: 'lb-proxy-is-the-data-plane',
+      comment: 'lb-proxy/ runs the load balancers (HAProxy) from the contract in proxy-config.ts; it imports lib/ only, never the ELB control plane or the store.',
+      severity: 'error',
+      from: { path: '^src/lb-proxy/' },
+      to: { path: '^src/(?!lb-proxy/|lib/)' },
+    },
+    {
       name: 'unlisted-folders-are-leaves',
       comment: 'A top-level folder without a rule above imports lib/ and store/ only, until it is given one.',
       severity: 'error',
-      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|aws-model|capacity|cli|control|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
+      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|aws-model|capacity|cli|control|lb-proxy|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {

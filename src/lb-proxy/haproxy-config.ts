@@ -43,8 +43,6 @@ export function haproxyConfig(
     `  stats socket ${quoted(paths.adminSocket)} mode 600 level admin expose-fd listeners`,
     // An old worker keeps its in-flight requests after a reload, at most as long as a drain lasts.
     `  hard-stop-after ${maxDrain}s`,
-    // Idle keep-alive connections of an old worker are closed over a few seconds, not at once.
-    '  close-spread-time 2s',
     '',
     'defaults',
     '  mode http',
@@ -53,7 +51,8 @@ export function haproxyConfig(
     '  timeout server 60s',
     '  timeout tunnel 60s',
     '  timeout http-keep-alive 60s',
-    // A worker that stops closes an idle client connection only after answering on it.
+    // An old worker closes an idle keep-alive connection only after answering one more request
+    // on it (with `Connection: close`), so a client never writes into a connection being closed.
     '  option idle-close-on-response',
     ...albErrorStatuses.map((s) => `  errorfile ${s} ${quoted(`${paths.dir}/errors/${s}.http`)}`),
     '',

@@ -3,7 +3,7 @@
  * health can be changed, config builders in ELB's defaults, and a data plane in a temporary
  * data directory with its own hosts file.
  */
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,7 +125,7 @@ export async function openPlane(): Promise<{ plane: HaproxyDataPlane; dataDir: s
 export function get(
   url: string,
   headers: Record<string, string> = {},
-  agent: false | import('node:http').Agent = false,
+  agent: false | Agent = false,
 ): Promise<{ status: number; body: string; headers: IncomingMessage['headers'] }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { headers, agent }, (res) => {

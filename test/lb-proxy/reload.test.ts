@@ -2,11 +2,22 @@
 // a second must not cost a single error; and a restarted platform adopts the running HAProxy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { alb, allHealthy, forward, get, group, openPlane, rule, startTarget, stopTargets, type TestTarget } from './lb.fixtures.js';
 import { HaproxyDataPlane } from '../../src/lb-proxy/haproxy-data-plane.js';
 import type { ProxyConfig } from '../../src/lb-proxy/proxy-config.js';
 
 const lbAddress = '127.78.3.1';
+/** A live process (a zombie waiting for its parent to reap it is not). */
+const running = (pid: number): boolean => {
+  try {
+    return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
 let plane: HaproxyDataPlane;
 let dataDir: string;
 let hostsFile: string;
@@ -69,6 +80,7 @@ describe('reloads', () => {
     const seconds = (Date.now() - started) / 1000;
     expect(failures).toEqual([]);
     expect(ok / seconds).toBeGreaterThan(200);
+    console.log(`reloads under load: ${ok} requests, ${Math.round(ok / seconds)}/s, no errors`);
     expect((await get(`http://${lbAddress}:8080/gone-4`)).status).toBe(404);
   }, 30_000);
 
@@ -86,6 +98,10 @@ describe('reloads', () => {
     const first = cleanup;
     cleanup = async () => {
       await again.close();
+      // close() stops HAProxy, removes its files and this platform's hosts block.
+      expect(await readFile(hostsFile, 'utf8')).toBe('127.0.0.1 localhost\n');
+      expect(existsSync(join(dataDir, 'lb'))).toBe(false);
+      expect(running(pid!)).toBe(false);
       await first();
     };
   }, 30_000);

@@ -14,6 +14,7 @@ let web: TestTarget[];
 let api: TestTarget;
 let canary: TestTarget;
 let dataDir: string;
+let hostsFile: string;
 let current: ProxyConfig;
 const workerPids = async (): Promise<string> => (await readFile(`/proc/${plane.masterPid}/task/${plane.masterPid}/children`, 'utf8')).trim();
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
   web = await Promise.all(['web-a', 'web-b', 'web-c'].map((n, i) => startTarget(n, `127.78.1.${10 + i}`)));
   api = await startTarget('api', '127.78.1.20');
   canary = await startTarget('canary', '127.78.1.21');
-  ({ plane, cleanup, dataDir } = await openPlane());
+  ({ plane, cleanup, dataDir, hostsFile } = await openPlane());
   current = {
     loadBalancers: [
       alb('routing', lbAddress, 8080, [
@@ -102,6 +103,12 @@ describe('routing', () => {
     expect(res.status).toBe(503);
     expect(res.headers.server).toBe('awselb/2.0');
     expect(res.body).toContain('<center><h1>503 Service Temporarily Unavailable</h1></center>');
+  });
+
+  it('makes the DNS name resolve to the address through its hosts block', async () => {
+    const hosts = await readFile(hostsFile, 'utf8');
+    expect(hosts).toMatch(/^# BEGIN minato load balancers \w+\n127\.78\.1\.1 routing-1\.us-east-1\.elb\.localhost\n# END minato load balancers \w+$/m);
+    expect(hosts.startsWith('127.0.0.1 localhost\n')).toBe(true);
   });
 
   it('keeps the same worker when the same config is applied again', async () => {
