@@ -80,7 +80,6 @@ describe('reloads', () => {
     const seconds = (Date.now() - started) / 1000;
     expect(failures).toEqual([]);
     expect(ok / seconds).toBeGreaterThan(200);
-    console.log(`reloads under load: ${ok} requests, ${Math.round(ok / seconds)}/s, no errors`);
     expect((await get(`http://${lbAddress}:8080/gone-4`)).status).toBe(404);
   }, 30_000);
 
