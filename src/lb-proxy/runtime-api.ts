@@ -36,13 +36,13 @@ export function currentWorkerPid(showProc: string): number | undefined {
   return Number.isFinite(pid) ? pid : undefined;
 }
 
-/** Servers in no maintenance mode, from `show servers state` (`backend/server` names). */
+/** Servers taking requests (operational state running or starting), from `show servers state` (`backend/server` names). */
 export function readyServers(serversState: string): Set<string> {
   const ready = new Set<string>();
   for (const line of serversState.split('\n')) {
     if (line.startsWith('#') || line.trim() === '') continue;
     const f = line.split(' ');
-    if (f.length > 6 && f[6] === '0') ready.add(`${f[1]}/${f[3]}`);
+    if (f.length > 6 && (f[5] === '2' || f[5] === '3')) ready.add(`${f[1]}/${f[3]}`);
   }
   return ready;
 }
