@@ -54,7 +54,7 @@ const paths = (dir: string) => ({ dir, adminSocket: join(dir, 'admin.sock'), pid
 describe('haproxyConfig', () => {
   it('writes draining and not-yet-healthy targets disabled, the others ready', () => {
     const { text } = haproxyConfig(config, (_g, t) => !t.draining, paths('/d'));
-    expect(text).toMatch(/server t-10_0_0_1-80 10\.0\.0\.1:80 weight 100 slowstart 30s cookie t-10_0_0_1-80\n/);
+    expect(text).toMatch(/server t-10_0_0_1-80 10\.0\.0\.1:80 weight 100 slowstart 30s cookie [0-9a-f]{12}\n/);
     expect(text).toMatch(/server t-10_0_0_2-80 10\.0\.0\.2:80 .* disabled\n/);
     expect(text).toContain('balance leastconn');
     expect(text).toContain('timeout client 30s');

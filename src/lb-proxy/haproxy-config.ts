@@ -152,7 +152,8 @@ function backendLines(group: ProxyTargetGroup, serves: (g: ProxyTargetGroup, t: 
     if (group.protocol === 'HTTPS' || group.protocol === 'TLS') line += ' ssl verify none';
     if (http && (group.protocolVersion === 'HTTP2' || group.protocolVersion === 'GRPC')) line += ' proto h2';
     if (group.slowStartSeconds > 0) line += ` slowstart ${group.slowStartSeconds}s`;
-    if (cookie) line += ` cookie ${name}`;
+    // The cookie names the target opaquely, as the ALB's does.
+    if (cookie) line += ` cookie ${shortId(`${group.arn}/${name}`)}`;
     if (!serves(group, t)) line += ' disabled';
     lines.push(line);
   }

@@ -2,7 +2,7 @@
 // weighted forwards, fixed responses, redirects, forwarded headers and the ALB's own 503.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alb, allHealthy, forward, get, group, openPlane, rule, startTarget, stopTargets, type TestTarget } from './lb.fixtures.js';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HaproxyDataPlane } from '../../src/lb-proxy/haproxy-data-plane.js';
 import type { ProxyConfig } from '../../src/lb-proxy/proxy-config.js';
@@ -38,15 +38,18 @@ beforeAll(async () => {
           { field: 'http-header', headerName: 'X-Weighted', values: ['yes'] },
         ]),
         rule(6, forward('arn:tg/empty'), [{ field: 'path-pattern', values: ['/empty'] }]),
+        rule(7, forward('arn:tg/sticky'), [{ field: 'path-pattern', values: ['/sticky'] }]),
         rule('default', forward('arn:tg/web')),
       ]),
     ],
-    targetGroups: [group('arn:tg/web', web), group('arn:tg/api', [api]), group('arn:tg/canary', [canary]), group('arn:tg/empty', [])],
+    targetGroups: [group('arn:tg/web', web), group('arn:tg/api', [api]), group('arn:tg/canary', [canary]), group('arn:tg/empty', []),
+      group('arn:tg/sticky', web, { stickiness: { enabled: true, type: 'lb_cookie', durationSeconds: 600 } })],
   };
   await plane.apply(current);
   await allHealthy(plane, 'arn:tg/web', 3);
   await allHealthy(plane, 'arn:tg/api', 1);
   await allHealthy(plane, 'arn:tg/canary', 1);
+  await allHealthy(plane, 'arn:tg/sticky', 3);
 }, 30_000);
 
 afterAll(async () => {
@@ -103,6 +106,21 @@ describe('routing', () => {
     expect(res.status).toBe(503);
     expect(res.headers.server).toBe('awselb/2.0');
     expect(res.body).toContain('<center><h1>503 Service Temporarily Unavailable</h1></center>');
+  });
+
+  it('keeps a client with its target through the AWSALB cookie', async () => {
+    const first = await get(url('/sticky'));
+    const cookie = String(first.headers['set-cookie']?.[0] ?? '');
+    expect(cookie).toMatch(/^AWSALB=[0-9a-f]{12}; path=\/; Max-Age=600$/);
+    for (let i = 0; i < 6; i++) expect((await get(url('/sticky'), { cookie: cookie.split(';')[0]! })).body).toBe(first.body);
+    const spread = new Set<string>();
+    for (let i = 0; i < 6; i++) spread.add((await get(url('/sticky'))).body);
+    expect(spread.size).toBe(3);
+  });
+
+  it('keeps its files private: directory 0700, files 0600', async () => {
+    expect((await stat(join(dataDir, 'lb'))).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dataDir, 'lb', 'haproxy.cfg'))).mode & 0o777).toBe(0o600);
   });
 
   it('makes the DNS name resolve to the address through its hosts block', async () => {
