@@ -67,6 +67,18 @@ describe('haproxyConfig', () => {
     for (const l of claims) expect(l).toContain('if !{ var(txn.rule) -m found }');
   });
 
+  it('writes weighted forwards, group stickiness, redirects and escaped patterns', () => {
+    const { text, files } = haproxyConfig(config, () => true, paths('/d'));
+    expect(text).toContain('http-request set-var(txn.pick0) rand(4) if { var(txn.rule) -m int eq 0 }');
+    expect(text).toMatch(/use_backend tg-\w+ if \{ var\(txn.rule\) -m int eq 0 \} \{ req.cook\(AWSALBTG\) -m str tg-\w+ \}/);
+    expect(text).toMatch(/use_backend tg-\w+ if \{ var\(txn.rule\) -m int eq 0 \} \{ var\(txn.pick0\) -m int lt 3 \}/);
+    expect(text).toContain('http-request redirect location "http://new.%[req.hdr(host),field(1,:)]:8443/%[path,regsub(^/,)]?x=1&%[query]" code 302');
+    // HAProxy reads this back as the regexes ^/a\$b/.*$ and ^/x."y$.
+    expect(text).toContain(String.raw`{ path -m reg "^/a\\\$b/.*\$" "^/x.\"y\$" }`);
+    expect(files.find((f) => f.path.startsWith('bodies/'))?.content).toBe('{"a":"$x 100%"}');
+    expect(text).toContain('stick on req.cook(SESSION)');
+  });
+
   it('is accepted by haproxy -c', () => {
     const dir = mkdtempSync(join(tmpdir(), 'minato-lbcfg-'));
     try {

@@ -44,7 +44,7 @@ export function conditionAcl(condition: ProxyCondition): string {
 /** A `key=value` pair of the query string (any key when absent), wildcards staying inside the pair. */
 function queryPairRegex(key: string | undefined, value: string): string {
   const part = (glob: string): string =>
-    [...glob].map((ch) => (ch === '*' ? '[^&]*' : ch === '?' ? '[^&]' : ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&'))).join('');
+    [...glob].map((ch) => (ch === '*' ? '[^&]*' : ch === '?' ? '[^&]' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
   return `(^|&)${key === undefined ? '[^&=]*' : part(key)}=${part(value)}(&|$)`;
 }
 
