@@ -5,8 +5,9 @@
  *   - through a hand-written minimal haproxy.cfg (round robin, nothing else),
  *   - through one minato HTTP listener (HaproxyDataPlane: rules, forwarded headers, ALB errors),
  * alternated in the same run, each at saturation (autocannon in its own process) and at half of
- * minato's saturation rate (autocannon rate-limited, plus a sequential prober for µs-resolution
- * percentiles). Then: time from a new target's passing health check to its first request, and
+ * minato's saturation rate (autocannon rate-limited on the proxy, while a prober in its own process
+ * alternates requests to the proxy and straight to a target: µs-resolution percentiles, the
+ * machine's noise shared by both, the difference being the proxy's added latency). Then: time from a new target's passing health check to its first request, and
  * requests reaching a target after its drain was applied (must be zero).
  * Writes bench/results/load-balancer-<timestamp>.json and load-balancer-latest.json.
  */
@@ -15,7 +16,7 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { HaproxyDataPlane } from '../src/lb-proxy/haproxy-data-plane.js';
 import type { ProxyConfig, ProxyTargetGroup } from '../src/lb-proxy/proxy-config.js';
-import { autocannon, minimalConfig, probeLatency, startHaproxy, targetsConfig, type BenchHaproxy, type LoadResult } from './lib/lb-subjects.js';
+import { autocannon, minimalConfig, probeLatency, startHaproxy, targetsConfig, type BenchHaproxy, type LoadResult, type ProbeStats } from './lib/lb-subjects.js';
 import { round } from './lib/stats.js';
 import { machineInfo, target, targetLines, writeResults } from './lib/task-report.js';
 
@@ -87,19 +88,24 @@ async function main(): Promise<number> {
     await plane.idle();
 
     const saturation: Record<Subject, LoadResult[]> = { direct: [], haproxy: [], minato: [] };
-    const half: Record<Subject, Array<LoadResult & { probe: { p50: number; p99: number; n: number; errors: number } }>> = { direct: [], haproxy: [], minato: [] };
+    const proxies = ['haproxy', 'minato'] as const;
+    const half: Record<(typeof proxies)[number], Array<LoadResult & { probe: ProbeStats; directProbe: ProbeStats }>> = { haproxy: [], minato: [] };
     const order = Object.keys(subjects) as Subject[];
     for (let r = 0; r < ROUNDS; r++) {
       for (const s of [...order.slice(r % 3), ...order.slice(0, r % 3)]) saturation[s].push(await autocannon(subjects[s], CONNECTIONS, SECONDS));
     }
     const rate = median(saturation.minato.map((x) => x.rps)) / 2;
     for (let r = 0; r < ROUNDS; r++) {
-      for (const s of [...order.slice(r % 3), ...order.slice(0, r % 3)]) {
-        const [load, probe] = await Promise.all([autocannon(subjects[s], CONNECTIONS, SECONDS, rate), probeLatency(subjects[s], SECONDS - 1)]);
-        half[s].push({ ...load, probe });
+      for (const s of r % 2 ? [...proxies].reverse() : proxies) {
+        const [load, [probe, directProbe]] = await Promise.all([
+          autocannon(subjects[s], CONNECTIONS, SECONDS, rate),
+          probeLatency([subjects[s], subjects.direct], SECONDS - 1),
+        ]);
+        half[s].push({ ...load, probe: probe!, directProbe: directProbe! });
       }
     }
-    for (const s of order) for (const x of [...saturation[s], ...half[s]]) if (x.errors || x.non2xx) problems.push(`${s}: ${x.errors} errors, ${x.non2xx} non-2xx`);
+    for (const s of order) for (const x of saturation[s]) if (x.errors || x.non2xx) problems.push(`${s}: ${x.errors} errors, ${x.non2xx} non-2xx`);
+    for (const s of proxies) for (const x of half[s]) if (x.errors || x.non2xx || x.probe.errors) problems.push(`${s} at half: errors`);
 
     // Time to traffic: a fourth target joins; from its passing check to the first request it serves.
     healthy.delete(targets[3]!.address);
@@ -115,20 +121,20 @@ async function main(): Promise<number> {
     const afterDrain = 1000;
     for (let i = 0; i < afterDrain; i++) if ((await targetOf(subjects.minato)) === 't4') toDrained += 1;
 
-    const med = (s: Subject, pick: (x: (typeof half)[Subject][number]) => number): number => median(half[s].map(pick));
+    type Half = (typeof half)['minato'][number];
+    const med = (s: (typeof proxies)[number], pick: (x: Half) => number): number => median(half[s].map(pick));
     const figures = {
       saturationRps: Object.fromEntries(order.map((s) => [s, round(median(saturation[s].map((x) => x.rps)), 0)])),
       halfSaturationRps: round(rate, 0),
-      halfSaturation: Object.fromEntries(order.map((s) => [s, {
+      halfSaturation: Object.fromEntries(proxies.map((s) => [s, {
         autocannonP50Ms: med(s, (x) => x.p50), autocannonP99Ms: med(s, (x) => x.p99),
         probeP50Ms: round(med(s, (x) => x.probe.p50), 3), probeP99Ms: round(med(s, (x) => x.probe.p99), 3),
+        directProbeP50Ms: round(med(s, (x) => x.directProbe.p50), 3), directProbeP99Ms: round(med(s, (x) => x.directProbe.p99), 3),
       }])),
-      addedLatencyMs: {
-        minatoP50: round(med('minato', (x) => x.probe.p50) - med('direct', (x) => x.probe.p50), 3),
-        minatoP99: round(med('minato', (x) => x.probe.p99) - med('direct', (x) => x.probe.p99), 3),
-        haproxyP50: round(med('haproxy', (x) => x.probe.p50) - med('direct', (x) => x.probe.p50), 3),
-        haproxyP99: round(med('haproxy', (x) => x.probe.p99) - med('direct', (x) => x.probe.p99), 3),
-      },
+      addedLatencyMs: Object.fromEntries(proxies.flatMap((s) => [
+        [`${s}P50`, round(med(s, (x) => x.probe.p50 - x.directProbe.p50), 3)],
+        [`${s}P99`, round(med(s, (x) => x.probe.p99 - x.directProbe.p99), 3)],
+      ])) as Record<'haproxyP50' | 'haproxyP99' | 'minatoP50' | 'minatoP99', number>,
       timeToTrafficMs,
       requestsToDrainedTarget: toDrained,
       requestsAfterDrain: afterDrain,

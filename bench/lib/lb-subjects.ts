@@ -77,32 +77,48 @@ export async function autocannon(url: string, connections: number, seconds: numb
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }
 
-/** Fine latency percentiles (ms, µs resolution) of sequential keep-alive GETs for `seconds`, from a child process. */
-export function probeLatency(url: string, seconds: number): Promise<{ n: number; p50: number; p99: number; errors: number }> {
+/** Latency percentiles (ms, µs resolution) of one URL's probes. */
+export interface ProbeStats {
+  n: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/**
+ * Fine latency percentiles of sequential keep-alive GETs for `seconds`, from a child process,
+ * alternating between `urls` request by request: the machine's noise (a shared 2-vCPU host) then
+ * falls on every URL alike, and the difference of their percentiles is the proxy's own cost.
+ */
+export function probeLatency(urls: string[], seconds: number): Promise<ProbeStats[]> {
   const script = `
     const http = require('node:http');
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const urls = ${JSON.stringify(urls)};
+    const agents = urls.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
     const end = Date.now() + ${seconds * 1000};
-    const samples = []; let errors = 0;
-    const one = () => new Promise((resolve) => {
+    const samples = urls.map(() => []); const errors = urls.map(() => 0);
+    const one = (i) => new Promise((resolve) => {
       const t = process.hrtime.bigint();
-      const req = http.get(${JSON.stringify(url)}, { agent }, (res) => {
+      const req = http.get(urls[i], { agent: agents[i] }, (res) => {
         res.resume();
-        res.on('end', () => { if (res.statusCode === 200) samples.push(Number(process.hrtime.bigint() - t) / 1e6); else errors++; resolve(); });
+        res.on('end', () => { if (res.statusCode === 200) samples[i].push(Number(process.hrtime.bigint() - t) / 1e6); else errors[i]++; resolve(); });
       });
-      req.on('error', () => { errors++; resolve(); });
+      req.on('error', () => { errors[i]++; resolve(); });
     });
     (async () => {
-      while (Date.now() < end) { await one(); await new Promise((r) => setTimeout(r, 2)); }
-      samples.sort((a, b) => a - b);
-      const at = (q) => samples[Math.max(0, Math.ceil(q * samples.length) - 1)];
-      process.stdout.write(JSON.stringify({ n: samples.length, p50: at(0.5), p99: at(0.99), errors }));
-      agent.destroy();
+      for (let k = 0; Date.now() < end; k++) { await one(k % urls.length); await new Promise((r) => setTimeout(r, 1)); }
+      const stats = samples.map((s, i) => {
+        s.sort((a, b) => a - b);
+        const at = (q) => s[Math.max(0, Math.ceil(q * s.length) - 1)];
+        return { n: s.length, p50: at(0.5), p99: at(0.99), errors: errors[i] };
+      });
+      process.stdout.write(JSON.stringify(stats));
+      agents.forEach((a) => a.destroy());
     })();`;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += String(d)));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as { n: number; p50: number; p99: number; errors: number }) : reject(new Error(`latency probe exited ${code}`))));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as ProbeStats[]) : reject(new Error(`latency probe exited ${code}`))));
   });
 }
