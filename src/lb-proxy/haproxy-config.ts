@@ -43,6 +43,9 @@ export function haproxyConfig(
     `  stats socket ${quoted(paths.adminSocket)} mode 600 level admin expose-fd listeners`,
     // An old worker keeps its in-flight requests after a reload, at most as long as a drain lasts.
     `  hard-stop-after ${maxDrain}s`,
+    // A listener address another process already holds is an error, not a silently shared port;
+    // reloads hand the sockets over (expose-fd listeners), so they need no SO_REUSEPORT.
+    '  noreuseport',
     '',
     'defaults',
     '  mode http',

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { currentWorkerPid, socketCommand } from './runtime-api.js';
+import { currentWorkerPid, failedReloads, socketCommand } from './runtime-api.js';
 
 const run = promisify(execFile);
 
@@ -77,18 +77,27 @@ export class HaproxyMaster {
 
   /** Reloads the configuration file (already checked) without dropping connections. */
   async reload(): Promise<void> {
-    const before = await this.workerPid();
+    const proc = await this.showProc();
     // The master re-executes itself on `reload` and may drop this connection without answering.
     await socketCommand(this.files.masterSocket, 'reload', { master: true, timeoutMs: 2000 }).catch(() => '');
-    await this.waitForWorker(before);
+    await this.waitForWorker(currentWorkerPid(proc), failedReloads(proc));
   }
 
-  /** Waits until a worker other than `previous` runs. */
-  private async waitForWorker(previous: number | undefined): Promise<void> {
+  private showProc(): Promise<string> {
+    return socketCommand(this.files.masterSocket, 'show proc', { master: true });
+  }
+
+  /**
+   * Waits until a worker other than `previous` runs. A reload that fails (a listener's address
+   * taken, say) leaves the old worker serving and counts in the master's `failed`.
+   */
+  private async waitForWorker(previous: number | undefined, failed = 0): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const pid = await this.workerPid().catch(() => undefined);
+      const proc = await this.showProc().catch(() => '');
+      const pid = currentWorkerPid(proc);
       if (pid !== undefined && pid !== previous) return;
+      if (failedReloads(proc) > failed) throw new Error('HAProxy could not load the new configuration; the previous one still serves');
       if (Date.now() > deadline) throw new Error('HAProxy did not start a new worker');
       await new Promise((r) => setTimeout(r, 20));
     }

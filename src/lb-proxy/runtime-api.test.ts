@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { currentWorkerPid, readyServers } from './runtime-api.js';
+import { currentWorkerPid, failedReloads, readyServers } from './runtime-api.js';
 
 describe('runtime API answers', () => {
   it('reads the current worker from show proc', () => {
     const proc = '#<PID>          <type>          <reloads>       <uptime>        <version>      \n22509           master          1 [failed: 0]   0d00h10m10s     2.6.12\n# workers\n22611           worker          0               0d00h00m01s     2.6.12\n# old workers\n22510           worker          1               0d00h10m10s     2.6.12\n# programs\n\n';
     expect(currentWorkerPid(proc)).toBe(22611);
     expect(currentWorkerPid('# workers\n\n')).toBeUndefined();
+    expect(failedReloads(proc)).toBe(0);
+    expect(failedReloads(proc.replace('[failed: 0]', '[failed: 2]'))).toBe(2);
   });
 
   it('reads the servers taking requests from show servers state', () => {

@@ -36,6 +36,11 @@ export function currentWorkerPid(showProc: string): number | undefined {
   return Number.isFinite(pid) ? pid : undefined;
 }
 
+/** How many reloads failed so far, from the master's line of `show proc` (`[failed: N]`). */
+export function failedReloads(showProc: string): number {
+  return Number(/\[failed: (\d+)\]/.exec(showProc)?.[1] ?? 0);
+}
+
 /** Servers taking requests (operational state running or starting), from `show servers state` (`backend/server` names). */
 export function readyServers(serversState: string): Set<string> {
   const ready = new Set<string>();

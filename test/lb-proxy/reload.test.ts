@@ -83,6 +83,16 @@ describe('reloads', () => {
     expect((await get(`http://${lbAddress}:8080/gone-4`)).status).toBe(404);
   }, 30_000);
 
+  it('fails an apply whose listener address another process holds, and keeps serving', async () => {
+    const squatter = await startTarget('squatter', '127.78.3.2');
+    const taken = config(5);
+    taken.loadBalancers.push(alb('taken', '127.78.3.2', squatter.port, [rule('default', forward('arn:tg/r'))]));
+    await expect(plane.apply(taken)).rejects.toThrow(/HAProxy/);
+    await stopTargets([squatter]);
+    expect((await get(`http://${lbAddress}:8080/x`)).status).toBe(200);
+    await plane.apply(config(5));
+  }, 30_000);
+
   it('adopts the running HAProxy after a restart, without cutting traffic', async () => {
     const pid = plane.masterPid;
     // A new platform process over the same data directory, the old one gone without close().
