@@ -41,6 +41,8 @@ beforeAll(async () => {
         rule(7, forward('arn:tg/sticky'), [{ field: 'path-pattern', values: ['/sticky'] }]),
         rule('default', forward('arn:tg/web')),
       ]),
+      // A second load balancer on the same port, on its own address.
+      alb('second', '127.78.1.2', 8080, [rule('default', { type: 'fixed-response', statusCode: '200', messageBody: 'second' })]),
     ],
     targetGroups: [group('arn:tg/web', web), group('arn:tg/api', [api]), group('arn:tg/canary', [canary]), group('arn:tg/empty', []),
       group('arn:tg/sticky', web, { stickiness: { enabled: true, type: 'lb_cookie', durationSeconds: 600 } })],
@@ -101,6 +103,11 @@ describe('routing', () => {
     expect(String(h['x-forwarded-for'])).toMatch(/^203\.0\.113\.9, 127\.0\.0\.1$/);
   });
 
+  it('serves two load balancers on one port, each on its address', async () => {
+    expect((await get('http://127.78.1.2:8080/')).body).toBe('second');
+    expect((await get(url('/'))).body).toMatch(/^web-/);
+  });
+
   it('answers its own 503 for a group without targets', async () => {
     const res = await get(url('/empty'));
     expect(res.status).toBe(503);
@@ -125,7 +132,7 @@ describe('routing', () => {
 
   it('makes the DNS name resolve to the address through its hosts block', async () => {
     const hosts = await readFile(hostsFile, 'utf8');
-    expect(hosts).toMatch(/^# BEGIN minato load balancers \w+\n127\.78\.1\.1 routing-1\.us-east-1\.elb\.localhost\n# END minato load balancers \w+$/m);
+    expect(hosts).toMatch(/^# BEGIN minato load balancers \w+\n127\.78\.1\.1 routing-1\.us-east-1\.elb\.localhost\n127\.78\.1\.2 second-1\.us-east-1\.elb\.localhost\n# END minato load balancers \w+$/m);
     expect(hosts.startsWith('127.0.0.1 localhost\n')).toBe(true);
   });
 
