@@ -41,13 +41,13 @@ export function failedReloads(showProc: string): number {
   return Number(/\[failed: (\d+)\]/.exec(showProc)?.[1] ?? 0);
 }
 
-/** Servers taking requests (operational state running or starting), from `show servers state` (`backend/server` names). */
+/** Servers taking requests (operational state starting — slow start ramping up — or running), from `show servers state` (`backend/server` names). */
 export function readyServers(serversState: string): Set<string> {
   const ready = new Set<string>();
   for (const line of serversState.split('\n')) {
     if (line.startsWith('#') || line.trim() === '') continue;
     const f = line.split(' ');
-    if (f.length > 6 && (f[5] === '2' || f[5] === '3')) ready.add(`${f[1]}/${f[3]}`);
+    if (f.length > 6 && (f[5] === '1' || f[5] === '2')) ready.add(`${f[1]}/${f[3]}`);
   }
   return ready;
 }
