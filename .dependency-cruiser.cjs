@@ -189,10 +189,17 @@ module.exports = {
       to: { path: '^src/(?!certificates/|lib/|store/)' },
     },
     {
+      name: 'lb-proxy-is-the-data-plane',
+      comment: 'lb-proxy/ runs the load balancers (HAProxy) from the contract in proxy-config.ts; it imports lib/ only, never the ELB control plane or the store.',
+      severity: 'error',
+      from: { path: '^src/lb-proxy/' },
+      to: { path: '^src/(?!lb-proxy/|lib/)' },
+    },
+    {
       name: 'unlisted-folders-are-leaves',
       comment: 'A top-level folder without a rule above imports lib/ and store/ only, until it is given one.',
       severity: 'error',
-      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|certificates|cli|control|discovery|dns|elb|iam|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
+      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|certificates|cli|control|discovery|dns|elb|iam|lb-proxy|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {
