@@ -18,7 +18,7 @@ import { elbv2Service } from '../api/elbv2/elbv2-service.js';
 import { Certificates } from '../certificates/certificates.js';
 import { parseSubnet } from '../elb/addresses.js';
 import { createElbDomain } from '../elb/elb-domain.js';
-import { InertDataPlane } from '../elb/inert-data-plane.js';
+import { HaproxyDataPlane } from '../lb-proxy/haproxy-data-plane.js';
 import { ValueCipher } from '../secrets/crypto/value-cipher.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
 import { ecrService } from '../api/ecr/ecr-service.js';
@@ -126,10 +126,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   });
   // IAM seals secret access keys under the same master key as secret values.
   const iam = createIamDomain(store, new ValueCipher(masterKey));
-  // Load balancing: imported certificates (private keys sealed under the master key, as secrets)
-  // and the ELB control plane. The data plane is an inert stand-in until lb-proxy/'s is composed in.
+  // Load balancing: imported certificates (private keys sealed under the master key, as secrets),
+  // the ELB control plane, and HAProxy as its data plane (one a crash left serving is adopted).
   const certificates = new Certificates(store, new ValueCipher(masterKey));
-  const lbDataPlane = new InertDataPlane();
+  const lbDataPlane = await HaproxyDataPlane.open({ dataDir, onError: (err) => logger.error({ err }, 'load balancer data plane') });
   const elb = createElbDomain({
     store,
     dataPlane: lbDataPlane,
