@@ -100,6 +100,8 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/autoscaling/plan/' },
       to: { path: '^src/(?!autoscaling/plan/|lib/)|^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process|node:crypto|crypto)$' },
+    },
+    {
       name: 'discovery-only-lib-and-store',
       comment: 'discovery/ (Cloud Map: namespaces, services, instances, operations, the private DNS records) keeps its records in the store; ECS and the DNS server reach it through cli/.',
       severity: 'error',
