@@ -35,10 +35,11 @@ describe('load balancing in minato up', () => {
     ok(await aws('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTPS', '--port', '443', '--certificates', `CertificateArn=${cert}`, '--default-actions', `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`));
     ok(await aws('elbv2', 'register-targets', '--target-group-arn', tg.TargetGroupArn, '--targets', 'Id=10.3.0.1', 'Id=10.3.0.2'));
     ok(await aws('elbv2', 'deregister-targets', '--target-group-arn', tg.TargetGroupArn, '--targets', 'Id=10.3.0.2'));
-    // Until the HAProxy data plane is composed in, health checks observe nothing: targets stay initial.
+    // The first target is being health-checked (nothing answers at 10.3.0.1: it stays initial until
+    // the unhealthy threshold is reached, 2 checks 30 s apart); the second drains.
     const before = ok(await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions;
-    expect(before.map((d: Output) => [d.Target.Id, d.TargetHealth.State, d.TargetHealth.Reason])).toEqual([['10.3.0.1', 'initial', 'Elb.RegistrationInProgress'], ['10.3.0.2', 'draining', 'Target.DeregistrationInProgress']]);
-    // Instance targets need the addresses of container instances, which no port provides yet.
+    expect(before.map((d: Output) => [d.Target.Id, d.TargetHealth.State, d.TargetHealth.Reason])).toEqual([['10.3.0.1', 'initial', 'Elb.InitialHealthChecking'], ['10.3.0.2', 'draining', 'Target.DeregistrationInProgress']]);
+    // Instance targets of container instances need their hosts' addresses, which no port provides yet.
     const instance = await aws('elbv2', 'create-target-group', '--name', 'inst', '--protocol', 'HTTP', '--port', '80', '--vpc-id', 'vpc-00000001');
     const instanceTg = ok(instance).TargetGroups[0];
     expect((await aws('elbv2', 'register-targets', '--target-group-arn', instanceTg.TargetGroupArn, '--targets', 'Id=i-0123456789abcdef0')).stderr).toContain('(InvalidTarget)');
