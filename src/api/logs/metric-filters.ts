@@ -37,7 +37,10 @@ export function metricFilterHandlers(logs: LogService): Record<string, Operation
     // The model holds metricTransformations to exactly one item.
     async PutMetricFilter(input: PutMetricFilterRequest, { scope }) {
       const t = input.metricTransformations![0]!;
+      // Log transformers and system field dimensions are not implemented: refused rather than ignored.
       if (input.applyOnTransformedLogs) throw invalidParameter('applyOnTransformedLogs requires a log transformer, which this log group does not have.');
+      if (input.fieldSelectionCriteria) throw invalidParameter('fieldSelectionCriteria is not supported.');
+      if (input.emitSystemFieldDimensions?.length) throw invalidParameter('emitSystemFieldDimensions is not supported.');
       const transformation: MetricTransformationInput = {
         metricName: t.metricName!,
         metricNamespace: t.metricNamespace!,
