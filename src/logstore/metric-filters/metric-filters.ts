@@ -16,6 +16,13 @@ const MAX_TEST_MESSAGES = 50;
 const LISTING = 'DescribeMetricFilters';
 const MINUTE = 60_000;
 
+/** The position a token resumes after: a group name (which has no newline), a newline, a filter name. */
+function resumeAfter(key: string): { groupName: string; name: string } {
+  const cut = key.indexOf('\n');
+  if (cut < 0) throw invalidParameter('Invalid nextToken value.');
+  return { groupName: key.slice(0, cut), name: key.slice(cut + 1) };
+}
+
 /** PutMetricFilter's input. */
 export interface PutMetricFilterInput {
   readonly groupName: string;
@@ -112,13 +119,13 @@ export class MetricFilters {
       ...(input.prefix !== undefined && groupId !== undefined && { prefix: input.prefix }),
       ...(input.metricName !== undefined && { metricName: input.metricName }),
       ...(input.metricNamespace !== undefined && { metricNamespace: input.metricNamespace }),
-      ...(after !== undefined && { after: JSON.parse(after) as { groupName: string; name: string } }),
+      ...(after !== undefined && { after: resumeAfter(after) }),
       limit: limit + 1,
     });
     if (rows.length <= limit) return { items: rows };
     const items = rows.slice(0, limit);
     const last = items[items.length - 1]!;
-    return { items, nextToken: encodeToken(LISTING, JSON.stringify({ groupName: last.groupName, name: last.name })) };
+    return { items, nextToken: encodeToken(LISTING, `${last.groupName}\n${last.name}`) };
   }
 
   /** TestMetricFilter: the messages the pattern matches (numbered from 1) with their extracted values. */
