@@ -65,6 +65,7 @@ import { startLocalNodes, type LocalNodes } from './local-nodes.js';
 import { ecsServiceTarget } from './autoscaling.js';
 import { alarmsForScaling, runScalingPolicies } from './scaling-alarms.js';
 import { ecsMetricsPublisher } from './ecs-metrics.js';
+import { logMetricSink } from './log-metric-sink.js';
 
 /** A running platform. */
 export interface Platform {
@@ -142,7 +143,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     onError: (err: unknown, what: string) => logger.error({ err }, what),
   });
   certificates.setUsage((arn) => elb.certificateUsers(arn));
-  const logService = openLogService(join(dataDir, 'logs.db'));
+  // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
+  const metrics = openMetricService(join(dataDir, 'metrics.db'));
+  const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
+  const logService = openLogService(join(dataDir, 'logs.db'), logMetricSink(metrics, logger));
   const stopLogSweeper = logService.startRetentionSweeper(60_000, {
     onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed'),
   });
@@ -156,9 +160,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       { createGroup: target.createGroup },
     );
   };
-  // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
-  const metrics = openMetricService(join(dataDir, 'metrics.db'));
-  const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
   // Alarms live in metrics.db and are evaluated on CloudWatch's schedule (10 s / 1 min).
   const alarms = new AlarmService(metrics);
   const stopAlarms = alarms.start((err: unknown) => logger.error({ err }, 'alarm evaluation failed'));

@@ -12,6 +12,7 @@ import { EVENT_OVERHEAD_BYTES, MAX_EVENT_BYTES } from './limits.js';
 import type { LogGroups } from './log-groups.js';
 import type { LogStore, NewLogEvent } from './log-store.js';
 import type { LogStreams } from './log-streams.js';
+import type { MetricFilters } from './metric-filters/metric-filters.js';
 import { checkGroupName, groupNotFound } from './names.js';
 import { sequenceToken } from './tokens.js';
 
@@ -44,6 +45,7 @@ export class Ingest {
     private readonly store: LogStore,
     private readonly groups: LogGroups,
     private readonly streams: LogStreams,
+    private readonly metricFilters: MetricFilters,
   ) {}
 
   /** PutLogEvents: checks the batch, stores what is accepted, reports what is rejected. */
@@ -57,6 +59,7 @@ export class Ingest {
     const accepted: NewLogEvent[] = [];
     for (let i = start; i < end; i++) accepted.push({ ...events[i]!, bytes: bytes[i]! });
     this.store.append(stream, accepted, scope.now.getTime());
+    this.metricFilters.observe(scope, group, accepted);
     return { nextSequenceToken: sequenceToken(stream.id, stream.uploads + 1), ...(rejected && { rejected }) };
   }
 
@@ -93,7 +96,10 @@ export class Ingest {
       const e = pieces[i]!;
       accepted.push({ timestamp: e.timestamp, message: e.message, bytes: Buffer.byteLength(e.message, 'utf8') });
     }
-    if (accepted.length > 0) this.store.append(stream, accepted, scope.now.getTime());
+    if (accepted.length > 0) {
+      this.store.append(stream, accepted, scope.now.getTime());
+      this.metricFilters.observe(scope, group, accepted);
+    }
     const emptyCount = events.filter((e) => e.message === '').length;
     return { stored: accepted.length, dropped: emptyCount + (pieces.length - accepted.length) };
   }

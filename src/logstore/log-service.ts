@@ -4,6 +4,8 @@ import { Ingest, type AppendOptions, type AppendResult, type PutEventsResult } f
 import { LogGroups } from './log-groups.js';
 import type { LogStore } from './log-store.js';
 import { LogStreams } from './log-streams.js';
+import { MetricFilters } from './metric-filters/metric-filters.js';
+import type { MetricSink } from './metric-filters/metric-sink.js';
 import {
   Queries,
   type FilterEventsInput,
@@ -18,6 +20,9 @@ export type { InputLogEvent, RejectedLogEvents } from './batch-rules.js';
 export type { AppendOptions, AppendResult, PutEventsResult } from './ingest.js';
 export type { CreateGroupInput, DescribeGroupsInput } from './log-groups.js';
 export type { DescribeStreamsInput } from './log-streams.js';
+export type { DescribeMetricFiltersInput, PutMetricFilterInput, TestMatch } from './metric-filters/metric-filters.js';
+export type { MetricDatum, MetricSink } from './metric-filters/metric-sink.js';
+export type { MetricTransformationInput } from './metric-filters/transformation.js';
 export type { FilterEventsInput, FilterEventsResult, FilteredEvent, GetEventsInput, GetEventsResult } from './queries.js';
 
 /**
@@ -29,13 +34,20 @@ export class LogService {
   readonly groups: LogGroups;
   /** Log streams: create, describe, delete. */
   readonly streams: LogStreams;
+  /** Metric filters: put, describe, delete, test; applied to every batch ingested. */
+  readonly metricFilters: MetricFilters;
   private readonly ingest: Ingest;
   private readonly queries: Queries;
 
-  constructor(private readonly store: LogStore) {
+  /** `metricSink` receives the datapoints of metric filters; without one, filters publish nothing. */
+  constructor(
+    private readonly store: LogStore,
+    metricSink?: MetricSink,
+  ) {
     this.groups = new LogGroups(store);
     this.streams = new LogStreams(store, this.groups);
-    this.ingest = new Ingest(store, this.groups, this.streams);
+    this.metricFilters = new MetricFilters(store, this.groups, metricSink);
+    this.ingest = new Ingest(store, this.groups, this.streams, this.metricFilters);
     this.queries = new Queries(store, this.groups, this.streams);
   }
 
@@ -84,7 +96,7 @@ export class LogService {
   }
 }
 
-/** The log service on `<file>` (normally `<data-dir>/logs.db`). */
-export function openLogService(file: string): LogService {
-  return new LogService(new SqliteLogStore(file));
+/** The log service on `<file>` (normally `<data-dir>/logs.db`), publishing metric filters' data to `metricSink`. */
+export function openLogService(file: string, metricSink?: MetricSink): LogService {
+  return new LogService(new SqliteLogStore(file), metricSink);
 }

@@ -1,4 +1,5 @@
 import type { Prefilter } from './filter/prefilter.js';
+import type { MetricTransformationInput } from './metric-filters/transformation.js';
 
 /**
  * The persistence port of CloudWatch Logs: log groups, streams and events. Events are many and
@@ -41,8 +42,41 @@ export interface LogStore {
   /** Deletes up to `maxRows` events of a group older than `cutoff`; returns how many. */
   deleteEventsBefore(groupId: number, cutoff: number, maxRows: number): number;
 
+  /** Creates or replaces a group's metric filter of that name. */
+  putMetricFilter(filter: NewMetricFilter): void;
+  /** Deletes a group's metric filter; returns whether there was one. */
+  deleteMetricFilter(groupId: number, name: string): boolean;
+  /** Metric filters of a region in (group name, filter name) order. */
+  metricFilters(query: MetricFilterQuery): MetricFilterRecord[];
+
   /** Releases the store. */
   close(): void;
+}
+
+/** A metric filter to store. */
+export interface NewMetricFilter {
+  readonly groupId: number;
+  readonly name: string;
+  readonly pattern: string;
+  readonly transformation: MetricTransformationInput;
+  readonly createdAt: number;
+}
+
+/** A metric filter as stored, with its group's name. */
+export interface MetricFilterRecord extends NewMetricFilter {
+  readonly groupName: string;
+}
+
+/** Which metric filters to list. */
+export interface MetricFilterQuery {
+  readonly region: string;
+  readonly groupId?: number;
+  readonly prefix?: string;
+  readonly metricName?: string;
+  readonly metricNamespace?: string;
+  /** The last filter of the previous page. */
+  readonly after?: { readonly groupName: string; readonly name: string };
+  readonly limit: number;
 }
 
 /** The classes of log groups (the API's `LogGroupClass`). */
@@ -61,10 +95,12 @@ export interface LogGroupRecord {
   readonly tags: Readonly<Record<string, string>>;
   /** UTF-8 bytes of the messages the group holds. */
   readonly storedBytes: number;
+  /** How many metric filters the group has. */
+  readonly metricFilterCount: number;
 }
 
 /** What a new log group starts with. */
-export type NewLogGroup = Omit<LogGroupRecord, 'id' | 'storedBytes' | 'retentionDays'> & { retentionDays?: number };
+export type NewLogGroup = Omit<LogGroupRecord, 'id' | 'storedBytes' | 'metricFilterCount' | 'retentionDays'> & { retentionDays?: number };
 
 /** The settings of a group that change after creation; `retentionDays: null` removes the policy. */
 export interface GroupChanges {

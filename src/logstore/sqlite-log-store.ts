@@ -7,7 +7,10 @@ import type {
   LogGroupRecord,
   LogStore,
   LogStreamRecord,
+  MetricFilterQuery,
+  MetricFilterRecord,
   NewLogEvent,
+  NewMetricFilter,
   NewLogGroup,
   StoredLogEvent,
   StreamQuery,
@@ -27,6 +30,16 @@ interface GroupRow {
   deletion_protection: number;
   tags: string;
   stored_bytes: number;
+  metric_filter_count: number;
+}
+
+interface MetricFilterRow {
+  group_id: number;
+  group_name: string;
+  name: string;
+  pattern: string;
+  transformation: string;
+  created_at: number;
 }
 
 interface StreamRow {
@@ -41,7 +54,8 @@ interface StreamRow {
 }
 
 const GROUP_COLUMNS =
-  'g.*, (SELECT COALESCE(SUM(s.stored_bytes), 0) FROM log_streams s WHERE s.group_id = g.id) AS stored_bytes';
+  'g.*, (SELECT COALESCE(SUM(s.stored_bytes), 0) FROM log_streams s WHERE s.group_id = g.id) AS stored_bytes, ' +
+  '(SELECT COUNT(*) FROM metric_filters f WHERE f.group_id = g.id) AS metric_filter_count';
 
 function toGroup(row: GroupRow): LogGroupRecord {
   return {
@@ -55,6 +69,7 @@ function toGroup(row: GroupRow): LogGroupRecord {
     deletionProtection: row.deletion_protection === 1,
     tags: JSON.parse(row.tags) as Record<string, string>,
     storedBytes: row.stored_bytes,
+    metricFilterCount: row.metric_filter_count,
   };
 }
 
@@ -171,6 +186,7 @@ export class SqliteLogStore implements LogStore {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM log_events WHERE group_id = ?').run(id);
       this.db.prepare('DELETE FROM log_streams WHERE group_id = ?').run(id);
+      this.db.prepare('DELETE FROM metric_filters WHERE group_id = ?').run(id);
       this.db.prepare('DELETE FROM log_groups WHERE id = ?').run(id);
     })();
   }
@@ -234,6 +250,58 @@ export class SqliteLogStore implements LogStore {
 
   deleteEventsBefore(groupId: number, cutoff: number, maxRows: number): number {
     return this.events.deleteBefore(groupId, cutoff, maxRows);
+  }
+
+  putMetricFilter(filter: NewMetricFilter): void {
+    this.db
+      .prepare(
+        `INSERT INTO metric_filters (group_id, name, pattern, transformation, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, transformation = excluded.transformation`,
+      )
+      .run(filter.groupId, filter.name, filter.pattern, JSON.stringify(filter.transformation), filter.createdAt);
+  }
+
+  deleteMetricFilter(groupId: number, name: string): boolean {
+    return this.db.prepare('DELETE FROM metric_filters WHERE group_id = ? AND name = ?').run(groupId, name).changes > 0;
+  }
+
+  metricFilters(query: MetricFilterQuery): MetricFilterRecord[] {
+    const where = ['g.region = ?'];
+    const params: unknown[] = [query.region];
+    if (query.groupId !== undefined) {
+      where.push('f.group_id = ?');
+      params.push(query.groupId);
+    }
+    if (query.prefix !== undefined) {
+      where.push('f.name GLOB ?');
+      params.push(globPrefix(query.prefix));
+    }
+    if (query.metricName !== undefined) {
+      where.push("json_extract(f.transformation, '$.metricName') = ?");
+      params.push(query.metricName);
+    }
+    if (query.metricNamespace !== undefined) {
+      where.push("json_extract(f.transformation, '$.metricNamespace') = ?");
+      params.push(query.metricNamespace);
+    }
+    if (query.after) {
+      where.push('(g.name > ? OR (g.name = ? AND f.name > ?))');
+      params.push(query.after.groupName, query.after.groupName, query.after.name);
+    }
+    params.push(query.limit);
+    const sql = `SELECT f.*, g.name AS group_name FROM metric_filters f JOIN log_groups g ON g.id = f.group_id
+                 WHERE ${where.join(' AND ')} ORDER BY g.name, f.name LIMIT ?`;
+    return this.db
+      .prepare<unknown[], MetricFilterRow>(sql)
+      .all(...params)
+      .map((row) => ({
+        groupId: row.group_id,
+        groupName: row.group_name,
+        name: row.name,
+        pattern: row.pattern,
+        transformation: JSON.parse(row.transformation) as MetricFilterRecord['transformation'],
+        createdAt: row.created_at,
+      }));
   }
 
   /** How many events a stream holds (for tests and benchmarks). */

@@ -42,6 +42,14 @@ const SCHEMA = `
   );
   CREATE INDEX IF NOT EXISTS log_events_by_stream ON log_events (stream_id, timestamp);
   CREATE INDEX IF NOT EXISTS log_events_by_group ON log_events (group_id, timestamp);
+  CREATE TABLE IF NOT EXISTS metric_filters (
+    group_id       INTEGER NOT NULL,
+    name           TEXT NOT NULL,
+    pattern        TEXT NOT NULL,
+    transformation TEXT NOT NULL,
+    created_at     INTEGER NOT NULL,
+    PRIMARY KEY (group_id, name)
+  );
 `;
 
 /** Opens (creating when needed) the logs database at `file`, or an in-memory one for `:memory:`. */

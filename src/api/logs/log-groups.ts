@@ -24,7 +24,7 @@ function groupWire(scope: Scope, group: LogGroupRecord, brief: boolean): LogGrou
     logGroupName: group.name,
     creationTime: group.createdAt,
     ...(group.retentionDays !== undefined && { retentionInDays: group.retentionDays }),
-    metricFilterCount: 0,
+    metricFilterCount: group.metricFilterCount,
     arn,
     storedBytes: group.storedBytes,
     ...(group.kmsKeyId !== undefined && { kmsKeyId: group.kmsKeyId }),

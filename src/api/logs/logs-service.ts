@@ -5,6 +5,7 @@ import { logsErrorName } from './errors.js';
 import { logEventHandlers } from './log-events.js';
 import { logGroupHandlers } from './log-groups.js';
 import { logStreamHandlers } from './log-streams.js';
+import { metricFilterHandlers } from './metric-filters.js';
 import { taggingHandlers } from './tagging.js';
 
 /**
@@ -20,6 +21,7 @@ export function logsService(logs: LogService): AwsService {
       ...logGroupHandlers(logs),
       ...logStreamHandlers(logs),
       ...logEventHandlers(logs),
+      ...metricFilterHandlers(logs),
       ...taggingHandlers(logs),
     },
     errorName: logsErrorName,

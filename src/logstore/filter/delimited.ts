@@ -37,6 +37,15 @@ export function compileDelimitedPattern(text: string): CompiledPattern {
       const fields = splitFields(message);
       return bind(slots, 0, fields, 0, new Map(), (values) => conditions.every((c) => evaluate(c, values)));
     },
+    extract(message: string): Record<string, string> | undefined {
+      let extracted: Record<string, string> | undefined;
+      bind(slots, 0, splitFields(message), 0, new Map(), (values) => {
+        if (!conditions.every((c) => evaluate(c, values))) return false;
+        extracted = Object.fromEntries([...values].map(([name, value]) => [`$${name}`, value]));
+        return true;
+      });
+      return extracted;
+    },
     prefilter: allOf(conditions.map(prefilterOf)),
   };
 }

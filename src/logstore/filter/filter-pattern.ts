@@ -7,7 +7,7 @@ import { compileTerms } from './terms.js';
 export type { CompiledPattern } from './compiled.js';
 
 /** The pattern that matches every event (an absent, empty or `""` filter pattern). */
-export const MATCH_ALL: CompiledPattern = { matches: () => true, prefilter: ANY };
+export const MATCH_ALL: CompiledPattern = { matches: () => true, extract: () => ({}), prefilter: ANY };
 
 /**
  * Compiles a CloudWatch Logs filter pattern (the syntax of metric filters, subscription filters

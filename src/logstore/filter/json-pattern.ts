@@ -38,18 +38,46 @@ export function compileJsonPattern(text: string): CompiledPattern {
   const scanner = new Scanner(trimmed.slice(1, -1));
   const condition = readOr(scanner);
   if (!scanner.atEnd()) throw invalidPattern();
+  const selectors = new Map<string, JsonPath>();
+  collectPaths(condition, selectors);
   return {
     matches(message: string): boolean {
-      let document: unknown;
-      try {
-        document = JSON.parse(message);
-      } catch {
-        return false;
+      const document = parseDocument(message);
+      return document !== NOT_JSON && evaluate(condition, document);
+    },
+    extract(message: string): Record<string, string> | undefined {
+      const document = parseDocument(message);
+      if (document === NOT_JSON || !evaluate(condition, document)) return undefined;
+      const extracted: Record<string, string> = {};
+      for (const [text, path] of selectors) {
+        const value = resolve(document, path);
+        if (value !== undefined) extracted[text] = typeof value === 'string' ? value : JSON.stringify(value);
       }
-      return evaluate(condition, document);
+      return extracted;
     },
     prefilter: allOf([rawText(condition), { kind: 'json', test: prefilterOf(condition) }]),
   };
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+function parseDocument(message: string): unknown {
+  try {
+    return JSON.parse(message) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** The selector text of a path, as a pattern writes it (`$.users[0].id`). */
+export function selectorText(path: JsonPath): string {
+  return '$' + path.map((step) => (typeof step === 'number' ? `[${step}]` : `.${step}`)).join('');
+}
+
+function collectPaths(condition: Condition, into: Map<string, JsonPath>): void {
+  if ('parts' in condition) {
+    for (const part of condition.parts) collectPaths(part, into);
+  } else into.set(selectorText(condition.path), condition.path);
 }
 
 function readOr(scanner: Scanner): Condition {

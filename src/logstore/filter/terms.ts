@@ -66,5 +66,5 @@ export function compileTerms(text: string): CompiledPattern {
     ...excluded.flatMap((t): Prefilter[] => (t.literal === undefined ? [] : [{ kind: 'lacks', text: t.literal }])),
     optional.length === 0 ? ANY : oneOf(optional.map((t) => contains(t.literal))),
   ]);
-  return { matches, prefilter };
+  return { matches, extract: (message) => (matches(message) ? {} : undefined), prefilter };
 }
