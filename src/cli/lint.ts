@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { formatFindings, type LintFormat } from '../lint/formats.js';
 import { failsLint, lintDockerfile, type Finding } from '../lint/lint-dockerfile.js';
 
