@@ -26,7 +26,7 @@ const isPipInstall = (c: Command): boolean =>
   (c.name.startsWith('pip') && !c.name.startsWith('pipenv') && c.args.includes('install')) ||
   (c.name.startsWith('python') && c.args.join(' ').includes('-m pip install'));
 
-const PIP_VALUE_FLAGS = ['abi', 'b', 'build', 'e', 'editable', 'extra-index-url', 'f', 'find-links', 'i', 'index-url', 'implementation', 'no-binary', 'only-binary', 'platform', 'prefix', 'progress-bar', 'proxy', 'python-version', 'root', 'src', 't', 'target', 'trusted-host', 'upgrade-strategy'];
+const PIP_VALUE_FLAGS = ['abi', 'b', 'build', 'e', 'editable', 'extra-index-url', 'f', 'find-links', 'i', 'index-url', 'implementation', 'no-binary', 'only-binary', 'platform', 'prefix', 'progress-bar', 'proxy', 'python', 'python-version', 'root', 'root-user-action', 'src', 't', 'target', 'trusted-host', 'upgrade-strategy'];
 const PIP_VERSION = ['==', '>=', '<=', '>', '<', '!=', '~=', '==='];
 const VCS = ['git+', 'hg+', 'svn+', 'bzr+'];
 
@@ -58,8 +58,14 @@ function npmUnpinned(c: Command): boolean {
 function gemUnpinned(c: Command): boolean {
   if (!isCall(c, 'gem', ['install', 'i'])) return false;
   if (c.args.some((a) => a === '-v' || a === '--version' || a.startsWith('--version='))) return false;
-  const before = { ...c, args: c.args.slice(0, c.args.includes('--') ? c.args.indexOf('--') : undefined) };
-  return !packagesAfter(before, ['install', 'i'], []).every((p) => p.includes(':'));
+  // As hadolint reads gem's line: every option takes the next word as its value.
+  const gems: string[] = [];
+  const words = c.args.slice(0, c.args.includes('--') ? c.args.indexOf('--') : undefined);
+  for (let i = 0; i < words.length; i++) {
+    if (words[i]!.startsWith('-')) i++;
+    else if (words[i] !== 'install' && words[i] !== 'i') gems.push(words[i]!);
+  }
+  return !gems.every((g) => g.includes(':'));
 }
 
 /** DL3009: per stage; only the last stage, or a stage a later FROM builds on, is reported. */
@@ -125,7 +131,10 @@ const dl3042: Rule = {
   },
 };
 
-/** DL3059: consecutive RUNs with the same flags, each of at most two commands. */
+/**
+ * DL3059: consecutive RUNs with the same flags, each of a single command. (hadolint's threshold
+ * reads "more than two", over a count that finds each simple command twice.)
+ */
 const dl3059: Rule = {
   code: 'DL3059',
   severity: 'info',
@@ -140,7 +149,7 @@ const dl3059: Rule = {
       }
       const flags = JSON.stringify(i.flags);
       const count = scriptOf(i).commands.length;
-      if (previous && previous.flags === flags && count <= 2 && previous.count <= 2) failures.push(i.line);
+      if (previous && previous.flags === flags && count <= 1 && previous.count <= 1) failures.push(i.line);
       previous = { flags, count };
     }
     return failures;

@@ -79,6 +79,15 @@ describe('rules that hold state across stages', () => {
     expect(codesAt('FROM debian:12 AS base\nWORKDIR /app\nFROM base\nCOPY a a\nFROM debian:12\nCOPY b b\n', 'DL3045')).toEqual([6]);
   });
 
+  it('DL3059 leaves RUNs that already chain commands', () => {
+    expect(codesAt('FROM debian:12\nRUN a && b\nRUN c\nRUN d\n', 'DL3059')).toEqual([4]);
+  });
+
+  it('DL3013 and DL3028 skip the values of options', () => {
+    expect(codesAt('FROM python:3\nRUN pip install --root-user-action ignore --python "$(which python)" poetry==1.8.5\n', 'DL3013')).toEqual([]);
+    expect(codesAt('FROM ruby:3\nRUN gem install bundler:2.0.1 --use-system-libraries true\n', 'DL3028')).toEqual([]);
+  });
+
   it('DL3059 does not join RUNs with different flags', () => {
     expect(codesAt('FROM debian:12\nRUN echo a\nRUN --mount=type=cache,target=/root/.cache echo b\n', 'DL3059')).toEqual([]);
   });
