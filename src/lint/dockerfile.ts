@@ -69,7 +69,9 @@ export function parseDockerfile(source: string): Dockerfile {
       current = i < lines.length ? lines[i]!.trim() : '';
     }
     text += current.endsWith(escape) ? current.slice(0, -1) : current;
-    const keywordMatch = /^(\S+)\s*([\s\S]*)$/.exec(text)!;
+    const keywordMatch = /^(\S+)\s*([\s\S]*)$/.exec(text.trim());
+    // A lone continuation character at the end of the file: nothing to read.
+    if (!keywordMatch) continue;
     const keyword = keywordMatch[1]!.toUpperCase();
     const rest = keywordMatch[2]!.trim();
     const heredocs: Instruction['heredocs'] = [];
@@ -91,7 +93,8 @@ export function parseDockerfile(source: string): Dockerfile {
   return { instructions, comments };
 }
 
-function splitFlags(rest: string): Pick<Instruction, 'flags' | 'args' | 'json'> {
+/** Splits leading `--name=value` flags from an instruction's arguments, and reads the exec form. */
+export function splitFlags(rest: string): Pick<Instruction, 'flags' | 'args' | 'json'> {
   const flags: Record<string, string> = {};
   let args = rest;
   for (let m = /^--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?\s*/.exec(args); m; m = /^--([A-Za-z][A-Za-z0-9-]*)(?:=(\S*))?\s*/.exec(args)) {

@@ -1,5 +1,5 @@
 import type { Instruction } from './dockerfile.js';
-import { parseJsonArray } from './dockerfile.js';
+import { splitFlags } from './dockerfile.js';
 import { parseScript, type Script } from './shell.js';
 
 /** hadolint's severities; `error` and `warning` fail the lint. */
@@ -38,9 +38,8 @@ export function runs(instructions: readonly Instruction[]): Instruction[] {
 /** `ONBUILD RUN x` as the instruction `RUN x` on the same line. */
 export function onbuildTarget(i: Instruction): Instruction {
   const m = /^(\S+)\s*([\s\S]*)$/.exec(i.args)!;
-  const args = m[2]!.trim();
-  const json = parseJsonArray(args);
-  return { line: i.line, keyword: m[1]!.toUpperCase(), text: args, args, flags: {}, heredocs: [], ...(json && { json }) };
+  const text = m[2]!.trim();
+  return { line: i.line, keyword: m[1]!.toUpperCase(), text, ...splitFlags(text), heredocs: [] };
 }
 
 /** A rule that looks at each RUN's commands on their own. */

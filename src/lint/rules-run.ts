@@ -68,7 +68,10 @@ function gemUnpinned(c: Command): boolean {
   return !gems.every((g) => g.includes(':'));
 }
 
-/** DL3009: per stage; only the last stage, or a stage a later FROM builds on, is reported. */
+/**
+ * DL3009: per stage; only the last stage, or a stage a later FROM builds on, is reported. A RUN
+ * triggered by ONBUILD runs in the image built on this one, so it is always reported.
+ */
 const dl3009: Rule = {
   code: 'DL3009',
   severity: 'info',
@@ -91,10 +94,10 @@ const dl3009: Rule = {
       const updates = script.commands.some((c) => isCall(c, ['apt', 'apt-get', 'aptitude'], ['update']));
       const cleans = script.commands.some((c) => c.name === 'rm' && c.args.some((a) => a.startsWith('/var/lib/apt/lists')));
       const mounted = cacheMount(run, '/var/lib/apt/lists') || (cacheMount(run, '/var/lib/apt') && cacheMount(run, '/var/cache/apt'));
-      if (updates && !cleans && !mounted) failures.push({ line: run.line, stage: Math.max(stages.length - 1, 0) });
+      if (updates && !cleans && !mounted) failures.push({ line: run.line, stage: i.keyword === 'ONBUILD' ? -1 : Math.max(stages.length - 1, 0) });
     }
     const last = Math.max(stages.length - 1, 0);
-    return failures.filter((f) => f.stage === last || (stages[f.stage]?.alias !== undefined && usedAsBase.has(stages[f.stage]!.alias!))).map((f) => f.line);
+    return failures.filter((f) => f.stage === -1 || f.stage === last || (stages[f.stage]?.alias !== undefined && usedAsBase.has(stages[f.stage]!.alias!))).map((f) => f.line);
   },
 };
 
@@ -117,12 +120,13 @@ const dl3042: Rule = {
       } else if (i.keyword === 'ENV') {
         const m = /(?:^|\s)PIP_NO_CACHE_DIR[=\s]+["']?([^"'\s]*)/.exec(i.args);
         if (m && truthy.test(m[1]!)) noCache.set(stage, true);
-      } else if (i.keyword === 'RUN') {
-        if (noCache.get(stage)) continue;
-        const script = scriptOf(i);
+      } else if (i.keyword === 'RUN' || i.keyword === 'ONBUILD') {
+        const run = runs([i])[0];
+        if (!run || noCache.get(stage)) continue;
+        const script = scriptOf(run);
         const inline = /PIP_NO_CACHE_DIR=["']?([^"'\s]*)/.exec(script.original);
         if (inline && truthy.test(inline[1]!)) continue;
-        if (cacheMount(i, '.cache/pip')) continue;
+        if (cacheMount(run, '.cache/pip')) continue;
         const forgot = (c: Command): boolean => isPipInstall(c) && !c.args.includes('--no-cache-dir') && !/pipx|pipenv/.test(c.name) && !/-m (pipx|pipenv)/.test(c.args.join(' '));
         if (script.commands.some(forgot)) failures.push(i.line);
       }

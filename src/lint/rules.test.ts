@@ -94,6 +94,9 @@ describe('rules that hold state across stages', () => {
 
   it('rules read RUNs triggered by ONBUILD', () => {
     expect(codesAt('FROM debian:12\nONBUILD RUN sudo make\n', 'DL3004')).toEqual([2]);
+    expect(codesAt('FROM python:3\nONBUILD RUN pip install flask==3\n', 'DL3042')).toEqual([2]);
+    // A trigger runs in the image built on this one: reported even from a builder stage.
+    expect(codesAt('FROM debian:12 AS build\nONBUILD RUN --mount=type=cache,target=/var/lib/apt apt-get update\nFROM scratch\n', 'DL3009')).toEqual([2]);
   });
 
   it('rules read RUN heredocs', () => {
