@@ -76,7 +76,7 @@ function duplicateIds(content: string, what: 'UID' | 'GroupID'): string[] {
   return alerts;
 }
 
-/** The history entries made by an instruction (`/bin/sh -c #(nop) ADD file:… in /`, BuildKit's `ADD … # buildkit`). */
+/** A history entry's words: ADD shows as `/bin/sh -c #(nop) ADD file:… in /`, or BuildKit's `ADD … # buildkit`. */
 const historyWords = (entry: string): string[] => entry.split(/\s+/);
 
 /**

@@ -80,14 +80,12 @@ const dl3009: Rule = {
     const failures: { line: number; stage: number }[] = [];
     const stages: { alias?: string }[] = [];
     const usedAsBase = new Set<string>();
-    const runSet = new Set(runs(instructions));
     for (const i of instructions) {
       if (i.keyword === 'FROM') {
         const from = parseFrom(i);
         usedAsBase.add(from.image);
         stages.push(from.alias ? { alias: from.alias } : {});
       }
-      if (!runSet.has(i) && i.keyword !== 'ONBUILD') continue;
       const run = runs([i])[0];
       if (!run) continue;
       const script = scriptOf(run);
