@@ -198,10 +198,17 @@ module.exports = {
       to: { path: '^src/(?!lb-proxy/|lib/)' },
     },
     {
+      name: 'lint-is-pure',
+      comment: 'lint/ (the Dockerfile linter and the image checks) is pure: it imports lib/ only and does no I/O; cli/ reads the files, the registry would read the layers.',
+      severity: 'error',
+      from: { path: '^src/lint/' },
+      to: { path: '^src/(?!lint/|lib/)|^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process)$' },
+    },
+    {
       name: 'unlisted-folders-are-leaves',
       comment: 'A top-level folder without a rule above imports lib/ and store/ only, until it is given one.',
       severity: 'error',
-      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|certificates|cli|control|discovery|dns|elb|iam|lb-proxy|lib|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
+      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|certificates|cli|control|discovery|dns|elb|iam|lb-proxy|lib|lint|logstore|metrics|nodes|placement|registry|scanning|secrets|server|store)/)([^/]+)/' },
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {

@@ -3,6 +3,7 @@ import { registerAdvisories } from './advisories.js';
 import { registerAgent } from './agent.js';
 import { registerCost } from './cost.js';
 import { registerInterruptSpotTask } from './interrupt-spot-task.js';
+import { registerLint } from './lint.js';
 import { registerRightsize } from './rightsize.js';
 import { registerUp } from './up.js';
 
@@ -17,5 +18,6 @@ export async function main(argv: readonly string[]): Promise<void> {
   registerRightsize(program);
   registerAgent(program);
   registerAdvisories(program);
+  registerLint(program);
   await program.parseAsync(argv as string[]);
 }
