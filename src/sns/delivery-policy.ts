@@ -61,6 +61,8 @@ export function parseDeliveryPolicy(text: string): RetryPolicy {
   if (p.numRetries > 100) throw bad('numRetries must be at most 100');
   if (p.numNoDelayRetries + p.numMinDelayRetries + p.numMaxDelayRetries > p.numRetries) throw bad('the retries of the phases must not exceed numRetries');
   if (!BACKOFFS.includes(p.backoffFunction)) throw bad(`backoffFunction must be one of ${BACKOFFS.join(', ')}`);
+  // SNS's hard limit: an HTTP/S delivery is retried for at most an hour in all.
+  if (retrySchedule(p).reduce((a, b) => a + b, 0) > 3600) throw bad('the total retry time must not exceed 3600 seconds');
   return p;
 }
 

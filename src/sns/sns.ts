@@ -168,6 +168,7 @@ export class Sns {
     now: Date,
   ): Promise<string> {
     const topic = await this.topic(scope, topicArn);
+    if (message.Message === '') throw invalidParameter('Invalid parameter: Empty message');
     if (Buffer.byteLength(message.Message) > MAX_MESSAGE_BYTES) throw invalidParameter('Invalid parameter: Message too long');
     if (message.Subject !== undefined && !/^[\x20-\x7e]{1,99}$/.test(message.Subject)) {
       throw invalidParameter('Invalid parameter: Subject must be ASCII text, 1 to 99 printable characters, without line breaks');

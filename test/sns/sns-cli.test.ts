@@ -80,11 +80,25 @@ describe('SNS with the AWS CLI', () => {
     expect(await confirm.text()).toContain(`<SubscriptionArn>${second}:`);
     const attrs = (await aws('sns', 'get-topic-attributes', '--topic-arn', second)).Attributes as Record<string, string>;
     expect(attrs).toMatchObject({ SubscriptionsConfirmed: '1', SubscriptionsPending: '0' });
+    // Only a GET of / takes no signature: the same call POSTed unsigned is refused.
+    const posted = await fetch(`${platform!.endpoint}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URL(m.SubscribeURL!).search.slice(1) });
+    expect(posted.status).toBe(403);
+    // The UnsubscribeURL of a notification is a plain link too.
+    const before = endpoint.received.length;
+    await aws('sns', 'publish', '--topic-arn', second, '--message', 'to be unsubscribed');
+    const deadline = Date.now() + 10_000;
+    while (!endpoint.received.slice(before).some((r) => r.body.Message === 'to be unsubscribed') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const note = endpoint.received.slice(before).find((r) => r.body.Message === 'to be unsubscribed')!;
+    expect((await fetch(note.body.UnsubscribeURL!)).status).toBe(200);
+    expect((await aws('sns', 'list-subscriptions-by-topic', '--topic-arn', second)).Subscriptions).toEqual([]);
+    await aws('sns', 'subscribe', '--topic-arn', second, '--protocol', 'http', '--notification-endpoint', endpoint.url);
+    const again = (await endpoint.waitFor('SubscriptionConfirmation', 3)).at(-1)!.body;
+    expect((await fetch(again.SubscribeURL!)).status).toBe(200);
   });
 
   it('publishes a signed notification to the confirmed subscription', async () => {
     const { MessageId } = await aws('sns', 'publish', '--topic-arn', topicArn, '--subject', 'Hello', '--message', 'the message body', '--message-attributes', '{"kind":{"DataType":"String","StringValue":"test"}}');
-    const [note] = await endpoint.waitFor('Notification');
+    const note = await endpoint.waitForMessage(MessageId as string);
     expect(note!.headers).toMatchObject({ 'x-amz-sns-message-type': 'Notification', 'x-amz-sns-message-id': MessageId, 'x-amz-sns-topic-arn': topicArn });
     expect(note!.headers['x-amz-sns-subscription-arn']).toMatch(new RegExp(`^${topicArn}:`));
     expect(note!.body).toMatchObject({ Type: 'Notification', MessageId, TopicArn: topicArn, Subject: 'Hello', Message: 'the message body', SignatureVersion: '1', MessageAttributes: { kind: { Type: 'String', Value: 'test' } } });
@@ -110,6 +124,8 @@ describe('SNS with the AWS CLI', () => {
 
   it('publishes CloudWatch\'s alarm notification when an alarm naming the topic goes to ALARM', async () => {
     await aws('cloudwatch', 'put-metric-alarm', '--alarm-name', 'high-cpu', '--alarm-description', 'CPU is high', '--namespace', 'AWS/ECS', '--metric-name', 'CPUUtilization', '--statistic', 'Average', '--period', '60', '--evaluation-periods', '1', '--threshold', '80', '--comparison-operator', 'GreaterThanThreshold', '--dimensions', 'Name=ClusterName,Value=prod', '--alarm-actions', topicArn);
+    // OK first (the alarm has no OK actions), so the notification names the state it left.
+    await aws('cloudwatch', 'set-alarm-state', '--alarm-name', 'high-cpu', '--state-value', 'OK', '--state-reason', 'quiet');
     await aws('cloudwatch', 'set-alarm-state', '--alarm-name', 'high-cpu', '--state-value', 'ALARM', '--state-reason', 'testing the notification');
     const notes = await endpoint.waitFor('Notification', 1, 10_000).then(() => endpoint.waitForSubject('ALARM: "high-cpu" in US East (N. Virginia)'));
     const alarm = JSON.parse(notes.body.Message!) as Record<string, unknown>;
@@ -119,7 +135,7 @@ describe('SNS with the AWS CLI', () => {
       AWSAccountId: platform!.config.accountId,
       NewStateValue: 'ALARM',
       NewStateReason: 'testing the notification',
-      OldStateValue: 'INSUFFICIENT_DATA',
+      OldStateValue: 'OK',
       Region: 'US East (N. Virginia)',
       AlarmArn: `arn:aws:cloudwatch:us-east-1:${platform!.config.accountId}:alarm:high-cpu`,
       Trigger: { MetricName: 'CPUUtilization', Namespace: 'AWS/ECS', Statistic: 'AVERAGE', Period: 60, Threshold: 80, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ name: 'ClusterName', value: 'prod' }] },
@@ -154,12 +170,25 @@ describe('SNS with the AWS CLI', () => {
 
   it('keeps topics and subscriptions across a restart, and unsubscribes', async () => {
     const subsBefore = await aws('sns', 'list-subscriptions');
+    // A delivery that fails just before the platform stops is retried after it starts again
+    // (300 policy seconds: 3 s at the test's 10 ms per second).
+    await aws('sns', 'set-topic-attributes', '--topic-arn', topicArn, '--attribute-name', 'DeliveryPolicy', '--attribute-value', '{"http":{"defaultHealthyRetryPolicy":{"minDelayTarget":300,"maxDelayTarget":300,"numRetries":3}}}');
+    const { DeliveryPolicy } = (await aws('sns', 'get-topic-attributes', '--topic-arn', topicArn)).Attributes as Record<string, string>;
+    expect(JSON.parse(DeliveryPolicy!).http.defaultHealthyRetryPolicy.minDelayTarget).toBe(300);
+    endpoint.statuses = [500];
+    const failedOnce = endpoint.received.length;
+    const { MessageId: pending } = await aws('sns', 'publish', '--topic-arn', topicArn, '--message', 'across the restart');
+    const firstTry = Date.now() + 10_000;
+    while (!endpoint.received.slice(failedOnce).some((r) => r.body.MessageId === pending) && Date.now() < firstTry) await new Promise((r) => setTimeout(r, 20));
     await platform!.dispose();
     platform = undefined;
     platform = await startTestPlatform(network, options);
     expect(((await aws('sns', 'list-topics')).Topics as Array<{ TopicArn: string }>).map((t) => t.TopicArn).sort()).toEqual([topicArn, topicArn.replace(/alerts$/, 'second')]);
     const subsAfter = await aws('sns', 'list-subscriptions');
     expect(subsAfter).toEqual(subsBefore);
+    const resumed = Date.now() + 15_000;
+    while (endpoint.received.slice(failedOnce).filter((r) => r.body.MessageId === pending).length < 2 && Date.now() < resumed) await new Promise((r) => setTimeout(r, 50));
+    expect(endpoint.received.slice(failedOnce).filter((r) => r.body.MessageId === pending).map((r) => r.status)).toEqual([500, 200]);
     // Deliveries still work, signed by the same certificate.
     const before = endpoint.received.length;
     await aws('sns', 'publish', '--topic-arn', topicArn, '--message', 'after restart');

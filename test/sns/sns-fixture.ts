@@ -46,6 +46,17 @@ export class TestEndpoint {
     }
   }
 
+  /** Waits for the first delivery of the message `messageId`. */
+  async waitForMessage(messageId: string, timeoutMs = 10_000): Promise<Received> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = this.received.find((r) => r.body.MessageId === messageId);
+      if (got) return got;
+      if (Date.now() > deadline) throw new Error(`message ${messageId} did not arrive`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Waits for the notification whose Subject is `subject`. */
   async waitForSubject(subject: string, timeoutMs = 10_000): Promise<Received> {
     const deadline = Date.now() + timeoutMs;
