@@ -80,7 +80,8 @@ export function notifyTopics(alarms: AlarmService, sns: Sns): () => void {
     const [, , , region = '', accountId = ''] = topicArn.split(':');
     const subject = `${newState}: "${alarm.name}" in ${regionName(alarm.region)}`;
     const message = JSON.stringify(alarmNotification(alarm, accountId, newState, oldState));
-    // SNS caps the Subject at 100 characters; CloudWatch shortens long alarm names the same way.
-    await sns.publish({ accountId, region }, topicArn, { Message: message, Subject: subject.slice(0, 99) }, new Date());
+    // SNS takes a Subject of under 100 printable ASCII characters; a longer or non-ASCII alarm name
+    // is cut and masked rather than failing the action.
+    await sns.publish({ accountId, region }, topicArn, { Message: message, Subject: subject.replace(/[^\x20-\x7e]/g, '?').slice(0, 99) }, new Date());
   });
 }
