@@ -10,7 +10,7 @@ if (!dir) {
   console.error('usage: import-models.mjs <models-dir> [service ...]');
   process.exit(2);
 }
-const names = services.length ? services : ['ecs', 'sts', 'ecr', 'logs', 'secretsmanager', 'ssm', 'application-autoscaling', 'cloudwatch', 'elbv2', 'acm'];
+const names = services.length ? services : ['ecs', 'sts', 'ecr', 'logs', 'secretsmanager', 'ssm', 'application-autoscaling', 'cloudwatch', 'elbv2', 'acm', 'sns'];
 
 function strip(value) {
   if (Array.isArray(value)) return value.map(strip);

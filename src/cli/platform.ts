@@ -64,6 +64,12 @@ import { CONTROL_HOST_TARGET_ID } from '../control/services/target-plan.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
 import { ecsServiceTarget } from './autoscaling.js';
 import { alarmsForScaling, runScalingPolicies } from './scaling-alarms.js';
+import { notifyTopics } from './sns-alarms.js';
+import { Sns } from '../sns/sns.js';
+import { Deliverer } from '../sns/deliverer.js';
+import { loadOrCreateSigningKey } from '../sns/signing-key.js';
+import { snsService } from '../api/sns/sns-service.js';
+import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { ecsMetricsPublisher } from './ecs-metrics.js';
 import { logMetricSink } from './log-metric-sink.js';
 
@@ -104,6 +110,8 @@ export interface PlatformOptions {
   autoscalingTickMs?: number;
   /** The resolvers the task DNS server forwards to (default: the host's /etc/resolv.conf). */
   dnsUpstreams?: () => Promise<readonly Upstream[]>;
+  /** Milliseconds per second of SNS's retry delays (default 1000); tests shorten them. */
+  snsDelayUnitMs?: number;
 }
 
 /** The task DNS server listens on each task bridge's gateway address at the DNS port. */
@@ -239,6 +247,14 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   );
   // Alarms whose actions name a scaling policy run it (target tracking's pair, step policies' alarms).
   runScalingPolicies(alarms, autoscaling);
+  // SNS: messages are signed with the platform's own key; pending deliveries resume after a restart.
+  const snsDeliverer = new Deliverer(store, {
+    ...(options.snsDelayUnitMs !== undefined && { delayUnitMs: options.snsDelayUnitMs }),
+    onError: (err: unknown) => logger.error({ err }, 'SNS delivery failed'),
+  });
+  const sns = new Sns({ store, key: loadOrCreateSigningKey(dataDir), deliverer: snsDeliverer, endpoint: () => endpoint });
+  // Alarms whose actions name a topic publish CloudWatch's notification to it.
+  notifyTopics(alarms, sns);
   report = async (arn, reported) => {
     const change = reported as TaskStateChange;
     await ecs.tasks.applyReport(arn, change);
@@ -319,8 +335,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       elbv2Service(elb),
       acmService(certificates),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
+      snsService(sns),
     ],
-    routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes],
+    routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes, snsCertificateRoute(sns)],
+    unsignedGets: SNS_UNSIGNED_GETS,
     logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });
@@ -341,6 +359,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logService.close();
     stopMetricExpiry();
     await stopAlarms();
+    await snsDeliverer.stop();
     metrics.close();
     registry.close();
     await store.close();
@@ -351,6 +370,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const host = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host;
   endpoint = `http://${host}:${port}`;
   listening(endpoint);
+  // Deliveries name the endpoint (SubscribeURL, SigningCertURL), so they resume once it is known.
+  await snsDeliverer.start();
   // Tasks may call the AWS APIs at the endpoint when it listens where they can route to.
   if (!isLoopback(config.host)) await networks.allowHostTcpPort(port);
   services.start();
@@ -394,6 +415,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       logService.close();
       stopMetricExpiry();
       await stopAlarms();
+      await snsDeliverer.stop();
       metrics.close();
       await store.close();
     },

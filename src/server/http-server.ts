@@ -37,6 +37,18 @@ export interface FrontDoorOptions {
   routes?: ReadonlyArray<(app: FastifyInstance) => Promise<void>>;
   /** How long a silent client is waited for, and how long closing waits; tests shorten them. */
   timeouts?: Partial<RequestTimeouts>;
+  /**
+   * Query actions answered to unsigned `GET /?Action=…` requests, as AWS answers SNS's
+   * SubscribeURL and UnsubscribeURL; any other unsigned request is refused as before.
+   */
+  unsignedGets?: readonly UnsignedGet[];
+}
+
+/** One action an unsigned GET may call: the API, the action, and the region its parameters name. */
+export interface UnsignedGet {
+  readonly signingName: string;
+  readonly action: string;
+  region(params: URLSearchParams): string | undefined;
 }
 
 /** The default request body limit: 1 MiB, well above the largest ECS request (a task definition). */
@@ -103,7 +115,7 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     // AWS authenticates before it looks at the operation: an unsigned call to a bogus target is
     // still a missing-token error.
-    const caller = authenticate(req, options, regions, now());
+    const caller = unsignedCaller(req, options.unsignedGets ?? [], regions) ?? authenticate(req, options, regions, now());
     // The signature covers the body as sent; a gzipped one is read inflated (content-encoding.ts).
     const body = decodeContentEncoding(req.headers['content-encoding'], req.body as Buffer | undefined, largestLimit);
     const call = recognise(req, options.services, body);
@@ -148,6 +160,20 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   app.post('/service/:service/operation/:operation', handle);
   for (const plugin of options.routes ?? []) void app.register(plugin);
   return app;
+}
+
+/** The caller of an unsigned GET to one of the actions that take it, or undefined. */
+function unsignedCaller(req: FastifyRequest, gets: readonly UnsignedGet[], regions: ReadonlySet<string>): VerifiedCaller | undefined {
+  if (gets.length === 0 || req.method !== 'GET' || req.headers.authorization !== undefined) return undefined;
+  const url = req.raw.url ?? '/';
+  const q = url.indexOf('?');
+  if (q < 0 || url.slice(0, q) !== '/') return undefined;
+  const params = new URLSearchParams(url.slice(q + 1));
+  if (params.has('X-Amz-Signature') || params.has('X-Amz-Credential')) return undefined;
+  const get = gets.find((g) => g.action === params.get('Action'));
+  const region = get?.region(params);
+  if (!get || region === undefined || !regions.has(region)) return undefined;
+  return { accessKeyId: '', region, service: get.signingName, signedAt: new Date(0) };
 }
 
 function tooLarge(limit: number): AwsError {

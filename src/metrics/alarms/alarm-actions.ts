@@ -6,11 +6,12 @@ import type { Alarm, StateValue } from './alarm-types.js';
  * policies, SNS topics) register a handler for the ARNs they own, by prefix.
  */
 export interface AlarmActions {
-  execute(actionArn: string, alarm: Alarm, newState: StateValue): Promise<void>;
+  /** `oldState` is the state the alarm left (SNS notifications name it). */
+  execute(actionArn: string, alarm: Alarm, newState: StateValue, oldState?: StateValue): Promise<void>;
 }
 
 /** Runs one action; a rejection is recorded in the alarm's history as a failed action. */
-export type ActionHandler = (actionArn: string, alarm: Alarm, newState: StateValue) => Promise<void>;
+export type ActionHandler = (actionArn: string, alarm: Alarm, newState: StateValue, oldState?: StateValue) => Promise<void>;
 
 /** Handlers by ARN prefix; the longest prefix that matches runs the action. */
 export class ActionHandlers implements AlarmActions {
@@ -24,10 +25,10 @@ export class ActionHandlers implements AlarmActions {
     };
   }
 
-  async execute(actionArn: string, alarm: Alarm, newState: StateValue): Promise<void> {
+  async execute(actionArn: string, alarm: Alarm, newState: StateValue, oldState?: StateValue): Promise<void> {
     let best: string | undefined;
     for (const prefix of this.handlers.keys()) if (actionArn.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
     if (best === undefined) throw new Error('No handler is registered for this action on this endpoint.');
-    await this.handlers.get(best)!(actionArn, alarm, newState);
+    await this.handlers.get(best)!(actionArn, alarm, newState, oldState);
   }
 }

@@ -279,7 +279,7 @@ export class AlarmService {
           if (!which(change, arn)) continue;
           let error: string | undefined;
           try {
-            await this.actions.execute(arn, alarm, after.value);
+            await this.actions.execute(arn, alarm, after.value, change.before.value);
           } catch (err) {
             error = err instanceof Error ? err.message : String(err);
           }

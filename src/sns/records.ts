@@ -1,0 +1,51 @@
+/** What minato keeps of a topic. */
+export interface TopicRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly tags: ReadonlyArray<{ Key: string; Value: string }>;
+}
+
+/** What minato keeps of a subscription; `confirmed` false until the endpoint confirms. */
+export interface SubscriptionRecord {
+  readonly arn: string;
+  readonly topicArn: string;
+  readonly protocol: 'http' | 'https';
+  readonly endpoint: string;
+  readonly owner: string;
+  readonly token: string;
+  readonly confirmed: boolean;
+}
+
+export const TOPICS = 'sns-topics';
+export const SUBSCRIPTIONS = 'sns-subscriptions';
+
+/** The attributes a topic may be created or updated with. */
+export const SETTABLE_ATTRIBUTES = ['DisplayName', 'Policy', 'DeliveryPolicy'] as const;
+
+/** The policy SNS gives a topic created without one. */
+export function defaultTopicPolicy(topicArn: string, accountId: string): string {
+  return JSON.stringify({
+    Version: '2008-10-17',
+    Id: '__default_policy_ID',
+    Statement: [
+      {
+        Sid: '__default_statement_ID',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: [
+          'SNS:GetTopicAttributes',
+          'SNS:SetTopicAttributes',
+          'SNS:AddPermission',
+          'SNS:RemovePermission',
+          'SNS:DeleteTopic',
+          'SNS:Subscribe',
+          'SNS:ListSubscriptionsByTopic',
+          'SNS:Publish',
+        ],
+        Resource: topicArn,
+        Condition: { StringEquals: { 'AWS:SourceOwner': accountId } },
+      },
+    ],
+  });
+}
