@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { NETWORK, registerFargate, waitForService } from '../services/service-fixture.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
-import { elbClient, forwardTo, get, SUBNETS, targetGroup, targetHealth, webContainer } from './traffic-fixture.js';
+import { elbClient, forwardTo, get, SUBNETS, targetGroup, targetHealth, until, webContainer } from './traffic-fixture.js';
 
 const env = usePlatform();
 let ecs: ECSClient;
@@ -29,15 +29,6 @@ afterAll(async () => {
   await fixture?.stop();
 });
 
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** A service of `count` web tasks registered in `tgArn`, with every target healthy. */
 async function serviceIn(name: string, tgArn: string, count: number): Promise<void> {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { liveTasks, messagesOf, NETWORK, registerFargate, waitForService } from '../services/service-fixture.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
-import { albWithTargetGroup, elbClient, get, steadyLoad, targetHealth, webContainer } from './traffic-fixture.js';
+import { albWithTargetGroup, elbClient, get, steadyLoad, targetHealth, until, webContainer } from './traffic-fixture.js';
 
 const env = usePlatform();
 let ecs: ECSClient;
@@ -26,16 +26,6 @@ afterAll(async () => {
 const settled = (count: number) => (s: { runningCount?: number; deployments?: Array<{ rolloutState?: string }> }) =>
   s.runningCount === count && s.deployments?.length === 1 && s.deployments[0]?.rolloutState === 'COMPLETED';
 
-/** Polls until `done` holds (bounded). */
-async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > end) throw new Error(`${what}: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** A Fargate service of `count` web tasks behind a fresh ALB; waits until every target is healthy. */
 async function webService(name: string, count: number, opts: { ignoreTerm?: boolean; extraScript?: string } = {}) {

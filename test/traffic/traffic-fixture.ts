@@ -100,6 +100,17 @@ export async function targetHealth(elb: ElasticLoadBalancingV2Client, tgArn: str
   return (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tgArn }))).TargetHealthDescriptions ?? [];
 }
 
+/** Polls `read` until `done` holds (bounded); the error names `what` and the last value. */
+export async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (done(v)) return v;
+    if (Date.now() > end) throw new Error(`${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /** One HTTP GET through a keep-alive agent: status and body, or the connection error. */
 export function get(url: string, agent?: Agent, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
