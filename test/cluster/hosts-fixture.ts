@@ -138,7 +138,7 @@ export async function allTasks(ecs: ECSClient, cluster: string, serviceName?: st
 }
 
 /** Stops the tasks and waits until every one is STOPPED. */
-export async function stopAndWait(ecs: ECSClient, cluster: string, arns: readonly string[], ms = 30_000): Promise<Task[]> {
+export async function stopAndWait(ecs: ECSClient, cluster: string, arns: readonly string[], ms = 60_000): Promise<Task[]> {
   for (const task of arns) await ecs.send(new StopTaskCommand({ cluster, task, reason: 'test cleanup' }));
   return until(
     'the tasks stopped',

@@ -95,7 +95,7 @@ describe('placement on three agents', () => {
     expect(new Set(res.tasks!.map((t) => t.availabilityZone))).toEqual(new Set(ZONES));
     expect(new Set(res.tasks!.map(hostIndex))).toEqual(new Set([0, 1, 2]));
     await stopAndWait(f.ecs, f.cluster, arns(res.tasks));
-  }, 60_000);
+  }, 90_000);
 
   it('distinctInstance places at most one task of the group per instance; the rest fail', async () => {
     const res = await run({ launchType: 'EC2', count: 4, group: 'one-each', placementConstraints: [{ type: 'distinctInstance' }] });
@@ -103,7 +103,7 @@ describe('placement on three agents', () => {
     expect(res.failures).toHaveLength(1);
     expect(res.failures![0]!.reason).toBe('DistinctInstance placement constraint unsatisfied.');
     await stopAndWait(f.ecs, f.cluster, arns(res.tasks));
-  }, 60_000);
+  }, 90_000);
 
   it('memberOf keeps tasks to the instances its expression selects', async () => {
     const res = await run({ launchType: 'EC2', count: 2, placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type == c5.large' }] });
@@ -113,7 +113,7 @@ describe('placement on three agents', () => {
     expect(none.tasks).toEqual([]);
     expect(none.failures![0]!.reason).toBe('MemberOf placement constraint unsatisfied.');
     await stopAndWait(f.ecs, f.cluster, arns(res.tasks));
-  }, 60_000);
+  }, 90_000);
 
   it('a capacity provider strategy splits tasks by base and weight between EC2-style providers and their agents', async () => {
     for (const [name, group] of [['blue', 'group-blue'], ['green', 'group-green']] as const) {

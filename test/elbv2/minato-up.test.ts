@@ -11,6 +11,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'minato-elbv2-up-'));
 const cliHome = mkdtempSync(join(tmpdir(), 'minato-elbv2-cli-'));
 const running: MinatoProcess[] = [];
 afterAll(async () => {
+  // stop() sweeps the data dir: what a failed assertion left (HAProxy, its /etc/hosts block) goes too.
   for (const p of running) await p.stop('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(cliHome, { recursive: true, force: true });

@@ -3,12 +3,15 @@
  * the host once the test is over (normally nothing; a failed assertion may leave a task running).
  * Only what is provably the test's is touched: runc containers under its data dir's runtime root,
  * mounts under the data dir, the namespaces and task cgroups named after the task ids found there,
- * and the namespaces its network records name (a task given a pooled sandbox has the sandbox's).
+ * the namespaces its network records name (a task given a pooled sandbox has the sandbox's), and
+ * the HAProxy its load balancers left serving (found by the pid file under the data dir) with its
+ * block of /etc/hosts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeCgroup } from '../../src/agent/runtime/cgroups.js';
+import { HaproxyDataPlane } from '../../src/lb-proxy/haproxy-data-plane.js';
 import { recordedNetns } from '../../src/nodes/local/node-cleanup.js';
 
 /** Removes what is left of a data dir's tasks; returns a line per thing it had to remove. */
@@ -48,6 +51,12 @@ export async function sweepDataDir(dataDir: string): Promise<string[]> {
       spawnSync('ip', ['netns', 'delete', `minato-${id}`], { stdio: 'ignore', timeout: 30_000 });
     }
     await removeCgroup(`minato/${id}`).catch(() => undefined);
+  }
+  if (existsSync(join(dataDir, 'lb'))) {
+    // A killed minato leaves its load balancers serving (by design): adopt that HAProxy and stop it.
+    const plane = await HaproxyDataPlane.open({ dataDir });
+    if (plane.masterPid !== undefined) found.push(`haproxy ${plane.masterPid}`);
+    await plane.close();
   }
   return found;
 }
