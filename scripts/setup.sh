@@ -15,6 +15,8 @@ command -v conmon >/dev/null 2>&1 || missing="$missing conmon"
 command -v iptables >/dev/null 2>&1 || missing="$missing iptables"
 # Load balancers: HAProxy is the data plane of every listener.
 command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
+# SNS signs its deliveries with a self-signed certificate the openssl CLI issues.
+command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
 # `ip netns` names task namespaces; nsenter runs a local node's agent inside its namespace.
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v nsenter >/dev/null 2>&1 || missing="$missing util-linux"
