@@ -15,10 +15,6 @@ import { applicationAutoScalingService } from '../api/application-autoscaling/ap
 import { createApplicationAutoScaling, type ApplicationAutoScaling } from '../autoscaling/application-autoscaling.js';
 import type { Alarms } from '../autoscaling/ports.js';
 import { elbv2Service } from '../api/elbv2/elbv2-service.js';
-import { Certificates } from '../certificates/certificates.js';
-import { parseSubnet } from '../elb/addresses.js';
-import { createElbDomain } from '../elb/elb-domain.js';
-import { HaproxyDataPlane } from '../lb-proxy/haproxy-data-plane.js';
 import { ValueCipher } from '../secrets/crypto/value-cipher.js';
 import { ecsService } from '../api/ecs/ecs-service.js';
 import { ecrService } from '../api/ecr/ecr-service.js';
@@ -55,12 +51,12 @@ import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js
 import { Registry } from '../registry/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { DEFAULT_LB_SUBNET, isLoopback, type PlatformConfig } from './config.js';
+import { isLoopback, type PlatformConfig } from './config.js';
+import { openLoadBalancing } from './load-balancing.js';
 import { serveAgents } from './agent-protocol.js';
 import { ownRegistryImages } from './own-registry-images.js';
 import { serviceRegistriesOver } from './service-registries.js';
 import { targetGroupsOver } from './target-groups.js';
-import { CONTROL_HOST_TARGET_ID } from '../control/services/target-plan.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
 import { ecsServiceTarget } from './autoscaling.js';
 import { alarmsForScaling, runScalingPolicies } from './scaling-alarms.js';
@@ -133,24 +129,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     upstreams: options.dnsUpstreams ?? resolvConfUpstreams(),
     onError: (err: unknown) => logger.warn({ err }, 'task DNS server'),
   });
-  // IAM seals secret access keys under the same master key as secret values.
-  const iam = createIamDomain(store, new ValueCipher(masterKey));
-  // Load balancing: imported certificates (private keys sealed under the master key, as secrets),
-  // the ELB control plane, and HAProxy as its data plane (one a crash left serving is adopted).
-  const certificates = new Certificates(store, new ValueCipher(masterKey));
-  const lbDataPlane = await HaproxyDataPlane.open({ dataDir, onError: (err) => logger.error({ err }, 'load balancer data plane') });
-  const elb = createElbDomain({
-    store,
-    dataPlane: lbDataPlane,
-    certificates,
-    // Instance targets (bridge and host tasks) are reached at the host port of the host they run on:
-    // the control host's own on loopback. Container instances' addresses are not known here yet,
-    // so their targets are refused as InvalidTarget.
-    instanceAddress: (id) => (id === CONTROL_HOST_TARGET_ID ? '127.0.0.1' : undefined),
-    subnet: parseSubnet(config.lbSubnet ?? DEFAULT_LB_SUBNET),
-    onError: (err: unknown, what: string) => logger.error({ err }, what),
-  });
-  certificates.setUsage((arn) => elb.certificateUsers(arn));
+  // IAM's access keys and ACM's private keys are sealed under the same master key as secret values.
+  const cipher = new ValueCipher(masterKey);
+  const iam = createIamDomain(store, cipher);
+  const { certificates, elb, close: closeLoadBalancing } = await openLoadBalancing(store, cipher, dataDir, config, logger);
   // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
   const metrics = openMetricService(join(dataDir, 'metrics.db'));
   const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
@@ -345,8 +327,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (err) {
-    await elb.close();
-    await lbDataPlane.close();
+    await closeLoadBalancing();
     await services.stop();
     clearInterval(sweeper);
     await stopInsights();
@@ -402,8 +383,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       agents.close();
       await stopRegistryMaintenance();
       await app.close();
-      await elb.close();
-      await lbDataPlane.close();
+      await closeLoadBalancing();
       await stopScans();
       registry.close();
       await metadata.close();
