@@ -17,6 +17,8 @@ command -v iptables >/dev/null 2>&1 || missing="$missing iptables"
 command -v haproxy >/dev/null 2>&1 || missing="$missing haproxy"
 # SNS signs its deliveries with a self-signed certificate the openssl CLI issues.
 command -v openssl >/dev/null 2>&1 || missing="$missing openssl"
+# The web console's tests drive Debian's Chromium headless (playwright-core speaks to it).
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 # `ip netns` names task namespaces; nsenter runs a local node's agent inside its namespace.
 command -v ip >/dev/null 2>&1 || missing="$missing iproute2"
 command -v nsenter >/dev/null 2>&1 || missing="$missing util-linux"
