@@ -23,6 +23,22 @@ export const SUBSCRIPTIONS = 'sns-subscriptions';
 /** The attributes a topic may be created or updated with. */
 export const SETTABLE_ATTRIBUTES = ['DisplayName', 'Policy', 'DeliveryPolicy'] as const;
 
+/**
+ * Delivery status logging (to CloudWatch Logs through an IAM role) per protocol. minato does not
+ * log delivery statuses, so only the defaults are accepted: no role, sample rate 0 — what
+ * Terraform's aws_sns_topic sends when none is configured. Defaults are not stored (SNS returns
+ * these attributes only when set).
+ */
+const DELIVERY_STATUS_ATTRIBUTES = new Set(
+  ['Application', 'Firehose', 'HTTP', 'Lambda', 'SQS'].flatMap((p) => [`${p}SuccessFeedbackRoleArn`, `${p}SuccessFeedbackSampleRate`, `${p}FailureFeedbackRoleArn`]),
+);
+
+/** Whether this is a delivery status attribute, and if so whether its value is the default. */
+export function deliveryStatusDefault(name: string, value: string): boolean | undefined {
+  if (!DELIVERY_STATUS_ATTRIBUTES.has(name)) return undefined;
+  return value === '' || (name.endsWith('SampleRate') && Number(value) === 0 && value.trim() !== '');
+}
+
 /** The policy SNS gives a topic created without one. */
 export function defaultTopicPolicy(topicArn: string, accountId: string): string {
   return JSON.stringify({

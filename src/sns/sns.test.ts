@@ -53,6 +53,19 @@ describe('Sns', () => {
     expect(await store.collection(TOPICS).list()).toEqual([]);
   });
 
+  it('accepts delivery status logging only at its defaults, storing none of them', async () => {
+    const { sns: s } = await sns();
+    const topic = await s.createTopic(here, 'alerts', { HTTPSuccessFeedbackSampleRate: '0', LambdaFailureFeedbackRoleArn: '' });
+    await s.setTopicAttribute(here, topic.arn, 'FirehoseSuccessFeedbackSampleRate', '0');
+    await s.setTopicAttribute(here, topic.arn, 'SQSSuccessFeedbackRoleArn', '');
+    expect(Object.keys(await s.getTopicAttributes(here, topic.arn)).filter((k) => k.includes('Feedback'))).toEqual([]);
+    await expect(s.setTopicAttribute(here, topic.arn, 'HTTPSuccessFeedbackSampleRate', '50')).rejects.toThrow(/delivery status logging is not supported/);
+    await expect(
+      s.createTopic(here, 'logged', { HTTPFailureFeedbackRoleArn: 'arn:aws:iam::123456789012:role/sns-logs' }),
+    ).rejects.toThrow(/delivery status logging is not supported/);
+    expect((await s.listTopics(here)).items.map((t) => t.name)).toEqual(['alerts']);
+  });
+
   it('answers the same subscription for the same endpoint, confirms by token, and drops it with the topic', async () => {
     const { sns: s, store } = await sns();
     const topic = await s.createTopic(here, 'alerts');

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { DEFAULT_RETRY_POLICY, effectiveDeliveryPolicy, parseDeliveryPolicy } from './delivery-policy.js';
 import type { Deliverer } from './deliverer.js';
 import { signMessage, type SnsMessage } from './message-signature.js';
-import { defaultTopicPolicy, SETTABLE_ATTRIBUTES, SUBSCRIPTIONS, TOPICS, type SubscriptionRecord, type TopicRecord } from './records.js';
+import { defaultTopicPolicy, deliveryStatusDefault, SETTABLE_ATTRIBUTES, SUBSCRIPTIONS, TOPICS, type SubscriptionRecord, type TopicRecord } from './records.js';
 import type { SigningKey } from './signing-key.js';
 
 type Tag = { Key: string; Value: string };
@@ -55,6 +55,7 @@ export class Sns {
       throw invalidParameter('Invalid parameter: Topic Name: must be 1 to 256 ASCII letters, numbers, underscores and hyphens.');
     }
     checkAttributes(attributes);
+    attributes = withoutDefaults(attributes);
     const arn = formatArn('sns', scope.region, scope.accountId, name);
     const topic: TopicRecord = { arn, name, attributes, tags };
     const existing = await this.topics.get(arn);
@@ -106,7 +107,7 @@ export class Sns {
     checkAttributes({ [name]: value ?? '' });
     const attributes = { ...topic.attributes };
     // An empty value clears the attribute (the default policy comes back).
-    if (value === undefined || value === '') delete attributes[name];
+    if (value === undefined || value === '' || deliveryStatusDefault(name, value)) delete attributes[name];
     else attributes[name] = value;
     await this.topics.put(arn, { ...topic, attributes });
   }
@@ -271,6 +272,11 @@ function checkTopicArn(scope: Where, arn: string, member = 'TopicArn'): void {
 
 function checkAttributes(attributes: Record<string, string>): void {
   for (const [name, value] of Object.entries(attributes)) {
+    const isDefault = deliveryStatusDefault(name, value);
+    if (isDefault === false) {
+      throw invalidParameter(`Invalid parameter: AttributeName: ${name}: delivery status logging is not supported by this endpoint; only its default (no role, sample rate 0) is accepted.`);
+    }
+    if (isDefault) continue;
     if (!(SETTABLE_ATTRIBUTES as readonly string[]).includes(name)) {
       throw invalidParameter(`Invalid parameter: AttributeName: ${name} is not supported by this endpoint (DisplayName, Policy and DeliveryPolicy are).`);
     }
@@ -285,6 +291,11 @@ function checkAttributes(attributes: Record<string, string>): void {
     }
     if (name === 'DisplayName' && value.length > 100) throw invalidParameter('Invalid parameter: DisplayName must be at most 100 characters');
   }
+}
+
+/** The attributes to keep: delivery status defaults are accepted but not stored. */
+function withoutDefaults(attributes: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(attributes).filter(([k, v]) => !deliveryStatusDefault(k, v)));
 }
 
 function isEndpointOf(protocol: 'http' | 'https', endpoint: string): boolean {

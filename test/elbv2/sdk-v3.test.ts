@@ -12,6 +12,7 @@ import {
   DeregisterTargetsCommand,
   DescribeListenerAttributesCommand,
   DescribeListenersCommand,
+  DescribeCapacityReservationCommand,
   DescribeLoadBalancerAttributesCommand,
   DescribeLoadBalancersCommand,
   DescribeRulesCommand,
@@ -109,6 +110,8 @@ describe('@aws-sdk/client-elastic-load-balancing-v2 and @aws-sdk/client-acm', ()
     const attrs = (await elb.send(new DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn! }))).Attributes!;
     expect(attrs).toContainEqual({ Key: 'idle_timeout.timeout_seconds', Value: '60' });
     expect(attrs).toContainEqual({ Key: 'deletion_protection.enabled', Value: 'false' });
+    const reservation = await elb.send(new DescribeCapacityReservationCommand({ LoadBalancerArn: lb.LoadBalancerArn! }));
+    expect([reservation.CapacityReservationState, reservation.MinimumLoadBalancerCapacity]).toEqual([[], undefined]);
     await elb.send(new ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Attributes: [{ Key: 'idle_timeout.timeout_seconds', Value: '120' }, { Key: 'deletion_protection.enabled', Value: 'true' }] }));
     expect(fixture.dataPlane().last!.loadBalancers.find((l) => l.arn === lb.LoadBalancerArn)!.idleTimeoutSeconds).toBe(120);
     expect((await failure(elb.send(new DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn! })))).name).toBe('OperationNotPermitted');

@@ -39,7 +39,7 @@ export function alarmWire(a: Alarm): Record<string, unknown> {
     }),
     ...(a.metrics && { Metrics: a.metrics }),
     EvaluationPeriods: a.evaluationPeriods,
-    DatapointsToAlarm: a.datapointsToAlarm,
+    ...(!a.datapointsToAlarmOmitted && { DatapointsToAlarm: a.datapointsToAlarm }),
     Threshold: a.threshold,
     ComparisonOperator: a.comparison,
     TreatMissingData: a.treatMissingData,

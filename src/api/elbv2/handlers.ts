@@ -111,6 +111,12 @@ export function elbv2Handlers(elb: ElbDomain): Record<string, OperationHandler> 
     async DescribeLoadBalancerAttributes(input: { LoadBalancerArn: string }, ctx) {
       return { Attributes: attributesOut(await elb.loadBalancers.attributes(ctx.scope, input.LoadBalancerArn)) };
     },
+    // No load balancer has reserved capacity here (ModifyCapacityReservation is not served):
+    // the answer for one without a reservation, which Terraform's aws_lb reads.
+    async DescribeCapacityReservation(input: { LoadBalancerArn: string }, ctx) {
+      await elb.loadBalancers.attributes(ctx.scope, input.LoadBalancerArn);
+      return { CapacityReservationState: [] };
+    },
     async ModifyLoadBalancerAttributes(input: { LoadBalancerArn: string; Attributes: Array<{ Key?: string; Value?: string }> }, ctx) {
       return { Attributes: attributesOut(await elb.loadBalancers.modifyAttributes(ctx.scope, input.LoadBalancerArn, input.Attributes)) };
     },

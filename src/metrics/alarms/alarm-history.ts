@@ -35,7 +35,7 @@ function alarmJson(a: Alarm): Record<string, unknown> {
     }),
     ...(a.metrics && { metrics: a.metrics }),
     evaluationPeriods: a.evaluationPeriods,
-    datapointsToAlarm: a.datapointsToAlarm,
+    ...(!a.datapointsToAlarmOmitted && { datapointsToAlarm: a.datapointsToAlarm }),
     threshold: a.threshold,
     comparisonOperator: a.comparison,
     treatMissingData: a.treatMissingData,

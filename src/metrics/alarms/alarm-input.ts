@@ -120,6 +120,7 @@ export function checkMetricAlarm(input: PutMetricAlarmRequest): CheckedMetricAla
   const rule: ThresholdRule = {
     evaluationPeriods: n,
     datapointsToAlarm: m,
+    ...(input.DatapointsToAlarm === undefined && { datapointsToAlarmOmitted: true }),
     threshold: input.Threshold,
     comparison: comparison as Comparison,
     treatMissingData: missing as MissingData,

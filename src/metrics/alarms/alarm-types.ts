@@ -55,6 +55,8 @@ export interface AlarmMetric {
 export interface ThresholdRule {
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
+  /** DatapointsToAlarm was not given (it is then EvaluationPeriods, and DescribeAlarms leaves it out, as CloudWatch does). */
+  readonly datapointsToAlarmOmitted?: true;
   readonly threshold: number;
   readonly comparison: Comparison;
   readonly treatMissingData: MissingData;
