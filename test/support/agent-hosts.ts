@@ -227,7 +227,7 @@ export async function startControlPlane(hosts: AgentHosts, options: ControlPlane
     taskBridge,
     taskSubnet: `10.214.${n}.0/24`,
     // Its own load balancer addresses, apart from other platforms' on this machine.
-    lbSubnet: `127.78.${n}.0/24`,
+    lbSubnet: `127.79.${n}.0/24`,
   };
   const start = () =>
     startPlatform(config, pino({ level: 'silent' }), {
