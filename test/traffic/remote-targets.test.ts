@@ -22,6 +22,8 @@ const CLUSTER = 'remote';
 let f: HostsFixture;
 let elb: ElasticLoadBalancingV2Client;
 let disposed = false;
+/** The awsvpc service's listener URL, once the first scenario made it. */
+let ipsUrl = '';
 
 beforeAll(async () => {
   f = await startHostsFixture(CLUSTER, [[], []], { serviceTickMs: 250 });
@@ -102,6 +104,7 @@ describe('load balancers reach targets on other hosts', () => {
     for (const t of tasks) expect(addressOf(t)!.split('.').slice(0, 3).join('.')).toBe(f.hosts.hosts[hostIndex(t)]!.taskSubnet.split('.').slice(0, 3).join('.'));
     expect((await targetHealth(elb, alb.tgArn)).map((d) => d.Target?.Id).sort()).toEqual(addresses);
     const url = `http://${alb.dnsName}/`;
+    ipsUrl = url;
     expect([...(await answers(url, 40))].sort()).toEqual(addresses.map((a) => `ips ${a}`));
 
     // The agents let the control host in, no one else: another address of this host on the same
@@ -158,8 +161,13 @@ describe('load balancers reach targets on other hosts', () => {
     for (const body of seen) expect(body).toMatch(/^ports \d+\.\d+\.\d+\.\d+$/);
   }, 240_000);
 
-  it('the routes are gone once the control plane is closed', async () => {
+  it('a restarted control plane routes to the agents again; the routes are gone once it is closed', async () => {
     expect(routes()).toContain(`${f.hosts.hosts[0]!.taskSubnet} via`);
+    await f.control.restart();
+    for (const h of f.hosts.hosts) await until(`a route to ${h.taskSubnet}`, async () => routes(), (r) => r.includes(`${h.taskSubnet} via ${h.address}`), 10_000);
+    const [task] = await running('ips');
+    const back = await until('the awsvpc service answering again', () => get(ipsUrl).catch(() => ({ status: 0, body: '' })), (r) => r.status === 200, 60_000);
+    expect(back.body.trim()).toBe(`ips ${addressOf(task!)}`);
     await stopEverything();
     for (const h of f.hosts.hosts) expect(routesAfterClose).not.toContain(`${h.taskSubnet} via`);
   }, 120_000);
