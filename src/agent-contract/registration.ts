@@ -11,6 +11,13 @@ export interface AgentRegistration {
   ec2InstanceId?: string;
   /** The agent's address or name; empty when unknown (the instance id then stands for it). */
   host: string;
+  /**
+   * The host's private IPv4 address, as the control host reaches it: where its published host
+   * ports answer (instance targets) and the next hop toward its task subnet.
+   */
+  address?: string;
+  /** The subnet (CIDR) its awsvpc and bridge tasks take their addresses from (ip targets). */
+  taskSubnet?: string;
   agentVersion: string;
   attributes: Attribute[];
   cpu: number;

@@ -105,6 +105,16 @@ describe('agent routes', () => {
     expect((await env.post('register', { cluster: 'default' })).status).toBe(400);
   });
 
+  it('records the host address and task subnet an agent reports, and refuses malformed ones', async () => {
+    const env = setup();
+    app = env.app;
+    const arn = (await env.register({ address: '10.0.0.2', taskSubnet: '10.215.0.0/16' })).containerInstanceArn as string;
+    expect(env.instances.records.get(arn)).toMatchObject({ address: '10.0.0.2', taskSubnet: '10.215.0.0/16' });
+    const base = { cluster: 'default', region: 'us-east-1', host: 'x', agentVersion: '1', attributes: [], cpu: 1, memory: 1 };
+    expect((await env.post('register', { ...base, address: 'host.example' })).status).toBe(400);
+    expect((await env.post('register', { ...base, taskSubnet: '10.215.0.1/16' })).status).toBe(400);
+  });
+
   it('holds a poll until a task is placed, then answers with its launch and registry credentials', async () => {
     const env = setup(5_000);
     app = env.app;

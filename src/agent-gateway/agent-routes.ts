@@ -1,4 +1,5 @@
 import type { Attribute } from '@aws-sdk/client-ecs';
+import { isIPv4 } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { LogSink, LogTarget, SecretResolver } from '../agent-contract/ports.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
@@ -18,7 +19,17 @@ import {
   type ReportsResponse,
 } from '../agent-contract/protocol.js';
 import { ordersFor, type InstanceTask } from './agent-orders.js';
+import { parseCidr } from './subnet-routes.js';
 import type { RemoteAgents } from './remote-agents.js';
+
+/** The host's address and task subnet a registration may carry, checked. */
+function optionalAddresses(body: Record<string, unknown>): { address?: string; taskSubnet?: string } {
+  const address = optStr(body, 'address');
+  const taskSubnet = optStr(body, 'taskSubnet');
+  if (address !== undefined && !isIPv4(address)) throw new BadBodyError('address must be an IPv4 address');
+  if (taskSubnet !== undefined && parseCidr(taskSubnet) === undefined) throw new BadBodyError('taskSubnet must be an IPv4 subnet such as 10.215.0.0/16');
+  return { ...(address !== undefined && { address }), ...(taskSubnet !== undefined && { taskSubnet }) };
+}
 
 /** What the control plane's side of the agent protocol works with (ports, composed in cli/). */
 export interface AgentRoutesDeps {
@@ -104,6 +115,7 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
           ...(optStr(body, 'containerInstanceArn') !== undefined && { containerInstanceArn: str(body, 'containerInstanceArn') }),
           ...(optStr(body, 'ec2InstanceId') !== undefined && { ec2InstanceId: str(body, 'ec2InstanceId') }),
           host: str(body, 'host'),
+          ...optionalAddresses(body),
           agentVersion: str(body, 'agentVersion'),
           attributes: objects(body, 'attributes').map(attribute),
           cpu: num(body, 'cpu'),

@@ -23,6 +23,8 @@ export class MemoryInstanceRegistry implements ContainerInstanceRegistry {
       region: scope.region,
       ec2InstanceId: registration.ec2InstanceId ?? previous?.ec2InstanceId ?? `i-${randomBytes(8).toString('hex').slice(0, 17)}`,
       host: registration.host,
+      ...(registration.address !== undefined && { address: registration.address }),
+      ...(registration.taskSubnet !== undefined && { taskSubnet: registration.taskSubnet }),
       status: 'ACTIVE',
       agentConnected: true,
       lastSeenAt: scope.now.getTime(),

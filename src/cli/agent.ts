@@ -8,6 +8,7 @@ import { ImageStore } from '../agent/images/image-store.js';
 import { LocalAgent } from '../agent/local-agent.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
 import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
+import { hostAddresses } from '../agent/network/host-address.js';
 import { AgentStore } from '../agent/remote/agent-store.js';
 import { ControlClient, ControlPlaneError } from '../agent/remote/control-client.js';
 import { controlPlaneImages } from '../agent/remote/control-plane-images.js';
@@ -139,7 +140,17 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
   const client = new ControlClient(endpoint, token);
   const queue = new ReportQueue({ onError: (err) => logger.warn({ err: String(err) }, 'sending reports failed; retrying') });
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
-  const networks = new CniNetworkManager({ stateDir: join(dataDir, 'network'), bridge: flags.taskBridge, subnet: flags.taskSubnet, sandboxPool: DEFAULT_SANDBOX_POOL });
+  // As an EC2 instance in a VPC: host ports answer on the host's private address, and the control
+  // host (its load balancers and health checks) may reach task addresses routed through this one.
+  const addresses = await hostAddresses(endpoint, flags.host);
+  const networks = new CniNetworkManager({
+    stateDir: join(dataDir, 'network'),
+    bridge: flags.taskBridge,
+    subnet: flags.taskSubnet,
+    sandboxPool: DEFAULT_SANDBOX_POOL,
+    publishAddress: addresses.own,
+    admitFrom: [addresses.control],
+  });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
   const metadata = new MetadataServer(positiveInt(flags.metadataPort, '--metadata-port'), (_gateway, port) => networks.allowGatewayTcpPort(port));
   // The agent exists once the runner does; the runner reports and pulls through it.
@@ -182,6 +193,8 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
       cluster: flags.cluster,
       region: flags.region,
       host: flags.host ?? hostname(),
+      address: addresses.own,
+      taskSubnet: flags.taskSubnet,
       agentVersion: agentVersion(),
       attributes,
       cpu: capacity.cpu,

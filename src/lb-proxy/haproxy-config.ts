@@ -67,7 +67,7 @@ export function haproxyConfig(
       out.push(...frontendLines(lb, listener, paths, files), '');
     }
   }
-  for (const group of config.targetGroups) out.push(...backendLines(group, serves, idleOf.get(group.arn) ?? 60), '');
+  for (const group of config.targetGroups) out.push(...backendLines(group, serves, idleOf.get(group.arn) ?? 60, paths.dir), '');
   return { text: `${out.join('\n')}\n`, files };
 }
 
@@ -130,9 +130,20 @@ function frontendLines(lb: ProxyLoadBalancer, listener: ProxyListener, paths: Ha
   return lines;
 }
 
-function backendLines(group: ProxyTargetGroup, serves: (g: ProxyTargetGroup, t: ProxyTarget) => boolean, idle: number): string[] {
+function backendLines(group: ProxyTargetGroup, serves: (g: ProxyTargetGroup, t: ProxyTarget) => boolean, idle: number, dir: string): string[] {
   const http = group.protocol === 'HTTP' || group.protocol === 'HTTPS';
   const lines = [`backend ${backendName(group.arn)}`, `  # ${group.name}`, `  mode ${http ? 'http' : 'tcp'}`];
+  if (http) {
+    // HAProxy answers 503 both when no server is usable and when a connection to the target
+    // fails; an ALB answers 503 only for the first (no target registered, or none in service)
+    // and 502 for the second. So the group's own 503 page is the ALB's 502, and the request finds
+    // the ALB's 503 when no server is left. A worker finishing its requests after a reload counts
+    // no server at all (its backends are stopped), so it leaves the test to the new worker.
+    lines.push(
+      `  http-request return status 503 errorfile ${quoted(`${dir}/errors/503.http`)} if { nbsrv eq 0 } !{ stopping }`,
+      `  errorfile 503 ${quoted(`${dir}/errors/502.http`)}`,
+    );
+  }
   lines.push(`  balance ${group.algorithm === 'least_outstanding_requests' ? 'leastconn' : 'roundrobin'}`);
   lines.push(`  timeout server ${idle}s`, `  timeout tunnel ${idle}s`);
   const s = group.stickiness;

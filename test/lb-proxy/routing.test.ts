@@ -1,7 +1,7 @@
 // Routing through a real HAProxy to real Node targets: round robin, path and host rules,
-// weighted forwards, fixed responses, redirects, forwarded headers and the ALB's own 503.
+// weighted forwards, fixed responses, redirects, forwarded headers and the ALB's own 502 and 503.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alb, allHealthy, forward, get, group, openPlane, rule, startTarget, stopTargets, type TestTarget } from './lb.fixtures.js';
+import { alb, allHealthy, forward, get, group, openPlane, rule, startTarget, stopTargets, until, type TestTarget } from './lb.fixtures.js';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HaproxyDataPlane } from '../../src/lb-proxy/haproxy-data-plane.js';
@@ -22,6 +22,9 @@ beforeAll(async () => {
   web = await Promise.all(['web-a', 'web-b', 'web-c'].map((n, i) => startTarget(n, `127.78.1.${10 + i}`)));
   api = await startTarget('api', '127.78.1.20');
   canary = await startTarget('canary', '127.78.1.21');
+  // A target whose server is gone: its port refuses connections.
+  const gone = await startTarget('gone', '127.78.1.22');
+  await stopTargets([gone]);
   ({ plane, cleanup, dataDir, hostsFile } = await openPlane());
   current = {
     loadBalancers: [
@@ -39,19 +42,23 @@ beforeAll(async () => {
         ]),
         rule(6, forward('arn:tg/empty'), [{ field: 'path-pattern', values: ['/empty'] }]),
         rule(7, forward('arn:tg/sticky'), [{ field: 'path-pattern', values: ['/sticky'] }]),
+        rule(8, forward('arn:tg/gone'), [{ field: 'path-pattern', values: ['/gone'] }]),
         rule('default', forward('arn:tg/web')),
       ]),
       // A second load balancer on the same port, on its own address.
       alb('second', '127.78.1.2', 8080, [rule('default', { type: 'fixed-response', statusCode: '200', messageBody: 'second' })]),
     ],
     targetGroups: [group('arn:tg/web', web), group('arn:tg/api', [api]), group('arn:tg/canary', [canary]), group('arn:tg/empty', []),
-      group('arn:tg/sticky', web, { stickiness: { enabled: true, type: 'lb_cookie', durationSeconds: 600 } })],
+      group('arn:tg/sticky', web, { stickiness: { enabled: true, type: 'lb_cookie', durationSeconds: 600 } }), group('arn:tg/gone', [gone])],
   };
   await plane.apply(current);
   await allHealthy(plane, 'arn:tg/web', 3);
   await allHealthy(plane, 'arn:tg/api', 1);
   await allHealthy(plane, 'arn:tg/canary', 1);
   await allHealthy(plane, 'arn:tg/sticky', 3);
+  // Every target unhealthy: the group fails open, so requests go to the refusing target.
+  await until(() => plane.targetHealth('arn:tg/gone')[0]?.state === 'unhealthy', 10_000, 'the gone target unhealthy');
+  await plane.idle();
 }, 30_000);
 
 afterAll(async () => {
@@ -113,6 +120,13 @@ describe('routing', () => {
     expect(res.status).toBe(503);
     expect(res.headers.server).toBe('awselb/2.0');
     expect(res.body).toContain('<center><h1>503 Service Temporarily Unavailable</h1></center>');
+  });
+
+  it('answers its own 502 when the target refuses the connection', async () => {
+    const res = await get(url('/gone'));
+    expect(res.status).toBe(502);
+    expect(res.headers.server).toBe('awselb/2.0');
+    expect(res.body).toContain('<center><h1>502 Bad Gateway</h1></center>');
   });
 
   it('keeps a client with its target through the AWSALB cookie', async () => {

@@ -226,6 +226,8 @@ export async function startControlPlane(hosts: AgentHosts, options: ControlPlane
     secretAccessKey: 'multi-host-secret',
     taskBridge,
     taskSubnet: `10.214.${n}.0/24`,
+    // Its own load balancer addresses, apart from other platforms' on this machine.
+    lbSubnet: `127.79.${n}.0/24`,
   };
   const start = () =>
     startPlatform(config, pino({ level: 'silent' }), {

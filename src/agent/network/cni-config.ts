@@ -2,7 +2,11 @@ import { CNI_VERSION, type CniNetworkConfigList } from './cni-types.js';
 import { firstHost, formatIpv4, formatSubnet, type Ipv4Subnet } from './ipv4.js';
 import type { TaskPortMapping } from './network-manager.js';
 
-/** The host address published ports are bound to: tasks are reachable from this host only. */
+/**
+ * The host address published ports are bound to by default: tasks are reachable from this host
+ * only. An agent host known to the cluster by another address publishes on that one instead, as
+ * an EC2 instance's host ports answer on its private address.
+ */
 export const PUBLISH_HOST_IP = '127.0.0.1';
 
 /** What minato's task network looks like on the host. */
@@ -65,11 +69,11 @@ export interface CniPortMapping {
   hostIP: string;
 }
 
-/** The capability argument for the task's published ports: only mappings with a host port. */
-export function portMappingArgs(mappings: readonly TaskPortMapping[]): CniPortMapping[] {
+/** The capability argument for the task's published ports: only mappings with a host port, bound to `hostIP`. */
+export function portMappingArgs(mappings: readonly TaskPortMapping[], hostIP: string = PUBLISH_HOST_IP): CniPortMapping[] {
   return mappings
     .filter((m): m is TaskPortMapping & { hostPort: number } => m.hostPort !== undefined)
-    .map((m) => ({ hostPort: m.hostPort, containerPort: m.containerPort, protocol: m.protocol, hostIP: PUBLISH_HOST_IP }));
+    .map((m) => ({ hostPort: m.hostPort, containerPort: m.containerPort, protocol: m.protocol, hostIP }));
 }
 
 /** A CNI name (network name or container id): alphanumeric first, then alphanumerics, `_`, `.` or `-`. */

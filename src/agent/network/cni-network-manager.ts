@@ -36,7 +36,7 @@ const REQUIRED_PLUGINS = ['bridge', 'host-local', 'portmap', 'loopback'] as cons
 /**
  * Task networks made by running the standard CNI plugins directly: a network namespace per task,
  * `lo` up (loopback), a veth into the `minato0` bridge with a host-local address (bridge), and host
- * ports published on 127.0.0.1 (portmap).
+ * ports published on 127.0.0.1, or the address the host is known by (portmap).
  *
  * Why portmap's DNAT rather than a proxy in this process: the rules live in the kernel, so published
  * ports keep working while minato restarts and need no re-adoption (the saved configuration is all
@@ -71,6 +71,8 @@ export class CniNetworkManager implements NetworkManager {
   private readyOnce: Promise<void> | undefined;
   private firewallInstalled = false;
   private readonly gatewayDns: ((gateway: string) => Promise<boolean>) | undefined;
+  private readonly publishAddress: string | undefined;
+  private readonly admitFrom: readonly string[] | undefined;
 
   constructor(opts: CniNetworkManagerOptions) {
     this.bridge = opts.bridge ?? 'minato0';
@@ -94,6 +96,8 @@ export class CniNetworkManager implements NetworkManager {
     });
     this.poolSize = opts.sandboxPool ?? 0;
     this.gatewayDns = opts.gatewayDns;
+    this.publishAddress = opts.publishAddress;
+    this.admitFrom = opts.admitFrom;
     this.runtime = new CniRuntime({
       cniPath: opts.cniPath ?? '/usr/lib/cni',
       timeoutMs: opts.pluginTimeoutMs ?? 30_000,
@@ -210,6 +214,7 @@ export class CniNetworkManager implements NetworkManager {
       tcpPorts: [...this.hostTcpPorts],
       gatewayTcpPorts: [...this.gatewayTcpPorts],
       ...(this.outboundNat && { masqueradeSubnet: formatSubnet(this.subnet) }),
+      ...(this.admitFrom !== undefined && { admitFrom: this.admitFrom }),
     });
   }
 
@@ -231,7 +236,7 @@ export class CniNetworkManager implements NetworkManager {
 
   /** A pooled sandbox for a task that publishes no ports, when one is ready. */
   private async fromPool(req: TaskNetworkRequest): Promise<TaskNetwork | undefined> {
-    if (portMappingArgs(req.portMappings).length > 0) return undefined;
+    if (portMappingArgs(req.portMappings, this.publishAddress).length > 0) return undefined;
     const id = this.pool?.take();
     return id === undefined ? undefined : this.sandboxes.handOver(id, req);
   }
@@ -253,9 +258,9 @@ export class CniNetworkManager implements NetworkManager {
         subnet: this.subnet,
         ipamDataDir: this.ipamDataDir,
         outboundNat: this.outboundNat,
-      }, { publishesPorts: portMappingArgs(req.portMappings).length > 0 }),
+      }, { publishesPorts: portMappingArgs(req.portMappings, this.publishAddress).length > 0 }),
       loopback: loopbackConfig(),
-      capabilityArgs: { portMappings: portMappingArgs(req.portMappings) },
+      capabilityArgs: { portMappings: portMappingArgs(req.portMappings, this.publishAddress) },
     };
   }
 

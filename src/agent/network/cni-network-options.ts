@@ -46,6 +46,17 @@ export interface CniNetworkManagerOptions {
    * bridge holds the address. When it does, the task network names the gateway as nameserver.
    */
   gatewayDns?: (gateway: string) => Promise<boolean>;
+  /**
+   * The host address published ports are bound to; default 127.0.0.1 (this host only). An agent
+   * publishes on the address the cluster knows it by, so that load balancers reach its instance targets.
+   */
+  publishAddress?: string;
+  /**
+   * Addresses of other hosts that may open connections to task addresses routed through this one
+   * (the control host's load balancers and health checks); turns IP forwarding on and installs the
+   * forward guard (host-firewall.ts) that refuses everyone else. Default: forwarding untouched.
+   */
+  admitFrom?: readonly string[];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firewallChain, ipv4Rules, ipv6Rules, restoreInput } from './host-firewall.js';
+import { firewallChain, forwardChain, forwardRules, ipv4Rules, ipv6Rules, restoreInput } from './host-firewall.js';
 
 describe('host firewall rules', () => {
   it('names one chain per bridge, within iptables length limit', () => {
@@ -17,6 +17,16 @@ describe('host firewall rules', () => {
     // A port named twice is one rule.
     expect(rules.filter((r) => r.includes('--dport 4566'))).toHaveLength(1);
     expect(rules).toContain('-p tcp -m tcp --dport 8443 -j ACCEPT');
+    expect(rules.slice(-2)).toEqual(['-p tcp -j REJECT --reject-with tcp-reset', '-j REJECT --reject-with icmp-port-unreachable']);
+  });
+
+  it('lets the admitted hosts, replies and published ports be forwarded to tasks, and refuses the rest from outside', () => {
+    expect(forwardChain('a'.repeat(15)).length).toBeLessThanOrEqual(28);
+    const rules = forwardRules({ bridge: 'mt1', admitFrom: ['10.216.0.1', '10.216.0.1'] });
+    // Task to task on the bridge is not the guard's concern.
+    expect(rules[0]).toBe('-i mt1 -j RETURN');
+    expect(rules).toContain('-m conntrack --ctstate DNAT -j ACCEPT');
+    expect(rules.filter((r) => r.startsWith('-s '))).toEqual(['-s 10.216.0.1/32 -j ACCEPT']);
     expect(rules.slice(-2)).toEqual(['-p tcp -j REJECT --reject-with tcp-reset', '-j REJECT --reject-with icmp-port-unreachable']);
   });
 

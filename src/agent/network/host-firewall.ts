@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { execFile } from './exec.js';
 
 /**
@@ -21,6 +22,13 @@ export interface HostFirewallSettings {
   gatewayTcpPorts?: readonly number[];
   /** The task subnet (CIDR) whose traffic leaving it is masqueraded; none when absent. */
   masqueradeSubnet?: string;
+  /**
+   * Addresses outside this host that may open connections to the task addresses (the control
+   * host's: its load balancers and health checks route to the task subnet through this host).
+   * When given, a forward guard refuses every other connection routed into the bridge from
+   * outside, published host ports excepted; absent, forwarding is not touched.
+   */
+  admitFrom?: readonly string[];
 }
 
 /** The dedicated chain of a bridge's rules (iptables allows 28 characters; bridge names have at most 15). */
@@ -39,6 +47,25 @@ export function ipv4Rules(s: HostFirewallSettings): string[] {
     // The metadata endpoint listens on the gateway address; only its port is open there.
     ...[...new Set(s.gatewayTcpPorts ?? [])].map((p) => `-d ${s.gateway}/32 -p tcp -m tcp --dport ${p} -j ACCEPT`),
     ...[...new Set(s.tcpPorts)].map((p) => `-p tcp -m tcp --dport ${p} -j ACCEPT`),
+    '-p tcp -j REJECT --reject-with tcp-reset',
+    '-j REJECT --reject-with icmp-port-unreachable',
+  ];
+}
+
+/** The dedicated chain guarding what is forwarded into a bridge (at most 26 characters). */
+export const forwardChain = (bridge: string): string => `MINATO-FWD-${bridge}`;
+
+/**
+ * The forward guard's rules, for packets routed out through the bridge: the bridge's own traffic
+ * (task to task) is not its concern, replies and published host ports (portmap's DNAT) pass, the
+ * admitted addresses may open connections to tasks, nothing else from outside may.
+ */
+export function forwardRules(s: Pick<HostFirewallSettings, 'bridge' | 'admitFrom'>): string[] {
+  return [
+    `-i ${s.bridge} -j RETURN`,
+    '-m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT',
+    '-m conntrack --ctstate DNAT -j ACCEPT',
+    ...[...new Set(s.admitFrom ?? [])].map((a) => `-s ${a}/32 -j ACCEPT`),
     '-p tcp -j REJECT --reject-with tcp-reset',
     '-j REJECT --reject-with icmp-port-unreachable',
   ];
@@ -75,6 +102,7 @@ function families(s: HostFirewallSettings): Family[] {
 const ipv6Enabled = (): boolean => existsSync('/proc/net/if_inet6');
 
 const jump = (bridge: string): string[] => ['-i', bridge, '-j', firewallChain(bridge)];
+const forwardJump = (bridge: string): string[] => ['-o', bridge, '-j', forwardChain(bridge)];
 
 /**
  * Installs (or replaces) the bridge's rules: the chain's rules in one transaction first, then the
@@ -88,11 +116,25 @@ export async function installHostFirewall(s: HostFirewallSettings): Promise<void
     // First in INPUT: a host's own ACCEPT rules must not let tasks past it.
     if (present.code !== 0) await run(f.iptables, [...WAIT, '-I', 'INPUT', '1', ...jump(s.bridge)]);
   }
+  if (s.admitFrom !== undefined) await installForwardGuard(s);
   if (s.masqueradeSubnet !== undefined) {
     const rule = masqueradeRule(s.bridge, s.masqueradeSubnet);
     const present = await execFile('iptables', [...WAIT, '-t', 'nat', '-C', ...rule], { timeoutMs: TIMEOUT_MS });
     if (present.code !== 0) await run('iptables', [...WAIT, '-t', 'nat', '-A', ...rule]);
   }
+}
+
+/**
+ * The forward guard (IPv4: tasks have no routable IPv6 address) and IP forwarding, which the
+ * admitted hosts' traffic to the task subnet needs (the bridge plugin turns it on only at the
+ * first task's setup).
+ */
+async function installForwardGuard(s: HostFirewallSettings): Promise<void> {
+  const chain = forwardChain(s.bridge);
+  await run('iptables-restore', [...WAIT, '--noflush'], restoreInput(chain, forwardRules(s)));
+  const present = await execFile('iptables', [...WAIT, '-C', 'FORWARD', ...forwardJump(s.bridge)], { timeoutMs: TIMEOUT_MS });
+  if (present.code !== 0) await run('iptables', [...WAIT, '-I', 'FORWARD', '1', ...forwardJump(s.bridge)]);
+  await writeFile('/proc/sys/net/ipv4/ip_forward', '1\n');
 }
 
 /** The one nat rule that masquerades a bridge's task traffic leaving its subnet (tasks reach the outside). */
@@ -113,6 +155,14 @@ export async function removeHostFirewall(bridge: string): Promise<void> {
     if (exists.code !== 0) continue;
     await run(tool, [...WAIT, '-F', chain]);
     await run(tool, [...WAIT, '-X', chain]);
+  }
+  for (let i = 0; i < 16; i++) {
+    const r = await execFile('iptables', [...WAIT, '-D', 'FORWARD', ...forwardJump(bridge)], { timeoutMs: TIMEOUT_MS });
+    if (r.code !== 0) break;
+  }
+  if ((await execFile('iptables', [...WAIT, '-S', forwardChain(bridge)], { timeoutMs: TIMEOUT_MS })).code === 0) {
+    await run('iptables', [...WAIT, '-F', forwardChain(bridge)]);
+    await run('iptables', [...WAIT, '-X', forwardChain(bridge)]);
   }
   // The masquerade rule, found by its comment (whatever subnet it was made for).
   const nat = await execFile('iptables', [...WAIT, '-t', 'nat', '-S', 'POSTROUTING'], { timeoutMs: TIMEOUT_MS });

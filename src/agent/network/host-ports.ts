@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { DomainError, ErrorKind, invalidParameter } from '../../lib/errors.js';
-import { PUBLISH_HOST_IP, type CniPortMapping } from './cni-config.js';
+import type { CniPortMapping } from './cni-config.js';
 import type { TaskPortMapping } from './network-manager.js';
 
 /**
@@ -30,7 +30,7 @@ export function checkPortMappings(mappings: readonly TaskPortMapping[]): void {
 
 /** The error of a host port that is taken. */
 export const hostPortTaken = (m: CniPortMapping, by: string): DomainError =>
-  new DomainError(ErrorKind.Conflict, `Host port ${PUBLISH_HOST_IP}:${m.hostPort}/${m.protocol} is already in use by ${by}.`, 'host-port');
+  new DomainError(ErrorKind.Conflict, `Host port ${m.hostIP}:${m.hostPort}/${m.protocol} is already in use by ${by}.`, 'host-port');
 
 /**
  * Rejects a mapping whose host port another task (of `claims`: task id → its mappings) publishes;
@@ -117,7 +117,7 @@ export async function resolveDynamicPorts(
   return out;
 }
 
-/** Whether a host process holds the port on 127.0.0.1 (or on all addresses): binding it fails then. */
+/** Whether a host process holds the port on the mapping's host address (or on all addresses): binding it fails then. */
 export function hostPortInUse(m: CniPortMapping): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const done = (err: NodeJS.ErrnoException | undefined, close: (cb: () => void) => void): void => {
@@ -131,11 +131,11 @@ export function hostPortInUse(m: CniPortMapping): Promise<boolean> {
     if (m.protocol === 'udp') {
       const socket = createSocket({ type: 'udp4', reuseAddr: false });
       socket.once('error', (e) => done(e, (cb) => cb()));
-      socket.bind({ address: PUBLISH_HOST_IP, port: m.hostPort, exclusive: true }, () => done(undefined, (cb) => socket.close(cb)));
+      socket.bind({ address: m.hostIP, port: m.hostPort, exclusive: true }, () => done(undefined, (cb) => socket.close(cb)));
     } else {
       const server = createServer();
       server.once('error', (e) => done(e, (cb) => cb()));
-      server.listen({ host: PUBLISH_HOST_IP, port: m.hostPort, exclusive: true }, () => done(undefined, (cb) => server.close(() => cb())));
+      server.listen({ host: m.hostIP, port: m.hostPort, exclusive: true }, () => done(undefined, (cb) => server.close(() => cb())));
     }
   });
 }

@@ -34,6 +34,9 @@ export interface ContainerInstanceRecord {
   ec2InstanceId: string;
   /** The agent's host (address or name), as it registered. */
   host: string;
+  /** The host's private IPv4 address and its tasks' subnet, as the agent reported them (agents of older versions do not). */
+  address?: string;
+  taskSubnet?: string;
   status: InstanceStatus;
   statusReason?: string;
   agentConnected: boolean;

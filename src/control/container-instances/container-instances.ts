@@ -111,6 +111,8 @@ export class ContainerInstances implements ContainerInstanceRegistry {
         ec2InstanceId,
         // An agent that does not know its address is told apart by its instance id.
         host: reg.host !== '' ? reg.host : ec2InstanceId,
+        ...(reg.address !== undefined && { address: reg.address }),
+        ...(reg.taskSubnet !== undefined && { taskSubnet: reg.taskSubnet }),
         status: existing?.status === InstanceStatus.Draining ? InstanceStatus.Draining : InstanceStatus.Active,
         agentConnected: true,
         lastSeenAt: now,
