@@ -68,6 +68,7 @@ import { snsService } from '../api/sns/sns-service.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { ecsMetricsPublisher } from './ecs-metrics.js';
 import { logMetricSink } from './log-metric-sink.js';
+import { loadBalancerMetricSink } from './lb-metric-sink.js';
 
 /** A running platform. */
 export interface Platform {
@@ -94,6 +95,8 @@ export interface PlatformOptions {
   metadataPort?: number;
   /** How often Container Insights samples running tasks and the AWS/ECS utilization metrics are published (default: once a minute, as ECS). */
   insightsIntervalMs?: number;
+  /** How often the load balancers' metrics are published (default: once a minute, as ELB); tests shorten it. */
+  loadBalancerMetricsIntervalMs?: number;
   /** How often the service scheduler reconciles every service (ms); default 1 s. */
   serviceTickMs?: number;
   /** The container instances remote agents register as (default: the control plane's own). */
@@ -132,9 +135,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // IAM's access keys and ACM's private keys are sealed under the same master key as secret values.
   const cipher = new ValueCipher(masterKey);
   const iam = createIamDomain(store, cipher);
-  const { certificates, elb, close: closeLoadBalancing } = await openLoadBalancing(store, cipher, dataDir, config, logger);
+  const { certificates, elb, close: closeLoadBalancing, publishMetrics: publishLoadBalancerMetrics } = await openLoadBalancing(store, cipher, dataDir, config, logger);
   // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
   const metrics = openMetricService(join(dataDir, 'metrics.db'));
+  // AWS/ApplicationELB and AWS/NetworkELB from the data plane's counters, once a minute as ELB.
+  publishLoadBalancerMetrics(loadBalancerMetricSink(metrics, logger), options.loadBalancerMetricsIntervalMs ?? 60_000);
   const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
   const logService = openLogService(join(dataDir, 'logs.db'), logMetricSink(metrics, logger));
   const stopLogSweeper = logService.startRetentionSweeper(60_000, {
