@@ -2,20 +2,24 @@ import type { Logger } from 'pino';
 import type { TaskUsage } from '../agent/insights/insights-sampler.js';
 import type { EcsControl } from '../control/ecs-control.js';
 import { rootPrincipal } from '../lib/scope.js';
+import { insightsTaskData, type InsightsTaskUse } from '../metrics/container-insights.js';
 import { ecsUtilizationData, type TaskUtilization } from '../metrics/ecs-utilization.js';
 import type { MetricService } from '../metrics/metric-service.js';
+import { put } from './cluster-metrics.js';
 
 /**
  * Publishes the AWS/ECS CPUUtilization and MemoryUtilization metrics from the use the Container
- * Insights sampler measures on every reading: each task's service comes from its record's group
- * (`service:<name>`), and the data go through the metric service, so GetMetricData, ListMetrics
- * and alarms see them as they see any metric.
+ * Insights sampler measures on every reading, and for tasks of clusters with Container Insights
+ * enabled the ECS/ContainerInsights task metrics (CpuUtilized, MemoryUtilized, network, storage…):
+ * each task's service comes from its record's group (`service:<name>`), and the data go through
+ * the metric service, so GetMetricData, ListMetrics and alarms see them as they see any metric.
  */
 export function ecsMetricsPublisher(ecs: Pick<EcsControl, 'tasks'>, metrics: MetricService, accountId: string, logger: Logger) {
   return async (tasks: readonly TaskUsage[], timestamp: number): Promise<void> => {
     const byCluster = new Map<string, TaskUsage[]>();
     for (const t of tasks) (byCluster.get(t.clusterArn) ?? byCluster.set(t.clusterArn, []).get(t.clusterArn)!).push(t);
     const byRegion = new Map<string, TaskUtilization[]>();
+    const insightsByRegion = new Map<string, InsightsTaskUse[]>();
     for (const [clusterArn, members] of byCluster) {
       const region = members[0]!.region;
       const scope = { accountId, region, principalArn: rootPrincipal(accountId), now: new Date(timestamp) };
@@ -32,9 +36,23 @@ export function ecsMetricsPublisher(ecs: Pick<EcsControl, 'tasks'>, metrics: Met
       const clusterName = clusterArn.split('/').pop()!;
       for (const t of members) {
         const group = groups.get(t.taskArn);
+        const service = group?.startsWith('service:') ? { serviceName: group.slice('service:'.length) } : {};
+        if (t.insights) {
+          (insightsByRegion.get(region) ?? insightsByRegion.set(region, []).get(region)!).push({
+            clusterName,
+            ...service,
+            family: t.family,
+            cpuUtilized: t.cpuUnits,
+            cpuReserved: t.cpuReserved,
+            memoryUtilized: t.memoryMiB,
+            memoryReserved: t.memoryReserved,
+            ...(t.networkRxBytesPerSecond !== undefined && { networkRxBytes: t.networkRxBytesPerSecond, networkTxBytes: t.networkTxBytesPerSecond ?? 0 }),
+            ...(t.storageReadBytes !== undefined && { storageReadBytes: t.storageReadBytes, storageWriteBytes: t.storageWriteBytes ?? 0 }),
+          });
+        }
         (byRegion.get(region) ?? byRegion.set(region, []).get(region)!).push({
           clusterName,
-          ...(group?.startsWith('service:') && { serviceName: group.slice('service:'.length) }),
+          ...service,
           cpuUsed: t.cpuUnits,
           cpuReserved: t.cpuReserved,
           memoryUsed: t.memoryMiB,
@@ -45,7 +63,11 @@ export function ecsMetricsPublisher(ecs: Pick<EcsControl, 'tasks'>, metrics: Met
     for (const [region, measured] of byRegion) {
       const data = ecsUtilizationData(measured, timestamp);
       const scope = { accountId, region, principalArn: rootPrincipal(accountId), now: new Date(timestamp) };
-      for (let i = 0; i < data.length; i += 1000) metrics.put(scope, { Namespace: 'AWS/ECS', MetricData: data.slice(i, i + 1000), allowReserved: true });
+      put(metrics, logger, scope, 'AWS/ECS', data);
+    }
+    for (const [region, measured] of insightsByRegion) {
+      const scope = { accountId, region, principalArn: rootPrincipal(accountId), now: new Date(timestamp) };
+      put(metrics, logger, scope, 'ECS/ContainerInsights', insightsTaskData(measured, timestamp));
     }
   };
 }

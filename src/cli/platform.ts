@@ -67,6 +67,7 @@ import { loadOrCreateSigningKey } from '../sns/signing-key.js';
 import { snsService } from '../api/sns/sns-service.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { ecsMetricsPublisher } from './ecs-metrics.js';
+import { clusterMetricsPublisher, every, insightsEnabled } from './cluster-metrics.js';
 import { logMetricSink } from './log-metric-sink.js';
 import { loadBalancerMetricSink } from './lb-metric-sink.js';
 
@@ -93,7 +94,7 @@ export interface Platform {
 export interface PlatformOptions {
   /** The metadata endpoint's port on the task bridge gateway. */
   metadataPort?: number;
-  /** How often Container Insights samples running tasks and the AWS/ECS utilization metrics are published (default: once a minute, as ECS). */
+  /** How often Container Insights samples running tasks and the AWS/ECS and ECS/ContainerInsights metrics are published (default: once a minute, as ECS). */
   insightsIntervalMs?: number;
   /** How often the load balancers' metrics are published (default: once a minute, as ELB); tests shorten it. */
   loadBalancerMetricsIntervalMs?: number;
@@ -270,16 +271,22 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     read: hostSampleReader(runtime),
     insightsEnabled: async (region, clusterArn) => {
       const scope = { accountId: config.accountId, region, principalArn: rootPrincipal(config.accountId), now: new Date() };
-      const cluster = await ecs.clusters.get(scope, clusterArn);
-      const value = cluster.settings?.find((s) => s.name === 'containerInsights')?.value;
-      return value === 'enabled' || value === 'enhanced';
+      return insightsEnabled(await ecs.clusters.get(scope, clusterArn));
     },
     sink: logs,
     // AWS/ECS CPUUtilization and MemoryUtilization, from the same readings, for every cluster.
     usage: ecsMetricsPublisher(ecs, metrics, config.accountId, logger),
     hostId: hostname(),
   });
-  const stopInsights = insights.start(options.insightsIntervalMs ?? 60_000, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
+  const stopSampling = insights.start(options.insightsIntervalMs ?? 60_000, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
+  // AWS/ECS reservations and Container Insights' counts, from the records, on the same interval.
+  const stopClusterMetrics = every(options.insightsIntervalMs ?? 60_000, clusterMetricsPublisher(store, ecs, metrics, logger), (err: unknown) =>
+    logger.error({ err }, 'cluster metrics could not be published'),
+  );
+  const stopInsights = async () => {
+    await stopSampling();
+    await stopClusterMetrics();
+  };
 
   // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
   const sweeper = setInterval(() => {
