@@ -1,11 +1,60 @@
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { TaskUsage } from '../agent/insights/insights-sampler.js';
+import type { LogSink } from '../agent-contract/ports.js';
+import type { TaskLaunchSpec } from '../agent-contract/task-contract.js';
+import { hostSampleReader } from '../agent/insights/container-samples.js';
+import { InsightsSampler, type TaskUsage } from '../agent/insights/insights-sampler.js';
+import type { ContainerRuntime } from '../agent/runtime/runtime.js';
 import type { EcsControl } from '../control/ecs-control.js';
+import type { Store } from '../store/store.js';
 import { rootPrincipal } from '../lib/scope.js';
 import { insightsTaskData, type InsightsTaskUse } from '../metrics/container-insights.js';
 import { ecsUtilizationData, type TaskUtilization } from '../metrics/ecs-utilization.js';
 import type { MetricService } from '../metrics/metric-service.js';
-import { put } from './cluster-metrics.js';
+import { clusterMetricsPublisher, every, insightsEnabled, put } from './cluster-metrics.js';
+
+/** What the ECS metrics read and write. */
+export interface EcsMetricsDeps {
+  /** The tasks this host runs now. */
+  tasks(): readonly TaskLaunchSpec[];
+  runtime: Pick<ContainerRuntime, 'stats' | 'status'>;
+  ecs: Pick<EcsControl, 'tasks' | 'clusters' | 'containerInstances'>;
+  store: Store;
+  logs: LogSink;
+  metrics: MetricService;
+  accountId: string;
+  logger: Logger;
+  intervalMs: number;
+}
+
+/**
+ * Starts Container Insights on this host (performance events of tasks in clusters that enable
+ * it) and, every `intervalMs`, the metrics minato publishes for ECS: AWS/ECS utilization from
+ * the same readings for every cluster, ECS/ContainerInsights task metrics, and the
+ * record-derived ones (reservations, counts). Resolves the returned function once stopped.
+ */
+export function startEcsMetrics(deps: EcsMetricsDeps): () => Promise<void> {
+  const { ecs, accountId, logger } = deps;
+  const sampler = new InsightsSampler({
+    tasks: deps.tasks,
+    read: hostSampleReader(deps.runtime),
+    insightsEnabled: async (region, clusterArn) => {
+      const scope = { accountId, region, principalArn: rootPrincipal(accountId), now: new Date() };
+      return insightsEnabled(await ecs.clusters.get(scope, clusterArn));
+    },
+    sink: deps.logs,
+    usage: ecsMetricsPublisher(ecs, deps.metrics, accountId, logger),
+    hostId: hostname(),
+  });
+  const stopSampling = sampler.start(deps.intervalMs, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
+  const stopClusterMetrics = every(deps.intervalMs, clusterMetricsPublisher(deps.store, ecs, deps.metrics, logger), (err: unknown) =>
+    logger.error({ err }, 'cluster metrics could not be published'),
+  );
+  return async () => {
+    await stopSampling();
+    await stopClusterMetrics();
+  };
+}
 
 /**
  * Publishes the AWS/ECS CPUUtilization and MemoryUtilization metrics from the use the Container

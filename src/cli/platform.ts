@@ -1,10 +1,7 @@
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { LocalAgent } from '../agent/local-agent.js';
 import { ImageStore } from '../agent/images/image-store.js';
-import { hostSampleReader } from '../agent/insights/container-samples.js';
-import { InsightsSampler } from '../agent/insights/insights-sampler.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
 import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
@@ -66,8 +63,7 @@ import { Deliverer } from '../sns/deliverer.js';
 import { loadOrCreateSigningKey } from '../sns/signing-key.js';
 import { snsService } from '../api/sns/sns-service.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
-import { ecsMetricsPublisher } from './ecs-metrics.js';
-import { clusterMetricsPublisher, every, insightsEnabled } from './cluster-metrics.js';
+import { startEcsMetrics } from './ecs-metrics.js';
 import { logMetricSink } from './log-metric-sink.js';
 import { loadBalancerMetricSink } from './lb-metric-sink.js';
 
@@ -265,28 +261,18 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logger.warn({ err }, 'the task network sandbox pool did not start'),
   );
 
-  // Container Insights: performance events of tasks in clusters that have it enabled.
-  const insights = new InsightsSampler({
+  // Container Insights' performance events, and the AWS/ECS and ECS/ContainerInsights metrics.
+  const stopInsights = startEcsMetrics({
     tasks: () => agent.tasks(),
-    read: hostSampleReader(runtime),
-    insightsEnabled: async (region, clusterArn) => {
-      const scope = { accountId: config.accountId, region, principalArn: rootPrincipal(config.accountId), now: new Date() };
-      return insightsEnabled(await ecs.clusters.get(scope, clusterArn));
-    },
-    sink: logs,
-    // AWS/ECS CPUUtilization and MemoryUtilization, from the same readings, for every cluster.
-    usage: ecsMetricsPublisher(ecs, metrics, config.accountId, logger),
-    hostId: hostname(),
+    runtime,
+    ecs,
+    store,
+    logs,
+    metrics,
+    accountId: config.accountId,
+    logger,
+    intervalMs: options.insightsIntervalMs ?? 60_000,
   });
-  const stopSampling = insights.start(options.insightsIntervalMs ?? 60_000, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
-  // AWS/ECS reservations and Container Insights' counts, from the records, on the same interval.
-  const stopClusterMetrics = every(options.insightsIntervalMs ?? 60_000, clusterMetricsPublisher(store, ecs, metrics, logger), (err: unknown) =>
-    logger.error({ err }, 'cluster metrics could not be published'),
-  );
-  const stopInsights = async () => {
-    await stopSampling();
-    await stopClusterMetrics();
-  };
 
   // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
   const sweeper = setInterval(() => {
