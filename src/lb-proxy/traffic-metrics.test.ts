@@ -120,6 +120,14 @@ describe('load balancer metrics of one period', () => {
     );
   });
 
+  it('reports a group two load balancers forward to once by TargetGroup, and under each load balancer', () => {
+    const second = { ...config.loadBalancers[0]!, arn: ALB.replace('web/50dc6c495c0c9188', 'web2/1111111111111111'), listeners: [{ ...config.loadBalancers[0]!.listeners[0]!, arn: `${HTTP_LISTENER}2` }] };
+    const shared = { ...config, loadBalancers: [config.loadBalancers[0]!, second] };
+    const data = trafficMetrics(shared, new Map([[be(TG), c({ requests: 8 })]]), undefined, () => ({ healthy: 2, unhealthy: 0 }), 0).flatMap((b) => b.data);
+    expect(find(data, 'RequestCountPerTarget', [tgDim]).map((d) => d.value)).toEqual([4]);
+    expect(data.filter((d) => d.metricName === 'RequestCountPerTarget' && d.dimensions.length === 2).map((d) => d.dimensions[1]!.value).sort()).toEqual(['app/web/50dc6c495c0c9188', 'app/web2/1111111111111111']);
+  });
+
   it('never reports negative counts, whatever the counters', () => {
     const counters = fc.record({ requests: fc.nat(1000), connections: fc.nat(1000), bytesIn: fc.nat(1000), bytesOut: fc.nat(1000), hrsp1xx: fc.nat(9), hrsp2xx: fc.nat(1000), hrsp3xx: fc.nat(1000), hrsp4xx: fc.nat(1000), hrsp5xx: fc.nat(1000) });
     fc.assert(

@@ -5,7 +5,8 @@
  * or `net/<name>/<id>`, `TargetGroup=targetgroup/<name>/<id>`, the ARNs' resource parts).
  *
  * Application load balancers: RequestCount, ProcessedBytes, NewConnectionCount,
- * ActiveConnectionCount, HTTPCode_ELB_3XX/4XX/5XX_Count by LoadBalancer; RequestCount,
+ * ActiveConnectionCount (the client and target connections open at the reading),
+ * HTTPCode_ELB_3XX/4XX/5XX_Count by LoadBalancer; RequestCount,
  * HTTPCode_Target_2XX…5XX_Count and TargetResponseTime by LoadBalancer and by TargetGroup +
  * LoadBalancer — each only when not zero, as ELB reports them only while requests flow;
  * RequestCountPerTarget (the group's requests over its healthy targets, all of them when none is
@@ -45,6 +46,8 @@ export function trafficMetrics(
   const gauges = new Map((latest?.rows ?? []).map((r) => [rowKey(r), r]));
   const counted = (kind: 'frontend' | 'backend' | 'server', proxy: string, name: string) => deltas.get(rowKey({ kind, proxy, name })) ?? zeroCounters();
   const batches = new Map<string, LoadBalancerMetricBatch>();
+  // A group forwarded to by several load balancers has one TargetGroup-only series.
+  const perTargetDone = new Set<string>();
   for (const lb of config.loadBalancers) {
     const application = lb.type === 'application';
     const listeners = lb.listeners.filter((l) => (application ? HTTP_LISTENERS : STREAM_LISTENERS).has(l.protocol));
@@ -89,7 +92,8 @@ export function trafficMetrics(
       const h = hosts(g);
       const perTarget = backend.requests / Math.max(1, h.healthy > 0 ? h.healthy : g.targets.filter((t) => !t.draining).length);
       // Always reported, as ELB does: target tracking's scale-in alarm needs the zeros.
-      count('RequestCountPerTarget', [tgDim], perTarget, true);
+      if (!perTargetDone.has(g.arn)) count('RequestCountPerTarget', [tgDim], perTarget, true);
+      perTargetDone.add(g.arn);
       count('RequestCountPerTarget', [tgDim, lbDim], perTarget, true);
       for (const c of ['2', '3', '4', '5'] as const) count(`HTTPCode_Target_${c}XX_Count`, [tgDim, lbDim], servers[`hrsp${c}xx`]);
       const answered = servers.hrsp1xx + servers.hrsp2xx + servers.hrsp3xx + servers.hrsp4xx + servers.hrsp5xx;
