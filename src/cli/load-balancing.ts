@@ -8,6 +8,7 @@ import { CONTROL_HOST_TARGET_ID } from '../control/services/target-plan.js';
 import { parseSubnet } from '../elb/addresses.js';
 import { createElbDomain, type ElbDomain } from '../elb/elb-domain.js';
 import { HaproxyDataPlane } from '../lb-proxy/haproxy-data-plane.js';
+import type { LoadBalancerMetricSink } from '../lb-proxy/metrics-port.js';
 import type { ValueCipher } from '../secrets/crypto/value-cipher.js';
 import type { Store } from '../store/store.js';
 import { DEFAULT_LB_SUBNET, type PlatformConfig } from './config.js';
@@ -16,6 +17,8 @@ import { DEFAULT_LB_SUBNET, type PlatformConfig } from './config.js';
 export interface LoadBalancing {
   certificates: Certificates;
   elb: ElbDomain;
+  /** Publishes the load balancers' traffic metrics through `sink` every `intervalMs` until closed. */
+  publishMetrics(sink: LoadBalancerMetricSink, intervalMs: number): void;
   /** Stops the drain timers, then HAProxy (its files and /etc/hosts block go with it), then removes the routes to agents' task subnets. */
   close(): Promise<void>;
 }
@@ -53,10 +56,16 @@ export async function openLoadBalancing(store: Store, cipher: ValueCipher, dataD
     onError: (err: unknown, what: string) => logger.error({ err }, what),
   });
   certificates.setUsage((arn) => elb.certificateUsers(arn));
+  let stopMetrics = (): void => undefined;
   return {
     certificates,
     elb,
+    publishMetrics(sink, intervalMs) {
+      stopMetrics();
+      stopMetrics = dataPlane.publishMetrics(sink, intervalMs);
+    },
     async close() {
+      stopMetrics();
       await elb.close();
       await dataPlane.close();
       await routes.close();

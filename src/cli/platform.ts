@@ -1,10 +1,7 @@
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { LocalAgent } from '../agent/local-agent.js';
 import { ImageStore } from '../agent/images/image-store.js';
-import { hostSampleReader } from '../agent/insights/container-samples.js';
-import { InsightsSampler } from '../agent/insights/insights-sampler.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
 import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
@@ -66,8 +63,9 @@ import { Deliverer } from '../sns/deliverer.js';
 import { loadOrCreateSigningKey } from '../sns/signing-key.js';
 import { snsService } from '../api/sns/sns-service.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
-import { ecsMetricsPublisher } from './ecs-metrics.js';
+import { startEcsMetrics } from './ecs-metrics.js';
 import { logMetricSink } from './log-metric-sink.js';
+import { loadBalancerMetricSink } from './lb-metric-sink.js';
 
 /** A running platform. */
 export interface Platform {
@@ -92,8 +90,10 @@ export interface Platform {
 export interface PlatformOptions {
   /** The metadata endpoint's port on the task bridge gateway. */
   metadataPort?: number;
-  /** How often Container Insights samples running tasks and the AWS/ECS utilization metrics are published (default: once a minute, as ECS). */
+  /** How often Container Insights samples running tasks and the AWS/ECS and ECS/ContainerInsights metrics are published (default: once a minute, as ECS). */
   insightsIntervalMs?: number;
+  /** How often the load balancers' metrics are published (default: once a minute, as ELB); tests shorten it. */
+  loadBalancerMetricsIntervalMs?: number;
   /** How often the service scheduler reconciles every service (ms); default 1 s. */
   serviceTickMs?: number;
   /** The container instances remote agents register as (default: the control plane's own). */
@@ -132,9 +132,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // IAM's access keys and ACM's private keys are sealed under the same master key as secret values.
   const cipher = new ValueCipher(masterKey);
   const iam = createIamDomain(store, cipher);
-  const { certificates, elb, close: closeLoadBalancing } = await openLoadBalancing(store, cipher, dataDir, config, logger);
+  const { certificates, elb, close: closeLoadBalancing, publishMetrics: publishLoadBalancerMetrics } = await openLoadBalancing(store, cipher, dataDir, config, logger);
   // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
   const metrics = openMetricService(join(dataDir, 'metrics.db'));
+  // AWS/ApplicationELB and AWS/NetworkELB from the data plane's counters, once a minute as ELB.
+  publishLoadBalancerMetrics(loadBalancerMetricSink(metrics, logger), options.loadBalancerMetricsIntervalMs ?? 60_000);
   const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
   const logService = openLogService(join(dataDir, 'logs.db'), logMetricSink(metrics, logger));
   const stopLogSweeper = logService.startRetentionSweeper(60_000, {
@@ -259,22 +261,18 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logger.warn({ err }, 'the task network sandbox pool did not start'),
   );
 
-  // Container Insights: performance events of tasks in clusters that have it enabled.
-  const insights = new InsightsSampler({
+  // Container Insights' performance events, and the AWS/ECS and ECS/ContainerInsights metrics.
+  const stopInsights = startEcsMetrics({
     tasks: () => agent.tasks(),
-    read: hostSampleReader(runtime),
-    insightsEnabled: async (region, clusterArn) => {
-      const scope = { accountId: config.accountId, region, principalArn: rootPrincipal(config.accountId), now: new Date() };
-      const cluster = await ecs.clusters.get(scope, clusterArn);
-      const value = cluster.settings?.find((s) => s.name === 'containerInsights')?.value;
-      return value === 'enabled' || value === 'enhanced';
-    },
-    sink: logs,
-    // AWS/ECS CPUUtilization and MemoryUtilization, from the same readings, for every cluster.
-    usage: ecsMetricsPublisher(ecs, metrics, config.accountId, logger),
-    hostId: hostname(),
+    runtime,
+    ecs,
+    store,
+    logs,
+    metrics,
+    accountId: config.accountId,
+    logger,
+    intervalMs: options.insightsIntervalMs ?? 60_000,
   });
-  const stopInsights = insights.start(options.insightsIntervalMs ?? 60_000, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
 
   // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
   const sweeper = setInterval(() => {

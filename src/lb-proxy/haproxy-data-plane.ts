@@ -20,6 +20,9 @@ import type { HealthRecord } from './health-state.js';
 import { writeHostsBlock } from './hosts-file.js';
 import { readyServers, socketCommand } from './runtime-api.js';
 import { servingTargets } from './serving.js';
+import type { LoadBalancerMetricSink } from './metrics-port.js';
+import type { HostCounts } from './traffic-metrics.js';
+import { STATS_COMMAND, TrafficSampler } from './traffic-sampler.js';
 
 /** Where and how the data plane runs. */
 export interface HaproxyDataPlaneOptions {
@@ -51,6 +54,7 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
   private readonly listeners: Array<(arn: string, health: ObservedTargetHealth) => void> = [];
   private readonly monitor = new HealthMonitor((group, target, record) => this.healthChanged(group, target, record));
   private readonly paths: HaproxyPaths & { configFile: string; masterSocket: string };
+  private traffic = new TrafficSampler(true);
 
   private constructor(private readonly options: Required<Omit<HaproxyDataPlaneOptions, 'onError'>> & HaproxyDataPlaneOptions) {
     const dir = join(resolve(options.dataDir), 'lb');
@@ -73,6 +77,8 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
     });
     plane.master = await HaproxyMaster.adopt(plane.files());
     if (plane.master) {
+      // An adopted worker's counts so far belong to periods already published (or lost).
+      plane.traffic = new TrafficSampler(false);
       const state = await socketCommand(plane.paths.adminSocket, 'show servers state').catch(() => '');
       plane.adoptedReady = readyServers(state);
     }
@@ -112,6 +118,21 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
     this.listeners.push(listener);
   }
 
+  /**
+   * Publishes the load balancers' metrics every `intervalMs` (ELB's period is 60 s) until the
+   * returned function is called.
+   */
+  publishMetrics(sink: LoadBalancerMetricSink, intervalMs: number): () => void {
+    const timer = setInterval(() => {
+      this.serialized(async () => {
+        await this.readTraffic();
+        sink(this.traffic.flush(this.config, (g) => this.hostCounts(g), Date.now()));
+      }).catch((e: unknown) => this.options.onError?.(e as Error));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   close(): Promise<void> {
     return this.serialized(async () => {
       this.monitor.stop();
@@ -130,6 +151,8 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
   private async load(): Promise<void> {
     const hasListeners = this.config.loadBalancers.some((lb) => lb.listeners.length > 0);
     if (!hasListeners) {
+      await this.readTraffic();
+      this.traffic.stopped();
       await this.master?.stop();
       this.master = undefined;
       this.loadedStructure = undefined;
@@ -150,8 +173,14 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
       throw e;
     });
     await rename(next, this.paths.configFile);
-    if (this.master) await this.master.reload();
-    else this.master = await HaproxyMaster.start(this.files());
+    if (this.master) {
+      // The new worker counts from zero: the old one's counts since the last reading are taken now.
+      await this.readTraffic();
+      await this.master.reload();
+    } else {
+      this.master = await HaproxyMaster.start(this.files());
+      this.traffic.started();
+    }
     this.loadedStructure = structure;
     this.told.clear();
     for (const [k, serves] of desired) this.told.set(k, serves);
@@ -182,6 +211,25 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
     const answer = await socketCommand(this.paths.adminSocket, commands.join(';'));
     if (answer.trim() !== '') throw new Error(`HAProxy runtime API: ${answer.trim()}`);
     for (const [k, serves] of desired) this.told.set(k, serves);
+  }
+
+  /** Reads the worker's counters into the current period (nothing when HAProxy does not run or does not answer). */
+  private async readTraffic(): Promise<void> {
+    if (!this.master) return;
+    const answer = await socketCommand(this.paths.adminSocket, STATS_COMMAND).catch(() => '');
+    this.traffic.read(answer);
+  }
+
+  /** A group's targets by observed health (draining ones not counted); without checks, every target is healthy. */
+  private hostCounts(group: ProxyTargetGroup): HostCounts {
+    const counts = { healthy: 0, unhealthy: 0 };
+    for (const t of group.targets) {
+      if (t.draining) continue;
+      const state = group.healthCheck.enabled ? this.monitor.record(group.arn, t)?.state : 'healthy';
+      if (state === 'healthy') counts.healthy++;
+      else if (state === 'unhealthy') counts.unhealthy++;
+    }
+    return counts;
   }
 
   private healthChanged(group: ProxyTargetGroup, target: ProxyTarget, record: HealthRecord): void {

@@ -82,7 +82,29 @@ describe('InsightsSampler', () => {
     expect(measured).toEqual([]);
     host.advance(10_000);
     expect(await sampler.sample()).toBe(0);
-    expect(measured).toEqual([[{ taskArn: t1.taskArn, clusterArn: t1.clusterArn, region: 'us-east-1', cpuUnits: 768, memoryMiB: 350, cpuReserved: 512, memoryReserved: 1152 }]]);
+    // The scripted namespace receives 1000 bytes/s and sends 500; each container read 4 KiB and wrote 8 KiB.
+    expect(measured).toEqual([
+      [
+        {
+          taskArn: t1.taskArn, clusterArn: t1.clusterArn, region: 'us-east-1', cpuUnits: 768, memoryMiB: 350, cpuReserved: 512, memoryReserved: 1152,
+          family: 'web', insights: false, networkRxBytesPerSecond: 1000, networkTxBytesPerSecond: 500, storageReadBytes: 8192, storageWriteBytes: 16384,
+        },
+      ],
+    ]);
+  });
+
+  it('tells which tasks are in clusters with Container Insights, and leaves out a host-mode task’s network (the host’s counters)', async () => {
+    const measured: TaskUsage[][] = [];
+    const t1 = { ...spec('t1', 'prod', [app]), networkMode: 'host' };
+    const t2 = spec('t2', 'dev', [app]);
+    const { sampler, host } = setup([t1, t2], { [runtimeIdOf('t1', 'app')]: { cpus: 0.5, mib: 30 }, [runtimeIdOf('t2', 'app')]: { cpus: 0.5, mib: 30 } }, ['prod'], measured);
+    await sampler.sample();
+    host.advance(10_000);
+    await sampler.sample();
+    const [one, two] = measured[0]!;
+    expect(one).toMatchObject({ insights: true, storageReadBytes: 4096 });
+    expect(one!.networkRxBytesPerSecond).toBeUndefined();
+    expect(two).toMatchObject({ insights: false, networkRxBytesPerSecond: 1000 });
   });
 
   it('writes Task and Container events of insight-enabled clusters to their performance group', async () => {

@@ -48,6 +48,16 @@ export interface TaskUsage {
   /** The task-level size, or the sum of its containers' cpu and memory reservations (soft, else hard). */
   cpuReserved: number;
   memoryReserved: number;
+  /** The task definition's family (Container Insights' TaskDefinitionFamily dimension). */
+  family: string;
+  /** Whether the cluster's containerInsights setting is enabled (or enhanced). */
+  insights: boolean;
+  /** Bytes per second over the period; absent for host-mode tasks (their counters are the host's) or when unread. */
+  networkRxBytesPerSecond?: number;
+  networkTxBytesPerSecond?: number;
+  /** Bytes read and written since the containers started, summed; absent when no blkio counters were read. */
+  storageReadBytes?: number;
+  storageWriteBytes?: number;
 }
 
 const MIB = 1024 * 1024;
@@ -109,7 +119,7 @@ export class InsightsSampler {
       if (!enabled.has(key)) enabled.set(key, this.deps.insightsEnabled(spec.region, spec.clusterArn).catch(() => false));
       const insights = await enabled.get(key);
       if (!insights && !this.deps.usage) continue;
-      const { events, usage } = await this.taskEvents(spec, timestamp, seen);
+      const { events, usage } = await this.taskEvents(spec, timestamp, seen, insights === true);
       if (usage) usages.push(usage);
       if (!insights || events.length === 0) continue;
       const task = identity(spec);
@@ -131,10 +141,12 @@ export class InsightsSampler {
     return written;
   }
 
-  private async taskEvents(spec: TaskLaunchSpec, timestamp: number, seen: Set<string>): Promise<{ events: object[]; usage?: TaskUsage }> {
+  private async taskEvents(spec: TaskLaunchSpec, timestamp: number, seen: Set<string>, insights: boolean): Promise<{ events: object[]; usage?: TaskUsage }> {
     const task = identity(spec);
     const containerEvents: object[] = [];
     const uses: MeasuredUse[] = [];
+    let networkRead = false;
+    let storageRead = false;
     for (const def of spec.containerDefinitions) {
       const id = runtimeIdOf(spec.taskId, def.name!);
       const now = await this.deps.read(id).catch(() => undefined);
@@ -145,6 +157,8 @@ export class InsightsSampler {
       const use = before && useBetween(before, now);
       if (!use) continue;
       uses.push(use);
+      if (uses.length === 1) networkRead = now.network !== undefined && before.network !== undefined;
+      storageRead ||= now.storage !== undefined;
       containerEvents.push(
         containerPerformanceEvent(task, { name: def.name!, image: def.image ?? '', knownStatus: 'RUNNING' }, timestamp, use, {
           cpu: def.cpu ?? 0,
@@ -174,6 +188,10 @@ export class InsightsSampler {
       memoryMiB: taskUse.memoryMiB,
       cpuReserved: reserved.cpu,
       memoryReserved: spec.memory ?? spec.containerDefinitions.reduce((s, d) => s + (d.memoryReservation ?? d.memory ?? 0), 0),
+      family: spec.family,
+      insights,
+      ...(networkRead && spec.networkMode !== 'host' && { networkRxBytesPerSecond: taskUse.network.rxBytes, networkTxBytesPerSecond: taskUse.network.txBytes }),
+      ...(storageRead && { storageReadBytes: taskUse.storageReadBytes, storageWriteBytes: taskUse.storageWriteBytes }),
     };
     return { events: [taskPerformanceEvent(task, timestamp, taskUse, reserved), ...containerEvents], usage };
   }
