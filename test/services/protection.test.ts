@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CreateServiceCommand, GetTaskProtectionCommand, RunTaskCommand, UpdateServiceCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCli } from '../support/aws-cli.js';
+import { usePlatform } from '../support/platform.js';
+import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
+import { liveTasks, messagesOf, NETWORK, registerFargate, sleeper, waitForService } from './service-fixture.js';
+
+const env = usePlatform();
+let ecs: ECSClient;
+let fixture: ImageFixture;
+let sleepTd: string;
+let workerTd: string;
+const home = mkdtempSync(join(tmpdir(), 'minato-cli-protection-'));
+const C = 'prot';
+
+/**
+ * A worker that waits for a job on port 8080; when one arrives it protects its own task through
+ * the agent endpoint (a raw PUT with nc: busybox wget cannot PUT) and then hands the endpoint's
+ * answer to whoever connects to port 8080 again.
+ */
+const WORKER = [
+  'trap "exit 0" TERM',
+  'nc -l -p 8080 >/tmp/job & wait $!',
+  'body=\'{"ProtectionEnabled":true,"ExpiresInMinutes":60}\'',
+  'hostport=${ECS_AGENT_URI#http://}; hostport=${hostport%%/*}',
+  'path=/${ECS_AGENT_URI#http://*/}',
+  'printf "PUT %s/task-protection/v1/state HTTP/1.0\\r\\nHost: %s\\r\\nContent-Type: application/json\\r\\nContent-Length: %s\\r\\n\\r\\n%s" "$path" "$hostport" "${#body}" "$body" | timeout 10 nc ${hostport%:*} ${hostport#*:} >/tmp/answer',
+  'nc -l -p 8080 </tmp/answer & wait $!',
+  'while true; do sleep 1 & wait $!; done',
+].join('\n');
+
+beforeAll(async () => {
+  ecs = env.ecs();
+  fixture = await startImageFixture();
+  sleepTd = await registerFargate(ecs, C, 'prot-sleep', [sleeper(fixture.image)]);
+  workerTd = await registerFargate(ecs, C, 'prot-worker', [{ name: 'app', image: fixture.image, command: ['sh', '-c', WORKER] }]);
+});
+afterAll(async () => {
+  await fixture?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+const cli = async (args: string[]) => awsCli(env.platform().endpoint, home, ['ecs', ...args]);
+const json = (out: { stdout: string }) => JSON.parse(out.stdout) as Record<string, unknown>;
+const addressOf = (t: Task) => t.attachments?.[0]?.details?.find((d) => d.name === 'privateIPv4Address')?.value ?? '';
+
+/** Sends `text` to host:port and returns what comes back before the other side closes. */
+function exchange(host: string, port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port }, () => socket.end(text));
+    let got = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => (got += d));
+    socket.on('close', () => resolve(got));
+    socket.on('error', reject);
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer from ${host}:${port}`)));
+  });
+}
+
+/** Retries `exchange` until the listener is up. */
+async function exchangeWhenListening(host: string, port: number, text: string): Promise<string> {
+  for (let i = 0; ; i++) {
+    try {
+      return await exchange(host, port, text);
+    } catch (err) {
+      if (i > 100) throw err;
+      await sleep(100);
+    }
+  }
+}
+
+describe('UpdateTaskProtection and GetTaskProtection with the AWS CLI', () => {
+  it('protects a service task, answers as ECS does, and stores nothing for bad input', async () => {
+    await ecs.send(new CreateServiceCommand({ cluster: C, serviceName: 'api', taskDefinition: sleepTd, desiredCount: 1, launchType: 'FARGATE', networkConfiguration: NETWORK }));
+    const [task] = await (async () => {
+      await waitForService(ecs, C, 'api', (s) => s.runningCount === 1);
+      return liveTasks(ecs, C, 'api');
+    })();
+    const arn = task!.taskArn!;
+    const id = arn.split('/').pop()!;
+
+    const before = Date.now() / 1000;
+    const set = await cli(['update-task-protection', '--cluster', C, '--tasks', id, '--protection-enabled', '--expires-in-minutes', '30']);
+    expect(set.code, set.stderr).toBe(0);
+    const protectedTask = (json(set).protectedTasks as Array<Record<string, unknown>>)[0]!;
+    expect(json(set).failures).toEqual([]);
+    expect(protectedTask).toMatchObject({ taskArn: arn, protectionEnabled: true });
+    const expiry = protectedTask.expirationDate as number;
+    expect(expiry).toBeGreaterThanOrEqual(before + 30 * 60 - 1);
+    expect(expiry).toBeLessThanOrEqual(Date.now() / 1000 + 30 * 60 + 1);
+    const got = await cli(['get-task-protection', '--cluster', C, '--tasks', arn]);
+    expect(json(got)).toEqual({ protectedTasks: [{ taskArn: arn, protectionEnabled: true, expirationDate: expiry }], failures: [] });
+
+    // Refused as a whole: nothing changes.
+    const refused: Array<[string[], RegExp]> = [
+      [['--tasks', id, '--protection-enabled', '--expires-in-minutes', '0'], /InvalidParameterException.*expiresInMinutes/],
+      [['--tasks', id, '--protection-enabled', '--expires-in-minutes', '2881'], /InvalidParameterException.*expiresInMinutes/],
+      [['--tasks', ...Array(11).fill(id), '--no-protection-enabled'], /InvalidParameterException.*more than 10/],
+    ];
+    for (const [args, error] of refused) {
+      const res = await cli(['update-task-protection', '--cluster', C, ...args]);
+      expect(res.code, args.join(' ')).not.toBe(0);
+      expect(res.stderr).toMatch(error);
+    }
+    const gone = await cli(['update-task-protection', '--cluster', 'no-such-cluster', '--tasks', id, '--no-protection-enabled']);
+    expect(gone.stderr).toMatch(/ClusterNotFoundException/);
+    expect(json(await cli(['get-task-protection', '--cluster', C, '--tasks', arn])).protectedTasks).toEqual([{ taskArn: arn, protectionEnabled: true, expirationDate: expiry }]);
+
+    // Per-task failures: unknown tasks are MISSING, standalone tasks cannot be protected.
+    const run = await ecs.send(new RunTaskCommand({ cluster: C, taskDefinition: sleepTd, launchType: 'FARGATE', networkConfiguration: NETWORK }));
+    const standalone = run.tasks![0]!.taskArn!;
+    const unknown = '0123456789abcdef0123456789abcdef';
+    const mixed = json(await cli(['update-task-protection', '--cluster', C, '--tasks', unknown, standalone, '--protection-enabled']));
+    expect(mixed).toEqual({
+      protectedTasks: [],
+      failures: [
+        { arn: `arn:aws:ecs:us-east-1:000000000000:task/${C}/${unknown}`, reason: 'MISSING' },
+        { arn: standalone, reason: 'TASK_NOT_VALID', detail: 'The task is not part of a service.' },
+      ],
+    });
+    await cli(['stop-task', '--cluster', C, '--task', standalone]);
+
+    const off = json(await cli(['update-task-protection', '--cluster', C, '--tasks', arn, '--no-protection-enabled']));
+    expect(off).toEqual({ protectedTasks: [{ taskArn: arn, protectionEnabled: false }], failures: [] });
+    expect(json(await cli(['get-task-protection', '--cluster', C, '--tasks', id])).protectedTasks).toEqual([{ taskArn: arn, protectionEnabled: false }]);
+    await ecs.send(new UpdateServiceCommand({ cluster: C, service: 'api', desiredCount: 0 }));
+  }, 120_000);
+});
+
+describe('a task that protects itself through the agent endpoint', () => {
+  it('survives the scale-in while the other tasks stop, and stops once its protection is removed', async () => {
+    await ecs.send(new CreateServiceCommand({ cluster: C, serviceName: 'work', taskDefinition: workerTd, desiredCount: 3, launchType: 'FARGATE', networkConfiguration: NETWORK }));
+    await waitForService(ecs, C, 'work', (s) => s.runningCount === 3, 90_000);
+    const tasks = await liveTasks(ecs, C, 'work');
+    expect(tasks).toHaveLength(3);
+    // The oldest task: the one a scale-in would otherwise stop first.
+    const worker = [...tasks].sort((a, b) => a.createdAt!.getTime() - b.createdAt!.getTime())[0]!;
+    const arn = worker.taskArn!;
+
+    // A job arrives at one task: it protects itself, and shows what the agent endpoint answered.
+    await exchangeWhenListening(addressOf(worker), 8080, 'job\n');
+    const answer = await exchangeWhenListening(addressOf(worker), 8080, '');
+    expect(answer).toMatch(/^HTTP\/1\.[01] 200 /);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { protection: { ExpirationDate: string; ProtectionEnabled: boolean; TaskArn: string } };
+    expect(body.protection).toMatchObject({ ProtectionEnabled: true, TaskArn: arn });
+    const expires = Date.parse(body.protection.ExpirationDate);
+    expect(Math.abs(expires - (Date.now() + 60 * 60_000))).toBeLessThan(60_000);
+    const { protectedTasks } = await ecs.send(new GetTaskProtectionCommand({ cluster: C, tasks: tasks.map((t) => t.taskArn!) }));
+    expect(protectedTasks?.map((p) => p.protectionEnabled)).toEqual(tasks.map((t) => t.taskArn === arn));
+
+    // Scale in to one: the two unprotected tasks go, the protected one stays.
+    await ecs.send(new UpdateServiceCommand({ cluster: C, service: 'work', desiredCount: 1 }));
+    await waitForService(ecs, C, 'work', (s) => s.runningCount === 1 && s.pendingCount === 0, 60_000);
+    let live = await liveTasks(ecs, C, 'work');
+    expect(live.map((t) => t.taskArn)).toEqual([arn]);
+
+    // To zero: only a protected task is left above the desired count, so it keeps running, and ECS says why.
+    await ecs.send(new UpdateServiceCommand({ cluster: C, service: 'work', desiredCount: 0 }));
+    const held = await waitForService(ecs, C, 'work', (s) => messagesOf(s).includes('(service work) was unable to scale in due to (reason 1 tasks under protection).'));
+    expect(held.runningCount).toBe(1);
+    await sleep(2_000);
+    live = await liveTasks(ecs, C, 'work');
+    expect(live.map((t) => [t.taskArn, t.desiredStatus])).toEqual([[arn, 'RUNNING']]);
+
+    // Protection removed: the scale-in completes.
+    const off = await cli(['update-task-protection', '--cluster', C, '--tasks', arn, '--no-protection-enabled']);
+    expect(off.code, off.stderr).toBe(0);
+    await waitForService(ecs, C, 'work', (s) => s.runningCount === 0 && s.pendingCount === 0, 60_000);
+  }, 240_000);
+});
