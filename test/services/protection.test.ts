@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateServiceCommand, GetTaskProtectionCommand, RunTaskCommand, UpdateServiceCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, GetTaskProtectionCommand, RunTaskCommand, UpdateServiceCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli } from '../support/aws-cli.js';
 import { usePlatform } from '../support/platform.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
+import { addressOf, exchangeWhenListening, WORKER } from './protection-fixture.js';
 import { liveTasks, messagesOf, NETWORK, registerFargate, sleeper, waitForService } from './service-fixture.js';
 
 const env = usePlatform();
@@ -17,22 +17,6 @@ let sleepTd: string;
 let workerTd: string;
 const home = mkdtempSync(join(tmpdir(), 'minato-cli-protection-'));
 const C = 'prot';
-
-/**
- * A worker that waits for a job on port 8080; when one arrives it protects its own task through
- * the agent endpoint (a raw PUT with nc: busybox wget cannot PUT) and then hands the endpoint's
- * answer to whoever connects to port 8080 again.
- */
-const WORKER = [
-  'trap "exit 0" TERM',
-  'nc -l -p 8080 >/tmp/job & wait $!',
-  'body=\'{"ProtectionEnabled":true,"ExpiresInMinutes":60}\'',
-  'hostport=${ECS_AGENT_URI#http://}; hostport=${hostport%%/*}',
-  'path=/${ECS_AGENT_URI#http://*/}',
-  'printf "PUT %s/task-protection/v1/state HTTP/1.0\\r\\nHost: %s\\r\\nContent-Type: application/json\\r\\nContent-Length: %s\\r\\n\\r\\n%s" "$path" "$hostport" "${#body}" "$body" | timeout 10 nc ${hostport%:*} ${hostport#*:} >/tmp/answer',
-  'nc -l -p 8080 </tmp/answer & wait $!',
-  'while true; do sleep 1 & wait $!; done',
-].join('\n');
 
 beforeAll(async () => {
   ecs = env.ecs();
@@ -47,32 +31,6 @@ afterAll(async () => {
 
 const cli = async (args: string[]) => awsCli(env.platform().endpoint, home, ['ecs', ...args]);
 const json = (out: { stdout: string }) => JSON.parse(out.stdout) as Record<string, unknown>;
-const addressOf = (t: Task) => t.attachments?.[0]?.details?.find((d) => d.name === 'privateIPv4Address')?.value ?? '';
-
-/** Sends `text` to host:port and returns what comes back before the other side closes. */
-function exchange(host: string, port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port }, () => socket.end(text));
-    let got = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => (got += d));
-    socket.on('close', () => resolve(got));
-    socket.on('error', reject);
-    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer from ${host}:${port}`)));
-  });
-}
-
-/** Retries `exchange` until the listener is up. */
-async function exchangeWhenListening(host: string, port: number, text: string): Promise<string> {
-  for (let i = 0; ; i++) {
-    try {
-      return await exchange(host, port, text);
-    } catch (err) {
-      if (i > 100) throw err;
-      await sleep(100);
-    }
-  }
-}
 
 describe('UpdateTaskProtection and GetTaskProtection with the AWS CLI', () => {
   it('protects a service task, answers as ECS does, and stores nothing for bad input', async () => {
