@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CreateServiceCommand, GetTaskProtectionCommand, RunTaskCommand, UpdateServiceCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { ApplicationAutoScalingClient, PutScheduledActionCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli } from '../support/aws-cli.js';
 import { usePlatform } from '../support/platform.js';
@@ -131,3 +132,28 @@ describe('a task that protects itself through the agent endpoint', () => {
     await waitForService(ecs, C, 'work', (s) => s.runningCount === 0 && s.pendingCount === 0, 60_000);
   }, 240_000);
 });
+
+describe('Application Auto Scaling and protected tasks', () => {
+  it('a scheduled scale-in stops the unprotected tasks and keeps the protected one', async () => {
+    await ecs.send(new CreateServiceCommand({ cluster: C, serviceName: 'scaled', taskDefinition: workerTd, desiredCount: 3, launchType: 'FARGATE', networkConfiguration: NETWORK }));
+    await waitForService(ecs, C, 'scaled', (s) => s.runningCount === 3, 90_000);
+    const tasks = await liveTasks(ecs, C, 'scaled');
+    const oldest = [...tasks].sort((a, b) => a.createdAt!.getTime() - b.createdAt!.getTime())[0]!;
+    await exchangeWhenListening(addressOf(oldest), 8080, 'job\n');
+    expect(await exchangeWhenListening(addressOf(oldest), 8080, '')).toMatch(/^HTTP\/1\.[01] 200 /);
+
+    const { config, endpoint } = env.platform();
+    const aas = new ApplicationAutoScalingClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey }, maxAttempts: 1 });
+    try {
+      const target = { ServiceNamespace: 'ecs' as const, ResourceId: `service/${C}/scaled`, ScalableDimension: 'ecs:service:DesiredCount' as const };
+      await aas.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 0, MaxCapacity: 3 }));
+      const at = new Date(Date.now() + 3000).toISOString().slice(0, 19);
+      await aas.send(new PutScheduledActionCommand({ ...target, ScheduledActionName: 'quiet', Schedule: `at(${at})`, ScalableTargetAction: { MinCapacity: 0, MaxCapacity: 1 } }));
+      await waitForService(ecs, C, 'scaled', (s) => s.desiredCount === 1 && s.runningCount === 1 && s.pendingCount === 0, 60_000);
+      expect((await liveTasks(ecs, C, 'scaled')).map((t) => t.taskArn)).toEqual([oldest.taskArn]);
+    } finally {
+      aas.destroy();
+    }
+  }, 180_000);
+});
+
