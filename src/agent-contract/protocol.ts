@@ -107,6 +107,17 @@ export interface SecretResponse {
   value: string;
 }
 
+/**
+ * `POST /agent/v1/task-protection`: a task on the agent reads (without `protectionEnabled`) or
+ * sets its scale-in protection through the agent endpoint; the answer is a ProtectionOutcome.
+ */
+export interface TaskProtectionRequest {
+  containerInstanceArn: string;
+  taskArn: string;
+  protectionEnabled?: boolean;
+  expiresInMinutes?: number;
+}
+
 /** `POST /agent/v1/logs`: awslogs events of a container on the agent. */
 export interface LogsRequest {
   containerInstanceArn: string;

@@ -12,6 +12,7 @@ function setup(holdMs = 2_000) {
   const tasks = new Map<string, InstanceTask & { instance: string }>();
   const reports: Array<[string, TaskStateChange]> = [];
   const logged: string[] = [];
+  const protections: unknown[][] = [];
   const agents = new RemoteAgents({ launch: () => {}, stop: () => {}, capacity: () => ({ cpu: 0, memory: 0 }) });
   const instances = new MemoryInstanceRegistry();
   const app: FastifyInstance = Fastify();
@@ -34,6 +35,10 @@ function setup(holdMs = 2_000) {
         return `value-of-${valueFrom}`;
       },
       logs: async (_target, events) => void logged.push(...events.map((e) => e.message)),
+      protection: {
+        get: async (taskArn) => (protections.push(['get', taskArn]), { protection: { taskArn, protectionEnabled: false } }),
+        update: async (taskArn, enabled, minutes) => (protections.push(['update', taskArn, enabled, minutes]), { protection: { taskArn, protectionEnabled: enabled, expirationDate: 5 } }),
+      },
       registryAuth: (region) => ({ username: 'AWS', password: `token-${region}`, expiresAt: 1 }),
       pollHoldMs: holdMs,
       log: { warn: () => {}, error: () => {} },
@@ -52,7 +57,7 @@ function setup(holdMs = 2_000) {
   };
   const register = async (extra: object = {}) =>
     (await post('register', { cluster: 'default', region: 'us-east-1', host: '10.0.0.2', agentVersion: '1', attributes: [{ name: 'k', value: 'v' }, { name: 'flag' }], cpu: 1024, memory: 512, ...extra })).body;
-  return { app, post, register, tasks, reports, logged, agents, instances };
+  return { app, post, register, tasks, reports, logged, protections, agents, instances };
 }
 
 let app: FastifyInstance | undefined;
@@ -178,5 +183,21 @@ describe('agent routes', () => {
     const target = { region: 'us-east-1', group: 'g', stream: 's', createGroup: true };
     expect((await env.post('logs', { containerInstanceArn: arn, target, events: [{ timestamp: 1, message: 'hi' }] })).status).toBe(200);
     expect(env.logged).toEqual(['hi']);
+  });
+
+  it('carries task protection for the tasks of the instance only', async () => {
+    const env = setup();
+    app = env.app;
+    const arn = (await env.register()).containerInstanceArn as string;
+    const other = (await env.register({ host: '10.0.0.3' })).containerInstanceArn as string;
+    env.tasks.set('t1', { taskArn: 't1', lastStatus: 'RUNNING', desiredStatus: 'RUNNING', instance: arn });
+    expect(await env.post('task-protection', { containerInstanceArn: arn, taskArn: 't1', protectionEnabled: true, expiresInMinutes: 60 })).toEqual({
+      status: 200,
+      body: { protection: { taskArn: 't1', protectionEnabled: true, expirationDate: 5 } },
+    });
+    expect((await env.post('task-protection', { containerInstanceArn: arn, taskArn: 't1' })).body).toEqual({ protection: { taskArn: 't1', protectionEnabled: false } });
+    expect((await env.post('task-protection', { containerInstanceArn: other, taskArn: 't1', protectionEnabled: true })).status).toBe(403);
+    expect((await env.post('task-protection', { containerInstanceArn: arn, taskArn: 't1', protectionEnabled: 'yes' })).status).toBe(400);
+    expect(env.protections).toEqual([['update', 't1', true, 60], ['get', 't1']]);
   });
 });

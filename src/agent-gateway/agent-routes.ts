@@ -1,7 +1,7 @@
 import type { Attribute } from '@aws-sdk/client-ecs';
 import { isIPv4 } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LogSink, LogTarget, SecretResolver } from '../agent-contract/ports.js';
+import type { LogSink, LogTarget, SecretResolver, TaskProtectionPort } from '../agent-contract/ports.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { DomainError } from '../lib/errors.js';
 import { rootPrincipal } from '../lib/scope.js';
@@ -47,6 +47,8 @@ export interface AgentRoutesDeps {
   report: TaskReporter;
   secrets: SecretResolver;
   logs: LogSink;
+  /** Task scale-in protection for the tasks of an instance (the agent endpoint's calls). */
+  protection: TaskProtectionPort;
   /** Short-lived credentials for pulls from the control plane's own registry. */
   registryAuth(region: string): RegistryAuth;
   /** How long a poll with nothing to do is held; below the disconnect timeout, so a held poll keeps its agent connected. */
@@ -71,7 +73,7 @@ class ProtocolFailure extends Error {
 
 /**
  * The control plane's side of the agent protocol, as an encapsulated Fastify plugin for the front
- * door: `/agent/v1/{register,poll,reports,secrets,logs}`, JSON bodies, Bearer join token.
+ * door: `/agent/v1/{register,poll,reports,secrets,task-protection,logs}`, JSON bodies, Bearer join token.
  */
 export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Promise<void> {
   const now = deps.now ?? (() => new Date());
@@ -188,6 +190,22 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       } catch (err) {
         throw new ProtocolFailure(422, ProtocolErrorCode.SecretFailed, (err as Error).message);
       }
+    });
+
+    route('task-protection', async (body, req) => {
+      const arn = str(body, 'containerInstanceArn');
+      await proveInstance(req, arn);
+      const taskArn = str(body, 'taskArn');
+      // An instance speaks for its own tasks only, as the ECS agent does with each task's role.
+      if (!(await deps.tasksOf(arn)).some((t) => t.taskArn === taskArn)) {
+        throw new ProtocolFailure(403, ProtocolErrorCode.Forbidden, `task ${taskArn} is not placed on container instance ${arn}`);
+      }
+      if (body.protectionEnabled === undefined) return deps.protection.get(taskArn);
+      if (typeof body.protectionEnabled !== 'boolean') throw new BadBodyError('protectionEnabled must be a boolean');
+      const minutes = body.expiresInMinutes;
+      if (minutes !== undefined && typeof minutes !== 'number') throw new BadBodyError('expiresInMinutes must be a number');
+      // The range is ECS's to check: its InvalidParameterException goes back to the task.
+      return deps.protection.update(taskArn, body.protectionEnabled, minutes);
     });
 
     route('logs', async (body, req) => {

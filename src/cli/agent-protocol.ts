@@ -7,6 +7,7 @@ import { startDisconnectSweeper, type RemoteAgents } from '../agent-gateway/remo
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import type { EcsControl } from '../control/ecs-control.js';
 import type { Registry } from '../registry/registry.js';
+import { taskProtectionPort } from './task-protection-port.js';
 
 /** The default time after which a silent agent is marked disconnected. */
 export const AGENT_DISCONNECT_TIMEOUT_MS = 120_000;
@@ -49,6 +50,7 @@ export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyI
     report: parts.report,
     secrets: parts.secrets,
     logs: parts.logs,
+    protection: taskProtectionPort(() => ecs.taskProtection),
     registryAuth: (region) => {
       const expiresAt = Date.now() + AGENT_PULL_TOKEN_MS;
       return { username: 'AWS', password: parts.registry.tokens.issue({ purpose: 'login', accountId, region, expiresAt }), expiresAt };

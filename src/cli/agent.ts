@@ -20,6 +20,7 @@ import { loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { preparePrivateDataDir } from './data-dir.js';
 import { DataDirLock } from './data-dir-lock.js';
+import { remoteTaskProtection } from '../agent/remote/remote-task-protection.js';
 
 /** Flag values of `minato agent` as commander hands them over. */
 interface AgentFlags {
@@ -152,7 +153,6 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
     admitFrom: [addresses.control],
   });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
-  const metadata = new MetadataServer(positiveInt(flags.metadataPort, '--metadata-port'), (_gateway, port) => networks.allowGatewayTcpPort(port));
   // The agent exists once the runner does; the runner reports and pulls through it.
   const ref: { agent?: RemoteAgent } = {};
   const joined = () => {
@@ -160,6 +160,8 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
     if (!arn) throw new Error('the agent has not joined the cluster yet');
     return arn;
   };
+  // Its agent endpoint sets task protection through the control plane (the protocol carries it).
+  const metadata = new MetadataServer(positiveInt(flags.metadataPort, '--metadata-port'), (_gateway, port) => networks.allowGatewayTcpPort(port), remoteTaskProtection(client, joined));
   const runner = new LocalAgent({
     runtime,
     networks,

@@ -64,6 +64,7 @@ import { loadOrCreateSigningKey } from '../sns/signing-key.js';
 import { snsService } from '../api/sns/sns-service.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { startEcsMetrics } from './ecs-metrics.js';
+import { taskProtectionPort } from './task-protection-port.js';
 import { logMetricSink } from './log-metric-sink.js';
 import { loadBalancerMetricSink } from './lb-metric-sink.js';
 
@@ -190,7 +191,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     gatewayDns: (gateway) => dns.ensureListening(gateway, TASK_DNS_PORT),
   });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
-  const metadata = new MetadataServer(options.metadataPort, (_gateway, port) => networks.allowGatewayTcpPort(port));
+  // Its agent endpoint sets task protection through the ECS domain (wired below, called later).
+  const metadata = new MetadataServer(
+    options.metadataPort,
+    (_gateway, port) => networks.allowGatewayTcpPort(port),
+    taskProtectionPort(() => ecs.taskProtection),
+  );
   const agent = new LocalAgent({
     runtime,
     networks,

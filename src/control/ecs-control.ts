@@ -14,6 +14,7 @@ import { TagStore } from './tags.js';
 import { Tagging } from './tagging.js';
 import { TaskDefinitions } from './task-definitions/task-definitions.js';
 import { Tasks } from './tasks/tasks.js';
+import { TaskProtections } from './tasks/task-protection.js';
 
 /** The ECS control plane's domain services, all over one store. */
 export interface EcsControl {
@@ -26,6 +27,8 @@ export interface EcsControl {
   capacityProviders: CapacityProviders;
   containerInstances: ContainerInstances;
   services: Services;
+  /** Task scale-in protection (UpdateTaskProtection, GetTaskProtection). */
+  taskProtection: TaskProtections;
 }
 
 /** Optional parts of the control plane. */
@@ -78,5 +81,6 @@ export function createEcsControl(store: Store, agent: TaskAgent, options: EcsCon
     capacityProviders,
     containerInstances,
     services,
+    taskProtection: new TaskProtections(store, clusters),
   };
 }

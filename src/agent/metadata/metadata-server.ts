@@ -1,13 +1,20 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { TaskProtectionPort } from '../../agent-contract/ports.js';
 import type { MetadataEndpoint, MetadataProvider } from '../task/ports.js';
+import { answerTaskProtection, NO_TASK, TASK_PROTECTION_PATH, type EndpointAnswer } from './task-protection-endpoint.js';
+
+/** Largest body the agent endpoint reads (a task protection request is a few bytes). */
+const MAX_BODY_BYTES = 16 * 1024;
 
 /** The port the endpoint listens on at each task bridge's gateway address. */
 export const DEFAULT_METADATA_PORT = 51679;
 
 /**
- * The task metadata endpoint v4. It listens on the task bridge's gateway address — reachable from
- * every task namespace, not from outside the host — and serves each container's documents under
- * an unguessable token, as `${ECS_CONTAINER_METADATA_URI_V4}`, `/task`, `/stats` and `/task/stats`.
+ * The task metadata endpoint v4 and the agent endpoint. It listens on the task bridge's gateway
+ * address — reachable from every task namespace, not from outside the host — and serves each
+ * container's documents under an unguessable token, as `${ECS_CONTAINER_METADATA_URI_V4}`,
+ * `/task`, `/stats` and `/task/stats`; under `/api/<token>` (`${ECS_AGENT_URI}`) it answers
+ * task scale-in protection through its port, as the ECS agent does.
  */
 export class MetadataServer implements MetadataEndpoint {
   private readonly servers = new Map<string, Promise<Server>>();
@@ -20,6 +27,7 @@ export class MetadataServer implements MetadataEndpoint {
   constructor(
     private readonly port = DEFAULT_METADATA_PORT,
     private readonly onListen: (gateway: string, port: number) => Promise<void> = async () => {},
+    private readonly protection?: TaskProtectionPort,
   ) {}
 
   async register(gateway: string, token: string, provider: MetadataProvider): Promise<string> {
@@ -51,7 +59,7 @@ export class MetadataServer implements MetadataEndpoint {
 
   private listen(host: string): Promise<Server> {
     const server = createServer((req, res) => {
-      void this.answer(req.url ?? '/').then(
+      void this.route(req).then(
         ({ status, body }) => {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(body));
@@ -73,7 +81,16 @@ export class MetadataServer implements MetadataEndpoint {
     });
   }
 
-  private async answer(url: string): Promise<{ status: number; body: unknown }> {
+  private async route(req: IncomingMessage): Promise<EndpointAnswer> {
+    const url = req.url ?? '/';
+    const agent = /^\/api\/([^/?]+)(\/[^?]*)?(\?.*)?$/.exec(url);
+    if (!agent) return this.answer(url);
+    const provider = this.providers.get(agent[1]!);
+    if (!provider || agent[2] !== TASK_PROTECTION_PATH) return NO_TASK;
+    return answerTaskProtection(req.method ?? 'GET', await readBody(req), provider.taskArn, this.protection);
+  }
+
+  private async answer(url: string): Promise<EndpointAnswer> {
     const match = /^\/v4\/([^/?]+)(\/task)?(\/stats)?\/?(\?.*)?$/.exec(url);
     const provider = match && this.providers.get(match[1]!);
     if (!match || !provider) return { status: 404, body: { error: 'not found' } };
@@ -83,4 +100,16 @@ export class MetadataServer implements MetadataEndpoint {
     if (stats) return { status: 200, body: await provider.containerStats() };
     return { status: 200, body: provider.container() };
   }
+}
+
+/** The request body as text, at most MAX_BODY_BYTES (the rest is not read). */
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) break;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -8,7 +8,9 @@ import type {
   ReportsResponse,
   SecretRequest,
   SecretResponse,
+  TaskProtectionRequest,
 } from '../../agent-contract/protocol.js';
+import type { ProtectionOutcome } from '../../agent-contract/ports.js';
 import { AGENT_API_PREFIX, INSTANCE_SECRET_HEADER } from '../../agent-contract/protocol.js';
 
 /** An answer of the control plane other than 200, with the protocol's error code. */
@@ -58,6 +60,11 @@ export class ControlClient {
   /** Resolves a container secret through the control plane. */
   async secret(body: SecretRequest): Promise<string> {
     return (await this.post<SecretResponse>('secrets', body)).value;
+  }
+
+  /** Reads or sets a task's scale-in protection through the control plane. */
+  taskProtection(body: TaskProtectionRequest): Promise<ProtectionOutcome> {
+    return this.post('task-protection', body);
   }
 
   /** Delivers awslogs events. */

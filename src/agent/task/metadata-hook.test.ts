@@ -24,6 +24,7 @@ describe('metadataEnvironment', () => {
     expect(await metadataEnvironment(ctx, app)).toEqual([
       `ECS_CONTAINER_METADATA_URI_V4=http://10.9.0.1:1/v4/${app.token}`,
       `ECS_CONTAINER_METADATA_URI=http://10.9.0.1:1/v4/${app.token}`,
+      `ECS_AGENT_URI=http://10.9.0.1:1/api/${app.token}`,
       'AWS_EXECUTION_ENV=AWS_ECS_FARGATE',
       'AWS_REGION=us-east-1',
       'AWS_DEFAULT_REGION=us-east-1',

@@ -12,6 +12,8 @@ export async function metadataEnvironment(ctx: RunContext, c: ContainerState): P
   return [
     `ECS_CONTAINER_METADATA_URI_V4=${uri}`,
     `ECS_CONTAINER_METADATA_URI=${uri}`,
+    // The agent endpoint (task scale-in protection) lives beside the metadata, under the same token.
+    `ECS_AGENT_URI=${uri.replace(/\/v4\/([^/]+)$/, '/api/$1')}`,
     `AWS_EXECUTION_ENV=${spec.launchType === 'FARGATE' ? 'AWS_ECS_FARGATE' : 'AWS_ECS_EC2'}`,
     `AWS_REGION=${spec.region}`,
     `AWS_DEFAULT_REGION=${spec.region}`,
@@ -21,6 +23,7 @@ export async function metadataEnvironment(ctx: RunContext, c: ContainerState): P
 /** What the metadata endpoint serves for one container: documents of the run as it is when asked. */
 export function metadataProvider(ctx: RunContext, c: ContainerState): MetadataProvider {
   return {
+    taskArn: ctx.spec.taskArn,
     container: () => containerMetadata(ctx, c),
     task: () => taskMetadata(ctx),
     containerStats: () => statsOf(ctx, c),

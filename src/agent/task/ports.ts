@@ -50,6 +50,8 @@ export interface RunnerImages {
 
 /** What the metadata endpoint serves for one container: ECS's v4 JSON documents. */
 export interface MetadataProvider {
+  /** The task the container belongs to (the agent endpoint acts for it). */
+  taskArn: string;
   container(): unknown;
   task(): unknown;
   containerStats(): Promise<unknown>;
@@ -58,7 +60,10 @@ export interface MetadataProvider {
 
 /** The task metadata endpoint: containers are registered under a token and found by it. */
 export interface MetadataEndpoint {
-  /** Serves `provider` and returns the base URI (ECS_CONTAINER_METADATA_URI_V4), reachable from a task on `gateway`. */
+  /**
+   * Serves `provider` and returns the base URI (ECS_CONTAINER_METADATA_URI_V4), reachable from a
+   * task on `gateway`; the agent endpoint (ECS_AGENT_URI) is the same with `/api/` for `/v4/`.
+   */
   register(gateway: string, token: string, provider: MetadataProvider): Promise<string>;
   unregister(token: string): void;
 }

@@ -1,11 +1,14 @@
 import type {
   DescribeTasksRequest,
+  GetTaskProtectionRequest,
+  UpdateTaskProtectionRequest,
   ListTasksRequest,
   RunTaskRequest,
   StartTaskRequest,
   StopTaskRequest,
 } from '@aws-sdk/client-ecs';
 import type { EcsControl } from '../../control/ecs-control.js';
+import type { ProtectionView } from '../../control/tasks/protection.js';
 import type { TaskRecord } from '../../control/tasks/task.js';
 import type { TagStore } from '../../control/tags.js';
 import type { OperationHandler } from '../../server/service.js';
@@ -15,7 +18,7 @@ const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms /
 
 /** The wire Task: timestamps in epoch seconds; tags only when asked for. */
 async function taskWire(task: TaskRecord, tags: TagStore | undefined) {
-  const { taskId: _id, region: _region, networkConfiguration: _net, hostPorts: _ports, traffic, ...wire } = task;
+  const { taskId: _id, region: _region, networkConfiguration: _net, hostPorts: _ports, protection: _protection, traffic, ...wire } = task;
   return {
     ...wire,
     // A task draining its load-balancer targets is being stopped, as ECS shows it (DEACTIVATING, desired STOPPED).
@@ -31,6 +34,9 @@ async function taskWire(task: TaskRecord, tags: TagStore | undefined) {
     tags: tags ? await tags.get(task.taskArn) : [],
   };
 }
+
+/** The wire ProtectedTask: expirationDate in epoch seconds. */
+const protectedTaskWire = (p: ProtectionView) => ({ ...p, ...(p.expirationDate !== undefined && { expirationDate: p.expirationDate / 1000 }) });
 
 /** Handlers of the task operations. */
 export function taskHandlers(ecs: EcsControl): Record<string, OperationHandler> {
@@ -52,6 +58,19 @@ export function taskHandlers(ecs: EcsControl): Record<string, OperationHandler> 
       const withTags = input.include?.includes('TAGS') ?? false;
       const { found, failures } = await tasks.describe(scope, input.cluster, input.tasks ?? []);
       return { tasks: await Promise.all(found.map((t) => taskWire(t, withTags ? tags : undefined))), failures };
+    },
+    async UpdateTaskProtection(input: UpdateTaskProtectionRequest, { scope }) {
+      const out = await ecs.taskProtection.update(scope, {
+        cluster: input.cluster,
+        tasks: input.tasks ?? [],
+        protectionEnabled: input.protectionEnabled === true,
+        ...(input.expiresInMinutes !== undefined && { expiresInMinutes: input.expiresInMinutes }),
+      });
+      return { protectedTasks: out.protectedTasks.map(protectedTaskWire), failures: out.failures };
+    },
+    async GetTaskProtection(input: GetTaskProtectionRequest, { scope }) {
+      const out = await ecs.taskProtection.get(scope, input.cluster, input.tasks);
+      return { protectedTasks: out.protectedTasks.map(protectedTaskWire), failures: out.failures };
     },
     async ListTasks(input: ListTasksRequest, { scope }) {
       const page = await tasks.list(scope, input.cluster, {

@@ -85,6 +85,10 @@ export function placementDetail(failure: { reason?: string; arn?: string } | und
   }
 }
 
+/** ECS's event when tasks above the desired count, or of an older deployment, are kept because they are protected from scale-in. */
+export const tasksUnderProtection = (service: string, count: number): string =>
+  `(service ${service}) was unable to scale in due to (reason ${count} tasks under protection).`;
+
 /** The rolloutStateReason texts of deployments. */
 export const rolloutReason = {
   inProgress: (id: string) => `ECS deployment ${id} in progress.`,

@@ -9,7 +9,7 @@ import {
   type DeploymentRecord,
   type ServiceRecord,
 } from './service.js';
-import { FAILURE_STOP_CODES, isHealthy, isLive, isPending, isWanted, type InstanceView, type TaskView } from './task-view.js';
+import { FAILURE_STOP_CODES, isHealthy, isLive, isPending, isProtected, isWanted, type InstanceView, type TaskView } from './task-view.js';
 import { DEFAULT_THROTTLE, failedToStart, mayLaunch, recordFailure, startedSuccessfully, type ThrottleOptions, type ThrottleState } from './throttle.js';
 
 /** A snapshot of one service and everything it depends on, at `now`. */
@@ -217,8 +217,13 @@ function planReplica(
   const byPreference = (a: TaskView, b: TaskView) =>
     Number(a.lastStatus === 'RUNNING') - Number(b.lastStatus === 'RUNNING') || age(a) - age(b) || a.createdAt - b.createdAt;
 
+  // Scale-in protection keeps a task from being stopped to scale in or to roll out (not from an
+  // instance's drain): unprotected tasks go first, protected ones wait until protection lapses.
+  const guarded = (t: TaskView) => isProtected(t, now) && !onDraining(t);
+  const byStopOrder = (a: TaskView, b: TaskView) => Number(guarded(a)) - Number(guarded(b)) || byPreference(a, b);
+
   // Candidates to stop: the primary's tasks beyond the desired count, then other deployments' and draining tasks.
-  const excess = [...keep].sort(byPreference).slice(0, Math.max(0, keep.length - D));
+  const excess = [...keep].sort(byStopOrder).slice(0, Math.max(0, keep.length - D));
   const leaving = failed ? wanted.filter((t) => onDraining(t)) : wanted.filter((t) => !keep.includes(t));
   const candidates = [...excess, ...leaving.sort(byPreference)];
 
@@ -227,7 +232,12 @@ function planReplica(
   const proven = (t: TaskView) => isHealthy(t) && (t.startedAt ?? t.createdAt) + ROLLOUT_SETTLE_MS <= now;
   let healthy = wanted.filter(proven).length;
   let stopped = 0;
+  let held = 0;
   for (const t of candidates) {
+    if (guarded(t)) {
+      held += 1;
+      continue;
+    }
     const cost = proven(t) ? 1 : 0;
     if (healthy - cost < minHealthy) continue;
     healthy -= cost;
@@ -241,10 +251,19 @@ function planReplica(
 
   // Nothing can move although tasks must be replaced: the configuration leaves no room.
   const settled = tasks.filter(isLive).every((t) => isWanted(t) && !isPending(t) && (proven(t) || !isHealthy(t)));
-  const blocked = !failed && !throttled && count === 0 && stopped === 0 && candidates.length > 0 && settled;
+  const blocked = !failed && !throttled && count === 0 && stopped === 0 && candidates.length > held && settled;
   const key = events.configurationBlocks(s.serviceName);
   if (blocked) announce(s, key, messages, now);
   else delete s.scheduler.recent[key];
+  sayProtected(s, held, messages, now);
+}
+
+/** Says (once per count) that protected tasks hold a scale-in or a rollout back; forgets it once none does. */
+function sayProtected(s: ServiceRecord, held: number, messages: string[], now: number): void {
+  const prefix = events.tasksUnderProtection(s.serviceName, 0).split('(reason ')[0]!;
+  const current = held > 0 ? events.tasksUnderProtection(s.serviceName, held) : undefined;
+  for (const key of Object.keys(s.scheduler.recent)) if (key.startsWith(prefix) && key !== current) delete s.scheduler.recent[key];
+  if (current) announce(s, current, messages, now);
 }
 
 /**

@@ -25,6 +25,8 @@ export interface TaskView {
   targetHealth?: 'healthy' | 'initial' | 'unhealthy';
   /** The first unhealthy target, for the event and the stop reason. */
   failedTarget?: FailedTarget;
+  /** Protected from scale-in and deployments until this instant (epoch ms); absent when never protected. */
+  protectedUntil?: number;
   /** Still registered in a target group or Cloud Map, or leaving them: a deleted service waits for it. */
   trafficPending?: boolean;
 }
@@ -66,6 +68,7 @@ export function viewOf(task: TaskRecord): TaskView {
     ...(task.stoppedAt !== undefined && { stoppedAt: task.stoppedAt }),
     ...(task.stopCode !== undefined && { stopCode: task.stopCode }),
     ...(task.containerInstanceArn !== undefined && { containerInstanceArn: task.containerInstanceArn }),
+    ...(task.protection && { protectedUntil: task.protection.expiresAt }),
     ...(task.traffic && task.traffic.phase !== 'deregistered' && { trafficPending: true }),
   };
 }
@@ -93,3 +96,6 @@ export const isHealthy = (t: TaskView): boolean =>
 
 /** Stop codes of tasks that failed on their own (the circuit breaker counts these). */
 export const FAILURE_STOP_CODES: ReadonlySet<string> = new Set(['TaskFailedToStart', 'EssentialContainerExited']);
+
+/** Protected from scale-in at `now`: the scheduler does not stop it to scale in or to roll out. */
+export const isProtected = (t: TaskView, now: number): boolean => t.protectedUntil !== undefined && t.protectedUntil > now;

@@ -80,6 +80,8 @@ export interface TaskRecord {
   networkConfiguration?: unknown;
   /** A service task's place behind load balancers and in Cloud Map (absent for other tasks). */
   traffic?: TaskTraffic;
+  /** Scale-in protection (UpdateTaskProtection): off when absent or once its instant has passed. */
+  protection?: TaskProtectionRecord;
   version: number;
 }
 
@@ -101,3 +103,11 @@ export interface TaskTraffic {
 
 /** The ECS name for a task's id part of its ARN. */
 export const taskIdOf = (taskArn: string): string => taskArn.slice(taskArn.lastIndexOf('/') + 1);
+
+/**
+ * A task's scale-in protection as stored in its record: the instant it lapses (epoch ms). The
+ * record is the only state (no timer): a protection whose instant has passed is simply off.
+ */
+export interface TaskProtectionRecord {
+  expiresAt: number;
+}
