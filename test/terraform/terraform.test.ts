@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
 import { findProviderMirror, prepareTerraform, type Terraform } from './terraform-cli.js';
+import { expectNoChanges, reimportEverything, stateResources, type StateResource } from './terraform-checks.js';
 
 const mirror = findProviderMirror();
 const hasTerraform = (() => {
@@ -25,29 +25,6 @@ const available = mirror !== undefined && hasTerraform;
 if (!available) {
   // eslint-disable-next-line no-console -- the run says why a whole acceptance suite did not run
   console.warn(`Terraform tests skipped: ${hasTerraform ? 'no local mirror of the hashicorp/aws provider found' : 'terraform is not on the PATH'}.`);
-}
-
-/** Attributes Terraform keeps only in its state (never read from the API), so an import cannot know them. */
-const NOT_READ_BACK: Record<string, readonly string[]> = {
-  aws_ecr_repository: ['force_delete'],
-  aws_ecs_service: ['wait_for_steady_state', 'force_delete', 'force_new_deployment'],
-  // GetResourcePolicy does not return BlockPublicPolicy (the API has no such member).
-  aws_secretsmanager_secret_policy: ['block_public_policy'],
-  aws_secretsmanager_secret: ['recovery_window_in_days', 'force_overwrite_replica_secret'],
-  aws_ssm_parameter: ['overwrite', 'insecure_value'],
-  aws_ecs_task_definition: ['skip_destroy', 'track_latest'],
-  aws_iam_role: ['force_detach_policies'],
-};
-
-/** An imported service's task definition is recorded as family:revision, a configured one as its ARN (as on AWS). */
-const sameRevision = (type: string, key: string, before: unknown, after: unknown) =>
-  type === 'aws_ecs_service' && key === 'task_definition' && typeof after === 'string' && after.endsWith(`:task-definition/${String(before)}`);
-
-interface StateResource {
-  address: string;
-  mode: string;
-  type: string;
-  values: Record<string, unknown>;
 }
 
 describe.skipIf(!available)('Terraform’s AWS provider, end to end', () => {
@@ -77,12 +54,8 @@ describe.skipIf(!available)('Terraform’s AWS provider, end to end', () => {
     await tf?.dispose();
   }, 300_000);
 
-  const state = async (): Promise<StateResource[]> =>
-    (JSON.parse((await tf.must(['show', '-json'])).stdout) as { values?: { root_module?: { resources?: StateResource[] } } }).values?.root_module?.resources ?? [];
-  const noChanges = async () => {
-    const plan = await tf.run(['plan', '-detailed-exitcode', '-no-color'], { vars });
-    expect(plan.code, plan.stdout.slice(-6000) + plan.stderr).toBe(0);
-  };
+  const state = () => stateResources(tf);
+  const noChanges = () => expectNoChanges(tf, vars);
   const serviceTasks = async () => {
     const arns = (await ecs.send(new ListTasksCommand({ cluster: 'shop-web', serviceName: 'shop-web', desiredStatus: 'RUNNING' }))).taskArns ?? [];
     return arns.length ? ((await ecs.send(new DescribeTasksCommand({ cluster: 'shop-web', tasks: arns, include: ['TAGS'] }))).tasks ?? []) : [];
@@ -137,24 +110,8 @@ describe.skipIf(!available)('Terraform’s AWS provider, end to end', () => {
           } as Record<string, unknown>
         )[r.type] ?? r.values.id,
       );
-    await tf.must(['state', 'rm', '-no-color', ...managed.map((r) => r.address)]);
-    await writeFile(join(tf.dir, 'imports.tf'), managed.map((r) => `import {\n  to = ${r.address}\n  id = ${JSON.stringify(importId(r))}\n}\n`).join(''));
-    await tf.must(['plan', '-out', 'import.plan', '-no-color'], { vars });
-    const plan = JSON.parse((await tf.must(['show', '-json', 'import.plan'])).stdout) as {
-      resource_changes: Array<{ address: string; type: string; change: { actions: string[]; importing?: { id: string }; before: Record<string, unknown>; after: Record<string, unknown> } }>;
-    };
-    expect(plan.resource_changes.filter((c) => c.change.importing).map((c) => c.address).sort()).toEqual(managed.map((r) => r.address).sort());
-    const unexpected = plan.resource_changes.flatMap((c) => {
-      if (c.change.actions.every((a) => a === 'no-op' || a === 'read')) return [];
-      if (c.change.actions.join() !== 'update') return [`${c.address}: ${c.change.actions.join()}`];
-      const changed = Object.keys({ ...c.change.before, ...c.change.after }).filter(
-        (k) => JSON.stringify(c.change.before[k] ?? null) !== JSON.stringify(c.change.after[k] ?? null),
-      );
-      return changed.filter((k) => !(NOT_READ_BACK[c.type] ?? []).includes(k) && !sameRevision(c.type, k, c.change.before[k], c.change.after[k])).map((k) => `${c.address}.${k}: ${JSON.stringify(c.change.before[k])} → ${JSON.stringify(c.change.after[k])}`);
-    });
-    expect(unexpected).toEqual([]);
-    await tf.must(['apply', '-no-color', 'import.plan']);
-    expect((await state()).filter((r) => r.mode === 'managed').map((r) => r.address).sort()).toEqual(managed.map((r) => r.address).sort());
+    const imported = await reimportEverything(tf, vars, importId);
+    expect(imported).toEqual(managed.map((r) => r.address).sort());
   }, 600_000);
 
   it('destroys everything it made', async () => {
