@@ -215,6 +215,12 @@ export function operationErrors(model: ServiceModel, operation: string): Readonl
   return names;
 }
 
+/** The HTTP status the model gives an exception shape (IAM's NoSuchEntity 404, SNS's NotFound 404…), if any. */
+export function errorHttpStatus(model: ServiceModel, shapeName: string): number | undefined {
+  const shape = model.shapes[shapeName] as { error?: { httpStatusCode?: number } } | undefined;
+  return shape?.error?.httpStatusCode;
+}
+
 /** The named operation of a model; throws when the model has no such operation. */
 export function operationModel(model: ServiceModel, operation: string): OperationModel {
   // Own properties only: an operation named like an Object.prototype member is not an operation.

@@ -131,6 +131,9 @@ describe('the AWS SDK for JavaScript v3 against IAM', { timeout: 60_000 }, () =>
     expect(local.Policies!.map((p) => p.PolicyName)).toEqual(['kept']);
     const attached = await iam.send(new ListPoliciesCommand({ OnlyAttached: true }));
     expect(attached.Policies!.map((p) => [p.PolicyName, p.AttachmentCount])).toEqual([['AmazonECSTaskExecutionRolePolicy', 1]]);
-    await expect(iam.send(new GetRoleCommand({ RoleName: 'nope' }))).rejects.toBeInstanceOf(NoSuchEntityException);
+    const missing = await iam.send(new GetRoleCommand({ RoleName: 'nope' })).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(NoSuchEntityException);
+    // IAM answers NoSuchEntity with 404 (its model's status), not a generic 400.
+    expect((missing as NoSuchEntityException).$metadata.httpStatusCode).toBe(404);
   });
 });

@@ -45,8 +45,9 @@ it('subscribes, confirms, publishes and answers SNS\'s error codes with boto3', 
     subscriptions: [{ SubscriptionArn: subscription, Owner: account, Protocol: 'http', Endpoint: endpoint.url, TopicArn: topic }],
     tags: [{ Key: 'via', Value: 'boto3' }],
     errors: {
-      notFound: { code: 'NotFound' },
-      otherAccount: { code: 'AuthorizationError' },
+      // Statuses as SNS's model gives them: NotFound 404, AuthorizationError 403.
+      notFound: { code: 'NotFound', status: 404 },
+      otherAccount: { code: 'AuthorizationError', status: 403 },
       sqs: { code: 'InvalidParameter', status: 400 },
       fifo: { code: 'InvalidParameter', status: 400 },
       badToken: { code: 'InvalidParameter', status: 400 },
