@@ -219,6 +219,20 @@ module.exports = {
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {
+      name: 'console-is-the-browser',
+      comment: 'console/ (the web console) runs in the browser and reaches minato only through its AWS APIs, as the CLI does: it imports nothing of src/.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^src/' },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      comment: 'The server serves the built console as files (server/console-route.ts); no server code imports its source.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^console/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -1,0 +1,1 @@
+export function RepositoriesPage(_props: Record<string, unknown>) { return <p>Coming.</p>; }

@@ -1,0 +1,1 @@
+export function SecretsPage(_props: Record<string, unknown>) { return <p>Coming.</p>; }
