@@ -220,10 +220,17 @@ module.exports = {
     },
     {
       name: 'console-is-the-browser',
-      comment: 'console/ (the web console) runs in the browser and reaches minato only through its AWS APIs, as the CLI does: it imports nothing of src/.',
+      comment: 'console/ (the web console) runs in the browser and reaches minato only through its AWS APIs, as the CLI does: it imports nothing of src/ but the pure Fargate pricing.',
       severity: 'error',
       from: { path: '^console/' },
-      to: { path: '^src/' },
+      to: { path: '^src/(?!capacity/(fargate|catalog|types)\\.ts$)' },
+    },
+    {
+      name: 'console-prices-with-the-pure-fargate-module',
+      comment: 'The cost view bundles the pure Fargate sizing and billing (capacity/fargate.ts, no imports but types) so its estimate is the CLI\'s; of the catalog it takes types only.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^src/capacity/(catalog|types)\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'nothing-imports-the-console',

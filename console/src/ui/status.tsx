@@ -23,6 +23,15 @@ const TONES: Record<string, string> = {
   initial: 'warn',
   draining: 'warn',
   UNKNOWN: 'muted',
+  OK: 'ok',
+  ALARM: 'bad',
+  INSUFFICIENT_DATA: 'muted',
+  CRITICAL: 'bad',
+  HIGH: 'bad',
+  MEDIUM: 'warn',
+  LOW: 'muted',
+  INFORMATIONAL: 'muted',
+  unused: 'muted',
 };
 
 /** A status word, coloured by what it means (the word itself carries the meaning too). */
