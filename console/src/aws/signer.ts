@@ -27,13 +27,7 @@ export interface UnsignedRequest {
  * same value).
  */
 export async function signedHeaders(credentials: Credentials, request: UnsignedRequest, now: Date = new Date()): Promise<Record<string, string>> {
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
-    region: credentials.region,
-    service: request.signingName,
-    sha256: Sha256,
-    uriEscapePath: true,
-  });
+  const signer = signerFor(credentials, request.signingName);
   const signed = await signer.sign(
     {
       method: 'POST',
@@ -48,4 +42,24 @@ export async function signedHeaders(credentials: Credentials, request: UnsignedR
   );
   const { host: _host, ...headers } = signed.headers;
   return headers;
+}
+
+/** One signer per credentials and API: it caches its signing key for the day. */
+const signers = new WeakMap<Credentials, Map<string, SignatureV4>>();
+
+function signerFor(credentials: Credentials, service: string): SignatureV4 {
+  let byService = signers.get(credentials);
+  if (!byService) signers.set(credentials, (byService = new Map()));
+  let signer = byService.get(service);
+  if (!signer) {
+    signer = new SignatureV4({
+      credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.secretAccessKey },
+      region: credentials.region,
+      service,
+      sha256: Sha256,
+      uriEscapePath: true,
+    });
+    byService.set(service, signer);
+  }
+  return signer;
 }

@@ -1,3 +1,4 @@
+import { useMemo } from 'preact/hooks';
 import { arnName, type Task } from '../aws/ecs-types.js';
 import { href } from '../lib/routes.js';
 import { fromEpochSeconds } from '../lib/time.js';
@@ -29,5 +30,6 @@ function columns(cluster: string): TableColumn<Task>[] {
 
 /** Tasks, newest first, 50 a page: a service of 1,000 tasks renders one page of rows. */
 export function TasksTable(props: { id: string; cluster: string; tasks: readonly Task[] }) {
-  return <Table id={props.id} label="Tasks" rows={props.tasks} columns={columns(props.cluster)} rowKey={(t) => t.taskArn} defaultSort="-started" empty="No tasks." />;
+  const cols = useMemo(() => columns(props.cluster), [props.cluster]);
+  return <Table id={props.id} label="Tasks" rows={props.tasks} columns={cols} rowKey={(t) => t.taskArn} defaultSort="-started" empty="No tasks." />;
 }
