@@ -8,12 +8,14 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ContainerDefinition, type ECSClient } from '@aws-sdk/client-ecs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { usePlatform } from '../support/platform.js';
+import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { NETWORK, waitForService } from '../services/service-fixture.js';
 import { startImageFixture, waitForTask, type ImageFixture } from '../tasks/task-fixture.js';
 import { buildConsole, launchChromium, logIn, screenshot } from './browser.js';
 
-const env = usePlatform();
+// Container Insights samples every 2 s (not once a minute), so the service's AWS/ECS charts have points.
+let platform: TestPlatform;
+const env = { platform: () => platform, ecs: () => platform.ecs() };
 const C = 'web-console';
 const GROUP = '/ecs/console-ticker';
 let ecs: ECSClient;
@@ -45,6 +47,7 @@ async function registerFargate(ecs: ECSClient, cluster: string, family: string, 
 const awslogs = { logDriver: 'awslogs' as const, options: { 'awslogs-group': GROUP, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'app', 'awslogs-create-group': 'true' } };
 
 beforeAll(async () => {
+  platform = await startTestPlatform({}, { insightsIntervalMs: 2000 });
   const config = env.platform().config;
   ecs = env.ecs();
   logs = new CloudWatchLogsClient({ endpoint: env.platform().endpoint, region: 'us-east-1', credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } });
@@ -69,6 +72,8 @@ afterAll(async () => {
   await browser?.close();
   logs?.destroy();
   await fixture?.stop();
+  ecs?.destroy();
+  await platform?.dispose();
 });
 
 const credentials = () => ({ accessKeyId: env.platform().config.accessKeyId, secretAccessKey: env.platform().config.secretAccessKey });
@@ -167,6 +172,9 @@ describe('the web console', () => {
 
   it('scales the service and the counts follow', async () => {
     await page.goto(`${env.platform().endpoint}/console/clusters/${C}/services/ticker`);
+    // The utilization charts plot the AWS/ECS metrics the platform published for the service.
+    await expect.poll(() => page.locator('figure.chart figcaption').first().textContent(), { timeout: 10_000 }).toMatch(/CPU utilization.*latest: CPUUtilization \d+\.\d%/);
+    expect(await page.locator('figure.chart polyline').first().getAttribute('points')).toMatch(/^\d/);
     await page.getByRole('button', { name: 'Update desired count' }).click();
     await page.getByLabel(/Desired count/).fill('3');
     await page.getByRole('button', { name: 'Update service' }).click();

@@ -1,4 +1,4 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { serviceScaling, serviceUtilization } from '../aws/autoscaling.js';
 import { describeService, listTasks } from '../aws/ecs.js';
 import { arnName } from '../aws/ecs-types.js';
@@ -23,6 +23,11 @@ export function ServicePage(props: { cluster: string; service: string }) {
   const utilization = useResource(() => serviceUtilization(aws, cluster, name, 60), [aws, cluster, name], 60_000);
   const s = service.data;
   const taskRows = useMemo(() => tasks.data ?? [], [tasks.data]);
+  // When the counts move (a scale, a deployment, a task stopping), the task list follows at once.
+  const counts = s && `${s.runningCount}/${s.pendingCount}/${s.desiredCount}/${s.deployments?.length ?? 0}`;
+  useEffect(() => {
+    if (counts) tasks.reload();
+  }, [counts]);
   return (
     <section>
       <Breadcrumbs steps={[{ label: 'Clusters', href: href({ page: 'clusters' }) }, { label: cluster, href: href({ page: 'cluster', cluster }) }, { label: name }]} />

@@ -41,6 +41,13 @@ export function LineChart(props: { title: string; unit: string; series: readonly
         {props.series.map((s, i) => (
           <polyline key={s.label} points={polyline(s.points, frame)} class={`series s${i}`} />
         ))}
+        {/* The latest point of each series, so that a single minute of data shows too. */}
+        {props.series.map((s, i) => {
+          const last = s.points.at(-1);
+          if (!last) return null;
+          const [x, y] = polyline([last], frame).split(',');
+          return <circle key={`${s.label}-last`} cx={x} cy={y} r={3} class={`dot s${i}`} />;
+        })}
       </svg>
       <div class="legend">
         {props.series.map((s, i) => (
