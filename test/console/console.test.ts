@@ -4,6 +4,7 @@
  * forcing a deployment, stopping a task, live tail, and screenshots of each page.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ContainerDefinition, type ECSClient } from '@aws-sdk/client-ecs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -139,6 +140,11 @@ describe('the web console', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toContain('tick 1');
     expect(new URL(page.url()).searchParams.get('filter')).toBe('"tick 1"');
+    // Download saves exactly the events shown, one line each: UTC time, stream, message.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    const saved = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+    expect(saved).toHaveLength(lines.length);
+    for (const line of saved) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\tapp\/app\/[0-9a-f]{32}\ttick 1\d*$/);
   });
 
   it('live tail shows a line a task just printed within 2 s of it being stored', async () => {
