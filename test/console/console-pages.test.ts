@@ -3,6 +3,7 @@
  * diff (and deregistering one), repositories and images, secrets and parameters (a value only
  * after Reveal), the cost estimate, the dark theme and keyboard use.
  */
+import { ApplicationAutoScalingClient, PutScalingPolicyCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, CreateServiceCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -60,6 +61,19 @@ beforeAll(async () => {
   const second = await register('web', 'long', 'trap "exit 0" TERM; echo started with a longer command; while true; do sleep 1; done');
   await ecs.send(new CreateServiceCommand({ cluster: 'pages', serviceName: 'web', taskDefinition: second, desiredCount: 2, launchType: 'FARGATE', networkConfiguration: NETWORK }));
   await waitForService(ecs, 'pages', 'web', (s) => s.runningCount === 2, 90_000);
+
+  const aas = new ApplicationAutoScalingClient({ endpoint, region: 'us-east-1', credentials });
+  const target = { ServiceNamespace: 'ecs' as const, ResourceId: 'service/pages/web', ScalableDimension: 'ecs:service:DesiredCount' as const };
+  await aas.send(new RegisterScalableTargetCommand({ ...target, MinCapacity: 1, MaxCapacity: 4 }));
+  await aas.send(
+    new PutScalingPolicyCommand({
+      ...target,
+      PolicyName: 'cpu-at-60',
+      PolicyType: 'TargetTrackingScaling',
+      TargetTrackingScalingPolicyConfiguration: { TargetValue: 60, PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' } },
+    }),
+  );
+  aas.destroy();
 
   const sm = new SecretsManagerClient({ endpoint, region: 'us-east-1', credentials });
   await sm.send(new CreateSecretCommand({ Name: 'console/db-password', SecretString: SECRET_VALUE, Description: 'the database password' }));
@@ -138,9 +152,14 @@ describe('the console pages', () => {
 
   it('has a dark theme and is usable from the keyboard', async () => {
     await page.getByLabel('Theme').selectOption('dark');
-    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
     await page.goto(`${endpoint}/console/clusters/pages/services/web`);
     await page.getByTestId('running-count').waitFor();
+    // The scaling section: the target's bounds, the policy, and the alarms target tracking made.
+    await page.getByText('Between 1 and 4 tasks.').waitFor();
+    const scaling = await page.locator('section').textContent();
+    expect(scaling).toContain('cpu-at-60 (TargetTrackingScaling) · target 60 ECSServiceAverageCPUUtilization');
+    expect(scaling).toMatch(/TargetTracking-service\/pages\/web-AlarmHigh-/);
     await screenshot(page, 'service-dark');
     // Tab to the first action and open its dialog with Enter; Escape closes it.
     await page.getByRole('button', { name: 'Update desired count' }).focus();

@@ -27,6 +27,8 @@ let context: BrowserContext;
 let page: Page;
 let td: string;
 const requestUrls: string[] = [];
+/** Script errors and console errors (a CSP violation is one) of the signed-in page. */
+const pageErrors: string[] = [];
 
 /** A Fargate definition whose containers log with awslogs (which needs an execution role). */
 async function registerFargate(ecs: ECSClient, cluster: string, family: string, containerDefinitions: ContainerDefinition[]): Promise<string> {
@@ -67,6 +69,8 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Asia/Tokyo' });
   page = await context.newPage();
   page.on('request', (r) => requestUrls.push(r.url()));
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
 }, 180_000);
 
 afterAll(async () => {
@@ -211,6 +215,10 @@ describe('the web console', () => {
     await expect.poll(() => page.getByTestId('stopped-reason').textContent(), { timeout: 15_000 }).toContain('Stopped from the minato console');
     await expect.poll(() => page.getByTestId('exit-app').textContent(), { timeout: 15_000 }).toBe('0');
     await screenshot(page, 'task-stopped');
+  });
+
+  it('raised no script error and broke no content security rule', () => {
+    expect(pageErrors).toEqual([]);
   });
 
   it('never put a credential into a URL', () => {
