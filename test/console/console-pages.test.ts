@@ -5,7 +5,7 @@
  */
 import { ApplicationAutoScalingClient, PutScalingPolicyCommand, RegisterScalableTargetCommand } from '@aws-sdk/client-application-auto-scaling';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { CreateClusterCommand, CreateServiceCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, RegisterContainerInstanceCommand, DescribeTaskDefinitionCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Browser, Page } from 'playwright-core';
@@ -56,7 +56,17 @@ beforeAll(async () => {
   await built.cleanup();
   image = `${host}/console/app:v1`;
 
-  await ecs.send(new CreateClusterCommand({ clusterName: 'pages' }));
+  await ecs.send(new CreateClusterCommand({ clusterName: 'pages', capacityProviders: ['FARGATE', 'FARGATE_SPOT'], defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 1 }] }));
+  await ecs.send(
+    new RegisterContainerInstanceCommand({
+      cluster: 'pages',
+      totalResources: [
+        { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+        { name: 'MEMORY', type: 'INTEGER', integerValue: 3904 },
+      ],
+      versionInfo: { agentVersion: '1.80.0' },
+    }),
+  );
   await register('web', 'short', 'trap "exit 0" TERM; while true; do sleep 1; done');
   const second = await register('web', 'long', 'trap "exit 0" TERM; echo started with a longer command; while true; do sleep 1; done');
   await ecs.send(new CreateServiceCommand({ cluster: 'pages', serviceName: 'web', taskDefinition: second, desiredCount: 2, launchType: 'FARGATE', networkConfiguration: NETWORK }));
@@ -92,6 +102,16 @@ afterAll(async () => {
 });
 
 describe('the console pages', () => {
+  it('shows a cluster\'s capacity providers and its container instances\' used and registered CPU and memory', async () => {
+    await page.goto(`${endpoint}/console/clusters/pages`);
+    await expect.poll(() => page.locator('dl.facts').textContent()).toContain('FARGATE, FARGATE_SPOT (default: FARGATE w1 b1)');
+    const instances = page.getByTestId('instances-table');
+    await expect.poll(() => instances.textContent()).toContain('0 / 2048 units');
+    expect(await instances.textContent()).toContain('0 / 3904 MiB');
+    await screenshot(page, 'cluster');
+    await page.goto(`${endpoint}/console/task-definitions`);
+  });
+
   it('shows two revisions side by side with their differences, and deregisters one after confirmation', async () => {
     await page.getByRole('link', { name: 'web', exact: true }).click();
     expect(new URL(page.url()).pathname).toBe('/console/task-definitions/web');
