@@ -121,6 +121,7 @@ function emptyService(signingName: string, model: string, handlers: Record<strin
 
 async function main(): Promise<number> {
   const startedAt = new Date();
+  const loadavgBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
   await build({ configFile: fileURLToPath(new URL('../console/vite.config.ts', import.meta.url)), logLevel: 'error' });
   const app = buildFrontDoor({
     accountId: ACCOUNT,
@@ -189,6 +190,8 @@ async function main(): Promise<number> {
       valid: problems.length === 0,
       problems,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+      loadavgBefore,
+      loadavgAfter: os.loadavg().map((l) => Math.round(l * 100) / 100),
       firstLoad: { scripts: files, gzipKB: firstLoadGzipKB },
       servicePage: { tasks: TASKS, runsMs: loads.map(Math.round), medianMs: serviceMs, resortMs: sorts.map((s) => Math.round(s * 10) / 10), medianResortMs: sortMs },
       targets,
@@ -198,6 +201,7 @@ async function main(): Promise<number> {
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
     process.stdout.write(
       [
+        `loadavg ${loadavgBefore.join(' ')} -> ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`,
         `first load: ${files.map((f) => `${f.path} ${f.bytes} B (${f.gzipBytes} B gzip)`).join(', ')}`,
         `service page, ${TASKS} tasks: ${loads.map(Math.round).join(', ')} ms to the table; re-sort ${sorts.map((s) => s.toFixed(1)).join(', ')} ms`,
         'targets:',

@@ -44,7 +44,7 @@ export function ClusterPage(props: { cluster: string }) {
   const cluster = useResource(() => describeCluster(aws, props.cluster), [aws, props.cluster], 5000);
   const services = useResource(() => listServices(aws, props.cluster), [aws, props.cluster], 5000);
   const instances = useResource(() => listContainerInstances(aws, props.cluster), [aws, props.cluster], 10_000);
-  const tasks = useResource(() => listTasks(aws, props.cluster), [aws, props.cluster], 5000);
+  const tasks = useResource(() => listTasks(aws, props.cluster), [aws, props.cluster], (list) => ((list?.length ?? 0) > 200 ? 15_000 : 5000));
   const c = cluster.data;
   return (
     <section>

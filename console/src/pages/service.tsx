@@ -1,4 +1,4 @@
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { serviceScaling, serviceUtilization } from '../aws/autoscaling.js';
 import { describeService, listTasks } from '../aws/ecs.js';
 import { arnName } from '../aws/ecs-types.js';
@@ -18,15 +18,19 @@ export function ServicePage(props: { cluster: string; service: string }) {
   const aws = useAws();
   const { cluster, service: name } = props;
   const service = useResource(() => describeService(aws, cluster, name), [aws, cluster, name], 2000);
-  const tasks = useResource(() => listTasks(aws, cluster, { serviceName: name }), [aws, cluster, name], 3000);
+  // Re-read every 3 s; a long list (each 100 tasks are two calls) every 15 s.
+  const tasks = useResource(() => listTasks(aws, cluster, { serviceName: name }), [aws, cluster, name], (list) => ((list?.length ?? 0) > 200 ? 15_000 : 3000));
   const scaling = useResource(() => serviceScaling(aws, cluster, name), [aws, cluster, name], 15_000);
   const utilization = useResource(() => serviceUtilization(aws, cluster, name, 60), [aws, cluster, name], 60_000);
   const s = service.data;
   const taskRows = useMemo(() => tasks.data ?? [], [tasks.data]);
   // When the counts move (a scale, a deployment, a task stopping), the task list follows at once.
   const counts = s && `${s.runningCount}/${s.pendingCount}/${s.desiredCount}/${s.deployments?.length ?? 0}`;
+  const lastCounts = useRef(counts);
   useEffect(() => {
-    if (counts) tasks.reload();
+    // Not on the first answer: the task list is already being read then.
+    if (lastCounts.current && counts && counts !== lastCounts.current) tasks.reload();
+    lastCounts.current = counts;
   }, [counts]);
   return (
     <section>

@@ -20,28 +20,46 @@ export interface Resource<T> {
 }
 
 /**
- * Runs `load` when `deps` change and every `refreshMs` (a page left open stays current); the
- * previous data stays on screen while a reload runs, and a late answer to an old call is dropped.
+ * Runs `load` when `deps` change, then again `refreshMs` after each answer (a page left open stays
+ * current; a slow answer never overlaps the next call). `refreshMs` may depend on the data: a
+ * service of 1,000 tasks is re-read less often than one of ten. The previous data stays on screen
+ * while a reload runs, and a late answer to an old call is dropped.
  */
-export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[], refreshMs?: number): Resource<T> {
+export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[], refreshMs?: number | ((data: T | undefined) => number)): Resource<T> {
   const [state, setState] = useState<{ data: T | undefined; error: Error | undefined; loading: boolean }>({ data: undefined, error: undefined, loading: true });
   const generation = useRef(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latest = useRef({ load, refreshMs });
+  latest.current = { load, refreshMs };
   const run = useCallback(() => {
     const mine = ++generation.current;
+    clearTimeout(timer.current);
     setState((s) => ({ ...s, loading: true }));
-    loadRef.current().then(
-      (data) => mine === generation.current && setState({ data, error: undefined, loading: false }),
-      (error: unknown) => mine === generation.current && setState((s) => ({ data: s.data, error: error instanceof Error ? error : new Error(String(error)), loading: false })),
+    const again = (data: T | undefined) => {
+      const { refreshMs: every } = latest.current;
+      const ms = typeof every === 'function' ? every(data) : every;
+      if (ms && mine === generation.current) timer.current = setTimeout(() => (document.visibilityState === 'hidden' ? again(data) : run()), ms);
+    };
+    latest.current.load().then(
+      (data) => {
+        if (mine !== generation.current) return;
+        setState({ data, error: undefined, loading: false });
+        again(data);
+      },
+      (error: unknown) => {
+        if (mine !== generation.current) return;
+        setState((s) => ({ data: s.data, error: error instanceof Error ? error : new Error(String(error)), loading: false }));
+        again(undefined);
+      },
     );
   }, []);
   useEffect(() => {
     setState({ data: undefined, error: undefined, loading: true });
     run();
-    if (!refreshMs) return undefined;
-    const timer = setInterval(() => document.visibilityState === 'visible' && run(), refreshMs);
-    return () => clearInterval(timer);
+    return () => {
+      generation.current++;
+      clearTimeout(timer.current);
+    };
   }, deps);
   return { ...state, reload: run };
 }
