@@ -192,4 +192,17 @@ describe('the console pages', () => {
     await page.getByTestId('tasks-table').getByRole('button', { name: 'Last status' }).press('Enter');
     expect(new URL(page.url()).searchParams.get('tasks.sort')).toBe('last');
   });
+
+  it('sends the user back to sign in when the endpoint refuses the kept credentials', async () => {
+    await page.evaluate(`(() => {
+      const key = 'minato.console.credentials';
+      const kept = JSON.parse(sessionStorage.getItem(key));
+      sessionStorage.setItem(key, JSON.stringify({ ...kept, secretAccessKey: 'changed-since' }));
+    })()`);
+    await page.goto(`${endpoint}/console/clusters`);
+    await page.getByText(/The endpoint refused the credentials \((InvalidSignatureException|SignatureDoesNotMatch)\)/).waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await page.getByLabel('Secret access key').waitFor();
+    await screenshot(page, 'signed-out');
+  });
 });
