@@ -219,6 +219,27 @@ module.exports = {
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {
+      name: 'console-is-the-browser',
+      comment: 'console/ (the web console) runs in the browser and reaches minato only through its AWS APIs, as the CLI does: it imports nothing of src/ but the pure Fargate pricing.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^src/(?!capacity/(fargate|catalog|types)\\.ts$)' },
+    },
+    {
+      name: 'console-prices-with-the-pure-fargate-module',
+      comment: 'The cost view bundles the pure Fargate sizing and billing (capacity/fargate.ts, no imports but types) so its estimate is the CLI\'s; of the catalog it takes types only.',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: '^src/capacity/(catalog|types)\\.ts$', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'nothing-imports-the-console',
+      comment: 'The server serves the built console as files (server/console-route.ts); no server code imports its source.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^console/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
