@@ -302,11 +302,13 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials,
+    // IAM users' access keys and temporary credentials (STS), besides the configured root keys.
+    lookupKey: (accessKeyId, sessionToken, now) => iam.tokens.authenticate(config.accountId, accessKeyId, sessionToken, now),
     ...(config.extraRegions && { extraRegions: config.extraRegions }),
     services: [
       ecsService(ecs),
       adminService(ecs),
-      stsService(),
+      stsService(iam.tokens),
       iamService(iam),
       secretsManagerService(secrets),
       ssmService(secrets),

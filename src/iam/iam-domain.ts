@@ -4,6 +4,7 @@ import { ManagedPolicies } from './managed-policies.js';
 import { roleTrusts, type RoleTrust } from './role-trust.js';
 import { Roles } from './roles.js';
 import { ServiceLinkedRoles } from './service-linked-roles.js';
+import { SecurityTokens } from './sts/security-tokens.js';
 import { Users, type SecretSealer } from './users.js';
 
 /** The IAM domain over one store: roles, managed policies, instance profiles, users and keys. */
@@ -14,6 +15,8 @@ export interface IamDomain {
   instanceProfiles: InstanceProfiles;
   serviceLinkedRoles: ServiceLinkedRoles;
   users: Users;
+  /** STS: temporary credentials, and the authentication of users' and temporary keys. */
+  tokens: SecurityTokens;
   /** See role-trust.ts. */
   roleTrusts(accountId: string, roleArn: string, servicePrincipal: string): Promise<RoleTrust>;
 }
@@ -28,6 +31,7 @@ export function createIamDomain(store: Store, sealer: SecretSealer): IamDomain {
     instanceProfiles: new InstanceProfiles(store),
     serviceLinkedRoles: new ServiceLinkedRoles(store, roles),
     users: new Users(store, sealer),
+    tokens: new SecurityTokens(store, sealer),
     roleTrusts: (accountId, roleArn, servicePrincipal) => roleTrusts(store, accountId, roleArn, servicePrincipal),
   };
 }
