@@ -1,6 +1,6 @@
 import type { Attribute } from '@aws-sdk/client-ecs';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LogSink, LogTarget, SecretResolver } from '../agent-contract/ports.js';
+import type { LogSink, LogTarget, SecretResolver, TaskRoleCredentialSource } from '../agent-contract/ports.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { DomainError } from '../lib/errors.js';
 import { rootPrincipal } from '../lib/scope.js';
@@ -35,6 +35,8 @@ export interface AgentRoutesDeps {
   launchSpecOf(taskArn: string): Promise<TaskLaunchSpec | undefined>;
   report: TaskReporter;
   secrets: SecretResolver;
+  /** The roles of tasks (their credentials endpoint, and the check ECS makes at start). */
+  credentials: TaskRoleCredentialSource;
   logs: LogSink;
   /** Short-lived credentials for pulls from the control plane's own registry. */
   registryAuth(region: string): RegistryAuth;
@@ -60,7 +62,7 @@ class ProtocolFailure extends Error {
 
 /**
  * The control plane's side of the agent protocol, as an encapsulated Fastify plugin for the front
- * door: `/agent/v1/{register,poll,reports,secrets,logs}`, JSON bodies, Bearer join token.
+ * door: `/agent/v1/{register,poll,reports,secrets,credentials,logs}`, JSON bodies, Bearer join token.
  */
 export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Promise<void> {
   const now = deps.now ?? (() => new Date());
@@ -176,6 +178,20 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       } catch (err) {
         throw new ProtocolFailure(422, ProtocolErrorCode.SecretFailed, (err as Error).message);
       }
+    });
+
+    route('credentials', async (body, req) => {
+      const arn = str(body, 'containerInstanceArn');
+      await proveInstance(req, arn);
+      const taskArn = str(body, 'taskArn');
+      const roleArn = str(body, 'roleArn');
+      // As ECS hands a task's credentials to its own instance only: a role its tasks name.
+      const placed = (await deps.tasksOf(arn)).some((t) => t.taskArn === taskArn);
+      const spec = placed ? await deps.launchSpecOf(taskArn) : undefined;
+      if (!spec || (spec.taskRoleArn !== roleArn && spec.executionRoleArn !== roleArn)) {
+        throw new ProtocolFailure(403, ProtocolErrorCode.Forbidden, `no task ${taskArn} on container instance ${arn} has the role ${roleArn}`);
+      }
+      return deps.credentials({ taskArn, taskId: spec.taskId, accountId: spec.accountId, roleArn });
     });
 
     route('logs', async (body, req) => {

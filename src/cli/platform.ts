@@ -6,6 +6,7 @@ import { ImageStore } from '../agent/images/image-store.js';
 import { hostSampleReader } from '../agent/insights/container-samples.js';
 import { InsightsSampler } from '../agent/insights/insights-sampler.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
+import { taskRoleCredentials, TaskEndpoints } from './task-credentials.js';
 import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent-contract/ports.js';
@@ -188,7 +189,16 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     gatewayDns: (gateway) => dns.ensureListening(gateway, TASK_DNS_PORT),
   });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
-  const metadata = new MetadataServer(options.metadataPort, (_gateway, port) => networks.allowGatewayTcpPort(port));
+  // It is the credentials endpoint too: 169.254.170.2:80 is redirected to its port.
+  const metadata = new MetadataServer(options.metadataPort, (_gateway, port) => networks.serveCredentialsAt(port));
+  // AWS_ENDPOINT_URL of the tasks: the front door, through a relay on the gateway when it listens on loopback.
+  const taskEndpoints = new TaskEndpoints(
+    async () => {
+      const url = new URL(await endpointKnown);
+      return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
+    },
+    (port) => networks.allowGatewayTcpPort(port),
+  );
   const agent = new LocalAgent({
     runtime,
     networks,
@@ -196,6 +206,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logs,
     metadata,
     secrets: resolveSecret,
+    credentials: taskRoleCredentials(iam.tokens),
+    taskEndpoint: (gateway) => taskEndpoints.urlFor(gateway),
     report: (arn, change) => report(arn, change),
     tasksDir: join(dataDir, 'tasks'),
     archiveDir: join(dataDir, 'archive'),
@@ -293,6 +305,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
         ecs,
         report: (arn, change) => report(arn, change),
         secrets: resolveSecret,
+        credentials: taskRoleCredentials(iam.tokens),
         logs,
         registry,
         logger,
@@ -357,6 +370,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   await snsDeliverer.start();
   // Tasks may call the AWS APIs at the endpoint when it listens where they can route to.
   if (!isLoopback(config.host)) await networks.allowHostTcpPort(port);
+  // Tasks taken back from before a restart find the endpoint where their AWS_ENDPOINT_URL says.
+  if ((await networks.list()).length > 0) await taskEndpoints.urlFor(networks.gateway).catch((err: unknown) => logger.warn({ err }, 'the tasks\' endpoint relay did not start'));
   services.start();
   // Scheduled actions that fell due while the platform was down run once, on this first tick.
   autoscaling.start((err: unknown) => logger.error({ err }, 'scheduled scaling tick failed'));
@@ -389,6 +404,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await stopScans();
       registry.close();
       await metadata.close();
+      await taskEndpoints.close();
       await dns.close();
       await networks.closePool();
       // Releases waiters on container exits; the containers themselves keep running.

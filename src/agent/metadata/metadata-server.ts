@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { MetadataEndpoint, MetadataProvider } from '../task/ports.js';
+import type { IncomingMessage } from 'node:http';
+import type { CredentialsProvider, MetadataEndpoint, MetadataProvider } from '../task/ports.js';
 
 /** The port the endpoint listens on at each task bridge's gateway address. */
 export const DEFAULT_METADATA_PORT = 51679;
@@ -8,10 +9,14 @@ export const DEFAULT_METADATA_PORT = 51679;
  * The task metadata endpoint v4. It listens on the task bridge's gateway address — reachable from
  * every task namespace, not from outside the host — and serves each container's documents under
  * an unguessable token, as `${ECS_CONTAINER_METADATA_URI_V4}`, `/task`, `/stats` and `/task/stats`.
+ * It is also the credentials endpoint, as the ECS agent's port is: `/v2/credentials/<id>` answers
+ * a task's role credentials to that task's own address (tasks reach it at 169.254.170.2:80, which
+ * the task bridge redirects here).
  */
 export class MetadataServer implements MetadataEndpoint {
   private readonly servers = new Map<string, Promise<Server>>();
   private readonly providers = new Map<string, MetadataProvider>();
+  private readonly credentials = new Map<string, CredentialsProvider>();
 
   /**
    * `onListen` runs once a gateway's listener is up and before any URI on it is handed out (the
@@ -24,6 +29,19 @@ export class MetadataServer implements MetadataEndpoint {
 
   async register(gateway: string, token: string, provider: MetadataProvider): Promise<string> {
     this.providers.set(token, provider);
+    return this.baseUri(gateway, token);
+  }
+
+  async registerCredentials(gateway: string, id: string, provider: CredentialsProvider): Promise<void> {
+    this.credentials.set(id, provider);
+    await this.baseUri(gateway, id);
+  }
+
+  unregisterCredentials(id: string): void {
+    this.credentials.delete(id);
+  }
+
+  private async baseUri(gateway: string, token: string): Promise<string> {
     let server = this.servers.get(gateway);
     if (!server) {
       server = this.listen(gateway);
@@ -51,7 +69,7 @@ export class MetadataServer implements MetadataEndpoint {
 
   private listen(host: string): Promise<Server> {
     const server = createServer((req, res) => {
-      void this.answer(req.url ?? '/').then(
+      void this.answer(req).then(
         ({ status, body }) => {
           res.writeHead(status, { 'content-type': 'application/json' });
           res.end(JSON.stringify(body));
@@ -73,7 +91,9 @@ export class MetadataServer implements MetadataEndpoint {
     });
   }
 
-  private async answer(url: string): Promise<{ status: number; body: unknown }> {
+  private async answer(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
+    const url = req.url ?? '/';
+    if (url.startsWith('/v2/credentials')) return this.answerCredentials(url, req.socket.remoteAddress);
     const match = /^\/v4\/([^/?]+)(\/task)?(\/stats)?\/?(\?.*)?$/.exec(url);
     const provider = match && this.providers.get(match[1]!);
     if (!match || !provider) return { status: 404, body: { error: 'not found' } };
@@ -82,5 +102,21 @@ export class MetadataServer implements MetadataEndpoint {
     if (task) return { status: 200, body: provider.task() };
     if (stats) return { status: 200, body: await provider.containerStats() };
     return { status: 200, body: provider.container() };
+  }
+
+  /** The ECS agent's answers: the credentials document, or its error codes (an id of another task reads as unknown). */
+  private async answerCredentials(url: string, from: string | undefined): Promise<{ status: number; body: unknown }> {
+    const id = /^\/v2\/credentials\/([^/?]*)\/?(\?.*)?$/.exec(url)?.[1] ?? '';
+    if (id === '') return { status: 400, body: { code: 'NoIdInRequest', message: 'CredentialsV2Request: No ID in the request' } };
+    const provider = this.credentials.get(id);
+    const address = from?.startsWith('::ffff:') ? from.slice(7) : from;
+    if (!provider || (provider.sourceAddress !== undefined && provider.sourceAddress !== address)) {
+      return { status: 400, body: { code: 'InvalidIdInRequest', message: 'CredentialsV2Request: ID not found' } };
+    }
+    try {
+      return { status: 200, body: await provider.credentials() };
+    } catch {
+      return { status: 500, body: { code: 'InternalServerError', message: 'CredentialsV2Request: unable to get credentials for the task role' } };
+    }
   }
 }

@@ -1,4 +1,6 @@
 import type {
+  CredentialsRequest,
+  CredentialsResponse,
   LogsRequest,
   PollRequest,
   PollResponse,
@@ -58,6 +60,11 @@ export class ControlClient {
   /** Resolves a container secret through the control plane. */
   async secret(body: SecretRequest): Promise<string> {
     return (await this.post<SecretResponse>('secrets', body)).value;
+  }
+
+  /** A role's credentials for a task on this agent, or ECS's reason it cannot be assumed. */
+  credentials(body: CredentialsRequest): Promise<CredentialsResponse> {
+    return this.post('credentials', body);
   }
 
   /** Delivers awslogs events. */
