@@ -107,7 +107,7 @@ export async function installHostFirewall(s: HostFirewallSettings): Promise<void
     if (present.code !== 0) {
       // A previous run's redirect names another port: one redirect per bridge.
       await removeCredentialsRedirects(s.bridge);
-      await run('iptables', [...WAIT, '-t', 'nat', '-I', 'PREROUTING', '1', ...rule]);
+      await run('iptables', [...WAIT, '-t', 'nat', '-I', 'PREROUTING', '1', ...rule.slice(1)]);
     }
   }
 }
