@@ -7,6 +7,7 @@ import { hostSampleReader } from '../agent/insights/container-samples.js';
 import { InsightsSampler } from '../agent/insights/insights-sampler.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
 import { taskRoleCredentials, TaskEndpoints } from './task-credentials.js';
+import { authorizing, logStreamTarget, secretTarget } from './authorized-apis.js';
 import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent-contract/ports.js';
@@ -323,9 +324,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       adminService(ecs),
       stsService(iam.tokens),
       iamService(iam),
-      secretsManagerService(secrets),
+      // Requests with an assumed role's credentials are authorised by its policies (a first slice).
+      authorizing(secretsManagerService(secrets), iam.authorizer, { GetSecretValue: secretTarget(secrets.secrets) }),
       ssmService(secrets),
-      logsService(logService),
+      authorizing(logsService(logService), iam.authorizer, { PutLogEvents: logStreamTarget }),
       cloudWatchService(metrics, alarms),
       applicationAutoScalingService(autoscaling),
       serviceDiscoveryService(discovery),

@@ -1,4 +1,5 @@
 import type { Store } from '../store/store.js';
+import { Authorizer } from './authorization.js';
 import { InstanceProfiles } from './instance-profiles.js';
 import { ManagedPolicies } from './managed-policies.js';
 import { roleTrusts, type RoleTrust } from './role-trust.js';
@@ -17,6 +18,8 @@ export interface IamDomain {
   users: Users;
   /** STS: temporary credentials, and the authentication of users' and temporary keys. */
   tokens: SecurityTokens;
+  /** Decides requests made with an assumed role's credentials against the role's policies. */
+  authorizer: Authorizer;
   /** See role-trust.ts. */
   roleTrusts(accountId: string, roleArn: string, servicePrincipal: string): Promise<RoleTrust>;
 }
@@ -24,10 +27,12 @@ export interface IamDomain {
 /** Wires the IAM domain; `sealer` seals secret access keys (the secrets' master-key cipher). */
 export function createIamDomain(store: Store, sealer: SecretSealer): IamDomain {
   const roles = new Roles(store);
+  const policies = new ManagedPolicies(store);
   return {
     store,
     roles,
-    policies: new ManagedPolicies(store),
+    policies,
+    authorizer: new Authorizer(store, policies),
     instanceProfiles: new InstanceProfiles(store),
     serviceLinkedRoles: new ServiceLinkedRoles(store, roles),
     users: new Users(store, sealer),
