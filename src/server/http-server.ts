@@ -127,7 +127,8 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
     const scope: Scope = {
       accountId: options.accountId,
       region: caller.region,
-      principalArn: caller.caller?.arn ?? rootPrincipal(options.accountId),
+      // An assumed role acts as its role (as IAM names the principal of a session, aws:PrincipalArn).
+      principalArn: caller.caller?.roleArn ?? caller.caller?.arn ?? rootPrincipal(options.accountId),
       now: now(),
       ...(caller.caller && { caller: caller.caller }),
     };
