@@ -149,6 +149,7 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
   const taskEndpoints = new TaskEndpoints(
     async () => ({ host: endpointUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(endpointUrl.port || (endpointUrl.protocol === 'https:' ? 443 : 80)) }),
     (port) => networks.allowGatewayTcpPort(port),
+    join(dataDir, 'task-endpoint-port'),
   );
   // The agent exists once the runner does; the runner reports and pulls through it.
   const ref: { agent?: RemoteAgent } = {};

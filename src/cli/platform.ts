@@ -199,6 +199,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
     },
     (port) => networks.allowGatewayTcpPort(port),
+    join(dataDir, 'task-endpoint-port'),
   );
   const agent = new LocalAgent({
     runtime,

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { RoleCredentials, TaskRoleCredentialSource } from '../agent-contract/ports.js';
 import type { SecurityTokens } from '../iam/sts/security-tokens.js';
 import { startRelay, type TcpRelay } from '../nodes/local/tcp-relay.js';
@@ -24,8 +25,9 @@ export function taskRoleCredentials(tokens: SecurityTokens): TaskRoleCredentialS
  * The platform's endpoint as tasks reach it (their AWS_ENDPOINT_URL). When it listens on every
  * address, it is named by the gateway address (the host firewall opens its port); on another
  * address, by that address; when it listens on loopback only, a TCP relay on the gateway address
- * forwards to it, on the endpoint's own port when that is free (so the URL survives a restart),
- * and the gateway port is opened.
+ * forwards to it, and the gateway port is opened. The relay's port is kept in `portFile` and taken
+ * again after a restart (else the endpoint's own port, else any), so that the AWS_ENDPOINT_URL of
+ * tasks that outlive minato keeps answering.
  */
 export class TaskEndpoints {
   private readonly relays = new Map<string, Promise<TcpRelay>>();
@@ -33,6 +35,7 @@ export class TaskEndpoints {
   constructor(
     private readonly target: () => Promise<{ host: string; port: number }>,
     private readonly allowGatewayPort: (port: number) => Promise<void>,
+    private readonly portFile?: string,
   ) {}
 
   async urlFor(gateway: string): Promise<string> {
@@ -57,8 +60,22 @@ export class TaskEndpoints {
 
   private async listen(gateway: string, host: string, port: number): Promise<TcpRelay> {
     const to = () => ({ host, port });
-    const relay = await startRelay(gateway, port, to).catch(() => startRelay(gateway, 0, to));
+    const saved = this.savedPort();
+    const relay = await startRelay(gateway, saved ?? port, to)
+      .catch(() => (saved !== undefined ? startRelay(gateway, port, to) : Promise.reject(new Error('taken'))))
+      .catch(() => startRelay(gateway, 0, to));
+    if (this.portFile && relay.port !== saved) writeFileSync(this.portFile, `${relay.port}\n`, { mode: 0o600 });
     await this.allowGatewayPort(relay.port);
     return relay;
+  }
+
+  private savedPort(): number | undefined {
+    if (!this.portFile) return undefined;
+    try {
+      const port = Number(readFileSync(this.portFile, 'utf8').trim());
+      return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+    } catch {
+      return undefined;
+    }
   }
 }
