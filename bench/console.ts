@@ -19,7 +19,11 @@ import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { randomBytes } from 'node:crypto';
 import { stsService } from '../src/api/sts/sts-service.js';
+import { createIamDomain } from '../src/iam/iam-domain.js';
+import { ValueCipher } from '../src/secrets/crypto/value-cipher.js';
+import { MemoryStore } from '../src/store/memory-store.js';
 import { loadServiceModel } from '../src/aws-model/service-model.js';
 import { CONSOLE_DIR, consoleRoutes } from '../src/server/console-route.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../src/server/http-server.js';
@@ -128,7 +132,7 @@ async function main(): Promise<number> {
     credentials: new Map([[CREDENTIALS.accessKeyId, CREDENTIALS.secretAccessKey]]),
     services: [
       syntheticEcs(),
-      stsService(),
+      stsService(createIamDomain(new MemoryStore(), new ValueCipher(randomBytes(32))).tokens),
       emptyService('application-autoscaling', 'application-autoscaling', { DescribeScalableTargets: async () => ({ ScalableTargets: [] }), DescribeScalingPolicies: async () => ({ ScalingPolicies: [] }) }),
       emptyService('monitoring', 'cloudwatch', { GetMetricData: async () => ({ MetricDataResults: [], Messages: [] }) }),
     ],

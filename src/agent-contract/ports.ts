@@ -45,3 +45,22 @@ export interface TaskProtectionPort {
   get(taskArn: string): Promise<ProtectionOutcome>;
   update(taskArn: string, protectionEnabled: boolean, expiresInMinutes?: number): Promise<ProtectionOutcome>;
 }
+/** A role's temporary credentials as the ECS agent's credentials endpoint returns them. */
+export interface RoleCredentials {
+  RoleArn: string;
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  Token: string;
+  /** ISO 8601, to the second (`2026-01-01T06:00:00Z`). */
+  Expiration: string;
+}
+
+/** A role's credentials for a task, or ECS's stopped reason when the role cannot be assumed. */
+export type RoleCredentialsResult = { ok: true; credentials: RoleCredentials } | { ok: false; reason: string };
+
+/**
+ * Assumes a task's role (its taskRoleArn or executionRoleArn) as ecs-tasks.amazonaws.com, in a
+ * session named by the task id. In one process the platform's STS answers; a remote agent asks
+ * through the agent protocol (`/agent/v1/credentials`), which hands out only the roles of its tasks.
+ */
+export type TaskRoleCredentialSource = (request: { taskArn: string; taskId: string; accountId: string; roleArn: string }) => Promise<RoleCredentialsResult>;

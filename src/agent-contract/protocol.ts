@@ -1,4 +1,4 @@
-import type { LogTarget } from './ports.js';
+import type { LogTarget, RoleCredentialsResult } from './ports.js';
 import type { AgentRegistration } from './registration.js';
 import type { StopReason, TaskLaunchSpec, TaskStateChange } from './task-contract.js';
 
@@ -117,6 +117,16 @@ export interface TaskProtectionRequest {
   protectionEnabled?: boolean;
   expiresInMinutes?: number;
 }
+
+/** `POST /agent/v1/credentials`: the credentials of a role (task or execution role) of a task on the agent. */
+export interface CredentialsRequest {
+  containerInstanceArn: string;
+  taskArn: string;
+  roleArn: string;
+}
+
+/** The credentials, or ECS's reason the role cannot be assumed (`RoleCredentialsResult`). */
+export type CredentialsResponse = RoleCredentialsResult;
 
 /** `POST /agent/v1/logs`: awslogs events of a container on the agent. */
 export interface LogsRequest {

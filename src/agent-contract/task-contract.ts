@@ -27,6 +27,9 @@ export interface TaskLaunchSpec {
   /** The container ARN chosen by the control plane, by container name. */
   containerArns: Record<string, string>;
   overrides: TaskOverride;
+  /** The roles of the task (the override's, else the definition's): its containers' credentials, and the agent's for pulls, secrets and logs. */
+  taskRoleArn?: string;
+  executionRoleArn?: string;
   volumes: Volume[];
   /** Subnet id from the awsvpc configuration, shown in the ENI attachment. */
   subnetId?: string;

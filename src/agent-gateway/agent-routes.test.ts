@@ -24,7 +24,7 @@ function setup(holdMs = 2_000) {
       instances,
       agents,
       tasksOf: async (arn) => [...tasks.values()].filter((t) => t.instance === arn && t.lastStatus !== 'STOPPED'),
-      launchSpecOf: async (taskArn) => ({ taskArn, region: 'us-east-1', ...(taskArn === 'with-secrets' && { containerDefinitions: [{ name: 'app', secrets: [{ name: 'A', valueFrom: 'a' }, { name: 'M', valueFrom: 'missing' }] }] }) }) as TaskLaunchSpec,
+      launchSpecOf: async (taskArn) => ({ taskArn, region: 'us-east-1', ...(taskArn === 'with-role' && { taskId: 'id-with-role', accountId: '123456789012', taskRoleArn: 'arn:aws:iam::123456789012:role/app' }), ...(taskArn === 'with-secrets' && { containerDefinitions: [{ name: 'app', secrets: [{ name: 'A', valueFrom: 'a' }, { name: 'M', valueFrom: 'missing' }] }] }) }) as TaskLaunchSpec,
       report: async (taskArn, change) => {
         reports.push([taskArn, change]);
         const t = tasks.get(taskArn);
@@ -34,6 +34,10 @@ function setup(holdMs = 2_000) {
         if (valueFrom === 'missing') throw new Error('ResourceInitializationError: unable to pull secrets or registry auth: not found');
         return `value-of-${valueFrom}`;
       },
+      credentials: async ({ roleArn, taskId }) => ({
+        ok: true,
+        credentials: { RoleArn: roleArn, AccessKeyId: `ASIA-${taskId}`, SecretAccessKey: 's', Token: 't', Expiration: '2030-01-01T00:00:00Z' },
+      }),
       logs: async (_target, events) => void logged.push(...events.map((e) => e.message)),
       protection: {
         get: async (taskArn) => (protections.push(['get', taskArn]), { protection: { taskArn, protectionEnabled: false } }),
@@ -199,5 +203,19 @@ describe('agent routes', () => {
     expect((await env.post('task-protection', { containerInstanceArn: other, taskArn: 't1', protectionEnabled: true })).status).toBe(403);
     expect((await env.post('task-protection', { containerInstanceArn: arn, taskArn: 't1', protectionEnabled: 'yes' })).status).toBe(400);
     expect(env.protections).toEqual([['update', 't1', true, 60], ['get', 't1']]);
+  });
+
+  it("hands out a role's credentials only for a task of the instance that names the role", async () => {
+    const env = setup();
+    app = env.app;
+    const arn = (await env.register()).containerInstanceArn as string;
+    const role = 'arn:aws:iam::123456789012:role/app';
+    const ask = (taskArn: string, roleArn = role) => env.post('credentials', { containerInstanceArn: arn, taskArn, roleArn });
+    expect((await ask('with-role')).status).toBe(403);
+    env.tasks.set('with-role', { taskArn: 'with-role', lastStatus: 'PENDING', desiredStatus: 'RUNNING', instance: arn });
+    expect((await ask('with-role')).body).toMatchObject({ ok: true, credentials: { RoleArn: role, AccessKeyId: 'ASIA-id-with-role' } });
+    expect((await ask('with-role', 'arn:aws:iam::123456789012:role/admin')).status).toBe(403);
+    env.tasks.set('no-role', { taskArn: 'no-role', lastStatus: 'PENDING', desiredStatus: 'RUNNING', instance: arn });
+    expect((await ask('no-role')).status).toBe(403);
   });
 });

@@ -1,7 +1,7 @@
 import type { Attribute } from '@aws-sdk/client-ecs';
 import { isIPv4 } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { LogSink, LogTarget, SecretResolver, TaskProtectionPort } from '../agent-contract/ports.js';
+import type { LogSink, LogTarget, SecretResolver, TaskProtectionPort, TaskRoleCredentialSource } from '../agent-contract/ports.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { DomainError } from '../lib/errors.js';
 import { rootPrincipal } from '../lib/scope.js';
@@ -46,6 +46,8 @@ export interface AgentRoutesDeps {
   launchSpecOf(taskArn: string): Promise<TaskLaunchSpec | undefined>;
   report: TaskReporter;
   secrets: SecretResolver;
+  /** The roles of tasks (their credentials endpoint, and the check ECS makes at start). */
+  credentials: TaskRoleCredentialSource;
   logs: LogSink;
   /** Task scale-in protection for the tasks of an instance (the agent endpoint's calls). */
   protection: TaskProtectionPort;
@@ -73,7 +75,7 @@ class ProtocolFailure extends Error {
 
 /**
  * The control plane's side of the agent protocol, as an encapsulated Fastify plugin for the front
- * door: `/agent/v1/{register,poll,reports,secrets,task-protection,logs}`, JSON bodies, Bearer join token.
+ * door: `/agent/v1/{register,poll,reports,secrets,credentials,task-protection,logs}`, JSON bodies, Bearer join token.
  */
 export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Promise<void> {
   const now = deps.now ?? (() => new Date());
@@ -206,6 +208,20 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       if (minutes !== undefined && typeof minutes !== 'number') throw new BadBodyError('expiresInMinutes must be a number');
       // The range is ECS's to check: its InvalidParameterException goes back to the task.
       return deps.protection.update(taskArn, body.protectionEnabled, minutes);
+    });
+
+    route('credentials', async (body, req) => {
+      const arn = str(body, 'containerInstanceArn');
+      await proveInstance(req, arn);
+      const taskArn = str(body, 'taskArn');
+      const roleArn = str(body, 'roleArn');
+      // As ECS hands a task's credentials to its own instance only: a role its tasks name.
+      const placed = (await deps.tasksOf(arn)).some((t) => t.taskArn === taskArn);
+      const spec = placed ? await deps.launchSpecOf(taskArn) : undefined;
+      if (!spec || (spec.taskRoleArn !== roleArn && spec.executionRoleArn !== roleArn)) {
+        throw new ProtocolFailure(403, ProtocolErrorCode.Forbidden, `no task ${taskArn} on container instance ${arn} has the role ${roleArn}`);
+      }
+      return deps.credentials({ taskArn, taskId: spec.taskId, accountId: spec.accountId, roleArn });
     });
 
     route('logs', async (body, req) => {

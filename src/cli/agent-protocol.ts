@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { LogSink, SecretResolver } from '../agent-contract/ports.js';
+import type { LogSink, SecretResolver, TaskRoleCredentialSource } from '../agent-contract/ports.js';
 import { agentRoutes } from '../agent-gateway/agent-routes.js';
 import { MAX_POLL_HOLD_MS } from '../agent-contract/protocol.js';
 import { startDisconnectSweeper, type RemoteAgents } from '../agent-gateway/remote-agents.js';
@@ -26,6 +26,7 @@ export interface AgentProtocolParts {
   ecs: EcsControl;
   report: (taskArn: string, change: object) => Promise<void>;
   secrets: SecretResolver;
+  credentials: TaskRoleCredentialSource;
   logs: LogSink;
   registry: Registry;
   logger: Logger;
@@ -49,6 +50,7 @@ export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyI
     },
     report: parts.report,
     secrets: parts.secrets,
+    credentials: parts.credentials,
     logs: parts.logs,
     protection: taskProtectionPort(() => ecs.taskProtection),
     registryAuth: (region) => {

@@ -7,6 +7,7 @@ import { pino, type Logger } from 'pino';
 import { ImageStore } from '../agent/images/image-store.js';
 import { LocalAgent } from '../agent/local-agent.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
+import { TaskEndpoints } from './task-credentials.js';
 import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { hostAddresses } from '../agent/network/host-address.js';
 import { AgentStore } from '../agent/remote/agent-store.js';
@@ -153,6 +154,13 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
     admitFrom: [addresses.control],
   });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
+  // Tasks' AWS_ENDPOINT_URL: the control plane's endpoint, relayed on the gateway when it is on loopback.
+  const endpointUrl = new URL(endpoint);
+  const taskEndpoints = new TaskEndpoints(
+    async () => ({ host: endpointUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(endpointUrl.port || (endpointUrl.protocol === 'https:' ? 443 : 80)) }),
+    (port) => networks.allowGatewayTcpPort(port),
+    join(dataDir, 'task-endpoint-port'),
+  );
   // The agent exists once the runner does; the runner reports and pulls through it.
   const ref: { agent?: RemoteAgent } = {};
   const joined = () => {
@@ -161,7 +169,8 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
     return arn;
   };
   // Its agent endpoint sets task protection through the control plane (the protocol carries it).
-  const metadata = new MetadataServer(positiveInt(flags.metadataPort, '--metadata-port'), (_gateway, port) => networks.allowGatewayTcpPort(port), remoteTaskProtection(client, joined));
+  // It is the credentials endpoint too: 169.254.170.2:80 is redirected to its port.
+  const metadata = new MetadataServer(positiveInt(flags.metadataPort, '--metadata-port'), (_gateway, port) => networks.serveCredentialsAt(port), remoteTaskProtection(client, joined));
   const runner = new LocalAgent({
     runtime,
     networks,
@@ -180,6 +189,15 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
         throw new Error(`ResourceInitializationError: unable to pull secrets or registry auth: the control plane could not be reached: ${(err as Error).message}`);
       }
     },
+    // Roles are assumed by the control plane, for the tasks placed on this instance only.
+    credentials: async ({ taskArn, roleArn }) => {
+      try {
+        return await client.credentials({ containerInstanceArn: joined(), taskArn, roleArn });
+      } catch (err) {
+        throw new Error(err instanceof ControlPlaneError ? err.message : `the control plane could not be reached: ${(err as Error).message}`);
+      }
+    },
+    taskEndpoint: (gateway) => taskEndpoints.urlFor(gateway),
     report: (arn, change) => ref.agent!.report(arn, change),
     tasksDir: join(dataDir, 'tasks'),
     archiveDir: join(dataDir, 'archive'),
@@ -215,6 +233,7 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
   await queue.drain(2_000);
   await agent.close();
   await metadata.close();
+  await taskEndpoints.close();
   await networks.closePool();
   runtime.close();
   logger.flush();

@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { LocalAgent } from '../agent/local-agent.js';
 import { ImageStore } from '../agent/images/image-store.js';
 import { MetadataServer } from '../agent/metadata/metadata-server.js';
+import { taskRoleCredentials, TaskEndpoints } from './task-credentials.js';
+import { authorizing, logStreamTarget, secretTarget } from './authorized-apis.js';
 import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent-contract/ports.js';
@@ -192,11 +194,21 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     gatewayDns: (gateway) => dns.ensureListening(gateway, TASK_DNS_PORT),
   });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
-  // Its agent endpoint sets task protection through the ECS domain (wired below, called later).
+  // It is the credentials endpoint too (169.254.170.2:80 is redirected to its port), and its agent
+  // endpoint sets task protection through the ECS domain (wired below, called later).
   const metadata = new MetadataServer(
     options.metadataPort,
-    (_gateway, port) => networks.allowGatewayTcpPort(port),
+    (_gateway, port) => networks.serveCredentialsAt(port),
     taskProtectionPort(() => ecs.taskProtection),
+  );
+  // AWS_ENDPOINT_URL of the tasks: the front door, through a relay on the gateway when it listens on loopback.
+  const taskEndpoints = new TaskEndpoints(
+    async () => {
+      const url = new URL(await endpointKnown);
+      return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
+    },
+    (port) => networks.allowGatewayTcpPort(port),
+    join(dataDir, 'task-endpoint-port'),
   );
   const agent = new LocalAgent({
     runtime,
@@ -205,6 +217,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logs,
     metadata,
     secrets: resolveSecret,
+    credentials: taskRoleCredentials(iam.tokens),
+    taskEndpoint: (gateway) => taskEndpoints.urlFor(gateway),
     report: (arn, change) => report(arn, change),
     tasksDir: join(dataDir, 'tasks'),
     archiveDir: join(dataDir, 'archive'),
@@ -298,6 +312,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
         ecs,
         report: (arn, change) => report(arn, change),
         secrets: resolveSecret,
+        credentials: taskRoleCredentials(iam.tokens),
         logs,
         registry,
         logger,
@@ -307,15 +322,18 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials,
+    // IAM users' access keys and temporary credentials (STS), besides the configured root keys.
+    lookupKey: (accessKeyId, sessionToken, now) => iam.tokens.authenticate(config.accountId, accessKeyId, sessionToken, now),
     ...(config.extraRegions && { extraRegions: config.extraRegions }),
     services: [
       ecsService(ecs),
       adminService(ecs),
-      stsService(),
+      stsService(iam.tokens),
       iamService(iam),
-      secretsManagerService(secrets),
+      // Requests with an assumed role's credentials are authorised by its policies (a first slice).
+      authorizing(secretsManagerService(secrets), iam.authorizer, { GetSecretValue: secretTarget(secrets.secrets) }),
       ssmService(secrets),
-      logsService(logService),
+      authorizing(logsService(logService), iam.authorizer, { PutLogEvents: logStreamTarget }),
       cloudWatchService(metrics, alarms),
       applicationAutoScalingService(autoscaling),
       serviceDiscoveryService(discovery),
@@ -360,6 +378,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   await snsDeliverer.start();
   // Tasks may call the AWS APIs at the endpoint when it listens where they can route to.
   if (!isLoopback(config.host)) await networks.allowHostTcpPort(port);
+  // Tasks taken back from before a restart find the endpoint where their AWS_ENDPOINT_URL says.
+  if ((await networks.list()).length > 0) await taskEndpoints.urlFor(networks.gateway).catch((err: unknown) => logger.warn({ err }, 'the tasks\' endpoint relay did not start'));
   services.start();
   // Scheduled actions that fell due while the platform was down run once, on this first tick.
   autoscaling.start((err: unknown) => logger.error({ err }, 'scheduled scaling tick failed'));
@@ -392,6 +412,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await stopScans();
       registry.close();
       await metadata.close();
+      await taskEndpoints.close();
       await dns.close();
       await networks.closePool();
       // Releases waiters on container exits; the containers themselves keep running.

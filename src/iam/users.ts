@@ -25,7 +25,8 @@ export interface NewAccessKey {
   secretAccessKey: string;
 }
 
-const sealContext = (accountId: string, accessKeyId: string) => `iam/access-key/${accountId}/${accessKeyId}`;
+/** The context an access key's secret is sealed under (binds it to its key id). */
+export const accessKeySealContext = (accountId: string, accessKeyId: string) => `iam/access-key/${accountId}/${accessKeyId}`;
 
 /** Users and their access keys. */
 export class Users {
@@ -102,7 +103,7 @@ export class Users {
         userName: user.name,
         status: 'Active',
         createDate: scope.now.getTime(),
-        sealedSecret: this.sealer.seal(Buffer.from(secretAccessKey, 'utf8'), sealContext(scope.accountId, accessKeyId)),
+        sealedSecret: this.sealer.seal(Buffer.from(secretAccessKey, 'utf8'), accessKeySealContext(scope.accountId, accessKeyId)),
       };
       await tx.collection<AccessKeyRecord>(ACCESS_KEYS).put(`${scope.accountId}/${accessKeyId}`, key);
       return { key, secretAccessKey };
@@ -137,7 +138,7 @@ export class Users {
   async secretOf(accountId: string, accessKeyId: string): Promise<string | undefined> {
     const record = await this.store.collection<AccessKeyRecord>(ACCESS_KEYS).get(`${accountId}/${accessKeyId}`);
     if (!record || record.status !== 'Active') return undefined;
-    return this.sealer.open(record.sealedSecret, sealContext(accountId, accessKeyId)).toString('utf8');
+    return this.sealer.open(record.sealedSecret, accessKeySealContext(accountId, accessKeyId)).toString('utf8');
   }
 
   private async mutate(scope: Scope, name: string, change: (u: UserRecord) => void): Promise<void> {

@@ -50,6 +50,7 @@ const QUERY_AUTH_ERRORS: Readonly<Record<string, { code: string; status: number 
   IncompleteSignatureException: { code: 'IncompleteSignature', status: 400 },
   MissingAuthenticationTokenException: { code: 'MissingAuthenticationToken', status: 403 },
   UnrecognizedClientException: { code: 'InvalidClientTokenId', status: 403 },
+  ExpiredTokenException: { code: 'ExpiredToken', status: 403 },
 };
 
 /** An authentication failure as a Query-protocol service answers it; any other error unchanged. */

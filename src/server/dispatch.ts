@@ -48,8 +48,8 @@ function toAwsError(service: AwsService, operation: string, err: unknown, ctx: R
     const status = err.kind === 'Internal' || err.kind === 'Unavailable' ? 500 : 400;
     // A name the model does not list for this operation would surprise the SDK; fall back to
     // the service's generic client or server exception, which every operation lists.
-    // The model's status for the exception when it names one (404, 409, 403…), as AWS answers.
-    if (known.has(name)) return new AwsError(name, err.message, errorHttpStatus(service.model, name) ?? status, err.details);
+    // The service's own status for the exception, else the model's (404, 409, 403…), as AWS answers.
+    if (known.has(name)) return new AwsError(name, err.message, service.errorStatuses?.[name] ?? errorHttpStatus(service.model, name) ?? status, err.details);
     const generic = service.genericErrorNames;
     return new AwsError(status >= 500 ? generic.server : generic.client, err.message, status);
   }

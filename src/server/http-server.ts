@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { rootPrincipal, type Scope } from '../lib/scope.js';
+import { rootPrincipal, type Caller, type Scope } from '../lib/scope.js';
 import { asQueryAuthError, AwsError, jsonErrorBody, queryErrorXml } from './aws-error.js';
 import { cborErrorBody, cborServiceFor, decodeCborBody, encodeCborOutput, RPC_V2_CBOR, SMITHY_PROTOCOL_HEADER, splitRpcPath } from './cbor-protocol.js';
 import { decodeContentEncoding } from './content-encoding.js';
@@ -11,14 +11,16 @@ import type { AwsService, RequestContext } from './service.js';
 import { invokeOperation } from './dispatch.js';
 import { servedRegions } from './regions.js';
 import { applyRequestTimeouts, DEFAULT_REQUEST_TIMEOUTS, headerTimeoutOptions, type RequestTimeouts } from './request-timeouts.js';
-import { SignatureError, verifySigV4, type VerifiedCaller } from './sigv4.js';
+import { readSigV4, SignatureError, type SignedRequest, type VerifiedCaller } from './sigv4.js';
 
 /** How the front door is set up. */
 export interface FrontDoorOptions {
   /** The account every request acts in. */
   accountId: string;
-  /** Secret access keys by access key id. */
+  /** The account root's secret access keys by access key id (minato's configured credentials). */
   credentials: ReadonlyMap<string, string>;
+  /** Every other key (IAM users', temporary credentials with their session token); none when absent. */
+  lookupKey?: KeyLookup;
   /** The APIs served on this port. */
   services: readonly AwsService[];
   logger: Logger;
@@ -43,6 +45,9 @@ export interface FrontDoorOptions {
    */
   unsignedGets?: readonly UnsignedGet[];
 }
+
+/** Who a key that is not the root's acts as, and its secret; or why it is refused. */
+export type KeyLookup = (accessKeyId: string, sessionToken: string | undefined, now: Date) => Promise<{ secret: string; caller: Caller } | 'expired' | 'invalid'>;
 
 /** One action an unsigned GET may call: the API, the action, and the region its parameters name. */
 export interface UnsignedGet {
@@ -115,15 +120,17 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
   const handle = async (req: FastifyRequest, reply: FastifyReply) => {
     // AWS authenticates before it looks at the operation: an unsigned call to a bogus target is
     // still a missing-token error.
-    const caller = unsignedCaller(req, options.unsignedGets ?? [], regions) ?? authenticate(req, options, regions, now());
+    const caller: Authenticated = unsignedCaller(req, options.unsignedGets ?? [], regions) ?? (await authenticate(req, options, regions, now()));
     // The signature covers the body as sent; a gzipped one is read inflated (content-encoding.ts).
     const body = decodeContentEncoding(req.headers['content-encoding'], req.body as Buffer | undefined, largestLimit);
     const call = recognise(req, options.services, body);
     const scope: Scope = {
       accountId: options.accountId,
       region: caller.region,
-      principalArn: rootPrincipal(options.accountId),
+      // An assumed role acts as its role (as IAM names the principal of a session, aws:PrincipalArn).
+      principalArn: caller.caller?.roleArn ?? caller.caller?.arn ?? rootPrincipal(options.accountId),
       now: now(),
+      ...(caller.caller && { caller: caller.caller }),
     };
     const ctx: RequestContext = { scope, requestId: req.awsRequestId };
     const limit = (call.protocol === 'query' ? undefined : call.service.bodyLimit) ?? options.bodyLimit;
@@ -211,8 +218,11 @@ function recogniseCall(req: FastifyRequest, services: readonly AwsService[], bod
   throw new AwsError('UnknownOperationException', 'The request names no operation (no X-Amz-Target header or Action parameter).');
 }
 
+/** A verified request and the identity behind its key (absent for unsigned calls). */
+type Authenticated = VerifiedCaller & { caller?: Caller };
+
 /** Verifies the signature and returns the caller, or throws the AWS error for the failure. */
-function authenticate(req: FastifyRequest, options: FrontDoorOptions, regions: ReadonlySet<string>, now: Date): VerifiedCaller {
+async function authenticate(req: FastifyRequest, options: FrontDoorOptions, regions: ReadonlySet<string>, now: Date): Promise<Authenticated> {
   // API calls carry small bodies that must be covered by the signature; only streamed uploads
   // (the registry, elsewhere) may leave the payload unsigned.
   if (req.headers['x-amz-content-sha256'] === 'UNSIGNED-PAYLOAD') {
@@ -221,7 +231,7 @@ function authenticate(req: FastifyRequest, options: FrontDoorOptions, regions: R
   const url = req.raw.url ?? '/';
   const q = url.indexOf('?');
   try {
-    return verifySigV4(
+    const signed = readSigV4(
       {
         method: req.method,
         path: q < 0 ? url : url.slice(0, q),
@@ -229,17 +239,30 @@ function authenticate(req: FastifyRequest, options: FrontDoorOptions, regions: R
         headers: req.headers,
         body: (req.body as Buffer | undefined) ?? Buffer.alloc(0),
       },
-      (id) => options.credentials.get(id),
       now,
       {
         isServedRegion: (region) => regions.has(region),
         ...(options.maxSkewMs !== undefined && { maxSkewMs: options.maxSkewMs }),
       },
     );
+    const { secret, caller } = await identify(signed, options, now);
+    return { ...signed.verify(secret), ...(caller && { caller }) };
   } catch (err) {
     if (err instanceof SignatureError) throw new AwsError(err.code, err.message, err.status);
     throw err;
   }
+}
+
+/** The secret and identity of the request's key: the root's configured keys, else the lookup's. */
+async function identify(signed: SignedRequest, options: FrontDoorOptions, now: Date): Promise<{ secret?: string; caller?: Caller }> {
+  const { accessKeyId, sessionToken } = signed;
+  const root = options.credentials.get(accessKeyId);
+  if (root !== undefined && sessionToken === undefined) {
+    return { secret: root, caller: { kind: 'root', arn: rootPrincipal(options.accountId), userId: options.accountId, accessKeyId } };
+  }
+  const found = options.lookupKey ? await options.lookupKey(accessKeyId, sessionToken, now) : 'invalid';
+  if (found === 'expired') throw new SignatureError('ExpiredTokenException', 'The security token included in the request is expired', 400);
+  return found === 'invalid' ? {} : found;
 }
 
 /** Writes an AWS error in the protocol the request spoke. */

@@ -23,6 +23,8 @@ export interface AwsService {
   readonly handlers: Readonly<Record<string, OperationHandler>>;
   /** The exception name this API uses for `err` in `operation` (one table per API). */
   errorName(err: DomainError, operation: string): string;
+  /** HTTP statuses of exceptions that are not 400 nor 500 (AWS's common errors the model does not describe, e.g. STS's AccessDenied: 403). */
+  readonly errorStatuses?: Readonly<Record<string, number>>;
   /** The exception name for a request that breaks the model's constraints. */
   readonly constraintErrorName: string;
   /** Largest request body this API takes, when it differs from the front door's default. */

@@ -3,7 +3,7 @@ import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_SKEW_MS, SignatureError, verifySigV4, type IncomingSignedRequest } from './sigv4.js';
+import { DEFAULT_MAX_SKEW_MS, readSigV4, SignatureError, verifySigV4, type IncomingSignedRequest } from './sigv4.js';
 
 /** The request shape @smithy/signature-v4 signs. */
 type SdkRequest = Parameters<SignatureV4['presign']>[0];
@@ -474,5 +474,27 @@ describe('verifySigV4 property', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('temporary credentials', () => {
+  const sessionSigner = (presign: boolean) => {
+    const s = new SignatureV4({ credentials: { accessKeyId: 'ASIATEMP', secretAccessKey: 'temp-secret', sessionToken: 'the+token/=' }, region: 'us-east-1', service: 'ecs', sha256: Sha256 });
+    return presign ? s.presign(draft({ method: 'GET', query: { Action: 'ListClusters' } }), { signingDate: T0 }) : s.sign(draft(jsonPost()), { signingDate: T0 });
+  };
+
+  it('reads the session token from the header or the presigned query, then verifies with the looked-up secret', async () => {
+    for (const presign of [false, true]) {
+      const req = received(await sessionSigner(presign));
+      const read = readSigV4(req, T0);
+      expect({ id: read.accessKeyId, token: read.sessionToken }).toEqual({ id: 'ASIATEMP', token: 'the+token/=' });
+      expect(read.verify('temp-secret')).toMatchObject({ accessKeyId: 'ASIATEMP', service: 'ecs' });
+      expect(() => read.verify('other')).toThrow(SignatureError);
+      expect(() => read.verify(undefined)).toThrow('The security token included in the request is invalid.');
+    }
+  });
+
+  it('has no session token for long-term keys', async () => {
+    expect(readSigV4(await signed(jsonPost()), T0).sessionToken).toBeUndefined();
   });
 });

@@ -69,6 +69,24 @@ export function verifySigV4(
   now: Date,
   options: VerifyOptions = {},
 ): VerifiedCaller {
+  const signed = readSigV4(req, now, options);
+  return signed.verify(secretFor(signed.accessKeyId));
+}
+
+/** A request whose signing parameters were read and checked; the signature is checked once the key's secret is known. */
+export interface SignedRequest {
+  readonly accessKeyId: string;
+  /** The session token sent with temporary credentials (X-Amz-Security-Token header or query parameter). */
+  readonly sessionToken: string | undefined;
+  /** Checks the signature with the key's secret (undefined: the key is unknown); throws {@link SignatureError}. */
+  verify(secret: string | undefined): VerifiedCaller;
+}
+
+/**
+ * The first half of {@link verifySigV4}: every check AWS makes before it looks the key up (so a
+ * caller may look it up asynchronously, with its session token), then `verify` with the secret.
+ */
+export function readSigV4(req: IncomingSignedRequest, now: Date, options: VerifyOptions = {}): SignedRequest {
   const maxSkewMs = options.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   // AWS rejects a malformed query string before it looks at the credentials.
   const query = parseQuery(req.rawQuery);
@@ -115,8 +133,19 @@ export function verifySigV4(
     );
   }
   if (scopeErrors.length > 0) throw invalid(scopeErrors.join(' '));
+  const sessionToken = first(req.headers['x-amz-security-token']) ?? (auth.presigned ? queryValue(query, 'X-Amz-Security-Token') : undefined);
+  return { accessKeyId, sessionToken, verify: (secret) => checkSignature(req, query, auth, { accessKeyId, scopeDate, region, service, signedAtMs }, secret) };
+}
 
-  const secret = secretFor(accessKeyId);
+/** The second half of {@link verifySigV4}: the signature and the payload hash, with the key's secret. */
+function checkSignature(
+  req: IncomingSignedRequest,
+  query: QueryPair[],
+  auth: AuthParams,
+  s: { accessKeyId: string; scopeDate: string; region: string; service: string; signedAtMs: number },
+  secret: string | undefined,
+): VerifiedCaller {
+  const { accessKeyId, scopeDate, region, service, signedAtMs } = s;
   if (secret === undefined) {
     throw new SignatureError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
   }

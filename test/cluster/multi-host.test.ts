@@ -15,7 +15,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentContainers, createAgentHosts, startControlPlane, type AgentHosts, type AgentProcess, type ControlPlane } from '../support/agent-hosts.js';
-import { isRunning, isStopped, waitForTask } from '../tasks/task-fixture.js';
+import { ensureTaskRole, isRunning, isStopped, waitForTask } from '../tasks/task-fixture.js';
 import { pushBusybox } from './hosts-fixture.js';
 
 let hosts: AgentHosts;
@@ -177,6 +177,8 @@ describe('remote agents on several hosts', () => {
     const logs = new CloudWatchLogsClient({ endpoint: control.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
     try {
       const secret = await sm.send(new CreateSecretCommand({ Name: 'hosts/token', SecretString: 's3cr3t-from-control' }));
+      // The execution role must exist and trust ECS tasks: the agent assumes it through the control plane.
+      await ensureTaskRole(ecs, `arn:aws:iam::${control.config.accountId}:role/ecsTaskExecutionRole`);
       const image = td.containerDefinitions![0]!.image!;
       const register = (family: string, valueFrom: string) =>
         ecs.send(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { StopTaskCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useRestartableMinato } from '../support/restartable-minato.js';
-import { isRunning, isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
+import { ensureTaskRole, isRunning, isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
 
 /** Tasks across a SIGKILL of minato: acknowledged launches run, stops are carried on, the metadata endpoint keeps working. */
 
@@ -85,6 +85,35 @@ describe('tasks across a SIGKILL of minato', () => {
       .map((l) => l.split(' ').pop());
     expect(after.length).toBeGreaterThanOrEqual(3);
     expect(after.every((l) => l === 'meta-ok'), after.join(',')).toBe(true);
+    await ecs.send(new StopTaskCommand({ cluster: 'meta', task: arn }));
+    await waitForTask(ecs, 'meta', arn, isStopped);
+    expect(await minato.stop(ecs)).toBe(0);
+  }, 90_000);
+
+  it("keeps an adopted task's role credentials and endpoint answering at the same addresses", async () => {
+    let ecs = await minato.up();
+    const role = 'arn:aws:iam::000000000000:role/adopted-task';
+    await ensureTaskRole(ecs, role);
+    const probe =
+      'trap "exit 0" TERM; while true; do ' +
+      'if timeout 5 wget -q -O - "http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI" | grep -q ASIA; then c=creds-ok; else c=creds-fail; fi; ' +
+      'r=$(timeout 5 wget -q -O /dev/null "$AWS_ENDPOINT_URL/" 2>&1); if echo "$r" | grep -q "40[03]"; then e=endpoint-ok; else e="endpoint-fail[$AWS_ENDPOINT_URL:$r]"; fi; ' +
+      'echo "$c,$e"; sleep 0.2; done';
+    const res = await runTask(ecs, 'meta', 'with-role', [{ name: 'app', image: fixture.image, command: ['sh', '-c', probe] }], { taskRoleArn: role });
+    const arn = res.tasks![0]!.taskArn!;
+    await waitForTask(ecs, 'meta', arn, isRunning);
+    await sleep(800);
+    await minato.kill(ecs);
+    ecs = await minato.up();
+    const restarted = Date.now();
+    await waitForTask(ecs, 'meta', arn, isRunning);
+    await sleep(2500);
+    const after = containerLog(arn)
+      .split('\n')
+      .filter((l) => l.length > 0 && Date.parse(l.split(' ')[0]!) > restarted)
+      .map((l) => l.split(' stdout F ').pop());
+    expect(after.length).toBeGreaterThanOrEqual(3);
+    expect(after.every((l) => l === 'creds-ok,endpoint-ok'), after.slice(0, 2).join(' / ')).toBe(true);
     await ecs.send(new StopTaskCommand({ cluster: 'meta', task: arn }));
     await waitForTask(ecs, 'meta', arn, isStopped);
     expect(await minato.stop(ecs)).toBe(0);

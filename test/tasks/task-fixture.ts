@@ -7,6 +7,7 @@ import {
   type ECSClient,
   type Task,
 } from '@aws-sdk/client-ecs';
+import { CreateRoleCommand, EntityAlreadyExistsException, IAMClient } from '@aws-sdk/client-iam';
 import { startDistributionRegistry, type DistributionRegistry } from '../support/distribution-registry.js';
 import { buildImage, pushImageLayout } from '../support/oci-image.js';
 
@@ -35,15 +36,37 @@ export async function startImageFixture(): Promise<ImageFixture> {
   };
 }
 
+/** A trust policy that lets ECS tasks assume a role. */
+export const ECS_TASKS_TRUST = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+
+/** Creates the role an ARN names, trusting ECS tasks, at the endpoint `ecs` talks to (as a task's roles must exist for it to start). */
+export async function ensureTaskRole(ecs: ECSClient, roleArn: string, trust = ECS_TASKS_TRUST): Promise<void> {
+  const endpoint = await ecs.config.endpoint!();
+  const iam = new IAMClient({
+    endpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}`,
+    region: 'us-east-1',
+    credentials: await ecs.config.credentials(),
+    maxAttempts: 1,
+  });
+  try {
+    await iam.send(new CreateRoleCommand({ RoleName: roleArn.slice(roleArn.lastIndexOf('/') + 1), AssumeRolePolicyDocument: trust }));
+  } catch (err) {
+    if (!(err instanceof EntityAlreadyExistsException)) throw err;
+  } finally {
+    iam.destroy();
+  }
+}
+
 /** Ensures the cluster exists and runs one task of a fresh Fargate definition with these containers. */
 export async function runTask(
   ecs: ECSClient,
   cluster: string,
   family: string,
   containers: ContainerDefinition[],
-  extra: { cpu?: string; memory?: string; volumes?: Array<{ name: string }>; executionRoleArn?: string } = {},
+  extra: { cpu?: string; memory?: string; volumes?: Array<{ name: string }>; executionRoleArn?: string; taskRoleArn?: string } = {},
 ) {
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  if (extra.executionRoleArn) await ensureTaskRole(ecs, extra.executionRoleArn);
   const { taskDefinition } = await ecs.send(
     new RegisterTaskDefinitionCommand({
       family,
@@ -54,6 +77,7 @@ export async function runTask(
       containerDefinitions: containers,
       ...(extra.volumes && { volumes: extra.volumes }),
       ...(extra.executionRoleArn && { executionRoleArn: extra.executionRoleArn }),
+      ...(extra.taskRoleArn && { taskRoleArn: extra.taskRoleArn }),
     }),
   );
   const res = await ecs.send(

@@ -102,4 +102,23 @@ describe('MetadataServer', () => {
       await bare.close();
     }
   });
+
+  it("answers a task's role credentials to its own address only, with the ECS agent's errors otherwise", async () => {
+    const creds = { RoleArn: 'arn:aws:iam::000000000000:role/app', AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 's', Token: 't', Expiration: '2030-01-01T00:00:00Z' };
+    await server.registerCredentials('127.0.0.1', 'cred-1', { sourceAddress: '127.0.0.1', credentials: async () => creds });
+    await server.registerCredentials('127.0.0.1', 'cred-2', { sourceAddress: '10.9.0.2', credentials: async () => creds });
+    const base = (await server.register('127.0.0.1', 'tok', provider)).replace(/\/v4\/tok$/, '');
+    const get = async (path: string) => {
+      const res = await fetch(`${base}${path}`);
+      return { status: res.status, body: await res.json() };
+    };
+    expect(await get('/v2/credentials/cred-1')).toEqual({ status: 200, body: creds });
+    const unknown = { status: 400, body: { code: 'InvalidIdInRequest', message: 'CredentialsV2Request: ID not found' } };
+    // Another task's id, asked from this address, reads as unknown.
+    expect(await get('/v2/credentials/cred-2')).toEqual(unknown);
+    expect(await get('/v2/credentials/nope')).toEqual(unknown);
+    expect(await get('/v2/credentials/')).toEqual({ status: 400, body: { code: 'NoIdInRequest', message: 'CredentialsV2Request: No ID in the request' } });
+    server.unregisterCredentials('cred-1');
+    expect(await get('/v2/credentials/cred-1')).toEqual(unknown);
+  });
 });

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { TaskProtectionPort } from '../../agent-contract/ports.js';
-import type { MetadataEndpoint, MetadataProvider } from '../task/ports.js';
+import type { CredentialsProvider, MetadataEndpoint, MetadataProvider } from '../task/ports.js';
 import { answerTaskProtection, NO_TASK, TASK_PROTECTION_PATH, type EndpointAnswer } from './task-protection-endpoint.js';
 
 /** Largest body the agent endpoint reads (a task protection request is a few bytes). */
@@ -14,11 +14,15 @@ export const DEFAULT_METADATA_PORT = 51679;
  * address — reachable from every task namespace, not from outside the host — and serves each
  * container's documents under an unguessable token, as `${ECS_CONTAINER_METADATA_URI_V4}`,
  * `/task`, `/stats` and `/task/stats`; under `/api/<token>` (`${ECS_AGENT_URI}`) it answers
- * task scale-in protection through its port, as the ECS agent does.
+ * task scale-in protection through its port, as the ECS agent does. It is also the credentials
+ * endpoint, as the ECS agent's port is: `/v2/credentials/<id>` answers a task's role credentials
+ * to that task's own address (tasks reach it at 169.254.170.2:80, which the task bridge
+ * redirects here).
  */
 export class MetadataServer implements MetadataEndpoint {
   private readonly servers = new Map<string, Promise<Server>>();
   private readonly providers = new Map<string, MetadataProvider>();
+  private readonly credentials = new Map<string, CredentialsProvider>();
 
   /**
    * `onListen` runs once a gateway's listener is up and before any URI on it is handed out (the
@@ -32,6 +36,19 @@ export class MetadataServer implements MetadataEndpoint {
 
   async register(gateway: string, token: string, provider: MetadataProvider): Promise<string> {
     this.providers.set(token, provider);
+    return this.baseUri(gateway, token);
+  }
+
+  async registerCredentials(gateway: string, id: string, provider: CredentialsProvider): Promise<void> {
+    this.credentials.set(id, provider);
+    await this.baseUri(gateway, id);
+  }
+
+  unregisterCredentials(id: string): void {
+    this.credentials.delete(id);
+  }
+
+  private async baseUri(gateway: string, token: string): Promise<string> {
     let server = this.servers.get(gateway);
     if (!server) {
       server = this.listen(gateway);
@@ -83,6 +100,7 @@ export class MetadataServer implements MetadataEndpoint {
 
   private async route(req: IncomingMessage): Promise<EndpointAnswer> {
     const url = req.url ?? '/';
+    if (url.startsWith('/v2/credentials')) return this.answerCredentials(url, req.socket.remoteAddress);
     const agent = /^\/api\/([^/?]+)(\/[^?]*)?(\?.*)?$/.exec(url);
     if (!agent) return this.answer(url);
     const provider = this.providers.get(agent[1]!);
@@ -99,6 +117,22 @@ export class MetadataServer implements MetadataEndpoint {
     if (task) return { status: 200, body: provider.task() };
     if (stats) return { status: 200, body: await provider.containerStats() };
     return { status: 200, body: provider.container() };
+  }
+
+  /** The ECS agent's answers: the credentials document, or its error codes (an id of another task reads as unknown). */
+  private async answerCredentials(url: string, from: string | undefined): Promise<{ status: number; body: unknown }> {
+    const id = /^\/v2\/credentials\/([^/?]*)\/?(\?.*)?$/.exec(url)?.[1] ?? '';
+    if (id === '') return { status: 400, body: { code: 'NoIdInRequest', message: 'CredentialsV2Request: No ID in the request' } };
+    const provider = this.credentials.get(id);
+    const address = from?.startsWith('::ffff:') ? from.slice(7) : from;
+    if (!provider || (provider.sourceAddress !== undefined && provider.sourceAddress !== address)) {
+      return { status: 400, body: { code: 'InvalidIdInRequest', message: 'CredentialsV2Request: ID not found' } };
+    }
+    try {
+      return { status: 200, body: await provider.credentials() };
+    } catch {
+      return { status: 500, body: { code: 'InternalServerError', message: 'CredentialsV2Request: unable to get credentials for the task role' } };
+    }
   }
 }
 

@@ -70,6 +70,8 @@ export class CniNetworkManager implements NetworkManager {
   private dynamicHostPorts: PortRange | undefined;
   private readyOnce: Promise<void> | undefined;
   private firewallInstalled = false;
+  /** The gateway port 169.254.170.2:80 is redirected to, once the credentials endpoint listens. */
+  private credentialsPort: number | undefined;
   private readonly gatewayDns: ((gateway: string) => Promise<boolean>) | undefined;
   private readonly publishAddress: string | undefined;
   private readonly admitFrom: readonly string[] | undefined;
@@ -181,6 +183,18 @@ export class CniNetworkManager implements NetworkManager {
     await this.reinstallFirewall();
   }
 
+  /**
+   * Redirects the tasks' requests to 169.254.170.2:80 to the credentials endpoint on the gateway
+   * at `port` (and lets them reach that port), once its server listens.
+   */
+  async serveCredentialsAt(port: number): Promise<void> {
+    checkHostPort(port);
+    if (this.credentialsPort === port && this.gatewayTcpPorts.has(port) && this.firewallInstalled) return;
+    this.credentialsPort = port;
+    this.gatewayTcpPorts.add(port);
+    await this.reinstallFirewall();
+  }
+
   private async reinstallFirewall(): Promise<void> {
     await this.locks.run('firewall', async () => {
       await this.installFirewall();
@@ -215,6 +229,7 @@ export class CniNetworkManager implements NetworkManager {
       gatewayTcpPorts: [...this.gatewayTcpPorts],
       ...(this.outboundNat && { masqueradeSubnet: formatSubnet(this.subnet) }),
       ...(this.admitFrom !== undefined && { admitFrom: this.admitFrom }),
+      ...(this.credentialsPort !== undefined && { credentialsPort: this.credentialsPort }),
     });
   }
 

@@ -29,7 +29,15 @@ export interface HostFirewallSettings {
    * outside, published host ports excepted; absent, forwarding is not touched.
    */
   admitFrom?: readonly string[];
+  /**
+   * The gateway port that tasks' requests to 169.254.170.2:80 (the credentials endpoint the SDKs
+   * hard-code) are redirected to; no redirect when absent.
+   */
+  credentialsPort?: number;
 }
+
+/** The link-local address and port the SDKs ask for container credentials at (the relative URI form). */
+export const CREDENTIALS_ENDPOINT = { address: '169.254.170.2', port: 80 } as const;
 
 /** The dedicated chain of a bridge's rules (iptables allows 28 characters; bridge names have at most 15). */
 export const firewallChain = (bridge: string): string => `MINATO-${bridge}`;
@@ -122,6 +130,36 @@ export async function installHostFirewall(s: HostFirewallSettings): Promise<void
     const present = await execFile('iptables', [...WAIT, '-t', 'nat', '-C', ...rule], { timeoutMs: TIMEOUT_MS });
     if (present.code !== 0) await run('iptables', [...WAIT, '-t', 'nat', '-A', ...rule]);
   }
+  if (s.credentialsPort !== undefined) {
+    const rule = credentialsRedirectRule(s.bridge, s.gateway, s.credentialsPort);
+    const present = await execFile('iptables', [...WAIT, '-t', 'nat', '-C', ...rule], { timeoutMs: TIMEOUT_MS });
+    if (present.code !== 0) {
+      // A previous run's redirect names another port: one redirect per bridge.
+      await removeCredentialsRedirects(s.bridge);
+      await run('iptables', [...WAIT, '-t', 'nat', '-I', 'PREROUTING', '1', ...rule.slice(1)]);
+    }
+  }
+}
+
+/**
+ * The nat rule that sends a bridge's requests to 169.254.170.2:80 to the credentials endpoint on
+ * the gateway, as the ECS agent redirects them to its own port; the filter chain's rule for the
+ * gateway port then lets them in.
+ */
+export function credentialsRedirectRule(bridge: string, gateway: string, port: number): string[] {
+  return [
+    'PREROUTING', '-i', bridge, '-d', `${CREDENTIALS_ENDPOINT.address}/32`, '-p', 'tcp', '-m', 'tcp', '--dport', String(CREDENTIALS_ENDPOINT.port),
+    '-m', 'comment', '--comment', `${firewallChain(bridge)} credentials`, '-j', 'DNAT', '--to-destination', `${gateway}:${port}`,
+  ];
+}
+
+/** Removes the bridge's credentials redirects, whatever gateway port they were made for. */
+async function removeCredentialsRedirects(bridge: string): Promise<void> {
+  const nat = await execFile('iptables', [...WAIT, '-t', 'nat', '-S', 'PREROUTING'], { timeoutMs: TIMEOUT_MS });
+  for (const line of nat.stdout.split('\n').filter((l) => l.includes(`${firewallChain(bridge)} credentials`))) {
+    const to = /--to-destination (\S+):(\d+)/.exec(line);
+    if (to) await execFile('iptables', [...WAIT, '-t', 'nat', '-D', ...credentialsRedirectRule(bridge, to[1]!, Number(to[2]))], { timeoutMs: TIMEOUT_MS });
+  }
 }
 
 /**
@@ -164,6 +202,7 @@ export async function removeHostFirewall(bridge: string): Promise<void> {
     await run('iptables', [...WAIT, '-F', forwardChain(bridge)]);
     await run('iptables', [...WAIT, '-X', forwardChain(bridge)]);
   }
+  await removeCredentialsRedirects(bridge);
   // The masquerade rule, found by its comment (whatever subnet it was made for).
   const nat = await execFile('iptables', [...WAIT, '-t', 'nat', '-S', 'POSTROUTING'], { timeoutMs: TIMEOUT_MS });
   for (const line of nat.stdout.split('\n').filter((l) => l.includes(`${chain} outbound`))) {

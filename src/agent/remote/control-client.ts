@@ -1,4 +1,6 @@
 import type {
+  CredentialsRequest,
+  CredentialsResponse,
   LogsRequest,
   PollRequest,
   PollResponse,
@@ -65,6 +67,11 @@ export class ControlClient {
   /** Reads or sets a task's scale-in protection through the control plane. */
   taskProtection(body: TaskProtectionRequest): Promise<ProtectionOutcome> {
     return this.post('task-protection', body);
+  }
+
+  /** A role's credentials for a task on this agent, or ECS's reason it cannot be assumed. */
+  credentials(body: CredentialsRequest): Promise<CredentialsResponse> {
+    return this.post('credentials', body);
   }
 
   /** Delivers awslogs events. */

@@ -5,6 +5,7 @@
  * control plane implements too (log sink, secret resolver) are in agent-contract/ports.ts.
  */
 
+import type { RoleCredentials } from '../../agent-contract/ports.js';
 import type { NetworkManager, TaskNetwork } from '../network/network-manager.js';
 import type { ContainerExit, ContainerRuntime, ContainerSpec, ContainerStats } from '../runtime/runtime.js';
 
@@ -58,7 +59,18 @@ export interface MetadataProvider {
   taskStats(): Promise<unknown>;
 }
 
-/** The task metadata endpoint: containers are registered under a token and found by it. */
+/** What the credentials endpoint serves for one task: its role's credentials, to its own address only. */
+export interface CredentialsProvider {
+  /** The task's own address; requests from any other are refused (undefined: not checked). */
+  sourceAddress: string | undefined;
+  /** The role's current credentials, refreshed before they expire. */
+  credentials(): Promise<RoleCredentials>;
+}
+
+/**
+ * The task metadata endpoint: containers are registered under a token and found by it; tasks'
+ * role credentials under an id (`/v2/credentials/<id>`, reached at 169.254.170.2 from the task).
+ */
 export interface MetadataEndpoint {
   /**
    * Serves `provider` and returns the base URI (ECS_CONTAINER_METADATA_URI_V4), reachable from a
@@ -66,4 +78,7 @@ export interface MetadataEndpoint {
    */
   register(gateway: string, token: string, provider: MetadataProvider): Promise<string>;
   unregister(token: string): void;
+  /** Serves a task's role credentials under `id`; resolves once they can be asked for from a task on `gateway`. */
+  registerCredentials(gateway: string, id: string, provider: CredentialsProvider): Promise<void>;
+  unregisterCredentials(id: string): void;
 }

@@ -6,7 +6,7 @@ import { runtimeIdOf, taskDir } from './container-spec.js';
 import type { ContainerProgress } from './dependencies.js';
 import type { Health, HealthChecker } from './health-check.js';
 import type { LogForwarder } from './log-forwarder.js';
-import type { LogSink, SecretResolver } from '../../agent-contract/ports.js';
+import type { LogSink, RoleCredentials, SecretResolver, TaskRoleCredentialSource } from '../../agent-contract/ports.js';
 import type { MetadataEndpoint, RunnerImage, RunnerImages, RunnerNetwork, RunnerNetworks, RunnerRuntime, RuntimeStats } from './ports.js';
 import type { StartSlots } from './start-slots.js';
 
@@ -18,6 +18,13 @@ export interface TaskRunDeps {
   logs: LogSink;
   metadata: MetadataEndpoint;
   secrets?: SecretResolver;
+  /** Assumes the task's roles; without it, roles are neither checked nor served. */
+  credentials?: TaskRoleCredentialSource;
+  /**
+   * The URL of the platform's AWS endpoint as a task on `gateway` reaches it (AWS_ENDPOINT_URL);
+   * undefined when tasks cannot reach it.
+   */
+  taskEndpoint?: (gateway: string) => Promise<string | undefined>;
   report: TaskReporter;
   /** Root of the per-task directories (logs, ephemeral volumes). */
   tasksDir: string;
@@ -67,6 +74,10 @@ export interface RunContext {
   readonly timestamps: RunTimestamps;
   /** The ENI attachment id reported for an awsvpc task. */
   attachmentId: string;
+  /** The unguessable id of the task's role credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI); saved with the run. */
+  credentialsId: string;
+  /** The task role's credentials last handed out (never saved: fetched again after a restart). */
+  taskCredentials?: RoleCredentials;
   /** Reports a state change of the task; a failed report is logged, never thrown. */
   report(change: Parameters<TaskReporter>[1]): Promise<void>;
 }
@@ -87,6 +98,7 @@ export function createRunContext(spec: TaskLaunchSpec, deps: TaskRunDeps): RunCo
     status: 'PROVISIONING',
     timestamps: {},
     attachmentId: randomUUID(),
+    credentialsId: randomUUID(),
     report: (change) => deps.report(spec.taskArn, change).catch((err: unknown) => deps.log.error({ err }, 'task report failed')),
   };
 }

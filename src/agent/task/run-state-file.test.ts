@@ -24,6 +24,7 @@ describe('run state file', () => {
       timestamps: { pullStartedAt: 1 },
       attachmentId: ctx.attachmentId,
       tokens: { app: app.token },
+      credentialsId: ctx.credentialsId,
       images: { app: { manifestDigest: 'sha256:abc', stopSignal: 'SIGQUIT' } },
     });
   });

@@ -10,6 +10,8 @@ export interface SavedState {
   attachmentId?: string;
   /** Each container's metadata endpoint token, by name (absent in files of older versions). */
   tokens?: Record<string, string>;
+  /** The id of the task's role credentials (absent in files of older versions). */
+  credentialsId?: string;
   timestamps: RunTimestamps;
   images: Record<string, { manifestDigest: string; stopSignal?: string }>;
 }
@@ -24,6 +26,7 @@ export async function saveRunState(ctx: RunContext): Promise<void> {
     timestamps: ctx.timestamps,
     attachmentId: ctx.attachmentId,
     tokens: Object.fromEntries(list.map((c) => [c.def.name!, c.token])),
+    credentialsId: ctx.credentialsId,
     images: Object.fromEntries(
       list.map((c) => [c.def.name!, { manifestDigest: c.image!.manifestDigest, ...(c.image!.config.StopSignal && { stopSignal: c.image!.config.StopSignal }) }]),
     ),

@@ -1,4 +1,5 @@
 import type { StopReason, TaskStateChange } from '../../agent-contract/task-contract.js';
+import { credentialsProvider } from './credentials-hook.js';
 import { metadataProvider } from './metadata-hook.js';
 import type { ContainerState, RunContext } from './run-context.js';
 import { readRunState } from './run-state-file.js';
@@ -31,6 +32,7 @@ export async function takeBack(
     ctx.network = state.network;
     Object.assign(ctx.timestamps, state.timestamps);
     if (state.attachmentId) ctx.attachmentId = state.attachmentId;
+    if (state.credentialsId) ctx.credentialsId = state.credentialsId;
   }
   // Every container keeps its saved token: the run state is not saved again, and a container
   // started now must be found under it after another restart.
@@ -44,6 +46,10 @@ export async function takeBack(
     const saved = state?.images[name];
     if (saved) c.image = { manifestDigest: saved.manifestDigest, config: { StopSignal: saved.stopSignal }, layerDirs: [] };
     if (ctx.network) await ctx.deps.metadata.register(ctx.network.gateway, c.token, metadataProvider(ctx, c)).catch(() => undefined);
+  }
+  // Containers that run keep asking for their role's credentials under the same id.
+  if (ctx.network && ctx.spec.taskRoleArn !== undefined && ctx.deps.credentials && plan.follow.length > 0) {
+    await ctx.deps.metadata.registerCredentials(ctx.network.gateway, ctx.credentialsId, credentialsProvider(ctx)).catch(() => undefined);
   }
   for (const { name, exitCode } of plan.done) Object.assign(container(name), { status: 'STOPPED', exitCode });
   for (const name of plan.follow) {

@@ -1,7 +1,7 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
 import type { TaskLaunchSpec, TaskStateChange } from '../../agent-contract/task-contract.js';
-import type { MetadataEndpoint, RunnerImages, RunnerNetworks, RunnerRuntime, RuntimeContainerSpec, RuntimeExit } from './ports.js';
+import type { CredentialsProvider, MetadataEndpoint, RunnerImages, RunnerNetworks, RunnerRuntime, RuntimeContainerSpec, RuntimeExit } from './ports.js';
 import { createRunContext, type RunContext, type TaskRunDeps } from './run-context.js';
 
 /** A scripted container: how it reacts to signals and health probes. */
@@ -105,12 +105,18 @@ export const fakeImages = (known: string[]): RunnerImages => ({
   },
 });
 
-/** A metadata endpoint that only remembers registrations. */
-export const fakeMetadata = (): MetadataEndpoint => ({
+/** A metadata endpoint that only remembers registrations (credentials providers by id). */
+export const fakeMetadata = (credentials = new Map<string, CredentialsProvider>()): MetadataEndpoint => ({
   async register(gateway, token) {
     return `http://${gateway}:1/v4/${token}`;
   },
   unregister() {},
+  async registerCredentials(_gateway, id, provider) {
+    credentials.set(id, provider);
+  },
+  unregisterCredentials(id) {
+    credentials.delete(id);
+  },
 });
 
 /** A launch spec with the given containers. */

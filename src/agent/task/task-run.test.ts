@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fakeDeps, fakeImages, launchSpec, ScriptedRuntime, statuses } from './task-run.fixtures.js';
+import { fakeDeps, fakeImages, fakeMetadata, launchSpec, ScriptedRuntime, statuses } from './task-run.fixtures.js';
 import { TaskRun } from './task-run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'minato-taskrun-'));
@@ -137,7 +137,7 @@ describe('TaskRun', () => {
     // The agent restarts: a new run of the same task takes it back from what was recorded.
     const { deps, reports } = fakeDeps(runtime, undefined, dir);
     const registered: string[] = [];
-    deps.metadata = { register: async (gateway, t) => (registered.push(t), `http://${gateway}:1/v4/${t}`), unregister() {} };
+    deps.metadata = { ...fakeMetadata(), register: async (gateway, t) => (registered.push(t), `http://${gateway}:1/v4/${t}`) };
     await new TaskRun(spec, deps).adopt({ lastStatus: 'RUNNING', containers: { app: { lastStatus: 'RUNNING' } } });
     expect(runtime.started).toHaveLength(1);
     expect(token).toBe(`ECS_CONTAINER_METADATA_URI_V4=http://10.9.0.1:1/v4/${registered[0]}`);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { StopReason, TaskLaunchSpec, TaskStateChange } from '../../agent-contract/task-contract.js';
 import { requestedPorts } from '../network/task-ports.js';
 import { containerSpec, stopTimeoutOf } from './container-spec.js';
+import { assumeTaskRoles, credentialsEnvironment } from './credentials-hook.js';
 import { planStarts, stopOrder } from './dependencies.js';
 import { resolveEnvironment } from './environment-hook.js';
 import { watchHealth } from './health-hook.js';
@@ -64,6 +65,7 @@ export class TaskRun {
       await ctx.report({ lastStatus: 'PENDING', ...networkReport(ctx), connectivity: 'CONNECTED', connectivityAt: now() });
       ctx.status = 'PENDING';
       const all = [...ctx.containers.values()];
+      await assumeTaskRoles(ctx);
       await pullImages(ctx, all);
       await resolveEnvironment(ctx, all);
       await saveRunState(ctx);
@@ -188,7 +190,7 @@ export class TaskRun {
     c.status = 'STARTING'; // claimed: a concurrent advance() must not start it twice
     try {
       const override = overrideOf(this.spec, name);
-      const injected = [...(await metadataEnvironment(ctx, c)), ...(c.secretEnv ?? [])];
+      const injected = [...(await metadataEnvironment(ctx, c)), ...(await credentialsEnvironment(ctx, c.def, override)), ...(c.secretEnv ?? [])];
       const process = resolveProcess(c.image!.config, c.def, override, injected, c.fileEnv ?? []);
       const spec = containerSpec({
         taskId: this.spec.taskId,
@@ -262,6 +264,7 @@ export class TaskRun {
       await Promise.all(wave.map((name) => this.stopContainer(this.container(name))));
     }
     await ctx.report({ lastStatus: 'DEPROVISIONING', executionStoppedAt: now() });
+    this.deps.metadata.unregisterCredentials(ctx.credentialsId);
     for (const c of ctx.containers.values()) {
       c.checker?.stop();
       await c.forwarder?.close();

@@ -1,18 +1,71 @@
 import type { AwsService } from '../../server/service.js';
 import { loadServiceModel } from '../../aws-model/service-model.js';
+import type { Caller, Scope } from '../../lib/scope.js';
+import { rootCaller, type SecurityTokens, type TemporaryCredentials } from '../../iam/sts/security-tokens.js';
+import { withCommonErrors } from '../secretsmanager/common-errors.js';
+import { STS_ERROR_STATUSES, stsErrorName } from './errors.js';
 
-/** STS over the Query protocol: enough for `aws sts get-caller-identity` to name the account. */
-export function stsService(): AwsService {
+/** Input members of the operations served (validated against the model before they arrive). */
+interface AssumeRoleWire {
+  RoleArn: string;
+  RoleSessionName: string;
+  DurationSeconds?: number;
+  Policy?: string;
+  PolicyArns?: Array<{ arn?: string }>;
+  Tags?: Array<{ Key: string; Value: string }>;
+  ExternalId?: string;
+  SerialNumber?: string;
+  TokenCode?: string;
+}
+
+/** STS over the Query protocol: who the caller is, and temporary credentials (AssumeRole, GetSessionToken). */
+export function stsService(tokens: SecurityTokens): AwsService {
   return {
     signingName: 'sts',
-    model: loadServiceModel('sts'),
+    // AccessDenied and ValidationError are STS's common errors, listed on no operation of the model.
+    model: withCommonErrors(loadServiceModel('sts'), ['AccessDenied', 'ValidationError']),
     handlers: {
       async GetCallerIdentity(_input: unknown, { scope }) {
-        return { UserId: scope.accountId, Account: scope.accountId, Arn: scope.principalArn };
+        const caller = callerOf(scope);
+        return { UserId: caller.userId, Account: scope.accountId, Arn: caller.arn };
+      },
+      async AssumeRole(input: AssumeRoleWire, { scope }) {
+        const assumed = await tokens.assumeRole(scope, {
+          roleArn: input.RoleArn,
+          sessionName: input.RoleSessionName,
+          ...(input.DurationSeconds !== undefined && { durationSeconds: input.DurationSeconds }),
+          ...(input.Policy !== undefined && { policy: input.Policy }),
+          ...(input.PolicyArns && { policyArns: input.PolicyArns.map((p) => p.arn ?? '') }),
+          ...(input.Tags && { tags: input.Tags }),
+          ...(input.ExternalId !== undefined && { externalId: input.ExternalId }),
+        });
+        return {
+          Credentials: wireCredentials(assumed.credentials),
+          AssumedRoleUser: { AssumedRoleId: assumed.assumedRoleId, Arn: assumed.arn },
+          ...(assumed.packedPolicySize !== undefined && { PackedPolicySize: assumed.packedPolicySize }),
+        };
+      },
+      async GetSessionToken(input: { DurationSeconds?: number }, { scope }) {
+        return { Credentials: wireCredentials(tokens.getSessionToken(scope, input.DurationSeconds)) };
+      },
+      // Every key of this endpoint belongs to its one account.
+      async GetAccessKeyInfo(_input: { AccessKeyId: string }, { scope }) {
+        return { Account: scope.accountId };
       },
     },
-    errorName: () => 'InvalidParameterValue',
+    errorName: stsErrorName,
+    errorStatuses: STS_ERROR_STATUSES,
     constraintErrorName: 'ValidationError',
     genericErrorNames: { client: 'InvalidParameterValue', server: 'InternalFailure' },
   };
 }
+
+const callerOf = (scope: Scope): Caller => scope.caller ?? rootCaller(scope.accountId);
+
+/** Credentials on the wire: the expiration in epoch seconds, as the Query serialiser takes timestamps. */
+const wireCredentials = (c: TemporaryCredentials) => ({
+  AccessKeyId: c.accessKeyId,
+  SecretAccessKey: c.secretAccessKey,
+  SessionToken: c.sessionToken,
+  Expiration: c.expiration / 1000,
+});

@@ -7,6 +7,8 @@ import { taskSize } from './task-size.js';
 /** What an agent needs to run a stored task: the record and its task definition, together. */
 export function launchSpec(scope: Scope, task: TaskRecord, td: TaskDefinitionRecord): TaskLaunchSpec {
   const size = taskSize(td, task.overrides);
+  const taskRoleArn = task.overrides.taskRoleArn ?? td.taskRoleArn;
+  const executionRoleArn = task.overrides.executionRoleArn ?? td.executionRoleArn;
   const vpc = (task.networkConfiguration as { awsvpcConfiguration?: { subnets?: string[] } } | undefined)?.awsvpcConfiguration;
   return {
     taskArn: task.taskArn,
@@ -26,6 +28,8 @@ export function launchSpec(scope: Scope, task: TaskRecord, td: TaskDefinitionRec
     containerDefinitions: td.containerDefinitions ?? [],
     containerArns: Object.fromEntries(task.containers.map((c) => [c.name!, c.containerArn!])),
     overrides: task.overrides,
+    ...(taskRoleArn && { taskRoleArn }),
+    ...(executionRoleArn && { executionRoleArn }),
     volumes: td.volumes ?? [],
     ...(vpc?.subnets?.[0] && { subnetId: vpc.subnets[0] }),
     ...(td.pidMode && { pidMode: td.pidMode }),
