@@ -1,12 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { LocalAgent } from '../agent/local-agent.js';
-import { ImageStore } from '../agent/images/image-store.js';
-import { MetadataServer } from '../agent/metadata/metadata-server.js';
-import { taskRoleCredentials, TaskEndpoints } from './task-credentials.js';
 import { authorizing, logStreamTarget, secretTarget } from './authorized-apis.js';
-import { CniNetworkManager, DEFAULT_SANDBOX_POOL } from '../agent/network/cni-network-manager.js';
-import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
 import type { LogSink } from '../agent-contract/ports.js';
 import { acmService } from '../api/acm/acm-service.js';
 import { adminService } from '../api/admin/admin-service.js';
@@ -54,7 +48,6 @@ import type { Store } from '../store/store.js';
 import { isLoopback, type PlatformConfig } from './config.js';
 import { openLoadBalancing } from './load-balancing.js';
 import { serveAgents } from './agent-protocol.js';
-import { ownRegistryImages } from './own-registry-images.js';
 import { serviceRegistriesOver } from './service-registries.js';
 import { targetGroupsOver } from './target-groups.js';
 import { startLocalNodes, type LocalNodes } from './local-nodes.js';
@@ -67,7 +60,8 @@ import { loadOrCreateSigningKey } from '../sns/signing-key.js';
 import { snsService } from '../api/sns/sns-service.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { startEcsMetrics } from './ecs-metrics.js';
-import { taskProtectionPort } from './task-protection-port.js';
+import { openHostTasks, TASK_DNS_PORT } from './host-tasks.js';
+import { taskRoleCredentials } from './task-credentials.js';
 import { logMetricSink } from './log-metric-sink.js';
 import { loadBalancerMetricSink } from './lb-metric-sink.js';
 
@@ -113,9 +107,6 @@ export interface PlatformOptions {
   /** Milliseconds per second of SNS's retry delays (default 1000); tests shorten them. */
   snsDelayUnitMs?: number;
 }
-
-/** The task DNS server listens on each task bridge's gateway address at the DNS port. */
-const TASK_DNS_PORT = 53;
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
@@ -185,44 +176,21 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   let endpoint = '';
   let listening!: (url: string) => void;
   const endpointKnown = new Promise<string>((resolve) => (listening = resolve));
-  const runtime = new RuncRuntime(join(dataDir, 'runtime'));
-  const networks = new CniNetworkManager({
-    stateDir: join(dataDir, 'network'),
-    bridge: config.taskBridge,
-    subnet: config.taskSubnet,
-    sandboxPool: DEFAULT_SANDBOX_POOL,
-    gatewayDns: (gateway) => dns.ensureListening(gateway, TASK_DNS_PORT),
-  });
-  // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
-  // It is the credentials endpoint too (169.254.170.2:80 is redirected to its port), and its agent
-  // endpoint sets task protection through the ECS domain (wired below, called later).
-  const metadata = new MetadataServer(
-    options.metadataPort,
-    (_gateway, port) => networks.serveCredentialsAt(port),
-    taskProtectionPort(() => ecs.taskProtection),
-  );
-  // AWS_ENDPOINT_URL of the tasks: the front door, through a relay on the gateway when it listens on loopback.
-  const taskEndpoints = new TaskEndpoints(
-    async () => {
-      const url = new URL(await endpointKnown);
-      return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) };
-    },
-    (port) => networks.allowGatewayTcpPort(port),
-    join(dataDir, 'task-endpoint-port'),
-  );
-  const agent = new LocalAgent({
-    runtime,
-    networks,
-    images: ownRegistryImages(new ImageStore(join(dataDir, 'images')), registry, config.accountId, () => endpointKnown),
+  const { runtime, networks, metadata, taskEndpoints, agent } = openHostTasks({
+    dataDir,
+    accountId: config.accountId,
+    taskBridge: config.taskBridge,
+    taskSubnet: config.taskSubnet,
+    metadataPort: options.metadataPort,
+    dns,
+    registry,
+    endpointKnown,
     logs,
-    metadata,
     secrets: resolveSecret,
-    credentials: taskRoleCredentials(iam.tokens),
-    taskEndpoint: (gateway) => taskEndpoints.urlFor(gateway),
+    tokens: iam.tokens,
+    protections: () => ecs.taskProtection,
     report: (arn, change) => report(arn, change),
-    tasksDir: join(dataDir, 'tasks'),
-    archiveDir: join(dataDir, 'archive'),
-    log: logger,
+    logger,
   });
   // Tasks placed on a container instance go to its agent; the rest run on this host.
   const agents = new RemoteAgents(agent);
