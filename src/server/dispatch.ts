@@ -48,7 +48,7 @@ function toAwsError(service: AwsService, operation: string, err: unknown, ctx: R
     const status = err.kind === 'Internal' || err.kind === 'Unavailable' ? 500 : 400;
     // A name the model does not list for this operation would surprise the SDK; fall back to
     // the service's generic client or server exception, which every operation lists.
-    if (known.has(name)) return new AwsError(name, err.message, status, err.details);
+    if (known.has(name) || service.unmodelledErrors) return new AwsError(name, err.message, status, err.details);
     const generic = service.genericErrorNames;
     return new AwsError(status >= 500 ? generic.server : generic.client, err.message, status);
   }
