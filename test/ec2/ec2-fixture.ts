@@ -1,0 +1,32 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { ec2Service } from '../../src/api/ec2/ec2-service.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
+import { Ec2Network } from '../../src/vpc/network.js';
+import { startFrontDoor, type TestFrontDoor } from '../support/front-door.js';
+
+/** An EC2 front door for one test file, over its own store. */
+export interface Ec2Fixture {
+  endpoint(): string;
+  /** A scratch directory (the store's and the clients' home), removed after the file's tests. */
+  dir(): string;
+}
+
+export function useEc2FrontDoor(): Ec2Fixture {
+  let dir: string | undefined;
+  let store: SqliteStore | undefined;
+  let door: TestFrontDoor | undefined;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'minato-ec2-'));
+    store = new SqliteStore(join(dir, 'state.db'));
+    door = await startFrontDoor([ec2Service(new Ec2Network(store))]);
+  });
+  afterAll(async () => {
+    await door?.close();
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return { endpoint: () => door!.endpoint, dir: () => dir! };
+}
