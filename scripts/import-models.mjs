@@ -35,7 +35,7 @@ const SUBSETS = {
     'AuthorizeSecurityGroupIngress', 'AuthorizeSecurityGroupEgress', 'RevokeSecurityGroupIngress', 'RevokeSecurityGroupEgress',
     'CreateInternetGateway', 'AttachInternetGateway', 'DetachInternetGateway', 'DeleteInternetGateway', 'DescribeInternetGateways',
     'CreateRouteTable', 'DescribeRouteTables', 'DeleteRouteTable', 'CreateRoute', 'DeleteRoute', 'AssociateRouteTable', 'DisassociateRouteTable',
-    'DescribeNetworkAcls', 'DescribeAvailabilityZones', 'DescribeAccountAttributes', 'CreateTags', 'DeleteTags', 'DescribeTags',
+    'DescribeNetworkAcls', 'DescribeNetworkInterfaces', 'DescribeAvailabilityZones', 'DescribeAccountAttributes', 'CreateTags', 'DeleteTags', 'DescribeTags',
   ],
 };
 

@@ -13,6 +13,7 @@ export const EC2_ERROR_TABLE: ErrorTable = {
   'NotFound/internet-gateway': 'InvalidInternetGatewayID.NotFound',
   'NotFound/route-table': 'InvalidRouteTableID.NotFound',
   'NotFound/network-acl': 'InvalidNetworkAclID.NotFound',
+  'NotFound/network-interface': 'InvalidNetworkInterfaceID.NotFound',
   'NotFound/association': 'InvalidAssociationID.NotFound',
   'NotFound/route': 'InvalidRoute.NotFound',
   'NotFound/id': 'InvalidID',

@@ -5,6 +5,7 @@ import {
   associateRouteTable, attachInternetGateway, createInternetGateway, createRoute, createRouteTable, deleteInternetGateway, deleteRoute,
   deleteRouteTable, detachInternetGateway, disassociateRouteTable, type RouteInput,
 } from '../../vpc/routing.js';
+import { notFoundError } from '../../vpc/errors.js';
 import { tagsFor } from '../../vpc/tags.js';
 import { internetGatewayView, networkAclView, page, routeTableView } from './views.js';
 
@@ -71,6 +72,15 @@ export function routingHandlers(network: Ec2Network): Record<string, OperationHa
     async DisassociateRouteTable(input: { AssociationId: string }, { scope }) {
       await network.run(scope, (repo) => disassociateRouteTable(repo, input.AssociationId));
       return {};
+    },
+    /**
+     * minato's task network interfaces are not EC2 resources yet, so there are none to list; the
+     * provider lists them before it deletes a subnet or a security group.
+     */
+    async DescribeNetworkInterfaces(input: { NetworkInterfaceIds?: string[] }) {
+      const [id] = input.NetworkInterfaceIds ?? [];
+      if (id !== undefined) throw notFoundError('network-interface', `The networkInterface ID '${id}' does not exist`);
+      return { NetworkInterfaces: [] };
     },
     async DescribeNetworkAcls(input: DescribeInput & { NetworkAclIds?: string[] }, { scope }) {
       const found = await network.describeNetworkAcls(scope, { ids: input.NetworkAclIds, filters: input.Filters });
