@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { ec2Service } from '../../src/api/ec2/ec2-service.js';
+import { stsService } from '../../src/api/sts/sts-service.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { Ec2Network } from '../../src/vpc/network.js';
 import { startFrontDoor, type TestFrontDoor } from '../support/front-door.js';
@@ -14,14 +15,15 @@ export interface Ec2Fixture {
   dir(): string;
 }
 
-export function useEc2FrontDoor(): Ec2Fixture {
+/** Starts the front door (beforeAll), with STS beside EC2 when a client asks who it is (Terraform). */
+export function useEc2FrontDoor(options: { withSts?: boolean } = {}): Ec2Fixture {
   let dir: string | undefined;
   let store: SqliteStore | undefined;
   let door: TestFrontDoor | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'minato-ec2-'));
     store = new SqliteStore(join(dir, 'state.db'));
-    door = await startFrontDoor([ec2Service(new Ec2Network(store))]);
+    door = await startFrontDoor([ec2Service(new Ec2Network(store)), ...(options.withSts ? [stsService()] : [])]);
   });
   afterAll(async () => {
     await door?.close();
