@@ -61,4 +61,19 @@ export function networkAclValues(vpc: VpcRecord, subnetIds: readonly string[], o
   return { 'network-acl-id': [vpc.defaultNetworkAclId], 'vpc-id': [vpc.vpcId], default: [true], 'owner-id': [owner], 'association.subnet-id': subnetIds };
 }
 
-export const filterNames = (values: FilterValues) => Object.keys(values);
+
+// The filter names of each type, read off a placeholder record, so that a filter name is checked
+// even when no resource of the type exists.
+const VPC_STUB: VpcRecord = {
+  vpcId: '', cidrBlock: '', cidrAssociationId: '', isDefault: false, instanceTenancy: '', enableDnsSupport: false, enableDnsHostnames: false,
+  enableNetworkAddressUsageMetrics: false, defaultSecurityGroupId: '', mainRouteTableId: '', defaultNetworkAclId: '',
+};
+export const FILTER_NAMES = {
+  vpc: Object.keys(vpcValues(VPC_STUB, '')),
+  subnet: Object.keys(subnetValues({ subnetId: '', vpcId: '', cidrBlock: '', availabilityZone: 'x', defaultForAz: false, mapPublicIpOnLaunch: false }, '')),
+  group: Object.keys(groupValues({ groupId: '', groupName: '', description: '', vpcId: '', rules: [] }, '')),
+  rule: Object.keys(ruleValues({ ruleId: '', isEgress: false, ipProtocol: '', fromPort: 0, toPort: 0 }, '')),
+  gateway: Object.keys(gatewayValues({ internetGatewayId: '' }, '')),
+  routeTable: Object.keys(routeTableValues({ routeTableId: '', vpcId: '', routes: [], associations: [] }, '')),
+  networkAcl: Object.keys(networkAclValues(VPC_STUB, [], '')),
+} as const;

@@ -29,6 +29,9 @@ describe('EC2 networking', () => {
       await deleteVpc(repo, vpc!.record.vpcId);
     });
     expect(await network.describeVpcs(where, {})).toEqual([]);
+    // With no VPC left, a filter name is still checked.
+    await expect(network.describeVpcs(where, { filters: [{ Name: 'colour', Values: ['x'] }] })).rejects.toThrow("The filter 'colour' is invalid");
+    expect(await network.describeVpcs(where, { filters: [{ Name: 'is-default', Values: ['true'] }] })).toEqual([]);
   });
 
   it('keeps nothing of a call that fails, and counts the VPC limit per region', async () => {

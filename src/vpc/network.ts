@@ -1,6 +1,6 @@
 import type { Store } from '../store/store.js';
 import { ensureDefaultVpc } from './defaults.js';
-import { groupValues, networkAclValues, routeTableValues, ruleValues, subnetValues, gatewayValues, vpcValues } from './describe.js';
+import { FILTER_NAMES, groupValues, networkAclValues, routeTableValues, ruleValues, subnetValues, gatewayValues, vpcValues } from './describe.js';
 import { idNotFound, notFoundError } from './errors.js';
 import { checkFilters, matchesFilters, type Filter, type FilterValues, type Tag } from './filters.js';
 import type { InternetGatewayRecord, RouteTableRecord, RuleRecord, SecurityGroupRecord, SubnetRecord, VpcRecord, Where } from './records.js';
@@ -36,11 +36,11 @@ export class Ec2Network {
   }
 
   describeVpcs(where: Where, q: Query): Promise<Array<Described<VpcRecord>>> {
-    return this.run(where, async (repo) => select(repo, await repo.vpcs.all(), (v) => v.vpcId, (v) => vpcValues(v, where.accountId), q, 'vpc', 'vpc'));
+    return this.run(where, async (repo) => select(repo, await repo.vpcs.all(), (v) => v.vpcId, (v) => vpcValues(v, where.accountId), q, FILTER_NAMES.vpc, 'vpc', 'vpc'));
   }
 
   describeSubnets(where: Where, q: Query): Promise<Array<Described<SubnetRecord>>> {
-    return this.run(where, async (repo) => select(repo, await repo.subnets.all(), (s) => s.subnetId, (s) => subnetValues(s, where.accountId), q, 'subnet', 'subnet'));
+    return this.run(where, async (repo) => select(repo, await repo.subnets.all(), (s) => s.subnetId, (s) => subnetValues(s, where.accountId), q, FILTER_NAMES.subnet, 'subnet', 'subnet'));
   }
 
   /** DescribeSecurityGroups: by id, or by name in the default VPC, and filters. */
@@ -56,7 +56,7 @@ export class Ec2Network {
         }
         groups = groups.filter((g) => g.vpcId === defaultVpc?.vpcId && q.names!.includes(g.groupName));
       }
-      return select(repo, groups, (g) => g.groupId, (g) => groupValues(g, where.accountId), q, 'security-group', 'security group');
+      return select(repo, groups, (g) => g.groupId, (g) => groupValues(g, where.accountId), q, FILTER_NAMES.group, 'security-group', 'security group');
     });
   }
 
@@ -64,19 +64,19 @@ export class Ec2Network {
   describeSecurityGroupRules(where: Where, q: Query): Promise<Array<Described<RuleRecord & { groupId: string }>>> {
     return this.run(where, async (repo) => {
       const rules = (await repo.groups.all()).flatMap((g) => g.rules.map((r) => ({ ...r, groupId: g.groupId })));
-      return select(repo, rules, (r) => r.ruleId, (r) => ruleValues(r, r.groupId), q, 'rule', 'security group rule');
+      return select(repo, rules, (r) => r.ruleId, (r) => ruleValues(r, r.groupId), q, FILTER_NAMES.rule, 'rule', 'security group rule');
     });
   }
 
   describeInternetGateways(where: Where, q: Query): Promise<Array<Described<InternetGatewayRecord>>> {
     return this.run(where, async (repo) =>
-      select(repo, await repo.gateways.all(), (g) => g.internetGatewayId, (g) => gatewayValues(g, where.accountId), q, 'internet-gateway', 'internetGateway'),
+      select(repo, await repo.gateways.all(), (g) => g.internetGatewayId, (g) => gatewayValues(g, where.accountId), q, FILTER_NAMES.gateway, 'internet-gateway', 'internetGateway'),
     );
   }
 
   describeRouteTables(where: Where, q: Query): Promise<Array<Described<RouteTableRecord>>> {
     return this.run(where, async (repo) =>
-      select(repo, await repo.routeTables.all(), (t) => t.routeTableId, (t) => routeTableValues(t, where.accountId), q, 'route-table', 'routeTable'),
+      select(repo, await repo.routeTables.all(), (t) => t.routeTableId, (t) => routeTableValues(t, where.accountId), q, FILTER_NAMES.routeTable, 'route-table', 'routeTable'),
     );
   }
 
@@ -85,7 +85,7 @@ export class Ec2Network {
     return this.run(where, async (repo) => {
       const subnets = await repo.subnets.all();
       const acls = (await repo.vpcs.all()).map((vpc) => ({ vpc, subnetIds: subnets.filter((s) => s.vpcId === vpc.vpcId).map((s) => s.subnetId) }));
-      return select(repo, acls, (a) => a.vpc.defaultNetworkAclId, (a) => networkAclValues(a.vpc, a.subnetIds, where.accountId), q, 'network-acl', 'networkAcl');
+      return select(repo, acls, (a) => a.vpc.defaultNetworkAclId, (a) => networkAclValues(a.vpc, a.subnetIds, where.accountId), q, FILTER_NAMES.networkAcl, 'network-acl', 'networkAcl');
     });
   }
 
@@ -137,12 +137,13 @@ async function select<T>(
   idOf: (r: T) => string,
   valuesOf: (r: T) => FilterValues,
   q: Query,
+  filterNames: readonly string[],
   subject: string,
   label: string,
 ): Promise<Array<Described<T>>> {
   const ids = q.ids ?? [];
   for (const id of ids) if (!all.some((r) => idOf(r) === id)) throw idNotFound(subject, label, id);
-  if (q.filters && q.filters.length > 0 && all[0] !== undefined) checkFilters(q.filters, Object.keys(valuesOf(all[0])));
+  checkFilters(q.filters, filterNames);
   const tags = await repo.allTags();
   return all
     .filter((r) => ids.length === 0 || ids.includes(idOf(r)))
