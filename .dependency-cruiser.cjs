@@ -17,9 +17,9 @@ module.exports = {
     },
     {
       name: 'domain-never-imports-the-edge',
-      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets, autoscaling, discovery, dns, iam, elb, certificates, sns) never imports server/, api/ or cli/.',
+      comment: 'Domain code (control, placement, capacity, agent, registry, logstore, metrics, secrets, autoscaling, discovery, dns, iam, elb, certificates, sns, vpc) never imports server/, api/ or cli/.',
       severity: 'error',
-      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets|autoscaling|discovery|dns|iam|elb|certificates|sns)/' },
+      from: { path: '^src/(control|placement|capacity|agent|registry|logstore|metrics|secrets|autoscaling|discovery|dns|iam|elb|certificates|sns|vpc)/' },
       to: { path: '^src/(server|api|cli)/' },
     },
     {
@@ -205,6 +205,13 @@ module.exports = {
       to: { path: '^src/(?!lint/|lib/)|^(fs|node:fs|net|node:net|http|node:http|child_process|node:child_process)$' },
     },
     {
+      name: 'vpc-only-lib-and-store',
+      comment: 'vpc/ (EC2 networking: VPCs, subnets, security groups, gateways, route tables) keeps its records in the store and imports nothing else of the project.',
+      severity: 'error',
+      from: { path: '^src/vpc/' },
+      to: { path: '^src/(?!vpc/|lib/|store/)' },
+    },
+    {
       name: 'sns-only-lib-and-store',
       comment: 'sns/ (topics, subscriptions, signed HTTP deliveries) keeps its records in the store and imports nothing else of the project; CloudWatch alarms reach it through cli/.',
       severity: 'error',
@@ -215,7 +222,7 @@ module.exports = {
       name: 'unlisted-folders-are-leaves',
       comment: 'A top-level folder without a rule above imports lib/ and store/ only, until it is given one.',
       severity: 'error',
-      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|certificates|cli|control|discovery|dns|elb|iam|lb-proxy|lib|lint|logstore|metrics|nodes|placement|registry|scanning|secrets|server|sns|store)/)([^/]+)/' },
+      from: { path: '^src/(?!(?:agent|agent-contract|agent-gateway|api|autoscaling|aws-model|capacity|certificates|cli|control|discovery|dns|elb|iam|lb-proxy|lib|lint|logstore|metrics|nodes|placement|registry|scanning|secrets|server|sns|store|vpc)/)([^/]+)/' },
       to: { path: '^src/(?!$1/|lib/|store/)' },
     },
     {

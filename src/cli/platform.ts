@@ -58,6 +58,8 @@ import { Sns } from '../sns/sns.js';
 import { Deliverer } from '../sns/deliverer.js';
 import { loadOrCreateSigningKey } from '../sns/signing-key.js';
 import { snsService } from '../api/sns/sns-service.js';
+import { ec2Service } from '../api/ec2/ec2-service.js';
+import { Ec2Network } from '../vpc/network.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { startEcsMetrics } from './ecs-metrics.js';
 import { openHostTasks, TASK_DNS_PORT } from './host-tasks.js';
@@ -309,6 +311,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       acmService(certificates),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
       snsService(sns),
+      ec2Service(new Ec2Network(store)),
     ],
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes, snsCertificateRoute(sns), consoleRoutes()],
     unsignedGets: SNS_UNSIGNED_GETS,

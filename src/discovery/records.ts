@@ -28,7 +28,7 @@ export interface NamespaceRecord {
   name: string;
   type: NamespaceType;
   description?: string;
-  /** Only for DNS_PRIVATE: the VPC it is associated with, accepted as given (minato has no EC2 API). */
+  /** Only for DNS_PRIVATE: the VPC it is associated with, accepted as given (not looked up in the EC2 API). */
   vpc?: string;
   /** Only for DNS_PRIVATE: the SOA record's TTL. */
   soaTtl?: number;

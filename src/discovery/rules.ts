@@ -19,7 +19,7 @@ export function privateNamespaceName(name: string): string {
 }
 
 /**
- * The VPC a private namespace is associated with. minato has no EC2 API (no VPCs to look up), so
+ * The VPC a private namespace is associated with. It is not looked up in the EC2 API, so
  * any well-formed `vpc-` id is taken as named, as awsvpc task subnets are.
  */
 export function checkVpcId(vpc: string): string {

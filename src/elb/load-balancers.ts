@@ -27,8 +27,9 @@ const invalidSubnet = (message: string) => new DomainError(ErrorKind.InvalidArgu
 const invalidSecurityGroup = (message: string) => new DomainError(ErrorKind.InvalidArgument, message, 'security-group');
 
 /**
- * minato has no EC2: subnets and security groups are taken by well-formed id (subnet-…, sg-…),
- * each subnet's zone a pure function of its id, and the VPC the account's one per region.
+ * Subnets and security groups are taken by well-formed id (subnet-…, sg-…), not looked up in the
+ * EC2 API; each subnet's zone is a pure function of its id (the zone EC2 gives it too), and the
+ * VPC is the account's default one of the region.
  * An application load balancer needs two subnets, a network one at least one, as in AWS.
  */
 function placement(scope: Scope, type: LoadBalancerType, input: CreateLoadBalancerInput) {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { formatArn, parseArn } from '../lib/arn.js';
 import { validation } from './errors.js';
 import type { LoadBalancerType } from './records.js';
@@ -76,16 +76,5 @@ export const isSubnetId = (id: string) => SUBNET_ID.test(id);
 export const isSecurityGroupId = (id: string) => SECURITY_GROUP_ID.test(id);
 export const isVpcId = (id: string) => VPC_ID.test(id);
 
-/**
- * minato has no EC2 API, so subnets exist only by their ids: a subnet's zone is a pure function of
- * its id (one of the region's zones a–f), the same in every load balancer that names it.
- */
-export function zoneOfSubnet(region: string, subnetId: string): string {
-  const letter = 'abcdef'[createHash('sha256').update(subnetId).digest()[0]! % 6]!;
-  return `${region}${letter}`;
-}
-
-/** The VPC of a load balancer: the account's one (default) VPC of the region, a pure function of both. */
-export function defaultVpcId(accountId: string, region: string): string {
-  return `vpc-${createHash('sha256').update(`${accountId}:${region}`).digest('hex').slice(0, 17)}`;
-}
+// Zones and the default VPC are shared with the EC2 networking API (lib/zones.ts).
+export { defaultVpcId, zoneOfSubnet } from '../lib/zones.js';

@@ -49,7 +49,7 @@ function toAwsError(service: AwsService, operation: string, err: unknown, ctx: R
     // A name the model does not list for this operation would surprise the SDK; fall back to
     // the service's generic client or server exception, which every operation lists.
     // The service's own status for the exception, else the model's (404, 409, 403…), as AWS answers.
-    if (known.has(name)) return new AwsError(name, err.message, service.errorStatuses?.[name] ?? errorHttpStatus(service.model, name) ?? status, err.details);
+    if (known.has(name) || service.unmodelledErrors) return new AwsError(name, err.message, service.errorStatuses?.[name] ?? errorHttpStatus(service.model, name) ?? status, err.details);
     const generic = service.genericErrorNames;
     return new AwsError(status >= 500 ? generic.server : generic.client, err.message, status);
   }

@@ -6,6 +6,7 @@ import { asQueryAuthError, AwsError, jsonErrorBody, queryErrorXml } from './aws-
 import { cborErrorBody, cborServiceFor, decodeCborBody, encodeCborOutput, RPC_V2_CBOR, SMITHY_PROTOCOL_HEADER, splitRpcPath } from './cbor-protocol.js';
 import { decodeContentEncoding } from './content-encoding.js';
 import { decodeJsonBody, jsonContentType, jsonServiceFor, speaks, splitTarget } from './json-protocol.js';
+import { decodeEc2Input, ec2ErrorXml, ec2ResponseXml } from './ec2-protocol.js';
 import { decodeQueryInput, queryErrorCode, queryNamespace, queryResponseXml } from './query-protocol.js';
 import type { AwsService, RequestContext } from './service.js';
 import { invokeOperation } from './dispatch.js';
@@ -148,13 +149,18 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
       const encoded = encodeCborOutput(call.service.model, call.operation, output);
       return encoded ? reply.header('content-type', 'application/cbor').send(Buffer.from(encoded)) : reply.send();
     }
-    const service = options.services.find((s) => s.signingName === caller.service && speaks(s, 'query'));
+    // EC2's protocol is Query's form encoding with its own list names and documents (ec2-protocol.ts).
+    const service = options.services.find((s) => s.signingName === caller.service && (speaks(s, 'query') || speaks(s, 'ec2')));
     req.awsCall = { ...call, ...(service && { service }) };
     const action = call.params.get('Action') ?? '';
     if (!service) throw new AwsError('InvalidAction', `The action ${action} is not valid for this endpoint.`);
     // Query services call an operation they do not know an invalid action.
     if (!Object.hasOwn(service.model.operations, action)) {
       throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${call.params.get('Version') ?? ''}`);
+    }
+    if (speaks(service, 'ec2')) {
+      const output = await invokeOperation(service, action, decodeEc2Input(service.model, action, call.params), ctx, log);
+      return reply.header('content-type', 'text/xml;charset=UTF-8').send(ec2ResponseXml(service, action, output, req.awsRequestId));
     }
     const output = await invokeOperation(service, action, decodeQueryInput(service.model, action, call.params), ctx, log);
     return reply
@@ -284,6 +290,7 @@ function sendError(reply: FastifyReply, req: FastifyRequest, failure: AwsError):
     return reply.header('content-type', jsonContentType(service)).send(jsonErrorBody(err));
   }
   if (!service) return reply.header('content-type', 'text/xml').send(queryErrorXml(err, req.awsRequestId));
+  if (speaks(service, 'ec2')) return reply.header('content-type', 'text/xml;charset=UTF-8').send(ec2ErrorXml(err, req.awsRequestId));
   const xml = queryErrorXml(err, req.awsRequestId, queryNamespace(service), queryErrorCode(service.model, err.code));
   return reply.header('content-type', 'text/xml').send(xml);
 }

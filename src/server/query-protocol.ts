@@ -14,7 +14,7 @@ function isProtocolParam(key: string): boolean {
 }
 
 /** Form keys split on dots into a tree; a leaf is the value's text. */
-interface ParamTree {
+export interface ParamTree {
   [segment: string]: ParamTree | string;
 }
 
@@ -35,7 +35,8 @@ export function decodeQueryInput(model: ServiceModel, operation: string, params:
   return (readShape(model, ref.shape, tree) ?? {}) as Record<string, unknown>;
 }
 
-function insert(tree: ParamTree, path: string[], value: string): void {
+/** Puts `value` at `path` (a form key split on dots); the first value of a key wins. */
+export function insert(tree: ParamTree, path: string[], value: string): void {
   let node = tree;
   for (let i = 0; i < path.length - 1; i++) {
     const seg = path[i]!;
@@ -91,7 +92,7 @@ function readShape(model: ServiceModel, name: string, value: ParamTree | string 
 }
 
 /** The children `1`, `2`, … of a list node, in index order. */
-function indexed(node: ParamTree | string | undefined): Array<ParamTree | string> {
+export function indexed(node: ParamTree | string | undefined): Array<ParamTree | string> {
   if (node === undefined || typeof node === 'string') return [];
   return Object.keys(node)
     .filter((k) => /^[1-9]\d*$/.test(k))
@@ -99,7 +100,8 @@ function indexed(node: ParamTree | string | undefined): Array<ParamTree | string
     .map((k) => node[k]!);
 }
 
-function readScalar(shape: ShapeModel, text: string): unknown {
+/** A scalar's text read as its shape's type; text that does not read as it is kept as text. */
+export function readScalar(shape: ShapeModel, text: string): unknown {
   switch (shape.type) {
     case 'integer':
     case 'long':
@@ -144,7 +146,8 @@ export function queryResponseXml(service: AwsService, action: string, output: un
   );
 }
 
-function writeMembers(model: ServiceModel, shapeName: string, value: unknown): string {
+/** The members of a structure as XML elements named by their locationName. */
+export function writeMembers(model: ServiceModel, shapeName: string, value: unknown): string {
   const shape = shapeModel(model, shapeName);
   if (shape.type !== 'structure' || typeof value !== 'object' || value === null) return '';
   const record = value as Record<string, unknown>;

@@ -29,6 +29,11 @@ export interface AwsService {
   readonly constraintErrorName: string;
   /** Largest request body this API takes, when it differs from the front door's default. */
   readonly bodyLimit?: number;
+  /**
+   * True when the model lists no errors and the table's names go on the wire as they are (EC2's
+   * codes); otherwise a name the operation does not list becomes the generic one.
+   */
+  readonly unmodelledErrors?: boolean;
   /** The catch-all exception names for caller faults and server faults. */
   readonly genericErrorNames: { readonly client: string; readonly server: string };
 }
