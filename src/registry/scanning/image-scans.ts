@@ -246,7 +246,7 @@ export class ImageScans {
     if (scan?.status !== 'IN_PROGRESS') return;
     const target = await this.target(key, scan);
     if (!target) return;
-    const { repository, layers, tags } = target;
+    const { repository, layers } = target;
     const scanning = await this.scanningOf(repository);
     const now = this.deps.clock();
     let outcome: ScanOutcome;
@@ -256,7 +256,7 @@ export class ImageScans {
       if (this.memo?.revision !== revision || ++this.memo.scans > MEMO_SCANS) this.memo = { revision, lookup: new MemoizedAdvisories(this.advisories), scans: 0 };
       const result = await scanImage(layers, this.memo.lookup, this.cache);
       // The image checks are reported by basic scans only (see scan-outcome.ts).
-      const checks = scanning.scanType === 'BASIC' ? imageChecks(parseImageConfig(await target.config()), result.inventory.files ?? [], tags) : [];
+      const checks = scanning.scanType === 'BASIC' ? imageChecks(parseImageConfig(await target.config()), result.inventory.files ?? [], await target.tags()) : [];
       outcome = scanOutcome(result, { scanType: scanning.scanType, continuous: scanning.scanFrequency === 'CONTINUOUS_SCAN', now, revision, checks });
     } catch (err) {
       outcome = failedOutcome(err, scanning.scanType, now);
@@ -265,7 +265,7 @@ export class ImageScans {
   }
 
   /** The repository, layers, config and tags of a scan record's image, or undefined when the image is gone. */
-  private async target(key: string, scan: ImageScanRecord): Promise<{ repository: RepositoryRecord; layers: ImageLayer[]; config: () => Promise<Buffer>; tags: string[] } | undefined> {
+  private async target(key: string, scan: ImageScanRecord): Promise<{ repository: RepositoryRecord; layers: ImageLayer[]; config: () => Promise<Buffer>; tags: () => Promise<string[]> } | undefined> {
     const store = this.deps.store;
     const repository = await store.collection<RepositoryRecord>(Collections.Repositories).get(repositoryKey(scan.region, scan.repositoryName));
     if (!repository || scanKey(repository.uid, scan.digest) !== key) return undefined;
@@ -285,8 +285,9 @@ export class ImageScans {
       for await (const chunk of await open(manifest.config.digest, 'config')) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     };
-    const image = await store.collection<ManifestRecord>(Collections.Manifests).get(ownedKey(repository.uid, scan.digest));
-    return { repository, layers, config, tags: image?.tags ?? [] };
+    // Read only by the scans that run the image checks: a re-evaluation pass does without.
+    const tags = async (): Promise<string[]> => (await store.collection<ManifestRecord>(Collections.Manifests).get(ownedKey(repository.uid, scan.digest)))?.tags ?? [];
+    return { repository, layers, config, tags };
   }
 
   /**
