@@ -126,7 +126,7 @@ module.exports = {
       name: 'registry-only-lib-store-scanning',
       severity: 'error',
       from: { path: '^src/registry/' },
-      to: { path: '^src/(?!registry/|lib/|store/|scanning/)' },
+      to: { path: '^src/(?!registry/|lib/|store/|scanning/|lint/)' },
     },
     {
       name: 'control-imports-no-other-service',

@@ -1,3 +1,5 @@
+import { CREDENTIAL_EXTENSIONS, CREDENTIAL_FILES, baseName, extensionOf } from '../lib/image-files.js';
+
 /** The parts of an OCI image configuration the checks read. */
 export interface ImageConfigDocument {
   config?: {
@@ -46,13 +48,7 @@ const CHECKS: Record<string, { level: ImageLevel; title: string }> = {
 
 /** dockle's suspicious words in environment variable names. */
 const SECRET_ENV = /PASS|PASSWD|PASSWORD|SECRET|KEY|ACCESS|TOKEN/i;
-/** dockle's credential file names and extensions. */
-const CREDENTIAL_FILES = new Set(['credentials.json', 'credential.json', 'credentials', 'credential', 'password.txt', 'id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'secret_token.rb', 'carrierwave.rb', 'omniauth.rb', 'settings.py', 'database.yml', 'credentials.xml', '.env']);
-const CREDENTIAL_EXTENSIONS = new Set(['.secret', '.ovpn', '.private_key', '.cscfg', '.rdp', '.mdf', '.sdf', '.bek', '.tpm', '.fve', '.jks', '.psafe3', '.agilekeychain', '.keychain', '.pcap', '.gnucache']);
-
 const text = (f: ImageFile | undefined): string | undefined => (f?.content === undefined ? undefined : typeof f.content === 'string' ? f.content : Buffer.from(f.content).toString('utf8'));
-const base = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
-const extension = (name: string): string => (name.lastIndexOf('.') > 0 ? name.slice(name.lastIndexOf('.')) : '');
 
 /** `ls -l`'s mode string of a file (`-rwsr-xr-x`). */
 export function modeString(mode: number): string {
@@ -98,9 +94,9 @@ export function lintImage(config: ImageConfigDocument, files: readonly ImageFile
     const path = `/${f.path.replace(/^\/+/, '')}`;
     if (f.mode & 0o4000) alert('CIS-DI-0008', `setuid file: ${modeString(f.mode)} ${path}`);
     if (f.mode & 0o2000) alert('CIS-DI-0008', `setgid file: ${modeString(f.mode)} ${path}`);
-    const name = base(path);
+    const name = baseName(path);
     if (CREDENTIAL_FILES.has(name)) alert('CIS-DI-0010', `Suspicious filename found : ${path}`);
-    else if (CREDENTIAL_EXTENSIONS.has(extension(name))) alert('CIS-DI-0010', `Suspicious file extension found : ${path}`);
+    else if (CREDENTIAL_EXTENSIONS.has(extensionOf(name))) alert('CIS-DI-0010', `Suspicious file extension found : ${path}`);
     else if (name === '.npmrc' && /_authToken\s*=\s*\S/.test(text(f) ?? '')) alert('CIS-DI-0010', `npm auth token found : ${path}`);
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdvisoryDb } from './advisories/advisory-db.js';
+import { AdvisoryDb, MemoizedAdvisories } from './advisories/advisory-db.js';
 import { importAdvisoryFile } from './advisories/import-file.js';
 import { ALPINE_SECDB_3_19_MAIN, DEBIAN_TRACKER, OSV_GO_RAPID_RESET, OSV_JINJA2, OSV_LODASH, OSV_LOG4SHELL } from './advisories/published-advisories.fixtures.js';
 import { buildGoBuildInfo } from './inventory/go-buildinfo.js';
@@ -102,6 +102,20 @@ describe('scanImage', () => {
   it('judges Debian packages by their own release: a version fixed in bullseye, or never affected there, is not reported', async () => {
     const image = [await layer([{ name: 'etc/os-release', content: BULLSEYE }, { name: 'var/lib/dpkg/status', content: dpkg(['libc6', 'glibc', '2.31-13+deb11u7'], ['openssh-client', 'openssh', '1:8.4p1-5+deb11u1'], ['libc-bin', 'glibc', '2.31-13+deb11u6']) }])];
     expect(ids((await scanImage(image, advisories)).findings)).toEqual(['CVE-2023-4911 libc-bin@2.31-13+deb11u6']);
+  });
+
+  it('a pass sharing lookups matches a shared package layer under each image’s own release', async () => {
+    const packages = await layer([{ name: 'var/lib/dpkg/status', content: dpkg(['libc6', 'glibc', '2.31-13+deb11u6'], ['openssh-client', 'openssh', '1:9.2p1-2+deb12u2']) }]);
+    const bookworm = [await layer([{ name: 'etc/os-release', content: BOOKWORM }]), packages];
+    const bullseye = [await layer([{ name: 'etc/os-release', content: BULLSEYE }]), packages];
+    const cache = new SqliteLayerInventoryCache(db);
+    const alone = [ids((await scanImage(bookworm, advisories, cache)).findings), ids((await scanImage(bullseye, advisories, cache)).findings)];
+    expect(alone[0]).not.toEqual(alone[1]);
+    const pass = new MemoizedAdvisories(advisories);
+    for (let round = 0; round < 2; round++) {
+      expect(ids((await scanImage(bookworm, pass, cache)).findings)).toEqual(alone[0]);
+      expect(ids((await scanImage(bullseye, pass, cache)).findings)).toEqual(alone[1]);
+    }
   });
 
   it('matches Alpine packages by origin against the secdb of their release', async () => {

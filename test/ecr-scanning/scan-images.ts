@@ -14,6 +14,9 @@ const BOOKWORM = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU
 const dpkg = (...pkgs: [name: string, source: string, version: string][]): string =>
   pkgs.map(([name, source, version]) => `Package: ${name}\nStatus: install ok installed\nSource: ${source}\nVersion: ${version}\nArchitecture: amd64\n`).join('\n');
 
+/** What a well-kept image says of itself: a user other than root and a health check. */
+const WELL_KEPT = { User: 'nobody', Healthcheck: { Test: ['CMD', 'true'] } };
+
 /**
  * A Debian bookworm image: openssl and openssh as shipped before DSA-5532-1 and DSA-5724-1 (both
  * vulnerable), glibc with DSA-5514-1's fix (not vulnerable), and lodash 4.17.11 in an app layer.
@@ -31,6 +34,28 @@ export function debianImage(fixed = false): Promise<BuiltImage> {
       ),
     },
     layers: [{ files: { '/app/node_modules/lodash/package.json': JSON.stringify({ name: 'lodash', version: '4.17.11' }) } }],
+    // Nothing for the image checks to report: the findings are the vulnerabilities alone.
+    config: WELL_KEPT,
+  });
+}
+
+/**
+ * Debian bookworm images without vulnerable packages, for the image checks. `careless` has a
+ * setuid binary, a root without a password in /etc/shadow (in a layer of its own, over the base's
+ * locked one), a token in its environment, and runs as root without a health check; the other
+ * has the same setuid-free files, a locked root, a user and a health check.
+ */
+export function checkedImage(careless: boolean): Promise<BuiltImage> {
+  return buildImage({
+    busybox: true,
+    files: {
+      '/etc/os-release': BOOKWORM,
+      '/var/lib/dpkg/status': dpkg(['libc6', 'glibc', '2.36-9+deb12u3']),
+      '/etc/shadow': { content: 'root:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n', mode: 0o640 },
+      '/usr/bin/mount': { content: 'not really mount', mode: careless ? 0o4755 : 0o755 },
+    },
+    layers: careless ? [{ files: { '/etc/shadow': { content: 'root::19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n', mode: 0o640 } } }] : [],
+    config: careless ? { Env: ['PATH=/bin', 'API_TOKEN=s3cr3t'] } : { ...WELL_KEPT, Env: ['PATH=/bin'] },
   });
 }
 

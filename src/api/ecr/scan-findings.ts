@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ManifestRecord, RepositoryRecord } from '../../registry/metadata/records.js';
-import type { FindingSeverity, ImageScanRecord, StoredFinding } from '../../registry/scanning/scan-records.js';
+import type { FindingSeverity, ImageScanRecord, StoredCheck, StoredFinding } from '../../registry/scanning/scan-records.js';
 import { seconds } from './paging.js';
 
 /** Where a vulnerability is described, by the advisory source that reported it. */
@@ -19,6 +19,29 @@ export function basicFinding(f: StoredFinding) {
     uri: findingUri(f),
     severity: f.severity,
     attributes: [{ key: 'package_version', value: f.packageVersion }, { key: 'package_name', value: f.packageName }, ...vector],
+  };
+}
+
+/** Where dockle describes its checkpoints. */
+export const CHECKPOINTS_URI = 'https://github.com/goodwithtech/dockle/blob/master/CHECKPOINT.md';
+/** ECR's limit on an attribute value. */
+const MAX_ATTRIBUTE = 2048;
+
+/**
+ * An image check as a basic finding: named by dockle's code, described by its title, with dockle's
+ * level and where it fired (one line each, cut to ECR's attribute limit) as attributes.
+ */
+export function checkFinding(c: StoredCheck) {
+  const alerts = c.alerts.join('\n');
+  return {
+    name: c.code,
+    description: c.title,
+    uri: CHECKPOINTS_URI,
+    severity: c.severity,
+    attributes: [
+      { key: 'dockle_level', value: c.level },
+      { key: 'alerts', value: alerts.length > MAX_ATTRIBUTE ? `${alerts.slice(0, MAX_ATTRIBUTE - 1)}…` : alerts },
+    ],
   };
 }
 

@@ -10,7 +10,7 @@ import type { Registry } from '../../registry/registry.js';
 import type { RegistryScanningRule, ScanType } from '../../registry/scanning/scan-records.js';
 import type { OperationHandler } from '../../server/service.js';
 import { pageSize } from './paging.js';
-import { basicFinding, enhancedFinding, findingsSummary, scanStatus } from './scan-findings.js';
+import { basicFinding, checkFinding, enhancedFinding, findingsSummary, scanStatus } from './scan-findings.js';
 
 /** An ImageIdentifier as the scans take it; one of digest and tag is required. */
 function reference(id: { imageDigest?: string; imageTag?: string } | undefined): { digest?: string; tag?: string } {
@@ -58,7 +58,7 @@ export function scanningHandlers(registry: Registry): Record<string, OperationHa
     },
     async DescribeImageScanFindings(input: DescribeImageScanFindingsRequest, { scope }) {
       const max = pageSize('DescribeImageScanFindings', input.maxResults);
-      const { repository, record, scan, findings: all } = await scans.findings(scope, input.repositoryName!, reference(input.imageId));
+      const { repository, record, scan, findings: vulnerabilities, checks } = await scans.findings(scope, input.repositoryName!, reference(input.imageId));
       const head = {
         registryId: repository.registryId,
         repositoryName: repository.name,
@@ -70,9 +70,13 @@ export function scanningHandlers(registry: Registry): Record<string, OperationHa
       // A token is good for the scan it was made from: a new scan starts the listing again.
       const listing = `scan-findings:${repository.uid}:${record.digest}:${scan.completedAt ?? 0}`;
       const start = Number(decodeToken(listing, input.nextToken) ?? 0);
-      const page = all.slice(start, start + max);
-      const more = start + max < all.length;
-      const findings = scan.scanType === 'ENHANCED' ? { enhancedFindings: page.map((f) => enhancedFinding(f, { repository, image: record, scan })) } : { findings: page.map(basicFinding) };
+      // The image checks follow the vulnerabilities (basic scans only: enhanced ones record none).
+      const total = vulnerabilities.length + checks.length;
+      const more = start + max < total;
+      const findings =
+        scan.scanType === 'ENHANCED'
+          ? { enhancedFindings: vulnerabilities.slice(start, start + max).map((f) => enhancedFinding(f, { repository, image: record, scan })) }
+          : { findings: [...vulnerabilities.slice(start, start + max).map(basicFinding), ...checks.slice(Math.max(0, start - vulnerabilities.length), Math.max(0, start + max - vulnerabilities.length)).map(checkFinding)] };
       return { ...head, imageScanFindings: { ...summary, ...findings }, ...(more && { nextToken: encodeToken(listing, String(start + max)) }) };
     },
   };

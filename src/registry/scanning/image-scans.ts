@@ -12,8 +12,9 @@ import { IMAGE_CONFIG_TYPES, IMAGE_MANIFEST_TYPES } from '../media-types.js';
 import type { Images } from '../metadata/images.js';
 import { Collections, ownedKey, repositoryKey, type ManifestBody, type ManifestRecord, type RepositoryRecord } from '../metadata/records.js';
 import type { BlobFiles } from '../storage/blob-files.js';
+import { imageChecks, parseImageConfig } from './image-checks.js';
 import { carryFirstObserved, failedOutcome, scanOutcome, type ScanOutcome } from './scan-outcome.js';
-import { scanKey, type ImageScanFindingsDoc, type ImageScanRecord, type RegistryScanningConfiguration, type StoredFinding } from './scan-records.js';
+import { scanKey, type ImageScanFindingsDoc, type ImageScanRecord, type RegistryScanningConfiguration, type StoredCheck, type StoredFinding } from './scan-records.js';
 import { DEFAULT_SCANNING_CONFIGURATION, checkScanningConfiguration, repositoryScanning, type RepositoryScanning } from './scanning-configuration.js';
 
 /** ECR basic scanning scans an image at most once a day, the scan on push included. */
@@ -41,7 +42,7 @@ export interface ImageScansDeps {
 /** A scan record without the fields a new outcome decides. */
 const withoutOutcome = ({ description: _d, failure: _f, ...rest }: ImageScanRecord): Omit<ImageScanRecord, 'description' | 'failure'> => rest;
 /** An outcome's record fields (its findings go to their own document). */
-const recordFields = ({ findings: _f, ...rest }: ScanOutcome): Omit<ScanOutcome, 'findings'> => rest;
+const recordFields = ({ findings: _f, checks: _c, ...rest }: ScanOutcome): Omit<ScanOutcome, 'findings' | 'checks'> => rest;
 
 /**
  * ECR image scanning: the registry scanning configuration, scan requests (on push and by
@@ -142,7 +143,7 @@ export class ImageScans {
     scope: Pick<Scope, 'region' | 'accountId'>,
     repositoryName: string,
     reference: { digest?: string; tag?: string },
-  ): Promise<{ repository: RepositoryRecord; record: ManifestRecord; scan: ImageScanRecord; findings: StoredFinding[] }> {
+  ): Promise<{ repository: RepositoryRecord; record: ManifestRecord; scan: ImageScanRecord; findings: StoredFinding[]; checks: StoredCheck[] }> {
     const store = this.deps.store;
     const repository = await store.collection<RepositoryRecord>(Collections.Repositories).get(repositoryKey(scope.region, repositoryName));
     if (!repository) throw repositoryNotFound(repositoryName, scope.accountId);
@@ -156,7 +157,7 @@ export class ImageScans {
       );
     }
     const findings = scan.status === 'IN_PROGRESS' ? undefined : await store.collection<ImageScanFindingsDoc>(Collections.ImageScanFindings).get(scanKey(repository.uid, record.digest));
-    return { repository, record, scan, findings: findings?.findings ?? [] };
+    return { repository, record, scan, findings: findings?.findings ?? [], checks: findings?.checks ?? [] };
   }
 
   /** Queues every scan recorded IN_PROGRESS (after a restart, the scans acknowledged before it) and runs the worker. */
@@ -254,31 +255,39 @@ export class ImageScans {
       // Renewed now and then too, so that what it remembers stays bounded.
       if (this.memo?.revision !== revision || ++this.memo.scans > MEMO_SCANS) this.memo = { revision, lookup: new MemoizedAdvisories(this.advisories), scans: 0 };
       const result = await scanImage(layers, this.memo.lookup, this.cache);
-      outcome = scanOutcome(result, { scanType: scanning.scanType, continuous: scanning.scanFrequency === 'CONTINUOUS_SCAN', now, revision });
+      // The image checks are reported by basic scans only (see scan-outcome.ts).
+      const checks = scanning.scanType === 'BASIC' ? imageChecks(parseImageConfig(await target.config()), result.inventory.files ?? [], await target.tags()) : [];
+      outcome = scanOutcome(result, { scanType: scanning.scanType, continuous: scanning.scanFrequency === 'CONTINUOUS_SCAN', now, revision, checks });
     } catch (err) {
       outcome = failedOutcome(err, scanning.scanType, now);
     }
     await this.record([{ key, requestedAt: scan.requestedAt, outcome }]);
   }
 
-  /** The repository and layers of a scan record, or undefined when the image is gone. */
-  private async target(key: string, scan: ImageScanRecord): Promise<{ repository: RepositoryRecord; layers: ImageLayer[] } | undefined> {
+  /** The repository, layers, config and tags of a scan record's image, or undefined when the image is gone. */
+  private async target(key: string, scan: ImageScanRecord): Promise<{ repository: RepositoryRecord; layers: ImageLayer[]; config: () => Promise<Buffer>; tags: () => Promise<string[]> } | undefined> {
     const store = this.deps.store;
     const repository = await store.collection<RepositoryRecord>(Collections.Repositories).get(repositoryKey(scan.region, scan.repositoryName));
     if (!repository || scanKey(repository.uid, scan.digest) !== key) return undefined;
     const body = await store.collection<ManifestBody>(Collections.ManifestBodies).get(ownedKey(repository.uid, scan.digest));
     if (!body) return undefined;
     const manifest = parseManifest(Buffer.from(body.text, 'utf8'), undefined);
-    const layers = manifest.layers.map((l): ImageLayer => ({
-      digest: l.digest,
-      open: async () => {
-        const parsed = parseDigest(l.digest);
-        const handle = parsed && (await this.deps.files.open(parsed));
-        if (!handle) throw new Error(`the blob of layer ${l.digest} is missing`);
-        return handle.createReadStream();
-      },
-    }));
-    return { repository, layers };
+    const open = async (digest: string, what: string) => {
+      const parsed = parseDigest(digest);
+      const handle = parsed && (await this.deps.files.open(parsed));
+      if (!handle) throw new Error(`the blob of ${what} ${digest} is missing`);
+      return handle.createReadStream();
+    };
+    const layers = manifest.layers.map((l): ImageLayer => ({ digest: l.digest, open: () => open(l.digest, 'layer') }));
+    const config = async (): Promise<Buffer> => {
+      if (!manifest.config) return Buffer.alloc(0);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await open(manifest.config.digest, 'config')) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    };
+    // Read only by the scans that run the image checks: a re-evaluation pass does without.
+    const tags = async (): Promise<string[]> => (await store.collection<ManifestRecord>(Collections.Manifests).get(ownedKey(repository.uid, scan.digest)))?.tags ?? [];
+    return { repository, layers, config, tags };
   }
 
   /**
@@ -295,7 +304,8 @@ export class ImageScans {
         if (current?.requestedAt !== requestedAt) continue;
         if (outcome.findingsDigest !== current.findingsDigest) {
           const previous = current.findingsDigest === undefined ? undefined : await findingDocs.get(key);
-          await findingDocs.put(key, { findings: previous ? carryFirstObserved(outcome.findings, previous.findings) : outcome.findings });
+          const findings = previous ? carryFirstObserved(outcome.findings, previous.findings) : outcome.findings;
+          await findingDocs.put(key, { findings, ...(outcome.checks.length > 0 && { checks: outcome.checks }) });
         }
         await scans.put(key, { ...withoutOutcome(current), ...recordFields(outcome) });
       }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from '../../scanning/advisories/match.js';
 import type { ScanResult } from '../../scanning/scan.js';
-import type { FindingSeverity, ImageScanRecord, ScanType, StoredFinding } from './scan-records.js';
+import type { FindingSeverity, ImageScanRecord, ScanType, StoredCheck, StoredFinding } from './scan-records.js';
 
 /** ECR basic scanning's description of an image whose OS it cannot judge. */
 export const UNSUPPORTED_IMAGE = 'UnsupportedImageError: The operating system and/or package manager are not supported.';
@@ -50,18 +50,19 @@ function stored(f: Finding, firstObservedAt: number): StoredFinding {
 
 /** What a scan (or re-evaluation) decides about an image: its record's fields, and its findings (first observed now). */
 export type ScanOutcome = Pick<ImageScanRecord, 'status' | 'findingCount' | 'severityCounts' | 'completedAt' | 'scanType' | 'findingsDigest'> &
-  Partial<Pick<ImageScanRecord, 'description' | 'failure' | 'vulnerabilitySourceUpdatedAt' | 'advisoriesRevision'>> & { findings: StoredFinding[] };
+  Partial<Pick<ImageScanRecord, 'description' | 'failure' | 'vulnerabilitySourceUpdatedAt' | 'advisoriesRevision'>> & { findings: StoredFinding[]; checks: StoredCheck[] };
 
-/** A digest of what findings say, without when they were observed. */
-function digestOf(findings: readonly StoredFinding[]): string {
+/** A digest of what findings and checks say, without when they were observed (findings alone digest as they did before the checks). */
+function digestOf(findings: readonly StoredFinding[], checks: readonly StoredCheck[] = []): string {
   const fields = findings.map((f) =>
     [f.vulnerabilityId, f.packageType, f.packageName, f.packageVersion, f.sourceName, f.arch, f.path, f.fixedVersion, f.severity, f.vendorSeverity, f.description, f.aliases?.join(','), f.source].join('\u0000'),
   );
+  for (const c of checks) fields.push(['check', c.code, c.level, c.severity, ...c.alerts].join('\u0000'));
   return createHash('sha256').update(fields.join('\n')).digest('base64url');
 }
 
 /** The findings part of an outcome without findings. */
-const noFindings = { findings: [], findingCount: 0, findingsDigest: digestOf([]), severityCounts: {} };
+const noFindings = { findings: [], checks: [], findingCount: 0, findingsDigest: digestOf([]), severityCounts: {} };
 
 /** The findings with the firstObservedAt of those seen before (same vulnerability, package version and path). */
 export function carryFirstObserved(findings: readonly StoredFinding[], previous: readonly StoredFinding[]): StoredFinding[] {
@@ -76,10 +77,10 @@ export function carryFirstObserved(findings: readonly StoredFinding[], previous:
  * The outcome of a scan for the record. Basic scanning judges OS packages only, as ECR's does, and
  * fails with ECR's UnsupportedImageError when it cannot (no OS packages, or an OS without
  * advisories); enhanced scanning also judges language packages and fails only for an image in
- * which nothing is known. Findings are first observed `now` here; {@link carryFirstObserved}
+ * which nothing is known. The image checks (`checks`) count among a basic scan's findings. Findings are first observed `now` here; {@link carryFirstObserved}
  * gives those seen before their first time back.
  */
-export function scanOutcome(result: ScanResult, options: { scanType: ScanType; continuous: boolean; now: number; revision: string }): ScanOutcome {
+export function scanOutcome(result: ScanResult, options: { scanType: ScanType; continuous: boolean; now: number; revision: string; checks?: readonly StoredCheck[] }): ScanOutcome {
   const { scanType, now } = options;
   const osPackages = result.inventory.packages.filter((p) => OS_TYPES.has(p.type));
   const judged = scanType === 'BASIC' ? osPackages.length > 0 && result.osNotMatched === undefined : result.inventory.packages.length > 0;
@@ -94,16 +95,19 @@ export function scanOutcome(result: ScanResult, options: { scanType: ScanType; c
     return { ...base, status: 'FAILED', failure: 'unsupported', description: why ? `${UNSUPPORTED_IMAGE} (${why})` : UNSUPPORTED_IMAGE, ...noFindings };
   }
   const findings = result.findings.filter((f) => scanType === 'ENHANCED' || OS_TYPES.has(f.package.type)).map((f) => stored(f, now));
+  // Inspector has no finding type for configuration checks: enhanced scans leave them out.
+  const checks = scanType === 'BASIC' ? [...(options.checks ?? [])] : [];
   const severityCounts: Partial<Record<FindingSeverity, number>> = {};
-  for (const f of findings) severityCounts[f.severity] = (severityCounts[f.severity] ?? 0) + 1;
+  for (const f of [...findings, ...checks]) severityCounts[f.severity] = (severityCounts[f.severity] ?? 0) + 1;
   return {
     ...base,
     status: options.continuous ? 'ACTIVE' : 'COMPLETE',
     ...(options.continuous && { description: 'Continuous scan is selected for image.' }),
     ...(!options.continuous && { description: 'The scan was completed successfully.' }),
     findings,
-    findingCount: findings.length,
-    findingsDigest: digestOf(findings),
+    checks,
+    findingCount: findings.length + checks.length,
+    findingsDigest: digestOf(findings, checks),
     severityCounts,
   };
 }

@@ -50,6 +50,22 @@ export interface StoredFinding {
 }
 
 /**
+ * One image check in dockle's spirit that fired on an image (`lint/image-checks.ts`), reported
+ * among its basic findings under dockle's code.
+ */
+export interface StoredCheck {
+  /** dockle's code, e.g. `CIS-DI-0001`. */
+  code: string;
+  title: string;
+  /** dockle's level. */
+  level: 'FATAL' | 'WARN' | 'INFO';
+  /** ECR's severity for the level (`image-checks.ts`). */
+  severity: FindingSeverity;
+  /** Where it fired (the files, the ENV keys, the history entries). */
+  alerts: string[];
+}
+
+/**
  * The scan of one image (`ecr-image-scans`, keyed `<repository uid>/<digest>`; its findings are in
  * `ecr-image-scan-findings`). Written IN_PROGRESS
  * before the scan runs (in the push's own transaction for a scan on push), so a scan acknowledged
@@ -85,6 +101,8 @@ export interface ImageScanRecord {
  */
 export interface ImageScanFindingsDoc {
   findings: StoredFinding[];
+  /** The image checks that fired (basic scans only); absent when none did. */
+  checks?: StoredCheck[];
 }
 
 /** The key of an image's scan record. */

@@ -31,6 +31,30 @@ function derive(db: AdvisoryLookup, key: string, compute: () => Verdict[]): Verd
   return verdicts;
 }
 
+/**
+ * The findings of each package object, per lookup with a `derived` map (a pass over many images).
+ * Cached layer inventories are shared objects, so a re-evaluation meets the same package objects
+ * image after image: it takes their findings here without building a key or a finding again.
+ * `context` is what else the verdicts depend on (the image's release for an OS package).
+ */
+const byPackage = new WeakMap<AdvisoryLookup, WeakMap<InstalledPackage, { context: string; findings: Finding[] }>>();
+
+function packageMemo(db: AdvisoryLookup): WeakMap<InstalledPackage, { context: string; findings: Finding[] }> | undefined {
+  if (!db.derived) return undefined;
+  let memo = byPackage.get(db);
+  if (!memo) byPackage.set(db, (memo = new WeakMap()));
+  return memo;
+}
+
+/** A package's findings: from the memo when its context is the same, else its verdicts made findings. */
+function packageFindings(memo: ReturnType<typeof packageMemo>, pkg: InstalledPackage, context: string, verdicts: () => Verdict[]): Finding[] {
+  const known = memo?.get(pkg);
+  if (known?.context === context) return known.findings;
+  const findings = verdicts().map((v): Finding => ({ ...v, package: pkg }));
+  memo?.set(pkg, { context, findings });
+  return findings;
+}
+
 /** What a match found, and what it could not judge. */
 export interface MatchResult {
   findings: Finding[];
@@ -51,10 +75,12 @@ export function alpineRelease(versionId: string | undefined): string | undefined
  * Matches an inventory against the advisory database. OS packages are judged only by their
  * distribution's own advisories for the image's release — Debian by release codename and source
  * package, Alpine by minor release and origin — so a fix the distribution backported into an older
- * version is honoured. Language packages are judged by OSV's ranges for their ecosystem.
+ * version is honoured. Language packages are judged by OSV's ranges for their ecosystem. The
+ * findings returned may be shared with other matches through the same lookup: they must not be changed.
  */
 export function matchInventory(inventory: ImageInventory, db: AdvisoryLookup): MatchResult {
   const findings: Finding[] = [];
+  const memo = packageMemo(db);
   const os = inventory.os;
   let osNotMatched: string | undefined;
   const osPackages = inventory.packages.filter((p) => p.type === 'dpkg' || p.type === 'apk' || p.type === 'rpm');
@@ -66,24 +92,25 @@ export function matchInventory(inventory: ImageInventory, db: AdvisoryLookup): M
     else if (!db.hasRelease(distro.name, distro.release)) osNotMatched = `no advisories are imported for ${os.id} ${distro.release}`;
   }
   if (distro?.release && osNotMatched === undefined) {
+    const context = `${distro.name}\0${distro.release}`;
     for (const pkg of osPackages) {
       if (pkg.type === 'rpm') continue;
       const source = pkg.sourceName ?? pkg.name;
       const installed = pkg.sourceVersion ?? pkg.version;
-      const verdicts = derive(db, `${distro.name}\0${distro.release}\0${source}\0${installed}`, () =>
+      const pkgFindings = packageFindings(memo, pkg, context, () => derive(db, `${context}\0${source}\0${installed}`, () =>
         db
           .osAdvisories(distro.name, distro.release!, source)
           .filter((adv) => adv.fixedVersion === undefined || distro.compare(installed, adv.fixedVersion) < 0)
           .map((adv): Verdict => ({ vulnerabilityId: adv.vulnId, ...(adv.fixedVersion && { fixedVersion: adv.fixedVersion }), ...(adv.severity && { severity: adv.severity }), source: adv.source })),
-      );
-      for (const v of verdicts) findings.push({ ...v, package: pkg });
+      ));
+      for (const f of pkgFindings) findings.push(f);
     }
   }
   for (const pkg of inventory.packages) {
     if (pkg.type === 'dpkg' || pkg.type === 'apk' || pkg.type === 'rpm') continue;
     const ecosystem = OSV_ECOSYSTEMS[pkg.type];
     const compare = COMPARATORS[OSV_SCHEMES[ecosystem]!];
-    const verdicts = derive(db, `${ecosystem}\0${pkg.name}\0${pkg.version}`, () =>
+    const pkgFindings = packageFindings(memo, pkg, '', () => derive(db, `${ecosystem}\0${pkg.name}\0${pkg.version}`, () =>
       db
         .osvAffected(ecosystem, pkg.name)
         .filter((adv) => osvAffects(pkg.version, adv.ranges, adv.versions, compare))
@@ -98,8 +125,8 @@ export function matchInventory(inventory: ImageInventory, db: AdvisoryLookup): M
             source: adv.source,
           };
         }),
-    );
-    for (const v of verdicts) findings.push({ ...v, package: pkg });
+    ));
+    for (const f of pkgFindings) findings.push(f);
   }
   return { findings, ...(osNotMatched && { osNotMatched }) };
 }

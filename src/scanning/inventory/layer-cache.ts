@@ -3,9 +3,9 @@ import type { LayerInventory } from './types.js';
 
 /**
  * The version of the layer readers. Bump it when a reader finds more or differently: cached
- * inventories of an older reader are then read again from the layer.
+ * inventories of an older reader are then read again from the layer. 2: the image checks' file facts.
  */
-export const LAYER_READER_VERSION = 1;
+export const LAYER_READER_VERSION = 2;
 
 /** Layer inventories by layer digest. A layer's content never changes under its digest, so entries never go stale. */
 export interface LayerInventoryCache {

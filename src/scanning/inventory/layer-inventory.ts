@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { extract } from 'tar-stream';
 import { fileKind, readFileFindings } from './file-kinds.js';
+import { factKind } from './layer-facts.js';
 import type { LayerInventory } from './types.js';
 
 const WHITEOUT = '.wh.';
@@ -21,12 +22,13 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
  * Reads the inventory of one layer from its tarball (gzip-compressed or not, as OCI allows):
- * every file the inventory knows is read into memory and parsed; everything else is skipped
- * unread. Whiteouts are recorded, not applied: they act on the layers below. A file that fails
+ * every file the inventory knows is read into memory and parsed, the files the image checks need
+ * are noted (`layer-facts.ts`); everything else is skipped unread. Whiteouts are recorded, not applied: they act on the layers below. A file that fails
  * to parse is a problem of the inventory, not a failure of the layer; a corrupt tarball is.
  */
 export async function readLayerInventory(layer: Readable): Promise<LayerInventory> {
-  const inventory: LayerInventory = { files: [], deleted: [], opaque: [], problems: [] };
+  const inventory: LayerInventory = { files: [], deleted: [], opaque: [], problems: [], facts: [] };
+  const facts = inventory.facts!;
   const parser = extract();
   const { stream, gzip } = await sniffGzip(layer);
   const feeding = pipeline([stream, ...(gzip ? [createGunzip()] : []), parser as unknown as NodeJS.WritableStream]);
@@ -41,8 +43,11 @@ export async function readLayerInventory(layer: Readable): Promise<LayerInventor
       if (base === OPAQUE) inventory.opaque.push(dir);
       else if (base.startsWith(WHITEOUT) && !base.startsWith(`${WHITEOUT}${WHITEOUT}`)) inventory.deleted.push(dir ? `${dir}/${base.slice(WHITEOUT.length)}` : base.slice(WHITEOUT.length));
       // Whiteouts (and AUFS bookkeeping, `.wh..wh.*`) are markers, never records.
-      const kind = header.type === 'file' && !base.startsWith(WHITEOUT) ? fileKind(path, header.mode ?? 0, header.size ?? 0) : undefined;
-      if (!kind) {
+      const regular = header.type === 'file' && !base.startsWith(WHITEOUT);
+      const kind = regular ? fileKind(path, header.mode ?? 0, header.size ?? 0) : undefined;
+      const fact = regular ? factKind(path, header.mode ?? 0, header.size ?? 0) : undefined;
+      if (fact === 'entry') facts.push({ path, mode: header.mode ?? 0 });
+      if (!kind && fact !== 'content') {
         entry.resume();
         await new Promise<void>((resolve, reject) => {
           entry.on('end', resolve);
@@ -52,9 +57,12 @@ export async function readLayerInventory(layer: Readable): Promise<LayerInventor
       }
       const chunks: Buffer[] = [];
       for await (const chunk of entry) chunks.push(chunk as Buffer);
+      const content = Buffer.concat(chunks);
+      if (fact === 'content') facts.push({ path, mode: header.mode ?? 0, content: content.toString('utf8') });
+      if (!kind) continue;
       try {
         // Kept even when it declares nothing: it replaces whatever a lower layer had at that path.
-        inventory.files.push(readFileFindings(kind, path, Buffer.concat(chunks)));
+        inventory.files.push(readFileFindings(kind, path, content));
       } catch (err) {
         inventory.files.push({ path, packages: [] });
         inventory.problems.push({ path, reason: (err as Error).message });

@@ -46,6 +46,22 @@ export interface LayerInventory {
   opaque: string[];
   /** Files that looked like package records but could not be read, with why (the scan goes on). */
   problems: { path: string; reason: string }[];
+  /**
+   * The files of the layer the image checks read ({@link FileFact}), whiteouts unapplied like the
+   * rest. Absent in an inventory read before the checks needed them.
+   */
+  facts?: FileFact[];
+}
+
+/**
+ * One file of a layer an image check reads: setuid/setgid files, credential-looking names, package
+ * manager caches (path and mode), and the account databases and `.npmrc` files (their content too).
+ */
+export interface FileFact {
+  path: string;
+  /** The tar header's mode, setuid and setgid bits included. */
+  mode: number;
+  content?: string;
 }
 
 /** The inventory of an image: its OS and every package its merged file system declares. */
@@ -53,4 +69,6 @@ export interface ImageInventory {
   os?: OsRelease;
   packages: InstalledPackage[];
   problems: { path: string; reason: string }[];
+  /** The layers' file facts on the merged file system (whiteouts applied, the top layer's file winning). */
+  files?: FileFact[];
 }
