@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
 import { preparePrivateDatabaseFile } from '../store/private-file.js';
 import type { CheckedDatum, Dimension } from './datum-rules.js';
-import type { MetricQuery, MetricRecord, MetricStore, StoredDatum } from './metric-store.js';
+import type { BucketGrid, BucketSums, MetricQuery, MetricRecord, MetricStore, StoredDatum } from './metric-store.js';
+import type { SampleSet } from './statistics.js';
 
 /**
  * The tables of `metrics.db`. A metric is a row keyed by region, namespace, name and its sorted
  * dimension set (as JSON); its data are rows indexed by (metric, time), so a statistics request is
- * one range scan per metric, and by time alone for the expiry sweep.
+ * one range scan per metric, and so is each metric's share of the expiry sweep. A datum of one
+ * value (count 1, min = max = sum) keeps no `vals`: its value is its minimum.
  */
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS metrics (
@@ -30,7 +32,8 @@ const SCHEMA = `
     vals        TEXT
   );
   CREATE INDEX IF NOT EXISTS datapoints_by_metric ON datapoints (metric_id, timestamp);
-  CREATE INDEX IF NOT EXISTS datapoints_by_time ON datapoints (timestamp);
+  -- A time index of earlier versions: every insert paid for it, and the sweep needs it no more.
+  DROP INDEX IF EXISTS datapoints_by_time;
 `;
 
 interface MetricRow {
@@ -62,18 +65,46 @@ const toMetric = (row: MetricRow): MetricRecord => ({
   lastPut: row.last_put,
 });
 
-const toDatum = (row: DataRow): StoredDatum => ({
-  timestamp: row.timestamp,
-  unit: row.unit,
-  storageResolution: row.resolution === 1 ? 1 : 60,
-  samples: {
-    count: row.count,
-    sum: row.sum,
-    min: row.min,
-    max: row.max,
-    ...(row.vals !== null && { values: JSON.parse(row.vals) as Array<[number, number]> }),
-  },
-});
+/** Whether a sample set is one value seen once: its values need not be stored. */
+const isSingleValue = (s: SampleSet): boolean => s.count === 1 && s.min === s.max && s.sum === s.min && s.values?.length === 1;
+
+const valuesOf = (row: DataRow): Array<[number, number]> | undefined => {
+  if (row.vals !== null) return JSON.parse(row.vals) as Array<[number, number]>;
+  // A statistic set of one sample equal to its sum is as good as that value (datum-rules.ts).
+  return row.count === 1 && row.min === row.max && row.sum === row.min ? [[row.min, 1]] : undefined;
+};
+
+const toDatum = (row: DataRow): StoredDatum => {
+  const values = valuesOf(row);
+  return {
+    timestamp: row.timestamp,
+    unit: row.unit,
+    storageResolution: row.resolution === 1 ? 1 : 60,
+    samples: { count: row.count, sum: row.sum, min: row.min, max: row.max, ...(values !== undefined && { values }) },
+  };
+};
+
+interface BucketParams {
+  id: number;
+  start: number;
+  end: number;
+  period: number;
+  unit: string | null;
+}
+
+/**
+ * Bucket sums in SQL: standard-resolution data counts at the start of its minute (`at`), buckets
+ * are whole periods from the grid's start, data of one unit only when one is named.
+ */
+function bucketSql(splitUnits: boolean): string {
+  const at = 'CASE WHEN resolution = 60 THEN timestamp - timestamp % 60000 ELSE timestamp END';
+  return `SELECT CAST((${at} - @start) / @period AS INTEGER) AS bucket, ${splitUnits ? 'unit' : "'' AS unit"},
+            SUM(count) AS count, SUM(sum) AS sum, MIN(min) AS min, MAX(max) AS max
+          FROM datapoints
+          WHERE metric_id = @id AND timestamp >= @start AND timestamp < @end AND ${at} >= @start AND (@unit IS NULL OR unit = @unit)
+          GROUP BY bucket${splitUnits ? ', unit' : ''}
+          ORDER BY bucket${splitUnits ? ', unit' : ''}`;
+}
 
 /** The dimension set as stored and compared: sorted pairs as JSON. */
 const dimensionKey = (dimensions: readonly Dimension[]): string => JSON.stringify(dimensions.map((d) => ({ Name: d.Name, Value: d.Value })));
@@ -110,9 +141,12 @@ export class SqliteMetricStore implements MetricStore {
       dataOfUnit: db.prepare<[number, number, number, string], DataRow>(
         'SELECT * FROM datapoints WHERE metric_id = ? AND timestamp >= ? AND timestamp < ? AND unit = ? ORDER BY timestamp',
       ),
+      // One range of the (metric, time) index per metric: no index on time alone to keep up on every insert.
       expireData: db.prepare<[number, number]>(
-        'DELETE FROM datapoints WHERE rowid IN (SELECT rowid FROM datapoints WHERE timestamp < ? LIMIT ?)',
+        'DELETE FROM datapoints WHERE rowid IN (SELECT d.rowid FROM metrics m JOIN datapoints d ON d.metric_id = m.id AND d.timestamp < ? LIMIT ?)',
       ),
+      sums: db.prepare<BucketParams, BucketSums>(bucketSql(false)),
+      sumsByUnit: db.prepare<BucketParams, BucketSums>(bucketSql(true)),
       expireMetrics: db.prepare<[number]>(
         'DELETE FROM metrics WHERE last_put < ? AND NOT EXISTS (SELECT 1 FROM datapoints d WHERE d.metric_id = metrics.id)',
       ),
@@ -131,7 +165,8 @@ export class SqliteMetricStore implements MetricStore {
           ids.set(key, id);
         }
         const s = d.samples;
-        this.statements.insertDatum.run(id, d.timestamp, d.unit, d.storageResolution, s.count, s.sum, s.min, s.max, s.values ? JSON.stringify(s.values) : null);
+        const vals = s.values === undefined || isSingleValue(s) ? null : JSON.stringify(s.values);
+        this.statements.insertDatum.run(id, d.timestamp, d.unit, d.storageResolution, s.count, s.sum, s.min, s.max, vals);
       }
     })();
   }
@@ -144,6 +179,17 @@ export class SqliteMetricStore implements MetricStore {
   data(metricId: number, from: number, to: number, unit?: string): StoredDatum[] {
     const rows = unit === undefined ? this.statements.data.all(metricId, from, to) : this.statements.dataOfUnit.all(metricId, from, to, unit);
     return rows.map(toDatum);
+  }
+
+  bucketSums(metricId: number, grid: BucketGrid, unit: string | undefined, splitUnits: boolean): BucketSums[] {
+    const rows = (splitUnits ? this.statements.sumsByUnit : this.statements.sums).all({
+      id: metricId,
+      start: grid.start,
+      end: grid.end,
+      period: grid.periodMs,
+      unit: unit ?? null,
+    });
+    return splitUnits ? rows : rows.map((r) => ({ ...r, unit: unit ?? '' }));
   }
 
   metrics(query: MetricQuery): MetricRecord[] {
