@@ -3,6 +3,7 @@ import { preparePrivateDatabaseFile } from '../store/private-file.js';
 import type { CheckedDatum, Dimension } from './datum-rules.js';
 import type { BucketGrid, BucketSums, MetricQuery, MetricRecord, MetricStore, StoredDatum } from './metric-store.js';
 import type { SampleSet } from './statistics.js';
+import { HOURLY_SCHEMA, SqliteBucketSums, type HourlyDatum } from './sqlite-bucket-sums.js';
 
 /**
  * The tables of `metrics.db`. A metric is a row keyed by region, namespace, name and its sorted
@@ -84,28 +85,6 @@ const toDatum = (row: DataRow): StoredDatum => {
   };
 };
 
-interface BucketParams {
-  id: number;
-  start: number;
-  end: number;
-  period: number;
-  unit: string | null;
-}
-
-/**
- * Bucket sums in SQL: standard-resolution data counts at the start of its minute (`at`), buckets
- * are whole periods from the grid's start, data of one unit only when one is named.
- */
-function bucketSql(splitUnits: boolean): string {
-  const at = 'CASE WHEN resolution = 60 THEN timestamp - timestamp % 60000 ELSE timestamp END';
-  return `SELECT CAST((${at} - @start) / @period AS INTEGER) AS bucket, ${splitUnits ? 'unit' : "'' AS unit"},
-            SUM(count) AS count, SUM(sum) AS sum, MIN(min) AS min, MAX(max) AS max
-          FROM datapoints
-          WHERE metric_id = @id AND timestamp >= @start AND timestamp < @end AND ${at} >= @start AND (@unit IS NULL OR unit = @unit)
-          GROUP BY bucket${splitUnits ? ', unit' : ''}
-          ORDER BY bucket${splitUnits ? ', unit' : ''}`;
-}
-
 /** The dimension set as stored and compared: sorted pairs as JSON. */
 const dimensionKey = (dimensions: readonly Dimension[]): string => JSON.stringify(dimensions.map((d) => ({ Name: d.Name, Value: d.Value })));
 
@@ -113,6 +92,7 @@ const dimensionKey = (dimensions: readonly Dimension[]): string => JSON.stringif
 export class SqliteMetricStore implements MetricStore {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly sums: SqliteBucketSums;
 
   constructor(readonly file: string) {
     preparePrivateDatabaseFile(file);
@@ -122,6 +102,11 @@ export class SqliteMetricStore implements MetricStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    const hourlyExisted = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hourly'").get() !== undefined;
+    this.db.exec(HOURLY_SCHEMA);
+    this.sums = new SqliteBucketSums(this.db);
+    // A database of an earlier version gets its hourly rows once.
+    if (!hourlyExisted) this.sums.backfill();
     const db = this.db;
     this.statements = {
       upsertMetric: db.prepare<[string, string, string, string, number], { id: number }>(
@@ -145,8 +130,6 @@ export class SqliteMetricStore implements MetricStore {
       expireData: db.prepare<[number, number]>(
         'DELETE FROM datapoints WHERE rowid IN (SELECT d.rowid FROM metrics m JOIN datapoints d ON d.metric_id = m.id AND d.timestamp < ? LIMIT ?)',
       ),
-      sums: db.prepare<BucketParams, BucketSums>(bucketSql(false)),
-      sumsByUnit: db.prepare<BucketParams, BucketSums>(bucketSql(true)),
       expireMetrics: db.prepare<[number]>(
         'DELETE FROM metrics WHERE last_put < ? AND NOT EXISTS (SELECT 1 FROM datapoints d WHERE d.metric_id = metrics.id)',
       ),
@@ -156,6 +139,7 @@ export class SqliteMetricStore implements MetricStore {
   put(region: string, namespace: string, data: readonly CheckedDatum[], now: number): void {
     this.db.transaction(() => {
       const ids = new Map<string, number>();
+      const hourly: HourlyDatum[] = [];
       for (const d of data) {
         const dims = dimensionKey(d.dimensions);
         const key = `${d.metricName}\n${dims}`;
@@ -167,7 +151,9 @@ export class SqliteMetricStore implements MetricStore {
         const s = d.samples;
         const vals = s.values === undefined || isSingleValue(s) ? null : JSON.stringify(s.values);
         this.statements.insertDatum.run(id, d.timestamp, d.unit, d.storageResolution, s.count, s.sum, s.min, s.max, vals);
+        hourly.push({ metricId: id, timestamp: d.timestamp, unit: d.unit, count: s.count, sum: s.sum, min: s.min, max: s.max });
       }
+      this.sums.add(hourly);
     })();
   }
 
@@ -182,14 +168,7 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   bucketSums(metricId: number, grid: BucketGrid, unit: string | undefined, splitUnits: boolean): BucketSums[] {
-    const rows = (splitUnits ? this.statements.sumsByUnit : this.statements.sums).all({
-      id: metricId,
-      start: grid.start,
-      end: grid.end,
-      period: grid.periodMs,
-      unit: unit ?? null,
-    });
-    return splitUnits ? rows : rows.map((r) => ({ ...r, unit: unit ?? '' }));
+    return this.sums.sums(metricId, grid, unit, splitUnits);
   }
 
   metrics(query: MetricQuery): MetricRecord[] {
@@ -213,6 +192,7 @@ export class SqliteMetricStore implements MetricStore {
 
   expire(before: number, maxRows: number): number {
     const deleted = this.statements.expireData.run(before, maxRows).changes;
+    if (deleted < maxRows) this.sums.expire(before);
     if (deleted < maxRows) this.statements.expireMetrics.run(before);
     return deleted;
   }
