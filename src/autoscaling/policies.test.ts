@@ -55,6 +55,18 @@ describe('scaling policies', () => {
     expect(await aas.policies.describe(scope, { ServiceNamespace: 'ecs' })).toEqual([]);
   });
 
+  it('deletes on deregistration the alarms target tracking made, never those a step policy was executed by', async () => {
+    const made = await aas.policies.put(scope, tracking('cpu'));
+    const step = await aas.policies.put(scope, { ...ref, PolicyName: 'errors', PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } });
+    alarms.set('user-alarm', { AlarmName: 'user-alarm' } as AlarmSpec);
+    await aas.executor.executePolicy(scope, step.PolicyARN, { name: 'user-alarm', arn: 'arn:aws:cloudwatch:us-east-1:000000000000:alarm:user-alarm', newState: 'ALARM', metricValues: [5], threshold: 1 });
+    const [described] = await aas.policies.describe(scope, { ServiceNamespace: 'ecs', PolicyNames: ['errors'] });
+    expect(described!.Alarms.map((a) => a.AlarmName)).toEqual(['user-alarm']);
+    await aas.targets.deregister(scope, ref);
+    expect([...alarms.keys()]).toEqual(['user-alarm']);
+    expect(made.Alarms).toHaveLength(2);
+  });
+
   it('refuses the 51st policy of a target with LimitExceeded', async () => {
     for (let i = 0; i < MAX_POLICIES_PER_TARGET; i++) {
       await aas.policies.put(scope, { ...ref, PolicyName: `p${i}`, PolicyType: 'StepScaling', StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] } });

@@ -137,7 +137,10 @@ export class ScalableTargets {
       .filter((t) => (dimension === undefined || t.ScalableDimension === dimension) && (!resourceIds?.length || resourceIds.includes(t.ResourceId)));
   }
 
-  /** DeregisterScalableTarget: the target, its policies and their alarms, and its scheduled actions. */
+  /**
+   * DeregisterScalableTarget: the target, its policies, the alarms target tracking made for them,
+   * and its scheduled actions. A step policy's alarms are the user's and stay, as on AWS.
+   */
   async deregister(scope: Scope, ref: TargetRef): Promise<void> {
     const { key } = resolveRef(scope, ref);
     await this.updates.run(key, ref.ResourceId, () => this.deregisterChecked(scope, ref, key));
@@ -146,7 +149,7 @@ export class ScalableTargets {
   private async deregisterChecked(scope: Scope, ref: TargetRef, key: string): Promise<void> {
     const policies = await this.store.collection<PolicyRecord>(COLLECTIONS.policies).list({ prefix: `${key}#` });
     await requireTarget(this.store.collection<TargetRecord>(COLLECTIONS.targets), key, ref);
-    const alarmNames = policies.flatMap((p) => p.value.Alarms.map((a) => a.AlarmName));
+    const alarmNames = policies.filter((p) => p.value.PolicyType === 'TargetTrackingScaling').flatMap((p) => p.value.Alarms.map((a) => a.AlarmName));
     if (alarmNames.length > 0) await this.alarms.delete(scope, alarmNames);
     await this.store.transaction(async (tx) => {
       const targets = tx.collection<TargetRecord>(COLLECTIONS.targets);

@@ -108,6 +108,12 @@ export interface PlatformOptions {
   dnsUpstreams?: () => Promise<readonly Upstream[]>;
   /** Milliseconds per second of SNS's retry delays (default 1000); tests shorten them. */
   snsDelayUnitMs?: number;
+  /**
+   * How often the alarm scheduler wakes (ms; default 10 s, CloudWatch's sub-minute round). Periods
+   * and the once-a-minute full round keep CloudWatch's clock; a shorter tick only runs each round
+   * sooner after its period ends, which tests use to wait less.
+   */
+  alarmTickMs?: number;
 }
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
@@ -151,7 +157,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   };
   // Alarms live in metrics.db and are evaluated on CloudWatch's schedule (10 s / 1 min).
   const alarms = new AlarmService(metrics);
-  const stopAlarms = alarms.start((err: unknown) => logger.error({ err }, 'alarm evaluation failed'));
+  const stopAlarms = alarms.start((err: unknown) => logger.error({ err }, 'alarm evaluation failed'), options.alarmTickMs !== undefined ? { tickMs: options.alarmTickMs } : {});
   let report: (arn: string, change: object) => Promise<void> = async () => {};
   const registry = await Registry.open({
     dataDir,

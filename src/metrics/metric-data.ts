@@ -182,6 +182,9 @@ function checkQuery(q: DataQuery, n: number, byId: Map<string, DataQuery>, scope
   }
 }
 
+/** Whether a statistic is one of the five basic ones (no raw values needed). */
+const isBasic = (stat: string): boolean => (BASIC_STATISTICS as readonly string[]).includes(stat);
+
 /** The series of a MetricStat query: its statistic per non-empty bucket, all units together unless one is named. */
 function statSeries(service: MetricService, scope: Scope, request: DataRequest, q: DataQuery): Series {
   const stat = q.MetricStat!;
@@ -189,7 +192,7 @@ function statSeries(service: MetricService, scope: Scope, request: DataRequest, 
   const metric = service.metric(scope, stat.Metric.Namespace!, stat.Metric.MetricName!, stat.Metric.Dimensions);
   const timestamps: number[] = [];
   const values: number[] = [];
-  for (const bucket of service.buckets(metric, grid, stat.Period, scope.now, stat.Unit, { splitUnits: false })) {
+  for (const bucket of service.buckets(metric, grid, stat.Period, scope.now, stat.Unit, { splitUnits: false, values: !isBasic(stat.Stat) })) {
     const v = statistic(bucket.aggregate, stat.Stat);
     if (v === undefined) continue;
     timestamps.push(bucket.start);

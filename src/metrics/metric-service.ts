@@ -92,7 +92,8 @@ export class MetricService {
 
   /**
    * The non-empty buckets of a metric on a grid, per unit, in time order; buckets past the
-   * retention of their period's resolution are left out (see periods.ts).
+   * retention of their period's resolution are left out (see periods.ts). Unless `values` is asked
+   * for (percentiles need the raw values), the store sums the buckets itself and no datum is read.
    */
   buckets(
     metric: MetricRecord | undefined,
@@ -100,9 +101,17 @@ export class MetricService {
     periodSeconds: number,
     now: Date,
     unit?: string,
-    { splitUnits = true }: { splitUnits?: boolean } = {},
+    { splitUnits = true, values = true }: { splitUnits?: boolean; values?: boolean } = {},
   ): Bucket[] {
     if (!metric) return [];
+    const out: Bucket[] = [];
+    if (!values) {
+      for (const b of this.store.bucketSums(metric.id, grid, unit, splitUnits)) {
+        const start = grid.start + b.bucket * grid.periodMs;
+        if (retainedAt(start, periodSeconds, now)) out.push({ start, unit: b.unit, aggregate: { sampleCount: b.count, sum: b.sum, min: b.min, max: b.max, values: undefined } });
+      }
+      return out;
+    }
     const groups = new Map<string, SampleSet[]>();
     for (const d of this.store.data(metric.id, grid.start, grid.end, unit)) {
       // Standard-resolution data is kept per minute: below a minute it falls in its minute's bucket.
@@ -113,7 +122,6 @@ export class MetricService {
       const key = `${b}\n${splitUnits ? d.unit : (unit ?? '')}`;
       (groups.get(key) ?? groups.set(key, []).get(key)!).push(d.samples);
     }
-    const out: Bucket[] = [];
     for (const [key, sets] of groups) {
       const [b, u] = key.split('\n') as [string, string];
       const start = grid.start + Number(b) * grid.periodMs;
@@ -136,7 +144,7 @@ export class MetricService {
     const grid = timeGrid(request.StartTime * 1000, request.EndTime * 1000, request.Period, scope.now);
     checkDatapointLimit(grid);
     const metric = this.metric(scope, request.Namespace, request.MetricName, request.Dimensions);
-    return this.buckets(metric, grid, request.Period, scope.now, request.Unit).map((b) => datapoint(b, stats, extended));
+    return this.buckets(metric, grid, request.Period, scope.now, request.Unit, { values: extended.length > 0 }).map((b) => datapoint(b, stats, extended));
   }
 
   /** ListMetrics: one page of at most 500 metrics matching the filters, and whether more follow. */

@@ -22,6 +22,25 @@ export interface StoredDatum {
   readonly samples: SampleSet;
 }
 
+/** A time grid's buckets as the store sums them: `start` plus whole multiples of `periodMs`, below `end`. */
+export interface BucketGrid {
+  readonly start: number;
+  readonly end: number;
+  readonly periodMs: number;
+}
+
+/** The statistic set of one bucket (and one unit, when units are kept apart). */
+export interface BucketSums {
+  /** The bucket's index on the grid. */
+  readonly bucket: number;
+  /** The unit of its data when units are kept apart; otherwise the unit asked for, or ''. */
+  readonly unit: string;
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+}
+
 /** Which metrics a listing wants; `afterId` resumes a listing. */
 export interface MetricQuery {
   readonly region: string;
@@ -44,6 +63,12 @@ export interface MetricStore {
   metric(region: string, namespace: string, metricName: string, dimensions: readonly Dimension[]): MetricRecord | undefined;
   /** The data of a metric with `from <= timestamp < to`, in time order, of one unit when given. */
   data(metricId: number, from: number, to: number, unit?: string): StoredDatum[];
+  /**
+   * The sums, counts, minima and maxima of a metric's data per bucket of `grid` (and per unit with
+   * `splitUnits`), in bucket order, computed where the data lie: what statistics other than
+   * percentiles need, without reading each datum. Standard-resolution data counts at its minute.
+   */
+  bucketSums(metricId: number, grid: BucketGrid, unit: string | undefined, splitUnits: boolean): BucketSums[];
   /** Metrics matching a query, in id order. */
   metrics(query: MetricQuery): MetricRecord[];
   /** Deletes at most `maxRows` data older than `before`, and metrics left without data; returns the rows deleted. */

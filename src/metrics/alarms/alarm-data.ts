@@ -34,7 +34,7 @@ export function readAlarmData(metrics: MetricService, alarm: MetricAlarm, now: D
     const stat = m.statistic ?? m.extendedStatistic!;
     const record = metrics.metric(scope, m.namespace, m.metricName, m.dimensions);
     const points: EvaluatedPoint[] = [];
-    for (const b of metrics.buckets(record, { start, end, periodMs, buckets: periods }, period, now, m.unit, { splitUnits: false })) {
+    for (const b of metrics.buckets(record, { start, end, periodMs, buckets: periods }, period, now, m.unit, { splitUnits: false, values: m.extendedStatistic !== undefined })) {
       const value = statistic(b.aggregate, stat);
       if (value !== undefined) points.push({ timestamp: b.start, value, sampleCount: b.aggregate.sampleCount });
     }

@@ -1,0 +1,110 @@
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Scope } from '../lib/scope.js';
+import { openMetricService } from './metric-service.js';
+import { timeGrid } from './periods.js';
+import type { SqliteMetricStore } from './sqlite-metric-store.js';
+
+const now = new Date('2026-12-06T12:00:00Z');
+const scope: Scope = { accountId: '000000000000', region: 'us-east-1', principalArn: 'arn:aws:iam::000000000000:root', now };
+const base = Date.parse('2026-12-06T10:00:00Z');
+const SPAN = 2 * 3600_000;
+
+/** A datum within the two hours before `now`: one value, a value list or a statistic set, of one of two units and resolutions. */
+const datum = fc.record({
+  offsetMs: fc.integer({ min: 0, max: SPAN - 1 }),
+  form: fc.constantFrom('value', 'values', 'set'),
+  value: fc.integer({ min: -1000, max: 1000 }),
+  spread: fc.integer({ min: 0, max: 50 }),
+  unit: fc.constantFrom('Milliseconds', 'Count'),
+  resolution: fc.constantFrom(1, 60),
+});
+
+describe('bucket sums computed by the store', () => {
+  it('equal the aggregates of the data read one by one, for every period, start and unit filter', () => {
+    fc.assert(
+      fc.property(
+        fc.array(datum, { minLength: 1, maxLength: 40 }),
+        fc.constantFrom(1, 10, 30, 60, 300, 3600, 7200),
+        // Hour-aligned grids (read from the hourly rows) as often as others.
+        fc.oneof(fc.constant(0), fc.constant(3600), fc.integer({ min: 0, max: 7199 })),
+        fc.oneof(fc.constant(SPAN / 1000), fc.integer({ min: 1, max: SPAN / 1000 })),
+        fc.constantFrom(undefined, 'Count'),
+        fc.boolean(),
+        (data, period, startOffsetS, endOffsetS, unit, splitUnits) => {
+          if (endOffsetS <= startOffsetS) return;
+          const metrics = openMetricService(':memory:');
+          try {
+            metrics.put(scope, {
+              Namespace: 'P',
+              MetricData: data.map((d) => ({
+                MetricName: 'M',
+                Timestamp: (base + d.offsetMs) / 1000,
+                Unit: d.unit,
+                StorageResolution: d.resolution,
+                ...(d.form === 'value'
+                  ? { Value: d.value }
+                  : d.form === 'values'
+                    ? { Values: [d.value, d.value + d.spread], Counts: [2, 1] }
+                    : { StatisticValues: { SampleCount: 3, Sum: 3 * d.value + d.spread, Minimum: d.value, Maximum: d.value + d.spread } }),
+              })),
+            });
+            const grid = timeGrid(base + startOffsetS * 1000, base + endOffsetS * 1000, period, now);
+            const metric = metrics.metric(scope, 'P', 'M');
+            const read = metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: true });
+            const summed = metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: false });
+            expect(summed.map((b) => [b.start, b.unit])).toEqual(read.map((b) => [b.start, b.unit]));
+            summed.forEach((b, i) => {
+              const a = read[i]!.aggregate;
+              expect([b.aggregate.sampleCount, b.aggregate.min, b.aggregate.max]).toEqual([a.sampleCount, a.min, a.max]);
+              // Integers: sums are exact either way.
+              expect(b.aggregate.sum).toBe(a.sum);
+            });
+          } finally {
+            metrics.close();
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('are kept per hour for a database written before, and expire with the data', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'minato-sums-')), 'metrics.db');
+    try {
+      let metrics = openMetricService(file);
+      metrics.put(scope, { Namespace: 'P', MetricData: [1, 2, 3].map((v, i) => ({ MetricName: 'M', Timestamp: (base + i * 1800_000) / 1000, Value: v })) });
+      // As an earlier version left it: data, and no hourly rows.
+      (metrics.store as SqliteMetricStore).database.exec('DROP TABLE hourly');
+      metrics.close();
+      metrics = openMetricService(file);
+      const request = { Namespace: 'P', MetricName: 'M', StartTime: base / 1000, EndTime: (base + SPAN) / 1000, Period: 3600, Statistics: ['Sum', 'SampleCount'] };
+      expect(metrics.statistics(scope, request)).toEqual([
+        { Timestamp: base / 1000, Unit: 'None', Sum: 3, SampleCount: 2 },
+        { Timestamp: (base + 3600_000) / 1000, Unit: 'None', Sum: 3, SampleCount: 1 },
+      ]);
+      const rows = () => (metrics.store as SqliteMetricStore).database.prepare('SELECT COUNT(*) AS n FROM hourly').get() as { n: number };
+      expect(rows().n).toBe(2);
+      metrics.store.expire(base + 3600_000, 1000);
+      expect(rows().n).toBe(1);
+      metrics.close();
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
+  });
+
+  it('keep a datum of one value readable for percentiles without storing its values', () => {
+    const metrics = openMetricService(':memory:');
+    try {
+      metrics.put(scope, { Namespace: 'P', MetricData: [7, 3, 9].map((v, i) => ({ MetricName: 'M', Timestamp: (base + i * 1000) / 1000, Value: v })) });
+      const request = { Namespace: 'P', MetricName: 'M', StartTime: base / 1000, EndTime: (base + 60_000) / 1000, Period: 60 };
+      expect(metrics.statistics(scope, { ...request, ExtendedStatistics: ['p50', 'p100'] })).toEqual([{ Timestamp: base / 1000, Unit: 'None', ExtendedStatistics: { p50: 7, p100: 9 } }]);
+      expect(metrics.statistics(scope, { ...request, Statistics: ['Average', 'SampleCount'] })).toEqual([{ Timestamp: base / 1000, Unit: 'None', Average: 19 / 3, SampleCount: 3 }]);
+    } finally {
+      metrics.close();
+    }
+  });
+});
