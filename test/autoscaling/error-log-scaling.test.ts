@@ -17,7 +17,7 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { signedQuery, xmlValues } from '../support/signed-query.js';
 import { NETWORK, waitForService } from '../services/service-fixture.js';
 import { TestEndpoint, verifySnsMessage } from '../sns/sns-fixture.js';
-import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
+import { ensureTaskRole, startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
 
 const CLUSTER = 'logs';
 const SERVICE = 'api';
@@ -80,6 +80,8 @@ describe('a metric filter on error lines drives a step policy and an SNS notific
     );
 
     await ecs.send(new CreateClusterCommand({ clusterName: CLUSTER }));
+    // The execution role must exist and trust ECS tasks for a task to start, as on AWS.
+    await ensureTaskRole(ecs, 'arn:aws:iam::000000000000:role/ecsTaskExecutionRole');
     const { taskDefinition } = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'api',

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { NETWORK, waitForService } from '../services/service-fixture.js';
-import { startImageFixture, waitForTask, type ImageFixture } from '../tasks/task-fixture.js';
+import { ensureTaskRole, startImageFixture, waitForTask, type ImageFixture } from '../tasks/task-fixture.js';
 import { buildConsole, launchChromium, logIn, screenshot } from './browser.js';
 
 // Container Insights samples every 2 s (not once a minute), so the service's AWS/ECS charts have points.
@@ -33,6 +33,8 @@ const pageErrors: string[] = [];
 /** A Fargate definition whose containers log with awslogs (which needs an execution role). */
 async function registerFargate(ecs: ECSClient, cluster: string, family: string, containerDefinitions: ContainerDefinition[]): Promise<string> {
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  // The execution role must exist and trust ECS tasks for a task to start, as on AWS.
+  await ensureTaskRole(ecs, 'arn:aws:iam::000000000000:role/ecsTaskExecutionRole');
   const { taskDefinition } = await ecs.send(
     new RegisterTaskDefinitionCommand({
       family,
