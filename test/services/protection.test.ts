@@ -115,7 +115,9 @@ describe('a task that protects itself through the agent endpoint', () => {
     // Scale in to one: the two unprotected tasks go, the protected one stays.
     await ecs.send(new UpdateServiceCommand({ cluster: C, service: 'work', desiredCount: 1 }));
     await waitForService(ecs, C, 'work', (s) => s.runningCount === 1 && s.pendingCount === 0, 60_000);
+    // The running count drops once a task is told to stop; it is gone once its container exited.
     let live = await liveTasks(ecs, C, 'work');
+    for (const end = Date.now() + 60_000; live.length > 1 && Date.now() < end; live = await liveTasks(ecs, C, 'work')) await sleep(200);
     expect(live.map((t) => t.taskArn)).toEqual([arn]);
 
     // To zero: only a protected task is left above the desired count, so it keeps running, and ECS says why.
