@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { DescribeScalableTargetsCommand, DescribeScalingPoliciesCommand, ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
@@ -8,18 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
 import { get, targetHealth, until } from '../traffic/traffic-fixture.js';
-import { findProviderMirror, prepareTerraform, type Terraform } from './terraform-cli.js';
+import { prepareTerraform, terraformMirror, type Terraform } from './terraform-cli.js';
 import { expectNoChanges, reimportEverything, stateResources, type StateResource } from './terraform-checks.js';
 
-const mirror = findProviderMirror();
-const available = (() => {
-  try {
-    execFileSync('terraform', ['version'], { stdio: 'ignore', timeout: 30_000 });
-    return mirror !== undefined;
-  } catch {
-    return false;
-  }
-})();
+const mirror = terraformMirror();
+const available = mirror !== undefined;
 
 /** Each resource type's import ID, as the provider's documentation gives it (default: its id). */
 function importId(r: StateResource): string {

@@ -1,21 +1,12 @@
-import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useEc2FrontDoor } from '../ec2/ec2-fixture.js';
 import { awsCli } from '../support/aws-cli.js';
-import { findProviderMirror, prepareTerraform, type Terraform } from './terraform-cli.js';
+import { prepareTerraform, terraformMirror, type Terraform } from './terraform-cli.js';
 
-const mirror = findProviderMirror();
-const hasTerraform = (() => {
-  try {
-    execFileSync('terraform', ['version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const available = mirror !== undefined && hasTerraform;
+const mirror = terraformMirror();
+const available = mirror !== undefined;
 
 interface StateResource {
   address: string;

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
@@ -9,23 +8,11 @@ import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
-import { findProviderMirror, prepareTerraform, type Terraform } from './terraform-cli.js';
+import { prepareTerraform, terraformMirror, type Terraform } from './terraform-cli.js';
 import { expectNoChanges, reimportEverything, stateResources, type StateResource } from './terraform-checks.js';
 
-const mirror = findProviderMirror();
-const hasTerraform = (() => {
-  try {
-    execFileSync('terraform', ['version'], { stdio: 'ignore', timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-const available = mirror !== undefined && hasTerraform;
-if (!available) {
-  // eslint-disable-next-line no-console -- the run says why a whole acceptance suite did not run
-  console.warn(`Terraform tests skipped: ${hasTerraform ? 'no local mirror of the hashicorp/aws provider found' : 'terraform is not on the PATH'}.`);
-}
+const mirror = terraformMirror();
+const available = mirror !== undefined;
 
 describe.skipIf(!available)('Terraform’s AWS provider, end to end', () => {
   const env = usePlatform();
