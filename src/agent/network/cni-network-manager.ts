@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError, ErrorKind, invalidParameter } from '../../lib/errors.js';
-import { asDomainError, bothSettled, checkHostPort, checkTaskId, samePorts } from './cni-network-checks.js';
+import { asDomainError, bothSettled, checkTaskId, samePorts } from './cni-network-checks.js';
 import type { CniNetworkManagerOptions } from './cni-network-options.js';
 import { CNI_NAME, INTERFACE_NAME, loopbackConfig, portMappingArgs, taskNetworkConfig } from './cni-config.js';
 import { CniRuntime } from './cni-runtime.js';
 import { CNI_VERSION, type CniAttachment, type CniResult } from './cni-types.js';
-import { installHostFirewall, removeHostFirewall } from './host-firewall.js';
+import { BridgeFirewall } from './bridge-firewall.js';
 import {
   checkClaims,
   checkPortMappings,
@@ -65,16 +65,11 @@ export class CniNetworkManager implements NetworkManager {
   private poolStarting: Promise<void> | undefined;
   private readonly runtime: CniRuntime;
   private readonly locks = new KeyedMutex();
-  private readonly hostTcpPorts: Set<number>;
-  private readonly gatewayTcpPorts = new Set<number>();
   private dynamicHostPorts: PortRange | undefined;
   private readyOnce: Promise<void> | undefined;
-  private firewallInstalled = false;
-  /** The gateway port 169.254.170.2:80 is redirected to, once the credentials endpoint listens. */
-  private credentialsPort: number | undefined;
   private readonly gatewayDns: ((gateway: string) => Promise<boolean>) | undefined;
   private readonly publishAddress: string | undefined;
-  private readonly admitFrom: readonly string[] | undefined;
+  private readonly firewall: BridgeFirewall;
 
   constructor(opts: CniNetworkManagerOptions) {
     this.bridge = opts.bridge ?? 'minato0';
@@ -85,8 +80,6 @@ export class CniNetworkManager implements NetworkManager {
     this.networkName = opts.networkName ?? this.bridge;
     if (!CNI_NAME.test(this.networkName)) throw invalidParameter(`Invalid CNI network name "${this.networkName}".`);
     this.outboundNat = opts.outboundNat ?? true;
-    for (const p of opts.hostTcpPorts ?? []) checkHostPort(p);
-    this.hostTcpPorts = new Set(opts.hostTcpPorts ?? []);
     this.dynamicHostPorts = opts.dynamicHostPorts;
     this.ipamDataDir = join(opts.stateDir, 'ipam');
     this.states = new TaskStateStore(join(opts.stateDir, 'tasks'));
@@ -99,7 +92,15 @@ export class CniNetworkManager implements NetworkManager {
     this.poolSize = opts.sandboxPool ?? 0;
     this.gatewayDns = opts.gatewayDns;
     this.publishAddress = opts.publishAddress;
-    this.admitFrom = opts.admitFrom;
+    this.firewall = new BridgeFirewall(
+      {
+        bridge: this.bridge,
+        gateway: this.gateway,
+        ...(this.outboundNat && { masqueradeSubnet: formatSubnet(this.subnet) }),
+        ...(opts.admitFrom !== undefined && { admitFrom: opts.admitFrom }),
+      },
+      opts.hostTcpPorts,
+    );
     this.runtime = new CniRuntime({
       cniPath: opts.cniPath ?? '/usr/lib/cni',
       timeoutMs: opts.pluginTimeoutMs ?? 30_000,
@@ -169,37 +170,21 @@ export class CniNetworkManager implements NetworkManager {
    * on any of the host's addresses. The rules are installed anew, so that a restart with another
    * port replaces the previous run's.
    */
-  async allowHostTcpPort(port: number): Promise<void> {
-    checkHostPort(port);
-    this.hostTcpPorts.add(port);
-    await this.reinstallFirewall();
+  allowHostTcpPort(port: number): Promise<void> {
+    return this.firewall.allowHostTcpPort(port);
   }
 
   /** Lets tasks reach a TCP port on the gateway address only (the metadata endpoint's, once it listens). */
-  async allowGatewayTcpPort(port: number): Promise<void> {
-    checkHostPort(port);
-    if (this.gatewayTcpPorts.has(port) && this.firewallInstalled) return;
-    this.gatewayTcpPorts.add(port);
-    await this.reinstallFirewall();
+  allowGatewayTcpPort(port: number): Promise<void> {
+    return this.firewall.allowGatewayTcpPort(port);
   }
 
   /**
    * Redirects the tasks' requests to 169.254.170.2:80 to the credentials endpoint on the gateway
    * at `port` (and lets them reach that port), once its server listens.
    */
-  async serveCredentialsAt(port: number): Promise<void> {
-    checkHostPort(port);
-    if (this.credentialsPort === port && this.gatewayTcpPorts.has(port) && this.firewallInstalled) return;
-    this.credentialsPort = port;
-    this.gatewayTcpPorts.add(port);
-    await this.reinstallFirewall();
-  }
-
-  private async reinstallFirewall(): Promise<void> {
-    await this.locks.run('firewall', async () => {
-      await this.installFirewall();
-      this.firewallInstalled = true;
-    });
+  serveCredentialsAt(port: number): Promise<void> {
+    return this.firewall.serveCredentialsAt(port);
   }
 
   /**
@@ -211,26 +196,11 @@ export class CniNetworkManager implements NetworkManager {
     await this.closePool();
     await this.sandboxes.releaseAll();
     for (const id of await this.states.list()) await this.teardown(id);
-    await this.locks.run('firewall', async () => {
-      await removeHostFirewall(this.bridge);
-      this.firewallInstalled = false;
-    });
+    await this.firewall.remove();
     const r = await execFile('ip', ['link', 'del', this.bridge], { timeoutMs: 10_000 });
     // A bridge no task ever made is not there.
     if (r.code !== 0 && !/Cannot find device/i.test(r.stderr)) throw new Error(`ip link del ${this.bridge} failed: ${r.stderr.trim()}`);
     this.readyOnce = undefined;
-  }
-
-  private installFirewall(): Promise<void> {
-    return installHostFirewall({
-      bridge: this.bridge,
-      gateway: this.gateway,
-      tcpPorts: [...this.hostTcpPorts],
-      gatewayTcpPorts: [...this.gatewayTcpPorts],
-      ...(this.outboundNat && { masqueradeSubnet: formatSubnet(this.subnet) }),
-      ...(this.admitFrom !== undefined && { admitFrom: this.admitFrom }),
-      ...(this.credentialsPort !== undefined && { credentialsPort: this.credentialsPort }),
-    });
   }
 
   private async setupLocked(req: TaskNetworkRequest): Promise<TaskNetwork> {
@@ -397,10 +367,7 @@ export class CniNetworkManager implements NetworkManager {
   private ready(): Promise<void> {
     this.readyOnce ??= (async () => {
       await mkdir(this.ipamDataDir, { recursive: true, mode: 0o700 });
-      await this.locks.run('firewall', async () => {
-        await this.installFirewall();
-        this.firewallInstalled = true;
-      });
+      await this.firewall.install();
       for (const type of REQUIRED_PLUGINS) {
         const versions = await this.runtime.supportedVersions(type, CNI_VERSION);
         if (!versions.includes(CNI_VERSION)) {
