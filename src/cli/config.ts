@@ -91,6 +91,11 @@ export function isLoopback(host: string): boolean {
   return host === '::1' || host === '[::1]';
 }
 
+/** Whether the root's keys are (or half are) the well-known defaults, which only loopback may use. */
+export function usesDefaultCredentials(config: Pick<PlatformConfig, 'accessKeyId' | 'secretAccessKey'>): boolean {
+  return config.accessKeyId === DEFAULT_CREDENTIALS.accessKeyId || config.secretAccessKey === DEFAULT_CREDENTIALS.secretAccessKey;
+}
+
 /** Rejects configurations that must not start; returns the reason, or undefined when fine. */
 export function configProblem(config: PlatformConfig): string | undefined {
   if (!/^\d{12}$/.test(config.accountId)) return `account id must be 12 digits, got "${config.accountId}"`;
@@ -107,9 +112,7 @@ export function configProblem(config: PlatformConfig): string | undefined {
       return `--lb-subnet: ${(err as Error).message}`;
     }
   }
-  const defaults =
-    config.accessKeyId === DEFAULT_CREDENTIALS.accessKeyId || config.secretAccessKey === DEFAULT_CREDENTIALS.secretAccessKey;
-  if (defaults && !isLoopback(config.host)) {
+  if (usesDefaultCredentials(config) && !isLoopback(config.host)) {
     return `refusing to serve the default credentials on the non-loopback address ${config.host}: set --access-key-id and --secret-access-key (or MINATO_ACCESS_KEY_ID and MINATO_SECRET_ACCESS_KEY)`;
   }
   return undefined;

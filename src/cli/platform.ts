@@ -45,7 +45,7 @@ import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js
 import { Registry } from '../registry/registry.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
-import { isLoopback, type PlatformConfig } from './config.js';
+import { isLoopback, usesDefaultCredentials, type PlatformConfig } from './config.js';
 import { openLoadBalancing } from './load-balancing.js';
 import { serveAgents } from './agent-protocol.js';
 import { serviceRegistriesOver } from './service-registries.js';
@@ -300,6 +300,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     credentials,
     // IAM users' access keys and temporary credentials (STS), besides the configured root keys.
     lookupKey: (accessKeyId, sessionToken, now) => iam.tokens.authenticate(config.accountId, accessKeyId, sessionToken, now),
+    // Tasks come through the relay as if from loopback; the default keys stay loopback-only.
+    ...(usesDefaultCredentials(config) && { refusesRootKeys: (peer: { address: string; port: number }) => taskEndpoints.relayed(peer) }),
     ...(config.extraRegions && { extraRegions: config.extraRegions }),
     services: [
       ecsService(ecs),

@@ -31,6 +31,7 @@ export function taskRoleCredentials(tokens: SecurityTokens): TaskRoleCredentialS
  */
 export class TaskEndpoints {
   private readonly relays = new Map<string, Promise<TcpRelay>>();
+  private readonly settled = new Map<string, TcpRelay>();
 
   constructor(
     private readonly target: () => Promise<{ host: string; port: number }>,
@@ -47,14 +48,21 @@ export class TaskEndpoints {
     if (!relay) {
       relay = this.listen(gateway, host, port);
       this.relays.set(gateway, relay);
-      relay.catch(() => this.relays.delete(gateway));
+      relay.then((r) => this.settled.set(gateway, r)).catch(() => this.relays.delete(gateway));
     }
     return `http://${gateway}:${(await relay).port}`;
+  }
+
+  /** Whether a connection from `peer` to the front door came through one of the relays (from a task). */
+  relayed(peer: { address: string; port: number }): boolean {
+    if (!isLoopback(peer.address.replace(/^::ffff:/, ''))) return false;
+    return [...this.settled.values()].some((relay) => relay.opened(peer.port));
   }
 
   async close(): Promise<void> {
     const relays = await Promise.allSettled(this.relays.values());
     this.relays.clear();
+    this.settled.clear();
     await Promise.all(relays.flatMap((r) => (r.status === 'fulfilled' ? [r.value.close()] : [])));
   }
 

@@ -45,6 +45,12 @@ export interface FrontDoorOptions {
    * SubscribeURL and UnsubscribeURL; any other unsigned request is refused as before.
    */
   unsignedGets?: readonly UnsignedGet[];
+  /**
+   * Whether the root's keys are refused on a connection from this peer: tasks reach a loopback
+   * front door through a relay, so their connections look local, yet the well-known default keys
+   * must not work from off the host's loopback.
+   */
+  refusesRootKeys?: (peer: { address: string; port: number }) => boolean;
 }
 
 /** Who a key that is not the root's acts as, and its secret; or why it is refused. */
@@ -251,7 +257,8 @@ async function authenticate(req: FastifyRequest, options: FrontDoorOptions, regi
         ...(options.maxSkewMs !== undefined && { maxSkewMs: options.maxSkewMs }),
       },
     );
-    const { secret, caller } = await identify(signed, options, now);
+    const peer = { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 };
+    const { secret, caller } = await identify(signed, options, now, options.refusesRootKeys?.(peer) ?? false);
     return { ...signed.verify(secret), ...(caller && { caller }) };
   } catch (err) {
     if (err instanceof SignatureError) throw new AwsError(err.code, err.message, err.status);
@@ -260,8 +267,10 @@ async function authenticate(req: FastifyRequest, options: FrontDoorOptions, regi
 }
 
 /** The secret and identity of the request's key: the root's configured keys, else the lookup's. */
-async function identify(signed: SignedRequest, options: FrontDoorOptions, now: Date): Promise<{ secret?: string; caller?: Caller }> {
+async function identify(signed: SignedRequest, options: FrontDoorOptions, now: Date, rootRefused: boolean): Promise<{ secret?: string; caller?: Caller }> {
   const { accessKeyId, sessionToken } = signed;
+  // A refused root key is an unknown key, as AWS answers a key it does not have.
+  if (rootRefused && options.credentials.has(accessKeyId) && sessionToken === undefined) return {};
   const root = options.credentials.get(accessKeyId);
   if (root !== undefined && sessionToken === undefined) {
     return { secret: root, caller: { kind: 'root', arn: rootPrincipal(options.accountId), userId: options.accountId, accessKeyId } };

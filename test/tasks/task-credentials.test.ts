@@ -87,6 +87,21 @@ describe("a task's role credentials", () => {
     sts.destroy();
     expect(who.Arn).toBe(`arn:aws:sts::${ACCOUNT}:assumed-role/app-task/${task.taskArn!.split('/').pop()}`);
     expect(who.UserId).toMatch(/^AROA[A-Z2-7]{17}:[0-9a-f]{32}$/);
+
+    // Through the tasks' endpoint (a relay to the loopback front door) the role's credentials work
+    // and the well-known default root keys do not: they stay loopback-only.
+    const taskEndpoint = value('ENDPOINT')!.split(' ')[0]!;
+    const viaRelay = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) =>
+      new STSClient({ endpoint: taskEndpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+    const asRole = viaRelay({ accessKeyId: creds.AccessKeyId!, secretAccessKey: creds.SecretAccessKey!, sessionToken: creds.Token! });
+    const asRoot = viaRelay({ accessKeyId: 'test', secretAccessKey: 'test' });
+    try {
+      expect((await asRole.send(new GetCallerIdentityCommand({}))).Arn).toBe(who.Arn);
+      await expect(asRoot.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'InvalidClientTokenId' });
+    } finally {
+      asRole.destroy();
+      asRoot.destroy();
+    }
   });
 
   it("stop a task whose role does not trust ecs-tasks, or does not exist, with ECS's reason", { timeout: 60_000 }, async () => {
