@@ -1,6 +1,7 @@
 import type { LogTarget, RoleCredentialsResult } from './ports.js';
 import type { AgentRegistration } from './registration.js';
 import type { StopReason, TaskLaunchSpec, TaskStateChange } from './task-contract.js';
+import type { TaskUsage } from './task-usage.js';
 
 /**
  * The wire shapes of the control plane ↔ agent protocol: JSON bodies over HTTP, every request
@@ -133,6 +134,19 @@ export interface LogsRequest {
   containerInstanceArn: string;
   target: LogTarget;
   events: Array<{ timestamp: number; message: string }>;
+}
+
+/** `POST /agent/v1/usage`: what the agent's tasks used over its last sampling period. */
+export interface UsageRequest {
+  containerInstanceArn: string;
+  /** When the reading was taken (epoch milliseconds). */
+  timestamp: number;
+  tasks: TaskUsage[];
+}
+
+/** The answer: the clusters of the instance's tasks that have Container Insights on (their performance events are written). */
+export interface UsageResponse {
+  insightsClusters: string[];
 }
 
 /** The body of every error answer (4xx, 5xx). */

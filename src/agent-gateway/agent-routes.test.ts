@@ -13,6 +13,7 @@ function setup(holdMs = 2_000) {
   const reports: Array<[string, TaskStateChange]> = [];
   const logged: string[] = [];
   const protections: unknown[][] = [];
+  const usage: Array<[string, number, string[]]> = [];
   const agents = new RemoteAgents({ launch: () => {}, stop: () => {}, capacity: () => ({ cpu: 0, memory: 0 }) });
   const instances = new MemoryInstanceRegistry();
   const app: FastifyInstance = Fastify();
@@ -39,6 +40,10 @@ function setup(holdMs = 2_000) {
         credentials: { RoleArn: roleArn, AccessKeyId: `ASIA-${taskId}`, SecretAccessKey: 's', Token: 't', Expiration: '2030-01-01T00:00:00Z' },
       }),
       logs: async (_target, events) => void logged.push(...events.map((e) => e.message)),
+      usage: async (arn, timestamp, used) => {
+        usage.push([arn, timestamp, used.map((t) => t.taskArn)]);
+        return { insightsClusters: ['arn:aws:ecs:us-east-1:123456789012:cluster/default'] };
+      },
       protection: {
         get: async (taskArn) => (protections.push(['get', taskArn]), { protection: { taskArn, protectionEnabled: false } }),
         update: async (taskArn, enabled, minutes) => (protections.push(['update', taskArn, enabled, minutes]), { protection: { taskArn, protectionEnabled: enabled, expirationDate: 5 } }),
@@ -61,7 +66,7 @@ function setup(holdMs = 2_000) {
   };
   const register = async (extra: object = {}) =>
     (await post('register', { cluster: 'default', region: 'us-east-1', host: '10.0.0.2', agentVersion: '1', attributes: [{ name: 'k', value: 'v' }, { name: 'flag' }], cpu: 1024, memory: 512, ...extra })).body;
-  return { app, post, register, tasks, reports, logged, protections, agents, instances };
+  return { app, post, register, tasks, reports, logged, protections, usage, agents, instances };
 }
 
 let app: FastifyInstance | undefined;
@@ -217,5 +222,32 @@ describe('agent routes', () => {
     expect((await ask('with-role', 'arn:aws:iam::123456789012:role/admin')).status).toBe(403);
     env.tasks.set('no-role', { taskArn: 'no-role', lastStatus: 'PENDING', desiredStatus: 'RUNNING', instance: arn });
     expect((await ask('no-role')).status).toBe(403);
+  });
+
+  it("takes the measured use of the instance's own tasks, and refuses malformed readings", async () => {
+    const env = setup();
+    app = env.app;
+    const arn = (await env.register()).containerInstanceArn as string;
+    env.tasks.set('t1', { taskArn: 't1', lastStatus: 'RUNNING', desiredStatus: 'RUNNING', instance: arn });
+    const reading = (taskArn: string, extra: object = {}) => ({
+      taskArn,
+      clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/default',
+      region: 'us-east-1',
+      cpuUnits: 512,
+      memoryMiB: 20,
+      cpuReserved: 1024,
+      memoryReserved: 512,
+      family: 'web',
+      insights: false,
+      ...extra,
+    });
+    // A task placed on another instance (or on none) is not this agent's to report.
+    const res = await env.post('usage', { containerInstanceArn: arn, timestamp: 1_000, tasks: [reading('t1', { networkRxBytesPerSecond: 10 }), reading('elsewhere')] });
+    expect(res).toEqual({ status: 200, body: { insightsClusters: ['arn:aws:ecs:us-east-1:123456789012:cluster/default'] } });
+    expect(env.usage).toEqual([[arn, 1_000, ['t1']]]);
+    for (const bad of [reading('t1', { cpuUnits: -1 }), reading('t1', { insights: 'yes' }), reading('t1', { networkTxBytesPerSecond: 'x' }), { taskArn: 't1' }]) {
+      expect((await env.post('usage', { containerInstanceArn: arn, timestamp: 2_000, tasks: [bad] })).status).toBe(400);
+    }
+    expect(env.usage).toHaveLength(1);
   });
 });

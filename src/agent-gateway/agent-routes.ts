@@ -17,8 +17,11 @@ import {
   type RegisterResponse,
   type RegistryAuth,
   type ReportsResponse,
+  type UsageResponse,
 } from '../agent-contract/protocol.js';
+import type { TaskUsage } from '../agent-contract/task-usage.js';
 import { ordersFor, type InstanceTask } from './agent-orders.js';
+import { taskUsage } from './usage-body.js';
 import { parseCidr } from './subnet-routes.js';
 import type { RemoteAgents } from './remote-agents.js';
 
@@ -49,6 +52,8 @@ export interface AgentRoutesDeps {
   /** The roles of tasks (their credentials endpoint, and the check ECS makes at start). */
   credentials: TaskRoleCredentialSource;
   logs: LogSink;
+  /** Takes the measured use of an instance's tasks (already limited to the tasks placed on it). */
+  usage(containerInstanceArn: string, timestamp: number, tasks: TaskUsage[]): Promise<UsageResponse>;
   /** Task scale-in protection for the tasks of an instance (the agent endpoint's calls). */
   protection: TaskProtectionPort;
   /** Short-lived credentials for pulls from the control plane's own registry. */
@@ -75,7 +80,7 @@ class ProtocolFailure extends Error {
 
 /**
  * The control plane's side of the agent protocol, as an encapsulated Fastify plugin for the front
- * door: `/agent/v1/{register,poll,reports,secrets,credentials,task-protection,logs}`, JSON bodies, Bearer join token.
+ * door: `/agent/v1/{register,poll,reports,secrets,credentials,task-protection,logs,usage}`, JSON bodies, Bearer join token.
  */
 export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Promise<void> {
   const now = deps.now ?? (() => new Date());
@@ -231,6 +236,16 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       const events = objects(body, 'events').map((e) => ({ timestamp: num(e, 'timestamp'), message: typeof e.message === 'string' ? e.message : '' }));
       await deps.logs(target, events);
       return {};
+    });
+
+    route('usage', async (body, req): Promise<UsageResponse> => {
+      const arn = str(body, 'containerInstanceArn');
+      await proveInstance(req, arn);
+      const timestamp = num(body, 'timestamp');
+      // An instance reports on its own tasks only.
+      const placed = new Set((await deps.tasksOf(arn)).map((t) => t.taskArn));
+      const tasks = objects(body, 'tasks').map(taskUsage).filter((t) => placed.has(t.taskArn));
+      return deps.usage(arn, timestamp, tasks);
     });
   };
 

@@ -7,6 +7,7 @@ import { startDisconnectSweeper, type RemoteAgents } from '../agent-gateway/remo
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import type { EcsControl } from '../control/ecs-control.js';
 import type { Registry } from '../registry/registry.js';
+import { insightsClustersOf, type RemoteUsage } from './remote-usage.js';
 import { taskProtectionPort } from './task-protection-port.js';
 
 /** The default time after which a silent agent is marked disconnected. */
@@ -28,6 +29,8 @@ export interface AgentProtocolParts {
   secrets: SecretResolver;
   credentials: TaskRoleCredentialSource;
   logs: LogSink;
+  /** Where the agents' measured use waits for the next metrics publication. */
+  usage: RemoteUsage;
   registry: Registry;
   logger: Logger;
   disconnectTimeoutMs?: number;
@@ -52,6 +55,10 @@ export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyI
     secrets: parts.secrets,
     credentials: parts.credentials,
     logs: parts.logs,
+    usage: async (arn, timestamp, tasks) => {
+      parts.usage.record(arn, timestamp, tasks);
+      return { insightsClusters: await insightsClustersOf(ecs, accountId, tasks) };
+    },
     protection: taskProtectionPort(() => ecs.taskProtection),
     registryAuth: (region) => {
       const expiresAt = Date.now() + AGENT_PULL_TOKEN_MS;

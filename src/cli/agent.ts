@@ -22,6 +22,7 @@ import { DEFAULT_CONFIG } from './config.js';
 import { preparePrivateDataDir } from './data-dir.js';
 import { DataDirLock } from './data-dir-lock.js';
 import { remoteTaskProtection } from '../agent/remote/remote-task-protection.js';
+import { startUsageReporter } from '../agent/remote/usage-reporter.js';
 
 /** Flag values of `minato agent` as commander hands them over. */
 interface AgentFlags {
@@ -37,6 +38,7 @@ interface AgentFlags {
   cpu?: string;
   memory?: string;
   metadataPort?: string;
+  metricsInterval: string;
 }
 
 /** The agent's version, as it reports it: the package's. */
@@ -91,6 +93,7 @@ export function registerAgent(program: Command): void {
     .option('--cpu <units>', 'CPU units offered to tasks (default: 1024 per core)')
     .option('--memory <MiB>', 'memory offered to tasks (default: 90 % of the host\'s)')
     .option('--metadata-port <port>', 'port of the task metadata endpoint on the task bridge')
+    .option('--metrics-interval <seconds>', 'how often the tasks\' use is measured and reported (AWS/ECS and Container Insights metrics)', '60')
     .action(async (flags: AgentFlags) => runAgent(flags));
 
   program
@@ -139,6 +142,7 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
     process.once('SIGTERM', done);
     process.once('SIGINT', done);
   });
+  const metricsIntervalMs = positiveInt(flags.metricsInterval, '--metrics-interval')! * 1000;
   const client = new ControlClient(endpoint, token);
   const queue = new ReportQueue({ onError: (err) => logger.warn({ err: String(err) }, 'sending reports failed; retrying') });
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
@@ -224,6 +228,15 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
   });
   ref.agent = agent;
   await agent.start();
+  const stopUsage = startUsageReporter({
+    client,
+    instanceArn: joined,
+    tasks: () => runner.tasks(),
+    runtime,
+    logs: remoteLogSink(client, joined),
+    intervalMs: metricsIntervalMs,
+    onError: (err) => logger.warn({ err: String(err) }, 'reporting the tasks\' use failed'),
+  });
   // After the agent took its tasks back: sandboxes a crash left in the pool belong to no task then.
   void networks.startPool((err) => logger.warn({ err }, 'the task network sandbox pool could not be filled')).catch((err: unknown) =>
     logger.warn({ err }, 'the task network sandbox pool did not start'),
@@ -231,6 +244,7 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
   const signal = await stopRequested;
   logger.info({ signal }, 'agent shutting down; its tasks keep running');
   await queue.drain(2_000);
+  await stopUsage();
   await agent.close();
   await metadata.close();
   await taskEndpoints.close();

@@ -12,6 +12,7 @@ import { insightsTaskData, type InsightsTaskUse } from '../metrics/container-ins
 import { ecsUtilizationData, type TaskUtilization } from '../metrics/ecs-utilization.js';
 import type { MetricService } from '../metrics/metric-service.js';
 import { clusterMetricsPublisher, every, insightsEnabled, put } from './cluster-metrics.js';
+import type { RemoteUsage } from './remote-usage.js';
 
 /** What the ECS metrics read and write. */
 export interface EcsMetricsDeps {
@@ -25,6 +26,8 @@ export interface EcsMetricsDeps {
   accountId: string;
   logger: Logger;
   intervalMs: number;
+  /** What the agents' tasks used: published with this host's readings. */
+  remote?: RemoteUsage;
 }
 
 /**
@@ -43,7 +46,7 @@ export function startEcsMetrics(deps: EcsMetricsDeps): () => Promise<void> {
       return insightsEnabled(await ecs.clusters.get(scope, clusterArn));
     },
     sink: deps.logs,
-    usage: ecsMetricsPublisher(ecs, deps.metrics, accountId, logger),
+    usage: withRemoteUsage(ecsMetricsPublisher(ecs, deps.metrics, accountId, logger), deps.remote, deps.intervalMs),
     hostId: hostname(),
   });
   const stopSampling = sampler.start(deps.intervalMs, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
@@ -53,6 +56,18 @@ export function startEcsMetrics(deps: EcsMetricsDeps): () => Promise<void> {
   return async () => {
     await stopSampling();
     await stopClusterMetrics();
+  };
+}
+
+type UsagePublisher = (tasks: readonly TaskUsage[], timestamp: number) => Promise<void>;
+
+/** Adds the agents' readings of the last two periods (one of each agent, the latest) to this host's. */
+function withRemoteUsage(publish: UsagePublisher, remote: RemoteUsage | undefined, intervalMs: number): UsagePublisher {
+  if (!remote) return publish;
+  return async (tasks, timestamp) => {
+    const local = new Set(tasks.map((t) => t.taskArn));
+    const others = remote.take(timestamp, 2 * intervalMs).filter((t) => !local.has(t.taskArn));
+    if (tasks.length + others.length > 0) await publish([...tasks, ...others], timestamp);
   };
 }
 

@@ -61,6 +61,7 @@ import { snsService } from '../api/sns/sns-service.js';
 import { ec2Service } from '../api/ec2/ec2-service.js';
 import { Ec2Network } from '../vpc/network.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
+import { RemoteUsage } from './remote-usage.js';
 import { startEcsMetrics } from './ecs-metrics.js';
 import { openHostTasks, TASK_DNS_PORT } from './host-tasks.js';
 import { taskRoleCredentials } from './task-credentials.js';
@@ -258,7 +259,9 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logger.warn({ err }, 'the task network sandbox pool did not start'),
   );
 
-  // Container Insights' performance events, and the AWS/ECS and ECS/ContainerInsights metrics.
+  // Container Insights' performance events, and the AWS/ECS and ECS/ContainerInsights metrics,
+  // from this host's readings and the agents'.
+  const remoteUsage = new RemoteUsage();
   const stopInsights = startEcsMetrics({
     tasks: () => agent.tasks(),
     runtime,
@@ -269,6 +272,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     accountId: config.accountId,
     logger,
     intervalMs: options.insightsIntervalMs ?? 60_000,
+    remote: remoteUsage,
   });
 
   // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
@@ -290,6 +294,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
         secrets: resolveSecret,
         credentials: taskRoleCredentials(iam.tokens),
         logs,
+        usage: remoteUsage,
         registry,
         logger,
         ...(options.agentDisconnectTimeoutMs !== undefined && { disconnectTimeoutMs: options.agentDisconnectTimeoutMs }),

@@ -207,6 +207,8 @@ export interface ControlPlaneOptions {
   disconnectTimeoutMs?: number;
   /** The service scheduler's tick (default: the platform's). */
   serviceTickMs?: number;
+  /** How often the ECS metrics are published (default: the platform's, once a minute). */
+  insightsIntervalMs?: number;
 }
 
 /**
@@ -234,6 +236,7 @@ export async function startControlPlane(hosts: AgentHosts, options: ControlPlane
       metadataPort: 0,
       agentDisconnectTimeoutMs: options.disconnectTimeoutMs ?? 2_000,
       ...(options.serviceTickMs !== undefined && { serviceTickMs: options.serviceTickMs }),
+      ...(options.insightsIntervalMs !== undefined && { insightsIntervalMs: options.insightsIntervalMs }),
     });
   let platform = await start();
   // A restart listens on the same port, so that agents find it again.

@@ -8,6 +8,7 @@
 import type { TaskLaunchSpec } from '../../agent-contract/task-contract.js';
 import { runtimeIdOf } from '../task/container-spec.js';
 import type { LogSink } from '../../agent-contract/ports.js';
+import type { TaskUsage } from '../../agent-contract/task-usage.js';
 import type { ContainerSample, ContainerSampleReader } from './container-samples.js';
 import {
   containerPerformanceEvent,
@@ -37,28 +38,7 @@ export interface InsightsSamplerDeps {
   clock?: () => number;
 }
 
-/** A task's use over the last period and what its definition reserves, as ECS's utilization metrics count them. */
-export interface TaskUsage {
-  taskArn: string;
-  clusterArn: string;
-  region: string;
-  /** CPU units in use (1024 per vCPU) and memory in use (MiB). */
-  cpuUnits: number;
-  memoryMiB: number;
-  /** The task-level size, or the sum of its containers' cpu and memory reservations (soft, else hard). */
-  cpuReserved: number;
-  memoryReserved: number;
-  /** The task definition's family (Container Insights' TaskDefinitionFamily dimension). */
-  family: string;
-  /** Whether the cluster's containerInsights setting is enabled (or enhanced). */
-  insights: boolean;
-  /** Bytes per second over the period; absent for host-mode tasks (their counters are the host's) or when unread. */
-  networkRxBytesPerSecond?: number;
-  networkTxBytesPerSecond?: number;
-  /** Bytes read and written since the containers started, summed; absent when no blkio counters were read. */
-  storageReadBytes?: number;
-  storageWriteBytes?: number;
-}
+export type { TaskUsage };
 
 const MIB = 1024 * 1024;
 const NET_KEYS = ['rxBytes', 'rxPackets', 'rxErrors', 'rxDropped', 'txBytes', 'txPackets', 'txErrors', 'txDropped'] as const;
@@ -131,7 +111,8 @@ export class InsightsSampler {
     }
     // Readings of containers that are gone would make a wrong baseline if an id came back.
     for (const id of this.previous.keys()) if (!seen.has(id)) this.previous.delete(id);
-    if (this.deps.usage && usages.length > 0) await this.deps.usage(usages, timestamp);
+    // Called with no task too: the publisher adds what other hosts measured.
+    if (this.deps.usage) await this.deps.usage(usages, timestamp);
     let written = 0;
     for (const { target, messages } of batches.values()) {
       // Container Insights creates its log group itself.

@@ -11,6 +11,8 @@ import type {
   SecretRequest,
   SecretResponse,
   TaskProtectionRequest,
+  UsageRequest,
+  UsageResponse,
 } from '../../agent-contract/protocol.js';
 import type { ProtectionOutcome } from '../../agent-contract/ports.js';
 import { AGENT_API_PREFIX, INSTANCE_SECRET_HEADER } from '../../agent-contract/protocol.js';
@@ -72,6 +74,11 @@ export class ControlClient {
   /** A role's credentials for a task on this agent, or ECS's reason it cannot be assumed. */
   credentials(body: CredentialsRequest): Promise<CredentialsResponse> {
     return this.post('credentials', body);
+  }
+
+  /** Reports the tasks' measured use; learns which of their clusters have Container Insights on. */
+  usage(body: UsageRequest): Promise<UsageResponse> {
+    return this.post('usage', body);
   }
 
   /** Delivers awslogs events. */
