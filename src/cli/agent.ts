@@ -51,6 +51,13 @@ function agentVersion(): string {
   }
 }
 
+/** `--join`: one endpoint, or several replicas' comma-separated; each reduced to its origin. */
+export function joinEndpoints(text: string): string[] {
+  const endpoints = text.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  if (endpoints.length === 0) throw new Error('--join needs an endpoint, e.g. http://10.0.0.1:4566');
+  return [...new Set(endpoints.map((e) => new URL(e).origin))];
+}
+
 /** `k=v` → {name: k, value: v}; `k` alone → a valueless attribute. */
 export function parseAttribute(text: string): Attribute {
   const eq = text.indexOf('=');
@@ -81,7 +88,7 @@ export function registerAgent(program: Command): void {
   program
     .command('agent')
     .description('run tasks on this host as a container instance of a minato cluster')
-    .requiredOption('--join <endpoint>', 'the control plane endpoint, e.g. http://10.0.0.1:4566')
+    .requiredOption('--join <endpoints>', 'the control plane endpoint, e.g. http://10.0.0.1:4566; several replicas comma-separated')
     .option('--token <token>', 'the join token (`minato agent-token` on the control host; env MINATO_AGENT_TOKEN)')
     .option('--cluster <name>', 'the cluster to join', 'default')
     .option('--region <region>', 'the region of the cluster', 'us-east-1')
@@ -108,7 +115,7 @@ export function registerAgent(program: Command): void {
 async function runAgent(flags: AgentFlags): Promise<void> {
   const token = flags.token ?? process.env.MINATO_AGENT_TOKEN;
   if (!token) throw new Error('a join token is required: --token or MINATO_AGENT_TOKEN');
-  const endpoint = new URL(flags.join).origin;
+  const endpoints = joinEndpoints(flags.join);
   // Flags are checked before anything is created.
   const attributes = attributesOf(flags.attribute);
   const dataDir = resolve(flags.dataDir);
@@ -121,7 +128,7 @@ async function runAgent(flags: AgentFlags): Promise<void> {
   preparePrivateDataDir(dataDir, (details, message) => logger.warn(details, message));
   const lock = DataDirLock.acquire(dataDir, 'agent');
   try {
-    await serveAsAgent(flags, { token, endpoint, attributes, dataDir, capacity, logger });
+    await serveAsAgent(flags, { token, endpoints, attributes, dataDir, capacity, logger });
   } finally {
     lock.release();
   }
@@ -130,38 +137,42 @@ async function runAgent(flags: AgentFlags): Promise<void> {
 /** What runAgent settled before the agent starts. */
 interface AgentSetup {
   token: string;
-  endpoint: string;
+  /** The control plane's endpoints (several replicas, or one). */
+  endpoints: string[];
   attributes: Attribute[];
   dataDir: string;
   capacity: { cpu: number; memory: number };
   logger: Logger;
 }
 
-async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, dataDir, capacity, logger }: AgentSetup): Promise<void> {
+async function serveAsAgent(flags: AgentFlags, { token, endpoints, attributes, dataDir, capacity, logger }: AgentSetup): Promise<void> {
   const stopRequested = new Promise<NodeJS.Signals>((done) => {
     process.once('SIGTERM', done);
     process.once('SIGINT', done);
   });
   const metricsIntervalMs = positiveInt(flags.metricsInterval, '--metrics-interval')! * 1000;
-  const client = new ControlClient(endpoint, token);
+  const client = new ControlClient(endpoints, token);
   const queue = new ReportQueue({ onError: (err) => logger.warn({ err: String(err) }, 'sending reports failed; retrying') });
   const runtime = new RuncRuntime(join(dataDir, 'runtime'));
   // As an EC2 instance in a VPC: host ports answer on the host's private address, and the control
   // host (its load balancers and health checks) may reach task addresses routed through this one.
-  const addresses = await hostAddresses(endpoint, flags.host);
+  const addresses = await hostAddresses(endpoints, flags.host);
   const networks = new CniNetworkManager({
     stateDir: join(dataDir, 'network'),
     bridge: flags.taskBridge,
     subnet: flags.taskSubnet,
     sandboxPool: DEFAULT_SANDBOX_POOL,
     publishAddress: addresses.own,
-    admitFrom: [addresses.control],
+    admitFrom: addresses.control,
   });
   // Tasks reach the metadata endpoint's port on their gateway, and no other service of the host.
-  // Tasks' AWS_ENDPOINT_URL: the control plane's endpoint, relayed on the gateway when it is on loopback.
-  const endpointUrl = new URL(endpoint);
+  // Tasks' AWS_ENDPOINT_URL: the control plane's endpoint the agent talks to when the task starts,
+  // relayed on the gateway when it is on loopback.
   const taskEndpoints = new TaskEndpoints(
-    async () => ({ host: endpointUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(endpointUrl.port || (endpointUrl.protocol === 'https:' ? 443 : 80)) }),
+    async () => {
+      const url = new URL(client.endpoint);
+      return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)) };
+    },
     (port) => networks.allowGatewayTcpPort(port),
     join(dataDir, 'task-endpoint-port'),
   );
@@ -179,7 +190,8 @@ async function serveAsAgent(flags: AgentFlags, { token, endpoint, attributes, da
     runtime,
     networks,
     images: controlPlaneImages(new ImageStore(join(dataDir, 'images')), {
-      endpoint,
+      endpoints,
+      current: () => client.endpoint,
       accountId: () => ref.agent?.accountId(),
       auth: (region) => ref.agent?.registryAuth(region),
     }),

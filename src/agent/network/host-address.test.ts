@@ -15,9 +15,14 @@ describe('host addresses', () => {
   });
 
   it('takes a local preferred address, and the route source otherwise', async () => {
-    expect(await hostAddresses('http://127.0.0.1:4566', '127.0.0.1')).toEqual({ control: '127.0.0.1', own: '127.0.0.1' });
+    expect(await hostAddresses(['http://127.0.0.1:4566'], '127.0.0.1')).toEqual({ control: ['127.0.0.1'], own: '127.0.0.1' });
     // A name that is not a local address: the route toward the control host decides.
-    expect(await hostAddresses('http://127.0.0.1:4566', 'some-host')).toEqual({ control: '127.0.0.1', own: '127.0.0.1' });
-    expect(await hostAddresses('http://localhost:4566', undefined)).toEqual({ control: '127.0.0.1', own: '127.0.0.1' });
+    expect(await hostAddresses(['http://127.0.0.1:4566'], 'some-host')).toEqual({ control: ['127.0.0.1'], own: '127.0.0.1' });
+    expect(await hostAddresses(['http://localhost:4566'], undefined)).toEqual({ control: ['127.0.0.1'], own: '127.0.0.1' });
+    // Several replicas: every address, once, in order; the route toward the first decides.
+    expect(await hostAddresses(['http://127.0.0.2:4566', 'http://localhost:4567', 'http://127.0.0.1:4568'], undefined)).toEqual({
+      control: ['127.0.0.2', '127.0.0.1'],
+      own: '127.0.0.1',
+    });
   });
 });

@@ -4,12 +4,12 @@ import { networkInterfaces } from 'node:os';
 import { execChecked } from './exec.js';
 
 /**
- * Where this host stands toward the control plane: the control host's address (the one its load
- * balancers and health checks come from, as the agent reached it) and this host's own address on
- * the way there (its "private address": where its published ports answer).
+ * Where this host stands toward the control plane: the control hosts' addresses (the ones their
+ * load balancers and health checks come from, as the agent reaches them) and this host's own
+ * address on the way to the first (its "private address": where its published ports answer).
  */
 export interface HostAddresses {
-  control: string;
+  control: string[];
   own: string;
 }
 
@@ -25,15 +25,20 @@ export function isLocalAddress(address: string): boolean {
 }
 
 /**
- * The control host's address (the endpoint's host, resolved when it is a name) and this host's
- * address: `preferred` (`--host`) when it is one of this host's IPv4 addresses, else the source
- * address of the route to the control host.
+ * The control hosts' addresses (the endpoints' hosts, resolved when they are names) and this
+ * host's address: `preferred` (`--host`) when it is one of this host's IPv4 addresses, else the
+ * source address of the route to the first control host.
  */
-export async function hostAddresses(endpoint: string, preferred: string | undefined): Promise<HostAddresses> {
-  const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
-  const control = isIPv4(host) ? host : (await lookup(host, { family: 4 })).address;
+export async function hostAddresses(endpoints: readonly string[], preferred: string | undefined): Promise<HostAddresses> {
+  const control: string[] = [];
+  for (const endpoint of endpoints) {
+    const host = new URL(endpoint).hostname.replace(/^\[|\]$/g, '');
+    const address = isIPv4(host) ? host : (await lookup(host, { family: 4 })).address;
+    if (!control.includes(address)) control.push(address);
+  }
+  if (control.length === 0) throw new Error('no control plane endpoint');
   if (preferred !== undefined && isIPv4(preferred) && isLocalAddress(preferred)) return { control, own: preferred };
-  const own = routeSource(await execChecked('ip', ['-4', 'route', 'get', control]));
-  if (own === undefined) throw new Error(`no IPv4 source address toward the control plane at ${control}`);
+  const own = routeSource(await execChecked('ip', ['-4', 'route', 'get', control[0]!]));
+  if (own === undefined) throw new Error(`no IPv4 source address toward the control plane at ${control[0]}`);
   return { control, own };
 }

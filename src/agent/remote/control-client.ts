@@ -32,18 +32,33 @@ export class ControlPlaneError extends Error {
 /** How long a request other than a poll may take before it counts as failed. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
-/** The agent's HTTP client of the protocol: JSON bodies, the join token as a Bearer token. */
+/** Answers of a proxy or a replica that cannot serve now: another endpoint may. */
+const UNAVAILABLE = new Set([502, 503, 504]);
+
+/**
+ * The agent's HTTP client of the protocol: JSON bodies, the join token as a Bearer token. Given
+ * several endpoints (replicas of the control plane), it talks to one at a time and moves to the
+ * next when a request cannot reach it, times out or finds it unavailable; the request fails all
+ * the same and its caller retries as it would (the protocol is level-triggered, so nothing is lost).
+ */
 export class ControlClient {
-  private readonly base: string;
+  private readonly endpoints: readonly string[];
+  private current = 0;
   /** The instance's credential once registered (see RegisterResponse.instanceSecret), sent with every request. */
   instanceSecret: string | undefined;
 
   constructor(
-    endpoint: string,
+    endpoints: string | readonly string[],
     private readonly token: string,
     private readonly fetchImpl: typeof fetch = fetch,
   ) {
-    this.base = `${endpoint.replace(/\/+$/, '')}${AGENT_API_PREFIX}`;
+    this.endpoints = (typeof endpoints === 'string' ? [endpoints] : endpoints).map((e) => e.replace(/\/+$/, ''));
+    if (this.endpoints.length === 0) throw new Error('the control plane client needs an endpoint');
+  }
+
+  /** The endpoint requests go to now. */
+  get endpoint(): string {
+    return this.endpoints[this.current]!;
   }
 
   /** Joins (or re-joins) the cluster. */
@@ -88,7 +103,8 @@ export class ControlClient {
 
   private async post<T>(path: string, body: unknown, timeoutMs = REQUEST_TIMEOUT_MS, signal?: AbortSignal): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
-    const res = await this.fetchImpl(`${this.base}/${path}`, {
+    const used = this.current;
+    const res = await this.fetchImpl(`${this.endpoints[used]}${AGENT_API_PREFIX}/${path}`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${this.token}`,
@@ -97,7 +113,12 @@ export class ControlClient {
       },
       body: JSON.stringify(body),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    }).catch((err: unknown) => {
+      // The caller's own abort (shutting down) says nothing about the endpoint.
+      if (!signal?.aborted) this.moveOn(used);
+      throw err;
     });
+    if (UNAVAILABLE.has(res.status)) this.moveOn(used);
     const text = await res.text();
     let parsed: unknown;
     try {
@@ -108,5 +129,10 @@ export class ControlClient {
     if (res.ok && parsed !== undefined) return parsed as T;
     const err = (parsed ?? {}) as { code?: string; message?: string };
     throw new ControlPlaneError(res.status, err.code ?? 'Unknown', err.message ?? `HTTP ${res.status} from ${path}`);
+  }
+
+  /** After a failure at endpoint `used`: the next one, unless another request moved on already. */
+  private moveOn(used: number): void {
+    if (this.current === used) this.current = (used + 1) % this.endpoints.length;
   }
 }

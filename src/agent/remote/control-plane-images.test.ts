@@ -15,7 +15,8 @@ function recorder() {
 
 describe('controlPlaneImages', () => {
   const registry = {
-    endpoint: 'http://10.9.8.1:4566',
+    endpoints: ['http://10.9.8.1:4566'],
+    current: () => 'http://10.9.8.1:4566',
     accountId: () => '123456789012',
     auth: (region: string) => ({ username: 'AWS', password: `tok-${region}`, expiresAt: 0 }),
   };
@@ -40,5 +41,16 @@ describe('controlPlaneImages', () => {
       { image: '999999999999.dkr.ecr.us-east-1.amazonaws.com/x:1', options: {} },
       { image: '10.9.8.1:4566/team/app:1', options: { auth: { username: 'u', password: 'p' } } },
     ]);
+  });
+
+  it('pulls from the replica the agent talks to now, whichever endpoint names the image', async () => {
+    const { store, pulls } = recorder();
+    let current = 'http://10.9.8.1:4566';
+    const images = controlPlaneImages(store, { ...registry, endpoints: ['http://10.9.8.1:4566', 'http://10.9.8.2:4566'], current: () => current });
+    await images.pull('10.9.8.1:4566/team/app:1');
+    current = 'http://10.9.8.2:4566';
+    await images.pull('10.9.8.1:4566/team/app:1');
+    await images.pull('10.9.8.2:4566/team/app:2');
+    expect(pulls.map((p) => p.image)).toEqual(['10.9.8.1:4566/team/app:1', '10.9.8.2:4566/team/app:1', '10.9.8.2:4566/team/app:2']);
   });
 });
