@@ -37,6 +37,19 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (collection, key_utf16)
       )`,
   },
+  {
+    // One row per lease (see postgres-leader.ts): who holds it, until when (server time), and
+    // the fencing token that grows on every change of holder.
+    version: 2,
+    name: 'leader_leases',
+    sql: `
+      CREATE TABLE leader_leases (
+        name       text COLLATE "C" PRIMARY KEY,
+        holder     text NOT NULL,
+        token      bigint NOT NULL,
+        expires_at timestamptz NOT NULL
+      )`,
+  },
 ];
 
 const LEDGER = `
