@@ -77,6 +77,9 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
   checkNumbering(migrations);
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out connection's errors are ours to catch (see PostgresStore's transactions).
+  const lost = (err: Error) => (broken = err);
+  client.on('error', lost);
   try {
     const { rows: encoding } = await client.query<{ server_encoding: string }>('SHOW server_encoding');
     if (encoding[0]?.server_encoding !== 'UTF8') {
@@ -106,6 +109,7 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
       throw err;
     }
   } finally {
+    client.off('error', lost);
     client.release(broken);
   }
 }

@@ -128,6 +128,41 @@ describe.skipIf(missing !== undefined)(missing ?? 'PostgresStore', () => {
     await store.close();
   });
 
+  it('fails a transaction whose connection the server ends, and goes on with a new one', async () => {
+    const url = await server.createDatabase();
+    const store = await open(url);
+    await store.collection<number>('c').put('n', 1);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let inside!: () => void;
+    const started = new Promise<void>((r) => (inside = r));
+    const doomed = store.transaction(async (tx) => {
+      await tx.collection<number>('c').put('n', 2);
+      inside();
+      await gate;
+      await tx.collection<number>('c').put('m', 3);
+    });
+    await started;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const { rows } = await admin.query<{ ended: boolean }>(
+        `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'`,
+      );
+      expect(rows).toEqual([{ ended: true }]);
+    } finally {
+      await admin.end();
+    }
+    // Let the termination reach the client while it sits between queries.
+    await new Promise((r) => setTimeout(r, 100));
+    release();
+    await expect(doomed).rejects.toThrow();
+    expect(await store.collection<number>('c').list()).toEqual([{ key: 'n', value: 1 }]);
+    await store.collection<number>('c').put('n', 4);
+    expect(await store.collection<number>('c').get('n')).toBe(4);
+    await store.close();
+  });
+
   describe('migrations', () => {
     const pools: pg.Pool[] = [];
     const pool = (url: string) => {

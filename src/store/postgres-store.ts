@@ -160,6 +160,11 @@ export class PostgresStore implements Store {
       if (this.closed) throw new Error('the store is closed');
       const client = await this.pool.connect();
       let broken: Error | undefined;
+      // The pool listens for errors of idle connections only; a connection lost while we hold
+      // it (the server restarted mid-transaction) would otherwise be an uncaught 'error'. The
+      // next query fails with it, and the connection is dropped.
+      const lost = (err: Error) => (broken = err);
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, WRITER_LOCK]);
@@ -171,6 +176,7 @@ export class PostgresStore implements Store {
         await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
         throw err;
       } finally {
+        client.off('error', lost);
         client.release(broken);
       }
     });
