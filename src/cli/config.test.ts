@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configProblem, DEFAULT_CONFIG, extraRegionsConfig, fargateCpuOvercommitConfig } from './config.js';
+import { configProblem, DEFAULT_CONFIG, extraRegionsConfig, fargateCpuOvercommitConfig, redactedStoreUrl } from './config.js';
 import { resolveConfig } from './up.js';
 
 describe('--extra-regions', () => {
@@ -40,5 +40,29 @@ describe('--lb-subnet', () => {
     expect(resolveConfig({}, {})).not.toHaveProperty('lbSubnet');
     expect(configProblem({ ...DEFAULT_CONFIG, lbSubnet: '127.90.0.0/24' })).toBeUndefined();
     expect(configProblem({ ...DEFAULT_CONFIG, lbSubnet: '127.90.0.0' })).toContain('--lb-subnet');
+  });
+});
+
+describe('--store', () => {
+  it('comes from the flag, else MINATO_STORE; absent or empty means the embedded SQLite store', () => {
+    expect(resolveConfig({ store: 'postgres://a@h/db' }, { MINATO_STORE: 'postgres://b@h/db' }).store).toBe('postgres://a@h/db');
+    expect(resolveConfig({}, { MINATO_STORE: 'postgresql://b@h:5433/db' }).store).toBe('postgresql://b@h:5433/db');
+    expect(resolveConfig({}, { MINATO_STORE: '' })).not.toHaveProperty('store');
+    expect(resolveConfig({}, {})).not.toHaveProperty('store');
+  });
+
+  it('refuses other schemes and non-URLs without repeating a password', () => {
+    expect(configProblem({ ...DEFAULT_CONFIG, store: 'postgres://minato:pw@db.internal:5432/minato' })).toBeUndefined();
+    expect(configProblem({ ...DEFAULT_CONFIG, store: 'mysql://u:secret@h/db' })).toBe(
+      '--store: unknown scheme "mysql:"; use postgres://user@host:port/database, or leave --store out for the embedded SQLite store',
+    );
+    expect(configProblem({ ...DEFAULT_CONFIG, store: 'sqlite:./x.db' })).toContain('unknown scheme "sqlite:"');
+    expect(configProblem({ ...DEFAULT_CONFIG, store: 'secret@db:5432' })).not.toContain('secret');
+    expect(configProblem({ ...DEFAULT_CONFIG, store: 'not a url' })).toContain('--store takes a URL');
+  });
+
+  it('logs the location without its password', () => {
+    expect(redactedStoreUrl('postgres://minato:s3cret@db:5432/minato')).toBe('postgres://minato:***@db:5432/minato');
+    expect(redactedStoreUrl('postgres://minato@db/minato')).toBe('postgres://minato@db/minato');
   });
 });

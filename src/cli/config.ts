@@ -21,6 +21,8 @@ export interface PlatformConfig {
   fargateCpuOvercommit?: number;
   /** The IPv4 block each load balancer's own address comes from (`--lb-subnet`); {@link DEFAULT_LB_SUBNET} when absent. */
   lbSubnet?: string;
+  /** Where the document store lives (`--store`): a PostgreSQL URL; the embedded SQLite file in the data dir when absent. */
+  store?: string;
 }
 
 /** The load-balancer subnet by default: loopback addresses, reachable on this host only. */
@@ -84,6 +86,33 @@ export function fargateCpuOvercommitConfig(flag: string | undefined, env: NodeJS
   return factor;
 }
 
+/** The URL schemes `--store` takes: PostgreSQL's, both as libpq spells them. */
+const STORE_SCHEMES = ['postgres:', 'postgresql:'];
+
+/**
+ * Why `--store` cannot be used, or undefined when it can. The messages never repeat the
+ * location, which may hold a password.
+ */
+export function storeProblem(location: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(location);
+  } catch {
+    return '--store takes a URL such as postgres://user@host:5432/database';
+  }
+  if (!STORE_SCHEMES.includes(url.protocol)) {
+    return `--store: unknown scheme "${url.protocol}"; use postgres://user@host:port/database, or leave --store out for the embedded SQLite store`;
+  }
+  return undefined;
+}
+
+/** `location` without its password, for logs. */
+export function redactedStoreUrl(location: string): string {
+  const url = new URL(location);
+  if (url.password !== '') url.password = '***';
+  return url.toString();
+}
+
 /** Tells whether `host` only ever reaches this machine. */
 export function isLoopback(host: string): boolean {
   if (host === 'localhost') return true;
@@ -104,6 +133,10 @@ export function configProblem(config: PlatformConfig): string | undefined {
   const badRegion = config.extraRegions?.find((name) => !REGION_NAME.test(name));
   if (badRegion !== undefined) {
     return `--extra-regions takes region names of lower-case letters, digits and hyphens, got "${badRegion}"`;
+  }
+  if (config.store !== undefined) {
+    const problem = storeProblem(config.store);
+    if (problem) return problem;
   }
   if (config.lbSubnet !== undefined) {
     try {

@@ -43,9 +43,9 @@ import { AlarmService } from '../metrics/alarms/alarm-service.js';
 import { basicAuth } from '../registry/auth/registry-auth.js';
 import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
-import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { isLoopback, usesDefaultCredentials, type PlatformConfig } from './config.js';
+import { openStore } from './open-store.js';
 import { openLoadBalancing } from './load-balancing.js';
 import { serveAgents } from './agent-protocol.js';
 import { serviceRegistriesOver } from './service-registries.js';
@@ -124,7 +124,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const masterKey = loadOrCreateMasterKey(dataDir);
   const agentToken = loadOrCreateAgentToken(dataDir);
   const instanceKey = loadOrCreateAgentToken(dataDir, INSTANCE_KEY_FILE);
-  const store = new SqliteStore(join(dataDir, 'minato.db'));
+  const store = await openStore(config, dataDir, logger);
   const secrets = createSecretsDomain(store, masterKey);
   const discovery = createDiscovery(store);
   // Tasks' resolver (the VPC resolver of AWS): private DNS namespaces answered, the rest forwarded.

@@ -25,6 +25,7 @@ interface UpFlags {
   extraRegions?: string;
   fargateCpuOvercommit?: string;
   lbSubnet?: string;
+  store?: string;
 }
 
 /** Flags win over environment variables, which win over the defaults. */
@@ -32,7 +33,10 @@ export function resolveConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformC
   const localNodes = localNodesConfig(flags, env);
   const extraRegions = extraRegionsConfig(flags.extraRegions, env);
   const fargateCpuOvercommit = fargateCpuOvercommitConfig(flags.fargateCpuOvercommit, env);
+  // An empty MINATO_STORE means the default, as an unset one does.
+  const store = flags.store ?? (env.MINATO_STORE || undefined);
   return {
+    ...(store !== undefined && { store }),
     ...(localNodes && { localNodes }),
     ...(extraRegions && { extraRegions }),
     ...(fargateCpuOvercommit !== undefined && { fargateCpuOvercommit }),
@@ -56,6 +60,7 @@ export function registerUp(program: Command): void {
     .option('--host <address>', 'address to listen on (env MINATO_HOST)', undefined)
     .option('--port <port>', 'port to listen on (env MINATO_PORT)')
     .option('--data-dir <dir>', 'where state is kept (env MINATO_DATA_DIR)')
+    .option('--store <url>', 'keep the document store on PostgreSQL, postgres://user[:password]@host:port/database (env MINATO_STORE; default: SQLite in the data dir)')
     .option('--account-id <id>', '12-digit account id (env MINATO_ACCOUNT_ID)')
     .option('--access-key-id <id>', 'access key id callers sign with (env MINATO_ACCESS_KEY_ID)')
     .option('--secret-access-key <secret>', 'secret access key (env MINATO_SECRET_ACCESS_KEY)')

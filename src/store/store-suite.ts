@@ -5,10 +5,10 @@ import type { Store } from './store.js';
  * The behaviour every Store implementation must have. Run it against each implementation
  * (`describeStoreSuite('sqlite', () => new SqliteStore(...))`).
  */
-export function describeStoreSuite(name: string, open: () => Store): void {
+export function describeStoreSuite(name: string, open: () => Store | Promise<Store>): void {
   describe(`Store suite: ${name}`, () => {
     it('puts, gets, inserts and deletes documents as deep copies', async () => {
-      const store = open();
+      const store = await open();
       const c = store.collection<{ n: number; tags: string[] }>('things');
       const doc = { n: 1, tags: ['a'] };
       await c.put('k1', doc);
@@ -27,7 +27,7 @@ export function describeStoreSuite(name: string, open: () => Store): void {
     });
 
     it('lists in key order with prefix, after and limit', async () => {
-      const store = open();
+      const store = await open();
       const c = store.collection<number>('ordered');
       const keys = ['b/2', 'a/1', 'b/10', 'b/1', 'c', 'b', 'ba'];
       for (const [i, k] of keys.entries()) await c.put(k, i);
@@ -43,8 +43,22 @@ export function describeStoreSuite(name: string, open: () => Store): void {
       await store.close();
     });
 
+    it('orders keys beyond ASCII by UTF-16 code unit', async () => {
+      const store = await open();
+      const c = store.collection<number>('unicode');
+      // Latin-1, the end of the BMP and CJK: one code unit each, where UTF-8 and UTF-16 agree.
+      const keys = ['z', 'é', 'ü/1', 'ü', '中', '中/a', '\uFFFF', '\u00FF\uFFFF', '\u0100'];
+      for (const [i, k] of keys.entries()) await c.put(k, i);
+      expect((await c.list()).map((e) => e.key)).toEqual([...keys].sort());
+      expect((await c.list({ prefix: 'ü' })).map((e) => e.key)).toEqual(['ü', 'ü/1']);
+      expect((await c.list({ prefix: '\u00FF' })).map((e) => e.key)).toEqual(['\u00FF\uFFFF']);
+      expect((await c.list({ after: '中' })).map((e) => e.key)).toEqual(['中/a', '\uFFFF']);
+      expect(await c.get('中/a')).toBe(5);
+      await store.close();
+    });
+
     it('commits a transaction as a whole and rolls back a failed one', async () => {
-      const store = open();
+      const store = await open();
       const c = store.collection<number>('tx');
       await store.transaction(async (tx) => {
         await tx.collection<number>('tx').put('a', 1);
@@ -65,7 +79,7 @@ export function describeStoreSuite(name: string, open: () => Store): void {
     });
 
     it('serialises concurrent read-modify-write transactions so no update is lost', async () => {
-      const store = open();
+      const store = await open();
       const counter = store.collection<number>('counter');
       await counter.put('n', 0);
       await Promise.all(
@@ -83,7 +97,7 @@ export function describeStoreSuite(name: string, open: () => Store): void {
     });
 
     it('does not let a write outside a transaction join a failing one', async () => {
-      const store = open();
+      const store = await open();
       const c = store.collection<number>('iso');
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));

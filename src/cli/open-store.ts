@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { PostgresStore } from '../store/postgres-store.js';
+import { SqliteStore } from '../store/sqlite-store.js';
+import type { Store } from '../store/store.js';
+import { redactedStoreUrl, storeProblem, type PlatformConfig } from './config.js';
+
+/**
+ * The document store `--store` names: PostgreSQL for a URL (several processes may share it),
+ * else the embedded SQLite file `minato.db` in the data dir. Only this store moves to
+ * PostgreSQL; logs, metrics, registry files and scan data stay in the data dir.
+ */
+export async function openStore(config: Pick<PlatformConfig, 'store'>, dataDir: string, logger: Logger): Promise<Store> {
+  if (config.store === undefined) return new SqliteStore(join(dataDir, 'minato.db'));
+  const problem = storeProblem(config.store);
+  if (problem) throw new Error(problem);
+  const store = await PostgresStore.open({
+    connectionString: config.store,
+    // The message and code only: the driver's error objects carry the client and its password.
+    onIdleError: (err) => logger.warn({ code: (err as { code?: string }).code, message: err.message }, 'an idle PostgreSQL connection failed'),
+  });
+  logger.info({ store: redactedStoreUrl(config.store) }, 'document store on PostgreSQL');
+  return store;
+}

@@ -1,0 +1,39 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateClusterCommand, DescribeClustersCommand, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresMissing, startPostgresServer, type PostgresServer } from '../src/store/postgres-server.fixtures.js';
+import { startTestPlatform, type TestPlatform } from './support/platform.js';
+
+// Two platforms on one PostgreSQL database see each other's writes through the ECS API.
+const missing = postgresMissing();
+
+describe.skipIf(missing !== undefined)(missing ?? 'minato up --store postgres://', () => {
+  let server: PostgresServer;
+  const platforms: TestPlatform[] = [];
+  beforeAll(async () => {
+    server = await startPostgresServer();
+  });
+  afterAll(async () => {
+    for (const p of platforms) await p.dispose();
+    await server?.stop();
+  });
+
+  it('keeps the documents on the server, shared by two platforms and kept across restarts', async () => {
+    const url = await server.createDatabase();
+    const a = await startTestPlatform({ store: url });
+    platforms.push(a);
+    const b = await startTestPlatform({ store: url });
+    platforms.push(b);
+    await a.ecs().send(new CreateClusterCommand({ clusterName: 'shared' }));
+    const seen = await b.ecs().send(new DescribeClustersCommand({ clusters: ['shared'] }));
+    expect(seen.clusters?.map((c) => [c.clusterName, c.status])).toEqual([['shared', 'ACTIVE']]);
+    expect(existsSync(join(a.config.dataDir, 'minato.db'))).toBe(false);
+    await platforms.shift()!.dispose();
+    await platforms.shift()!.dispose();
+    const c = await startTestPlatform({ store: url });
+    platforms.push(c);
+    const listed = await c.ecs().send(new ListClustersCommand({}));
+    expect(listed.clusterArns?.some((arn) => arn.endsWith(':cluster/shared'))).toBe(true);
+  });
+});
