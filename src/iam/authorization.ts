@@ -15,13 +15,15 @@ export interface AuthorizationCheck {
 }
 
 /**
- * What the front door knows of the request besides its caller, as global condition keys:
- * `aws:SourceIp`, `aws:SecureTransport`, `aws:RequestTag/<key>` and `aws:TagKeys`.
+ * What the front door knows of the request besides its caller, as condition keys: the global
+ * `aws:SourceIp`, `aws:SecureTransport`, `aws:RequestTag/<key>` and `aws:TagKeys`, and the
+ * service's own keys the request sets (e.g. `ecs:cluster`).
  */
 export interface RequestFacts {
   sourceIp?: string;
   secureTransport?: boolean;
   requestTags?: Readonly<Record<string, string>>;
+  serviceKeys?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** The role's policies, loaded once per request however many checks it makes. */
@@ -98,8 +100,8 @@ export class Authorizer {
  * The global condition keys of a role session's request, written as AWS documents them (the
  * evaluator compares keys without regard to case).
  */
-export function requestContext(scope: Scope, roleArn: string, roleTags: readonly Tag[], facts: RequestFacts): Map<string, string[]> {
-  const context = new Map<string, string[]>([
+export function requestContext(scope: Scope, roleArn: string, roleTags: readonly Tag[], facts: RequestFacts): Map<string, readonly string[]> {
+  const context = new Map<string, readonly string[]>([
     ['aws:PrincipalArn', [roleArn]],
     ['aws:PrincipalAccount', [scope.accountId]],
     ['aws:PrincipalType', ['AssumedRole']],
@@ -117,6 +119,7 @@ export function requestContext(scope: Scope, roleArn: string, roleTags: readonly
     for (const key of keys) context.set(`aws:RequestTag/${key}`, [facts.requestTags[key]!]);
     if (keys.length > 0) context.set('aws:TagKeys', keys);
   }
+  for (const [key, values] of Object.entries(facts.serviceKeys ?? {})) context.set(key, values);
   return context;
 }
 

@@ -77,6 +77,21 @@ describe('authorizing', () => {
     expect(err.message).toMatch(/^You are not authorized to perform this operation\. User: .* is not authorized to perform: ec2:DescribeVpcs on resource: \* because/);
   });
 
+  it('sets ecs:cluster, so that a policy may confine RunTask to one cluster', async () => {
+    const iam = createIamDomain(new MemoryStore(), new ValueCipher(randomBytes(32)));
+    await iam.roles.create(root, { name: 'app', assumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }) });
+    const onlyWeb = { ArnEquals: { 'ecs:cluster': `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/web` } };
+    await iam.roles.putInlinePolicy(root, 'app', 'p', doc({ Effect: 'Allow', Action: 'ecs:RunTask', Resource: '*', Condition: onlyWeb }));
+    const ran: string[] = [];
+    const ecs = authorizing(recording('ecs', 'ecs', ['RunTask'], ran), iam.authorizer, ECS_AUTHORIZATION);
+    const ctx = { scope: session, requestId: 'r' };
+    await ecs.handlers.RunTask!({ cluster: 'web', taskDefinition: 'app:1' }, ctx);
+    await ecs.handlers.RunTask!({ cluster: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/web`, taskDefinition: 'app:1' }, ctx);
+    expect((await refusal(ecs.handlers.RunTask!({ cluster: 'db', taskDefinition: 'app:1' }, ctx))).code).toBe('AccessDeniedException');
+    expect((await refusal(ecs.handlers.RunTask!({ taskDefinition: 'app:1' }, ctx))).code).toBe('AccessDeniedException');
+    expect(ran).toEqual(['RunTask', 'RunTask']);
+  });
+
   it('refuses to serve an API that has no table', async () => {
     expect(() => authorizeAll([recording('ecs', 'ecs', [], [])], {} as never, new Map())).toThrow(/no authorization table for the ecs API/);
   });

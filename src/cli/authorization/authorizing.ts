@@ -1,5 +1,5 @@
 import { withCommonErrors } from '../../api/secretsmanager/common-errors.js';
-import type { AuthorizationCheck, Authorizer } from '../../iam/authorization.js';
+import type { AuthorizationCheck, Authorizer, RequestFacts } from '../../iam/authorization.js';
 import { AwsError } from '../../server/aws-error.js';
 import type { AwsService, OperationHandler, RequestContext } from '../../server/service.js';
 import { requestTags, type AuthorizationTable } from './table.js';
@@ -25,11 +25,7 @@ export function authorizing(service: AwsService, authorizer: Authorizer, table: 
     handlers[operation] = async (input, ctx) => {
       if (authorizer.restricts(ctx.scope)) {
         const checks = await checksOf(table, operation, input, ctx);
-        const decision = await authorizer.decideAll(ctx.scope, checks, {
-          ...(ctx.sourceIp !== undefined && { sourceIp: ctx.sourceIp }),
-          ...(ctx.secureTransport !== undefined && { secureTransport: ctx.secureTransport }),
-          ...(requestTags(input) && { requestTags: requestTags(input) }),
-        });
+        const decision = await authorizer.decideAll(ctx.scope, checks, factsOf(table, operation, input, ctx));
         if (!decision.allowed) throw new AwsError(table.denial.code, table.denial.message?.(decision.message) ?? decision.message, table.denial.status);
       }
       return handler(input, ctx);
@@ -39,6 +35,18 @@ export function authorizing(service: AwsService, authorizer: Authorizer, table: 
   // it too, for what reads the model's errors (the console, the Query error codes).
   const model = service.unmodelledErrors ? service.model : withCommonErrors(service.model, [table.denial.code]);
   return { ...service, model, handlers };
+}
+
+/** The condition keys the request itself sets. */
+function factsOf(table: AuthorizationTable, operation: string, input: unknown, ctx: RequestContext): RequestFacts {
+  const tags = requestTags(input);
+  const serviceKeys = table.context?.(input ?? {}, ctx.scope, operation);
+  return {
+    ...(ctx.sourceIp !== undefined && { sourceIp: ctx.sourceIp }),
+    ...(ctx.secureTransport !== undefined && { secureTransport: ctx.secureTransport }),
+    ...(tags && { requestTags: tags }),
+    ...(serviceKeys && { serviceKeys }),
+  };
 }
 
 /** The checks of one request: the operation's action on each of its resources, and any further ones. */

@@ -20,6 +20,8 @@ export interface AuthorizationTable {
   readonly fallback?: Resources;
   /** Checks an operation needs besides its own action (e.g. BatchGetSecretValue: GetSecretValue on each secret). */
   readonly also?: Readonly<Record<string, Further>>;
+  /** The service's own condition keys the request sets (e.g. `ecs:cluster`). */
+  readonly context?: (input: Input, scope: Scope, operation: string) => Readonly<Record<string, readonly string[]>> | undefined;
   /** Operations AWS never refuses, whatever the policies (sts:GetCallerIdentity). */
   readonly unrestricted?: readonly string[];
 }

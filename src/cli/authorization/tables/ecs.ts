@@ -17,6 +17,9 @@ import { ACCESS_DENIED_EXCEPTION, each, lastSegment, nameOrArn, regional, type A
  * ListTaskDefinitions, ListTaskDefinitionFamilies, DeregisterTaskDefinition, the account settings,
  * ListServices, ListServicesByNamespace. Unsure, so on `*` too: ListTasks (the reference names
  * container-instance), DeleteTaskDefinitions, CreateCapacityProvider, PutAttributes, DeleteAttributes.
+ * Condition key `ecs:cluster`: the cluster's ARN, for the operations that run in a cluster (the
+ * `default` cluster when the request names none), so that `ArnEquals: {ecs:cluster: …}` can
+ * confine RunTask or UpdateService to one cluster.
  */
 
 const ecs = (scope: Scope, resource: string) => regional('ecs', scope, resource);
@@ -30,9 +33,37 @@ const taskDefinition = (input: Input, scope: Scope) => [
 const capacityProvider = (scope: Scope) => (name: string) => nameOrArn(name, (n) => ecs(scope, `capacity-provider/${n}`));
 const tagged = (input: Input) => [input.resourceArn];
 
+const IN_A_CLUSTER = new Set([
+  'UpdateCluster',
+  'UpdateClusterSettings',
+  'PutClusterCapacityProviders',
+  'DeleteCluster',
+  'RunTask',
+  'StartTask',
+  'StopTask',
+  'DescribeTasks',
+  'UpdateTaskProtection',
+  'GetTaskProtection',
+  'ListTasks',
+  'RegisterContainerInstance',
+  'DescribeContainerInstances',
+  'ListContainerInstances',
+  'UpdateContainerInstancesState',
+  'DeregisterContainerInstance',
+  'PutAttributes',
+  'DeleteAttributes',
+  'ListAttributes',
+  'CreateService',
+  'UpdateService',
+  'DeleteService',
+  'DescribeServices',
+  'ListServices',
+]);
+
 export const ECS_AUTHORIZATION: AuthorizationTable = {
   prefix: 'ecs',
   denial: ACCESS_DENIED_EXCEPTION,
+  context: (input, scope, operation) => (IN_A_CLUSTER.has(operation) ? { 'ecs:cluster': cluster(input, scope).filter((c): c is string => c !== undefined) } : undefined),
   resources: {
     DescribeClusters: (input, scope) => {
       const names: string[] = input.clusters?.length ? input.clusters : ['default'];
