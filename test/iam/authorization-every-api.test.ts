@@ -6,7 +6,7 @@ import { ApplicationAutoScalingClient, DescribeScalableTargetsCommand } from '@a
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
-import { CreateClusterCommand, DeleteClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, DeleteClusterCommand, DescribeClustersCommand, ECSClient, ListClustersCommand, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateRoleCommand, IAMClient, ListRolesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -53,6 +53,9 @@ beforeAll(async () => {
     Statement: [
       { Effect: 'Allow', Action: 'ecs:DescribeClusters', Resource: ALLOWED_CLUSTER },
       { Effect: 'Allow', Action: 'ssm:GetParameter', Resource: `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/app/allowed` },
+      // Conditions on what the front door knows of the request: its source address and transport.
+      { Effect: 'Allow', Action: 'ecs:ListClusters', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '127.0.0.0/8' }, Bool: { 'aws:SecureTransport': 'false' } } },
+      { Effect: 'Allow', Action: 'ecs:ListServices', Resource: '*', Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } },
     ],
   };
   await iam.send(new PutRolePolicyCommand({ RoleName: 'deployer', PolicyName: 'narrow', PolicyDocument: JSON.stringify(policy) }));
@@ -91,6 +94,8 @@ describe('a role session against every API of minato up', { timeout: 60_000 }, (
       status: 400,
     });
     expect(await refusal(ecs.send(new DeleteClusterCommand({ cluster: 'allowed' })))).toMatchObject({ name: 'AccessDeniedException', message: noPolicyAllows('ecs:DeleteCluster', ALLOWED_CLUSTER) });
+    expect((await ecs.send(new ListClustersCommand({}))).clusterArns).toHaveLength(2);
+    expect((await refusal(ecs.send(new ListServicesCommand({ cluster: 'allowed' })))).name).toBe('AccessDeniedException');
     ecs.destroy();
 
     const ssm = new SSMClient(cfg(session));
