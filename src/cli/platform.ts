@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { authorizing, logStreamTarget, secretTarget } from './authorized-apis.js';
+import { authorizationTables, authorizeAll } from './authorization/index.js';
 import type { LogSink } from '../agent-contract/ports.js';
 import { acmService } from '../api/acm/acm-service.js';
 import { adminService } from '../api/admin/admin-service.js';
@@ -308,24 +308,34 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     // Tasks come through the relay as if from loopback; the default keys stay loopback-only.
     ...(usesDefaultCredentials(config) && { refusesRootKeys: (peer: { address: string; port: number }) => taskEndpoints.relayed(peer) }),
     ...(config.extraRegions && { extraRegions: config.extraRegions }),
-    services: [
-      ecsService(ecs),
-      adminService(ecs),
-      stsService(iam.tokens),
-      iamService(iam),
-      // Requests with an assumed role's credentials are authorised by its policies (a first slice).
-      authorizing(secretsManagerService(secrets), iam.authorizer, { GetSecretValue: secretTarget(secrets.secrets) }),
-      ssmService(secrets),
-      authorizing(logsService(logService), iam.authorizer, { PutLogEvents: logStreamTarget }),
-      cloudWatchService(metrics, alarms),
-      applicationAutoScalingService(autoscaling),
-      serviceDiscoveryService(discovery),
-      elbv2Service(elb),
-      acmService(certificates),
-      ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
-      snsService(sns),
-      ec2Service(new Ec2Network(store)),
-    ],
+    // Every API's requests made with a role session's credentials are authorised by the role's policies.
+    services: authorizeAll(
+      [
+        ecsService(ecs),
+        adminService(ecs),
+        stsService(iam.tokens),
+        iamService(iam),
+        secretsManagerService(secrets),
+        ssmService(secrets),
+        logsService(logService),
+        cloudWatchService(metrics, alarms),
+        applicationAutoScalingService(autoscaling),
+        serviceDiscoveryService(discovery),
+        elbv2Service(elb),
+        acmService(certificates),
+        ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
+        snsService(sns),
+        ec2Service(new Ec2Network(store)),
+      ],
+      iam.authorizer,
+      authorizationTables({
+        secretArn: async (scope, id) => (await secrets.secrets.describe(scope, id).catch(() => undefined))?.arn,
+        iamPaths: {
+          role: async (scope, name) => (await iam.roles.get(scope, name).catch(() => undefined))?.path,
+          user: async (scope, name) => (await iam.users.get(scope, name).catch(() => undefined))?.path,
+        },
+      }),
+    ),
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes, snsCertificateRoute(sns), consoleRoutes()],
     unsignedGets: SNS_UNSIGNED_GETS,
     logger,

@@ -40,3 +40,41 @@ describe('Authorizer', () => {
     expect((await iam.authorizer.decide(base, 'secretsmanager:GetSecretValue', 'arn:x')).allowed).toBe(true);
   });
 });
+
+describe("Authorizer's request context", () => {
+  it('holds the global condition keys: principal, region, time, source address, TLS, principal and request tags', async () => {
+    const iam = await domain();
+    await iam.roles.tag(base, 'app', [{ Key: 'team', Value: 'web' }]);
+    const conditioned = doc({
+      Effect: 'Allow',
+      Action: 'ecs:*',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:PrincipalArn': ROLE, 'aws:PrincipalAccount': ACCOUNT, 'aws:RequestedRegion': 'us-east-1', 'aws:PrincipalTag/team': 'web', 'aws:RequestTag/env': 'prod' },
+        IpAddress: { 'aws:SourceIp': '127.0.0.0/8' },
+        Bool: { 'aws:SecureTransport': 'false' },
+        DateGreaterThan: { 'aws:CurrentTime': '2020-01-01T00:00:00Z' },
+      },
+    });
+    await iam.roles.putInlinePolicy(base, 'app', 'p', conditioned);
+    const facts = { sourceIp: '127.0.0.1', secureTransport: false, requestTags: { env: 'prod' } };
+    expect(await iam.authorizer.decide(session(), 'ecs:CreateCluster', '*', facts)).toEqual({ allowed: true });
+    for (const changed of [{ ...facts, sourceIp: '10.0.0.1' }, { ...facts, secureTransport: true }, { ...facts, requestTags: { env: 'dev' } }]) {
+      expect((await iam.authorizer.decide(session(), 'ecs:CreateCluster', '*', changed)).allowed).toBe(false);
+    }
+    expect((await iam.authorizer.decide({ ...session(), region: 'eu-west-1' }, 'ecs:CreateCluster', '*', facts)).allowed).toBe(false);
+  });
+
+  it('decides several checks at once: the first refused one names the refusal', async () => {
+    const iam = await domain();
+    await iam.roles.putInlinePolicy(base, 'app', 'p', doc({ Effect: 'Allow', Action: 'ecs:DescribeClusters', Resource: 'arn:aws:ecs:*:*:cluster/a' }));
+    const checks = ['a', 'b'].map((c) => ({ action: 'ecs:DescribeClusters', resource: `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/${c}` }));
+    expect(await iam.authorizer.decideAll(session(), checks.slice(0, 1))).toEqual({ allowed: true });
+    expect(await iam.authorizer.decideAll(session(), checks)).toEqual({
+      allowed: false,
+      message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/app/s is not authorized to perform: ecs:DescribeClusters on resource: arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/b because no identity-based policy allows the ecs:DescribeClusters action`,
+    });
+    expect(iam.authorizer.restricts(session())).toBe(true);
+    expect(iam.authorizer.restricts(base)).toBe(false);
+  });
+});

@@ -3,16 +3,42 @@ import type { Scope } from '../lib/scope.js';
 import type { Store } from '../store/store.js';
 import { evaluate, type EvaluatedPolicy } from './evaluation/evaluate.js';
 import type { ManagedPolicies } from './managed-policies.js';
-import { ROLES, entityKey, type RoleRecord } from './records.js';
+import { ROLES, entityKey, type RoleRecord, type Tag } from './records.js';
 
 /** Whether a request may go on, or AWS's AccessDeniedException message. */
 export type AuthorizationDecision = { allowed: true } | { allowed: false; message: string };
+
+/** One action on one resource ARN (`*` for an action without resource-level permissions). */
+export interface AuthorizationCheck {
+  action: string;
+  resource: string;
+}
+
+/**
+ * What the front door knows of the request besides its caller, as condition keys: the global
+ * `aws:SourceIp`, `aws:SecureTransport`, `aws:RequestTag/<key>` and `aws:TagKeys`, and the
+ * service's own keys the request sets (e.g. `ecs:cluster`).
+ */
+export interface RequestFacts {
+  sourceIp?: string;
+  secureTransport?: boolean;
+  requestTags?: Readonly<Record<string, string>>;
+  serviceKeys?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The role's policies, loaded once per request however many checks it makes. */
+interface RolePolicies {
+  identity: EvaluatedPolicy[];
+  boundary: EvaluatedPolicy[];
+  tags: Tag[];
+}
 
 /**
  * The authorisation of requests made with an assumed role's credentials: the role's identity
  * policies (inline and attached managed ones), its permissions boundary and the session policy
  * must allow the action on the resource, and none may deny it, as IAM's evaluation logic has it.
- * The account's root, and requests made without credentials of a role, are not restricted.
+ * The account's root is not restricted. Neither are IAM users yet: IAM serves no user policies
+ * (PutUserPolicy, AttachUserPolicy), so a user would be refused everything.
  */
 export class Authorizer {
   constructor(
@@ -20,41 +46,86 @@ export class Authorizer {
     private readonly policies: ManagedPolicies,
   ) {}
 
-  async decide(scope: Scope, action: string, resource: string): Promise<AuthorizationDecision> {
+  /** Whether requests of this scope's caller are decided by policies (role sessions) at all. */
+  restricts(scope: Scope): boolean {
+    return scope.caller?.kind === 'assumed-role' && scope.caller.roleArn !== undefined;
+  }
+
+  async decide(scope: Scope, action: string, resource: string, facts: RequestFacts = {}): Promise<AuthorizationDecision> {
+    return this.decideAll(scope, [{ action, resource }], facts);
+  }
+
+  /** Every check must be allowed; the first refused one names the refusal. */
+  async decideAll(scope: Scope, checks: readonly AuthorizationCheck[], facts: RequestFacts = {}): Promise<AuthorizationDecision> {
     const caller = scope.caller;
     if (caller?.kind !== 'assumed-role' || caller.roleArn === undefined) return { allowed: true };
-    const { identity, boundary } = await this.policiesOf(scope.accountId, caller.roleArn);
-    const request = { action, resource, context: new Map([['aws:PrincipalArn', [caller.roleArn]], ['aws:PrincipalAccount', [scope.accountId]]]) };
-    const outcome = evaluate(identity, request, boundary);
-    const denied = (why: string) => ({ allowed: false as const, message: `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} ${why}` });
-    if (outcome.decision === 'explicitDeny') return denied(`with an explicit deny in ${outcome.allowedByBoundary === false ? 'a permissions boundary' : 'an identity-based policy'}`);
-    if (outcome.decision === 'implicitDeny') {
-      return denied(outcome.allowedByBoundary === false ? `because no permissions boundary allows the ${action} action` : `because no identity-based policy allows the ${action} action`);
-    }
-    if (caller.sessionPolicy !== undefined) {
-      const session = parsePolicyDocument(caller.sessionPolicy, 'identity');
-      const bySession = evaluate([{ id: 'session', type: 'session', document: session.ok ? session.document : { statements: [] } }], request);
-      if (bySession.decision === 'explicitDeny') return denied('with an explicit deny in a session policy');
-      if (bySession.decision !== 'allowed') return denied(`because no session policy allows the ${action} action`);
+    const role = await this.policiesOf(scope.accountId, caller.roleArn);
+    const context = requestContext(scope, caller.roleArn, role.tags, facts);
+    const session = caller.sessionPolicy === undefined ? undefined : sessionPolicy(caller.sessionPolicy);
+    for (const { action, resource } of checks) {
+      const request = { action, resource, context };
+      const denied = (why: string) => ({ allowed: false as const, message: `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource} ${why}` });
+      const outcome = evaluate(role.identity, request, role.boundary);
+      if (outcome.decision === 'explicitDeny') return denied(`with an explicit deny in ${outcome.allowedByBoundary === false ? 'a permissions boundary' : 'an identity-based policy'}`);
+      if (outcome.decision === 'implicitDeny') {
+        return denied(outcome.allowedByBoundary === false ? `because no permissions boundary allows the ${action} action` : `because no identity-based policy allows the ${action} action`);
+      }
+      if (session) {
+        const bySession = evaluate([session], request);
+        if (bySession.decision === 'explicitDeny') return denied('with an explicit deny in a session policy');
+        if (bySession.decision !== 'allowed') return denied(`because no session policy allows the ${action} action`);
+      }
     }
     return { allowed: true };
   }
 
-  private async policiesOf(accountId: string, roleArn: string): Promise<{ identity: EvaluatedPolicy[]; boundary: EvaluatedPolicy[] }> {
+  private async policiesOf(accountId: string, roleArn: string): Promise<RolePolicies> {
     return this.store.transaction(async (tx) => {
       const name = roleArn.slice(roleArn.lastIndexOf('/') + 1);
       const role = await tx.collection<RoleRecord>(ROLES).get(entityKey(accountId, name));
       // A session outlives its role's deletion, but grants nothing then.
-      if (!role || role.arn !== roleArn) return { identity: [], boundary: [] };
+      if (!role || role.arn !== roleArn) return { identity: [], boundary: [], tags: [] };
       const identity = Object.entries(role.inlinePolicies).map(([id, text]) => policy(id, text));
       for (const arn of role.attachedPolicies) {
         const doc = await this.policies.defaultDocument(tx, accountId, arn);
         if (doc) identity.push(policy(arn, doc.document));
       }
       const boundaryDoc = role.permissionsBoundary === undefined ? undefined : await this.policies.defaultDocument(tx, accountId, role.permissionsBoundary);
-      return { identity, boundary: boundaryDoc ? [policy(role.permissionsBoundary!, boundaryDoc.document)] : [] };
+      return { identity, boundary: boundaryDoc ? [policy(role.permissionsBoundary!, boundaryDoc.document)] : [], tags: role.tags };
     });
   }
+}
+
+/**
+ * The global condition keys of a role session's request, written as AWS documents them (the
+ * evaluator compares keys without regard to case).
+ */
+export function requestContext(scope: Scope, roleArn: string, roleTags: readonly Tag[], facts: RequestFacts): Map<string, readonly string[]> {
+  const context = new Map<string, readonly string[]>([
+    ['aws:PrincipalArn', [roleArn]],
+    ['aws:PrincipalAccount', [scope.accountId]],
+    ['aws:PrincipalType', ['AssumedRole']],
+    ['aws:RequestedRegion', [scope.region]],
+    ['aws:CurrentTime', [scope.now.toISOString()]],
+    ['aws:EpochTime', [String(Math.floor(scope.now.getTime() / 1000))]],
+    ['aws:MultiFactorAuthPresent', ['false']],
+  ]);
+  if (scope.caller) context.set('aws:userid', [scope.caller.userId]);
+  for (const tag of roleTags) context.set(`aws:PrincipalTag/${tag.Key}`, [tag.Value]);
+  if (facts.sourceIp !== undefined) context.set('aws:SourceIp', [facts.sourceIp]);
+  if (facts.secureTransport !== undefined) context.set('aws:SecureTransport', [String(facts.secureTransport)]);
+  if (facts.requestTags) {
+    const keys = Object.keys(facts.requestTags);
+    for (const key of keys) context.set(`aws:RequestTag/${key}`, [facts.requestTags[key]!]);
+    if (keys.length > 0) context.set('aws:TagKeys', keys);
+  }
+  for (const [key, values] of Object.entries(facts.serviceKeys ?? {})) context.set(key, values);
+  return context;
+}
+
+function sessionPolicy(text: string): EvaluatedPolicy {
+  const session = parsePolicyDocument(text, 'identity');
+  return { id: 'session', type: 'session', document: session.ok ? session.document : { statements: [] } };
 }
 
 function policy(id: string, text: string): EvaluatedPolicy {

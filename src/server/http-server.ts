@@ -139,7 +139,12 @@ export function buildFrontDoor(options: FrontDoorOptions): FastifyInstance {
       now: now(),
       ...(caller.caller && { caller: caller.caller }),
     };
-    const ctx: RequestContext = { scope, requestId: req.awsRequestId };
+    const ctx: RequestContext = {
+      scope,
+      requestId: req.awsRequestId,
+      sourceIp: req.ip.startsWith('::ffff:') ? req.ip.slice('::ffff:'.length) : req.ip,
+      secureTransport: req.protocol === 'https',
+    };
     const limit = (call.protocol === 'query' ? undefined : call.service.bodyLimit) ?? options.bodyLimit;
     if (((req.body as Buffer | undefined)?.length ?? 0) > limit) throw tooLarge(limit);
     if (call.protocol !== 'query') {

@@ -6,6 +6,10 @@ import type { Scope } from '../lib/scope.js';
 export interface RequestContext {
   readonly scope: Scope;
   readonly requestId: string;
+  /** The address the request came from (`aws:SourceIp`), IPv4-mapped IPv6 addresses as IPv4. */
+  readonly sourceIp?: string;
+  /** Whether it came over TLS (`aws:SecureTransport`). */
+  readonly secureTransport?: boolean;
 }
 
 /** Handles one operation: the validated input in, the output shape out (wire member names). */

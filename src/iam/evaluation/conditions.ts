@@ -1,3 +1,4 @@
+import { BlockList, isIP } from 'node:net';
 import { arnMatch, wildcardMatch } from './wildcard.js';
 
 /**
@@ -40,7 +41,21 @@ const COMPARE: Record<string, Compare> = {
   bool: (a, e) => a.toLowerCase() === e.toLowerCase(),
   arnequals: (a, e) => arnMatch(e, a),
   arnlike: (a, e) => arnMatch(e, a),
+  ipaddress: (a, e) => ipInRange(a, e),
 };
+
+/** Whether an address lies in a CIDR range (or equals a bare address), IPv4 or IPv6. */
+function ipInRange(address: string, range: string): boolean {
+  const family = isIP(address);
+  const [net, bits] = range.trim().split('/');
+  if (family === 0 || isIP(net ?? '') !== family) return false;
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  const prefix = bits === undefined ? (family === 4 ? 32 : 128) : Number(bits);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) return false;
+  const list = new BlockList();
+  list.addSubnet(net!, prefix, type);
+  return list.check(address, type);
+}
 
 const NEGATED: Record<string, string> = {
   stringnotequals: 'stringequals',
@@ -50,6 +65,7 @@ const NEGATED: Record<string, string> = {
   datenotequals: 'dateequals',
   arnnotequals: 'arnequals',
   arnnotlike: 'arnlike',
+  notipaddress: 'ipaddress',
 };
 
 /** Whether the operator is one this evaluator knows (an unknown one never holds). */
