@@ -300,7 +300,8 @@ export class SecretsManager {
   ): Promise<SecretVersionRecord | undefined> {
     if (token === undefined) return undefined;
     const version = secret.versions.find((v) => v.versionId === token);
-    if (!version) return undefined;
+    // An empty version (RotateSecret's AWSPENDING) is filled by the first value written with its id.
+    if (!version || version.empty) return undefined;
     const stored = await this.values.read(scope.region, secret, token, tx);
     if (value && sameValue(stored, value)) return version;
     throw secretExists(`You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${secret.arn}.`);
@@ -315,13 +316,16 @@ export class SecretsManager {
     value: SecretValue,
     stages: readonly string[] | undefined,
   ): Promise<SecretRecord> {
+    const empty = secret.versions.find((v) => v.versionId === versionId && v.empty);
     const added: SecretVersionRecord = {
       versionId,
       stages: [],
-      createdDate: scope.now.getTime(),
+      createdDate: empty?.createdDate ?? scope.now.getTime(),
       ...(secret.kmsKeyId && { kmsKeyId: secret.kmsKeyId }),
     };
-    const { kept, dropped } = pruneVersions(addVersion(secret.versions, added, stages), MAX_VERSIONS);
+    // Filling an empty version: it is replaced by the full one, which takes the labels asked for.
+    const others = empty ? secret.versions.filter((v) => v !== empty) : secret.versions;
+    const { kept, dropped } = pruneVersions(addVersion(others, added, stages), MAX_VERSIONS);
     await this.values.write(tx, scope.region, secret, versionId, value);
     await this.values.remove(tx, scope.region, secret.name, dropped);
     return { ...secret, versions: kept };
@@ -359,7 +363,7 @@ export class SecretsManager {
 export function selectVersion(secret: SecretRecord, select: { versionId?: string; versionStage?: string }): SecretVersionRecord {
   if (select.versionId !== undefined) {
     const version = secret.versions.find((v) => v.versionId === select.versionId);
-    if (!version) throw secretValueNotFound('VersionId', select.versionId);
+    if (!version || version.empty) throw secretValueNotFound('VersionId', select.versionId);
     if (select.versionStage !== undefined && !version.stages.includes(select.versionStage)) {
       throw invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
     }
@@ -367,6 +371,7 @@ export function selectVersion(secret: SecretRecord, select: { versionId?: string
   }
   const stage = select.versionStage ?? Stage.Current;
   const version = secret.versions.find((v) => v.stages.includes(stage));
-  if (!version) throw secretValueNotFound('staging label', stage);
+  // A version RotateSecret made and the rotation function has not filled yet has no value to read.
+  if (!version || version.empty) throw secretValueNotFound('staging label', stage);
   return version;
 }
