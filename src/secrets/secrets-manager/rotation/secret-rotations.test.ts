@@ -7,7 +7,6 @@ import { createSecretsDomain, type SecretsDomain } from '../../secrets-domain.js
 import type { RotationFunctions, StepInvocation } from './ports.js';
 import type { RotationStep, StepOutcome } from './rotation-state.js';
 
-const DAY = 86_400_000;
 const t0 = Date.UTC(2025, 2, 10, 15, 30);
 const TOKEN = 'aaaaaaaa-0000-4000-8000-000000000001';
 const FUNCTION = 'rotator:1';
