@@ -10,8 +10,8 @@ import type { StepOutcome } from '../secrets/secrets-manager/rotation/rotation-s
 /**
  * Rotation functions as ECS tasks: each step of a rotation is one task of the task definition
  * RotationLambdaARN names, run in the region's `default` cluster (created if absent) as RunTask
- * would run it — FARGATE when the definition allows it, else EC2; an awsvpc task in the region's
- * default subnet — with the Lambda event's fields in every container's environment:
+ * would run it — FARGATE when the definition requires it, else RunTask's default launch; an awsvpc
+ * task in the region's default subnet — with the Lambda event's fields in every container's environment:
  * `SECRET_ID` (the secret's ARN), `CLIENT_REQUEST_TOKEN` and `STEP`. The task's own role, if the
  * definition names one, is what the function calls Secrets Manager with. The step succeeded when
  * the task stopped with every essential container exited 0.
@@ -51,7 +51,8 @@ export function rotationTasks(ecs: () => EcsControl): RotationFunctions {
         cluster: ROTATION_CLUSTER,
         taskDefinition: td.taskDefinitionArn,
         count: 1,
-        launchType: (td.requiresCompatibilities ?? []).includes('FARGATE') || (td.requiresCompatibilities ?? []).length === 0 ? 'FARGATE' : 'EC2',
+        // Otherwise RunTask's own default: the cluster's capacity provider strategy, or EC2.
+        ...((td.requiresCompatibilities ?? []).includes('FARGATE') && { launchType: 'FARGATE' as const }),
         startedBy: ROTATION_STARTED_BY,
         clientToken: invocation.invocationId,
         overrides: { containerOverrides: (td.containerDefinitions ?? []).map((c) => ({ name: c.name!, environment })) },

@@ -33,7 +33,7 @@ let sm: SecretsManagerClient;
 let logs: CloudWatchLogsClient;
 let images: ImageFixture;
 let home: string;
-const definitions: Record<string, string> = {};
+const definitions = { ok: '', fails: '' };
 
 const script = 'echo "event $STEP $SECRET_ID $CLIENT_REQUEST_TOKEN"; if [ "$STEP" = "$FAIL_AT" ]; then exit 3; fi';
 

@@ -148,7 +148,8 @@ export function finishRun(secret: SecretRecord, now: number): SecretRecord | { f
     versions = moveStage(versions, Stage.Current, { moveToVersionId: run.token, ...(current && { removeFromVersionId: current.versionId }) });
   }
   const { run: _done, lastFailure: _f, ...rest } = rotation;
-  const plan = rest.rules && planOf(rest.rules);
+  // A reattempt RotateSecret made after rotation was turned off schedules nothing.
+  const plan = rest.enabled && rest.rules ? planOf(rest.rules) : undefined;
   return { ...secret, versions, rotation: withWindow({ ...rest, lastRotatedDate: now }, plan && nextWindow(plan, now)) };
 }
 
