@@ -5,6 +5,7 @@ import type { Store, Transaction } from '../../store/store.js';
 import type { ValueCipher } from '../crypto/value-cipher.js';
 import { markedForDeletion, secretExists, secretNotFound, secretValueNotFound } from './errors.js';
 import { checkResourcePolicy } from './resource-policy.js';
+import { noteManualRotation } from './rotation/rotation-config.js';
 import { checkSecretName, newSecretArn } from './secret-ids.js';
 import { findSecret, secretKey, SECRETS, type FoundSecret } from './secret-store.js';
 import { SecretValues } from './secret-values.js';
@@ -125,7 +126,7 @@ export class SecretsManager {
       const replay = await this.replay(tx, scope, found.secret, input.clientRequestToken, value);
       if (replay) return { secret: found.secret, result: this.versionRef(found.secret, replay) };
       const versionId = input.clientRequestToken ?? randomUUID();
-      const secret = await this.appendVersion(tx, scope, found.secret, versionId, value, input.versionStages);
+      const secret = noteManualRotation(await this.appendVersion(tx, scope, found.secret, versionId, value, input.versionStages), versionId, scope.now.getTime());
       return { secret, result: this.versionRef(secret, secret.versions.find((v) => v.versionId === versionId)!) };
     });
   }
@@ -145,7 +146,7 @@ export class SecretsManager {
           versionId = replay.versionId;
         } else {
           versionId = input.clientRequestToken ?? randomUUID();
-          secret = await this.appendVersion(tx, scope, secret, versionId, input.value, undefined);
+          secret = noteManualRotation(await this.appendVersion(tx, scope, secret, versionId, input.value, undefined), versionId, scope.now.getTime());
         }
       }
       return { secret, result: { arn: secret.arn, name: secret.name, ...(versionId && { versionId }) } };

@@ -174,3 +174,15 @@ export function failRun(secret: SecretRecord, step: RotationStep, reason: string
     rotation: { ...rest, ...(nextStart !== undefined && { nextStart }), lastFailure: { token: run.token, step, reason, at: now, failures } },
   };
 }
+
+/**
+ * A new AWSCURRENT version written by PutSecretValue or UpdateSecret outside a rotation: for a
+ * schedule in AutomaticallyAfterDays, "manually updating the secret value ... is considered a valid
+ * rotation", so the next window counts from it.
+ */
+export function noteManualRotation(secret: SecretRecord, versionId: string, now: number): SecretRecord {
+  const r = secret.rotation;
+  if (!r?.enabled || r.run || r.rules?.automaticallyAfterDays === undefined) return secret;
+  if (!secret.versions.find((v) => v.versionId === versionId)?.stages.includes(Stage.Current)) return secret;
+  return { ...secret, rotation: withWindow({ ...r, lastRotatedDate: now }, nextWindow(planOf(r.rules), now)) };
+}

@@ -8,6 +8,7 @@ import type { RotationFunctions, StepInvocation } from './ports.js';
 import type { RotationStep, StepOutcome } from './rotation-state.js';
 
 const t0 = Date.UTC(2025, 2, 10, 15, 30);
+const DAY_MS = 86_400_000;
 const TOKEN = 'aaaaaaaa-0000-4000-8000-000000000001';
 const FUNCTION = 'rotator:1';
 
@@ -197,6 +198,22 @@ describe('a rotation run', () => {
     const { rotation } = await domain.secrets.describe(scope(), 'db');
     expect(rotation).toMatchObject({ lastRotatedDate: clock, nextRotationDate: Date.UTC(2025, 2, 14, 23, 59, 59) });
     expect(rotation?.lastFailure).toBeUndefined();
+  });
+
+  it('counts a new current value written outside a rotation as a rotation, for AutomaticallyAfterDays', async () => {
+    await domain.rotations.rotate(scope(), 'db', { functionArn: FUNCTION, rules: { automaticallyAfterDays: 2 }, immediately: false });
+    clock = Date.UTC(2025, 2, 11, 9);
+    // A value staged under another label is not a rotation; a new current one is.
+    await domain.secrets.putValue(scope(), 'db', { value: { kind: 'string', text: 'staged' }, versionStages: ['NEXT'] });
+    expect((await domain.secrets.describe(scope(), 'db')).rotation?.lastRotatedDate).toBeUndefined();
+    await domain.secrets.putValue(scope(), 'db', { value: { kind: 'string', text: 'v2' } });
+    expect((await domain.secrets.describe(scope(), 'db')).rotation).toMatchObject({ lastRotatedDate: clock, nextRotationDate: Date.UTC(2025, 2, 13, 23, 59, 59) });
+    // A ScheduleExpression keeps its own clock.
+    await domain.rotations.rotate(scope(), 'db', { rules: { scheduleExpression: 'rate(2 days)' }, immediately: false });
+    const before = (await domain.secrets.describe(scope(), 'db')).rotation;
+    clock += DAY_MS;
+    await domain.secrets.update(scope(), 'db', { value: { kind: 'string', text: 'v3' } });
+    expect((await domain.secrets.describe(scope(), 'db')).rotation).toEqual(before);
   });
 
   it('refuses what cannot rotate', async () => {
