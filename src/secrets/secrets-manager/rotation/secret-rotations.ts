@@ -117,11 +117,7 @@ export class SecretRotations {
     const scope = scopeOf(secret.arn, now);
     const run = secret.rotation?.run;
     if (!run) {
-      await this.record(key, secret.arn, undefined, (s) => {
-        if (!rotationDue(s, now.getTime())) return s;
-        const started = startScheduled(s, now.getTime(), randomUUID);
-        return started;
-      });
+      await this.record(key, secret.arn, undefined, (s) => (rotationDue(s, now.getTime()) ? startScheduled(s, now.getTime(), randomUUID) : s));
       this.loop.nudge();
       return;
     }
