@@ -66,6 +66,7 @@ import { startEcsMetrics } from './ecs-metrics.js';
 import { openHostTasks, TASK_DNS_PORT } from './host-tasks.js';
 import { taskRoleCredentials } from './task-credentials.js';
 import { logMetricSink } from './log-metric-sink.js';
+import { rotationTasks } from './secret-rotation.js';
 import { loadBalancerMetricSink } from './lb-metric-sink.js';
 
 /** A running platform. */
@@ -115,6 +116,10 @@ export interface PlatformOptions {
    * sooner after its period ends, which tests use to wait less.
    */
   alarmTickMs?: number;
+  /** How often secret rotations are driven and their schedules checked (ms); default 5 s. */
+  rotationTickMs?: number;
+  /** The delay before a failed secret rotation is tried again (ms); default 10 minutes. */
+  rotationRetryDelayMs?: number;
 }
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
@@ -125,7 +130,14 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const agentToken = loadOrCreateAgentToken(dataDir);
   const instanceKey = loadOrCreateAgentToken(dataDir, INSTANCE_KEY_FILE);
   const store = await openStore(config, dataDir, logger);
-  const secrets = createSecretsDomain(store, masterKey);
+  // Rotation functions are ECS tasks (cli/secret-rotation.ts); ECS is wired below, before any rotation runs.
+  const secrets = createSecretsDomain(store, masterKey, {
+    functions: rotationTasks(() => ecs),
+    ...(options.rotationTickMs !== undefined && { tickMs: options.rotationTickMs }),
+    ...(options.rotationRetryDelayMs !== undefined && { retryDelayMs: options.rotationRetryDelayMs }),
+    onError: (err: unknown) => logger.error({ err }, 'secret rotation tick failed'),
+    onFailure: (failure) => logger.warn(failure, 'secret rotation failed'),
+  });
   const discovery = createDiscovery(store);
   // Tasks' resolver (the VPC resolver of AWS): private DNS namespaces answered, the rest forwarded.
   const dns = new DnsServer({
@@ -375,6 +387,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // Tasks taken back from before a restart find the endpoint where their AWS_ENDPOINT_URL says.
   if ((await networks.list()).length > 0) await taskEndpoints.urlFor(networks.gateway).catch((err: unknown) => logger.warn({ err }, 'the tasks\' endpoint relay did not start'));
   services.start();
+  // Rotations recorded before a restart carry on from their recorded step; due schedules start.
+  secrets.rotations.start();
   // Scheduled actions that fell due while the platform was down run once, on this first tick.
   autoscaling.start((err: unknown) => logger.error({ err }, 'scheduled scaling tick failed'));
   let nodes: LocalNodes | undefined;
@@ -393,6 +407,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     async close() {
       // Nodes first: their agents say goodbye to a control plane that still listens.
       await nodes?.close();
+      await secrets.rotations.stop();
       await autoscaling.stop();
       await services.stop();
       clearInterval(sweeper);
@@ -420,7 +435,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await store.close();
     },
     async stopAllTasks() {
-      // The service scheduler would replace the tasks it sees stop.
+      // The service scheduler would replace the tasks it sees stop; a rotation would start its next step.
+      await secrets.rotations.stop();
       await autoscaling.stop();
       await services.stop();
       await agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' });

@@ -11,6 +11,7 @@ export const SECRETS_MANAGER_ERROR_TABLE: ErrorTable = {
   NotFound: 'ResourceNotFoundException',
   [`FailedPrecondition/${SecretsManagerSubject.MarkedForDeletion}`]: 'InvalidRequestException',
   [`FailedPrecondition/${SecretsManagerSubject.Decryption}`]: 'DecryptionFailure',
+  [`FailedPrecondition/${SecretsManagerSubject.RotationInProgress}`]: 'InvalidRequestException',
   FailedPrecondition: 'InvalidRequestException',
   [`AlreadyExists/${SecretsManagerSubject.SecretExists}`]: 'ResourceExistsException',
   AlreadyExists: 'ResourceExistsException',

@@ -5,6 +5,7 @@ import { withCommonErrors } from './common-errors.js';
 import { secretsManagerErrorName } from './errors.js';
 import { listingHandlers } from './listing-handlers.js';
 import { policyHandlers } from './policy-handlers.js';
+import { rotationHandlers } from './rotation-handlers.js';
 import { secretHandlers } from './secret-handlers.js';
 
 /**
@@ -17,7 +18,7 @@ export function secretsManagerService(domain: SecretsDomain): AwsService {
   return {
     signingName: 'secretsmanager',
     model: withCommonErrors(loadServiceModel('secretsmanager'), ['ValidationException']),
-    handlers: { ...secretHandlers(domain), ...listingHandlers(domain), ...policyHandlers(domain) },
+    handlers: { ...secretHandlers(domain), ...listingHandlers(domain), ...policyHandlers(domain), ...rotationHandlers(domain) },
     errorName: secretsManagerErrorName,
     constraintErrorName: 'ValidationException',
     genericErrorNames: { client: 'InvalidRequestException', server: 'InternalServiceError' },

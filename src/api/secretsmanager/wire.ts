@@ -1,4 +1,5 @@
 import { invalidParameter } from '../../lib/errors.js';
+import type { RotationRules } from '../../secrets/secrets-manager/rotation/schedule.js';
 import { secretValueOf, type SecretRecord, type SecretTag, type SecretValue } from '../../secrets/secrets-manager/secret.js';
 import { versionIdsToStages } from '../../secrets/secrets-manager/staging.js';
 import type { SecretValueView } from '../../secrets/secrets-manager/secrets-manager.js';
@@ -24,9 +25,41 @@ export function valueOut(value: SecretValue): { SecretString: string } | { Secre
   return value.kind === 'string' ? { SecretString: value.text } : { SecretBinary: value.bytes.toString('base64') };
 }
 
+/** RotationRules of a request (the model types AutomaticallyAfterDays as a long). */
+export function rotationRulesIn(rules: { AutomaticallyAfterDays?: number; ScheduleExpression?: string; Duration?: string } | undefined): RotationRules | undefined {
+  if (rules === undefined) return undefined;
+  return {
+    ...(rules.AutomaticallyAfterDays !== undefined && { automaticallyAfterDays: Number(rules.AutomaticallyAfterDays) }),
+    ...(rules.ScheduleExpression !== undefined && { scheduleExpression: rules.ScheduleExpression }),
+    ...(rules.Duration !== undefined && { duration: rules.Duration }),
+  };
+}
+
+/**
+ * The rotation members: absent for a secret never configured for rotation (RotationEnabled null);
+ * once turned off, the function and rules still show, the dates do not (as AWS documents).
+ */
+function rotationOut(secret: SecretRecord) {
+  const r = secret.rotation;
+  if (!r) return {};
+  const rules = r.rules && {
+    ...(r.rules.automaticallyAfterDays !== undefined && { AutomaticallyAfterDays: r.rules.automaticallyAfterDays }),
+    ...(r.rules.scheduleExpression !== undefined && { ScheduleExpression: r.rules.scheduleExpression }),
+    ...(r.rules.duration !== undefined && { Duration: r.rules.duration }),
+  };
+  return {
+    RotationEnabled: r.enabled,
+    ...(r.functionArn !== undefined && { RotationLambdaARN: r.functionArn }),
+    ...(rules && { RotationRules: rules }),
+    ...(r.enabled && r.lastRotatedDate !== undefined && { LastRotatedDate: seconds(r.lastRotatedDate) }),
+    ...(r.enabled && r.nextRotationDate !== undefined && { NextRotationDate: seconds(r.nextRotationDate) }),
+  };
+}
+
 /** The members DescribeSecret and ListSecrets share: metadata, never values. */
 function metadata(secret: SecretRecord) {
   return {
+    ...rotationOut(secret),
     ARN: secret.arn,
     Name: secret.name,
     ...(secret.description !== undefined && { Description: secret.description }),

@@ -13,6 +13,7 @@ export const SecretsManagerSubject = {
   NextToken: 'sm-next-token',
   MalformedPolicy: 'sm-malformed-policy',
   PublicPolicy: 'sm-public-policy',
+  RotationInProgress: 'sm-rotation-in-progress',
 } as const;
 
 /** AWS's text for a secret id that names no secret (ResourceNotFoundException). */

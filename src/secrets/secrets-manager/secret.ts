@@ -1,4 +1,5 @@
 import { invalidParameter } from '../../lib/errors.js';
+import type { SecretRotation } from './rotation/rotation-state.js';
 
 /** The staging labels Secrets Manager manages itself. */
 export const Stage = {
@@ -24,6 +25,11 @@ export interface SecretVersionRecord {
   kmsKeyId?: string;
   /** Epoch milliseconds of the last day (UTC midnight) the value was read. */
   lastAccessedDate?: number;
+  /**
+   * A version RotateSecret made for the rotation function to fill (AWSPENDING, no value yet): AWS's
+   * "empty secret version". PutSecretValue with its id as ClientRequestToken gives it its value.
+   */
+  empty?: true;
 }
 
 /** A secret's metadata: never its values. Stored under `<region>/<name>`. */
@@ -44,6 +50,8 @@ export interface SecretRecord {
   deletionDate?: number;
   /** The resource-based policy (PutResourcePolicy), as the caller wrote it. */
   resourcePolicy?: string;
+  /** Rotation (RotateSecret): absent until rotation is first configured. */
+  rotation?: SecretRotation;
 }
 
 /** A secret value: SecretString or SecretBinary. */

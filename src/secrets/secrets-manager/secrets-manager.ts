@@ -5,6 +5,7 @@ import type { Store, Transaction } from '../../store/store.js';
 import type { ValueCipher } from '../crypto/value-cipher.js';
 import { markedForDeletion, secretExists, secretNotFound, secretValueNotFound } from './errors.js';
 import { checkResourcePolicy } from './resource-policy.js';
+import { noteManualRotation } from './rotation/rotation-config.js';
 import { checkSecretName, newSecretArn } from './secret-ids.js';
 import { findSecret, secretKey, SECRETS, type FoundSecret } from './secret-store.js';
 import { SecretValues } from './secret-values.js';
@@ -125,7 +126,7 @@ export class SecretsManager {
       const replay = await this.replay(tx, scope, found.secret, input.clientRequestToken, value);
       if (replay) return { secret: found.secret, result: this.versionRef(found.secret, replay) };
       const versionId = input.clientRequestToken ?? randomUUID();
-      const secret = await this.appendVersion(tx, scope, found.secret, versionId, value, input.versionStages);
+      const secret = noteManualRotation(await this.appendVersion(tx, scope, found.secret, versionId, value, input.versionStages), versionId, scope.now.getTime());
       return { secret, result: this.versionRef(secret, secret.versions.find((v) => v.versionId === versionId)!) };
     });
   }
@@ -145,7 +146,7 @@ export class SecretsManager {
           versionId = replay.versionId;
         } else {
           versionId = input.clientRequestToken ?? randomUUID();
-          secret = await this.appendVersion(tx, scope, secret, versionId, input.value, undefined);
+          secret = noteManualRotation(await this.appendVersion(tx, scope, secret, versionId, input.value, undefined), versionId, scope.now.getTime());
         }
       }
       return { secret, result: { arn: secret.arn, name: secret.name, ...(versionId && { versionId }) } };
@@ -300,7 +301,8 @@ export class SecretsManager {
   ): Promise<SecretVersionRecord | undefined> {
     if (token === undefined) return undefined;
     const version = secret.versions.find((v) => v.versionId === token);
-    if (!version) return undefined;
+    // An empty version (RotateSecret's AWSPENDING) is filled by the first value written with its id.
+    if (!version || version.empty) return undefined;
     const stored = await this.values.read(scope.region, secret, token, tx);
     if (value && sameValue(stored, value)) return version;
     throw secretExists(`You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${secret.arn}.`);
@@ -315,13 +317,16 @@ export class SecretsManager {
     value: SecretValue,
     stages: readonly string[] | undefined,
   ): Promise<SecretRecord> {
+    const empty = secret.versions.find((v) => v.versionId === versionId && v.empty);
     const added: SecretVersionRecord = {
       versionId,
       stages: [],
-      createdDate: scope.now.getTime(),
+      createdDate: empty?.createdDate ?? scope.now.getTime(),
       ...(secret.kmsKeyId && { kmsKeyId: secret.kmsKeyId }),
     };
-    const { kept, dropped } = pruneVersions(addVersion(secret.versions, added, stages), MAX_VERSIONS);
+    // Filling an empty version: it is replaced by the full one, which takes the labels asked for.
+    const others = empty ? secret.versions.filter((v) => v !== empty) : secret.versions;
+    const { kept, dropped } = pruneVersions(addVersion(others, added, stages), MAX_VERSIONS);
     await this.values.write(tx, scope.region, secret, versionId, value);
     await this.values.remove(tx, scope.region, secret.name, dropped);
     return { ...secret, versions: kept };
@@ -359,7 +364,7 @@ export class SecretsManager {
 export function selectVersion(secret: SecretRecord, select: { versionId?: string; versionStage?: string }): SecretVersionRecord {
   if (select.versionId !== undefined) {
     const version = secret.versions.find((v) => v.versionId === select.versionId);
-    if (!version) throw secretValueNotFound('VersionId', select.versionId);
+    if (!version || version.empty) throw secretValueNotFound('VersionId', select.versionId);
     if (select.versionStage !== undefined && !version.stages.includes(select.versionStage)) {
       throw invalidRequest('You provided a VersionStage that is not associated to the provided VersionId.');
     }
@@ -367,6 +372,7 @@ export function selectVersion(secret: SecretRecord, select: { versionId?: string
   }
   const stage = select.versionStage ?? Stage.Current;
   const version = secret.versions.find((v) => v.stages.includes(stage));
-  if (!version) throw secretValueNotFound('staging label', stage);
+  // A version RotateSecret made and the rotation function has not filled yet has no value to read.
+  if (!version || version.empty) throw secretValueNotFound('staging label', stage);
   return version;
 }
