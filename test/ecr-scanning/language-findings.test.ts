@@ -3,7 +3,7 @@
  * style jar (log4j-core nested in it), an npm tree, Python dist-info and a Go binary's build info,
  * pushed with skopeo to an ENHANCED SCAN_ON_PUSH repository, its findings read with the AWS CLI
  * (its `wait image-scan-complete` waiter included): each vulnerable package found by its OSV
- * advisory with Inspector's score and fix, none of the packages at a fixed version.
+ * advisory with Inspector's score and fix (or its words for none), none of the packages at a fixed version.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,15 @@ const JINJA2_SCORED_ONLY = {
   severity: [{ type: 'CVSS_V3', score: 'CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:N/A:N' }],
 };
 
+/** Shape-only example (not a real advisory): one version of express affected, and no fix. */
+const EXPRESS_UNFIXED = {
+  id: 'GHSA-0000-0000-0001',
+  modified: '2024-01-01T00:00:00Z',
+  summary: 'Shape-only example without a fix',
+  affected: [{ package: { ecosystem: 'npm', name: 'express' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '4.18.2' }, { last_affected: '4.18.2' }] }] }],
+  database_specific: { severity: 'LOW' },
+};
+
 let reg: TestRegistry;
 let ecr: ECRClient;
 let work: string;
@@ -37,7 +46,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'minato-ecr-language-'));
   stopScans = reg.registry.scans.startBackground(200);
   ecr = reg.ecr();
-  importAdvisories(reg.dataDir, work, { 'debian.json': DEBIAN_TRACKER, 'npm.json': OSV_LODASH, 'maven-pypi.json': [OSV_LOG4SHELL, JINJA2_SCORED_ONLY], 'go.json': OSV_GO_RAPID_RESET });
+  importAdvisories(reg.dataDir, work, { 'debian.json': DEBIAN_TRACKER, 'npm.json': [OSV_LODASH, EXPRESS_UNFIXED], 'maven-pypi.json': [OSV_LOG4SHELL, JINJA2_SCORED_ONLY], 'go.json': OSV_GO_RAPID_RESET });
   await ecr.send(new PutRegistryScanningConfigurationCommand({ scanType: 'ENHANCED', rules: [{ scanFrequency: 'SCAN_ON_PUSH', repositoryFilters: [{ filter: 'lang/*', filterType: 'WILDCARD' }] }] }));
   const token = (await ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData![0]!.authorizationToken!;
   const password = Buffer.from(token, 'base64').toString('utf8').slice('AWS:'.length);
@@ -88,7 +97,7 @@ async function cliFindings(repository: string, tag: string): Promise<{ status: s
 const byId = (findings: CliFinding[], id: string): CliFinding => findings.find((f) => f.packageVulnerabilityDetails.vulnerabilityId === id)!;
 
 describe('enhanced scanning of language packages, scanned on push', () => {
-  it('finds log4j-core in a nested jar, lodash deep in an npm tree, Jinja2 dist-info and a Go toolchain, each with its fix', async () => {
+  it('finds log4j-core in a nested jar, lodash deep in an npm tree, Jinja2 dist-info and a Go toolchain, each with its fix, and says when there is none', async () => {
     await ecr.send(new CreateRepositoryCommand({ repositoryName: 'lang/app' }));
     const vulnerable = await languageImage();
     images.push(vulnerable);
@@ -97,6 +106,7 @@ describe('enhanced scanning of language packages, scanned on push', () => {
     expect(status).toBe('COMPLETE');
     // Not reported: log4j-core 2.12.2 (the backported fix), lodash 4.17.12, golang.org/x/net v0.17.0, glibc with DSA-5514-1's fix.
     expect(findings.map((f) => `${f.packageVulnerabilityDetails.vulnerabilityId} ${f.packageVulnerabilityDetails.vulnerablePackages[0]!.name}@${f.packageVulnerabilityDetails.vulnerablePackages[0]!.version}`).sort()).toEqual([
+      'GHSA-0000-0000-0001 express@4.18.2',
       'GHSA-462w-v97r-4m45 jinja2@2.10',
       'GHSA-jf85-cpcp-j695 lodash@4.17.11',
       'GHSA-jfh8-c2jp-5v3q org.apache.logging.log4j:log4j-core@2.14.1',
@@ -137,7 +147,14 @@ describe('enhanced scanning of language packages, scanned on push', () => {
     expect(go.score).toBeUndefined();
     expect(go.scoreDetails).toBeUndefined();
     expect(go.packageVulnerabilityDetails.cvss).toBeUndefined();
-    expect(counts).toEqual({ CRITICAL: 2, HIGH: 1, UNTRIAGED: 1 });
+    // No fix: Inspector's words for it.
+    expect(byId(findings, 'GHSA-0000-0000-0001')).toMatchObject({
+      severity: 'LOW',
+      fixAvailable: 'NO',
+      remediation: { recommendation: { text: 'None Provided' } },
+      packageVulnerabilityDetails: { vulnerablePackages: [{ name: 'express', filePath: 'srv/web/node_modules/express/package.json', fixedInVersion: 'NotAvailable' }] },
+    });
+    expect(counts).toEqual({ CRITICAL: 2, HIGH: 1, LOW: 1, UNTRIAGED: 1 });
   }, 90_000);
 
   it('reports nothing for the same image with every package at its fixed version', async () => {

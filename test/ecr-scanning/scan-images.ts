@@ -82,7 +82,8 @@ function goBinary(goVersion: string, modules: string[]): Buffer {
  * A Debian bookworm image whose vulnerabilities are all in language packages: a Spring Boot style
  * jar whose nested log4j-core 2.14.1 has Log4Shell (next to a jar with 2.12.2, the backported fix);
  * lodash 4.17.11 deep in an npm tree (next to 4.17.12, the fix); Jinja2 2.10 as Python dist-info;
- * and a Go binary built with go1.21.1 (rapid reset; golang.org/x/net v0.17.0 has the fix).
+ * a Go binary built with go1.21.1 (rapid reset; golang.org/x/net v0.17.0 has the fix); and express
+ * 4.18.2, for an advisory without a fix.
  * `fixed` has the fixed versions everywhere.
  */
 export function languageImage(fixed = false): Promise<BuiltImage> {
@@ -107,7 +108,7 @@ export function languageImage(fixed = false): Promise<BuiltImage> {
           '/opt/app/app.jar': { content: appJar },
           '/opt/legacy/legacy.jar': { content: legacyJar },
           '/srv/web/node_modules/lodash/package.json': npmPackage('lodash', '4.17.12'),
-          '/srv/web/node_modules/express/package.json': npmPackage('express', '4.18.2'),
+          '/srv/web/node_modules/express/package.json': npmPackage('express', fixed ? '4.19.2' : '4.18.2'),
           '/srv/web/node_modules/express/node_modules/body-parser/node_modules/lodash/package.json': npmPackage('lodash', fixed ? '4.17.21' : '4.17.11'),
           [`/usr/lib/python3/dist-packages/Jinja2-${fixed ? '2.10.1' : '2.10'}.dist-info/METADATA`]: pythonMetadata('Jinja2', fixed ? '2.10.1' : '2.10'),
           '/usr/local/bin/srv': { content: goBinary(fixed ? 'go1.21.3' : 'go1.21.1', ['dep\tgolang.org/x/net\tv0.17.0\th1:pGzDzFzDYa8Q/EoB3pS43tUqYyZ/u4Rm7qe7VfY4EJ8=']), mode: 0o755 },
