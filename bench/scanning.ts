@@ -51,13 +51,13 @@ const time = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
   return [result, performance.now() - start];
 };
 
-/** The OSV dump: every 10th npm package of the image is affected below 2.0.0 (installed: 1.0.0). */
+/** The OSV dump: every 10th npm package of the image is affected below 2.0.0 (installed: 1.0.0). Each record has a CVSS v3 vector, as GitHub's do. */
 function osvDump(): Buffer {
   const files: { name: string; content: string }[] = [];
   for (let i = 0; i < OSV_RECORDS; i++) {
     const name = i < NPM_PACKAGES ? `pkg-${i}` : `other-${i}`;
     const fixed = i < NPM_PACKAGES && i % 10 !== 0 ? '1.0.0' : '2.0.0';
-    const record = { id: `GHSA-bench-${i}`, modified: '2024-06-01T00:00:00Z', summary: `bench advisory ${i}`, aliases: [`CVE-2024-${i}`], affected: [{ package: { ecosystem: 'npm', name }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed }] }] }], database_specific: { severity: 'HIGH' } };
+    const record = { id: `GHSA-bench-${i}`, modified: '2024-06-01T00:00:00Z', summary: `bench advisory ${i}`, aliases: [`CVE-2024-${i}`], affected: [{ package: { ecosystem: 'npm', name }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed }] }] }], severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N' }], database_specific: { severity: 'HIGH' } };
     files.push({ name: `GHSA-bench-${i}.json`, content: JSON.stringify(record) });
   }
   return buildZip(files);

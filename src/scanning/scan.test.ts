@@ -87,6 +87,10 @@ describe('scanImage', () => {
     expect(before.findings.find((f) => f.vulnerabilityId === 'CVE-2023-5363')).toMatchObject({ fixedVersion: '3.0.11-1~deb12u2', source: 'debian-security-tracker' });
     expect(before.findings.find((f) => f.vulnerabilityId === 'GHSA-jf85-cpcp-j695')).toMatchObject({ fixedVersion: '4.17.12', severity: 'CRITICAL', aliases: ['CVE-2019-10744'], source: 'osv:npm' });
     expect(before.findings.find((f) => f.vulnerabilityId === 'GO-2023-2102')).toMatchObject({ fixedVersion: '1.21.3' });
+    // OSV's CVSS vectors come with their base scores; the Go database and Debian's tracker give none.
+    expect(before.findings.find((f) => f.vulnerabilityId === 'GHSA-jf85-cpcp-j695')?.cvss).toEqual({ version: '3.1', vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:H', baseScore: 9.1 });
+    expect(before.findings.find((f) => f.vulnerabilityId === 'GHSA-jfh8-c2jp-5v3q')?.cvss?.baseScore).toBe(10);
+    expect(before.findings.filter((f) => f.cvss === undefined).map((f) => f.vulnerabilityId)).toEqual(['CVE-2023-5363', 'CVE-2024-6387', 'GO-2023-2102']);
     expect(before.osNotMatched).toBeUndefined();
     expect(before.advisoriesUpdatedAt).toBe('2024-07-04T00:00:00.000Z');
 

@@ -38,7 +38,8 @@ const SCHEMA = `
     modified TEXT NOT NULL,
     summary  TEXT,
     aliases  TEXT NOT NULL,
-    severity TEXT
+    severity TEXT,
+    cvss     TEXT
   );
   CREATE TABLE IF NOT EXISTS osv_affected (
     vuln_id   TEXT NOT NULL,
@@ -66,6 +67,18 @@ export function openScanningDatabase(file: string, options: { readonly?: boolean
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('busy_timeout = 10000');
-  if (!options.readonly) db.exec(SCHEMA);
+  if (!options.readonly) {
+    db.exec(SCHEMA);
+    addMissingColumns(db);
+  }
   return db;
+}
+
+/**
+ * Columns added after a database may have been created: `osv_vulnerabilities.cvss` (the records'
+ * CVSS vectors). Records imported before it have none until their source is imported again.
+ */
+function addMissingColumns(db: Database.Database): void {
+  const columns = (db.prepare("SELECT name FROM pragma_table_info('osv_vulnerabilities')").pluck().all() as string[]);
+  if (!columns.includes('cvss')) db.exec('ALTER TABLE osv_vulnerabilities ADD COLUMN cvss TEXT');
 }

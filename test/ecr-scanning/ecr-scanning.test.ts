@@ -27,7 +27,7 @@ import { DEBIAN_TRACKER, OSV_LODASH } from '../../src/scanning/advisories/publis
 import { startTestRegistry, type TestRegistry } from '../registry/harness.js';
 import { aws, skopeo, skopeoWithInput } from '../registry/tools.js';
 import { pushImageLayout, type BuiltImage } from '../support/oci-image.js';
-import { busyboxImage, corruptImage, debianImage, importAdvisories } from './scan-images.js';
+import { busyboxImage, corruptImage, debianImage, importAdvisories, unknownOsImage } from './scan-images.js';
 
 let reg: TestRegistry;
 let ecr: ECRClient;
@@ -187,6 +187,27 @@ describe('scan on push on', () => {
       ['new', 'COMPLETE'],
       ['old', 'COMPLETE'],
     ]);
+  }, 60_000);
+});
+
+describe('scanning an OS without advisories', () => {
+  it('fails with ECR’s UnsupportedImageError, naming the OS, and keeps serving the image', async () => {
+    const plan9 = await unknownOsImage();
+    images.push(plan9);
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'scan/other-os', imageScanningConfiguration: { scanOnPush: true } }));
+    await push(plan9, 'scan/other-os:v1');
+    const waited = await cli('wait', 'image-scan-complete', '--repository-name', 'scan/other-os', '--image-id', 'imageTag=v1');
+    expect(waited.code).not.toBe(0);
+    expect(waited.stderr).toMatch(/terminal failure state/);
+    const out = await ecr.send(new DescribeImageScanFindingsCommand({ repositoryName: 'scan/other-os', imageId: { imageTag: 'v1' } }));
+    expect(out.imageScanStatus).toEqual({
+      status: 'FAILED',
+      description: "UnsupportedImageError: The operating system and/or package manager are not supported. (no advisories are imported for plan9 (minato imports Debian's and Alpine's))",
+    });
+    expect(out.imageScanFindings).toBeUndefined();
+    const [detail] = (await ecr.send(new DescribeImagesCommand({ repositoryName: 'scan/other-os' }))).imageDetails!;
+    expect(detail!.imageDigest).toBe(plan9.manifestDigest);
+    expect(detail!.imageScanStatus?.status).toBe('FAILED');
   }, 60_000);
 });
 

@@ -1,12 +1,15 @@
 /**
  * The images and advisories of the ECR scanning tests: busybox images with crafted package
- * databases (Debian bookworm's dpkg status, an npm package), a busybox without any, and an image
- * whose layer is a truncated gzip stream. The advisories are the published ones of
- * `published-advisories.fixtures.ts`.
+ * databases (Debian bookworm's dpkg status, an npm package), language packages (jars, an npm
+ * tree, Python dist-info, a Go binary's build info), a busybox without any, one of an OS minato has
+ * no advisories for, and an image whose layer is a truncated gzip stream. The advisories are the
+ * published ones of `published-advisories.fixtures.ts`.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildGoBuildInfo } from '../../src/scanning/inventory/go-buildinfo.js';
+import { buildZip } from '../../src/scanning/inventory/layer.fixtures.js';
 import { buildImage, MediaTypes, readBlob, writeBlob, type BuiltImage } from '../support/oci-image.js';
 import { MINATO_BIN } from '../support/minato-process.js';
 
@@ -56,6 +59,74 @@ export function checkedImage(careless: boolean): Promise<BuiltImage> {
     },
     layers: careless ? [{ files: { '/etc/shadow': { content: 'root::19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n', mode: 0o640 } } }] : [],
     config: careless ? { Env: ['PATH=/bin', 'API_TOKEN=s3cr3t'] } : { ...WELL_KEPT, Env: ['PATH=/bin'] },
+  });
+}
+
+const pom = (group: string, artifact: string, version: string): string => `#Created by Apache Maven 3.8.4\ngroupId=${group}\nartifactId=${artifact}\nversion=${version}\n`;
+const npmPackage = (name: string, version: string): string => JSON.stringify({ name, version, main: 'index.js' });
+const pythonMetadata = (name: string, version: string): string => `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\nSummary: x\n\nlong description\n`;
+
+/**
+ * An ELF executable as far as the scanner reads one: the ELF identification, then, 16-byte
+ * aligned as the linker places its section, the `.go.buildinfo` blob of a Go ≥ 1.18 build (the
+ * `\xff Go buildinf:` header with pointer size 8 and the inline-strings flag, the toolchain version,
+ * the module info between its sentinels). No Go toolchain is at hand to build a real one.
+ */
+function goBinary(goVersion: string, modules: string[]): Buffer {
+  const elf = Buffer.alloc(4096);
+  Buffer.from('7f454c46020101', 'hex').copy(elf);
+  return Buffer.concat([elf, buildGoBuildInfo(goVersion, ['path\texample.com/srv', 'mod\texample.com/srv\t(devel)\t', ...modules, 'build\tGOOS=linux']), Buffer.alloc(1024)]);
+}
+
+/**
+ * A Debian bookworm image whose vulnerabilities are all in language packages: a Spring Boot style
+ * jar whose nested log4j-core 2.14.1 has Log4Shell (next to a jar with 2.12.2, the backported fix);
+ * lodash 4.17.11 deep in an npm tree (next to 4.17.12, the fix); Jinja2 2.10 as Python dist-info;
+ * a Go binary built with go1.21.1 (rapid reset; golang.org/x/net v0.17.0 has the fix); and express
+ * 4.18.2, for an advisory without a fix.
+ * `fixed` has the fixed versions everywhere.
+ */
+export function languageImage(fixed = false): Promise<BuiltImage> {
+  const log4j = fixed ? '2.15.0' : '2.14.1';
+  const innerJar = buildZip([
+    { name: 'META-INF/MANIFEST.MF', content: 'Manifest-Version: 1.0\n' },
+    { name: `META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties`, content: pom('org.apache.logging.log4j', 'log4j-core', log4j) },
+  ]);
+  const appJar = buildZip([
+    { name: 'META-INF/MANIFEST.MF', content: 'Manifest-Version: 1.0\nMain-Class: org.springframework.boot.loader.JarLauncher\n' },
+    { name: 'META-INF/maven/com.example/app/pom.properties', content: pom('com.example', 'app', '1.0.0') },
+    // Spring Boot stores nested jars uncompressed.
+    { name: `BOOT-INF/lib/log4j-core-${log4j}.jar`, content: innerJar, stored: true },
+  ]);
+  const legacyJar = buildZip([{ name: 'META-INF/maven/org.apache.logging.log4j/log4j-core/pom.properties', content: pom('org.apache.logging.log4j', 'log4j-core', '2.12.2') }]);
+  return buildImage({
+    busybox: true,
+    files: { '/etc/os-release': BOOKWORM, '/var/lib/dpkg/status': dpkg(['libc6', 'glibc', '2.36-9+deb12u3']) },
+    layers: [
+      {
+        files: {
+          '/opt/app/app.jar': { content: appJar },
+          '/opt/legacy/legacy.jar': { content: legacyJar },
+          '/srv/web/node_modules/lodash/package.json': npmPackage('lodash', '4.17.12'),
+          '/srv/web/node_modules/express/package.json': npmPackage('express', fixed ? '4.19.2' : '4.18.2'),
+          '/srv/web/node_modules/express/node_modules/body-parser/node_modules/lodash/package.json': npmPackage('lodash', fixed ? '4.17.21' : '4.17.11'),
+          [`/usr/lib/python3/dist-packages/Jinja2-${fixed ? '2.10.1' : '2.10'}.dist-info/METADATA`]: pythonMetadata('Jinja2', fixed ? '2.10.1' : '2.10'),
+          '/usr/local/bin/srv': { content: goBinary(fixed ? 'go1.21.3' : 'go1.21.1', ['dep\tgolang.org/x/net\tv0.17.0\th1:pGzDzFzDYa8Q/EoB3pS43tUqYyZ/u4Rm7qe7VfY4EJ8=']), mode: 0o755 },
+        },
+      },
+    ],
+    config: WELL_KEPT,
+  });
+}
+
+/** An image of an OS minato imports no advisories for, with a package database it reads. */
+export function unknownOsImage(): Promise<BuiltImage> {
+  return buildImage({
+    busybox: true,
+    files: {
+      '/etc/os-release': 'NAME="Plan 9 from Bell Labs"\nID=plan9\nVERSION_ID="4"\n',
+      '/var/lib/dpkg/status': dpkg(['libssl3', 'openssl', '3.0.11-1~deb12u1']),
+    },
   });
 }
 

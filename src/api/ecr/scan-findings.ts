@@ -79,6 +79,7 @@ export function enhancedFinding(f: StoredFinding, ctx: { repository: RepositoryR
       referenceUrls: [uri],
       ...(f.vendorSeverity !== undefined && { vendorSeverity: f.vendorSeverity }),
       ...(f.aliases && { relatedVulnerabilities: f.aliases }),
+      ...(f.cvss && { cvss: [{ baseScore: f.cvss.baseScore, scoringVector: f.cvss.vector, source: f.source, version: f.cvss.version }] }),
       vulnerablePackages: [
         {
           name: f.packageName,
@@ -106,6 +107,11 @@ export function enhancedFinding(f: StoredFinding, ctx: { repository: RepositoryR
         },
       },
     ],
+    // Inspector's score is the advisory's CVSS base score: minato makes none of Inspector's adjustments.
+    ...(f.cvss && {
+      score: f.cvss.baseScore,
+      scoreDetails: { cvss: { score: f.cvss.baseScore, scoreSource: f.source, scoringVector: f.cvss.vector, version: f.cvss.version, adjustments: [] } },
+    }),
     severity: enhancedSeverity(f.severity),
     status: 'ACTIVE',
     title: `${f.vulnerabilityId} - ${f.packageName}`,

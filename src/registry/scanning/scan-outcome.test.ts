@@ -57,6 +57,21 @@ describe('scanOutcome', () => {
     expect(scanOutcome(result([lodash], [npmFinding], { osNotMatched: 'the image has no os-release' }), { ...options, scanType: 'ENHANCED' }).status).toBe('COMPLETE');
   });
 
+  it('keeps a finding’s CVSS score, and rates by it when the advisory gives no word (Inspector’s bands)', () => {
+    const cvss = { version: '3.0' as const, vector: 'CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:N/A:N', baseScore: 8.6 };
+    const jinja2: InstalledPackage = { type: 'python', name: 'jinja2', version: '2.10', path: 'usr/lib/python3/dist-packages/Jinja2-2.10.dist-info/METADATA' };
+    const scored = (f: Partial<Finding>) => scanOutcome(result([jinja2], [{ vulnerabilityId: 'GHSA-462w-v97r-4m45', package: jinja2, source: 'osv:PyPI', ...f }]), { ...options, scanType: 'ENHANCED' }).findings[0]!;
+    expect(scored({ cvss })).toMatchObject({ severity: 'HIGH', cvss });
+    // The vector stands as the vendor's word when the record has no other; it rates nothing by itself.
+    expect(scored({ cvss, severity: cvss.vector })).toMatchObject({ severity: 'HIGH', vendorSeverity: cvss.vector });
+    expect(scored({ cvss, severity: 'MODERATE' }).severity).toBe('MEDIUM');
+    expect(scored({ cvss: { ...cvss, baseScore: 0 } }).severity).toBe('INFORMATIONAL');
+    expect(scored({}).severity).toBe('UNDEFINED');
+    // A score of its own changes what the findings say.
+    const digest = (f: Partial<Finding>) => scanOutcome(result([jinja2], [{ vulnerabilityId: 'GHSA-462w-v97r-4m45', package: jinja2, source: 'osv:PyPI', severity: 'HIGH', ...f }]), { ...options, scanType: 'ENHANCED' }).findingsDigest;
+    expect(digest({ cvss })).not.toBe(digest({}));
+  });
+
   it('says why a scan could not run', () => {
     expect(failedOutcome(new Error('layer sha256:ab could not be read: unexpected end of file'), 'BASIC', 7)).toMatchObject({
       scanType: 'BASIC',

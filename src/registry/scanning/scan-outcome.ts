@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { severityOfScore } from '../../scanning/advisories/cvss.js';
 import type { Finding } from '../../scanning/advisories/match.js';
 import type { ScanResult } from '../../scanning/scan.js';
 import type { FindingSeverity, ImageScanRecord, ScanType, StoredCheck, StoredFinding } from './scan-records.js';
@@ -38,11 +39,15 @@ const findingKey = (f: { vulnerabilityId: string; packageName: string; packageVe
 function stored(f: Finding, firstObservedAt: number): StoredFinding {
   // Plain assignments: this runs for every finding of every image of a re-evaluation pass.
   const p = f.package;
-  const out: StoredFinding = { vulnerabilityId: f.vulnerabilityId, packageType: p.type, packageName: p.name, packageVersion: p.version, path: p.path, severity: findingSeverity(f.severity), source: f.source, firstObservedAt };
+  let severity = findingSeverity(f.severity);
+  // Without the advisory's word, Inspector rates a finding by its CVSS score.
+  if (severity === 'UNDEFINED' && f.cvss !== undefined) severity = severityOfScore(f.cvss.baseScore);
+  const out: StoredFinding = { vulnerabilityId: f.vulnerabilityId, packageType: p.type, packageName: p.name, packageVersion: p.version, path: p.path, severity, source: f.source, firstObservedAt };
   if (p.sourceName !== undefined) out.sourceName = p.sourceName;
   if (p.arch !== undefined) out.arch = p.arch;
   if (f.fixedVersion !== undefined) out.fixedVersion = f.fixedVersion;
   if (f.severity !== undefined) out.vendorSeverity = f.severity;
+  if (f.cvss !== undefined) out.cvss = f.cvss;
   if (f.summary !== undefined) out.description = f.summary;
   if (f.aliases?.length) out.aliases = f.aliases;
   return out;
@@ -54,9 +59,12 @@ export type ScanOutcome = Pick<ImageScanRecord, 'status' | 'findingCount' | 'sev
 
 /** A digest of what findings and checks say, without when they were observed (findings alone digest as they did before the checks). */
 function digestOf(findings: readonly StoredFinding[], checks: readonly StoredCheck[] = []): string {
-  const fields = findings.map((f) =>
-    [f.vulnerabilityId, f.packageType, f.packageName, f.packageVersion, f.sourceName, f.arch, f.path, f.fixedVersion, f.severity, f.vendorSeverity, f.description, f.aliases?.join(','), f.source].join('\u0000'),
-  );
+  const fields = findings.map((f) => {
+    const said = [f.vulnerabilityId, f.packageType, f.packageName, f.packageVersion, f.sourceName, f.arch, f.path, f.fixedVersion, f.severity, f.vendorSeverity, f.description, f.aliases?.join(','), f.source];
+    // A vector only when there is one: findings without digest as they did before vectors were kept.
+    if (f.cvss !== undefined) said.push(f.cvss.vector);
+    return said.join('\u0000');
+  });
   for (const c of checks) fields.push(['check', c.code, c.level, c.severity, ...c.alerts].join('\u0000'));
   return createHash('sha256').update(fields.join('\n')).digest('base64url');
 }

@@ -1,3 +1,4 @@
+import type { CvssV3 } from '../../scanning/advisories/cvss.js';
 import type { PackageType } from '../../scanning/inventory/types.js';
 
 /** ECR's scan types of a registry. */
@@ -41,6 +42,8 @@ export interface StoredFinding {
   severity: FindingSeverity;
   /** The advisory's own word (Debian urgency, GitHub severity, a CVSS vector). */
   vendorSeverity?: string;
+  /** The advisory's CVSS v3 vector with its base score (Inspector's score), when it gives one. */
+  cvss?: CvssV3;
   description?: string;
   aliases?: string[];
   /** The advisory source (`debian-security-tracker`, `osv:npm`, …). */

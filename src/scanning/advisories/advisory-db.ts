@@ -29,7 +29,15 @@ export interface OsvAffected {
   summary?: string;
   aliases: string[];
   severity?: string;
+  /** The record's CVSS vectors (OSV's `severity[]`: `CVSS_V3` and the like, the vector in `score`). */
+  cvss: OsvSeverity[];
   source: string;
+}
+
+/** One entry of an OSV record's `severity`: a scoring system and its vector. */
+export interface OsvSeverity {
+  type: string;
+  score: string;
 }
 
 export interface OsvRange {
@@ -57,7 +65,7 @@ export class AdvisoryDb implements AdvisoryLookup {
     this.statements = {
       os: db.prepare('SELECT vuln_id, fixed_version, severity, source FROM os_advisories WHERE distro = ? AND release = ? AND package = ?'),
       osv: db.prepare(
-        'SELECT a.vuln_id, a.ranges, a.versions, v.summary, v.aliases, v.severity, v.source FROM osv_affected a JOIN osv_vulnerabilities v ON v.id = a.vuln_id WHERE a.ecosystem = ? AND a.package = ?',
+        'SELECT a.vuln_id, a.ranges, a.versions, v.summary, v.aliases, v.severity, v.cvss, v.source FROM osv_affected a JOIN osv_vulnerabilities v ON v.id = a.vuln_id WHERE a.ecosystem = ? AND a.package = ?',
       ),
       sources: db.prepare('SELECT * FROM advisory_sources ORDER BY id'),
       release: db.prepare('SELECT 1 FROM os_advisories WHERE distro = ? AND release = ? LIMIT 1'),
@@ -71,7 +79,7 @@ export class AdvisoryDb implements AdvisoryLookup {
   }
 
   osvAffected(ecosystem: string, pkg: string): OsvAffected[] {
-    const rows = this.statements.osv.all(ecosystem, pkg) as { vuln_id: string; ranges: string; versions: string; summary: string | null; aliases: string; severity: string | null; source: string }[];
+    const rows = this.statements.osv.all(ecosystem, pkg) as { vuln_id: string; ranges: string; versions: string; summary: string | null; aliases: string; severity: string | null; cvss: string | null; source: string }[];
     return rows.map((r) => ({
       vulnId: r.vuln_id,
       ranges: JSON.parse(r.ranges) as OsvRange[],
@@ -79,6 +87,7 @@ export class AdvisoryDb implements AdvisoryLookup {
       ...(r.summary !== null && { summary: r.summary }),
       aliases: JSON.parse(r.aliases) as string[],
       ...(r.severity !== null && { severity: r.severity }),
+      cvss: r.cvss === null ? [] : (JSON.parse(r.cvss) as OsvSeverity[]),
       source: r.source,
     }));
   }

@@ -33,6 +33,12 @@ function severityOf(record: OsvRecord): string | null {
   return record.database_specific?.severity ?? record.severity?.[0]?.score ?? null;
 }
 
+/** The record's CVSS vectors (`severity[]` of type CVSS_V2, CVSS_V3 or CVSS_V4), in its order; null when it has none. */
+function cvssOf(record: OsvRecord): string | null {
+  const vectors = (record.severity ?? []).filter((s) => /^CVSS_V[234]$/.test(s.type) && typeof s.score === 'string').map((s) => ({ type: s.type, score: s.score }));
+  return vectors.length > 0 ? JSON.stringify(vectors) : null;
+}
+
 /**
  * Imports OSV records (one file's worth: a single record, an array, or every `.json` of a dump
  * such as `npm/all.zip`) in one transaction. Only the language ecosystems the scanner matches are
@@ -50,7 +56,7 @@ export function importOsvRecords(db: Database.Database, records: Iterable<unknow
     const existing = db.prepare('SELECT modified FROM osv_vulnerabilities WHERE id = ?').pluck();
     const removeVuln = db.prepare('DELETE FROM osv_vulnerabilities WHERE id = ?');
     const removeAffected = db.prepare('DELETE FROM osv_affected WHERE vuln_id = ?');
-    const insertVuln = db.prepare('INSERT INTO osv_vulnerabilities (id, source, modified, summary, aliases, severity) VALUES (?, ?, ?, ?, ?, ?)');
+    const insertVuln = db.prepare('INSERT INTO osv_vulnerabilities (id, source, modified, summary, aliases, severity, cvss) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const insertAffected = db.prepare('INSERT INTO osv_affected (vuln_id, ecosystem, package, ranges, versions) VALUES (?, ?, ?, ?, ?)');
     for (const record of records) {
       if (!looksLikeOsv(record)) {
@@ -75,7 +81,7 @@ export function importOsvRecords(db: Database.Database, records: Iterable<unknow
         skip('withdrawn');
         continue;
       }
-      insertVuln.run(record.id, source, record.modified, record.summary ?? record.details?.slice(0, 200) ?? null, JSON.stringify(record.aliases ?? []), severityOf(record));
+      insertVuln.run(record.id, source, record.modified, record.summary ?? record.details?.slice(0, 200) ?? null, JSON.stringify(record.aliases ?? []), severityOf(record), cvssOf(record));
       for (const a of affected) {
         const eco = baseEcosystem(a.package!.ecosystem!);
         insertAffected.run(record.id, eco, packageName(eco, a.package!.name!), JSON.stringify(a.ranges ?? []), JSON.stringify(a.versions ?? []));

@@ -1,11 +1,14 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openScanningDatabase } from '../scanning-database.js';
 import { AdvisoryDb } from './advisory-db.js';
 import { importAlpineSecDb } from './import-alpine.js';
 import { importDebianTracker } from './import-debian.js';
 import { importOsvRecords } from './import-osv.js';
-import { OSV_LODASH } from './published-advisories.fixtures.js';
+import { OSV_GO_RAPID_RESET, OSV_LODASH } from './published-advisories.fixtures.js';
 
 let db: Database.Database;
 beforeEach(() => {
@@ -57,5 +60,40 @@ describe('importing advisories', () => {
     importDebianTracker(db, tracker('resolved', '0'), 'json', '2024-01-02T00:00:00Z', '2024-01-02T00:00:00Z');
     expect(advisories.osAdvisories('debian', 'bookworm', 'zlib')).toEqual([]);
     expect(() => importDebianTracker(db, { nope: 1 }, 'json', '', '')).toThrow(/not the Debian security tracker/);
+  });
+
+  it('keeps an OSV record’s CVSS vectors, of every version, and none for a record without', () => {
+    // Shape-only example (not a real advisory): a record giving a v3.1 and a v4.0 vector.
+    const v4 = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
+    const record = { id: 'GHSA-0000-0000-0001', modified: '2024-01-01T00:00:00Z', severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }, { type: 'CVSS_V4', score: v4 }, { type: 'Ubuntu', score: 'high' }], affected: [{ package: { ecosystem: 'npm', name: 'p' }, ranges: [] }] };
+    importOsvRecords(db, [record, OSV_GO_RAPID_RESET], 'x.json', '2024-01-01T00:00:00Z');
+    const advisories = new AdvisoryDb(db);
+    expect(advisories.osvAffected('npm', 'p')[0]!.cvss).toEqual([{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H' }, { type: 'CVSS_V4', score: v4 }]);
+    expect(advisories.osvAffected('Go', 'stdlib')[0]!.cvss).toEqual([]);
+  });
+});
+
+describe('a scanning database made before CVSS vectors were kept', () => {
+  it('gains the column when opened, its records without vectors until imported again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'minato-scanning-db-'));
+    try {
+      const file = join(dir, 'scanning.db');
+      const old = new Database(file);
+      old.exec('CREATE TABLE osv_vulnerabilities (id TEXT PRIMARY KEY, source TEXT NOT NULL, modified TEXT NOT NULL, summary TEXT, aliases TEXT NOT NULL, severity TEXT)');
+      old.exec('CREATE TABLE osv_affected (vuln_id TEXT NOT NULL, ecosystem TEXT NOT NULL, package TEXT NOT NULL, ranges TEXT NOT NULL, versions TEXT NOT NULL)');
+      old.prepare("INSERT INTO osv_vulnerabilities VALUES ('GHSA-jf85-cpcp-j695', 'osv:npm', '2024-02-16T08:19:41Z', NULL, '[]', 'CRITICAL')").run();
+      old.prepare("INSERT INTO osv_affected VALUES ('GHSA-jf85-cpcp-j695', 'npm', 'lodash', '[]', '[]')").run();
+      old.close();
+      const reopened = openScanningDatabase(file);
+      try {
+        expect(new AdvisoryDb(reopened).osvAffected('npm', 'lodash')[0]!.cvss).toEqual([]);
+        importOsvRecords(reopened, [OSV_LODASH], 'lodash.json', '2024-03-01T00:00:00Z');
+        expect(new AdvisoryDb(reopened).osvAffected('npm', 'lodash')[0]!.cvss).toEqual(OSV_LODASH.severity);
+      } finally {
+        reopened.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

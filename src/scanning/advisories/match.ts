@@ -2,7 +2,8 @@ import type { ImageInventory, InstalledPackage } from '../inventory/types.js';
 import { compareApk } from '../versions/apk.js';
 import { COMPARATORS, type VersionScheme } from '../versions/compare.js';
 import { compareDpkg } from '../versions/dpkg.js';
-import type { AdvisoryLookup } from './advisory-db.js';
+import type { AdvisoryLookup, OsvSeverity } from './advisory-db.js';
+import { cvssV3, type CvssV3 } from './cvss.js';
 import { OSV_ECOSYSTEMS } from './import-osv.js';
 import { osvAffects, osvFixedVersions } from './osv-range.js';
 
@@ -13,10 +14,21 @@ export interface Finding {
   /** The version that fixes it (the lowest above the installed one), when there is one. */
   fixedVersion?: string;
   severity?: string;
+  /** The advisory's CVSS v3 vector and its base score, when it gives one (OSV records; Debian's and Alpine's give none). */
+  cvss?: CvssV3;
   summary?: string;
   aliases?: string[];
   /** The advisory source that says so (`debian-security-tracker`, `osv:npm`, …). */
   source: string;
+}
+
+/** The first of an OSV record's vectors that scores as CVSS v3 (a record may also give a v2 or v4 vector). */
+function scoredVector(severities: readonly OsvSeverity[]): CvssV3 | undefined {
+  for (const s of severities) {
+    const scored = s.type === 'CVSS_V3' ? cvssV3(s.score) : undefined;
+    if (scored) return scored;
+  }
+  return undefined;
 }
 
 /** A finding without its package: what the advisories say about one package version. */
@@ -116,10 +128,12 @@ export function matchInventory(inventory: ImageInventory, db: AdvisoryLookup): M
         .filter((adv) => osvAffects(pkg.version, adv.ranges, adv.versions, compare))
         .map((adv): Verdict => {
           const fixed = osvFixedVersions(pkg.version, adv.ranges, compare)[0];
+          const cvss = scoredVector(adv.cvss);
           return {
             vulnerabilityId: adv.vulnId,
             ...(fixed && { fixedVersion: fixed }),
             ...(adv.severity && { severity: adv.severity }),
+            ...(cvss && { cvss }),
             ...(adv.summary && { summary: adv.summary }),
             ...(adv.aliases.length > 0 && { aliases: adv.aliases }),
             source: adv.source,

@@ -7,6 +7,8 @@
  * - OSV: GHSA-jf85-cpcp-j695 (lodash, CVE-2019-10744), GHSA-jfh8-c2jp-5v3q (log4j-core, CVE-2021-44228,
  *   with the 2.12.2 backport), GO-2023-2102 (HTTP/2 rapid reset in golang.org/x/net and the standard
  *   library), GHSA-462w-v97r-4m45 (Jinja2, CVE-2019-10906).
+ * The OSV records keep their CVSS v3 vectors (lodash's scores 9.1, Log4Shell's 10.0); the Go
+ * database's records carry none.
  * Descriptions are shortened, and the records' `modified` stamps only have the right shape.
  */
 export const DEBIAN_TRACKER = {
@@ -60,6 +62,7 @@ export const OSV_LODASH = {
   aliases: ['CVE-2019-10744'],
   summary: 'Prototype Pollution in lodash',
   details: 'Versions of `lodash` before 4.17.12 are vulnerable to Prototype Pollution. The function `defaultsDeep` allows a malicious user to modify the prototype of `Object` via `{constructor: {prototype: {...}}}` causing the addition or modification of an existing property that will exist on all objects.',
+  severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:H' }],
   affected: [{ package: { ecosystem: 'npm', name: 'lodash', purl: 'pkg:npm/lodash' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '4.17.12' }] }] }],
   database_specific: { severity: 'CRITICAL', github_reviewed: true, cwe_ids: ['CWE-1321', 'CWE-20'] },
 };
@@ -71,6 +74,7 @@ export const OSV_LOG4SHELL = {
   published: '2021-12-10T00:40:56Z',
   aliases: ['CVE-2021-44228'],
   summary: 'Remote code injection in Log4j',
+  severity: [{ type: 'CVSS_V3', score: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H' }],
   affected: [
     {
       package: { ecosystem: 'Maven', name: 'org.apache.logging.log4j:log4j-core', purl: 'pkg:maven/org.apache.logging.log4j/log4j-core' },
