@@ -64,7 +64,10 @@ export function startEcsMetrics(deps: EcsMetricsDeps): () => Promise<void> {
  * the metric service, so GetMetricData, ListMetrics and alarms see them as they see any metric.
  */
 export function ecsMetricsPublisher(ecs: Pick<EcsControl, 'tasks'>, metrics: MetricService, accountId: string, logger: Logger) {
-  return async (tasks: readonly TaskUsage[], timestamp: number): Promise<void> => {
+  return async (tasks: readonly TaskUsage[], timestamp: number, since?: number): Promise<void> => {
+    // The data stand for the interval measured: timestamped at its middle, a reading taken at a
+    // minute's end (or a little after) counts in the minute it measured, not in the next one.
+    const measuredAt = since === undefined ? timestamp : Math.round((since + timestamp) / 2);
     const byCluster = new Map<string, TaskUsage[]>();
     for (const t of tasks) (byCluster.get(t.clusterArn) ?? byCluster.set(t.clusterArn, []).get(t.clusterArn)!).push(t);
     const byRegion = new Map<string, TaskUtilization[]>();
@@ -110,13 +113,13 @@ export function ecsMetricsPublisher(ecs: Pick<EcsControl, 'tasks'>, metrics: Met
       }
     }
     for (const [region, measured] of byRegion) {
-      const data = ecsUtilizationData(measured, timestamp);
+      const data = ecsUtilizationData(measured, measuredAt);
       const scope = { accountId, region, principalArn: rootPrincipal(accountId), now: new Date(timestamp) };
       put(metrics, logger, scope, 'AWS/ECS', data);
     }
     for (const [region, measured] of insightsByRegion) {
       const scope = { accountId, region, principalArn: rootPrincipal(accountId), now: new Date(timestamp) };
-      put(metrics, logger, scope, 'ECS/ContainerInsights', insightsTaskData(measured, timestamp));
+      put(metrics, logger, scope, 'ECS/ContainerInsights', insightsTaskData(measured, measuredAt));
     }
   };
 }
