@@ -141,6 +141,8 @@ export interface UsageRequest {
   containerInstanceArn: string;
   /** When the reading was taken (epoch milliseconds). */
   timestamp: number;
+  /** When the reading before it was taken: the use is measured over the interval between the two. */
+  since?: number;
   tasks: TaskUsage[];
 }
 

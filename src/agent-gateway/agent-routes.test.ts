@@ -13,7 +13,7 @@ function setup(holdMs = 2_000) {
   const reports: Array<[string, TaskStateChange]> = [];
   const logged: string[] = [];
   const protections: unknown[][] = [];
-  const usage: Array<[string, number, string[]]> = [];
+  const usage: Array<[string, number, number | undefined, string[]]> = [];
   const agents = new RemoteAgents({ launch: () => {}, stop: () => {}, capacity: () => ({ cpu: 0, memory: 0 }) });
   const instances = new MemoryInstanceRegistry();
   const app: FastifyInstance = Fastify();
@@ -40,8 +40,8 @@ function setup(holdMs = 2_000) {
         credentials: { RoleArn: roleArn, AccessKeyId: `ASIA-${taskId}`, SecretAccessKey: 's', Token: 't', Expiration: '2030-01-01T00:00:00Z' },
       }),
       logs: async (_target, events) => void logged.push(...events.map((e) => e.message)),
-      usage: async (arn, timestamp, used) => {
-        usage.push([arn, timestamp, used.map((t) => t.taskArn)]);
+      usage: async (arn, used, timestamp, since) => {
+        usage.push([arn, timestamp, since, used.map((t) => t.taskArn)]);
         return { insightsClusters: ['arn:aws:ecs:us-east-1:123456789012:cluster/default'] };
       },
       protection: {
@@ -242,9 +242,10 @@ describe('agent routes', () => {
       ...extra,
     });
     // A task placed on another instance (or on none) is not this agent's to report.
-    const res = await env.post('usage', { containerInstanceArn: arn, timestamp: 1_000, tasks: [reading('t1', { networkRxBytesPerSecond: 10 }), reading('elsewhere')] });
+    const res = await env.post('usage', { containerInstanceArn: arn, timestamp: 61_000, since: 1_000, tasks: [reading('t1', { networkRxBytesPerSecond: 10 }), reading('elsewhere')] });
     expect(res).toEqual({ status: 200, body: { insightsClusters: ['arn:aws:ecs:us-east-1:123456789012:cluster/default'] } });
-    expect(env.usage).toEqual([[arn, 1_000, ['t1']]]);
+    expect(env.usage).toEqual([[arn, 61_000, 1_000, ['t1']]]);
+    expect((await env.post('usage', { containerInstanceArn: arn, timestamp: 61_000, since: 61_000, tasks: [] })).status).toBe(400);
     for (const bad of [reading('t1', { cpuUnits: -1 }), reading('t1', { insights: 'yes' }), reading('t1', { networkTxBytesPerSecond: 'x' }), { taskArn: 't1' }]) {
       expect((await env.post('usage', { containerInstanceArn: arn, timestamp: 2_000, tasks: [bad] })).status).toBe(400);
     }

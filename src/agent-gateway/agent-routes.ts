@@ -52,8 +52,8 @@ export interface AgentRoutesDeps {
   /** The roles of tasks (their credentials endpoint, and the check ECS makes at start). */
   credentials: TaskRoleCredentialSource;
   logs: LogSink;
-  /** Takes the measured use of an instance's tasks (already limited to the tasks placed on it). */
-  usage(containerInstanceArn: string, timestamp: number, tasks: TaskUsage[]): Promise<UsageResponse>;
+  /** Takes the measured use of an instance's tasks (already limited to the tasks placed on it) over the interval since `since`. */
+  usage(containerInstanceArn: string, tasks: TaskUsage[], timestamp: number, since: number | undefined): Promise<UsageResponse>;
   /** Task scale-in protection for the tasks of an instance (the agent endpoint's calls). */
   protection: TaskProtectionPort;
   /** Short-lived credentials for pulls from the control plane's own registry. */
@@ -242,10 +242,12 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       const arn = str(body, 'containerInstanceArn');
       await proveInstance(req, arn);
       const timestamp = num(body, 'timestamp');
+      const since = body.since === undefined ? undefined : num(body, 'since');
+      if (since !== undefined && since >= timestamp) throw new BadBodyError('since must be before timestamp');
       // An instance reports on its own tasks only.
       const placed = new Set((await deps.tasksOf(arn)).map((t) => t.taskArn));
       const tasks = objects(body, 'tasks').map(taskUsage).filter((t) => placed.has(t.taskArn));
-      return deps.usage(arn, timestamp, tasks);
+      return deps.usage(arn, tasks, timestamp, since);
     });
   };
 

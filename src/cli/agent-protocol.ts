@@ -7,7 +7,8 @@ import { startDisconnectSweeper, type RemoteAgents } from '../agent-gateway/remo
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import type { EcsControl } from '../control/ecs-control.js';
 import type { Registry } from '../registry/registry.js';
-import { insightsClustersOf, type RemoteUsage } from './remote-usage.js';
+import type { UsageResponse } from '../agent-contract/protocol.js';
+import type { TaskUsage } from '../agent-contract/task-usage.js';
 import { taskProtectionPort } from './task-protection-port.js';
 
 /** The default time after which a silent agent is marked disconnected. */
@@ -29,8 +30,8 @@ export interface AgentProtocolParts {
   secrets: SecretResolver;
   credentials: TaskRoleCredentialSource;
   logs: LogSink;
-  /** Where the agents' measured use waits for the next metrics publication. */
-  usage: RemoteUsage;
+  /** Publishes what an agent's tasks used (see cli/agent-usage.ts). */
+  usage(containerInstanceArn: string, tasks: TaskUsage[], timestamp: number, since: number | undefined): Promise<UsageResponse>;
   registry: Registry;
   logger: Logger;
   disconnectTimeoutMs?: number;
@@ -55,10 +56,7 @@ export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyI
     secrets: parts.secrets,
     credentials: parts.credentials,
     logs: parts.logs,
-    usage: async (arn, timestamp, tasks) => {
-      parts.usage.record(arn, timestamp, tasks);
-      return { insightsClusters: await insightsClustersOf(ecs, accountId, tasks) };
-    },
+    usage: parts.usage,
     protection: taskProtectionPort(() => ecs.taskProtection),
     registryAuth: (region) => {
       const expiresAt = Date.now() + AGENT_PULL_TOKEN_MS;

@@ -12,7 +12,6 @@ import { insightsTaskData, type InsightsTaskUse } from '../metrics/container-ins
 import { ecsUtilizationData, type TaskUtilization } from '../metrics/ecs-utilization.js';
 import type { MetricService } from '../metrics/metric-service.js';
 import { clusterMetricsPublisher, every, insightsEnabled, put } from './cluster-metrics.js';
-import type { RemoteUsage } from './remote-usage.js';
 
 /** What the ECS metrics read and write. */
 export interface EcsMetricsDeps {
@@ -26,8 +25,6 @@ export interface EcsMetricsDeps {
   accountId: string;
   logger: Logger;
   intervalMs: number;
-  /** What the agents' tasks used: published with this host's readings. */
-  remote?: RemoteUsage;
 }
 
 /**
@@ -46,7 +43,7 @@ export function startEcsMetrics(deps: EcsMetricsDeps): () => Promise<void> {
       return insightsEnabled(await ecs.clusters.get(scope, clusterArn));
     },
     sink: deps.logs,
-    usage: withRemoteUsage(ecsMetricsPublisher(ecs, deps.metrics, accountId, logger), deps.remote, deps.intervalMs),
+    usage: ecsMetricsPublisher(ecs, deps.metrics, accountId, logger),
     hostId: hostname(),
   });
   const stopSampling = sampler.start(deps.intervalMs, (err: unknown) => logger.error({ err }, 'container insights sampling failed'));
@@ -59,18 +56,6 @@ export function startEcsMetrics(deps: EcsMetricsDeps): () => Promise<void> {
   };
 }
 
-type UsagePublisher = (tasks: readonly TaskUsage[], timestamp: number) => Promise<void>;
-
-/** Adds the agents' readings of the last two periods (one of each agent, the latest) to this host's. */
-function withRemoteUsage(publish: UsagePublisher, remote: RemoteUsage | undefined, intervalMs: number): UsagePublisher {
-  if (!remote) return publish;
-  return async (tasks, timestamp) => {
-    const local = new Set(tasks.map((t) => t.taskArn));
-    const others = remote.take(timestamp, 2 * intervalMs).filter((t) => !local.has(t.taskArn));
-    if (tasks.length + others.length > 0) await publish([...tasks, ...others], timestamp);
-  };
-}
-
 /**
  * Publishes the AWS/ECS CPUUtilization and MemoryUtilization metrics from the use the Container
  * Insights sampler measures on every reading, and for tasks of clusters with Container Insights
@@ -79,7 +64,10 @@ function withRemoteUsage(publish: UsagePublisher, remote: RemoteUsage | undefine
  * the metric service, so GetMetricData, ListMetrics and alarms see them as they see any metric.
  */
 export function ecsMetricsPublisher(ecs: Pick<EcsControl, 'tasks'>, metrics: MetricService, accountId: string, logger: Logger) {
-  return async (tasks: readonly TaskUsage[], timestamp: number): Promise<void> => {
+  return async (tasks: readonly TaskUsage[], timestamp: number, since?: number): Promise<void> => {
+    // The data stand for the interval measured: timestamped at its middle, a reading taken at a
+    // minute's end (or a little after) counts in the minute it measured, not in the next one.
+    const measuredAt = since === undefined ? timestamp : Math.round((since + timestamp) / 2);
     const byCluster = new Map<string, TaskUsage[]>();
     for (const t of tasks) (byCluster.get(t.clusterArn) ?? byCluster.set(t.clusterArn, []).get(t.clusterArn)!).push(t);
     const byRegion = new Map<string, TaskUtilization[]>();
@@ -125,13 +113,13 @@ export function ecsMetricsPublisher(ecs: Pick<EcsControl, 'tasks'>, metrics: Met
       }
     }
     for (const [region, measured] of byRegion) {
-      const data = ecsUtilizationData(measured, timestamp);
+      const data = ecsUtilizationData(measured, measuredAt);
       const scope = { accountId, region, principalArn: rootPrincipal(accountId), now: new Date(timestamp) };
       put(metrics, logger, scope, 'AWS/ECS', data);
     }
     for (const [region, measured] of insightsByRegion) {
       const scope = { accountId, region, principalArn: rootPrincipal(accountId), now: new Date(timestamp) };
-      put(metrics, logger, scope, 'ECS/ContainerInsights', insightsTaskData(measured, timestamp));
+      put(metrics, logger, scope, 'ECS/ContainerInsights', insightsTaskData(measured, measuredAt));
     }
   };
 }

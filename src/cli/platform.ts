@@ -61,7 +61,7 @@ import { snsService } from '../api/sns/sns-service.js';
 import { ec2Service } from '../api/ec2/ec2-service.js';
 import { Ec2Network } from '../vpc/network.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
-import { RemoteUsage } from './remote-usage.js';
+import { agentUsage } from './agent-usage.js';
 import { startEcsMetrics } from './ecs-metrics.js';
 import { openHostTasks, TASK_DNS_PORT } from './host-tasks.js';
 import { taskRoleCredentials } from './task-credentials.js';
@@ -272,8 +272,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   );
 
   // Container Insights' performance events, and the AWS/ECS and ECS/ContainerInsights metrics,
-  // from this host's readings and the agents'.
-  const remoteUsage = new RemoteUsage();
+  // from this host's readings (the agents report theirs: `usage` below).
   const stopInsights = startEcsMetrics({
     tasks: () => agent.tasks(),
     runtime,
@@ -284,7 +283,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     accountId: config.accountId,
     logger,
     intervalMs: options.insightsIntervalMs ?? 60_000,
-    remote: remoteUsage,
   });
 
   // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
@@ -306,7 +304,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
         secrets: resolveSecret,
         credentials: taskRoleCredentials(iam.tokens),
         logs,
-        usage: remoteUsage,
+        usage: agentUsage(ecs, metrics, config.accountId, logger),
         registry,
         logger,
         ...(options.agentDisconnectTimeoutMs !== undefined && { disconnectTimeoutMs: options.agentDisconnectTimeoutMs }),

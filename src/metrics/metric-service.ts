@@ -1,6 +1,6 @@
 import { invalidParameter } from '../lib/errors.js';
 import type { Scope } from '../lib/scope.js';
-import { checkDatum, invalidCombination, missingParameter, type DatumInput, type Dimension } from './datum-rules.js';
+import { checkDatum, invalidCombination, missingParameter, type CheckedDatum, type DatumInput, type Dimension } from './datum-rules.js';
 import type { MetricRecord, MetricStore } from './metric-store.js';
 import { bucketOf, checkDatapointLimit, checkPeriod, retainedAt, RETENTION_MS, timeGrid, type TimeGrid } from './periods.js';
 import { aggregate, BASIC_STATISTICS, percentile, percentileOf, basicStatistic, type Aggregate, type SampleSet } from './statistics.js';
@@ -58,6 +58,9 @@ export interface ListRequest {
   readonly afterId?: number;
 }
 
+/** Told of the data of each accepted PutMetricData (the alarms' evaluation on arrival); must not throw. */
+export type PutListener = (region: string, namespace: string, data: readonly CheckedDatum[]) => void;
+
 /** A bucket's statistics: the aggregate of the data of one unit in one period. */
 export interface Bucket {
   readonly start: number;
@@ -70,7 +73,15 @@ export interface Bucket {
  * request's scope (region and time); nothing here reads the clock.
  */
 export class MetricService {
+  private readonly listeners = new Set<PutListener>();
+
   constructor(readonly store: MetricStore) {}
+
+  /** Calls `listener` with the data of every accepted put, once stored; returns a function that removes it. */
+  onPut(listener: PutListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
 
   /** PutMetricData: checks every datum first, then stores them all in one transaction. */
   put(scope: Scope, request: PutRequest): void {
@@ -82,6 +93,7 @@ export class MetricService {
     if (data.length > MAX_DATA_PER_PUT) throw invalidParameter(`The collection MetricData must not have a size greater than ${MAX_DATA_PER_PUT}.`);
     const checked = data.map((d, i) => checkDatum(d, i + 1, scope.now));
     this.store.put(scope.region, request.Namespace, checked, scope.now.getTime());
+    for (const listener of this.listeners) listener(scope.region, request.Namespace, checked);
   }
 
   /** The metric named exactly so, if data was ever published to it. */

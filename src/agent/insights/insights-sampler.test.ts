@@ -1,5 +1,5 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TaskLaunchSpec } from '../../agent-contract/task-contract.js';
 import { newService } from '../../logstore/service.fixtures.js';
 import { runtimeIdOf } from '../task/container-spec.js';
@@ -53,6 +53,8 @@ function fakeHost(usage: Record<string, { cpus: number; mib: number }>) {
 function setup(tasks: TaskLaunchSpec[], usage: Record<string, { cpus: number; mib: number }>, enabledClusters: string[], measured?: TaskUsage[][]) {
   const { logs } = newService();
   const host = fakeHost(usage);
+  /** Each usage call's reading time and the previous reading's. */
+  const readings: Array<[number, number | undefined]> = [];
   const sink: LogSink = async (target, events) => {
     logs.appendEvents({ accountId: '000000000000', region: target.region, principalArn: 'arn:aws:iam::000000000000:root', now: new Date(host.clock()) }, target.group, target.stream, events, { createGroup: target.createGroup });
   };
@@ -63,11 +65,16 @@ function setup(tasks: TaskLaunchSpec[], usage: Record<string, { cpus: number; mi
     sink,
     hostId: 'host1',
     clock: host.clock,
-    ...(measured && { usage: async (tasks: readonly TaskUsage[]) => void measured.push([...tasks]) }),
+    ...(measured && {
+      usage: async (tasks: readonly TaskUsage[], timestamp: number, since: number | undefined) => {
+        readings.push([timestamp, since]);
+        measured.push([...tasks]);
+      },
+    }),
   });
   const read = (group: string, pattern?: string) =>
     logs.filterEvents({ accountId: '000000000000', region: 'us-east-1', principalArn: 'x', now: new Date(host.clock()) }, { groupName: group, ...(pattern && { pattern }) }).events;
-  return { sampler, host, read, logs };
+  return { sampler, host, read, logs, readings };
 }
 
 describe('InsightsSampler', () => {
@@ -77,13 +84,14 @@ describe('InsightsSampler', () => {
   it('measures the use of every task, insights or not, for the AWS/ECS metrics', async () => {
     const measured: TaskUsage[][] = [];
     const t1 = spec('t1', 'prod', [app, side], { cpu: undefined, memory: undefined });
-    const { sampler, host } = setup([t1], { [runtimeIdOf('t1', 'app')]: { cpus: 0.5, mib: 300 }, [runtimeIdOf('t1', 'side')]: { cpus: 0.25, mib: 50 } }, [], measured);
-    // The first reading is a baseline: called with no task measured (the publisher adds other hosts').
+    const { sampler, host, readings } = setup([t1], { [runtimeIdOf('t1', 'app')]: { cpus: 0.5, mib: 300 }, [runtimeIdOf('t1', 'side')]: { cpus: 0.25, mib: 50 } }, [], measured);
+    const first = host.clock();
     await sampler.sample();
-    expect(measured).toEqual([[]]);
-    measured.length = 0;
+    expect(measured).toEqual([]);
     host.advance(10_000);
     expect(await sampler.sample()).toBe(0);
+    // The use is told with the interval it was measured over: from the first reading to the second.
+    expect(readings).toEqual([[first + 10_000, first]]);
     // The scripted namespace receives 1000 bytes/s and sends 500; each container read 4 KiB and wrote 8 KiB.
     expect(measured).toEqual([
       [
@@ -103,7 +111,7 @@ describe('InsightsSampler', () => {
     await sampler.sample();
     host.advance(10_000);
     await sampler.sample();
-    const [one, two] = measured[1]!;
+    const [one, two] = measured[0]!;
     expect(one).toMatchObject({ insights: true, storageReadBytes: 4096 });
     expect(one!.networkRxBytesPerSecond).toBeUndefined();
     expect(two).toMatchObject({ insights: false, networkRxBytesPerSecond: 1000 });
@@ -194,6 +202,28 @@ describe('InsightsSampler', () => {
     expect(after).toBeGreaterThanOrEqual(2);
     await new Promise((r) => setTimeout(r, 60));
     expect(calls).toBe(after);
+  });
+
+  it('reads at the marks of the wall clock: once a minute, at each minute’s end', async () => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 11, 6, 18, 0, 17) });
+    try {
+      const { sampler } = setup([], {}, []);
+      const at: number[] = [];
+      sampler.sample = async () => {
+        at.push(Date.now());
+        return 0;
+      };
+      const stop = sampler.start(60_000, (err) => {
+        throw err;
+      });
+      await vi.advanceTimersByTimeAsync(42_999);
+      expect(at).toEqual([]);
+      await vi.advanceTimersByTimeAsync(60_001);
+      expect(at).toEqual([Date.UTC(2026, 11, 6, 18, 1), Date.UTC(2026, 11, 6, 18, 2)]);
+      await stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

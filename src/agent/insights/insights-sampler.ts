@@ -30,9 +30,10 @@ export interface InsightsSamplerDeps {
   sink: LogSink;
   /**
    * Given the use of every task measured in a reading, whatever its cluster's setting (the
-   * AWS/ECS service metrics are published for all clusters); called once per reading.
+   * AWS/ECS service metrics are published for all clusters); called once per reading, with the
+   * reading's time and the previous reading's, where the use was measured from.
    */
-  usage?: (tasks: readonly TaskUsage[], timestamp: number) => Promise<void>;
+  usage?: (tasks: readonly TaskUsage[], timestamp: number, since: number | undefined) => Promise<void>;
   /** Names the stream of tasks that run on no container instance (FargateTelemetry-<hostId>). */
   hostId: string;
   clock?: () => number;
@@ -82,6 +83,7 @@ function identity(spec: TaskLaunchSpec): TaskIdentity {
 export class InsightsSampler {
   private readonly previous = new Map<string, ContainerSample>();
   private readonly clock: () => number;
+  private lastReadingAt: number | undefined;
 
   constructor(private readonly deps: InsightsSamplerDeps) {
     this.clock = deps.clock ?? Date.now;
@@ -90,6 +92,8 @@ export class InsightsSampler {
   /** Takes one reading of every task and writes the events; resolves with how many were written. */
   async sample(): Promise<number> {
     const timestamp = this.clock();
+    const since = this.lastReadingAt;
+    this.lastReadingAt = timestamp;
     const enabled = new Map<string, Promise<boolean>>();
     const seen = new Set<string>();
     const batches = new Map<string, { target: { region: string; group: string; stream: string }; messages: string[] }>();
@@ -111,8 +115,7 @@ export class InsightsSampler {
     }
     // Readings of containers that are gone would make a wrong baseline if an id came back.
     for (const id of this.previous.keys()) if (!seen.has(id)) this.previous.delete(id);
-    // Called with no task too: the publisher adds what other hosts measured.
-    if (this.deps.usage) await this.deps.usage(usages, timestamp);
+    if (this.deps.usage && usages.length > 0) await this.deps.usage(usages, timestamp, since);
     let written = 0;
     for (const { target, messages } of batches.values()) {
       // Container Insights creates its log group itself.
@@ -178,8 +181,10 @@ export class InsightsSampler {
   }
 
   /**
-   * Samples every `intervalMs` (one reading at a time, never overlapping) until the returned
-   * function is called; that function resolves once a reading in progress has finished.
+   * Samples at every multiple of `intervalMs` of the wall clock (one reading at a time, never
+   * overlapping) until the returned function is called; that function resolves once a reading in
+   * progress has finished. Once a minute, the readings fall on the minute's end: each measures one
+   * whole minute, published as soon as it is over, as ECS publishes its one-minute datapoints.
    */
   start(intervalMs: number, onError: (err: unknown) => void): () => Promise<void> {
     let stopped = false;
@@ -194,7 +199,10 @@ export class InsightsSampler {
       });
     };
     const schedule = () => {
-      timer = setTimeout(tick, intervalMs);
+      // A timer may fire a little before its mark against Date.now(): that mark is then the one just
+      // read, and the next is a whole interval away (two readings a moment apart would measure nothing).
+      const toMark = intervalMs - (Date.now() % intervalMs);
+      timer = setTimeout(tick, toMark < Math.min(50, intervalMs / 2) ? toMark + intervalMs : toMark);
       timer.unref();
     };
     schedule();

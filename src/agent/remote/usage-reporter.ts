@@ -26,16 +26,16 @@ export interface UsageReporterDeps {
  * performance events for the clusters the control plane said have it on. Returns the stop function.
  */
 export function startUsageReporter(deps: UsageReporterDeps): () => Promise<void> {
-  // Learned from each report's answer: the first period writes no events, as a container's
-  // first reading is only a baseline anyway.
+  // Learned from each report's answer: the first readings write no events (a container's first
+  // reading is only a baseline anyway; the first report follows the second reading).
   let insightsClusters = new Set<string>();
   const sampler = new InsightsSampler({
     tasks: deps.tasks,
     read: hostSampleReader(deps.runtime),
     insightsEnabled: async (_region, clusterArn) => insightsClusters.has(clusterArn),
     sink: deps.logs,
-    usage: async (tasks, timestamp) => {
-      const answer = await deps.client.usage({ containerInstanceArn: deps.instanceArn(), timestamp, tasks: [...tasks] });
+    usage: async (tasks, timestamp, since) => {
+      const answer = await deps.client.usage({ containerInstanceArn: deps.instanceArn(), timestamp, ...(since !== undefined && { since }), tasks: [...tasks] });
       insightsClusters = new Set(answer.insightsClusters);
     },
     hostId: hostname(),

@@ -164,6 +164,40 @@ describe('AlarmService', () => {
     expect(fast.map((h) => h.summary)).toEqual(['Alarm updated from INSUFFICIENT_DATA to ALARM', 'Alarm updated from ALARM to INSUFFICIENT_DATA']);
   });
 
+  it('runs its rounds at the marks of the clock, and evaluates an alarm as soon as data for an ended period arrive', async () => {
+    vi.useFakeTimers({ now: T0 + 3 * MIN + 59_990 });
+    try {
+      const { metrics, alarms } = open();
+      alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, AlarmActions: [], EvaluationPeriods: 1 });
+      const errors: unknown[] = [];
+      const stop = alarms.start((err) => void errors.push(err));
+      const state = () => alarms.get(scope(T0), 'cpu-high').state;
+      // The datum of 18:03, before that minute has ended: nothing to judge yet.
+      put(metrics, T0 + 3 * MIN + 30_000, 90);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(state().value).toBe('INSUFFICIENT_DATA');
+      // The round of 18:04:00 (a few ms after the mark) judges 18:03.
+      await vi.advanceTimersByTimeAsync(20);
+      expect(state()).toMatchObject({ value: 'ALARM', transitionedAt: T0 + 4 * MIN + 5 });
+      // At 18:05:00.09 the datum of 18:04 arrives, after that minute's round: judged at once, not at 18:06.
+      await vi.advanceTimersByTimeAsync(MIN + 80);
+      expect(state().value).toBe('ALARM');
+      const arrived = Date.now();
+      expect(arrived).toBe(T0 + 5 * MIN + 91);
+      put(metrics, T0 + 4 * MIN + 30_000, 10);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(state()).toMatchObject({ value: 'OK', transitionedAt: arrived });
+      // A datum of the minute under way changes nothing until that minute has ended.
+      put(metrics, T0 + 5 * MIN + 1000, 95);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(state().value).toBe('OK');
+      await stop();
+      expect(errors).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('refuses bad input with CloudWatch’s errors and stores nothing', () => {
     const { alarms } = open();
     expect(() => alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, DatapointsToAlarm: 3 })).toThrow('DatapointsToAlarm must be less than or equal to EvaluationPeriods.');

@@ -8,6 +8,7 @@ import { SqliteMetricStore } from '../sqlite-metric-store.js';
 import { ActionHandlers, type ActionHandler, type AlarmActions } from './alarm-actions.js';
 import { affectedComposites, judgeComposites, judgeMetricAlarm, type StateChange } from './alarm-evaluation.js';
 import { actionItem, configurationItem, stateItem } from './alarm-history.js';
+import { alarmKey, Arrivals, metricKey } from './data-arrivals.js';
 import { checkActions, checkMetricAlarm, type PutCompositeAlarmRequest, type PutMetricAlarmRequest, type Tag } from './alarm-input.js';
 import { parseAlarmRule, ruleAlarms } from './alarm-rule.js';
 import { AlarmStore, HISTORY_MS } from './alarm-store.js';
@@ -235,12 +236,15 @@ export class AlarmService {
 
   /**
    * One evaluation round at `now`: every metric alarm, or only those whose period is under a
-   * minute (`subMinuteOnly`, the 10-second rounds), then the composite alarms whose children
+   * minute (`subMinuteOnly`, the 10-second rounds), or only the alarms named by {@link alarmKey}
+   * (`only`, the round on the arrival of their data), then the composite alarms whose children
    * changed. Changes and their history commit together; actions run after, and the promise
-   * resolves once each action's outcome is in the history.
+   * resolves once each action's outcome is in the history. Auto Scaling actions are repeated
+   * on the full rounds only.
    */
-  async evaluate(now: Date, { subMinuteOnly = false }: { subMinuteOnly?: boolean } = {}): Promise<{ evaluated: number; changes: StateChange[] }> {
-    const due = subMinuteOnly ? this.store.subMinute() : this.store.all();
+  async evaluate(now: Date, { subMinuteOnly = false, only }: { subMinuteOnly?: boolean; only?: ReadonlySet<string> } = {}): Promise<{ evaluated: number; changes: StateChange[] }> {
+    const due = only ? this.store.all().filter((a) => only.has(alarmKey(a))) : subMinuteOnly ? this.store.subMinute() : this.store.all();
+    const full = !subMinuteOnly && !only;
     const changes: StateChange[] = [];
     // Auto Scaling actions are invoked again every minute the alarm stays in their state, as CloudWatch does.
     const repeats: StateChange[] = [];
@@ -250,7 +254,7 @@ export class AlarmService {
       evaluated++;
       const after = judgeMetricAlarm(this.metrics, a, now);
       if (after) changes.push({ alarm: { ...a, state: after }, before: a.state, after });
-      else if (!subMinuteOnly && a.actionsEnabled && actionsOf(a, a.state.value).some(isAutoScaling)) repeats.push({ alarm: a, before: a.state, after: a.state });
+      else if (full && a.actionsEnabled && actionsOf(a, a.state.value).some(isAutoScaling)) repeats.push({ alarm: a, before: a.state, after: a.state });
     }
     // Composites read the states of the whole region, but only where something changed.
     for (const regionName of new Set(changes.map((c) => c.alarm.region))) {
@@ -291,40 +295,86 @@ export class AlarmService {
   }
 
   /**
-   * Evaluates on CloudWatch's schedule until the returned function is called: every 10 seconds
-   * the alarms whose period is under a minute, once a minute all of them. Rounds never overlap;
-   * history older than 30 days is dropped once an hour.
+   * Evaluates on CloudWatch's schedule until the returned function is called: at every 10-second
+   * mark of the clock the alarms whose period is under a minute, at the first mark of each minute
+   * all of them, so that a round runs as soon as the periods it judges have ended. Data that
+   * arrive for a period that has already ended have their alarms evaluated at once (see
+   * data-arrivals.ts). Rounds never overlap: one asked for during another runs after it. History
+   * older than 30 days is dropped once an hour.
    */
   start(onError: (err: unknown) => void, { clock = () => new Date(), tickMs = 10_000 }: { clock?: () => Date; tickMs?: number } = {}): () => Promise<void> {
     let lastMinute = -1;
     let lastExpiry = 0;
     let running: Promise<void> = Promise.resolve();
     let busy = false;
-    const tick = () => {
-      if (busy) return;
+    let tickWaiting = false;
+    let arrivalWaiting = false;
+    let stopped = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arrivals = new Arrivals();
+    const run = (round: () => Promise<void>) => {
       busy = true;
+      running = round()
+        .catch(onError)
+        .finally(() => {
+          busy = false;
+          if (stopped) return;
+          if (tickWaiting) scheduledRound();
+          else if (arrivalWaiting) arrivalRound();
+        });
+    };
+    const scheduledRound = () => {
+      tickWaiting = false;
       const now = clock();
       const minute = Math.floor(now.getTime() / 60_000);
       const full = minute !== lastMinute;
       lastMinute = minute;
-      running = this.evaluate(now, { subMinuteOnly: !full })
-        .then(() => {
-          if (now.getTime() - lastExpiry > 3600_000) {
-            lastExpiry = now.getTime();
-            this.store.expireHistory(now.getTime() - HISTORY_MS);
-          }
-        })
-        .catch(onError)
-        .finally(() => (busy = false));
+      run(async () => {
+        await this.evaluate(now, { subMinuteOnly: !full });
+        if (now.getTime() - lastExpiry > 3600_000) {
+          lastExpiry = now.getTime();
+          this.store.expireHistory(now.getTime() - HISTORY_MS);
+        }
+      });
     };
-    const timer = setInterval(tick, tickMs);
-    timer.unref();
+    const arrivalRound = () => {
+      arrivalWaiting = false;
+      const now = clock();
+      const due = arrivals.take(this.store.all(), now.getTime());
+      if (due.size > 0) run(async () => void (await this.evaluate(now, { only: due })));
+    };
+    const tick = () => {
+      schedule();
+      if (busy) tickWaiting = true;
+      else scheduledRound();
+    };
+    const schedule = () => {
+      // At the next mark of the wall clock, a little after it: a timer may fire early against Date.now().
+      timer = setTimeout(tick, tickMs - (Date.now() % tickMs) + MARK_DELAY_MS);
+      timer.unref();
+    };
+    const stopListening = this.metrics.onPut((region, namespace, data) => {
+      const now = clock().getTime();
+      for (const d of data) arrivals.add(metricKey(region, namespace, d.metricName, d.dimensions), d.timestamp, now);
+      if (arrivals.size === 0 || arrivalWaiting) return;
+      arrivalWaiting = true;
+      // After the put's caller has finished its batch; behind a round in progress.
+      setImmediate(() => {
+        if (!stopped && !busy && arrivalWaiting) arrivalRound();
+      });
+    });
+    schedule();
     return async () => {
-      clearInterval(timer);
+      stopped = true;
+      stopListening();
+      if (timer) clearTimeout(timer);
       await running;
     };
   }
 }
+
+/** How long after a mark of the clock a scheduled round starts (ms). */
+const MARK_DELAY_MS = 5;
 
 /** The actions of an alarm for a state. */
 const actionsOf = (alarm: Alarm, state: StateValue): readonly string[] =>
