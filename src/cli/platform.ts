@@ -1,24 +1,10 @@
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { authorizationTables, authorizeAll } from './authorization/index.js';
 import type { LogSink } from '../agent-contract/ports.js';
-import { acmService } from '../api/acm/acm-service.js';
-import { adminService } from '../api/admin/admin-service.js';
-import { applicationAutoScalingService } from '../api/application-autoscaling/application-autoscaling-service.js';
 import { createApplicationAutoScaling, type ApplicationAutoScaling } from '../autoscaling/application-autoscaling.js';
 import type { Alarms } from '../autoscaling/ports.js';
-import { elbv2Service } from '../api/elbv2/elbv2-service.js';
 import { ValueCipher } from '../secrets/crypto/value-cipher.js';
-import { ecsService } from '../api/ecs/ecs-service.js';
-import { ecrService } from '../api/ecr/ecr-service.js';
-import { cloudWatchService } from '../api/cloudwatch/cloudwatch-service.js';
-import { logsService } from '../api/logs/logs-service.js';
-import { secretsManagerService } from '../api/secretsmanager/secretsmanager-service.js';
-import { serviceDiscoveryService } from '../api/servicediscovery/servicediscovery-service.js';
 import { secretsManagerErrorName } from '../api/secretsmanager/errors.js';
-import { ssmService } from '../api/ssm/ssm-service.js';
-import { stsService } from '../api/sts/sts-service.js';
-import { iamService } from '../api/iam/iam-service.js';
 import { createIamDomain } from '../iam/iam-domain.js';
 import { INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
 import { RemoteAgents } from '../agent-gateway/remote-agents.js';
@@ -41,7 +27,7 @@ import { openLogService } from '../logstore/log-service.js';
 import { openMetricService } from '../metrics/metric-service.js';
 import { AlarmService } from '../metrics/alarms/alarm-service.js';
 import { basicAuth } from '../registry/auth/registry-auth.js';
-import { DOWNLOAD_TOKEN_PARAM, registryRoutes } from '../registry/http/routes.js';
+import { registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { isLoopback, usesDefaultCredentials, type PlatformConfig } from './config.js';
@@ -57,12 +43,10 @@ import { notifyTopics } from './sns-alarms.js';
 import { Sns } from '../sns/sns.js';
 import { Deliverer } from '../sns/deliverer.js';
 import { loadOrCreateSigningKey } from '../sns/signing-key.js';
-import { snsService } from '../api/sns/sns-service.js';
-import { ec2Service } from '../api/ec2/ec2-service.js';
-import { Ec2Network } from '../vpc/network.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { agentUsage } from './agent-usage.js';
 import { startEcsMetrics } from './ecs-metrics.js';
+import { platformApis } from './platform-apis.js';
 import { openHostTasks, TASK_DNS_PORT } from './host-tasks.js';
 import { taskRoleCredentials } from './task-credentials.js';
 import { logMetricSink } from './log-metric-sink.js';
@@ -319,33 +303,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     ...(usesDefaultCredentials(config) && { refusesRootKeys: (peer: { address: string; port: number }) => taskEndpoints.relayed(peer) }),
     ...(config.extraRegions && { extraRegions: config.extraRegions }),
     // Every API's requests made with a role session's credentials are authorised by the role's policies.
-    services: authorizeAll(
-      [
-        ecsService(ecs),
-        adminService(ecs),
-        stsService(iam.tokens),
-        iamService(iam),
-        secretsManagerService(secrets),
-        ssmService(secrets),
-        logsService(logService),
-        cloudWatchService(metrics, alarms),
-        applicationAutoScalingService(autoscaling),
-        serviceDiscoveryService(discovery),
-        elbv2Service(elb),
-        acmService(certificates),
-        ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
-        snsService(sns),
-        ec2Service(new Ec2Network(store)),
-      ],
-      iam.authorizer,
-      authorizationTables({
-        secretArn: async (scope, id) => (await secrets.secrets.describe(scope, id).catch(() => undefined))?.arn,
-        iamPaths: {
-          role: async (scope, name) => (await iam.roles.get(scope, name).catch(() => undefined))?.path,
-          user: async (scope, name) => (await iam.users.get(scope, name).catch(() => undefined))?.path,
-        },
-      }),
-    ),
+    services: platformApis({ store, ecs, iam, secrets, logs: logService, metrics, alarms, autoscaling, discovery, elb, certificates, registry, sns, endpoint: () => endpoint }),
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes, snsCertificateRoute(sns), consoleRoutes()],
     unsignedGets: SNS_UNSIGNED_GETS,
     logger,
