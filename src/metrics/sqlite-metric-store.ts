@@ -155,6 +155,7 @@ export class SqliteMetricStore implements MetricStore {
     const resolved: Resolved[] = [];
     const hourly: HourlyDatum[] = [];
     const staged = this.staged;
+    const insert = staged.insert;
     for (const { region, namespace, data, now } of batches) {
       const series = this.series.resolve(region, namespace, data, now);
       resolved.push(series);
@@ -163,7 +164,7 @@ export class SqliteMetricStore implements MetricStore {
         const id = series.ids[i]!;
         const s = d.samples;
         const vals = s.values === undefined || isSingleValue(s) ? null : JSON.stringify(s.values);
-        staged.stage(id, d.timestamp, d.unit, d.storageResolution, s.count, s.sum, s.min, s.max, vals);
+        insert.run(id, d.timestamp, d.unit, d.storageResolution, s.count, s.sum, s.min, s.max, vals);
         hourly.push({ metricId: id, timestamp: d.timestamp, unit: d.unit, count: s.count, sum: s.sum, min: s.min, max: s.max });
       }
     }

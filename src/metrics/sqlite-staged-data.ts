@@ -52,9 +52,9 @@ export class StagedData {
     });
   }
 
-  /** Stages one row (inside the caller's write transaction). */
-  stage(...row: StagedRow): void {
-    this.statements.insert.run(...row);
+  /** The statement that stages one row (run inside the caller's write transaction). */
+  get insert(): Database.Statement<StagedRow> {
+    return this.statements.insert;
   }
 
   /**
