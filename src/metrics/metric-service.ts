@@ -1,6 +1,7 @@
 import { invalidParameter } from '../lib/errors.js';
 import type { Scope } from '../lib/scope.js';
 import { checkDatum, invalidCombination, missingParameter, type CheckedDatum, type DatumInput, type Dimension } from './datum-rules.js';
+import { GroupCommit } from './group-commit.js';
 import type { MetricRecord, MetricStore } from './metric-store.js';
 import { bucketOf, checkDatapointLimit, checkPeriod, retainedAt, RETENTION_MS, timeGrid, type TimeGrid } from './periods.js';
 import { aggregate, BASIC_STATISTICS, percentile, percentileOf, basicStatistic, type Aggregate, type SampleSet } from './statistics.js';
@@ -74,8 +75,11 @@ export interface Bucket {
  */
 export class MetricService {
   private readonly listeners = new Set<PutListener>();
+  private readonly group: GroupCommit;
 
-  constructor(readonly store: MetricStore) {}
+  constructor(readonly store: MetricStore) {
+    this.group = new GroupCommit(store);
+  }
 
   /** Calls `listener` with the data of every accepted put, once stored; returns a function that removes it. */
   onPut(listener: PutListener): () => void {
@@ -85,15 +89,36 @@ export class MetricService {
 
   /** PutMetricData: checks every datum first, then stores them all in one transaction. */
   put(scope: Scope, request: PutRequest): void {
+    const checked = this.check(scope, request);
+    this.store.put(scope.region, request.Namespace, checked, scope.now.getTime());
+    this.stored(scope.region, request.Namespace, checked);
+  }
+
+  /**
+   * PutMetricData as the API serves it: checked at once (a bad request fails before anything is
+   * stored), then stored in one transaction with the other requests of this turn of the event
+   * loop (group-commit.ts); resolves once that transaction has committed.
+   */
+  async putGrouped(scope: Scope, request: PutRequest): Promise<void> {
+    const data = this.check(scope, request);
+    await this.group.put({ region: scope.region, namespace: request.Namespace, data, now: scope.now.getTime() });
+    this.stored(scope.region, request.Namespace, data);
+  }
+
+  /** Tells the listeners of data that committed. */
+  private stored(region: string, namespace: string, data: readonly CheckedDatum[]): void {
+    for (const listener of this.listeners) listener(region, namespace, data);
+  }
+
+  /** The request's data, checked and ready to store; throws the first problem. */
+  private check(scope: Scope, request: PutRequest): CheckedDatum[] {
     if (request.Namespace.startsWith('AWS/') && !request.allowReserved) {
       throw invalidParameter(`The value ${request.Namespace} for parameter Namespace is invalid: namespaces beginning with AWS/ are reserved for AWS.`);
     }
     const data = request.MetricData;
     if (data === undefined || data.length === 0) throw missingParameter('The parameter MetricData is required.');
     if (data.length > MAX_DATA_PER_PUT) throw invalidParameter(`The collection MetricData must not have a size greater than ${MAX_DATA_PER_PUT}.`);
-    const checked = data.map((d, i) => checkDatum(d, i + 1, scope.now));
-    this.store.put(scope.region, request.Namespace, checked, scope.now.getTime());
-    for (const listener of this.listeners) listener(scope.region, request.Namespace, checked);
+    return data.map((d, i) => checkDatum(d, i + 1, scope.now));
   }
 
   /** The metric named exactly so, if data was ever published to it. */
@@ -220,6 +245,7 @@ export class MetricService {
   }
 
   close(): void {
+    this.group.flush();
     this.store.close();
   }
 }

@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
 import { preparePrivateDatabaseFile } from '../store/private-file.js';
 import type { CheckedDatum, Dimension } from './datum-rules.js';
-import type { BucketGrid, BucketSums, MetricQuery, MetricRecord, MetricStore, StoredDatum } from './metric-store.js';
+import type { BucketGrid, BucketSums, MetricQuery, MetricRecord, MetricStore, PutBatch, StoredDatum } from './metric-store.js';
 import type { SampleSet } from './statistics.js';
 import { HOURLY_SCHEMA, SqliteBucketSums, type HourlyDatum } from './sqlite-bucket-sums.js';
+import { STAGED_SCHEMA, StagedData } from './sqlite-staged-data.js';
+import { dimensionKey, SqliteSeriesIds, type Resolved } from './sqlite-series-ids.js';
 
 /**
  * The tables of `metrics.db`. A metric is a row keyed by region, namespace, name and its sorted
@@ -85,14 +87,15 @@ const toDatum = (row: DataRow): StoredDatum => {
   };
 };
 
-/** The dimension set as stored and compared: sorted pairs as JSON. */
-const dimensionKey = (dimensions: readonly Dimension[]): string => JSON.stringify(dimensions.map((d) => ({ Name: d.Name, Value: d.Value })));
 
 /** The MetricStore on one SQLite database (`<data-dir>/metrics.db`, WAL), or `:memory:` for tests. */
 export class SqliteMetricStore implements MetricStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly sums: SqliteBucketSums;
+  private readonly series: SqliteSeriesIds;
+  private readonly write: (batches: readonly PutBatch[]) => { resolved: Resolved[]; moved: boolean };
+  private readonly staged: StagedData;
 
   constructor(readonly file: string) {
     preparePrivateDatabaseFile(file);
@@ -110,16 +113,14 @@ export class SqliteMetricStore implements MetricStore {
     this.sums = new SqliteBucketSums(this.db);
     // A database of an earlier version gets its hourly rows once.
     if (!hourlyExisted) this.sums.backfill();
+    this.db.exec(STAGED_SCHEMA);
+    this.staged = new StagedData(this.db);
+    // Rows a crash left staged move now, so that the data and their hourly rows agree from the start.
+    this.staged.merge();
+    this.series = new SqliteSeriesIds(this.db);
+    this.write = this.db.transaction((batches: readonly PutBatch[]) => this.writeBatches(batches));
     const db = this.db;
     this.statements = {
-      upsertMetric: db.prepare<[string, string, string, string, number], { id: number }>(
-        `INSERT INTO metrics (region, namespace, name, dimensions, last_put) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (region, namespace, name, dimensions) DO UPDATE SET last_put = MAX(last_put, excluded.last_put)
-         RETURNING id`,
-      ),
-      insertDatum: db.prepare(
-        'INSERT INTO datapoints (metric_id, timestamp, unit, resolution, count, sum, min, max, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       metric: db.prepare<[string, string, string, string], MetricRow>(
         'SELECT * FROM metrics WHERE region = ? AND namespace = ? AND name = ? AND dimensions = ?',
       ),
@@ -140,24 +141,35 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   put(region: string, namespace: string, data: readonly CheckedDatum[], now: number): void {
-    this.db.transaction(() => {
-      const ids = new Map<string, number>();
-      const hourly: HourlyDatum[] = [];
-      for (const d of data) {
-        const dims = dimensionKey(d.dimensions);
-        const key = `${d.metricName}\n${dims}`;
-        let id = ids.get(key);
-        if (id === undefined) {
-          id = this.statements.upsertMetric.get(region, namespace, d.metricName, dims, now)!.id;
-          ids.set(key, id);
-        }
+    this.putMany([{ region, namespace, data, now }]);
+  }
+
+  putMany(batches: readonly PutBatch[]): void {
+    const { resolved, moved } = this.write(batches);
+    for (const r of resolved) r.commit();
+    if (moved) this.staged.moved();
+  }
+
+  /** The batches' rows, in one transaction; what the series ids learnt is recorded after it commits. */
+  private writeBatches(batches: readonly PutBatch[]): { resolved: Resolved[]; moved: boolean } {
+    const resolved: Resolved[] = [];
+    const hourly: HourlyDatum[] = [];
+    const staged = this.staged;
+    const insert = staged.insert;
+    for (const { region, namespace, data, now } of batches) {
+      const series = this.series.resolve(region, namespace, data, now);
+      resolved.push(series);
+      for (let i = 0; i < data.length; i++) {
+        const d = data[i]!;
+        const id = series.ids[i]!;
         const s = d.samples;
         const vals = s.values === undefined || isSingleValue(s) ? null : JSON.stringify(s.values);
-        this.statements.insertDatum.run(id, d.timestamp, d.unit, d.storageResolution, s.count, s.sum, s.min, s.max, vals);
+        insert.run(id, d.timestamp, d.unit, d.storageResolution, s.count, s.sum, s.min, s.max, vals);
         hourly.push({ metricId: id, timestamp: d.timestamp, unit: d.unit, count: s.count, sum: s.sum, min: s.min, max: s.max });
       }
-      this.sums.add(hourly);
-    })();
+    }
+    this.sums.add(hourly);
+    return { resolved, moved: staged.added(hourly.length) };
   }
 
   metric(region: string, namespace: string, metricName: string, dimensions: readonly Dimension[]): MetricRecord | undefined {
@@ -166,11 +178,13 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   data(metricId: number, from: number, to: number, unit?: string): StoredDatum[] {
+    this.staged.merge();
     const rows = unit === undefined ? this.statements.data.all(metricId, from, to) : this.statements.dataOfUnit.all(metricId, from, to, unit);
     return rows.map(toDatum);
   }
 
   bucketSums(metricId: number, grid: BucketGrid, unit: string | undefined, splitUnits: boolean): BucketSums[] {
+    this.staged.merge();
     return this.sums.sums(metricId, grid, unit, splitUnits);
   }
 
@@ -194,9 +208,11 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   expire(before: number, maxRows: number): number {
+    this.staged.merge();
     const deleted = this.statements.expireData.run(before, maxRows).changes;
     if (deleted < maxRows) this.sums.expire(before);
-    if (deleted < maxRows) this.statements.expireMetrics.run(before);
+    // Deleted metrics must not be written to by a remembered id.
+    if (deleted < maxRows && this.statements.expireMetrics.run(before).changes > 0) this.series.forget();
     return deleted;
   }
 
@@ -206,6 +222,8 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   close(): void {
+    // A database left without staged rows reads the same to a version that knows no staging.
+    this.staged.merge();
     this.db.close();
   }
 }

@@ -45,23 +45,37 @@ export function decodeCborBody(body: Buffer | undefined): unknown {
   return fromCbor(decoded);
 }
 
+/**
+ * Converts the decoded tree in place: it is fresh from the decoder and nobody else's, and a
+ * PutMetricData of 1,000 data is some 8,000 values, so copying every object cost more than the
+ * few values that change.
+ */
 function fromCbor(value: unknown): unknown {
   if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  if (Array.isArray(value)) return value.map(fromCbor);
-  if (typeof value === 'object' && value !== null) {
-    const record = value as Record<string | symbol, unknown>;
-    if (record[tagSymbol] === true) {
-      // Tag 1 is an epoch-seconds timestamp, the only tag Smithy sends; anything else is refused.
-      if (record.tag === 1 && typeof record.value === 'number') return record.value;
-      throw new AwsError('SerializationException', `Unexpected CBOR tag ${String(record.tag)}.`);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (needsConversion(item)) value[i] = fromCbor(item);
     }
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(record)) out[k] = fromCbor(v);
-    return out;
+    return value;
   }
-  return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  const record = value as Record<string | symbol, unknown>;
+  if (record[tagSymbol] === true) {
+    // Tag 1 is an epoch-seconds timestamp, the only tag Smithy sends; anything else is refused.
+    if (record.tag === 1 && typeof record.value === 'number') return record.value;
+    throw new AwsError('SerializationException', `Unexpected CBOR tag ${String(record.tag)}.`);
+  }
+  for (const key of Object.keys(record)) {
+    const item = record[key];
+    if (needsConversion(item)) record[key] = fromCbor(item);
+  }
+  return record;
 }
+
+/** Whether a decoded value may change: strings, numbers, booleans and nulls never do. */
+const needsConversion = (value: unknown): boolean => (typeof value === 'object' && value !== null) || typeof value === 'bigint';
 
 /**
  * Encodes an operation's output (timestamps as epoch seconds, as handlers return them), or

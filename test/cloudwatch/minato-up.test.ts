@@ -42,6 +42,33 @@ describe('CloudWatch metrics in minato up', () => {
     expect(await second.stop()).toBe(0);
   });
 
+  it('keeps acknowledged data when killed outright (kill -9), before they left the staging table', async () => {
+    const killedDir = mkdtempSync(join(tmpdir(), 'minato-cloudwatch-killed-'));
+    try {
+      const t0 = Math.floor((Date.now() - 10 * 60_000) / 60_000) * 60_000;
+      const first = await spawnMinato(['--port', '0', '--data-dir', killedDir]);
+      running.push(first);
+      const data = Array.from({ length: 30 }, (_, i) => ({ MetricName: 'Jobs', Dimensions: [{ Name: 'Queue', Value: `q${i % 3}` }], Value: i, Timestamp: new Date(t0 + i * 1000).toISOString() }));
+      const put = await awsCli(first.endpoint, cliHome, ['cloudwatch', 'put-metric-data', '--namespace', 'Killed', '--metric-data', JSON.stringify(data)]);
+      expect([put.code, put.stderr]).toEqual([0, '']);
+      await first.stop('SIGKILL');
+
+      const second = await spawnMinato(['--port', '0', '--data-dir', killedDir]);
+      running.push(second);
+      for (let q = 0; q < 3; q++) {
+        const stats = await awsCli(second.endpoint, cliHome, [
+          'cloudwatch', 'get-metric-statistics', '--namespace', 'Killed', '--metric-name', 'Jobs', '--dimensions', `Name=Queue,Value=q${q}`,
+          '--start-time', new Date(t0).toISOString(), '--end-time', new Date(t0 + 60_000).toISOString(), '--period', '60', '--statistics', 'SampleCount', 'Sum',
+        ]);
+        const sum = data.filter((_, i) => i % 3 === q).reduce((s, d) => s + d.Value, 0);
+        expect(JSON.parse(stats.stdout)).toEqual({ Label: 'Jobs', Datapoints: [{ Timestamp: t0 / 1000, SampleCount: 10, Sum: sum, Unit: 'None' }] });
+      }
+      expect(await second.stop()).toBe(0);
+    } finally {
+      rmSync(killedDir, { recursive: true, force: true });
+    }
+  });
+
   it('evaluates alarms on its schedule and keeps them and their state across a restart', async () => {
     const first = await spawnMinato(['--port', '0', '--data-dir', alarmDir]);
     running.push(first);

@@ -16,7 +16,7 @@ export function metricHandlers(metrics: MetricService): Record<string, Operation
       if (input.EntityMetricData !== undefined) {
         throw invalidParameter('The parameter EntityMetricData is not supported by this endpoint; send MetricData instead.');
       }
-      metrics.put(scope, input as PutRequest);
+      await metrics.putGrouped(scope, input as PutRequest);
       return {};
     },
 
