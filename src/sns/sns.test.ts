@@ -86,6 +86,27 @@ describe('Sns', () => {
     expect(await store.collection(SUBSCRIPTIONS).list()).toEqual([]);
   });
 
+  it('answers a subscription’s attributes as SNS does, pending until confirmed', async () => {
+    const { sns: s } = await sns();
+    const topic = await s.createTopic(here, 'alerts');
+    const sub = await s.subscribe(here, topic.arn, 'http', 'http://hooks.example/a');
+    expect(await s.getSubscriptionAttributes(here, sub.arn)).toEqual({
+      SubscriptionArn: sub.arn,
+      TopicArn: topic.arn,
+      Owner: here.accountId,
+      Protocol: 'http',
+      Endpoint: 'http://hooks.example/a',
+      PendingConfirmation: 'true',
+      ConfirmationWasAuthenticated: 'false',
+      RawMessageDelivery: 'false',
+      EffectiveDeliveryPolicy: (await s.getTopicAttributes(here, topic.arn)).EffectiveDeliveryPolicy,
+    });
+    await s.confirmSubscription(here, topic.arn, sub.token);
+    expect((await s.getSubscriptionAttributes(here, sub.arn)).PendingConfirmation).toBe('false');
+    await expect(s.getSubscriptionAttributes(here, `${topic.arn}:00000000-0000-0000-0000-000000000000`)).rejects.toThrow('Subscription does not exist');
+    await expect(s.getSubscriptionAttributes({ ...here, accountId: '999999999999' }, sub.arn)).rejects.toMatchObject({ kind: 'AccessDenied' });
+  });
+
   it('publishes to confirmed subscriptions only, signed with the Subject covered', async () => {
     const { sns: s, store } = await sns();
     const topic = await s.createTopic(here, 'alerts');

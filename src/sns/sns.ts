@@ -153,6 +153,31 @@ export class Sns {
     if (!(await this.subscriptions.delete(subscriptionArn))) throw notFound('subscription', 'Subscription does not exist');
   }
 
+  /**
+   * GetSubscriptionAttributes, as SNS answers for an HTTP/S subscription that sets none of its
+   * own: raw delivery off, the topic's effective delivery policy. A confirmation by the
+   * SubscribeURL (or an unauthenticated ConfirmSubscription) is not an authenticated one.
+   */
+  async getSubscriptionAttributes(scope: Where, subscriptionArn: string): Promise<Record<string, string>> {
+    const topicArn = subscriptionArn.slice(0, subscriptionArn.lastIndexOf(':'));
+    checkTopicArn(scope, topicArn, 'SubscriptionArn');
+    const sub = await this.subscriptions.get(subscriptionArn);
+    if (!sub) throw notFound('subscription', 'Subscription does not exist');
+    const topic = await this.topic(scope, topicArn);
+    const policy = topic.attributes.DeliveryPolicy === undefined ? DEFAULT_RETRY_POLICY : parseDeliveryPolicy(topic.attributes.DeliveryPolicy);
+    return {
+      SubscriptionArn: sub.arn,
+      TopicArn: sub.topicArn,
+      Owner: sub.owner,
+      Protocol: sub.protocol,
+      Endpoint: sub.endpoint,
+      PendingConfirmation: String(!sub.confirmed),
+      ConfirmationWasAuthenticated: 'false',
+      RawMessageDelivery: 'false',
+      EffectiveDeliveryPolicy: effectiveDeliveryPolicy(policy),
+    };
+  }
+
   async listSubscriptions(scope: Where, nextToken?: string, topicArn?: string): Promise<Page<SubscriptionRecord>> {
     if (topicArn !== undefined) await this.topic(scope, topicArn);
     const listing = topicArn === undefined ? 'sns-subscriptions' : `sns-subscriptions:${topicArn}`;

@@ -41,14 +41,19 @@ export function snsService(sns: Sns): AwsService {
       return {};
     },
     async Subscribe(input: { TopicArn: string; Protocol: string; Endpoint?: string; Attributes?: Record<string, string>; ReturnSubscriptionArn?: boolean }, { scope }) {
-      if (input.Attributes && Object.keys(input.Attributes).length > 0) {
-        throw invalidParameter('Invalid parameter: Attributes: subscription attributes are not supported by this endpoint.');
+      // Only the defaults are accepted: minato delivers every message wrapped, with the topic's policy.
+      const set = Object.entries(input.Attributes ?? {}).filter(([k, v]) => !(k === 'RawMessageDelivery' && v === 'false'));
+      if (set.length > 0) {
+        throw invalidParameter(`Invalid parameter: Attributes: subscription attribute ${set[0]![0]} is not supported by this endpoint.`);
       }
       const sub = await sns.subscribe(scope, input.TopicArn, input.Protocol, input.Endpoint);
       return { SubscriptionArn: sub.confirmed || input.ReturnSubscriptionArn ? sub.arn : 'pending confirmation' };
     },
     async ConfirmSubscription(input: { TopicArn: string; Token: string }, { scope }) {
       return { SubscriptionArn: (await sns.confirmSubscription(scope, input.TopicArn, input.Token)).arn };
+    },
+    async GetSubscriptionAttributes(input: { SubscriptionArn: string }, { scope }) {
+      return { Attributes: await sns.getSubscriptionAttributes(scope, input.SubscriptionArn) };
     },
     async Unsubscribe(input: { SubscriptionArn: string }, { scope }) {
       await sns.unsubscribe(scope, input.SubscriptionArn);
