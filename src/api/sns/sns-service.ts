@@ -41,12 +41,7 @@ export function snsService(sns: Sns): AwsService {
       return {};
     },
     async Subscribe(input: { TopicArn: string; Protocol: string; Endpoint?: string; Attributes?: Record<string, string>; ReturnSubscriptionArn?: boolean }, { scope }) {
-      // Only the defaults are accepted: minato delivers every message wrapped, with the topic's policy.
-      const set = Object.entries(input.Attributes ?? {}).filter(([k, v]) => !(k === 'RawMessageDelivery' && v === 'false'));
-      if (set.length > 0) {
-        throw invalidParameter(`Invalid parameter: Attributes: subscription attribute ${set[0]![0]} is not supported by this endpoint.`);
-      }
-      const sub = await sns.subscribe(scope, input.TopicArn, input.Protocol, input.Endpoint);
+      const sub = await sns.subscribe(scope, input.TopicArn, input.Protocol, input.Endpoint, input.Attributes ?? {});
       return { SubscriptionArn: sub.confirmed || input.ReturnSubscriptionArn ? sub.arn : 'pending confirmation' };
     },
     async ConfirmSubscription(input: { TopicArn: string; Token: string }, { scope }) {
@@ -54,6 +49,10 @@ export function snsService(sns: Sns): AwsService {
     },
     async GetSubscriptionAttributes(input: { SubscriptionArn: string }, { scope }) {
       return { Attributes: await sns.getSubscriptionAttributes(scope, input.SubscriptionArn) };
+    },
+    async SetSubscriptionAttributes(input: { SubscriptionArn: string; AttributeName: string; AttributeValue?: string }, { scope }) {
+      await sns.setSubscriptionAttribute(scope, input.SubscriptionArn, input.AttributeName, input.AttributeValue);
+      return {};
     },
     async Unsubscribe(input: { SubscriptionArn: string }, { scope }) {
       await sns.unsubscribe(scope, input.SubscriptionArn);
