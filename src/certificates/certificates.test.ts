@@ -81,4 +81,16 @@ describe('imported certificates', () => {
     await expect(certs.describe({ ...scope(), region: 'eu-west-1' }, a)).rejects.toMatchObject({ kind: 'NotFound' });
     expect(await certs.exists(scope(), a)).toBe(true);
   });
+
+  it('keeps tags: added by key (a new value replaces the old), removed by key or by key and value, at most 50', async () => {
+    const certs = new Certificates(new MemoryStore(), new ValueCipher(randomBytes(32)));
+    const arn = await certs.import(scope(), { ...rsa, tags: [{ Key: 'owner', Value: 'a' }] });
+    await certs.addTags(scope(), arn, [{ Key: 'owner', Value: 'b' }, { Key: 'use', Value: 'web' }, { Key: 'flag' }]);
+    expect(await certs.listTags(scope(), arn)).toEqual([{ Key: 'owner', Value: 'b' }, { Key: 'use', Value: 'web' }, { Key: 'flag' }]);
+    await certs.removeTags(scope(), arn, [{ Key: 'use', Value: 'other' }, { Key: 'flag' }]);
+    expect(await certs.listTags(scope(), arn)).toEqual([{ Key: 'owner', Value: 'b' }, { Key: 'use', Value: 'web' }]);
+    const many = Array.from({ length: 49 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+    await expect(certs.addTags(scope(), arn, many)).rejects.toMatchObject({ kind: 'LimitExceeded' });
+    await expect(certs.listTags(scope(), arn.replace(/.{4}$/, '0000'))).rejects.toMatchObject({ kind: 'NotFound' });
+  });
 });

@@ -39,6 +39,8 @@ export interface CertificateView extends Omit<CertificateRecord, 'sealedKey' | '
 const COLLECTION = 'acm.certificates';
 /** ACM's default quota of imported certificates per year is 2500; minato counts those held. */
 const MAX_CERTIFICATES = 2500;
+/** ACM's limit of tags per certificate. */
+const MAX_TAGS = 50;
 const ARN_RESOURCE = /^certificate\/[0-9a-f-]{36}$/;
 
 const notFound = (arn: string) => new DomainError(ErrorKind.NotFound, `Could not find certificate ${arn}.`, 'certificate');
@@ -120,6 +122,29 @@ export class Certificates {
     await this.get(scope, arn);
     if ((await this.usedBy(arn)).length > 0) throw new DomainError(ErrorKind.FailedPrecondition, `Certificate ${arn} in use.`, 'in-use');
     await this.store.collection<CertificateRecord>(COLLECTION).delete(arn);
+  }
+
+  async listTags(scope: Scope, arn: string): Promise<CertificateTag[]> {
+    return (await this.get(scope, arn)).tags;
+  }
+
+  /** AddTagsToCertificate: a key already there takes the new value; at most 50 tags. */
+  async addTags(scope: Scope, arn: string, tags: readonly CertificateTag[]): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const record = await this.get(scope, arn);
+      const merged = [...record.tags.filter((t) => !tags.some((n) => n.Key === t.Key)), ...tags];
+      if (merged.length > MAX_TAGS) throw new DomainError(ErrorKind.LimitExceeded, `the number of tags would exceed ${MAX_TAGS}`, 'tags');
+      await tx.collection<CertificateRecord>(COLLECTION).put(arn, { ...record, tags: merged });
+    });
+  }
+
+  /** RemoveTagsFromCertificate: a tag given with a value goes only when its value matches. */
+  async removeTags(scope: Scope, arn: string, tags: readonly CertificateTag[]): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const record = await this.get(scope, arn);
+      const kept = record.tags.filter((t) => !tags.some((r) => r.Key === t.Key && (r.Value === undefined || r.Value === (t.Value ?? ''))));
+      await tx.collection<CertificateRecord>(COLLECTION).put(arn, { ...record, tags: kept });
+    });
   }
 
   /** Whether the caller's account holds the certificate (ELB's listener checks). */

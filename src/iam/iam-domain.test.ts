@@ -84,3 +84,59 @@ describe('access keys', () => {
     await expect(iam.users.delete(scope, 'ci')).rejects.toMatchObject({ message: 'Cannot delete entity, must delete access keys first.' });
   });
 });
+
+describe('users’ inline policies', () => {
+  const allow = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: '*' }] });
+
+  it('are put, replaced regardless of case, read back as sent, and block the user’s deletion until deleted', async () => {
+    const { iam } = domain();
+    await iam.users.create(scope, { name: 'deployer' });
+    await iam.users.putInlinePolicy(scope, 'deployer', 'Deploy', allow);
+    await iam.users.putInlinePolicy(scope, 'DEPLOYER', 'deploy', allow.replace('DescribeServices', 'UpdateService'));
+    expect(await iam.users.getInlinePolicy(scope, 'deployer', 'DEPLOY')).toEqual({ userName: 'deployer', name: 'deploy', document: allow.replace('DescribeServices', 'UpdateService') });
+    await expect(iam.users.delete(scope, 'deployer')).rejects.toThrow('must delete policies first');
+    await iam.users.deleteInlinePolicy(scope, 'deployer', 'deploy');
+    await expect(iam.users.getInlinePolicy(scope, 'deployer', 'deploy')).rejects.toThrow('The user policy with name deploy cannot be found.');
+    await iam.users.delete(scope, 'deployer');
+  });
+
+  it('are refused when the document is not a permissions policy, or the user does not exist', async () => {
+    const { iam } = domain();
+    await iam.users.create(scope, { name: 'ci' });
+    await expect(iam.users.putInlinePolicy(scope, 'ci', 'bad', '{"Statement":[]}')).rejects.toMatchObject({ subject: 'malformed-policy' });
+    await expect(iam.users.putInlinePolicy(scope, 'nobody', 'p', allow)).rejects.toThrow('The user with name nobody cannot be found.');
+    expect((await iam.users.get(scope, 'ci')).inlinePolicies ?? {}).toEqual({});
+  });
+});
+
+describe('service-linked roles', () => {
+  it('have the description they were created with, none otherwise; only the description can be edited', async () => {
+    const { iam } = domain();
+    const ecs = await iam.serviceLinkedRoles.create(scope, { serviceName: 'ecs.amazonaws.com' });
+    expect(ecs.description).toBeUndefined();
+    expect((await iam.roles.update(scope, ecs.name, { description: 'ECS for the platform' })).description).toBe('ECS for the platform');
+    await expect(iam.roles.update(scope, ecs.name, { maxSessionDuration: 7200 })).rejects.toMatchObject({ subject: 'unmodifiable' });
+    const elb = await iam.serviceLinkedRoles.create(scope, { serviceName: 'elasticloadbalancing.amazonaws.com', description: 'load balancers' });
+    expect(elb.description).toBe('load balancers');
+  });
+});
+
+describe('instance profiles’ tags', () => {
+  it('are merged by key and removed by key', async () => {
+    const { iam } = domain();
+    await iam.instanceProfiles.create(scope, { name: 'node', tags: [{ Key: 'a', Value: '1' }] });
+    await iam.instanceProfiles.tag(scope, 'node', [{ Key: 'a', Value: '2' }, { Key: 'b', Value: '3' }]);
+    await iam.instanceProfiles.untag(scope, 'node', ['b']);
+    expect((await iam.instanceProfiles.get(scope, 'node')).profile.tags).toEqual([{ Key: 'a', Value: '2' }]);
+  });
+});
+
+describe('GetAccessKeyLastUsed', () => {
+  it('names the key’s user, and refuses a key the account does not have', async () => {
+    const { iam } = domain();
+    await iam.users.create(scope, { name: 'ci' });
+    const { key } = await iam.users.createAccessKey(scope, 'ci');
+    expect(await iam.users.ownerOfAccessKey(scope, key.accessKeyId)).toBe('ci');
+    await expect(iam.users.ownerOfAccessKey({ ...scope, accountId: '999999999999' }, key.accessKeyId)).rejects.toThrow('cannot be found');
+  });
+});

@@ -4,7 +4,7 @@ import { alreadyExists, deleteConflict, limitExceeded, noSuchEntity, roleNotFoun
 import { iamArn, newId } from './ids.js';
 import { pageByMarker, underPath, type MarkerPage } from './paging.js';
 import { INSTANCE_PROFILES, ROLES, accountPrefix, entityKey, type InstanceProfileRecord, type RoleRecord, type Tag } from './records.js';
-import { mergeTags } from './tags.js';
+import { mergeTags, removeTags } from './tags.js';
 
 /** An instance profile with its role records (as the API shows it). */
 export interface InstanceProfileView {
@@ -89,6 +89,22 @@ export class InstanceProfiles {
       const kept = profile.roles.filter((r) => r.toLowerCase() !== roleName.toLowerCase());
       if (kept.length === profile.roles.length) throw roleNotFound(roleName);
       profile.roles = kept;
+      await tx.collection<InstanceProfileRecord>(INSTANCE_PROFILES).put(key, profile);
+    });
+  }
+
+  async tag(scope: Scope, name: string, tags: readonly Tag[]): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const { key, profile } = await load(tx, scope, name);
+      profile.tags = mergeTags(profile.tags, tags);
+      await tx.collection<InstanceProfileRecord>(INSTANCE_PROFILES).put(key, profile);
+    });
+  }
+
+  async untag(scope: Scope, name: string, keys: readonly string[]): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const { key, profile } = await load(tx, scope, name);
+      profile.tags = removeTags(profile.tags, keys);
       await tx.collection<InstanceProfileRecord>(INSTANCE_PROFILES).put(key, profile);
     });
   }

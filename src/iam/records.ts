@@ -72,6 +72,8 @@ export interface UserRecord {
   createDate: number;
   permissionsBoundary?: string;
   tags: Tag[];
+  /** Inline policies by name: the document as sent (absent on records made before users had them). */
+  inlinePolicies?: Record<string, string>;
 }
 
 export interface AccessKeyRecord {

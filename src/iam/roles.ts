@@ -84,11 +84,18 @@ export class Roles {
     return pageByMarker('roles', rows.filter((r) => underPath(r.value.path, options.pathPrefix)), options.marker, options.maxItems);
   }
 
+  /** UpdateRole: a service-linked role's description may be edited too, nothing else of it. */
   async update(scope: Scope, name: string, change: { description?: string; maxSessionDuration?: number }): Promise<RoleRecord> {
-    return this.mutate(scope, name, (role) => {
-      if (change.description !== undefined) role.description = change.description;
-      if (change.maxSessionDuration !== undefined) role.maxSessionDuration = change.maxSessionDuration;
-    });
+    return this.mutate(
+      scope,
+      name,
+      (role) => {
+        if (role.linkedService && change.maxSessionDuration !== undefined) throw protectedRole(role);
+        if (change.description !== undefined) role.description = change.description;
+        if (change.maxSessionDuration !== undefined) role.maxSessionDuration = change.maxSessionDuration;
+      },
+      true,
+    );
   }
 
   async updateTrust(scope: Scope, name: string, document: string): Promise<void> {

@@ -14,29 +14,25 @@ import type { Roles } from './roles.js';
 interface LinkedService {
   roleName: string;
   policy: string;
-  description: string;
   /** Whether the service lets callers add a suffix (most do not). */
   suffixAllowed: boolean;
 }
 
 const SERVICES: Readonly<Record<string, LinkedService>> = {
-  'ecs.amazonaws.com': { roleName: 'AWSServiceRoleForECS', policy: 'AmazonECSServiceRolePolicy', description: 'Role to enable Amazon ECS to manage your cluster.', suffixAllowed: false },
+  'ecs.amazonaws.com': { roleName: 'AWSServiceRoleForECS', policy: 'AmazonECSServiceRolePolicy', suffixAllowed: false },
   'ecs.application-autoscaling.amazonaws.com': {
     roleName: 'AWSServiceRoleForApplicationAutoScaling_ECSService',
     policy: 'AWSApplicationAutoscalingECSServicePolicy',
-    description: '',
     suffixAllowed: false,
   },
   'elasticloadbalancing.amazonaws.com': {
     roleName: 'AWSServiceRoleForElasticLoadBalancing',
     policy: 'AWSElasticLoadBalancingServiceRolePolicy',
-    description: 'Allows ELB to call AWS services on your behalf.',
     suffixAllowed: false,
   },
   'autoscaling.amazonaws.com': {
     roleName: 'AWSServiceRoleForAutoScaling',
     policy: 'AutoScalingServiceRolePolicy',
-    description: 'Default Service-Linked Role enables access to AWS Services and Resources used or managed by Auto Scaling',
     suffixAllowed: true,
   },
 };
@@ -58,7 +54,9 @@ export class ServiceLinkedRoles {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: input.serviceName }, Action: 'sts:AssumeRole' }],
     });
-    const description = input.description ?? service.description;
+    // A role created through the API has the description it was given, none otherwise (the
+    // service's own wording is for roles a service creates for itself).
+    const description = input.description ?? '';
     return this.roles.create(scope, {
       name,
       path: `/aws-service-role/${input.serviceName}/`,

@@ -1,5 +1,6 @@
 import type { Scope } from '../lib/scope.js';
 import type { Store, Transaction } from '../store/store.js';
+import { checkPermissionsPolicy } from './documents.js';
 import { alreadyExists, deleteConflict, invalidInput, limitExceeded, noSuchEntity, userNotFound } from './errors.js';
 import { iamArn, newId, newSecretAccessKey } from './ids.js';
 import { pageByMarker, underPath, type MarkerPage } from './paging.js';
@@ -74,7 +75,9 @@ export class Users {
     await this.store.transaction(async (tx) => {
       const key = entityKey(scope.accountId, name);
       if (!(await tx.collection<UserRecord>(USERS).get(key))) throw userNotFound(name);
+      const user = (await tx.collection<UserRecord>(USERS).get(key))!;
       if ((await keysOf(tx, scope, name)).length > 0) throw deleteConflict('Cannot delete entity, must delete access keys first.');
+      if (Object.keys(user.inlinePolicies ?? {}).length > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
       await tx.collection(USERS).delete(key);
     });
   }
@@ -88,6 +91,36 @@ export class Users {
   async untag(scope: Scope, name: string, keys: readonly string[]): Promise<void> {
     await this.mutate(scope, name, (u) => {
       u.tags = removeTags(u.tags, keys);
+    });
+  }
+
+  /** PutUserPolicy: adds or replaces (names match regardless of case) an inline policy. */
+  async putInlinePolicy(scope: Scope, name: string, policyName: string, document: string): Promise<void> {
+    checkPermissionsPolicy(document);
+    await this.mutate(scope, name, (u) => {
+      const policies = u.inlinePolicies ?? {};
+      const existing = inlineName(policies, policyName);
+      if (existing !== undefined) delete policies[existing];
+      policies[policyName] = document;
+      u.inlinePolicies = policies;
+    });
+  }
+
+  async getInlinePolicy(scope: Scope, name: string, policyName: string): Promise<{ userName: string; name: string; document: string }> {
+    const user = await this.get(scope, name);
+    const policies = user.inlinePolicies ?? {};
+    const found = inlineName(policies, policyName);
+    if (found === undefined) throw noSuchEntity(`The user policy with name ${policyName} cannot be found.`);
+    return { userName: user.name, name: found, document: policies[found]! };
+  }
+
+  async deleteInlinePolicy(scope: Scope, name: string, policyName: string): Promise<void> {
+    await this.mutate(scope, name, (u) => {
+      const policies = u.inlinePolicies ?? {};
+      const found = inlineName(policies, policyName);
+      if (found === undefined) throw noSuchEntity(`The user policy with name ${policyName} cannot be found.`);
+      delete policies[found];
+      u.inlinePolicies = policies;
     });
   }
 
@@ -134,6 +167,13 @@ export class Users {
     });
   }
 
+  /** The user an access key of the account belongs to (GetAccessKeyLastUsed). */
+  async ownerOfAccessKey(scope: Scope, accessKeyId: string): Promise<string> {
+    const record = await this.store.collection<AccessKeyRecord>(ACCESS_KEYS).get(`${scope.accountId}/${accessKeyId}`);
+    if (!record) throw noSuchEntity(`The Access Key with id ${accessKeyId} cannot be found.`);
+    return record.userName;
+  }
+
   /** The secret of an active access key of the account, for request authentication later on. */
   async secretOf(accountId: string, accessKeyId: string): Promise<string | undefined> {
     const record = await this.store.collection<AccessKeyRecord>(ACCESS_KEYS).get(`${accountId}/${accessKeyId}`);
@@ -150,6 +190,10 @@ export class Users {
       await tx.collection<UserRecord>(USERS).put(key, user);
     });
   }
+}
+
+function inlineName(policies: Record<string, string>, policyName: string): string | undefined {
+  return Object.keys(policies).find((n) => n.toLowerCase() === policyName.toLowerCase());
 }
 
 async function keysOf(tx: Transaction, scope: Scope, userName: string): Promise<AccessKeyRecord[]> {

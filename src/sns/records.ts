@@ -15,6 +15,8 @@ export interface SubscriptionRecord {
   readonly owner: string;
   readonly token: string;
   readonly confirmed: boolean;
+  /** RawMessageDelivery: notifications are POSTed as the bare message, not SNS's JSON envelope. */
+  readonly rawMessageDelivery?: boolean;
 }
 
 export const TOPICS = 'sns-topics';

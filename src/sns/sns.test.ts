@@ -86,6 +86,27 @@ describe('Sns', () => {
     expect(await store.collection(SUBSCRIPTIONS).list()).toEqual([]);
   });
 
+  it('answers a subscription’s attributes as SNS does, pending until confirmed', async () => {
+    const { sns: s } = await sns();
+    const topic = await s.createTopic(here, 'alerts');
+    const sub = await s.subscribe(here, topic.arn, 'http', 'http://hooks.example/a');
+    expect(await s.getSubscriptionAttributes(here, sub.arn)).toEqual({
+      SubscriptionArn: sub.arn,
+      TopicArn: topic.arn,
+      Owner: here.accountId,
+      Protocol: 'http',
+      Endpoint: 'http://hooks.example/a',
+      PendingConfirmation: 'true',
+      ConfirmationWasAuthenticated: 'false',
+      RawMessageDelivery: 'false',
+      EffectiveDeliveryPolicy: (await s.getTopicAttributes(here, topic.arn)).EffectiveDeliveryPolicy,
+    });
+    await s.confirmSubscription(here, topic.arn, sub.token);
+    expect((await s.getSubscriptionAttributes(here, sub.arn)).PendingConfirmation).toBe('false');
+    await expect(s.getSubscriptionAttributes(here, `${topic.arn}:00000000-0000-0000-0000-000000000000`)).rejects.toThrow('Subscription does not exist');
+    await expect(s.getSubscriptionAttributes({ ...here, accountId: '999999999999' }, sub.arn)).rejects.toMatchObject({ kind: 'AccessDenied' });
+  });
+
   it('publishes to confirmed subscriptions only, signed with the Subject covered', async () => {
     const { sns: s, store } = await sns();
     const topic = await s.createTopic(here, 'alerts');
@@ -101,5 +122,26 @@ describe('Sns', () => {
     expect(verifyMessage(body, body.Signature, key.certificatePem)).toBe(true);
     await expect(s.publish(here, topic.arn, { Message: 'm', Subject: 'two\nlines' }, new Date())).rejects.toMatchObject({ kind: 'InvalidArgument' });
     await expect(s.subscribe(here, topic.arn, 'sqs', 'arn:aws:sqs:eu-west-1:123456789012:q')).rejects.toThrow('only http and https');
+  });
+
+  it('delivers the bare message to raw subscriptions, refuses attributes it does not act on, and toggles raw delivery', async () => {
+    const { sns: s, store } = await sns();
+    const topic = await s.createTopic(here, 'alerts');
+    const raw = await s.subscribe(here, topic.arn, 'http', 'http://hooks.example/raw', { RawMessageDelivery: 'true' });
+    await s.confirmSubscription(here, topic.arn, raw.token);
+    expect((await s.getSubscriptionAttributes(here, raw.arn)).RawMessageDelivery).toBe('true');
+    await expect(s.subscribe(here, topic.arn, 'http', 'http://hooks.example/raw', { RawMessageDelivery: 'false' })).rejects.toThrow('different attributes');
+    await expect(s.subscribe(here, topic.arn, 'http', 'http://hooks.example/f', { FilterPolicy: '{}' })).rejects.toThrow('FilterPolicy is not supported');
+    await expect(s.subscribe(here, topic.arn, 'http', 'http://hooks.example/f', { RawMessageDelivery: 'yes' })).rejects.toThrow('Must be true or false');
+    const id = await s.publish(here, topic.arn, { Message: '{"order":1}', Subject: 'S' }, new Date(0));
+    const notes = async () => (await store.collection<PendingDelivery>(DELIVERIES).list()).map((r) => r.value).filter((d) => d.headers['x-amz-sns-message-type'] === 'Notification');
+    expect(await notes()).toMatchObject([{ body: '{"order":1}', headers: { 'x-amz-sns-rawdelivery': 'true', 'x-amz-sns-message-id': id, 'x-amz-sns-subscription-arn': raw.arn } }]);
+    await s.setSubscriptionAttribute(here, raw.arn, 'RawMessageDelivery', 'false');
+    expect((await s.getSubscriptionAttributes(here, raw.arn)).RawMessageDelivery).toBe('false');
+    await expect(s.setSubscriptionAttribute(here, raw.arn, 'DeliveryPolicy', '{}')).rejects.toThrow('DeliveryPolicy is not supported');
+    await s.publish(here, topic.arn, { Message: 'wrapped' }, new Date(0));
+    const wrapped = (await notes()).find((d) => d.body !== '{"order":1}')!;
+    expect(wrapped.headers['x-amz-sns-rawdelivery']).toBeUndefined();
+    expect(JSON.parse(wrapped.body)).toMatchObject({ Type: 'Notification', Message: 'wrapped' });
   });
 });

@@ -117,13 +117,17 @@ export class Sns {
    * confirms. Subscribing the same endpoint again answers the same subscription (and sends the
    * confirmation again while it is pending).
    */
-  async subscribe(scope: Where, topicArn: string, protocol: string, endpoint: string | undefined): Promise<SubscriptionRecord> {
+  async subscribe(scope: Where, topicArn: string, protocol: string, endpoint: string | undefined, attributes: Record<string, string> = {}): Promise<SubscriptionRecord> {
+    const raw = subscriptionAttributes(attributes).RawMessageDelivery;
     const topic = await this.topic(scope, topicArn);
     if (protocol !== 'http' && protocol !== 'https') {
       throw invalidParameter(`Invalid parameter: Protocol: ${protocol} is not supported by this endpoint; only http and https subscriptions are.`);
     }
     if (endpoint === undefined || !isEndpointOf(protocol, endpoint)) throw invalidParameter('Invalid parameter: Endpoint must match the specified protocol');
     const existing = (await this.subscriptions.list({ prefix: `${topicArn}:` })).map((r) => r.value).find((s) => s.protocol === protocol && s.endpoint === endpoint);
+    if (existing && raw !== undefined && raw !== (existing.rawMessageDelivery ?? false)) {
+      throw invalidParameter('Invalid parameter: Attributes Reason: Subscription already exists with different attributes');
+    }
     const sub: SubscriptionRecord = existing ?? {
       arn: `${topicArn}:${randomUUID()}`,
       topicArn,
@@ -132,6 +136,7 @@ export class Sns {
       owner: scope.accountId,
       token: randomBytes(64).toString('hex'),
       confirmed: false,
+      ...(raw && { rawMessageDelivery: true }),
     };
     if (!existing) await this.subscriptions.put(sub.arn, sub);
     if (!sub.confirmed) await this.sendConfirmation(topic, sub);
@@ -151,6 +156,42 @@ export class Sns {
     const topicArn = subscriptionArn.slice(0, subscriptionArn.lastIndexOf(':'));
     checkTopicArn(scope, topicArn, 'SubscriptionArn');
     if (!(await this.subscriptions.delete(subscriptionArn))) throw notFound('subscription', 'Subscription does not exist');
+  }
+
+  /**
+   * GetSubscriptionAttributes, as SNS answers for an HTTP/S subscription: its raw delivery, the
+   * topic's effective delivery policy. A confirmation by the
+   * SubscribeURL (or an unauthenticated ConfirmSubscription) is not an authenticated one.
+   */
+  async getSubscriptionAttributes(scope: Where, subscriptionArn: string): Promise<Record<string, string>> {
+    const topicArn = subscriptionArn.slice(0, subscriptionArn.lastIndexOf(':'));
+    checkTopicArn(scope, topicArn, 'SubscriptionArn');
+    const sub = await this.subscriptions.get(subscriptionArn);
+    if (!sub) throw notFound('subscription', 'Subscription does not exist');
+    const topic = await this.topic(scope, topicArn);
+    const policy = topic.attributes.DeliveryPolicy === undefined ? DEFAULT_RETRY_POLICY : parseDeliveryPolicy(topic.attributes.DeliveryPolicy);
+    return {
+      SubscriptionArn: sub.arn,
+      TopicArn: sub.topicArn,
+      Owner: sub.owner,
+      Protocol: sub.protocol,
+      Endpoint: sub.endpoint,
+      PendingConfirmation: String(!sub.confirmed),
+      ConfirmationWasAuthenticated: 'false',
+      RawMessageDelivery: String(sub.rawMessageDelivery ?? false),
+      EffectiveDeliveryPolicy: effectiveDeliveryPolicy(policy),
+    };
+  }
+
+  /** SetSubscriptionAttributes: RawMessageDelivery is the one attribute minato acts on. */
+  async setSubscriptionAttribute(scope: Where, subscriptionArn: string, name: string, value: string | undefined): Promise<void> {
+    const topicArn = subscriptionArn.slice(0, subscriptionArn.lastIndexOf(':'));
+    checkTopicArn(scope, topicArn, 'SubscriptionArn');
+    const raw = subscriptionAttributes({ [name]: value ?? '' }).RawMessageDelivery;
+    const sub = await this.subscriptions.get(subscriptionArn);
+    if (!sub) throw notFound('subscription', 'Subscription does not exist');
+    const { rawMessageDelivery: _raw, ...rest } = sub;
+    await this.subscriptions.put(sub.arn, raw ? { ...rest, rawMessageDelivery: true } : rest);
   }
 
   async listSubscriptions(scope: Where, nextToken?: string, topicArn?: string): Promise<Page<SubscriptionRecord>> {
@@ -239,12 +280,16 @@ export class Sns {
   /** Signs the message and hands it to the deliverer with SNS's headers. */
   private async deliver(topic: TopicRecord, sub: SubscriptionRecord, m: SnsMessage): Promise<void> {
     const policy = topic.attributes.DeliveryPolicy === undefined ? DEFAULT_RETRY_POLICY : parseDeliveryPolicy(topic.attributes.DeliveryPolicy);
-    const body = {
-      ...m,
-      SignatureVersion: '1',
-      Signature: signMessage(m, this.o.key.privateKeyPem),
-      SigningCertURL: `${this.o.endpoint()}/sns/${this.o.key.certificateName}`,
-    };
+    // Raw delivery posts the bare message (unsigned, without its attributes); confirmations stay wrapped.
+    const raw = m.Type === 'Notification' && sub.rawMessageDelivery === true;
+    const body = raw
+      ? m.Message
+      : JSON.stringify({
+          ...m,
+          SignatureVersion: '1',
+          Signature: signMessage(m, this.o.key.privateKeyPem),
+          SigningCertURL: `${this.o.endpoint()}/sns/${this.o.key.certificateName}`,
+        });
     await this.o.deliverer.enqueue({
       id: randomUUID(),
       endpoint: sub.endpoint,
@@ -254,12 +299,27 @@ export class Sns {
         'x-amz-sns-message-id': m.MessageId,
         'x-amz-sns-topic-arn': topic.arn,
         ...(m.Type === 'Notification' && { 'x-amz-sns-subscription-arn': sub.arn }),
+        ...(raw && { 'x-amz-sns-rawdelivery': 'true' }),
         'user-agent': 'Amazon Simple Notification Service Agent',
       },
-      body: JSON.stringify(body),
+      body,
       policy,
     });
   }
+}
+
+/**
+ * A subscription's attributes as Subscribe and SetSubscriptionAttributes take them: only
+ * RawMessageDelivery is acted on; filter policies, redrive policies and the rest are refused.
+ */
+function subscriptionAttributes(attributes: Record<string, string>): { RawMessageDelivery?: boolean } {
+  let raw: boolean | undefined;
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name !== 'RawMessageDelivery') throw invalidParameter(`Invalid parameter: Attributes: subscription attribute ${name} is not supported by this endpoint`);
+    if (!/^(true|false)$/i.test(value)) throw invalidParameter('Invalid parameter: Attributes Reason: RawMessageDelivery: Invalid value [' + value + ']. Must be true or false.');
+    raw = value.toLowerCase() === 'true';
+  }
+  return raw === undefined ? {} : { RawMessageDelivery: raw };
 }
 
 /** A topic ARN of this account and region; another account's is not ours to touch. */

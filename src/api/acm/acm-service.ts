@@ -9,6 +9,7 @@ export const ACM_ERROR_TABLE: ErrorTable = {
   'InvalidArgument/arn': 'InvalidArnException',
   InvalidArgument: 'ValidationException',
   'FailedPrecondition/in-use': 'ResourceInUseException',
+  'LimitExceeded/tags': 'TooManyTagsException',
   LimitExceeded: 'LimitExceededException',
 };
 
@@ -78,6 +79,17 @@ function acmHandlers(certificates: Certificates): Record<string, OperationHandle
       });
       return { CertificateSummaryList: page.items.map(summaryOut), ...(page.nextToken !== undefined && { NextToken: page.nextToken }) };
     },
+    async ListTagsForCertificate(input: { CertificateArn: string }, ctx) {
+      return { Tags: await certificates.listTags(ctx.scope, input.CertificateArn) };
+    },
+    async AddTagsToCertificate(input: { CertificateArn: string; Tags: CertificateTag[] }, ctx) {
+      await certificates.addTags(ctx.scope, input.CertificateArn, input.Tags);
+      return {};
+    },
+    async RemoveTagsFromCertificate(input: { CertificateArn: string; Tags: CertificateTag[] }, ctx) {
+      await certificates.removeTags(ctx.scope, input.CertificateArn, input.Tags);
+      return {};
+    },
     async DeleteCertificate(input: { CertificateArn: string }, ctx) {
       await certificates.delete(ctx.scope, input.CertificateArn);
       return {};
@@ -87,7 +99,7 @@ function acmHandlers(certificates: Certificates): Record<string, OperationHandle
 
 /**
  * AWS Certificate Manager (JSON 1.1, target prefix CertificateManager), for imported certificates
- * only: the four operations HTTPS listeners need. Requesting, exporting and renewing are refused
+ * only: the operations HTTPS listeners and their tags need. Requesting, exporting and renewing are refused
  * by name (minato is no certificate authority).
  */
 export function acmService(certificates: Certificates): AwsService {

@@ -1,3 +1,5 @@
+import { encodeDocument } from '../../iam/documents.js';
+import { pageByMarker } from '../../iam/paging.js';
 import type { IamDomain } from '../../iam/iam-domain.js';
 import type { Tag } from '../../iam/records.js';
 import { simulatePrincipal } from '../../iam/simulate.js';
@@ -49,6 +51,17 @@ export function identityHandlers(iam: IamDomain): Record<string, OperationHandle
       await iam.instanceProfiles.removeRole(scope, input.InstanceProfileName, input.RoleName);
       return {};
     },
+    async TagInstanceProfile(input: { InstanceProfileName: string; Tags: Tag[] }, { scope }) {
+      await iam.instanceProfiles.tag(scope, input.InstanceProfileName, input.Tags);
+      return {};
+    },
+    async UntagInstanceProfile(input: { InstanceProfileName: string; TagKeys: string[] }, { scope }) {
+      await iam.instanceProfiles.untag(scope, input.InstanceProfileName, input.TagKeys);
+      return {};
+    },
+    async ListInstanceProfileTags(input: Paged & { InstanceProfileName: string }, { scope }) {
+      return { Tags: tagsOut((await iam.instanceProfiles.get(scope, input.InstanceProfileName)).profile.tags), IsTruncated: false };
+    },
     async CreateUser(input: { UserName: string; Path?: string; PermissionsBoundary?: string; Tags?: Tag[] }, { scope }) {
       const user = await iam.users.create(scope, {
         name: input.UserName,
@@ -73,6 +86,11 @@ export function identityHandlers(iam: IamDomain): Record<string, OperationHandle
       await iam.users.delete(scope, input.UserName);
       return {};
     },
+    async ListGroupsForUser(input: Paged & { UserName: string }, { scope }) {
+      // minato has no IAM groups (CreateGroup is not served), so no user is in one.
+      await iam.users.get(scope, input.UserName);
+      return { Groups: [], IsTruncated: false };
+    },
     async TagUser(input: { UserName: string; Tags: Tag[] }, { scope }) {
       await iam.users.tag(scope, input.UserName, input.Tags);
       return {};
@@ -84,6 +102,23 @@ export function identityHandlers(iam: IamDomain): Record<string, OperationHandle
     async ListUserTags(input: Paged & { UserName: string }, { scope }) {
       return { Tags: tagsOut((await iam.users.get(scope, input.UserName)).tags), IsTruncated: false };
     },
+    async PutUserPolicy(input: { UserName: string; PolicyName: string; PolicyDocument: string }, { scope }) {
+      await iam.users.putInlinePolicy(scope, input.UserName, input.PolicyName, input.PolicyDocument);
+      return {};
+    },
+    async GetUserPolicy(input: { UserName: string; PolicyName: string }, { scope }) {
+      const policy = await iam.users.getInlinePolicy(scope, input.UserName, input.PolicyName);
+      return { UserName: policy.userName, PolicyName: policy.name, PolicyDocument: encodeDocument(policy.document) };
+    },
+    async DeleteUserPolicy(input: { UserName: string; PolicyName: string }, { scope }) {
+      await iam.users.deleteInlinePolicy(scope, input.UserName, input.PolicyName);
+      return {};
+    },
+    async ListUserPolicies(input: Paged & { UserName: string }, { scope }) {
+      const names = Object.keys((await iam.users.get(scope, input.UserName)).inlinePolicies ?? {}).sort();
+      const page = pageByMarker('user-policies', names.map((n) => ({ key: n, value: n })), input.Marker, input.MaxItems);
+      return { PolicyNames: page.items, ...paging(page.marker) };
+    },
     async CreateAccessKey(input: { UserName?: string }, { scope }) {
       const created = await iam.users.createAccessKey(scope, requireUserName(input.UserName));
       return { AccessKey: { ...accessKeyOut(created.key), SecretAccessKey: created.secretAccessKey } };
@@ -93,6 +128,10 @@ export function identityHandlers(iam: IamDomain): Record<string, OperationHandle
       if (input.UserName === undefined) return { AccessKeyMetadata: [], IsTruncated: false };
       const page = await iam.users.listAccessKeys(scope, input.UserName, { marker: input.Marker, maxItems: input.MaxItems });
       return { AccessKeyMetadata: page.items.map(accessKeyOut), ...paging(page.marker) };
+    },
+    async GetAccessKeyLastUsed(input: { AccessKeyId: string }, { scope }) {
+      // minato does not record when keys are used yet: every key reads as never used (IAM's N/A).
+      return { UserName: await iam.users.ownerOfAccessKey(scope, input.AccessKeyId), AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
     },
     async UpdateAccessKey(input: { UserName?: string; AccessKeyId: string; Status: 'Active' | 'Inactive' }, { scope }) {
       await iam.users.updateAccessKey(scope, requireUserName(input.UserName), input.AccessKeyId, input.Status);

@@ -41,14 +41,18 @@ export function snsService(sns: Sns): AwsService {
       return {};
     },
     async Subscribe(input: { TopicArn: string; Protocol: string; Endpoint?: string; Attributes?: Record<string, string>; ReturnSubscriptionArn?: boolean }, { scope }) {
-      if (input.Attributes && Object.keys(input.Attributes).length > 0) {
-        throw invalidParameter('Invalid parameter: Attributes: subscription attributes are not supported by this endpoint.');
-      }
-      const sub = await sns.subscribe(scope, input.TopicArn, input.Protocol, input.Endpoint);
+      const sub = await sns.subscribe(scope, input.TopicArn, input.Protocol, input.Endpoint, input.Attributes ?? {});
       return { SubscriptionArn: sub.confirmed || input.ReturnSubscriptionArn ? sub.arn : 'pending confirmation' };
     },
     async ConfirmSubscription(input: { TopicArn: string; Token: string }, { scope }) {
       return { SubscriptionArn: (await sns.confirmSubscription(scope, input.TopicArn, input.Token)).arn };
+    },
+    async GetSubscriptionAttributes(input: { SubscriptionArn: string }, { scope }) {
+      return { Attributes: await sns.getSubscriptionAttributes(scope, input.SubscriptionArn) };
+    },
+    async SetSubscriptionAttributes(input: { SubscriptionArn: string; AttributeName: string; AttributeValue?: string }, { scope }) {
+      await sns.setSubscriptionAttribute(scope, input.SubscriptionArn, input.AttributeName, input.AttributeValue);
+      return {};
     },
     async Unsubscribe(input: { SubscriptionArn: string }, { scope }) {
       await sns.unsubscribe(scope, input.SubscriptionArn);

@@ -7,7 +7,7 @@ import type { Repositories } from '../metadata/repositories.js';
 import { refreshDue, type TagChecks } from './checks.js';
 import type { UpstreamClients } from './credentials.js';
 import type { UpstreamImporter, UpstreamSource } from './importer.js';
-import type { PullThroughRule, PullThroughRules } from './rules.js';
+import { upstreamBaseUrl, type PullThroughRule, type PullThroughRules } from './rules.js';
 import { upstreamStatusError } from './upstream-errors.js';
 
 /** Where the registry reports what it works around (a pino logger fits). */
@@ -61,7 +61,7 @@ export class PullThroughCache {
     if (!match) return;
     const repository = await this.parts.repositories.find(scope.region, name);
     const found = repository && (await this.parts.images.find(repository, reference));
-    const source: UpstreamSource = { client: this.parts.upstreams.for(match.rule), repository: match.upstreamRepository };
+    const source: UpstreamSource = { client: this.parts.upstreams.for({ ...match.rule, upstreamRegistryUrl: upstreamBaseUrl(match.rule) }), repository: match.upstreamRepository };
     if (!repository || !found) {
       return this.once(`fetch ${scope.region}/${name}@${reference}`, () => this.fetch(scope, name, reference, source));
     }

@@ -9,7 +9,10 @@ import type { UpstreamClients } from './credentials.js';
 /** A pull through cache rule: repositories under `ecrRepositoryPrefix` mirror an upstream registry. */
 export interface PullThroughRule {
   ecrRepositoryPrefix: string;
-  /** The upstream registry's base URL, `http(s)://host[:port]` (any OCI distribution registry). */
+  /**
+   * The upstream registry as the rule was created with it (ECR returns it as sent: `public.ecr.aws`
+   * stays without a scheme); `upstreamBaseUrl` gives the URL minato asks (any OCI distribution registry).
+   */
   upstreamRegistryUrl: string;
   registryId: string;
   region: string;
@@ -39,13 +42,12 @@ export class PullThroughRules {
 
   /** Creates a rule; the prefix must be free. */
   async create(scope: Scope, input: PullThroughRuleInput): Promise<PullThroughRule> {
-    const url = normaliseUpstreamUrl(input.upstreamRegistryUrl);
+    normaliseUpstreamUrl(input.upstreamRegistryUrl);
     const now = scope.now.getTime();
     const prefix = input.ecrRepositoryPrefix.replace(/\/$/, '');
     const rule: PullThroughRule = {
       ...input,
       ecrRepositoryPrefix: prefix,
-      upstreamRegistryUrl: url,
       registryId: scope.accountId,
       region: scope.region,
       createdAt: now,
@@ -99,7 +101,7 @@ export class PullThroughRules {
   /** Whether the rule's upstream answers as a distribution registry (and takes its credentials), and why not. */
   async validate(scope: Scope, prefix: string): Promise<{ rule: PullThroughRule; isValid: boolean; failure?: string }> {
     const rule = await this.get(scope, prefix);
-    const ping = await this.upstreams.for(rule).ping();
+    const ping = await this.upstreams.for({ ...rule, upstreamRegistryUrl: upstreamBaseUrl(rule) }).ping();
     return ping.ok ? { rule, isValid: true } : { rule, isValid: false, failure: ping.reason };
   }
 
@@ -126,6 +128,9 @@ function upstreamName(rule: PullThroughRule, rest: string): string {
   const prefix = rule.upstreamRepositoryPrefix && rule.upstreamRepositoryPrefix !== ROOT_PREFIX ? `${rule.upstreamRepositoryPrefix.replace(/\/$/, '')}/` : '';
   return `${prefix}${rest}`;
 }
+
+/** The base URL minato asks for a rule's upstream. */
+export const upstreamBaseUrl = (rule: Pick<PullThroughRule, 'upstreamRegistryUrl'>): string => normaliseUpstreamUrl(rule.upstreamRegistryUrl);
 
 /** `host[:port]` or a URL → `scheme://host[:port]`; https unless the URL says http. */
 export function normaliseUpstreamUrl(value: string): string {
