@@ -60,6 +60,7 @@ import { loadOrCreateSigningKey } from '../sns/signing-key.js';
 import { snsService } from '../api/sns/sns-service.js';
 import { ec2Service } from '../api/ec2/ec2-service.js';
 import { Ec2Network } from '../vpc/network.js';
+import { vpcLookupOver } from './vpc-lookup.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { startEcsMetrics } from './ecs-metrics.js';
 import { openHostTasks, TASK_DNS_PORT } from './host-tasks.js';
@@ -204,9 +205,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const agents = new RemoteAgents(agent);
   // Services put their tasks in ELB target groups and Cloud Map services.
   const traffic = { targetGroups: targetGroupsOver(elb.forServices), serviceRegistries: serviceRegistriesOver(discovery) };
+  const ec2Network = new Ec2Network(store);
   const ecs = createEcsControl(store, agents, {
     compileFilter,
     traffic,
+    vpc: vpcLookupOver(ec2Network),
     ...(config.fargateCpuOvercommit !== undefined && { fargateCpuOvercommit: config.fargateCpuOvercommit }),
   });
   const services = new ServiceLoop({
@@ -317,7 +320,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       acmService(certificates),
       ecrService(registry, { endpoint: () => endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
       snsService(sns),
-      ec2Service(new Ec2Network(store)),
+      ec2Service(ec2Network),
     ],
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes, snsCertificateRoute(sns), consoleRoutes()],
     unsignedGets: SNS_UNSIGNED_GETS,

@@ -15,6 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { isRunning, isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
+import { defaultSubnets } from '../support/default-vpc.js';
 
 const env = usePlatform();
 let ecs: ECSClient;
@@ -165,7 +166,7 @@ describe('RunTask with real containers', () => {
   it('returns the same tasks for a repeated clientToken and ConflictException for changed parameters', async () => {
     const first = await runTask(ecs, C, 'idem', [{ name: 'app', image, command: ['true'] }]);
     const td = first.tasks![0]!.taskDefinitionArn!;
-    const net = { awsvpcConfiguration: { subnets: ['subnet-1'] } };
+    const net = { awsvpcConfiguration: { subnets: defaultSubnets() } };
     const a = await ecs.send(new RunTaskCommand({ cluster: C, taskDefinition: td, launchType: 'FARGATE', networkConfiguration: net, clientToken: 'tok-1' }));
     const b = await ecs.send(new RunTaskCommand({ cluster: C, taskDefinition: td, launchType: 'FARGATE', networkConfiguration: net, clientToken: 'tok-1' }));
     expect(b.tasks?.map((t) => t.taskArn)).toEqual(a.tasks?.map((t) => t.taskArn));
