@@ -61,6 +61,7 @@ import { snsService } from '../api/sns/sns-service.js';
 import { ec2Service } from '../api/ec2/ec2-service.js';
 import { Ec2Network } from '../vpc/network.js';
 import { vpcLookupOver } from './vpc-lookup.js';
+import { TaskFirewalls } from './task-firewalls.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { startEcsMetrics } from './ecs-metrics.js';
 import { openHostTasks, TASK_DNS_PORT } from './host-tasks.js';
@@ -206,10 +207,13 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // Services put their tasks in ELB target groups and Cloud Map services.
   const traffic = { targetGroups: targetGroupsOver(elb.forServices), serviceRegistries: serviceRegistriesOver(discovery) };
   const ec2Network = new Ec2Network(store);
+  // The security groups of this host's awsvpc tasks, enforced in their namespaces.
+  const firewalls = new TaskFirewalls({ store, ec2: ec2Network, networks, onError: (err: unknown) => logger.warn({ err }, 'applying the tasks\' security groups failed') });
   const ecs = createEcsControl(store, agents, {
     compileFilter,
     traffic,
     vpc: vpcLookupOver(ec2Network),
+    firewalls,
     ...(config.fargateCpuOvercommit !== undefined && { fargateCpuOvercommit: config.fargateCpuOvercommit }),
   });
   const services = new ServiceLoop({
@@ -242,6 +246,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   report = async (arn, reported) => {
     const change = reported as TaskStateChange;
     await ecs.tasks.applyReport(arn, change);
+    // A task's address (or its end) changes who its security groups' members are.
+    if (change.attachments !== undefined || change.lastStatus === 'STOPPED') firewalls.nudge();
     // A task that stopped or changed health may need a replacement or move a rollout on.
     if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) services.nudge();
   };
@@ -252,6 +258,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // no request meets a task not yet taken back (their image pulls wait for the endpoint). Tasks
   // of container instances are their agents' to take back.
   await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
+  firewalls.start();
   // Tasks still running from before use the gateway's DNS server: listen again at once.
   if ((await networks.list()).length > 0) await dns.ensureListening(networks.gateway, TASK_DNS_PORT);
   // Drains that ended while down are finished, and the load balancers applied, before requests come.
@@ -332,6 +339,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   } catch (err) {
     await closeLoadBalancing();
     await services.stop();
+    await firewalls.stop();
     clearInterval(sweeper);
     await stopInsights();
     stopDisconnectSweeper();
@@ -381,6 +389,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await nodes?.close();
       await autoscaling.stop();
       await services.stop();
+      await firewalls.stop();
       clearInterval(sweeper);
       await stopInsights();
       stopDisconnectSweeper();

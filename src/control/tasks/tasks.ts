@@ -16,7 +16,7 @@ import type { TaskDefinitions } from '../task-definitions/task-definitions.js';
 import { applyPlan, type TaskOrigin } from './apply-plan.js';
 import { launchSpec } from './launch-spec.js';
 import { checkRunTask } from './run-rules.js';
-import { resolveAwsVpc, type VpcLookup } from './vpc-lookup.js';
+import { CLOSED_FIREWALL, resolveAwsVpc, type TaskFirewallSource, type VpcLookup } from './vpc-lookup.js';
 import { StopCode, TaskStatus, type TaskRecord, type TaskTraffic } from './task.js';
 import { listPage, taskIdFrom, type ListTasksFilter } from './task-queries.js';
 import { mergeReport, recordedState } from './task-state.js';
@@ -53,6 +53,8 @@ export interface TasksOptions {
   fargateCpuOvercommit?: number;
   /** The EC2 networking an awsvpc configuration must name; without it subnets and groups are taken as given. */
   vpc?: VpcLookup;
+  /** The firewalls of the control host's awsvpc tasks; without it their groups are not enforced. */
+  firewalls?: TaskFirewallSource;
 }
 
 /** The store key of a task ARN (`<clusterArn>/<taskId>`). */
@@ -76,9 +78,26 @@ export class Tasks {
   ) {
     this.controlHost = { capacity: () => agent.capacity(), fargateCpuOvercommit: options.fargateCpuOvercommit ?? DEFAULT_FARGATE_CPU_OVERCOMMIT };
     this.vpc = options.vpc;
+    this.firewalls = options.firewalls;
   }
 
   private readonly vpc: VpcLookup | undefined;
+  private readonly firewalls: TaskFirewallSource | undefined;
+
+  /** Tells the agent to run a recorded task. */
+  private async launch(scope: Scope, task: TaskRecord, td: TaskDefinitionRecord): Promise<void> {
+    this.agent.launch(await this.withFirewall(launchSpec(scope, task, td), task));
+  }
+
+  /**
+   * The spec with the firewall of a task the control host runs in security groups: its network
+   * is made with it. Groups that cannot be read let nothing in until the next reconcile.
+   */
+  private async withFirewall(spec: TaskLaunchSpec, task: TaskRecord): Promise<TaskLaunchSpec> {
+    if (!this.firewalls || task.containerInstanceArn !== undefined || !task.securityGroupIds) return spec;
+    const firewall = await this.firewalls.forTask(task).catch(() => CLOSED_FIREWALL);
+    return firewall ? { ...spec, firewall } : spec;
+  }
 
   /** The security groups of an awsvpc request, after checking that its subnets and groups exist (none to check without the port). */
   private async securityGroupsOf(scope: Scope, input: RunTaskRequest): Promise<string[] | undefined> {
@@ -130,7 +149,7 @@ export class Tasks {
       }
       return { tasks, failures, fresh: true };
     });
-    if (created.fresh) for (const task of created.tasks) this.agent.launch(launchSpec(scope, task, td));
+    if (created.fresh) for (const task of created.tasks) await this.launch(scope, task, td);
     return { tasks: created.tasks, failures: created.failures };
   }
 
@@ -152,7 +171,7 @@ export class Tasks {
     const securityGroupIds = await this.securityGroupsOf(scope, request);
     const origin = { ...this.origin(scope, cluster, td, request, launcher), ...(securityGroupIds && { securityGroupIds }) };
     const created = await this.store.transaction((tx) => this.planAndApply(tx, origin, { groups, task: shapeOf(origin), rules, targets: refs }));
-    for (const task of created.tasks) this.agent.launch(launchSpec(scope, task, td));
+    for (const task of created.tasks) await this.launch(scope, task, td);
     return created;
   }
 
@@ -313,7 +332,7 @@ export class Tasks {
   async launchSpecOf(task: TaskRecord, accountId: string): Promise<TaskLaunchSpec | undefined> {
     const scope: Scope = { accountId, region: task.region, principalArn: '', now: new Date() };
     const td = await this.taskDefinitions.describe(scope, task.taskDefinitionArn).catch(() => undefined);
-    return td && launchSpec(scope, task, td);
+    return td && this.withFirewall(launchSpec(scope, task, td), task);
   }
 
   private async keyOf(scope: Scope, clusterRef: string | undefined, taskRef: string): Promise<string> {

@@ -1,6 +1,8 @@
 import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
 import { invalidParameter } from '../../lib/errors.js';
 import type { Scope } from '../../lib/scope.js';
+import type { TaskFirewall } from '../../agent-contract/task-firewall.js';
+import type { TaskRecord } from './task.js';
 
 /**
  * The port through which ECS reads the EC2 networking resources an awsvpc configuration names, as
@@ -11,6 +13,17 @@ export interface VpcLookup {
   /** Of the ids named, those that exist in the account and region, and each VPC's default group. */
   find(where: Pick<Scope, 'accountId' | 'region'>, subnetIds: readonly string[], groupIds: readonly string[]): Promise<VpcFacts>;
 }
+
+/**
+ * What a task's security groups allow now (security-rules.ts over the groups and their members),
+ * for the launch spec of a task the control host runs; undefined when they are not enforced.
+ */
+export interface TaskFirewallSource {
+  forTask(task: TaskRecord): Promise<TaskFirewall | undefined>;
+}
+
+/** Lets nothing in and everything out: the firewall of a task whose groups could not be read, until they are. */
+export const CLOSED_FIREWALL: TaskFirewall = { ingress: [], egress: [{ protocol: 'all', fromPort: -1, toPort: -1, cidrs: ['0.0.0.0/0'] }] };
 
 export interface VpcFacts {
   subnets: ReadonlyArray<{ subnetId: string; vpcId: string }>;
