@@ -15,7 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { isRunning, isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
-import { defaultSubnets } from '../support/default-vpc.js';
+import { admitToDefaultGroup, defaultSubnets } from '../support/default-vpc.js';
 
 const env = usePlatform();
 let ecs: ECSClient;
@@ -24,6 +24,8 @@ let image: string;
 
 beforeAll(async () => {
   ecs = env.ecs();
+  // The tasks' group admits only its members: the host reaches their port 8080 by a rule, as on AWS.
+  await admitToDefaultGroup(env.platform().endpoint, 8080);
   fixture = await startImageFixture();
   image = fixture.image;
 });
