@@ -13,6 +13,7 @@ import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_NETWORK } from '../test/support/default-vpc.js';
 import { startImageFixture, type ImageFixture } from '../test/tasks/task-fixture.js';
 import { call, describeTasks } from './lib/ecs-calls.js';
 import { cpuSeconds, deleteLink, hostBusySeconds, linkExists } from './lib/host-state.js';
@@ -134,7 +135,7 @@ async function measure() {
     taskDefinition: registered.taskDefinition.taskDefinitionArn,
     desiredCount: DESIRED,
     launchType: 'FARGATE',
-    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-12345678'], securityGroups: ['sg-12345678'] } },
+    networkConfiguration: DEFAULT_NETWORK,
   });
   await sleep(WARM_UP_MS);
   const before = (await serviceTaskArns(port)).length;

@@ -30,6 +30,7 @@ import os, { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { removeHostFirewall } from '../src/agent/network/host-firewall.js';
+import { DEFAULT_NETWORK } from '../test/support/default-vpc.js';
 import { startImageFixture, type ImageFixture } from '../test/tasks/task-fixture.js';
 import { deleteLink, linkExists } from './lib/host-state.js';
 import { freshDataDir, killStragglers, removeDir, startServer, type RunningServer } from './lib/server.js';
@@ -119,7 +120,7 @@ async function setUp(port: number, command: string): Promise<Clients> {
       taskDefinition: taskDefinition!.taskDefinitionArn!,
       desiredCount: 1,
       launchType: 'EC2',
-      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-12345678'] } },
+      networkConfiguration: DEFAULT_NETWORK,
     }),
   );
   await waitFor('the first task', async () => ((await serviceCounts(c)).running === 1 ? true : undefined), 120_000);

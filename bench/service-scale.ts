@@ -9,6 +9,7 @@
 import os from 'node:os';
 import { relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_NETWORK } from '../test/support/default-vpc.js';
 import { startImageFixture, type ImageFixture } from '../test/tasks/task-fixture.js';
 import { call } from './lib/ecs-calls.js';
 import { deleteLink, linkExists } from './lib/host-state.js';
@@ -112,7 +113,7 @@ async function measure() {
     taskDefinition: registered.taskDefinition.taskDefinitionArn,
     desiredCount: 1,
     launchType: 'EC2',
-    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-12345678'], securityGroups: ['sg-12345678'] } },
+    networkConfiguration: DEFAULT_NETWORK,
   });
   // Warm-up: the first task pulls the image.
   await until(port, steady(1), performance.now());

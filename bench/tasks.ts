@@ -15,6 +15,7 @@ import os from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { unmount } from '../src/agent/runtime/rootfs.js';
+import { DEFAULT_NETWORK } from '../test/support/default-vpc.js';
 import { startImageFixture, type ImageFixture } from '../test/tasks/task-fixture.js';
 import { call, describeTasks, stopTask } from './lib/ecs-calls.js';
 import { cpuSeconds, deleteLink, linkExists, monitorsAndContainers, mountsUnder, netnsNames, rssKiB, runcIds } from './lib/host-state.js';
@@ -125,7 +126,7 @@ async function setUp(port: number, image: string): Promise<RunInput> {
     cluster: CLUSTER,
     taskDefinition: registered.taskDefinition.taskDefinitionArn,
     launchType: 'EC2',
-    networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-12345678'], securityGroups: ['sg-12345678'] } },
+    networkConfiguration: DEFAULT_NETWORK,
   };
 }
 

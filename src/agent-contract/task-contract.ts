@@ -1,4 +1,5 @@
 import type { Attachment, Container, ContainerDefinition, TaskOverride, Volume } from '@aws-sdk/client-ecs';
+import type { TaskFirewall } from './task-firewall.js';
 
 /**
  * The contract between the control plane and an agent (in-process now, over HTTP later): what
@@ -33,6 +34,12 @@ export interface TaskLaunchSpec {
   volumes: Volume[];
   /** Subnet id from the awsvpc configuration, shown in the ENI attachment. */
   subnetId?: string;
+  /**
+   * What the task's security groups allow, for an awsvpc task whose groups the control plane
+   * enforces; absent, the task's traffic is not filtered. The control plane updates it on the
+   * running task as groups and their members change.
+   */
+  firewall?: TaskFirewall;
   pidMode?: string;
   ipcMode?: string;
   createdAt: number;

@@ -27,13 +27,11 @@ import type { Registry } from '../registry/registry.js';
 import type { SecretsDomain } from '../secrets/secrets-domain.js';
 import type { AwsService } from '../server/service.js';
 import type { Sns } from '../sns/sns.js';
-import type { Store } from '../store/store.js';
-import { Ec2Network } from '../vpc/network.js';
+import type { Ec2Network } from '../vpc/network.js';
 import { authorizationTables, authorizeAll } from './authorization/index.js';
 
 /** The domains the APIs are served from. */
 export interface PlatformDomains {
-  store: Store;
   ecs: EcsControl;
   iam: IamDomain;
   secrets: SecretsDomain;
@@ -46,6 +44,7 @@ export interface PlatformDomains {
   certificates: Certificates;
   registry: Registry;
   sns: Sns;
+  ec2: Ec2Network;
   /** The front door's URL once it listens (ECR's answers name it). */
   endpoint(): string;
 }
@@ -71,7 +70,7 @@ export function platformApis(d: PlatformDomains): AwsService[] {
       acmService(d.certificates),
       ecrService(d.registry, { endpoint: d.endpoint, downloadTokenParam: DOWNLOAD_TOKEN_PARAM }),
       snsService(d.sns),
-      ec2Service(new Ec2Network(d.store)),
+      ec2Service(d.ec2),
     ],
     d.iam.authorizer,
     authorizationTables({

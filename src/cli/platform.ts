@@ -43,6 +43,9 @@ import { notifyTopics } from './sns-alarms.js';
 import { Sns } from '../sns/sns.js';
 import { Deliverer } from '../sns/deliverer.js';
 import { loadOrCreateSigningKey } from '../sns/signing-key.js';
+import { Ec2Network } from '../vpc/network.js';
+import { vpcLookupOver } from './vpc-lookup.js';
+import { TaskFirewalls } from './task-firewalls.js';
 import { SNS_UNSIGNED_GETS, snsCertificateRoute } from '../api/sns/routes.js';
 import { agentUsage } from './agent-usage.js';
 import { startEcsMetrics } from './ecs-metrics.js';
@@ -201,9 +204,14 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const agents = new RemoteAgents(agent);
   // Services put their tasks in ELB target groups and Cloud Map services.
   const traffic = { targetGroups: targetGroupsOver(elb.forServices), serviceRegistries: serviceRegistriesOver(discovery) };
+  const ec2Network = new Ec2Network(store);
+  // The security groups of this host's awsvpc tasks, enforced in their namespaces.
+  const firewalls = new TaskFirewalls({ store, ec2: ec2Network, networks, onError: (err: unknown) => logger.warn({ err }, 'applying the tasks\' security groups failed') });
   const ecs = createEcsControl(store, agents, {
     compileFilter,
     traffic,
+    vpc: vpcLookupOver(ec2Network),
+    firewalls,
     ...(config.fargateCpuOvercommit !== undefined && { fargateCpuOvercommit: config.fargateCpuOvercommit }),
   });
   const services = new ServiceLoop({
@@ -236,6 +244,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   report = async (arn, reported) => {
     const change = reported as TaskStateChange;
     await ecs.tasks.applyReport(arn, change);
+    // A task's address (or its end) changes who its security groups' members are.
+    if (change.attachments !== undefined || change.lastStatus === 'STOPPED') firewalls.nudge();
     // A task that stopped or changed health may need a replacement or move a rollout on.
     if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) services.nudge();
   };
@@ -246,6 +256,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // no request meets a task not yet taken back (their image pulls wait for the endpoint). Tasks
   // of container instances are their agents' to take back.
   await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
+  firewalls.start();
   // Tasks still running from before use the gateway's DNS server: listen again at once.
   if ((await networks.list()).length > 0) await dns.ensureListening(networks.gateway, TASK_DNS_PORT);
   // Drains that ended while down are finished, and the load balancers applied, before requests come.
@@ -303,7 +314,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     ...(usesDefaultCredentials(config) && { refusesRootKeys: (peer: { address: string; port: number }) => taskEndpoints.relayed(peer) }),
     ...(config.extraRegions && { extraRegions: config.extraRegions }),
     // Every API's requests made with a role session's credentials are authorised by the role's policies.
-    services: platformApis({ store, ecs, iam, secrets, logs: logService, metrics, alarms, autoscaling, discovery, elb, certificates, registry, sns, endpoint: () => endpoint }),
+    services: platformApis({ ecs, iam, secrets, logs: logService, metrics, alarms, autoscaling, discovery, elb, certificates, registry, sns, ec2: ec2Network, endpoint: () => endpoint }),
     routes: [registryRoutes(registry, basicAuth({ tokens: registry.tokens, accountId: config.accountId, credentials }), logger), cluster.routes, snsCertificateRoute(sns), consoleRoutes()],
     unsignedGets: SNS_UNSIGNED_GETS,
     logger,
@@ -314,6 +325,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   } catch (err) {
     await closeLoadBalancing();
     await services.stop();
+    await firewalls.stop();
     clearInterval(sweeper);
     await stopInsights();
     stopDisconnectSweeper();
@@ -366,6 +378,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await secrets.rotations.stop();
       await autoscaling.stop();
       await services.stop();
+      await firewalls.stop();
       clearInterval(sweeper);
       await stopInsights();
       stopDisconnectSweeper();

@@ -14,6 +14,7 @@ import { TagStore } from './tags.js';
 import { Tagging } from './tagging.js';
 import { TaskDefinitions } from './task-definitions/task-definitions.js';
 import { Tasks } from './tasks/tasks.js';
+import type { TaskFirewallSource, VpcLookup } from './tasks/vpc-lookup.js';
 import { TaskProtections } from './tasks/task-protection.js';
 
 /** The ECS control plane's domain services, all over one store. */
@@ -39,6 +40,10 @@ export interface EcsControlOptions {
   fargateCpuOvercommit?: number;
   /** Target groups and Cloud Map services a service's tasks join; without them, none exists. */
   traffic?: TrafficPorts;
+  /** The EC2 networking an awsvpc configuration is checked against; without it subnets and groups are taken as given. */
+  vpc?: VpcLookup;
+  /** The firewalls of the control host's awsvpc tasks (their security groups); without it groups are not enforced. */
+  firewalls?: TaskFirewallSource;
 }
 
 const noFilters: CompileFilter = () => {
@@ -65,8 +70,10 @@ export function createEcsControl(store: Store, agent: TaskAgent, options: EcsCon
   };
   const tasks = new Tasks(store, tags, clusters, taskDefinitions, agent, placement, {
     ...(options.fargateCpuOvercommit !== undefined && { fargateCpuOvercommit: options.fargateCpuOvercommit }),
+    ...(options.vpc && { vpc: options.vpc }),
+    ...(options.firewalls && { firewalls: options.firewalls }),
   });
-  const services = new Services(store, tags, clusters, taskDefinitions, options.traffic ?? NO_TRAFFIC_PORTS);
+  const services = new Services(store, tags, clusters, taskDefinitions, options.traffic ?? NO_TRAFFIC_PORTS, options.vpc);
   return {
     clusters,
     taskDefinitions,

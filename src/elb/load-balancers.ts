@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { defaultVpcSecurityGroupId } from '../lib/zones.js';
 import { DomainError, ErrorKind } from '../lib/errors.js';
 import type { Scope } from '../lib/scope.js';
 import { allocateAddress } from './addresses.js';
@@ -48,7 +48,7 @@ function placement(scope: Scope, type: LoadBalancerType, input: CreateLoadBalanc
   for (const sg of groups) if (!isSecurityGroupId(sg)) throw invalidSecurityGroup(`Invalid security group '${sg}'`);
   const vpcId = defaultVpcId(scope.accountId, scope.region);
   // An application load balancer without security groups gets the VPC's default group, as in AWS.
-  const securityGroups = groups.length > 0 || type === 'network' ? [...new Set(groups)] : [`sg-${createHash('sha256').update(vpcId).digest('hex').slice(0, 17)}`];
+  const securityGroups = groups.length > 0 || type === 'network' ? [...new Set(groups)] : [defaultVpcSecurityGroupId(vpcId)];
   return { vpcId, securityGroups, zones: ids.map((subnetId) => ({ zoneName: zoneOfSubnet(scope.region, subnetId), subnetId })) };
 }
 

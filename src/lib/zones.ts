@@ -40,6 +40,15 @@ export function defaultVpcId(accountId: string, region: string): string {
 }
 
 /**
+ * The default security group of the account's default VPC: a pure function of the VPC's id, so
+ * that an application load balancer created without groups is in the group EC2 describes (and
+ * the tasks of that group admit it), as in AWS.
+ */
+export function defaultVpcSecurityGroupId(vpcId: string): string {
+  return `sg-${createHash('sha256').update(vpcId).digest('hex').slice(0, 17)}`;
+}
+
+/**
  * The id of the default subnet of `zone`: the first of a sequence of ids derived from the account
  * and zone whose zoneOfSubnet is that zone, so that ELB places it where EC2 says it is.
  */

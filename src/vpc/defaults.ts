@@ -1,4 +1,4 @@
-import { availabilityZones, defaultSubnetId, defaultVpcId } from '../lib/zones.js';
+import { availabilityZones, defaultSubnetId, defaultVpcId, defaultVpcSecurityGroupId } from '../lib/zones.js';
 import { formatCidr, nthBlock, parseCidr } from './cidr.js';
 import { DEFAULTS_MADE, newId, type RuleRecord, type VpcRecord } from './records.js';
 import type { Repo } from './repo.js';
@@ -15,13 +15,14 @@ export const allowAllEgress = (): RuleRecord => ({ ruleId: newId('sgr'), isEgres
  * derived, not stored).
  */
 export async function putVpc(repo: Repo, vpc: Pick<VpcRecord, 'vpcId' | 'cidrBlock' | 'isDefault' | 'instanceTenancy'>): Promise<VpcRecord> {
+  // The default VPC's group has the id ELB gives a load balancer made without groups (lib/zones.ts).
   const record: VpcRecord = {
     ...vpc,
     cidrAssociationId: newId('vpc-cidr-assoc'),
     enableDnsSupport: true,
     enableDnsHostnames: vpc.isDefault,
     enableNetworkAddressUsageMetrics: false,
-    defaultSecurityGroupId: newId('sg'),
+    defaultSecurityGroupId: vpc.isDefault ? defaultVpcSecurityGroupId(vpc.vpcId) : newId('sg'),
     mainRouteTableId: newId('rtb'),
     defaultNetworkAclId: newId('acl'),
   };

@@ -23,6 +23,7 @@ import { awsCli } from '../support/aws-cli.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { CreateClusterCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { describeService, waitForService } from '../services/service-fixture.js';
+import { defaultSubnets } from '../support/default-vpc.js';
 
 /** A Fargate definition larger than this host (16 vCPU, 120 GiB): its tasks are never placed. */
 async function registerHuge(ecs: ECSClient): Promise<string> {
@@ -69,7 +70,7 @@ beforeAll(async () => {
   // A real service whose tasks can never be placed (more memory than this host has): its desired
   // count moves exactly as on AWS, and no container is started.
   const td = await registerHuge(ecs);
-  await ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: SERVICE, taskDefinition: td, desiredCount: 0, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-12345678'] } } }));
+  await ecs.send(new CreateServiceCommand({ cluster: CLUSTER, serviceName: SERVICE, taskDefinition: td, desiredCount: 0, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: defaultSubnets() } } }));
 }, 60_000);
 
 afterAll(async () => {

@@ -6,6 +6,7 @@ import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionComma
 import { afterAll, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { describeService, waitForService } from '../services/service-fixture.js';
+import { defaultSubnets } from '../support/default-vpc.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'minato-aas-restart-'));
 const n = 1 + Math.floor(Math.random() * 250);
@@ -29,7 +30,7 @@ it('runs a scheduled action that fell due while the platform was stopped once, w
   const { taskDefinition } = await ecs.send(
     new RegisterTaskDefinitionCommand({ family: 'huge', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '16384', memory: '122880', containerDefinitions: [{ name: 'app', image: 'busybox' }] }),
   );
-  await ecs.send(new CreateServiceCommand({ cluster: 'night', serviceName: 'web', taskDefinition: taskDefinition!.taskDefinitionArn!, desiredCount: 0, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-12345678'] } } }));
+  await ecs.send(new CreateServiceCommand({ cluster: 'night', serviceName: 'web', taskDefinition: taskDefinition!.taskDefinitionArn!, desiredCount: 0, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: defaultSubnets() } } }));
   let aas = client(platform);
   await aas.send(new RegisterScalableTargetCommand({ ...REF, MinCapacity: 0, MaxCapacity: 3 }));
   const due = new Date(Date.now() + 3000);

@@ -22,6 +22,7 @@ import type { TaskAgent } from '../../src/agent-contract/task-contract.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { startFrontDoor, type TestFrontDoor } from '../support/front-door.js';
 import { rawCall } from '../support/signed-fetch.js';
+import { defaultSubnets } from '../support/default-vpc.js';
 
 // The ECS API and the admin API over a real front door (SigV4, model validation, error shapes);
 // tasks go to an agent that only records, since no container runs in this file.
@@ -141,7 +142,7 @@ describe('capacity providers over the ECS API', () => {
         cluster: 'cp-assoc',
         taskDefinition: taskDefinition!.taskDefinitionArn,
         capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }],
-        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } },
+        networkConfiguration: { awsvpcConfiguration: { subnets: defaultSubnets() } },
       }),
     );
     expect(run.tasks?.[0]?.capacityProviderName).toBe('FARGATE_SPOT');
@@ -168,7 +169,7 @@ describe('the admin API', () => {
       new RegisterTaskDefinitionCommand({ family: 'cp-admin', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [{ name: 'a', image: 'x' }] }),
     );
     const run = await ecs.send(
-      new RunTaskCommand({ cluster: 'cp-admin', taskDefinition: taskDefinition!.taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } }),
+      new RunTaskCommand({ cluster: 'cp-admin', taskDefinition: taskDefinition!.taskDefinitionArn, launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: { subnets: defaultSubnets() } } }),
     );
     const refused = await rawCall(door.endpoint, {
       target: 'MinatoAdmin.InterruptSpotTask',

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MINATO_BIN } from '../support/minato-process.js';
 import { usePlatform } from '../support/platform.js';
 import { isRunning, isStopped, startImageFixture, waitForTask, type ImageFixture } from '../tasks/task-fixture.js';
+import { defaultSubnets } from '../support/default-vpc.js';
 
 // A real platform runs a real busybox task on FARGATE_SPOT; the compiled `minato` CLI (built by
 // `npm run build`) interrupts it through the signed admin API.
@@ -80,7 +81,7 @@ async function runOn(strategy: 'FARGATE' | 'FARGATE_SPOT', family: string) {
       cluster: C,
       taskDefinition: taskDefinition!.taskDefinitionArn,
       capacityProviderStrategy: [{ capacityProvider: strategy, weight: 1 }],
-      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-12345678'] } },
+      networkConfiguration: { awsvpcConfiguration: { subnets: defaultSubnets() } },
     }),
   );
   expect(res.failures).toEqual([]);

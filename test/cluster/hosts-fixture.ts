@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { agentContainers, createAgentHosts, startControlPlane, type AgentHosts, type AgentProcess, type ControlPlane, type ControlPlaneOptions } from '../support/agent-hosts.js';
 import { buildImage, pushImageLayout } from '../support/oci-image.js';
+import { DEFAULT_NETWORK } from '../support/default-vpc.js';
 
 /**
  * Three (or more) agent hosts joined to one cluster of a control plane, with a busybox image in
@@ -34,7 +35,7 @@ export interface HostsFixture {
 }
 
 /** The awsvpc network configuration every task of these tests takes. */
-export const NETWORK = { awsvpcConfiguration: { subnets: ['subnet-hosts'] } };
+export const NETWORK = DEFAULT_NETWORK;
 
 /** Builds the hosts, the control plane, the cluster and the image, then joins one agent per entry of `agentArgs`. */
 /** Pushes a busybox image to the control plane's own registry as `hosts/busybox:1`; returns its reference. */

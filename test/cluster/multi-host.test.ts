@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentContainers, createAgentHosts, startControlPlane, type AgentHosts, type AgentProcess, type ControlPlane } from '../support/agent-hosts.js';
 import { ensureTaskRole, isRunning, isStopped, waitForTask } from '../tasks/task-fixture.js';
 import { pushBusybox } from './hosts-fixture.js';
+import { DEFAULT_NETWORK } from '../support/default-vpc.js';
 
 let hosts: AgentHosts;
 let control: ControlPlane;
@@ -92,7 +93,7 @@ async function describeInstance(arn: string) {
   return res.containerInstances![0]!;
 }
 
-const network = { awsvpcConfiguration: { subnets: ['subnet-hosts'] } };
+const network = DEFAULT_NETWORK;
 const inSubnet = (ip: string | undefined, cidr: string) => ip !== undefined && ip.split('.').slice(0, 3).join('.') === cidr.split('.').slice(0, 3).join('.');
 
 describe('remote agents on several hosts', () => {

@@ -11,6 +11,7 @@ import {
 import { StopTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstHost, formatIpv4, parseSubnet } from '../../src/agent/network/ipv4.js';
+import { admitToDefaultGroup } from '../support/default-vpc.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerAndRun, taskLogs } from '../tasks/probe-task.js';
 import { isRunning, isStopped, startImageFixture, waitForTask, type ImageFixture } from '../tasks/task-fixture.js';
@@ -29,6 +30,8 @@ let fixture: ImageFixture;
 beforeAll(async () => {
   platform = await startTestPlatform({}, { dnsUpstreams: async () => [] });
   ecs = platform.ecs();
+  // A bridge mode task is in no security group: the server's (default) group admits it by a rule.
+  await admitToDefaultGroup(platform.endpoint, 8080);
   sd = new ServiceDiscoveryClient({
     endpoint: platform.endpoint,
     region: 'us-east-1',

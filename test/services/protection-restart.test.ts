@@ -8,6 +8,7 @@ import { removeTaskBridge } from '../support/platform.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
 import { addressOf, exchangeWhenListening, WORKER } from './protection-fixture.js';
 import { liveTasks, messagesOf, NETWORK, registerFargate, waitForService } from './service-fixture.js';
+import { admitToDefaultGroup } from '../support/default-vpc.js';
 
 let fixture: ImageFixture;
 const dataDir = mkdtempSync(join(tmpdir(), 'minato-protection-restart-'));
@@ -33,6 +34,8 @@ describe('task protection across a crash of minato', () => {
     const first = await spawnMinato(['--port', '0', '--data-dir', dataDir, ...network]);
     processes.push(first);
     const ecs1 = client(first.endpoint);
+    // The tasks' group admits only its members: the host reaches their port 8080 by a rule, as on AWS.
+    await admitToDefaultGroup(first.endpoint, 8080);
     const td = await registerFargate(ecs1, 'crash', 'crash-worker', [{ name: 'app', image: fixture.image, command: ['sh', '-c', WORKER] }]);
     await ecs1.send(new CreateServiceCommand({ cluster: 'crash', serviceName: 'work', taskDefinition: td, desiredCount: 2, launchType: 'FARGATE', networkConfiguration: NETWORK }));
     await waitForService(ecs1, 'crash', 'work', (s) => s.runningCount === 2, 90_000);

@@ -10,6 +10,7 @@ import { usePlatform } from '../support/platform.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
 import { addressOf, exchangeWhenListening, WORKER } from './protection-fixture.js';
 import { liveTasks, messagesOf, NETWORK, registerFargate, sleeper, waitForService } from './service-fixture.js';
+import { admitToDefaultGroup } from '../support/default-vpc.js';
 
 const env = usePlatform();
 let ecs: ECSClient;
@@ -21,6 +22,8 @@ const C = 'prot';
 
 beforeAll(async () => {
   ecs = env.ecs();
+  // The tasks' group admits only its members: the host reaches their port 8080 by a rule, as on AWS.
+  await admitToDefaultGroup(env.platform().endpoint, 8080);
   fixture = await startImageFixture();
   sleepTd = await registerFargate(ecs, C, 'prot-sleep', [sleeper(fixture.image)]);
   workerTd = await registerFargate(ecs, C, 'prot-worker', [{ name: 'app', image: fixture.image, command: ['sh', '-c', WORKER] }]);

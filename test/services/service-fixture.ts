@@ -10,9 +10,10 @@ import {
   type Service,
   type Task,
 } from '@aws-sdk/client-ecs';
+import { DEFAULT_NETWORK } from '../support/default-vpc.js';
 
 /** The awsvpc settings every Fargate service of these tests uses. */
-export const NETWORK: NetworkConfiguration = { awsvpcConfiguration: { subnets: ['subnet-12345678'], securityGroups: ['sg-12345678'] } };
+export const NETWORK: NetworkConfiguration = DEFAULT_NETWORK;
 
 /** A container that runs until SIGTERM and then exits at once, so that stops are quick. */
 export const sleeper = (image: string, name = 'app'): ContainerDefinition => ({

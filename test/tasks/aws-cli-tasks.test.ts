@@ -5,6 +5,7 @@ import { awsCli } from '../support/aws-cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { startImageFixture, type ImageFixture } from './task-fixture.js';
+import { defaultSecurityGroup, defaultSubnets } from '../support/default-vpc.js';
 
 const env = usePlatform();
 let fixture: ImageFixture;
@@ -35,7 +36,7 @@ describe('the AWS CLI runs and waits for tasks', () => {
     );
     const started = (await aws(
       'ecs', 'run-task', '--cluster', 'cli', '--task-definition', 'cli-sleep', '--launch-type', 'FARGATE',
-      '--network-configuration', 'awsvpcConfiguration={subnets=[subnet-1],securityGroups=[sg-1]}',
+      '--network-configuration', `awsvpcConfiguration={subnets=[${defaultSubnets()[0]}],securityGroups=[${defaultSecurityGroup()}]}`,
     )) as { tasks: Array<{ taskArn: string }> };
     const arn = started.tasks[0]!.taskArn;
     await aws('ecs', 'wait', 'tasks-running', '--cluster', 'cli', '--tasks', arn);

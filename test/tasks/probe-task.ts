@@ -17,9 +17,10 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { isStopped, waitForTask } from './task-fixture.js';
+import { DEFAULT_NETWORK } from '../support/default-vpc.js';
 
 /** The subnet and security group every awsvpc test task is started with. */
-const AWSVPC = { awsvpcConfiguration: { subnets: ['subnet-12345678'], securityGroups: ['sg-12345678'] } };
+const AWSVPC = DEFAULT_NETWORK;
 
 /**
  * Registers a definition and runs one task of it: Fargate with an awsvpc configuration when the

@@ -15,6 +15,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
 import { isRunning, isStopped, runTask, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
+import { admitToDefaultGroup, defaultSubnets } from '../support/default-vpc.js';
 
 const env = usePlatform();
 let ecs: ECSClient;
@@ -23,6 +24,8 @@ let image: string;
 
 beforeAll(async () => {
   ecs = env.ecs();
+  // The tasks' group admits only its members: the host reaches their port 8080 by a rule, as on AWS.
+  await admitToDefaultGroup(env.platform().endpoint, 8080);
   fixture = await startImageFixture();
   image = fixture.image;
 });
@@ -165,7 +168,7 @@ describe('RunTask with real containers', () => {
   it('returns the same tasks for a repeated clientToken and ConflictException for changed parameters', async () => {
     const first = await runTask(ecs, C, 'idem', [{ name: 'app', image, command: ['true'] }]);
     const td = first.tasks![0]!.taskDefinitionArn!;
-    const net = { awsvpcConfiguration: { subnets: ['subnet-1'] } };
+    const net = { awsvpcConfiguration: { subnets: defaultSubnets() } };
     const a = await ecs.send(new RunTaskCommand({ cluster: C, taskDefinition: td, launchType: 'FARGATE', networkConfiguration: net, clientToken: 'tok-1' }));
     const b = await ecs.send(new RunTaskCommand({ cluster: C, taskDefinition: td, launchType: 'FARGATE', networkConfiguration: net, clientToken: 'tok-1' }));
     expect(b.tasks?.map((t) => t.taskArn)).toEqual(a.tasks?.map((t) => t.taskArn));

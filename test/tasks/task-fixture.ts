@@ -10,6 +10,7 @@ import {
 import { CreateRoleCommand, EntityAlreadyExistsException, IAMClient } from '@aws-sdk/client-iam';
 import { startDistributionRegistry, type DistributionRegistry } from '../support/distribution-registry.js';
 import { buildImage, pushImageLayout } from '../support/oci-image.js';
+import { DEFAULT_NETWORK } from '../support/default-vpc.js';
 
 /** A registry holding a busybox image (with an httpd page), started for a test file. */
 export interface ImageFixture {
@@ -85,7 +86,7 @@ export async function runTask(
       cluster,
       taskDefinition: taskDefinition!.taskDefinitionArn,
       launchType: 'FARGATE',
-      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-12345678'], securityGroups: ['sg-12345678'] } },
+      networkConfiguration: DEFAULT_NETWORK,
     }),
   );
   return res;

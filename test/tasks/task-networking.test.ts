@@ -6,6 +6,7 @@ import { execChecked, execFile } from '../../src/agent/network/exec.js';
 import { firewallChain } from '../../src/agent/network/host-firewall.js';
 import { ephemeralPortRange } from '../../src/agent/network/host-ports.js';
 import { firstHost, formatIpv4, parseSubnet } from '../../src/agent/network/ipv4.js';
+import { admitToDefaultGroup } from '../support/default-vpc.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { registerAndRun, taskLogs } from './probe-task.js';
 import { isRunning, isStopped, startImageFixture, waitForTask, type ImageFixture } from './task-fixture.js';
@@ -18,6 +19,8 @@ let fixture: ImageFixture;
 beforeAll(async () => {
   platform = await startTestPlatform();
   ecs = platform.ecs();
+  // The tasks' group admits only its members: the host reaches their port 8080 by a rule, as on AWS.
+  await admitToDefaultGroup(platform.endpoint, 8080);
   fixture = await startImageFixture();
 }, 120_000);
 afterAll(async () => {

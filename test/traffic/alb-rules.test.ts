@@ -12,6 +12,7 @@ import { usePlatform } from '../support/platform.js';
 import { NETWORK, registerFargate, waitForService } from '../services/service-fixture.js';
 import { startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
 import { elbClient, forwardTo, get, SUBNETS, targetGroup, targetHealth, until, webContainer } from './traffic-fixture.js';
+import { defaultSecurityGroup } from '../support/default-vpc.js';
 
 const env = usePlatform();
 let ecs: ECSClient;
@@ -93,8 +94,9 @@ describe('listener rules split traffic between two services', () => {
   }, 300_000);
 
   it('forwards TCP through a network load balancer to a service', async () => {
+    // The load balancer is in the tasks' (default) group, which admits its members.
     const tg = await targetGroup(elb, 'rules-tcp', { protocol: 'TCP' });
-    const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: 'rules-nlb', Subnets: SUBNETS, Type: 'network' }));
+    const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: 'rules-nlb', Subnets: SUBNETS, Type: 'network', SecurityGroups: [defaultSecurityGroup()] }));
     const nlb = LoadBalancers![0]!;
     expect(nlb.Type).toBe('network');
     await elb.send(new CreateListenerCommand({ LoadBalancerArn: nlb.LoadBalancerArn, Protocol: 'TCP', Port: 9000, DefaultActions: forwardTo(tg) }));

@@ -11,8 +11,9 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { TestPlatform } from '../support/platform.js';
+import { defaultSubnets } from '../support/default-vpc.js';
 
-export const SUBNETS = ['subnet-12345678', 'subnet-87654321'];
+export const SUBNETS = defaultSubnets();
 export const VPC = 'vpc-12345678';
 
 /** An ELBv2 client of the real SDK pointed at the platform. */

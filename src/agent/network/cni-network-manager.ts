@@ -24,7 +24,9 @@ import { dropMasquerade } from './orphan-masquerade.js';
 import { PooledSandboxes } from './pooled-sandboxes.js';
 import { SandboxPool } from './sandbox-pool.js';
 import type { NetworkManager, TaskNetwork, TaskNetworkRequest } from './network-manager.js';
-import { TaskStateStore, type SavedTaskNetwork } from './task-state.js';
+import { recordedRequest, TaskStateStore, type SavedTaskNetwork } from './task-state.js';
+import { applyTaskFirewall } from './task-firewall.js';
+import type { TaskFirewall } from '../../agent-contract/task-firewall.js';
 import { toTaskNetwork } from './task-network.js';
 
 export { DEFAULT_SANDBOX_POOL, type CniNetworkManagerOptions } from './cni-network-options.js';
@@ -113,7 +115,12 @@ export class CniNetworkManager implements NetworkManager {
     checkTaskId(req.taskId);
     checkPortMappings(req.portMappings);
     await this.ready();
-    const network = await this.locks.run(`task:${req.taskId}`, () => this.setupLocked(req));
+    const network = await this.locks.run(`task:${req.taskId}`, async () => {
+      const made = await this.setupLocked(req);
+      // Before the task's containers start: from their first packet, only what the groups allow.
+      if (req.firewall !== undefined) await applyTaskFirewall(made.netnsPath, req.firewall, this.gateway);
+      return made;
+    });
     // The gateway address exists once the bridge does: the DNS server can listen on it now.
     const dns = this.gatewayDns && (await this.gatewayDns(network.gateway));
     return dns ? { ...network, nameservers: [network.gateway] } : network;
@@ -123,6 +130,20 @@ export class CniNetworkManager implements NetworkManager {
   async teardown(taskId: string): Promise<void> {
     checkTaskId(taskId);
     await this.locks.run(`task:${taskId}`, () => this.teardownLocked(taskId));
+  }
+
+  /**
+   * Replaces what a task's security groups allow (see task-firewall.ts), as groups and their
+   * members change; `undefined` lifts the filtering. A task without a network is left alone.
+   */
+  async setFirewall(taskId: string, firewall: TaskFirewall | undefined): Promise<boolean> {
+    checkTaskId(taskId);
+    return this.locks.run(`task:${taskId}`, async () => {
+      const saved = await this.states.read(taskId);
+      if (!saved?.taskNetwork || !(await netnsExists(saved.netnsName))) return false;
+      await applyTaskFirewall(saved.netnsPath, firewall, this.gateway);
+      return true;
+    });
   }
 
   /** {@inheritDoc NetworkManager.list} */
@@ -236,7 +257,7 @@ export class CniNetworkManager implements NetworkManager {
       netnsName: name,
       netnsPath: path,
       ifName: IF_NAME,
-      request: { ...req, portMappings: req.portMappings.map((m) => ({ ...m })) },
+      request: recordedRequest(req),
       network: taskNetworkConfig({
         networkName: this.networkName,
         bridge: this.bridge,

@@ -1,3 +1,5 @@
+import type { TaskFirewall } from '../../agent-contract/task-firewall.js';
+
 /**
  * The task network contract: every ECS task gets its own network namespace, shared by its
  * containers, with one interface and one address on a minato bridge. awsvpc tasks are reached at
@@ -37,6 +39,8 @@ export interface TaskNetworkRequest {
   hostname?: string;
   /** The task's region, for its private DNS name (`ec2.internal` in us-east-1, else `<region>.compute.internal`). */
   region?: string;
+  /** What the task's security groups allow (awsvpc tasks whose groups are enforced); its traffic is not filtered when absent. */
+  firewall?: TaskFirewall;
 }
 
 /** The network a task got: what DescribeTasks and the task metadata endpoint report. */

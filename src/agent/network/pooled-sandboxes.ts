@@ -4,7 +4,7 @@ import type { CniResult } from './cni-types.js';
 import type { TaskNetwork, TaskNetworkRequest } from './network-manager.js';
 import { netnsExists } from './netns.js';
 import type { SandboxMaker } from './sandbox-pool.js';
-import type { SavedTaskNetwork, TaskStateStore } from './task-state.js';
+import { recordedRequest, type SavedTaskNetwork, type TaskStateStore } from './task-state.js';
 import { toTaskNetwork } from './task-network.js';
 
 /** What making a sandbox shares with making a task's network (CniNetworkManager's steps). */
@@ -78,7 +78,7 @@ export class PooledSandboxes implements SandboxMaker {
       ...sandbox,
       taskId: req.taskId,
       containerId: id,
-      request: { ...req, portMappings: req.portMappings.map((m) => ({ ...m })) },
+      request: recordedRequest(req),
       taskNetwork,
     });
     await this.records.delete(id);

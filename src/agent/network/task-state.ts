@@ -84,3 +84,9 @@ export class TaskStateStore {
     return join(this.dir, taskId + SUFFIX);
   }
 }
+
+/** What a task's record keeps of its request: not the firewall, which lives in the namespace and every setup applies anew. */
+export function recordedRequest(req: TaskNetworkRequest): TaskNetworkRequest {
+  const { firewall: _firewall, ...kept } = req;
+  return { ...kept, portMappings: req.portMappings.map((m) => ({ ...m })) };
+}

@@ -59,6 +59,7 @@ export class TaskRun {
         taskId: this.spec.taskId,
         region: this.spec.region,
         portMappings: requestedPorts(this.spec.networkMode, this.spec.containerDefinitions),
+        ...(this.spec.firewall && { firewall: this.spec.firewall }),
       }));
       ctx.network = await this.networkSetup;
       if (this.stopping) return;

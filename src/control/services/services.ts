@@ -12,6 +12,7 @@ import { checkTags, type TagStore } from '../tags.js';
 import type { TaskDefinitionRecord } from '../task-definitions/task-definition.js';
 import type { TaskDefinitions } from '../task-definitions/task-definitions.js';
 import { checkRunTask } from '../tasks/run-rules.js';
+import { resolveAwsVpc, type VpcLookup } from '../tasks/vpc-lookup.js';
 import { launchGroups } from '../tasks/placement.js';
 import { newDeployment, randomDeploymentId, supersede, withDefaults } from './rollout.js';
 import { checkTraffic } from './load-balancing-rules.js';
@@ -46,6 +47,8 @@ export class Services {
     private readonly clusters: Clusters,
     private readonly taskDefinitions: TaskDefinitions,
     private readonly traffic: TrafficPorts = NO_TRAFFIC_PORTS,
+    /** The EC2 networking an awsvpc configuration must name; without it subnets and groups are taken as given. */
+    private readonly vpc?: VpcLookup,
   ) {}
 
   /** CreateService: a service with its first deployment; the same request again returns the service unchanged. */
@@ -55,6 +58,7 @@ export class Services {
     checkTags(input.tags ?? []);
     const td = await this.taskDefinition(scope, input.taskDefinition!);
     const launch = this.checkLaunch(input, td, cluster, strategy === SchedulingStrategy.Daemon);
+    await this.checkNetwork(scope, input.networkConfiguration);
     await checkTraffic(scope, this.traffic, td, input.loadBalancers ?? [], input.serviceRegistries ?? []);
     const name = input.serviceName!;
     const key = `${cluster.clusterArn}/${name}`;
@@ -117,6 +121,7 @@ export class Services {
     if (!key || !current) throw notFound('service', 'Service not found.');
     if (current.status !== ServiceStatus.Active) throw failedPrecondition('service-not-active', 'Service was not ACTIVE.');
     checkUpdateService(input, current.schedulingStrategy);
+    await this.checkNetwork(scope, input.networkConfiguration);
     const td = input.taskDefinition !== undefined ? await this.taskDefinition(scope, input.taskDefinition) : undefined;
     if (td || input.loadBalancers !== undefined || input.serviceRegistries !== undefined) {
       const loadBalancers = input.loadBalancers ?? current.loadBalancers ?? [];
@@ -280,6 +285,12 @@ export class Services {
       if (err instanceof DomainError && err.kind === ErrorKind.InvalidArgument) throw invalidRequest('TaskDefinition not found.');
       throw err;
     });
+  }
+
+  /** The subnets and security groups an awsvpc configuration names must exist (ECS asks EC2). */
+  private async checkNetwork(scope: Scope, network: CreateServiceRequest['networkConfiguration']): Promise<void> {
+    const vpc = network?.awsvpcConfiguration;
+    if (vpc && this.vpc) await resolveAwsVpc(this.vpc, scope, vpc);
   }
 
   /** Checks launch settings against the task definition as RunTask will, and picks what the service records. */

@@ -24,6 +24,8 @@ export interface TaskOrigin {
   size: TaskSize;
   /** Set when a service launches the tasks (ECS-managed tags name it). */
   serviceName?: string;
+  /** The awsvpc task's security groups, once resolved (vpc-lookup.ts). */
+  securityGroupIds?: string[];
 }
 
 /** Writes one task record (and its tags) per placement; returns the records in placement order. */
@@ -39,7 +41,7 @@ export async function applyPlan(tx: Transaction, tags: TagStore, origin: TaskOri
   return out;
 }
 
-function newTask({ scope, cluster, td, input, size }: TaskOrigin, placement: Placement): TaskRecord {
+function newTask({ scope, cluster, td, input, size, securityGroupIds }: TaskOrigin, placement: Placement): TaskRecord {
   const { clusterArn, clusterName } = cluster;
   const taskId = randomBytes(16).toString('hex');
   const taskArn = formatArn('ecs', scope.region, scope.accountId, `task/${clusterName}/${taskId}`);
@@ -90,6 +92,7 @@ function newTask({ scope, cluster, td, input, size }: TaskOrigin, placement: Pla
     healthStatus: 'UNKNOWN',
     createdAt: scope.now.getTime(),
     ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
+    ...(securityGroupIds && { securityGroupIds }),
     version: 1,
   };
 }

@@ -78,6 +78,11 @@ export interface TaskRecord {
   stoppedReason?: string;
   /** The awsvpc configuration the task was started with (subnets, security groups), recorded as given. */
   networkConfiguration?: unknown;
+  /**
+   * The security groups an awsvpc task is in: those its configuration names, else its VPC's
+   * default group, as ECS applies it. Absent when EC2 networking was not consulted.
+   */
+  securityGroupIds?: string[];
   /** A service task's place behind load balancers and in Cloud Map (absent for other tasks). */
   traffic?: TaskTraffic;
   /** Scale-in protection (UpdateTaskProtection): off when absent or once its instant has passed. */

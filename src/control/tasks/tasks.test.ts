@@ -3,6 +3,7 @@ import type { TaskAgent, TaskLaunchSpec } from '../../agent-contract/task-contra
 import { MemoryStore } from '../../store/memory-store.js';
 import { createEcsControl } from '../ecs-control.js';
 import { STOPPED_TASK_RETENTION_MS } from './tasks.js';
+import { CLOSED_FIREWALL, type TaskFirewallSource, type VpcLookup } from './vpc-lookup.js';
 
 /** An agent that records launches and reports nothing by itself. */
 function recordingAgent(): TaskAgent & { launched: TaskLaunchSpec[] } {
@@ -33,5 +34,43 @@ describe('Tasks', () => {
     const { found, failures } = await ecs.tasks.describe(scope(later), 'c', [a!, b!]);
     expect(found.map((t) => t.taskArn)).toEqual([b]);
     expect(failures).toEqual([{ arn: a, reason: 'MISSING' }]);
+  });
+
+  it('checks an awsvpc task\'s subnets and groups, records its groups, and launches it with its firewall', async () => {
+    const agent = recordingAgent();
+    const vpc: VpcLookup = {
+      find: async (_w, subnetIds, groupIds) => ({
+        subnets: subnetIds.filter((id) => id === 'subnet-a').map((subnetId) => ({ subnetId, vpcId: 'vpc-1' })),
+        groups: groupIds.filter((id) => id === 'sg-web').map((groupId) => ({ groupId, vpcId: 'vpc-1' })),
+        defaultGroups: { 'vpc-1': 'sg-default' },
+      }),
+    };
+    const asked: string[][] = [];
+    let failing = false;
+    const firewalls: TaskFirewallSource = {
+      forTask: async (task) => {
+        if (failing) throw new Error('groups unreadable');
+        asked.push(task.securityGroupIds ?? []);
+        return { ingress: [{ protocol: 'tcp', fromPort: 80, toPort: 80, cidrs: ['10.0.0.0/8'] }], egress: [] };
+      },
+    };
+    const ecs = createEcsControl(new MemoryStore(), agent, { vpc, firewalls });
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    await ecs.clusters.create(scope(t0), { clusterName: 'c' });
+    await ecs.taskDefinitions.register(scope(t0), { family: 'f', networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512', containerDefinitions: [{ name: 'a', image: 'x' }] });
+    const run = (network: { subnets: string[]; securityGroups?: string[] }) =>
+      ecs.tasks.run(scope(t0), { cluster: 'c', taskDefinition: 'f', launchType: 'FARGATE', networkConfiguration: { awsvpcConfiguration: network } });
+    await expect(run({ subnets: ['subnet-12345678'] })).rejects.toThrow("The subnet ID 'subnet-12345678' does not exist");
+    await expect(run({ subnets: ['subnet-a'], securityGroups: ['sg-12345678'] })).rejects.toThrow("The security group 'sg-12345678' does not exist");
+    expect(agent.launched).toHaveLength(0);
+    const { tasks } = await run({ subnets: ['subnet-a'] });
+    expect(tasks[0]!.securityGroupIds).toEqual(['sg-default']);
+    expect(asked).toEqual([['sg-default']]);
+    expect(agent.launched[0]!.firewall?.ingress).toEqual([{ protocol: 'tcp', fromPort: 80, toPort: 80, cidrs: ['10.0.0.0/8'] }]);
+    expect(agent.launched[0]!.subnetId).toBe('subnet-a');
+    // Groups that cannot be read: nothing gets in until the next reconcile.
+    failing = true;
+    await run({ subnets: ['subnet-a'], securityGroups: ['sg-web'] });
+    expect(agent.launched[1]!.firewall).toEqual(CLOSED_FIREWALL);
   });
 });

@@ -16,6 +16,7 @@ import type { TaskDefinitions } from '../task-definitions/task-definitions.js';
 import { applyPlan, type TaskOrigin } from './apply-plan.js';
 import { launchSpec } from './launch-spec.js';
 import { checkRunTask } from './run-rules.js';
+import { CLOSED_FIREWALL, resolveAwsVpc, type TaskFirewallSource, type VpcLookup } from './vpc-lookup.js';
 import { StopCode, TaskStatus, type TaskRecord, type TaskTraffic } from './task.js';
 import { listPage, taskIdFrom, type ListTasksFilter } from './task-queries.js';
 import { mergeReport, recordedState } from './task-state.js';
@@ -50,6 +51,10 @@ export interface ServiceLauncher {
 export interface TasksOptions {
   /** See placement/plan.ts's DEFAULT_FARGATE_CPU_OVERCOMMIT. */
   fargateCpuOvercommit?: number;
+  /** The EC2 networking an awsvpc configuration must name; without it subnets and groups are taken as given. */
+  vpc?: VpcLookup;
+  /** The firewalls of the control host's awsvpc tasks; without it their groups are not enforced. */
+  firewalls?: TaskFirewallSource;
 }
 
 /** The store key of a task ARN (`<clusterArn>/<taskId>`). */
@@ -72,6 +77,33 @@ export class Tasks {
     options: TasksOptions = {},
   ) {
     this.controlHost = { capacity: () => agent.capacity(), fargateCpuOvercommit: options.fargateCpuOvercommit ?? DEFAULT_FARGATE_CPU_OVERCOMMIT };
+    this.vpc = options.vpc;
+    this.firewalls = options.firewalls;
+  }
+
+  private readonly vpc: VpcLookup | undefined;
+  private readonly firewalls: TaskFirewallSource | undefined;
+
+  /** Tells the agent to run a recorded task. */
+  private async launch(scope: Scope, task: TaskRecord, td: TaskDefinitionRecord): Promise<void> {
+    this.agent.launch(await this.withFirewall(launchSpec(scope, task, td), task));
+  }
+
+  /**
+   * The spec with the firewall of a task the control host runs in security groups: its network
+   * is made with it. Groups that cannot be read let nothing in until the next reconcile.
+   */
+  private async withFirewall(spec: TaskLaunchSpec, task: TaskRecord): Promise<TaskLaunchSpec> {
+    if (!this.firewalls || task.containerInstanceArn !== undefined || !task.securityGroupIds) return spec;
+    const firewall = await this.firewalls.forTask(task).catch(() => CLOSED_FIREWALL);
+    return firewall ? { ...spec, firewall } : spec;
+  }
+
+  /** The security groups of an awsvpc request, after checking that its subnets and groups exist (none to check without the port). */
+  private async securityGroupsOf(scope: Scope, input: RunTaskRequest): Promise<string[] | undefined> {
+    const vpc = input.networkConfiguration?.awsvpcConfiguration;
+    if (!vpc || !this.vpc) return undefined;
+    return (await resolveAwsVpc(this.vpc, scope, vpc)).securityGroups;
   }
 
   private readonly controlHost: ControlHostPorts;
@@ -83,12 +115,13 @@ export class Tasks {
     const groups = launchGroups(input, cluster.defaultCapacityProviderStrategy, launcher.tasksByProvider);
     const rules = checkRunTask(input, td, groups, cluster.capacityProviders, launcher.serviceName !== undefined);
     checkTags(input.tags ?? []);
+    const securityGroupIds = await this.securityGroupsOf(scope, input);
     if (input.clientToken !== undefined && !/^[a-zA-Z0-9_-]{1,64}$/.test(input.clientToken)) {
       throw invalidParameter('clientToken must be up to 64 letters, numbers, hyphens and underscores.');
     }
     const { clientToken, ...request } = input;
     const hash = requestHash({ ...request, cluster: cluster.clusterArn });
-    const origin = this.origin(scope, cluster, td, input, launcher);
+    const origin = { ...this.origin(scope, cluster, td, input, launcher), ...(securityGroupIds && { securityGroupIds }) };
 
     const created = await this.store.transaction(async (tx) => {
       if (clientToken !== undefined) {
@@ -116,7 +149,7 @@ export class Tasks {
       }
       return { tasks, failures, fresh: true };
     });
-    if (created.fresh) for (const task of created.tasks) this.agent.launch(launchSpec(scope, task, td));
+    if (created.fresh) for (const task of created.tasks) await this.launch(scope, task, td);
     return { tasks: created.tasks, failures: created.failures };
   }
 
@@ -135,9 +168,10 @@ export class Tasks {
     const groups: LaunchGroup[] = [{ launchType: 'EC2', count: refs.length }];
     const rules = checkRunTask(request, td, groups, cluster.capacityProviders, launcher.serviceName !== undefined);
     checkTags(input.tags ?? []);
-    const origin = this.origin(scope, cluster, td, request, launcher);
+    const securityGroupIds = await this.securityGroupsOf(scope, request);
+    const origin = { ...this.origin(scope, cluster, td, request, launcher), ...(securityGroupIds && { securityGroupIds }) };
     const created = await this.store.transaction((tx) => this.planAndApply(tx, origin, { groups, task: shapeOf(origin), rules, targets: refs }));
-    for (const task of created.tasks) this.agent.launch(launchSpec(scope, task, td));
+    for (const task of created.tasks) await this.launch(scope, task, td);
     return created;
   }
 
@@ -298,7 +332,7 @@ export class Tasks {
   async launchSpecOf(task: TaskRecord, accountId: string): Promise<TaskLaunchSpec | undefined> {
     const scope: Scope = { accountId, region: task.region, principalArn: '', now: new Date() };
     const td = await this.taskDefinitions.describe(scope, task.taskDefinitionArn).catch(() => undefined);
-    return td && launchSpec(scope, task, td);
+    return td && this.withFirewall(launchSpec(scope, task, td), task);
   }
 
   private async keyOf(scope: Scope, clusterRef: string | undefined, taskRef: string): Promise<string> {

@@ -46,7 +46,9 @@ provider "aws" {
 locals {
   name    = "catalog"
   vpc_id  = "vpc-0c0ffee0000000001"
-  subnets = ["subnet-0c0ffee0000000011", "subnet-0c0ffee0000000012"]
+  # The default VPC's subnets in us-east-1a and b: EC2 derives their ids from the account and zone,
+  # and ECS refuses subnets that do not exist.
+  subnets = ["subnet-54a7a8138a6473a07", "subnet-6f50aceee63c972e4"]
 }
 
 resource "aws_ecs_cluster" "main" {

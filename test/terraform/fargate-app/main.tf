@@ -236,7 +236,8 @@ resource "aws_ecs_service" "web" {
   }
 
   network_configuration {
-    subnets          = ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+    # The default VPC's subnets in us-east-1a and b (EC2 derives their ids from the account and zone).
+    subnets          = ["subnet-54a7a8138a6473a07", "subnet-6f50aceee63c972e4"]
     assign_public_ip = false
   }
 
