@@ -322,7 +322,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     await metadata.close();
     await dns.close();
     await networks.closePool();
-    logService.close();
+    await logService.close();
     stopMetricExpiry();
     await stopAlarms();
     await snsDeliverer.stop();
@@ -383,7 +383,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       // Releases waiters on container exits; the containers themselves keep running.
       runtime.close();
       stopLogSweeper();
-      logService.close();
+      await logService.close();
       stopMetricExpiry();
       await stopAlarms();
       await snsDeliverer.stop();

@@ -23,6 +23,7 @@ export class SqliteEvents {
   private readonly insert;
   private readonly touch;
   private readonly count;
+  private readonly uploads;
   private readonly appendAll;
   private readonly reads = new Map<string, Database.Statement>();
 
@@ -39,8 +40,9 @@ export class SqliteEvents {
          stored_bytes = stored_bytes + @bytes
        WHERE id = @id`,
     );
+    this.uploads = db.prepare<[number], { uploads: number }>('SELECT uploads FROM log_streams WHERE id = ?');
     this.count = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM log_events WHERE stream_id = ?');
-    this.appendAll = db.transaction((stream: LogStreamRecord, events: readonly NewLogEvent[], at: number) => {
+    this.appendAll = db.transaction((stream: LogStreamRecord, events: readonly NewLogEvent[], at: number): number => {
       let bytes = 0;
       let min: number | null = null;
       let max: number | null = null;
@@ -51,12 +53,13 @@ export class SqliteEvents {
         if (max === null || e.timestamp > max) max = e.timestamp;
       }
       this.touch.run({ id: stream.id, min, max, at, bytes });
+      return this.uploads.get(stream.id)!.uploads;
     });
   }
 
-  /** Appends a batch in one transaction. */
-  append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): void {
-    this.appendAll(stream, events, ingestedAt);
+  /** Appends a batch in one transaction; returns the stream's upload count after it. */
+  append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): number {
+    return this.appendAll(stream, events, ingestedAt);
   }
 
   /** How many events a stream holds. */
