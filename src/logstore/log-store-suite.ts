@@ -150,6 +150,24 @@ export function describeLogStoreSuite(name: string, open: () => Promise<LogStore
     );
 
     it(
+      'refuses to append to a deleted stream or create a stream in a deleted group, leaving nothing behind',
+      using(async (store) => {
+        const { group, streams } = await groupWithStreams(store, 'a', 'b');
+        const [a, b] = streams as [LogStreamRecord, LogStreamRecord];
+        await store.deleteStream(a.id);
+        await expect(store.append(a, [event(T, 'late')], T)).rejects.toMatchObject({ kind: 'NotFound', subject: 'log-stream' });
+        // Appends racing the deletion of their group: each is stored and deleted, or refused.
+        const racing = Array.from({ length: 5 }, (_, i) => store.append(b, [event(T, `m${i}`)], T).catch(() => 0));
+        await Promise.all([...racing, store.deleteGroup(group.id)]);
+        await expect(store.createStream(group.id, 'c', T)).rejects.toMatchObject({ kind: 'NotFound', subject: 'log-group' });
+        const again = (await store.createGroup(newGroup('g')))!;
+        expect(await scanned(store, { groupId: group.id })).toEqual([]);
+        expect(await scanned(store, { groupId: again.id })).toEqual([]);
+        expect(await store.readStream({ streamId: b.id, minTime: 0, maxTime: T, direction: 'forward', limit: 10 })).toEqual([]);
+      }),
+    );
+
+    it(
       'scans a group in time order across streams with the prefilter, stream choices, a position and a stop',
       using(async (store) => {
         const { group, streams } = await groupWithStreams(store, 'web/1', 'web/2', 'api');

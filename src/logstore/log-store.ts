@@ -28,7 +28,10 @@ export interface LogStore {
   /** Deletes a group with its streams and events. */
   deleteGroup(id: number): Promise<void>;
 
-  /** Creates a stream; returns undefined when the group already has one of that name. */
+  /**
+   * Creates a stream; returns undefined when the group already has one of that name, rejects
+   * with ResourceNotFound when the group no longer exists (deleted since the caller read it).
+   */
   createStream(groupId: number, name: string, createdAt: number): Promise<LogStreamRecord | undefined>;
   /** The stream of that name in the group. */
   stream(groupId: number, name: string): Promise<LogStreamRecord | undefined>;
@@ -40,6 +43,7 @@ export interface LogStore {
   /**
    * Appends events (in order) to a stream in one transaction and updates its statistics; returns
    * the stream's upload count after this batch (the batch's own number, whatever ran concurrently).
+   * Rejects with ResourceNotFound, storing nothing, when the stream no longer exists.
    */
   append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): Promise<number>;
   /** Events of one stream in (timestamp, id) order within the bounds of `read`. */

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { GroupScan, LogStreamRecord, NewLogEvent, StoredLogEvent, StreamRead } from './log-store.js';
+import { streamNotFound } from './names.js';
 import { prefilterPostgres } from './prefilter-postgres.js';
 
 /** Runs queries: the pool, or one client inside a transaction. */
@@ -51,6 +52,8 @@ export async function appendEvents(client: pg.PoolClient, stream: LogStreamRecor
      WHERE id = $1 RETURNING uploads`,
     [stream.id, min, max, at, bytes],
   );
+  // Deleted since the caller read it: nothing is stored (the transaction rolls back).
+  if (!rows[0]) throw streamNotFound();
   if (events.length > 0) {
     // One statement per batch; WITH ORDINALITY and ORDER BY give ids in the batch's order.
     await client.query(
@@ -59,7 +62,7 @@ export async function appendEvents(client: pg.PoolClient, stream: LogStreamRecor
       [stream.groupId, stream.id, at, events.map((e) => e.timestamp), events.map((e) => Buffer.from(e.message, 'utf8'))],
     );
   }
-  return rows[0]?.uploads ?? stream.uploads + 1;
+  return rows[0].uploads;
 }
 
 /** Events of one stream; see LogStore.readStream. */

@@ -14,7 +14,10 @@ export const LOG_LEDGER: MigrationLedger = { table: 'log_schema_migrations', loc
  * substring test CloudWatch's terms need. Events have two indexes, by stream and by group, each
  * ending in (timestamp, id): GetLogEvents and FilterLogEvents read in index order with a row
  * comparison for the token's position. Identity columns never reuse ids, so event ids and
- * tokens built from them stay unique after deletions.
+ * tokens built from them stay unique after deletions. Streams and metric filters belong to their
+ * group by foreign key: a stream cannot be created in a group being deleted. Events have none
+ * (a check per inserted row); deletions remove the stream or group row first, which waits for an
+ * append holding that row, and then the events, which by then include the append's.
  */
 export const LOG_MIGRATIONS: readonly Migration[] = [
   {
@@ -35,7 +38,7 @@ export const LOG_MIGRATIONS: readonly Migration[] = [
       );
       CREATE TABLE log_streams (
         id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        group_id          bigint NOT NULL,
+        group_id          bigint NOT NULL REFERENCES log_groups (id) ON DELETE CASCADE,
         name              text COLLATE "C" NOT NULL,
         created_at        bigint NOT NULL,
         first_event_at    bigint,
@@ -56,7 +59,7 @@ export const LOG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX log_events_by_stream ON log_events (stream_id, timestamp, id);
       CREATE INDEX log_events_by_group ON log_events (group_id, timestamp, id);
       CREATE TABLE log_metric_filters (
-        group_id       bigint NOT NULL,
+        group_id       bigint NOT NULL REFERENCES log_groups (id) ON DELETE CASCADE,
         name           text COLLATE "C" NOT NULL,
         pattern        text NOT NULL,
         transformation text NOT NULL,

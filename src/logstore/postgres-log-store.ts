@@ -17,6 +17,7 @@ import type {
   StreamQuery,
   StreamRead,
 } from './log-store.js';
+import { groupNotFound } from './names.js';
 import { LOG_LEDGER, LOG_MIGRATIONS } from './postgres-log-schema.js';
 import { appendEvents, deleteEventsBefore, readStream, scanGroup } from './postgres-events.js';
 
@@ -203,19 +204,24 @@ export class PostgresLogStore implements LogStore {
 
   deleteGroup(id: number): Promise<void> {
     return this.transaction(async (client) => {
-      await client.query('DELETE FROM log_events WHERE group_id = $1', [id]);
-      await client.query('DELETE FROM log_streams WHERE group_id = $1', [id]);
-      await client.query('DELETE FROM log_metric_filters WHERE group_id = $1', [id]);
+      // The group first: its streams and filters go with it (cascade), after any append to them.
       await client.query('DELETE FROM log_groups WHERE id = $1', [id]);
+      await client.query('DELETE FROM log_events WHERE group_id = $1', [id]);
     });
   }
 
   async createStream(groupId: number, name: string, createdAt: number): Promise<LogStreamRecord | undefined> {
-    const { rows } = await this.pool.query<StreamRow>(
-      'INSERT INTO log_streams (group_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING *',
-      [groupId, name, createdAt],
-    );
-    return rows[0] && toStream(rows[0]);
+    try {
+      const { rows } = await this.pool.query<StreamRow>(
+        'INSERT INTO log_streams (group_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING *',
+        [groupId, name, createdAt],
+      );
+      return rows[0] && toStream(rows[0]);
+    } catch (err) {
+      // foreign_key_violation: the group is gone.
+      if ((err as { code?: string }).code === '23503') throw groupNotFound();
+      throw err;
+    }
   }
 
   async stream(groupId: number, name: string): Promise<LogStreamRecord | undefined> {
@@ -244,8 +250,9 @@ export class PostgresLogStore implements LogStore {
 
   deleteStream(id: number): Promise<void> {
     return this.transaction(async (client) => {
-      await client.query('DELETE FROM log_events WHERE stream_id = $1', [id]);
+      // The stream first: an append holding its row commits before, and its events go too.
       await client.query('DELETE FROM log_streams WHERE id = $1', [id]);
+      await client.query('DELETE FROM log_events WHERE stream_id = $1', [id]);
     });
   }
 

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GroupScan, LogStreamRecord, NewLogEvent, StoredLogEvent, StreamRead } from './log-store.js';
+import { streamNotFound } from './names.js';
 import { prefilterSql } from './prefilter-sql.js';
 
 type Db = Database.Database;
@@ -43,6 +44,8 @@ export class SqliteEvents {
     this.uploads = db.prepare<[number], { uploads: number }>('SELECT uploads FROM log_streams WHERE id = ?');
     this.count = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM log_events WHERE stream_id = ?');
     this.appendAll = db.transaction((stream: LogStreamRecord, events: readonly NewLogEvent[], at: number): number => {
+      // The stream may have been deleted since the caller read it: store nothing then.
+      if (this.uploads.get(stream.id) === undefined) throw streamNotFound();
       let bytes = 0;
       let min: number | null = null;
       let max: number | null = null;

@@ -16,6 +16,7 @@ import type {
   StreamQuery,
   StreamRead,
 } from './log-store.js';
+import { groupNotFound } from './names.js';
 import { globPrefix, SqliteEvents } from './sqlite-events.js';
 import { openLogsDatabase } from './sqlite-schema.js';
 
@@ -105,7 +106,9 @@ export class SqliteLogStore implements LogStore {
       group: db.prepare<[string, string], GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE region = ? AND name = ?`),
       groupById: db.prepare<[number], GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE id = ?`),
       withRetention: db.prepare<[], GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE retention_days IS NOT NULL`),
-      insertStream: db.prepare('INSERT INTO log_streams (group_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      insertStream: db.prepare(
+        'INSERT INTO log_streams (group_id, name, created_at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM log_groups WHERE id = ?) ON CONFLICT DO NOTHING',
+      ),
       stream: db.prepare<[number, string], StreamRow>('SELECT * FROM log_streams WHERE group_id = ? AND name = ?'),
       streamById: db.prepare<[number], StreamRow>('SELECT * FROM log_streams WHERE id = ?'),
     };
@@ -199,8 +202,12 @@ export class SqliteLogStore implements LogStore {
   }
 
   async createStream(groupId: number, name: string, createdAt: number): Promise<LogStreamRecord | undefined> {
-    const result = this.statements.insertStream.run(groupId, name, createdAt);
-    if (result.changes === 0) return undefined;
+    const result = this.statements.insertStream.run(groupId, name, createdAt, groupId);
+    if (result.changes === 0) {
+      // The group may have been deleted since the caller read it (between two awaits).
+      if (!this.statements.groupById.get(groupId)) throw groupNotFound();
+      return undefined;
+    }
     return toStream(this.statements.streamById.get(Number(result.lastInsertRowid))!);
   }
 
