@@ -30,7 +30,7 @@ describe('log groups', () => {
   it('keeps regions apart', async () => {
     const { logs } = newService();
     await logs.groups.create(scopeAt(NOW, 'us-east-1'), { name: 'g' });
-    expect(() => logs.groups.create(scopeAt(NOW, 'eu-west-1'), { name: 'g' })).not.toThrow();
+    await expect(logs.groups.create(scopeAt(NOW, 'eu-west-1'), { name: 'g' })).resolves.toMatchObject({ name: 'g', region: 'eu-west-1' });
     expect((await logs.groups.describe(scopeAt(NOW, 'eu-west-1'), {})).items).toHaveLength(1);
   });
 
