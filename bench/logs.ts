@@ -98,12 +98,12 @@ async function main(): Promise<void> {
     // Ingestion: every batch through appendEvents, as the awslogs driver calls it.
     const t0 = performance.now();
     for (const [b, batch] of batches.entries()) {
-      logs.appendEvents(scope, GROUP, `task/${b % STREAMS}`, batch, { createGroup: true });
+      await logs.appendEvents(scope, GROUP, `task/${b % STREAMS}`, batch, { createGroup: true });
     }
     const ingestMs = performance.now() - t0;
-    const group = logs.groups.require(scope, GROUP);
+    const group = await logs.groups.require(scope, GROUP);
     let stored = 0;
-    for (let s = 0; s < STREAMS; s++) stored += store.countEvents(store.stream(group.id, `task/${s}`)!.id);
+    for (let s = 0; s < STREAMS; s++) stored += store.countEvents((await store.stream(group.id, `task/${s}`))!.id);
     if (stored !== EVENTS) invalid = `stored ${stored} of ${EVENTS} lines`;
     const linesPerSecond = Math.round(EVENTS / (ingestMs / 1000));
 
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
         matches = 0;
         let nextToken: string | undefined;
         for (let page = 0; page < 10_000; page++) {
-          const res = logs.filterEvents(scope, { groupName: GROUP, pattern: p.pattern, ...(nextToken && { nextToken }) });
+          const res = await logs.filterEvents(scope, { groupName: GROUP, pattern: p.pattern, ...(nextToken && { nextToken }) });
           matches += res.events.length;
           nextToken = res.nextToken;
           if (!nextToken) break;
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     for (const t of report.targets) console.log(`${t.pass ? 'PASS' : 'MISS'} ${t.name}: ${t.value} ${t.unit} (${t.op} ${t.limit})`);
     console.log(`results: ${relative(process.cwd(), file)}`);
   } finally {
-    logs.close();
+    await logs.close();
     rmSync(dir, { recursive: true, force: true });
   }
   if (invalid) {

@@ -1,9 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, DescribeClustersCommand, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresMissing, startPostgresServer, type PostgresServer } from '../src/store/postgres-server.fixtures.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
+
+const logsOf = (p: TestPlatform) =>
+  new CloudWatchLogsClient({
+    endpoint: p.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: p.config.accessKeyId, secretAccessKey: p.config.secretAccessKey },
+    maxAttempts: 1,
+  });
 
 // Two platforms on one PostgreSQL database see each other's writes through the ECS API.
 const missing = postgresMissing();
@@ -35,5 +44,36 @@ describe.skipIf(missing !== undefined)(missing ?? 'minato up --store postgres://
     platforms.push(c);
     const listed = await c.ecs().send(new ListClustersCommand({}));
     expect(listed.clusterArns?.some((arn) => arn.endsWith(':cluster/shared'))).toBe(true);
+  });
+
+  it('keeps CloudWatch Logs in the same database, shared by two platforms', async () => {
+    const url = await server.createDatabase();
+    const a = await startTestPlatform({ store: url });
+    platforms.push(a);
+    const b = await startTestPlatform({ store: url });
+    platforms.push(b);
+    const [logsA, logsB] = [logsOf(a), logsOf(b)];
+    try {
+      await logsA.send(new CreateLogGroupCommand({ logGroupName: '/shared' }));
+      await logsA.send(new CreateLogStreamCommand({ logGroupName: '/shared', logStreamName: 's' }));
+      const now = Date.now();
+      await logsA.send(
+        new PutLogEventsCommand({
+          logGroupName: '/shared',
+          logStreamName: 's',
+          logEvents: [
+            { timestamp: now - 2, message: 'ERROR disk full' },
+            { timestamp: now - 1, message: 'error lower case' },
+            { timestamp: now, message: 'INFO ok' },
+          ],
+        }),
+      );
+      const found = await logsB.send(new FilterLogEventsCommand({ logGroupName: '/shared', filterPattern: 'ERROR' }));
+      expect(found.events?.map((e) => e.message)).toEqual(['ERROR disk full']);
+      expect(existsSync(join(b.config.dataDir, 'logs.db'))).toBe(false);
+    } finally {
+      logsA.destroy();
+      logsB.destroy();
+    }
   });
 });

@@ -1,5 +1,8 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import type { LogStore } from '../logstore/log-store.js';
+import { PostgresLogStore } from '../logstore/postgres-log-store.js';
+import { SqliteLogStore } from '../logstore/sqlite-log-store.js';
 import { PostgresStore } from '../store/postgres-store.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
@@ -7,8 +10,8 @@ import { redactedStoreUrl, storeProblem, type PlatformConfig } from './config.js
 
 /**
  * The document store `--store` names: PostgreSQL for a URL (several processes may share it),
- * else the embedded SQLite file `minato.db` in the data dir. Only this store moves to
- * PostgreSQL; logs, metrics, registry files and scan data stay in the data dir.
+ * else the embedded SQLite file `minato.db` in the data dir. CloudWatch Logs moves with it (see
+ * openLogStore); metrics, registry files and scan data stay in the data dir.
  */
 export async function openStore(config: Pick<PlatformConfig, 'store'>, dataDir: string, logger: Logger): Promise<Store> {
   if (config.store === undefined) return new SqliteStore(join(dataDir, 'minato.db'));
@@ -21,4 +24,17 @@ export async function openStore(config: Pick<PlatformConfig, 'store'>, dataDir: 
   });
   logger.info({ store: redactedStoreUrl(config.store) }, 'document store on PostgreSQL');
   return store;
+}
+
+/**
+ * CloudWatch Logs' store: its own tables in the document store's PostgreSQL database when
+ * `--store` names one (so that every process sharing the database sees the same logs), else the
+ * SQLite file `logs.db` in the data dir.
+ */
+export async function openLogStore(config: Pick<PlatformConfig, 'store'>, dataDir: string, logger: Logger): Promise<LogStore> {
+  if (config.store === undefined) return new SqliteLogStore(join(dataDir, 'logs.db'));
+  return PostgresLogStore.open({
+    connectionString: config.store,
+    onIdleError: (err) => logger.warn({ code: (err as { code?: string }).code, message: err.message }, 'an idle PostgreSQL connection of the log store failed'),
+  });
 }

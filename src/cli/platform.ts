@@ -23,7 +23,7 @@ import { resolveSecretReference } from '../secrets/references/resolve.js';
 import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { consoleRoutes } from '../server/console-route.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
-import { openLogService } from '../logstore/log-service.js';
+import { LogService } from '../logstore/log-service.js';
 import { openMetricService } from '../metrics/metric-service.js';
 import { AlarmService } from '../metrics/alarms/alarm-service.js';
 import { basicAuth } from '../registry/auth/registry-auth.js';
@@ -31,7 +31,7 @@ import { registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { isLoopback, usesDefaultCredentials, type PlatformConfig } from './config.js';
-import { openStore } from './open-store.js';
+import { openLogStore, openStore } from './open-store.js';
 import { openLoadBalancing } from './load-balancing.js';
 import { serveAgents } from './agent-protocol.js';
 import { serviceRegistriesOver } from './service-registries.js';
@@ -141,7 +141,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // AWS/ApplicationELB and AWS/NetworkELB from the data plane's counters, once a minute as ELB.
   publishLoadBalancerMetrics(loadBalancerMetricSink(metrics, logger), options.loadBalancerMetricsIntervalMs ?? 60_000);
   const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
-  const logService = openLogService(join(dataDir, 'logs.db'), logMetricSink(metrics, logger));
+  const logService = new LogService(await openLogStore(config, dataDir, logger), logMetricSink(metrics, logger));
   const stopLogSweeper = logService.startRetentionSweeper(60_000, {
     onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed'),
   });
@@ -334,7 +334,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     await metadata.close();
     await dns.close();
     await networks.closePool();
-    logService.close();
+    await logService.close();
     stopMetricExpiry();
     await stopAlarms();
     await snsDeliverer.stop();
@@ -396,7 +396,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       // Releases waiters on container exits; the containers themselves keep running.
       runtime.close();
       stopLogSweeper();
-      logService.close();
+      await logService.close();
       stopMetricExpiry();
       await stopAlarms();
       await snsDeliverer.stop();

@@ -1,3 +1,4 @@
+import { DomainError, ErrorKind } from '../lib/errors.js';
 import type { Scope } from '../lib/scope.js';
 import {
   checkBatch,
@@ -10,7 +11,7 @@ import {
 } from './batch-rules.js';
 import { EVENT_OVERHEAD_BYTES, MAX_EVENT_BYTES } from './limits.js';
 import type { LogGroups } from './log-groups.js';
-import type { LogStore, NewLogEvent } from './log-store.js';
+import type { LogGroupRecord, LogStore, NewLogEvent } from './log-store.js';
 import type { LogStreams } from './log-streams.js';
 import type { MetricFilters } from './metric-filters/metric-filters.js';
 import { checkGroupName, groupNotFound } from './names.js';
@@ -49,18 +50,19 @@ export class Ingest {
   ) {}
 
   /** PutLogEvents: checks the batch, stores what is accepted, reports what is rejected. */
-  put(scope: Scope, groupName: string, streamName: string, events: readonly InputLogEvent[]): PutEventsResult {
+  async put(scope: Scope, groupName: string, streamName: string, events: readonly InputLogEvent[]): Promise<PutEventsResult> {
     const bytes = messageBytes(events);
     checkBatch(events, bytes);
-    const group = this.groups.require(scope, groupName);
-    const stream = this.streams.require(group, streamName);
+    const group = await this.groups.require(scope, groupName);
+    const stream = await this.streams.require(group, streamName);
     const { start, end, rejected } = classify(events, scope.now.getTime(), group.retentionDays);
     checkSpan(events, start, end);
     const accepted: NewLogEvent[] = [];
     for (let i = start; i < end; i++) accepted.push({ ...events[i]!, bytes: bytes[i]! });
-    this.store.append(stream, accepted, scope.now.getTime());
-    this.metricFilters.observe(scope, group, accepted);
-    return { nextSequenceToken: sequenceToken(stream.id, stream.uploads + 1), ...(rejected && { rejected }) };
+    // The token numbers this batch as the store counted it, not as the stream read above did.
+    const uploads = await this.store.append(stream, accepted, scope.now.getTime());
+    await this.metricFilters.observe(scope, group, accepted);
+    return { nextSequenceToken: sequenceToken(stream.id, uploads), ...(rejected && { rejected }) };
   }
 
   /**
@@ -69,20 +71,16 @@ export class Ingest {
    * by timestamp, empty messages and events AWS would reject are dropped, and long messages are
    * split; there is no batch size limit.
    */
-  append(
+  async append(
     scope: Scope,
     groupName: string,
     streamName: string,
     events: readonly InputLogEvent[],
     options: AppendOptions = {},
-  ): AppendResult {
+  ): Promise<AppendResult> {
     checkGroupName(groupName);
-    let group = this.groups.find(scope, groupName);
-    if (!group) {
-      if (!options.createGroup) throw groupNotFound();
-      group = this.groups.create(scope, { name: groupName });
-    }
-    const stream = this.streams.ensure(scope, group, streamName);
+    const group = (await this.groups.find(scope, groupName)) ?? (await this.createGroup(scope, groupName, options));
+    const stream = await this.streams.ensure(scope, group, streamName);
     const pieces: InputLogEvent[] = [];
     for (const e of events) {
       if (e.message === '') continue;
@@ -97,10 +95,25 @@ export class Ingest {
       accepted.push({ timestamp: e.timestamp, message: e.message, bytes: Buffer.byteLength(e.message, 'utf8') });
     }
     if (accepted.length > 0) {
-      this.store.append(stream, accepted, scope.now.getTime());
-      this.metricFilters.observe(scope, group, accepted);
+      await this.store.append(stream, accepted, scope.now.getTime());
+      await this.metricFilters.observe(scope, group, accepted);
     }
     const emptyCount = events.filter((e) => e.message === '').length;
     return { stored: accepted.length, dropped: emptyCount + (pieces.length - accepted.length) };
+  }
+
+  /**
+   * Creates the group of an append when the options allow it. Another append (or
+   * CreateLogGroup) may create it first: the name is then taken, and that group is the one.
+   */
+  private async createGroup(scope: Scope, groupName: string, options: AppendOptions): Promise<LogGroupRecord> {
+    if (!options.createGroup) throw groupNotFound();
+    try {
+      return await this.groups.create(scope, { name: groupName });
+    } catch (err) {
+      const group = err instanceof DomainError && err.kind === ErrorKind.AlreadyExists ? await this.groups.find(scope, groupName) : undefined;
+      if (!group) throw err;
+      return group;
+    }
   }
 }

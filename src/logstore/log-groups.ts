@@ -48,11 +48,11 @@ export class LogGroups {
   constructor(private readonly store: LogStore) {}
 
   /** Creates a log group; ResourceAlreadyExists when the region has one of that name. */
-  create(scope: Scope, input: CreateGroupInput): LogGroupRecord {
+  async create(scope: Scope, input: CreateGroupInput): Promise<LogGroupRecord> {
     checkGroupName(input.name);
     const tags = input.tags ?? {};
     checkTagKeys(Object.keys(tags));
-    const created = this.store.createGroup({
+    const created = await this.store.createGroup({
       region: scope.region,
       name: input.name,
       createdAt: scope.now.getTime(),
@@ -66,28 +66,28 @@ export class LogGroups {
   }
 
   /** The named group; ResourceNotFound when there is none. */
-  require(scope: Scope, name: string): LogGroupRecord {
-    const group = this.store.group(scope.region, name);
+  async require(scope: Scope, name: string): Promise<LogGroupRecord> {
+    const group = await this.store.group(scope.region, name);
     if (!group) throw groupNotFound();
     return group;
   }
 
   /** The named group, or undefined. */
-  find(scope: Scope, name: string): LogGroupRecord | undefined {
+  find(scope: Scope, name: string): Promise<LogGroupRecord | undefined> {
     return this.store.group(scope.region, name);
   }
 
   /** Deletes a group with all its streams and events. */
-  delete(scope: Scope, name: string): void {
-    const group = this.require(scope, name);
+  async delete(scope: Scope, name: string): Promise<void> {
+    const group = await this.require(scope, name);
     if (group.deletionProtection) {
       throw failedPrecondition('log-group-protected', `Log group ${name} has deletion protection enabled and cannot be deleted.`);
     }
-    this.store.deleteGroup(group.id);
+    await this.store.deleteGroup(group.id);
   }
 
   /** One page of the region's groups, in name order. */
-  describe(scope: Scope, input: DescribeGroupsInput): Page<LogGroupRecord> {
+  async describe(scope: Scope, input: DescribeGroupsInput): Promise<Page<LogGroupRecord>> {
     if (input.prefix !== undefined && input.pattern !== undefined) {
       throw invalidParameter('logGroupNamePrefix and logGroupNamePattern are mutually exclusive. Only one of these parameters can be passed.');
     }
@@ -102,7 +102,7 @@ export class LogGroups {
         return ''; // an ARN of another account or region: a name no group has
       }
     });
-    const rows = this.store.groups({
+    const rows = await this.store.groups({
       region: scope.region,
       ...(input.prefix !== undefined && { prefix: input.prefix }),
       ...(input.pattern !== undefined && input.pattern !== '' && { contains: input.pattern }),
@@ -117,44 +117,49 @@ export class LogGroups {
   }
 
   /** Sets the retention policy; only AWS's listed periods are accepted. */
-  putRetention(scope: Scope, name: string, days: number): void {
+  async putRetention(scope: Scope, name: string, days: number): Promise<void> {
     if (!RETENTION_DAYS.includes(days)) {
       throw invalidParameter(
         `1 validation error detected: Value '${days}' at 'retentionInDays' failed to satisfy constraint: ` +
           `Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
       );
     }
-    this.store.updateGroup(this.require(scope, name).id, { retentionDays: days });
+    await this.store.updateGroup((await this.require(scope, name)).id, { retentionDays: days });
   }
 
   /** Removes the retention policy: events never expire. */
-  deleteRetention(scope: Scope, name: string): void {
-    this.store.updateGroup(this.require(scope, name).id, { retentionDays: null });
+  async deleteRetention(scope: Scope, name: string): Promise<void> {
+    await this.store.updateGroup((await this.require(scope, name)).id, { retentionDays: null });
   }
 
   /** Turns deletion protection on or off. */
-  setDeletionProtection(scope: Scope, name: string, enabled: boolean): void {
-    this.store.updateGroup(this.require(scope, name).id, { deletionProtection: enabled });
+  async setDeletionProtection(scope: Scope, name: string, enabled: boolean): Promise<void> {
+    await this.store.updateGroup((await this.require(scope, name)).id, { deletionProtection: enabled });
   }
 
   /** The group's tags. */
-  tags(scope: Scope, name: string): Readonly<Record<string, string>> {
-    return this.require(scope, name).tags;
+  async tags(scope: Scope, name: string): Promise<Readonly<Record<string, string>>> {
+    return (await this.require(scope, name)).tags;
   }
 
   /** Adds or replaces tags; TooManyTags past 50. */
-  tag(scope: Scope, name: string, tags: Readonly<Record<string, string>>): void {
-    const group = this.require(scope, name);
+  async tag(scope: Scope, name: string, tags: Readonly<Record<string, string>>): Promise<void> {
+    const group = await this.require(scope, name);
     checkTagKeys(Object.keys(tags));
-    const merged = { ...group.tags, ...tags };
-    if (Object.keys(merged).length > MAX_TAGS) throw tooManyTags();
-    this.store.updateGroup(group.id, { tags: merged });
+    const found = await this.store.editTags(group.id, (current) => {
+      const merged = { ...current, ...tags };
+      if (Object.keys(merged).length > MAX_TAGS) throw tooManyTags();
+      return merged;
+    });
+    if (!found) throw groupNotFound();
   }
 
   /** Removes the tags with these keys (absent keys are ignored). */
-  untag(scope: Scope, name: string, keys: readonly string[]): void {
-    const group = this.require(scope, name);
-    const kept = Object.fromEntries(Object.entries(group.tags).filter(([key]) => !keys.includes(key)));
-    this.store.updateGroup(group.id, { tags: kept });
+  async untag(scope: Scope, name: string, keys: readonly string[]): Promise<void> {
+    const group = await this.require(scope, name);
+    const found = await this.store.editTags(group.id, (current) =>
+      Object.fromEntries(Object.entries(current).filter(([key]) => !keys.includes(key))),
+    );
+    if (!found) throw groupNotFound();
   }
 }

@@ -52,7 +52,7 @@ export class LogService {
   }
 
   /** PutLogEvents: stores the accepted events of a batch and reports the rejected ones. */
-  putEvents(scope: Scope, group: string, stream: string, events: readonly InputLogEvent[]): PutEventsResult {
+  putEvents(scope: Scope, group: string, stream: string, events: readonly InputLogEvent[]): Promise<PutEventsResult> {
     return this.ingest.put(scope, group, stream, events);
   }
 
@@ -66,22 +66,22 @@ export class LogService {
     stream: string,
     events: readonly InputLogEvent[],
     options: AppendOptions = {},
-  ): AppendResult {
+  ): Promise<AppendResult> {
     return this.ingest.append(scope, group, stream, events, options);
   }
 
   /** GetLogEvents. */
-  getEvents(scope: Scope, input: GetEventsInput): GetEventsResult {
+  getEvents(scope: Scope, input: GetEventsInput): Promise<GetEventsResult> {
     return this.queries.getEvents(scope, input);
   }
 
   /** FilterLogEvents. */
-  filterEvents(scope: Scope, input: FilterEventsInput): FilterEventsResult {
+  filterEvents(scope: Scope, input: FilterEventsInput): Promise<FilterEventsResult> {
     return this.queries.filterEvents(scope, input);
   }
 
   /** Deletes events older than their group's retention as of `now` (at most `maxRows`); returns how many. */
-  sweepRetention(now: Date, maxRows?: number): number {
+  sweepRetention(now: Date, maxRows?: number): Promise<number> {
     return sweepRetention(this.store, now, maxRows);
   }
 
@@ -91,8 +91,8 @@ export class LogService {
   }
 
   /** Closes the store. */
-  close(): void {
-    this.store.close();
+  close(): Promise<void> {
+    return this.store.close();
   }
 }
 

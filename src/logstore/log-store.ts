@@ -4,53 +4,70 @@ import type { MetricTransformationInput } from './metric-filters/transformation.
 /**
  * The persistence port of CloudWatch Logs: log groups, streams and events. Events are many and
  * small, so this is not the generic document `Store`: implementations keep events in their own
- * indexed table and append them in batches. Synchronous, since the one implementation
- * (better-sqlite3) is, and a batch append must not interleave with other work.
+ * indexed table and append them in batches. Asynchronous, since PostgreSQL is: every method is
+ * one statement or one transaction, so what must be atomic (a create that may find the name
+ * taken, a batch append with its statistics) is atomic inside the store, never across calls.
  */
 export interface LogStore {
   /** Creates a group; returns undefined when the region already has one of that name. */
-  createGroup(group: NewLogGroup): LogGroupRecord | undefined;
+  createGroup(group: NewLogGroup): Promise<LogGroupRecord | undefined>;
   /** The group of that name in the region. */
-  group(region: string, name: string): LogGroupRecord | undefined;
+  group(region: string, name: string): Promise<LogGroupRecord | undefined>;
   /** Groups of a region in name order, after `query.after`, at most `query.limit`. */
-  groups(query: GroupQuery): LogGroupRecord[];
+  groups(query: GroupQuery): Promise<LogGroupRecord[]>;
   /** Groups (of every region) that have a retention policy. */
-  groupsWithRetention(): LogGroupRecord[];
+  groupsWithRetention(): Promise<LogGroupRecord[]>;
   /** Changes the mutable settings of a group. */
-  updateGroup(id: number, changes: GroupChanges): void;
+  updateGroup(id: number, changes: GroupChanges): Promise<void>;
+  /**
+   * Replaces a group's tags with `edit(current tags)` in one transaction, so that concurrent
+   * edits do not lose each other's tags; `edit` may throw to change nothing. Returns false when
+   * there is no such group.
+   */
+  editTags(id: number, edit: (tags: Readonly<Record<string, string>>) => Readonly<Record<string, string>>): Promise<boolean>;
   /** Deletes a group with its streams and events. */
-  deleteGroup(id: number): void;
+  deleteGroup(id: number): Promise<void>;
 
-  /** Creates a stream; returns undefined when the group already has one of that name. */
-  createStream(groupId: number, name: string, createdAt: number): LogStreamRecord | undefined;
+  /**
+   * Creates a stream; returns undefined when the group already has one of that name, rejects
+   * with ResourceNotFound when the group no longer exists (deleted since the caller read it).
+   */
+  createStream(groupId: number, name: string, createdAt: number): Promise<LogStreamRecord | undefined>;
   /** The stream of that name in the group. */
-  stream(groupId: number, name: string): LogStreamRecord | undefined;
+  stream(groupId: number, name: string): Promise<LogStreamRecord | undefined>;
   /** Streams of a group in the requested order, after `query.after`, at most `query.limit`. */
-  streams(query: StreamQuery): LogStreamRecord[];
+  streams(query: StreamQuery): Promise<LogStreamRecord[]>;
   /** Deletes a stream with its events. */
-  deleteStream(id: number): void;
+  deleteStream(id: number): Promise<void>;
 
-  /** Appends events (in order) to a stream in one transaction and updates its statistics. */
-  append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): void;
+  /**
+   * Appends events (in order) to a stream in one transaction and updates its statistics; returns
+   * the stream's upload count after this batch (the batch's own number, whatever ran concurrently).
+   * Rejects with ResourceNotFound, storing nothing, when the stream no longer exists.
+   */
+  append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): Promise<number>;
   /** Events of one stream in (timestamp, id) order within the bounds of `read`. */
-  readStream(read: StreamRead): StoredLogEvent[];
+  readStream(read: StreamRead): Promise<StoredLogEvent[]>;
   /**
    * Visits the events of a group in (timestamp, id) order that pass `scan.prefilter`, until
-   * `visit` returns false.
+   * `visit` returns false. The visitor is synchronous and must not use the store.
    */
-  scanGroup(scan: GroupScan, visit: (event: StoredLogEvent) => boolean): void;
+  scanGroup(scan: GroupScan, visit: (event: StoredLogEvent) => boolean): Promise<void>;
   /** Deletes up to `maxRows` events of a group older than `cutoff`; returns how many. */
-  deleteEventsBefore(groupId: number, cutoff: number, maxRows: number): number;
+  deleteEventsBefore(groupId: number, cutoff: number, maxRows: number): Promise<number>;
 
-  /** Creates or replaces a group's metric filter of that name. */
-  putMetricFilter(filter: NewMetricFilter): void;
+  /**
+   * Creates or replaces a group's metric filter of that name; a new name is refused (false) when
+   * the group has `maxPerGroup` filters already. The count and the write are one transaction.
+   */
+  putMetricFilter(filter: NewMetricFilter, maxPerGroup: number): Promise<boolean>;
   /** Deletes a group's metric filter; returns whether there was one. */
-  deleteMetricFilter(groupId: number, name: string): boolean;
+  deleteMetricFilter(groupId: number, name: string): Promise<boolean>;
   /** Metric filters of a region in (group name, filter name) order. */
-  metricFilters(query: MetricFilterQuery): MetricFilterRecord[];
+  metricFilters(query: MetricFilterQuery): Promise<MetricFilterRecord[]>;
 
   /** Releases the store. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** A metric filter to store. */
@@ -106,7 +123,6 @@ export type NewLogGroup = Omit<LogGroupRecord, 'id' | 'storedBytes' | 'metricFil
 export interface GroupChanges {
   retentionDays?: number | null;
   deletionProtection?: boolean;
-  tags?: Readonly<Record<string, string>>;
 }
 
 /** A log stream as stored. */

@@ -23,46 +23,56 @@ export class LogStreams {
   ) {}
 
   /** Creates a stream; ResourceNotFound without the group, ResourceAlreadyExists for a taken name. */
-  create(scope: Scope, groupName: string, name: string): LogStreamRecord {
+  async create(scope: Scope, groupName: string, name: string): Promise<LogStreamRecord> {
     checkStreamName(name);
-    const group = this.groups.require(scope, groupName);
-    const created = this.store.createStream(group.id, name, scope.now.getTime());
+    const group = await this.groups.require(scope, groupName);
+    const created = await this.store.createStream(group.id, name, scope.now.getTime());
     if (!created) throw new DomainError(ErrorKind.AlreadyExists, 'The specified log stream already exists', 'log-stream');
     return created;
   }
 
   /** The named stream of a group; ResourceNotFound when there is none. */
-  require(group: LogGroupRecord, name: string): LogStreamRecord {
-    const stream = this.store.stream(group.id, name);
+  async require(group: LogGroupRecord, name: string): Promise<LogStreamRecord> {
+    const stream = await this.store.stream(group.id, name);
     if (!stream) throw streamNotFound();
     return stream;
   }
 
-  /** The named stream, created when missing (the `awslogs` driver's behaviour). */
-  ensure(scope: Scope, group: LogGroupRecord, name: string): LogStreamRecord {
+  /**
+   * The named stream, created when missing (the `awslogs` driver's behaviour). A concurrent
+   * append may create it between the read and the create; the create then finds the name taken
+   * and the stream is read again.
+   */
+  async ensure(scope: Scope, group: LogGroupRecord, name: string): Promise<LogStreamRecord> {
     checkStreamName(name);
-    return this.store.stream(group.id, name) ?? this.store.createStream(group.id, name, scope.now.getTime())!;
+    const stream =
+      (await this.store.stream(group.id, name)) ??
+      (await this.store.createStream(group.id, name, scope.now.getTime())) ??
+      (await this.store.stream(group.id, name));
+    // Only a deletion racing the creation leaves nothing to return.
+    if (!stream) throw streamNotFound();
+    return stream;
   }
 
   /** Deletes a stream and its events. */
-  delete(scope: Scope, groupName: string, name: string): void {
-    const group = this.groups.require(scope, groupName);
-    this.store.deleteStream(this.require(group, name).id);
+  async delete(scope: Scope, groupName: string, name: string): Promise<void> {
+    const group = await this.groups.require(scope, groupName);
+    await this.store.deleteStream((await this.require(group, name)).id);
   }
 
   /** One page of a group's streams, by name or by last event time. */
-  describe(scope: Scope, groupName: string, input: DescribeStreamsInput): Page<LogStreamRecord> {
+  async describe(scope: Scope, groupName: string, input: DescribeStreamsInput): Promise<Page<LogStreamRecord>> {
     const orderBy = input.orderBy ?? 'LogStreamName';
     if (orderBy === 'LastEventTime' && input.prefix !== undefined) {
       throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
     }
-    const group = this.groups.require(scope, groupName);
+    const group = await this.groups.require(scope, groupName);
     const descending = input.descending ?? false;
     const limit = input.limit ?? DESCRIBE_LIMIT;
     // The token is bound to the group and the order it was made for.
     const listing = `DescribeLogStreams/${group.id}/${orderBy}/${descending ? 'desc' : 'asc'}`;
     const after = decodeCursor(decodeToken(listing, input.nextToken));
-    const rows = this.store.streams({
+    const rows = await this.store.streams({
       groupId: group.id,
       ...(input.prefix !== undefined && { prefix: input.prefix }),
       orderBy,

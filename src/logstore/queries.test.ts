@@ -3,12 +3,12 @@ import { DAY, NOW, newService, scopeAt, thrown } from './service.fixtures.js';
 import { parseStreamToken } from './tokens.js';
 
 /** A group `g` with stream `s` holding events m0…m9 at NOW-10…NOW-1 (ms). */
-function withEvents(count = 10) {
+async function withEvents(count = 10) {
   const service = newService();
   const scope = scopeAt();
-  service.logs.groups.create(scope, { name: 'g' });
-  service.logs.streams.create(scope, 'g', 's');
-  service.logs.putEvents(
+  await service.logs.groups.create(scope, { name: 'g' });
+  await service.logs.streams.create(scope, 'g', 's');
+  await service.logs.putEvents(
     scope,
     'g',
     's',
@@ -20,56 +20,56 @@ function withEvents(count = 10) {
 const messages = (r: { events: Array<{ message: string }> }) => r.events.map((e) => e.message);
 
 describe('GetLogEvents', () => {
-  it('reads the newest events by default and the oldest from the head', () => {
-    const { logs, scope } = withEvents();
-    expect(messages(logs.getEvents(scope, { groupName: 'g', streamName: 's', limit: 3 }))).toEqual(['m7', 'm8', 'm9']);
-    expect(messages(logs.getEvents(scope, { groupName: 'g', streamName: 's', limit: 3, startFromHead: true }))).toEqual([
+  it('reads the newest events by default and the oldest from the head', async () => {
+    const { logs, scope } = await withEvents();
+    expect(messages(await logs.getEvents(scope, { groupName: 'g', streamName: 's', limit: 3 }))).toEqual(['m7', 'm8', 'm9']);
+    expect(messages(await logs.getEvents(scope, { groupName: 'g', streamName: 's', limit: 3, startFromHead: true }))).toEqual([
       'm0',
       'm1',
       'm2',
     ]);
   });
 
-  it('reads forward and backward with f/ and b/ tokens', () => {
-    const { logs, scope } = withEvents();
+  it('reads forward and backward with f/ and b/ tokens', async () => {
+    const { logs, scope } = await withEvents();
     const base = { groupName: 'g', streamName: 's', limit: 4 };
-    const head = logs.getEvents(scope, { ...base, startFromHead: true });
+    const head = await logs.getEvents(scope, { ...base, startFromHead: true });
     expect(head.nextForwardToken).toMatch(/^f\/\d{56}\/s$/);
     expect(head.nextBackwardToken).toMatch(/^b\/\d{56}\/s$/);
-    const next = logs.getEvents(scope, { ...base, nextToken: head.nextForwardToken });
+    const next = await logs.getEvents(scope, { ...base, nextToken: head.nextForwardToken });
     expect(messages(next)).toEqual(['m4', 'm5', 'm6', 'm7']);
-    const back = logs.getEvents(scope, { ...base, nextToken: next.nextBackwardToken });
+    const back = await logs.getEvents(scope, { ...base, nextToken: next.nextBackwardToken });
     expect(messages(back)).toEqual(['m0', 'm1', 'm2', 'm3']);
-    const tail = logs.getEvents(scope, { ...base, nextToken: next.nextForwardToken });
+    const tail = await logs.getEvents(scope, { ...base, nextToken: next.nextForwardToken });
     expect(messages(tail)).toEqual(['m8', 'm9']);
   });
 
-  it('returns the same token at either end, and picks up events that arrive later', () => {
-    const { logs, scope } = withEvents(3);
+  it('returns the same token at either end, and picks up events that arrive later', async () => {
+    const { logs, scope } = await withEvents(3);
     const base = { groupName: 'g', streamName: 's' };
-    const all = logs.getEvents(scope, { ...base, startFromHead: true });
-    const end = logs.getEvents(scope, { ...base, nextToken: all.nextForwardToken });
+    const all = await logs.getEvents(scope, { ...base, startFromHead: true });
+    const end = await logs.getEvents(scope, { ...base, nextToken: all.nextForwardToken });
     expect(end.events).toEqual([]);
     expect(end.nextForwardToken).toBe(all.nextForwardToken);
-    const start = logs.getEvents(scope, { ...base, nextToken: all.nextBackwardToken });
+    const start = await logs.getEvents(scope, { ...base, nextToken: all.nextBackwardToken });
     expect(start.events).toEqual([]);
     expect(start.nextBackwardToken).toBe(all.nextBackwardToken);
     // From the far end, reading back again gives the events just read.
-    expect(messages(logs.getEvents(scope, { ...base, nextToken: end.nextBackwardToken }))).toEqual(['m0', 'm1', 'm2']);
-    expect(messages(logs.getEvents(scope, { ...base, nextToken: start.nextForwardToken }))).toEqual(['m0', 'm1', 'm2']);
+    expect(messages(await logs.getEvents(scope, { ...base, nextToken: end.nextBackwardToken }))).toEqual(['m0', 'm1', 'm2']);
+    expect(messages(await logs.getEvents(scope, { ...base, nextToken: start.nextForwardToken }))).toEqual(['m0', 'm1', 'm2']);
 
-    logs.putEvents(scope, 'g', 's', [{ timestamp: NOW, message: 'late' }]);
-    expect(messages(logs.getEvents(scope, { ...base, nextToken: end.nextForwardToken }))).toEqual(['late']);
+    await logs.putEvents(scope, 'g', 's', [{ timestamp: NOW, message: 'late' }]);
+    expect(messages(await logs.getEvents(scope, { ...base, nextToken: end.nextForwardToken }))).toEqual(['late']);
   });
 
-  it('keeps events of equal timestamps apart in tokens', () => {
-    const { logs, scope } = withEvents(0);
-    logs.putEvents(scope, 'g', 's', ['a', 'b', 'c'].map((message) => ({ timestamp: NOW, message })));
+  it('keeps events of equal timestamps apart in tokens', async () => {
+    const { logs, scope } = await withEvents(0);
+    await logs.putEvents(scope, 'g', 's', ['a', 'b', 'c'].map((message) => ({ timestamp: NOW, message })));
     const base = { groupName: 'g', streamName: 's', limit: 1, startFromHead: true };
     const seen: string[] = [];
     let nextToken: string | undefined;
     for (let i = 0; i < 5; i++) {
-      const page = logs.getEvents(scope, { ...base, ...(nextToken && { nextToken }) });
+      const page = await logs.getEvents(scope, { ...base, ...(nextToken && { nextToken }) });
       seen.push(...messages(page));
       if (page.nextForwardToken === nextToken) break;
       nextToken = page.nextForwardToken;
@@ -77,25 +77,25 @@ describe('GetLogEvents', () => {
     expect(seen).toEqual(['a', 'b', 'c']);
   });
 
-  it('includes startTime and excludes endTime', () => {
-    const { logs, scope } = withEvents();
-    const r = logs.getEvents(scope, { groupName: 'g', streamName: 's', startTime: NOW - 8, endTime: NOW - 5, startFromHead: true });
+  it('includes startTime and excludes endTime', async () => {
+    const { logs, scope } = await withEvents();
+    const r = await logs.getEvents(scope, { groupName: 'g', streamName: 's', startTime: NOW - 8, endTime: NOW - 5, startFromHead: true });
     expect(messages(r)).toEqual(['m2', 'm3', 'm4']);
   });
 
-  it('hides events older than the retention period', () => {
-    const { logs, scope } = withEvents(0);
-    logs.putEvents(scope, 'g', 's', [{ timestamp: NOW - 3 * DAY, message: 'old' }]);
-    logs.putEvents(scope, 'g', 's', [{ timestamp: NOW - DAY / 2, message: 'new' }]);
-    logs.groups.putRetention(scope, 'g', 1);
-    expect(messages(logs.getEvents(scope, { groupName: 'g', streamName: 's' }))).toEqual(['new']);
-    logs.groups.deleteRetention(scope, 'g');
-    expect(messages(logs.getEvents(scope, { groupName: 'g', streamName: 's' }))).toEqual(['old', 'new']);
+  it('hides events older than the retention period', async () => {
+    const { logs, scope } = await withEvents(0);
+    await logs.putEvents(scope, 'g', 's', [{ timestamp: NOW - 3 * DAY, message: 'old' }]);
+    await logs.putEvents(scope, 'g', 's', [{ timestamp: NOW - DAY / 2, message: 'new' }]);
+    await logs.groups.putRetention(scope, 'g', 1);
+    expect(messages(await logs.getEvents(scope, { groupName: 'g', streamName: 's' }))).toEqual(['new']);
+    await logs.groups.deleteRetention(scope, 'g');
+    expect(messages(await logs.getEvents(scope, { groupName: 'g', streamName: 's' }))).toEqual(['old', 'new']);
   });
 
-  it('refuses tokens it did not make', () => {
-    const { logs, scope } = withEvents();
-    expect(thrown(() => logs.getEvents(scope, { groupName: 'g', streamName: 's', nextToken: 'f/123/s' })).kind).toBe('InvalidArgument');
+  it('refuses tokens it did not make', async () => {
+    const { logs, scope } = await withEvents();
+    expect((await thrown(() => logs.getEvents(scope, { groupName: 'g', streamName: 's', nextToken: 'f/123/s' }))).kind).toBe('InvalidArgument');
     expect(parseStreamToken(`b/${'0'.repeat(19)}7${'0'.repeat(35)}9/s`)).toEqual({
       direction: 'backward',
       position: { timestamp: 7, id: 9 },
@@ -104,11 +104,11 @@ describe('GetLogEvents', () => {
 });
 
 describe('FilterLogEvents', () => {
-  function withStreams() {
+  async function withStreams() {
     const service = newService();
     const scope = scopeAt();
-    service.logs.groups.create(scope, { name: 'g' });
-    for (const s of ['web/1', 'web/2', 'api']) service.logs.streams.create(scope, 'g', s);
+    await service.logs.groups.create(scope, { name: 'g' });
+    for (const s of ['web/1', 'web/2', 'api']) await service.logs.streams.create(scope, 'g', s);
     // Interleaved in time across streams.
     const plan: Array<[string, number, string]> = [
       ['web/1', NOW - 60, '{"level":"ERROR","status":500}'],
@@ -118,13 +118,13 @@ describe('FilterLogEvents', () => {
       ['api', NOW - 20, '{"level":"ERROR","status":503}'],
       ['web/2', NOW - 10, '{"level":"ERROR","status":502}'],
     ];
-    for (const [stream, timestamp, message] of plan) service.logs.putEvents(scope, 'g', stream, [{ timestamp, message }]);
+    for (const [stream, timestamp, message] of plan) await service.logs.putEvents(scope, 'g', stream, [{ timestamp, message }]);
     return { ...service, scope };
   }
 
-  it('returns matching events of every stream in time order, with stream names and ids', () => {
-    const { logs, scope } = withStreams();
-    const r = logs.filterEvents(scope, { groupName: 'g', pattern: '{ $.level = "ERROR" }' });
+  it('returns matching events of every stream in time order, with stream names and ids', async () => {
+    const { logs, scope } = await withStreams();
+    const r = await logs.filterEvents(scope, { groupName: 'g', pattern: '{ $.level = "ERROR" }' });
     expect(r.events.map((e) => [e.streamName, e.message])).toEqual([
       ['web/1', '{"level":"ERROR","status":500}'],
       ['api', '{"level":"ERROR","status":503}'],
@@ -132,31 +132,31 @@ describe('FilterLogEvents', () => {
     ]);
     expect(new Set(r.events.map((e) => e.eventId)).size).toBe(3);
     expect(r.nextToken).toBeUndefined();
-    expect(logs.filterEvents(scope, { groupName: 'g', pattern: 'ERROR' }).events).toHaveLength(4);
-    expect(logs.filterEvents(scope, { groupName: 'g', pattern: '[method, path, code = 2*]' }).events.map((e) => e.message)).toEqual([
+    expect((await logs.filterEvents(scope, { groupName: 'g', pattern: 'ERROR' })).events).toHaveLength(4);
+    expect((await logs.filterEvents(scope, { groupName: 'g', pattern: '[method, path, code = 2*]' })).events.map((e) => e.message)).toEqual([
       'GET /health 200',
     ]);
   });
 
-  it('limits to named streams or a prefix, and to [startTime, endTime] inclusive', () => {
-    const { logs, scope } = withStreams();
-    const streams = (input: object) => logs.filterEvents(scope, { groupName: 'g', ...input }).events.map((e) => e.streamName);
-    expect(streams({ streamNames: ['api', 'missing'] })).toEqual(['api', 'api']);
-    expect(streams({ streamNames: ['web/2', 'api'] })).toEqual(['api', 'web/2', 'api', 'web/2']);
-    expect(streams({ streamPrefix: 'web/' })).toEqual(['web/1', 'web/2', 'web/1', 'web/2']);
-    expect(streams({ startTime: NOW - 50, endTime: NOW - 30 })).toEqual(['api', 'web/2', 'web/1']);
-    expect(thrown(() => logs.filterEvents(scope, { groupName: 'g', streamNames: ['a'], streamPrefix: 'a' })).kind).toBe(
+  it('limits to named streams or a prefix, and to [startTime, endTime] inclusive', async () => {
+    const { logs, scope } = await withStreams();
+    const streams = async (input: object) => (await logs.filterEvents(scope, { groupName: 'g', ...input })).events.map((e) => e.streamName);
+    expect(await streams({ streamNames: ['api', 'missing'] })).toEqual(['api', 'api']);
+    expect(await streams({ streamNames: ['web/2', 'api'] })).toEqual(['api', 'web/2', 'api', 'web/2']);
+    expect(await streams({ streamPrefix: 'web/' })).toEqual(['web/1', 'web/2', 'web/1', 'web/2']);
+    expect(await streams({ startTime: NOW - 50, endTime: NOW - 30 })).toEqual(['api', 'web/2', 'web/1']);
+    expect((await thrown(() => logs.filterEvents(scope, { groupName: 'g', streamNames: ['a'], streamPrefix: 'a' }))).kind).toBe(
       'InvalidArgument',
     );
   });
 
-  it('pages with nextToken at the limit', () => {
-    const { logs, scope } = withStreams();
+  it('pages with nextToken at the limit', async () => {
+    const { logs, scope } = await withStreams();
     const seen: string[] = [];
     let nextToken: string | undefined;
     let pages = 0;
     for (; pages < 10; pages++) {
-      const r = logs.filterEvents(scope, { groupName: 'g', limit: 2, ...(nextToken && { nextToken }) });
+      const r = await logs.filterEvents(scope, { groupName: 'g', limit: 2, ...(nextToken && { nextToken }) });
       seen.push(...r.events.map((e) => e.message));
       nextToken = r.nextToken;
       if (!nextToken) break;
@@ -166,13 +166,13 @@ describe('FilterLogEvents', () => {
     expect(pages).toBe(3);
   });
 
-  it('refuses malformed patterns and tokens of another group', () => {
-    const { logs, scope } = withStreams();
-    expect(thrown(() => logs.filterEvents(scope, { groupName: 'g', pattern: '{ $.a = ' })).message).toBe(
+  it('refuses malformed patterns and tokens of another group', async () => {
+    const { logs, scope } = await withStreams();
+    expect((await thrown(() => logs.filterEvents(scope, { groupName: 'g', pattern: '{ $.a = ' }))).message).toBe(
       "If a filter pattern starts with '{' it must end with '}'",
     );
-    logs.groups.create(scope, { name: 'other' });
-    const token = logs.filterEvents(scope, { groupName: 'g', limit: 1 }).nextToken!;
-    expect(thrown(() => logs.filterEvents(scope, { groupName: 'other', nextToken: token })).message).toBe('Invalid nextToken value.');
+    await logs.groups.create(scope, { name: 'other' });
+    const token = (await logs.filterEvents(scope, { groupName: 'g', limit: 1 })).nextToken!;
+    expect((await thrown(() => logs.filterEvents(scope, { groupName: 'other', nextToken: token }))).message).toBe('Invalid nextToken value.');
   });
 });

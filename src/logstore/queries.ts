@@ -80,12 +80,12 @@ export class Queries {
    * GetLogEvents. Without a token it reads the newest events (or the oldest with `startFromHead`);
    * a token reads on in its direction, and when nothing is left the same token comes back.
    */
-  getEvents(scope: Scope, input: GetEventsInput): GetEventsResult {
-    const group = this.groups.require(scope, input.groupName);
-    const stream = this.streams.require(group, input.streamName);
+  async getEvents(scope: Scope, input: GetEventsInput): Promise<GetEventsResult> {
+    const group = await this.groups.require(scope, input.groupName);
+    const stream = await this.streams.require(group, input.streamName);
     const token = input.nextToken === undefined ? undefined : parseStreamToken(input.nextToken);
     const direction = token?.direction ?? (input.startFromHead ? 'forward' : 'backward');
-    const read = this.store.readStream({
+    const read = await this.store.readStream({
       streamId: stream.id,
       minTime: Math.max(input.startTime ?? 0, retentionCutoff(group, scope.now)),
       maxTime: input.endTime === undefined ? LATEST : input.endTime - 1,
@@ -116,16 +116,16 @@ export class Queries {
   }
 
   /** FilterLogEvents: the events of a group's streams that match the pattern, in time order. */
-  filterEvents(scope: Scope, input: FilterEventsInput): FilterEventsResult {
+  async filterEvents(scope: Scope, input: FilterEventsInput): Promise<FilterEventsResult> {
     if (input.streamNames !== undefined && input.streamPrefix !== undefined) {
       throw invalidParameter('You cannot specify both logStreamNames and logStreamNamePrefix.');
     }
     const pattern = compileFilterPattern(input.pattern);
-    const group = this.groups.require(scope, input.groupName);
+    const group = await this.groups.require(scope, input.groupName);
     const listing = `FilterLogEvents/${group.id}`;
     const after = decodePosition(decodeToken(listing, input.nextToken));
     const names = new Map<number, string>();
-    for (const s of this.store.streams({
+    for (const s of await this.store.streams({
       groupId: group.id,
       ...(input.streamPrefix !== undefined && { prefix: input.streamPrefix }),
       orderBy: 'LogStreamName',
@@ -139,7 +139,7 @@ export class Queries {
     const events: FilteredEvent[] = [];
     let bytes = 0;
     let full = false;
-    this.store.scanGroup(
+    await this.store.scanGroup(
       {
         groupId: group.id,
         ...(input.streamNames !== undefined && { streamIds: [...names.keys()] }),

@@ -9,12 +9,12 @@ const CHUNK = 5_000;
  * (the sweeper's budget per run). Returns how many were deleted. Queries already hide such events;
  * this reclaims their space.
  */
-export function sweepRetention(store: LogStore, now: Date, maxRows = Number.POSITIVE_INFINITY): number {
+export async function sweepRetention(store: LogStore, now: Date, maxRows = Number.POSITIVE_INFINITY): Promise<number> {
   let deleted = 0;
-  for (const group of store.groupsWithRetention()) {
+  for (const group of await store.groupsWithRetention()) {
     const cutoff = retentionCutoff(group, now);
     while (deleted < maxRows) {
-      const n = store.deleteEventsBefore(group.id, cutoff, Math.min(CHUNK, maxRows - deleted));
+      const n = await store.deleteEventsBefore(group.id, cutoff, Math.min(CHUNK, maxRows - deleted));
       deleted += n;
       if (n === 0) break;
     }
@@ -35,10 +35,11 @@ export interface SweeperOptions {
 
 /**
  * Runs `sweep` every `intervalMs` milliseconds, in bounded turns so that a large deletion does not
- * block other work. Returns a function that stops it. The timer does not keep the process alive.
+ * block other work; a sweep never overlaps the previous one. Returns a function that stops it. The
+ * timer does not keep the process alive.
  */
 export function startSweeper(
-  sweep: (now: Date, maxRows: number) => number,
+  sweep: (now: Date, maxRows: number) => Promise<number>,
   intervalMs: number,
   options: SweeperOptions = {},
 ): () => void {
@@ -46,14 +47,14 @@ export function startSweeper(
   const rowsPerTurn = options.rowsPerTurn ?? 20_000;
   let stopped = false;
   let running = false;
-  const turn = (): void => {
+  const turn = async (): Promise<void> => {
     if (stopped) {
       running = false;
       return;
     }
     try {
-      if (sweep(clock(), rowsPerTurn) >= rowsPerTurn) {
-        setImmediate(turn);
+      if ((await sweep(clock(), rowsPerTurn)) >= rowsPerTurn) {
+        setImmediate(() => void turn());
         return;
       }
     } catch (err) {
@@ -64,7 +65,7 @@ export function startSweeper(
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    turn();
+    void turn();
   }, intervalMs);
   timer.unref();
   return () => {

@@ -21,10 +21,10 @@ export function newService(): { logs: LogService; store: SqliteLogStore } {
   return { logs: new LogService(store), store };
 }
 
-/** The domain error a call throws (fails when it does not throw). */
-export function thrown(fn: () => unknown): { kind: string; subject?: string; message: string } {
+/** The domain error a call throws or rejects with (fails when it does neither). */
+export async function thrown(fn: () => unknown): Promise<{ kind: string; subject?: string; message: string }> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     return err as { kind: string; subject?: string; message: string };
   }

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { GroupScan, LogStreamRecord, NewLogEvent, StoredLogEvent, StreamRead } from './log-store.js';
+import { streamNotFound } from './names.js';
 import { prefilterSql } from './prefilter-sql.js';
 
 type Db = Database.Database;
@@ -23,6 +24,7 @@ export class SqliteEvents {
   private readonly insert;
   private readonly touch;
   private readonly count;
+  private readonly uploads;
   private readonly appendAll;
   private readonly reads = new Map<string, Database.Statement>();
 
@@ -39,8 +41,11 @@ export class SqliteEvents {
          stored_bytes = stored_bytes + @bytes
        WHERE id = @id`,
     );
+    this.uploads = db.prepare<[number], { uploads: number }>('SELECT uploads FROM log_streams WHERE id = ?');
     this.count = db.prepare<[number], { n: number }>('SELECT COUNT(*) AS n FROM log_events WHERE stream_id = ?');
-    this.appendAll = db.transaction((stream: LogStreamRecord, events: readonly NewLogEvent[], at: number) => {
+    this.appendAll = db.transaction((stream: LogStreamRecord, events: readonly NewLogEvent[], at: number): number => {
+      // The stream may have been deleted since the caller read it: store nothing then.
+      if (this.uploads.get(stream.id) === undefined) throw streamNotFound();
       let bytes = 0;
       let min: number | null = null;
       let max: number | null = null;
@@ -51,12 +56,13 @@ export class SqliteEvents {
         if (max === null || e.timestamp > max) max = e.timestamp;
       }
       this.touch.run({ id: stream.id, min, max, at, bytes });
+      return this.uploads.get(stream.id)!.uploads;
     });
   }
 
-  /** Appends a batch in one transaction. */
-  append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): void {
-    this.appendAll(stream, events, ingestedAt);
+  /** Appends a batch in one transaction; returns the stream's upload count after it. */
+  append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): number {
+    return this.appendAll(stream, events, ingestedAt);
   }
 
   /** How many events a stream holds. */

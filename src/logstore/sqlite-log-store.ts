@@ -16,6 +16,7 @@ import type {
   StreamQuery,
   StreamRead,
 } from './log-store.js';
+import { groupNotFound } from './names.js';
 import { globPrefix, SqliteEvents } from './sqlite-events.js';
 import { openLogsDatabase } from './sqlite-schema.js';
 
@@ -105,13 +106,15 @@ export class SqliteLogStore implements LogStore {
       group: db.prepare<[string, string], GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE region = ? AND name = ?`),
       groupById: db.prepare<[number], GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE id = ?`),
       withRetention: db.prepare<[], GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE retention_days IS NOT NULL`),
-      insertStream: db.prepare('INSERT INTO log_streams (group_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      insertStream: db.prepare(
+        'INSERT INTO log_streams (group_id, name, created_at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM log_groups WHERE id = ?) ON CONFLICT DO NOTHING',
+      ),
       stream: db.prepare<[number, string], StreamRow>('SELECT * FROM log_streams WHERE group_id = ? AND name = ?'),
       streamById: db.prepare<[number], StreamRow>('SELECT * FROM log_streams WHERE id = ?'),
     };
   }
 
-  createGroup(group: NewLogGroup): LogGroupRecord | undefined {
+  async createGroup(group: NewLogGroup): Promise<LogGroupRecord | undefined> {
     const result = this.statements.insertGroup.run({
       region: group.region,
       name: group.name,
@@ -126,12 +129,12 @@ export class SqliteLogStore implements LogStore {
     return toGroup(this.statements.groupById.get(Number(result.lastInsertRowid))!);
   }
 
-  group(region: string, name: string): LogGroupRecord | undefined {
+  async group(region: string, name: string): Promise<LogGroupRecord | undefined> {
     const row = this.statements.group.get(region, name);
     return row && toGroup(row);
   }
 
-  groups(query: GroupQuery): LogGroupRecord[] {
+  async groups(query: GroupQuery): Promise<LogGroupRecord[]> {
     const where = ['region = ?'];
     const params: unknown[] = [query.region];
     if (query.prefix !== undefined) {
@@ -159,11 +162,11 @@ export class SqliteLogStore implements LogStore {
     return this.db.prepare<unknown[], GroupRow>(sql).all(...params).map(toGroup);
   }
 
-  groupsWithRetention(): LogGroupRecord[] {
+  async groupsWithRetention(): Promise<LogGroupRecord[]> {
     return this.statements.withRetention.all().map(toGroup);
   }
 
-  updateGroup(id: number, changes: GroupChanges): void {
+  async updateGroup(id: number, changes: GroupChanges): Promise<void> {
     const sets: string[] = [];
     const params: unknown[] = [];
     if (changes.retentionDays !== undefined) {
@@ -174,15 +177,22 @@ export class SqliteLogStore implements LogStore {
       sets.push('deletion_protection = ?');
       params.push(changes.deletionProtection ? 1 : 0);
     }
-    if (changes.tags !== undefined) {
-      sets.push('tags = ?');
-      params.push(JSON.stringify(changes.tags));
-    }
     if (sets.length === 0) return;
     this.db.prepare(`UPDATE log_groups SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
   }
 
-  deleteGroup(id: number): void {
+  async editTags(id: number, edit: (tags: Readonly<Record<string, string>>) => Readonly<Record<string, string>>): Promise<boolean> {
+    // better-sqlite3 runs the whole transaction before anything else can: read, edit and write are one.
+    return this.db.transaction(() => {
+      const row = this.db.prepare<[number], { tags: string }>('SELECT tags FROM log_groups WHERE id = ?').get(id);
+      if (!row) return false;
+      const tags = edit(JSON.parse(row.tags) as Record<string, string>);
+      this.db.prepare('UPDATE log_groups SET tags = ? WHERE id = ?').run(JSON.stringify(tags), id);
+      return true;
+    })();
+  }
+
+  async deleteGroup(id: number): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM log_events WHERE group_id = ?').run(id);
       this.db.prepare('DELETE FROM log_streams WHERE group_id = ?').run(id);
@@ -191,18 +201,22 @@ export class SqliteLogStore implements LogStore {
     })();
   }
 
-  createStream(groupId: number, name: string, createdAt: number): LogStreamRecord | undefined {
-    const result = this.statements.insertStream.run(groupId, name, createdAt);
-    if (result.changes === 0) return undefined;
+  async createStream(groupId: number, name: string, createdAt: number): Promise<LogStreamRecord | undefined> {
+    const result = this.statements.insertStream.run(groupId, name, createdAt, groupId);
+    if (result.changes === 0) {
+      // The group may have been deleted since the caller read it (between two awaits).
+      if (!this.statements.groupById.get(groupId)) throw groupNotFound();
+      return undefined;
+    }
     return toStream(this.statements.streamById.get(Number(result.lastInsertRowid))!);
   }
 
-  stream(groupId: number, name: string): LogStreamRecord | undefined {
+  async stream(groupId: number, name: string): Promise<LogStreamRecord | undefined> {
     const row = this.statements.stream.get(groupId, name);
     return row && toStream(row);
   }
 
-  streams(query: StreamQuery): LogStreamRecord[] {
+  async streams(query: StreamQuery): Promise<LogStreamRecord[]> {
     const where = ['group_id = ?'];
     const params: unknown[] = [query.groupId];
     if (query.prefix !== undefined) {
@@ -229,43 +243,51 @@ export class SqliteLogStore implements LogStore {
     return this.db.prepare<unknown[], StreamRow>(sql).all(...params).map(toStream);
   }
 
-  deleteStream(id: number): void {
+  async deleteStream(id: number): Promise<void> {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM log_events WHERE stream_id = ?').run(id);
       this.db.prepare('DELETE FROM log_streams WHERE id = ?').run(id);
     })();
   }
 
-  append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): void {
-    this.events.append(stream, events, ingestedAt);
+  async append(stream: LogStreamRecord, events: readonly NewLogEvent[], ingestedAt: number): Promise<number> {
+    return this.events.append(stream, events, ingestedAt);
   }
 
-  readStream(read: StreamRead): StoredLogEvent[] {
+  async readStream(read: StreamRead): Promise<StoredLogEvent[]> {
     return this.events.readStream(read);
   }
 
-  scanGroup(scan: GroupScan, visit: (event: StoredLogEvent) => boolean): void {
+  async scanGroup(scan: GroupScan, visit: (event: StoredLogEvent) => boolean): Promise<void> {
     this.events.scanGroup(scan, visit);
   }
 
-  deleteEventsBefore(groupId: number, cutoff: number, maxRows: number): number {
+  async deleteEventsBefore(groupId: number, cutoff: number, maxRows: number): Promise<number> {
     return this.events.deleteBefore(groupId, cutoff, maxRows);
   }
 
-  putMetricFilter(filter: NewMetricFilter): void {
-    this.db
-      .prepare(
-        `INSERT INTO metric_filters (group_id, name, pattern, transformation, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, transformation = excluded.transformation`,
-      )
-      .run(filter.groupId, filter.name, filter.pattern, JSON.stringify(filter.transformation), filter.createdAt);
+  async putMetricFilter(filter: NewMetricFilter, maxPerGroup: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      const others = this.db
+        .prepare<[number, string], { n: number }>('SELECT COUNT(*) AS n FROM metric_filters WHERE group_id = ? AND name <> ?')
+        .get(filter.groupId, filter.name)!.n;
+      const exists = this.db.prepare('SELECT 1 FROM metric_filters WHERE group_id = ? AND name = ?').get(filter.groupId, filter.name);
+      if (!exists && others >= maxPerGroup) return false;
+      this.db
+        .prepare(
+          `INSERT INTO metric_filters (group_id, name, pattern, transformation, created_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (group_id, name) DO UPDATE SET pattern = excluded.pattern, transformation = excluded.transformation`,
+        )
+        .run(filter.groupId, filter.name, filter.pattern, JSON.stringify(filter.transformation), filter.createdAt);
+      return true;
+    })();
   }
 
-  deleteMetricFilter(groupId: number, name: string): boolean {
+  async deleteMetricFilter(groupId: number, name: string): Promise<boolean> {
     return this.db.prepare('DELETE FROM metric_filters WHERE group_id = ? AND name = ?').run(groupId, name).changes > 0;
   }
 
-  metricFilters(query: MetricFilterQuery): MetricFilterRecord[] {
+  async metricFilters(query: MetricFilterQuery): Promise<MetricFilterRecord[]> {
     const where = ['g.region = ?'];
     const params: unknown[] = [query.region];
     if (query.groupId !== undefined) {
@@ -309,7 +331,7 @@ export class SqliteLogStore implements LogStore {
     return this.events.countInStream(streamId);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

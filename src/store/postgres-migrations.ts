@@ -52,8 +52,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-const LEDGER = `
-  CREATE TABLE IF NOT EXISTS schema_migrations (
+/**
+ * Where a schema records its applied migrations and the lock its runs take. Each schema sharing
+ * the database (the document store's, the logs') has its own, so each numbers its own migrations.
+ */
+export interface MigrationLedger {
+  readonly table: string;
+  readonly lock: number;
+}
+
+/** The document store's ledger. */
+export const STORE_LEDGER: MigrationLedger = { table: 'schema_migrations', lock: MIGRATION_LOCK };
+
+const ledgerSql = (table: string) => `
+  CREATE TABLE IF NOT EXISTS ${table} (
     version    integer PRIMARY KEY,
     name       text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
@@ -73,7 +85,11 @@ function checkNumbering(migrations: readonly Migration[]): void {
  * leaves the schema as it was. A database migrated by a newer minato is refused rather than
  * used with a schema this code does not know.
  */
-export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export async function migrate(
+  pool: pg.Pool,
+  migrations: readonly Migration[] = MIGRATIONS,
+  ledger: MigrationLedger = STORE_LEDGER,
+): Promise<number[]> {
   checkNumbering(migrations);
   const client = await pool.connect();
   let broken: Error | undefined;
@@ -87,9 +103,9 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
     }
     await client.query('BEGIN');
     try {
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, MIGRATION_LOCK]);
-      await client.query(LEDGER);
-      const { rows } = await client.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, ledger.lock]);
+      await client.query(ledgerSql(ledger.table));
+      const { rows } = await client.query<{ version: number }>(`SELECT version FROM ${ledger.table} ORDER BY version`);
       const done = new Set(rows.map((r) => r.version));
       const newest = Math.max(0, ...done);
       if (newest > migrations.length) {
@@ -99,7 +115,7 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
       for (const m of migrations) {
         if (done.has(m.version)) continue;
         await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+        await client.query(`INSERT INTO ${ledger.table} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
         applied.push(m.version);
       }
       await client.query('COMMIT');

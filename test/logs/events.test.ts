@@ -313,7 +313,7 @@ describe('retention through the SDK', () => {
     await logs.send(new PutRetentionPolicyCommand({ logGroupName: 'aging', retentionInDays: 7 }));
     // The sweep runs with an injected clock: two days from now nothing of this group has expired
     // but the ten-day-old event; fifty days from now the recent one would be gone too.
-    expect(fixture.logs().sweepRetention(new Date(now + 2 * DAY))).toBeGreaterThanOrEqual(1);
+    expect(await fixture.logs().sweepRetention(new Date(now + 2 * DAY))).toBeGreaterThanOrEqual(1);
     await logs.send(new DeleteRetentionPolicyCommand({ logGroupName: 'aging' }));
     expect(await visible()).toEqual(['recent']);
   });
@@ -322,7 +322,7 @@ describe('retention through the SDK', () => {
 describe('the awslogs driver path', () => {
   it('makes appended lines visible through the API', async () => {
     const scope = { accountId: '000000000000', region: 'us-east-1', principalArn: 'arn:aws:iam::000000000000:root', now: new Date() };
-    const result = fixture.logs().appendEvents(
+    const result = await fixture.logs().appendEvents(
       scope,
       '/ecs/driver',
       'web/web/task-1',

@@ -39,7 +39,7 @@ export function useLogsFrontDoor(): LogsFixture {
   afterAll(async () => {
     client?.destroy();
     await door?.close();
-    logs?.close();
+    await logs?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
   return { client: () => client!, logs: () => logs!, endpoint: () => door!.endpoint, dataDir: () => dir! };

@@ -56,7 +56,7 @@ function setup(tasks: TaskLaunchSpec[], usage: Record<string, { cpus: number; mi
   /** Each usage call's reading time and the previous reading's. */
   const readings: Array<[number, number | undefined]> = [];
   const sink: LogSink = async (target, events) => {
-    logs.appendEvents({ accountId: '000000000000', region: target.region, principalArn: 'arn:aws:iam::000000000000:root', now: new Date(host.clock()) }, target.group, target.stream, events, { createGroup: target.createGroup });
+    await logs.appendEvents({ accountId: '000000000000', region: target.region, principalArn: 'arn:aws:iam::000000000000:root', now: new Date(host.clock()) }, target.group, target.stream, events, { createGroup: target.createGroup });
   };
   const sampler = new InsightsSampler({
     tasks: () => tasks,
@@ -72,8 +72,8 @@ function setup(tasks: TaskLaunchSpec[], usage: Record<string, { cpus: number; mi
       },
     }),
   });
-  const read = (group: string, pattern?: string) =>
-    logs.filterEvents({ accountId: '000000000000', region: 'us-east-1', principalArn: 'x', now: new Date(host.clock()) }, { groupName: group, ...(pattern && { pattern }) }).events;
+  const read = async (group: string, pattern?: string) =>
+    (await logs.filterEvents({ accountId: '000000000000', region: 'us-east-1', principalArn: 'x', now: new Date(host.clock()) }, { groupName: group, ...(pattern && { pattern }) })).events;
   return { sampler, host, read, logs, readings };
 }
 
@@ -125,9 +125,9 @@ describe('InsightsSampler', () => {
     expect(await sampler.sample()).toBe(0);
     host.advance(10_000);
     expect(await sampler.sample()).toBe(3);
-    const events = read('/aws/ecs/containerinsights/prod/performance');
+    const events = await read('/aws/ecs/containerinsights/prod/performance');
     expect(events.every((e) => e.streamName === 'FargateTelemetry-host1')).toBe(true);
-    const task = JSON.parse(read('/aws/ecs/containerinsights/prod/performance', '{ $.Type = "Task" }')[0]!.message) as Record<string, unknown>;
+    const task = JSON.parse((await read('/aws/ecs/containerinsights/prod/performance', '{ $.Type = "Task" }'))[0]!.message) as Record<string, unknown>;
     expect(task).toMatchObject({
       Version: '0',
       Type: 'Task',
@@ -150,13 +150,13 @@ describe('InsightsSampler', () => {
       NetworkTxBytes: 500,
     });
     expect(task.CloudWatchMetrics).toEqual([expect.objectContaining({ Namespace: 'ECS/ContainerInsights', Dimensions: [['ClusterName'], ['ClusterName', 'TaskDefinitionFamily']] })]);
-    const containers = read('/aws/ecs/containerinsights/prod/performance', '{ $.Type = "Container" }').map((e) => JSON.parse(e.message) as Record<string, unknown>);
+    const containers = (await read('/aws/ecs/containerinsights/prod/performance', '{ $.Type = "Container" }')).map((e) => JSON.parse(e.message) as Record<string, unknown>);
     expect(containers.map((c) => [c.ContainerName, c.CpuUtilized, c.CpuReserved, c.MemoryUtilized, c.MemoryReserved, c.Image])).toEqual([
       ['app', 512, 512, 300, 1024, 'busybox'],
       ['side', 256, 0, 50, 128, 'envoy'],
     ]);
     // The dev cluster has Container Insights off: no group was made for it.
-    expect(() => read('/aws/ecs/containerinsights/dev/performance')).toThrow(/does not exist/);
+    await expect(read('/aws/ecs/containerinsights/dev/performance')).rejects.toThrow(/does not exist/);
   });
 
   it('names the stream after the container instance when the task runs on one', async () => {
@@ -165,7 +165,7 @@ describe('InsightsSampler', () => {
     await sampler.sample();
     host.advance(1000);
     await sampler.sample();
-    const [event] = read('/aws/ecs/containerinsights/prod/performance');
+    const [event] = await read('/aws/ecs/containerinsights/prod/performance');
     expect(event!.streamName).toBe('AgentTelemetry-abc123');
     expect(JSON.parse(event!.message)).toMatchObject({ ContainerInstanceId: 'abc123', LaunchType: 'EC2' });
   });
@@ -228,7 +228,7 @@ describe('InsightsSampler', () => {
 });
 
 describe('useBetween', () => {
-  it('turns two readings into CPU units and per-second network rates', () => {
+  it('turns two readings into CPU units and per-second network rates', async () => {
     const a: ContainerSample = { readAt: 0, cpuUsageNs: 0, memoryBytes: 0, network: net(0, 0) };
     const b: ContainerSample = { readAt: 2000, cpuUsageNs: 1e9, memoryBytes: 64 * MIB, network: net(4000, 2000) };
     expect(useBetween(a, b)).toMatchObject({ cpuUnits: 512, memoryMiB: 64, network: { rxBytes: 2000, txBytes: 1000 } });

@@ -13,14 +13,14 @@ export function logEventHandlers(logs: LogService): Record<string, OperationHand
     // The sequence token is accepted and ignored, as AWS does since January 2023.
     async PutLogEvents(input: PutLogEventsRequest, { scope }) {
       const events = (input.logEvents ?? []).map((e) => ({ timestamp: e.timestamp!, message: e.message! }));
-      const result = logs.putEvents(scope, input.logGroupName!, input.logStreamName!, events);
+      const result = await logs.putEvents(scope, input.logGroupName!, input.logStreamName!, events);
       return {
         nextSequenceToken: result.nextSequenceToken,
         ...(result.rejected && { rejectedLogEventsInfo: result.rejected }),
       };
     },
     async GetLogEvents(input: GetLogEventsRequest, { scope }) {
-      const result = logs.getEvents(scope, {
+      const result = await logs.getEvents(scope, {
         groupName: groupOf(scope, input),
         streamName: input.logStreamName!,
         ...(input.startTime !== undefined && { startTime: input.startTime }),
@@ -37,7 +37,7 @@ export function logEventHandlers(logs: LogService): Record<string, OperationHand
     },
     // `interleaved` is deprecated and ignored: results are always interleaved across streams.
     async FilterLogEvents(input: FilterLogEventsRequest, { scope }) {
-      const result = logs.filterEvents(scope, {
+      const result = await logs.filterEvents(scope, {
         groupName: groupOf(scope, input),
         ...(input.logStreamNames !== undefined && { streamNames: input.logStreamNames }),
         ...(input.logStreamNamePrefix !== undefined && { streamPrefix: input.logStreamNamePrefix }),

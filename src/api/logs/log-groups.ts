@@ -39,7 +39,7 @@ export function logGroupHandlers(logs: LogService): Record<string, OperationHand
   return {
     // The model has checked `logGroupClass` against its enum, which matches the domain's.
     async CreateLogGroup(input: CreateLogGroupRequest, { scope }) {
-      logs.groups.create(scope, {
+      await logs.groups.create(scope, {
         name: input.logGroupName!,
         ...(input.kmsKeyId !== undefined && { kmsKeyId: input.kmsKeyId }),
         ...(input.tags !== undefined && { tags: input.tags }),
@@ -49,11 +49,11 @@ export function logGroupHandlers(logs: LogService): Record<string, OperationHand
       return {};
     },
     async DeleteLogGroup(input: DeleteLogGroupRequest, { scope }) {
-      logs.groups.delete(scope, input.logGroupName!);
+      await logs.groups.delete(scope, input.logGroupName!);
       return {};
     },
     async DescribeLogGroups(input: DescribeLogGroupsRequest, { scope }) {
-      const page = logs.groups.describe(scope, {
+      const page = await logs.groups.describe(scope, {
         ...(input.logGroupNamePrefix !== undefined && { prefix: input.logGroupNamePrefix }),
         ...(input.logGroupNamePattern !== undefined && { pattern: input.logGroupNamePattern }),
         ...(input.logGroupClass !== undefined && { logGroupClass: input.logGroupClass as LogGroupClass }),
@@ -68,15 +68,15 @@ export function logGroupHandlers(logs: LogService): Record<string, OperationHand
       };
     },
     async PutRetentionPolicy(input: PutRetentionPolicyRequest, { scope }) {
-      logs.groups.putRetention(scope, input.logGroupName!, input.retentionInDays!);
+      await logs.groups.putRetention(scope, input.logGroupName!, input.retentionInDays!);
       return {};
     },
     async DeleteRetentionPolicy(input: DeleteRetentionPolicyRequest, { scope }) {
-      logs.groups.deleteRetention(scope, input.logGroupName!);
+      await logs.groups.deleteRetention(scope, input.logGroupName!);
       return {};
     },
     async PutLogGroupDeletionProtection(input: PutLogGroupDeletionProtectionRequest, { scope }) {
-      logs.groups.setDeletionProtection(scope, groupNameOf(scope, input.logGroupIdentifier!), input.deletionProtectionEnabled!);
+      await logs.groups.setDeletionProtection(scope, groupNameOf(scope, input.logGroupIdentifier!), input.deletionProtectionEnabled!);
       return {};
     },
   };

@@ -33,16 +33,16 @@ function streamWire(scope: Scope, group: string, stream: LogStreamRecord): LogSt
 export function logStreamHandlers(logs: LogService): Record<string, OperationHandler> {
   return {
     async CreateLogStream(input: CreateLogStreamRequest, { scope }) {
-      logs.streams.create(scope, input.logGroupName!, input.logStreamName!);
+      await logs.streams.create(scope, input.logGroupName!, input.logStreamName!);
       return {};
     },
     async DeleteLogStream(input: DeleteLogStreamRequest, { scope }) {
-      logs.streams.delete(scope, input.logGroupName!, input.logStreamName!);
+      await logs.streams.delete(scope, input.logGroupName!, input.logStreamName!);
       return {};
     },
     async DescribeLogStreams(input: DescribeLogStreamsRequest, { scope }) {
       const group = groupOf(scope, input);
-      const page = logs.streams.describe(scope, group, {
+      const page = await logs.streams.describe(scope, group, {
         ...(input.logStreamNamePrefix !== undefined && { prefix: input.logStreamNamePrefix }),
         ...(input.orderBy !== undefined && { orderBy: input.orderBy }),
         ...(input.descending !== undefined && { descending: input.descending }),

@@ -10,7 +10,7 @@ describe('the CloudWatch Logs service', () => {
   const service = logsService(new LogService(store));
   afterAll(() => store.close());
 
-  it('uses only exception names the model defines', () => {
+  it('uses only exception names the model defines', async () => {
     const exceptions = new Set(
       Object.entries(service.model.shapes)
         .filter(([, shape]) => shape.type === 'structure' && shape.exception)
@@ -21,7 +21,7 @@ describe('the CloudWatch Logs service', () => {
     }
   });
 
-  it('serves every operation this emulation implements, and each is in the model', () => {
+  it('serves every operation this emulation implements, and each is in the model', async () => {
     const implemented = Object.keys(service.handlers).sort();
     expect(implemented).toEqual(
       [
@@ -52,7 +52,7 @@ describe('the CloudWatch Logs service', () => {
     for (const operation of implemented) expect(service.model.operations[operation], operation).toBeDefined();
   });
 
-  it('maps domain errors to Logs exceptions, most specific first', () => {
+  it('maps domain errors to Logs exceptions, most specific first', async () => {
     const name = (kind: ErrorKind, subject?: string) => logsErrorName(new DomainError(kind, 'x', subject));
     expect(name(ErrorKind.NotFound, 'log-group')).toBe('ResourceNotFoundException');
     expect(name(ErrorKind.AlreadyExists, 'log-stream')).toBe('ResourceAlreadyExistsException');

@@ -49,7 +49,7 @@ export function metricFilterHandlers(logs: LogService): Record<string, Operation
         ...(t.dimensions !== undefined && Object.keys(t.dimensions).length > 0 && { dimensions: t.dimensions }),
         ...(t.unit !== undefined && { unit: t.unit }),
       };
-      logs.metricFilters.put(scope, {
+      await logs.metricFilters.put(scope, {
         groupName: input.logGroupName!,
         name: input.filterName!,
         pattern: input.filterPattern!,
@@ -58,7 +58,7 @@ export function metricFilterHandlers(logs: LogService): Record<string, Operation
       return {};
     },
     async DescribeMetricFilters(input: DescribeMetricFiltersRequest, { scope }) {
-      const page = logs.metricFilters.describe(scope, {
+      const page = await logs.metricFilters.describe(scope, {
         ...(input.logGroupName !== undefined && { groupName: input.logGroupName }),
         ...(input.filterNamePrefix !== undefined && { prefix: input.filterNamePrefix }),
         ...(input.metricName !== undefined && { metricName: input.metricName }),
@@ -69,7 +69,7 @@ export function metricFilterHandlers(logs: LogService): Record<string, Operation
       return { metricFilters: page.items.map(filterWire), ...(page.nextToken && { nextToken: page.nextToken }) };
     },
     async DeleteMetricFilter(input: DeleteMetricFilterRequest, { scope }) {
-      logs.metricFilters.delete(scope, input.logGroupName!, input.filterName!);
+      await logs.metricFilters.delete(scope, input.logGroupName!, input.filterName!);
       return {};
     },
     async TestMetricFilter(input: TestMetricFilterRequest) {

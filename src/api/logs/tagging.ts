@@ -14,26 +14,26 @@ import { taggedGroupOf } from './identifiers.js';
 export function taggingHandlers(logs: LogService): Record<string, OperationHandler> {
   return {
     async TagResource(input: TagResourceRequest, { scope }) {
-      logs.groups.tag(scope, taggedGroupOf(scope, input.resourceArn!), input.tags ?? {});
+      await logs.groups.tag(scope, taggedGroupOf(scope, input.resourceArn!), input.tags ?? {});
       return {};
     },
     async UntagResource(input: UntagResourceRequest, { scope }) {
-      logs.groups.untag(scope, taggedGroupOf(scope, input.resourceArn!), input.tagKeys ?? []);
+      await logs.groups.untag(scope, taggedGroupOf(scope, input.resourceArn!), input.tagKeys ?? []);
       return {};
     },
     async ListTagsForResource(input: ListTagsForResourceRequest, { scope }) {
-      return { tags: logs.groups.tags(scope, taggedGroupOf(scope, input.resourceArn!)) };
+      return { tags: await logs.groups.tags(scope, taggedGroupOf(scope, input.resourceArn!)) };
     },
     async TagLogGroup(input: TagLogGroupRequest, { scope }) {
-      logs.groups.tag(scope, input.logGroupName!, input.tags ?? {});
+      await logs.groups.tag(scope, input.logGroupName!, input.tags ?? {});
       return {};
     },
     async UntagLogGroup(input: UntagLogGroupRequest, { scope }) {
-      logs.groups.untag(scope, input.logGroupName!, input.tags ?? []);
+      await logs.groups.untag(scope, input.logGroupName!, input.tags ?? []);
       return {};
     },
     async ListTagsLogGroup(input: ListTagsLogGroupRequest, { scope }) {
-      return { tags: logs.groups.tags(scope, input.logGroupName!) };
+      return { tags: await logs.groups.tags(scope, input.logGroupName!) };
     },
   };
 }

@@ -60,7 +60,12 @@ interface ActiveFilter {
  * Matching events become datapoints at the event's timestamp, published through the MetricSink.
  */
 export class MetricFilters {
-  private readonly active = new Map<number, readonly ActiveFilter[]>();
+  /**
+   * Compiled filters per group id. The entry is the load's promise, set before the load begins:
+   * a put or delete that lands while a load is under way removes the entry, so the next batch
+   * loads again instead of keeping what the older load read.
+   */
+  private readonly active = new Map<number, Promise<readonly ActiveFilter[]>>();
 
   constructor(
     private readonly store: LogStore,
@@ -69,50 +74,50 @@ export class MetricFilters {
   ) {}
 
   /** PutMetricFilter: creates or replaces a filter; LimitExceeded past 100 per group. */
-  put(scope: Scope, input: PutMetricFilterInput): void {
-    const group = this.groups.require(scope, input.groupName);
+  async put(scope: Scope, input: PutMetricFilterInput): Promise<void> {
+    const group = await this.groups.require(scope, input.groupName);
     if (group.logGroupClass !== 'STANDARD') {
       throw failedPrecondition('log-group-class', 'Metric filters are supported only for log groups in the Standard log class.');
     }
     compileFilterPattern(input.pattern);
     checkTransformation(input.pattern, input.transformation);
-    const existing = this.store.metricFilters({ region: scope.region, groupId: group.id, limit: MAX_METRIC_FILTERS_PER_GROUP + 1 });
-    if (!existing.some((f) => f.name === input.name) && existing.length >= MAX_METRIC_FILTERS_PER_GROUP) {
-      throw new DomainError(ErrorKind.LimitExceeded, 'Resource limit exceeded.', 'metric-filters');
-    }
-    this.store.putMetricFilter({
-      groupId: group.id,
-      name: input.name,
-      pattern: input.pattern,
-      transformation: input.transformation,
-      createdAt: scope.now.getTime(),
-    });
+    // The store counts and writes in one transaction: two puts at once cannot both take the last place.
+    const stored = await this.store.putMetricFilter(
+      {
+        groupId: group.id,
+        name: input.name,
+        pattern: input.pattern,
+        transformation: input.transformation,
+        createdAt: scope.now.getTime(),
+      },
+      MAX_METRIC_FILTERS_PER_GROUP,
+    );
     this.active.delete(group.id);
+    if (!stored) throw new DomainError(ErrorKind.LimitExceeded, 'Resource limit exceeded.', 'metric-filters');
   }
 
   /** DeleteMetricFilter; ResourceNotFound for a missing group or filter. */
-  delete(scope: Scope, groupName: string, name: string): void {
-    const group = this.groups.require(scope, groupName);
-    if (!this.store.deleteMetricFilter(group.id, name)) {
-      throw new DomainError(ErrorKind.NotFound, 'The specified metric filter does not exist.', 'metric-filter');
-    }
+  async delete(scope: Scope, groupName: string, name: string): Promise<void> {
+    const group = await this.groups.require(scope, groupName);
+    const deleted = await this.store.deleteMetricFilter(group.id, name);
     this.active.delete(group.id);
+    if (!deleted) throw new DomainError(ErrorKind.NotFound, 'The specified metric filter does not exist.', 'metric-filter');
   }
 
   /** One page of metric filters, in (group name, filter name) order. */
-  describe(scope: Scope, input: DescribeMetricFiltersInput): Page<MetricFilterRecord> {
+  async describe(scope: Scope, input: DescribeMetricFiltersInput): Promise<Page<MetricFilterRecord>> {
     if ((input.metricName === undefined) !== (input.metricNamespace === undefined)) {
       throw invalidParameter('If you include the metricName parameter in your request, you must also include the metricNamespace parameter.');
     }
     let groupId: number | undefined;
     if (input.groupName !== undefined) {
-      const group = this.groups.find(scope, input.groupName);
+      const group = await this.groups.find(scope, input.groupName);
       if (!group) throw groupNotFound();
       groupId = group.id;
     }
     const limit = input.limit ?? DESCRIBE_LIMIT;
     const after = decodeToken(LISTING, input.nextToken);
-    const rows = this.store.metricFilters({
+    const rows = await this.store.metricFilters({
       region: scope.region,
       ...(groupId !== undefined && { groupId }),
       // As in CloudWatch Logs, the prefix applies only together with a log group name.
@@ -146,10 +151,10 @@ export class MetricFilters {
    * has) reports it for each minute in which the batch had events but none matched, which is
    * what CloudWatch Logs documents for the default value.
    */
-  observe(scope: Scope, group: LogGroupRecord, events: readonly NewLogEvent[]): void {
+  async observe(scope: Scope, group: LogGroupRecord, events: readonly NewLogEvent[]): Promise<void> {
     if (!this.sink || events.length === 0 || group.metricFilterCount === 0) return;
     const byNamespace = new Map<string, MetricDatum[]>();
-    for (const filter of this.filtersOf(group)) {
+    for (const filter of await this.filtersOf(group)) {
       const t = filter.record.transformation;
       const matchedMinutes = new Set<number>();
       const seenMinutes = new Set<number>();
@@ -182,16 +187,24 @@ export class MetricFilters {
     }
   }
 
-  private filtersOf(group: LogGroupRecord): readonly ActiveFilter[] {
+  private filtersOf(group: LogGroupRecord): Promise<readonly ActiveFilter[]> {
     let filters = this.active.get(group.id);
     if (!filters) {
-      const records = this.store.metricFilters({ region: group.region, groupId: group.id, limit: MAX_METRIC_FILTERS_PER_GROUP * 2 });
-      filters = records.map((record) => ({
-        record,
-        pattern: compileFilterPattern(record.pattern),
-        transformation: checkTransformation(record.pattern, record.transformation),
-      }));
-      this.active.set(group.id, filters);
+      const load = this.store
+        .metricFilters({ region: group.region, groupId: group.id, limit: MAX_METRIC_FILTERS_PER_GROUP * 2 })
+        .then((records) =>
+          records.map((record) => ({
+            record,
+            pattern: compileFilterPattern(record.pattern),
+            transformation: checkTransformation(record.pattern, record.transformation),
+          })),
+        );
+      // A failed load is not kept: the next batch tries again.
+      load.catch(() => {
+        if (this.active.get(group.id) === load) this.active.delete(group.id);
+      });
+      this.active.set(group.id, load);
+      filters = load;
     }
     return filters;
   }
