@@ -1,11 +1,13 @@
 /** Starting and stopping `minato up` as a real child process, the way an operator would run it. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { removeHostFirewall } from '../../src/agent/network/host-firewall.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** A start that takes longer than this is broken, not slow. */
@@ -50,11 +52,18 @@ export function removeDir(dir: string): Promise<void> {
   return rm(dir, { recursive: true, force: true });
 }
 
-/** Spawns `node bin/minato.js up` on a free loopback port and waits until it logs that it is ready. */
+/**
+ * Spawns `node bin/minato.js up` on a free loopback port and waits until it logs that it is ready.
+ * It gets a task bridge and subnet of its own (the platform keeps its bridge across restarts, as
+ * tasks may outlive it), which stop() removes with its firewall rules.
+ */
 export async function startServer(dataDir: string): Promise<RunningServer> {
   const port = await freePort();
+  const n = 1 + Math.floor(Math.random() * 250);
+  const bridge = `mnb${process.pid % 10000}x${n}`;
+  const network = ['--task-bridge', bridge, '--task-subnet', `10.219.${n}.0/24`];
   const startedAt = performance.now();
-  const child = spawn(process.execPath, ['bin/minato.js', 'up', '--port', String(port), '--data-dir', dataDir], {
+  const child = spawn(process.execPath, ['bin/minato.js', 'up', '--port', String(port), '--data-dir', dataDir, ...network], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -103,6 +112,9 @@ export async function startServer(dataDir: string): Promise<RunningServer> {
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       const code = await exited;
       clearTimeout(timer);
+      await removeHostFirewall(bridge).catch(() => undefined);
+      // A bridge no task ever made is not there.
+      await promisify(execFile)('ip', ['link', 'del', bridge]).catch(() => undefined);
       return code;
     },
   };
