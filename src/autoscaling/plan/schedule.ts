@@ -6,6 +6,8 @@
  * given instant, so a run that fell due while the platform was down is seen once, not replayed.
  */
 
+import { cronField } from '../../lib/cron-field.js';
+
 /** A parsed schedule. */
 export type Schedule =
   | { kind: 'at'; local: LocalTime }
@@ -81,28 +83,7 @@ function parseCron(body: string): CronFields {
 }
 
 function field(text: string, lo: number, hi: number, names: readonly string[] = []): Set<number> {
-  const out = new Set<number>();
-  const value = (s: string): number => {
-    const i = names.indexOf(s.toUpperCase());
-    const n = i >= 0 ? i + 1 : /^\d+$/.test(s) ? Number(s) : NaN;
-    if (!(n >= lo && n <= hi)) throw new ScheduleError(`Invalid cron field value: ${s} (allowed ${lo}-${hi}).`);
-    return n;
-  };
-  for (const item of text.split(',')) {
-    const m = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(item);
-    if (!m) throw new ScheduleError(`Unsupported cron field: ${text} (L, W and # are not supported).`);
-    const [range, step] = [m[1]!, m[2] === undefined ? 1 : Number(m[2])];
-    if (step < 1) throw new ScheduleError(`Invalid cron step: ${item}`);
-    let [from, to] = [lo, hi];
-    if (range !== '*') {
-      const [a, b] = range.split('-');
-      from = value(a!);
-      to = b === undefined ? (m[2] === undefined ? from : hi) : value(b);
-      if (to < from) throw new ScheduleError(`Invalid cron range: ${item}`);
-    }
-    for (let v = from; v <= to; v += step) out.add(v);
-  }
-  return out;
+  return cronField(text, lo, hi, names, (message) => new ScheduleError(message), ' (L, W and # are not supported)');
 }
 
 /** Checks an IANA zone name (Intl knows it). */

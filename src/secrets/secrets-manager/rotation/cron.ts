@@ -6,6 +6,8 @@
  * `L` in day-of-week are refused.
  */
 
+import { cronField } from '../../../lib/cron-field.js';
+
 /** The allowed values of each field (day of week: 1 = Sunday … 7 = Saturday, as AWS counts). */
 export interface CronFields {
   minutes: readonly number[];
@@ -62,28 +64,7 @@ export function parseCron(body: string): CronFields {
 }
 
 function field(text: string, lo: number, hi: number, names: readonly string[] = []): Set<number> {
-  const out = new Set<number>();
-  const value = (s: string): number => {
-    const i = names.indexOf(s.toUpperCase());
-    const n = i >= 0 ? i + 1 : /^\d+$/.test(s) ? Number(s) : NaN;
-    if (!(n >= lo && n <= hi)) throw new CronError(`Invalid cron field value: ${s} (allowed ${lo}-${hi}).`);
-    return n;
-  };
-  for (const item of text.split(',')) {
-    const m = /^(\*|[A-Za-z0-9]+(?:-[A-Za-z0-9]+)?)(?:\/(\d+))?$/.exec(item);
-    if (!m) throw new CronError(`Unsupported cron field: ${text}.`);
-    const [range, step] = [m[1]!, m[2] === undefined ? 1 : Number(m[2])];
-    if (step < 1) throw new CronError(`Invalid cron step: ${item}`);
-    let [from, to] = [lo, hi];
-    if (range !== '*') {
-      const [a, b] = range.split('-');
-      from = value(a!);
-      to = b === undefined ? (m[2] === undefined ? from : hi) : value(b);
-      if (to < from) throw new CronError(`Invalid cron range: ${item}`);
-    }
-    for (let v = from; v <= to; v += step) out.add(v);
-  }
-  return out;
+  return cronField(text, lo, hi, names, (message) => new CronError(message));
 }
 
 /** Whether the UTC day starting at `dayMs` is one the expression names. */
