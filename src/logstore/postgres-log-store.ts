@@ -1,5 +1,5 @@
-import pg from 'pg';
-import { migrate } from '../store/postgres-migrations.js';
+import type pg from 'pg';
+import { openMigratedPool, inTransaction } from '../store/postgres-pool.js';
 import type {
   GroupChanges,
   GroupQuery,
@@ -112,39 +112,13 @@ export class PostgresLogStore implements LogStore {
 
   /** Connects and brings the logs' tables up to date. */
   static async open(options: PostgresLogStoreOptions): Promise<PostgresLogStore> {
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 5, application_name: 'minato-logs' });
-    // Without a listener, an idle connection's failure would be an uncaught 'error' event.
-    pool.on('error', (err) => options.onIdleError?.(err));
-    try {
-      await migrate(pool, LOG_MIGRATIONS, LOG_LEDGER);
-    } catch (err) {
-      await pool.end();
-      throw err;
-    }
+    const pool = await openMigratedPool(options, { poolSize: 5, applicationName: 'minato-logs' }, LOG_MIGRATIONS, LOG_LEDGER);
     return new PostgresLogStore(pool);
   }
 
   /** Runs `fn` in a transaction on one client; rolls back when it throws. */
-  private async transaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    // A checked-out client's errors are ours: a broken connection is not returned to the pool.
-    const lost = (err: Error) => (broken = err);
-    client.on('error', lost);
-    try {
-      await client.query('BEGIN');
-      try {
-        const result = await fn(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
-        throw err;
-      }
-    } finally {
-      client.off('error', lost);
-      client.release(broken);
-    }
+  private transaction<R>(fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+    return inTransaction(this.pool, fn);
   }
 
   private async groupById(id: number): Promise<LogGroupRecord | undefined> {

@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { Mutex } from './mutex.js';
-import { LOCK_CLASS, migrate } from './postgres-migrations.js';
+import { LOCK_CLASS } from './postgres-migrations.js';
+import { inTransaction, openMigratedPool } from './postgres-pool.js';
 import type { Collection, ListOptions, Store, Transaction } from './store.js';
 
 /**
@@ -120,15 +121,7 @@ export class PostgresStore implements Store {
 
   /** Connects, brings the schema up to date (see `postgres-migrations.ts`) and returns the store. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10, application_name: 'minato' });
-    // Without a listener, an idle connection's failure would be an uncaught 'error' event.
-    pool.on('error', (err) => options.onIdleError?.(err));
-    try {
-      await migrate(pool);
-    } catch (err) {
-      await pool.end();
-      throw err;
-    }
+    const pool = await openMigratedPool(options, { poolSize: 10, applicationName: 'minato' });
     return new PostgresStore(pool);
   }
 
@@ -158,27 +151,10 @@ export class PostgresStore implements Store {
   private locked<R>(body: (client: pg.PoolClient) => Promise<R>): Promise<R> {
     return this.mutex.run(async () => {
       if (this.closed) throw new Error('the store is closed');
-      const client = await this.pool.connect();
-      let broken: Error | undefined;
-      // The pool listens for errors of idle connections only; a connection lost while we hold
-      // it (the server restarted mid-transaction) would otherwise be an uncaught 'error'. The
-      // next query fails with it, and the connection is dropped.
-      const lost = (err: Error) => (broken = err);
-      client.on('error', lost);
-      try {
-        await client.query('BEGIN');
+      return inTransaction(this.pool, async (client) => {
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, WRITER_LOCK]);
-        const result = await body(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        // A connection that cannot even roll back is dropped, not handed to the next caller.
-        await client.query('ROLLBACK').catch((rollbackErr: Error) => (broken = rollbackErr));
-        throw err;
-      } finally {
-        client.off('error', lost);
-        client.release(broken);
-      }
+        return body(client);
+      });
     });
   }
 
