@@ -5,6 +5,7 @@ import type { TaskRecord } from '../control/tasks/task.js';
 import type { TaskFirewallSource } from '../control/tasks/vpc-lookup.js';
 import { COLLECTIONS, type LoadBalancerRecord } from '../elb/records.js';
 import { parseArn } from '../lib/arn.js';
+import { TickLoop } from '../lib/tick-loop.js';
 import type { Store } from '../store/store.js';
 import type { Ec2Network } from '../vpc/network.js';
 
@@ -38,8 +39,7 @@ interface GroupWorld {
 export class TaskFirewalls implements TaskFirewallSource {
   /** What was last applied, by task id. */
   private readonly applied = new Map<string, string>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly loop: TickLoop;
 
   constructor(
     private readonly deps: {
@@ -49,7 +49,9 @@ export class TaskFirewalls implements TaskFirewallSource {
       onError: (err: unknown) => void;
       intervalMs?: number;
     },
-  ) {}
+  ) {
+    this.loop = new TickLoop(() => this.reconcile(), deps.intervalMs ?? 2_000, deps.onError);
+  }
 
   /** {@inheritDoc TaskFirewallSource.forTask} */
   async forTask(task: TaskRecord): Promise<TaskFirewall | undefined> {
@@ -59,17 +61,14 @@ export class TaskFirewalls implements TaskFirewallSource {
     return taskFirewall(task.securityGroupIds, world.groups, world.members);
   }
 
+  /** Starts reconciling: at once, then every interval (2 s by default). */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.tick(), this.deps.intervalMs ?? 2_000);
-    this.timer.unref();
-    void this.tick();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  /** Stops reconciling and waits for a reconcile under way. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /**
@@ -77,25 +76,7 @@ export class TaskFirewalls implements TaskFirewallSource {
    * rather than a tick later), or stopped.
    */
   nudge(): void {
-    if (!this.timer) return;
-    if (this.running) this.again = true;
-    else void this.tick();
-  }
-
-  private again = false;
-
-  /** One reconcile, unless one is under way (then one more after it, when nudged meanwhile). */
-  private tick(): Promise<void> {
-    this.running ??= this.reconcile()
-      .catch((err: unknown) => this.deps.onError(err))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && this.timer) {
-          this.again = false;
-          void this.tick();
-        }
-      });
-    return this.running;
+    this.loop.nudge();
   }
 
   /** Applies the current firewall of every local task in security groups whose firewall changed. */
