@@ -3,7 +3,7 @@ import type { Scope } from '../lib/scope.js';
 import type { Store } from '../store/store.js';
 import { evaluate, type EvaluatedPolicy } from './evaluation/evaluate.js';
 import type { ManagedPolicies } from './managed-policies.js';
-import { ROLES, entityKey, type RoleRecord, type Tag } from './records.js';
+import { ROLES, USERS, entityKey, type RoleRecord, type Tag, type UserRecord } from './records.js';
 
 /** Whether a request may go on, or AWS's AccessDeniedException message. */
 export type AuthorizationDecision = { allowed: true } | { allowed: false; message: string };
@@ -26,19 +26,19 @@ export interface RequestFacts {
   serviceKeys?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** The role's policies, loaded once per request however many checks it makes. */
-interface RolePolicies {
+/** The principal's policies, loaded once per request however many checks it makes. */
+interface PrincipalPolicies {
   identity: EvaluatedPolicy[];
   boundary: EvaluatedPolicy[];
   tags: Tag[];
 }
 
 /**
- * The authorisation of requests made with an assumed role's credentials: the role's identity
- * policies (inline and attached managed ones), its permissions boundary and the session policy
+ * The authorisation of requests made with an IAM user's keys (or the session tokens it got) and
+ * with an assumed role's credentials: the principal's identity policies (a user's inline ones; a
+ * role's inline and attached managed ones), its permissions boundary and a role session's policy
  * must allow the action on the resource, and none may deny it, as IAM's evaluation logic has it.
- * The account's root is not restricted. Neither are IAM users yet: IAM serves no user policies
- * (PutUserPolicy, AttachUserPolicy), so a user would be refused everything.
+ * The account's root is not restricted.
  */
 export class Authorizer {
   constructor(
@@ -46,9 +46,10 @@ export class Authorizer {
     private readonly policies: ManagedPolicies,
   ) {}
 
-  /** Whether requests of this scope's caller are decided by policies (role sessions) at all. */
+  /** Whether requests of this scope's caller are decided by policies (users and role sessions) at all. */
   restricts(scope: Scope): boolean {
-    return scope.caller?.kind === 'assumed-role' && scope.caller.roleArn !== undefined;
+    const caller = scope.caller;
+    return caller?.kind === 'user' || (caller?.kind === 'assumed-role' && caller.roleArn !== undefined);
   }
 
   async decide(scope: Scope, action: string, resource: string, facts: RequestFacts = {}): Promise<AuthorizationDecision> {
@@ -58,9 +59,13 @@ export class Authorizer {
   /** Every check must be allowed; the first refused one names the refusal. */
   async decideAll(scope: Scope, checks: readonly AuthorizationCheck[], facts: RequestFacts = {}): Promise<AuthorizationDecision> {
     const caller = scope.caller;
-    if (caller?.kind !== 'assumed-role' || caller.roleArn === undefined) return { allowed: true };
-    const role = await this.policiesOf(scope.accountId, caller.roleArn);
-    const context = requestContext(scope, caller.roleArn, role.tags, facts);
+    if (!caller || !this.restricts(scope)) return { allowed: true };
+    const principal =
+      caller.kind === 'user'
+        ? { arn: caller.arn, type: 'User' as const, policies: await this.userPolicies(scope.accountId, caller.arn) }
+        : { arn: caller.roleArn!, type: 'AssumedRole' as const, policies: await this.policiesOf(scope.accountId, caller.roleArn!) };
+    const role = principal.policies;
+    const context = requestContext(scope, principal.arn, role.tags, facts, principal.type);
     const session = caller.sessionPolicy === undefined ? undefined : sessionPolicy(caller.sessionPolicy);
     for (const { action, resource } of checks) {
       const request = { action, resource, context };
@@ -79,7 +84,19 @@ export class Authorizer {
     return { allowed: true };
   }
 
-  private async policiesOf(accountId: string, roleArn: string): Promise<RolePolicies> {
+  private async userPolicies(accountId: string, userArn: string): Promise<PrincipalPolicies> {
+    return this.store.transaction(async (tx) => {
+      const name = userArn.slice(userArn.lastIndexOf('/') + 1);
+      const user = await tx.collection<UserRecord>(USERS).get(entityKey(accountId, name));
+      // A session token can outlive its user; it grants nothing then, nor for a user made anew under the name.
+      if (!user || user.arn !== userArn) return { identity: [], boundary: [], tags: [] };
+      const identity = Object.entries(user.inlinePolicies ?? {}).map(([id, text]) => policy(id, text));
+      const boundaryDoc = user.permissionsBoundary === undefined ? undefined : await this.policies.defaultDocument(tx, accountId, user.permissionsBoundary);
+      return { identity, boundary: boundaryDoc ? [policy(user.permissionsBoundary!, boundaryDoc.document)] : [], tags: user.tags };
+    });
+  }
+
+  private async policiesOf(accountId: string, roleArn: string): Promise<PrincipalPolicies> {
     return this.store.transaction(async (tx) => {
       const name = roleArn.slice(roleArn.lastIndexOf('/') + 1);
       const role = await tx.collection<RoleRecord>(ROLES).get(entityKey(accountId, name));
@@ -97,21 +114,27 @@ export class Authorizer {
 }
 
 /**
- * The global condition keys of a role session's request, written as AWS documents them (the
+ * The global condition keys of a user's or role session's request, written as AWS documents them (the
  * evaluator compares keys without regard to case).
  */
-export function requestContext(scope: Scope, roleArn: string, roleTags: readonly Tag[], facts: RequestFacts): Map<string, readonly string[]> {
+export function requestContext(
+  scope: Scope,
+  principalArn: string,
+  principalTags: readonly Tag[],
+  facts: RequestFacts,
+  principalType: 'AssumedRole' | 'User' = 'AssumedRole',
+): Map<string, readonly string[]> {
   const context = new Map<string, readonly string[]>([
-    ['aws:PrincipalArn', [roleArn]],
+    ['aws:PrincipalArn', [principalArn]],
     ['aws:PrincipalAccount', [scope.accountId]],
-    ['aws:PrincipalType', ['AssumedRole']],
+    ['aws:PrincipalType', [principalType]],
     ['aws:RequestedRegion', [scope.region]],
     ['aws:CurrentTime', [scope.now.toISOString()]],
     ['aws:EpochTime', [String(Math.floor(scope.now.getTime() / 1000))]],
     ['aws:MultiFactorAuthPresent', ['false']],
   ]);
   if (scope.caller) context.set('aws:userid', [scope.caller.userId]);
-  for (const tag of roleTags) context.set(`aws:PrincipalTag/${tag.Key}`, [tag.Value]);
+  for (const tag of principalTags) context.set(`aws:PrincipalTag/${tag.Key}`, [tag.Value]);
   if (facts.sourceIp !== undefined) context.set('aws:SourceIp', [facts.sourceIp]);
   if (facts.secureTransport !== undefined) context.set('aws:SecureTransport', [String(facts.secureTransport)]);
   if (facts.requestTags) {

@@ -8,11 +8,11 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, DeleteClusterCommand, DescribeClustersCommand, ECSClient, ListClustersCommand, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CreateRoleCommand, IAMClient, ListRolesCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, ListRolesCommand, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListNamespacesCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsCli } from '../support/aws-cli.js';
 import { spawnMinato, type MinatoProcess } from '../support/minato-process.js';
@@ -154,5 +154,37 @@ describe('a role session against every API of minato up', { timeout: 60_000 }, (
     expect([sns.code, sns.stderr]).toEqual([0, '']);
     const ec2 = await awsCli(minato.endpoint, cliHome, ['ec2', 'describe-vpcs']);
     expect([ec2.code, ec2.stderr]).toEqual([0, '']);
+  });
+});
+
+describe("an IAM user's keys against minato up", { timeout: 60_000 }, () => {
+  it('may do what its inline policies allow, and so may the session tokens it gets; nothing else', async () => {
+    const iam = new IAMClient(cfg(ROOT));
+    await iam.send(new CreateUserCommand({ UserName: 'ci-bot' }));
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ecs:DescribeClusters', Resource: ALLOWED_CLUSTER }] };
+    await iam.send(new PutUserPolicyCommand({ UserName: 'ci-bot', PolicyName: 'describe-one', PolicyDocument: JSON.stringify(policy) }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'ci-bot' }))).AccessKey!;
+    iam.destroy();
+    const userArn = `arn:aws:iam::${ACCOUNT}:user/ci-bot`;
+    const keys: Creds = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    // No permission is needed to authenticate: GetCallerIdentity and GetSessionToken always answer.
+    const sts = new STSClient(cfg(keys));
+    expect((await sts.send(new GetCallerIdentityCommand({}))).Arn).toBe(userArn);
+    const temp = (await sts.send(new GetSessionTokenCommand({ DurationSeconds: 900 }))).Credentials!;
+    sts.destroy();
+    for (const creds of [keys, { accessKeyId: temp.AccessKeyId!, secretAccessKey: temp.SecretAccessKey!, sessionToken: temp.SessionToken! }]) {
+      const ecs = new ECSClient(cfg(creds));
+      try {
+        expect((await ecs.send(new DescribeClustersCommand({ clusters: ['allowed'] }))).clusters!.map((c) => c.clusterName)).toEqual(['allowed']);
+        expect(await refusal(ecs.send(new CreateClusterCommand({ clusterName: 'nope' })))).toEqual({
+          name: 'AccessDeniedException',
+          message: `User: ${userArn} is not authorized to perform: ecs:CreateCluster on resource: * because no identity-based policy allows the ecs:CreateCluster action`,
+          status: 400,
+        });
+        expect((await refusal(ecs.send(new DescribeClustersCommand({ clusters: ['other'] })))).name).toBe('AccessDeniedException');
+      } finally {
+        ecs.destroy();
+      }
+    }
   });
 });
