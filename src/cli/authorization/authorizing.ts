@@ -6,10 +6,10 @@ import { requestTags, type AuthorizationTable } from './table.js';
 
 /**
  * A copy of `service` whose every operation is authorised before its handler runs: a request
- * made with an assumed role's credentials must be allowed `<prefix>:<Operation>` on each resource
- * the table reads from its input (`*` where the action has no resource-level permissions). A
- * refusal answers the API's own denial error with IAM's message. Root requests, and calls without
- * a role session, are not restricted (Authorizer.restricts).
+ * made with an IAM user's or an assumed role's credentials must be allowed `<prefix>:<Operation>`
+ * on each resource the table reads from its input (`*` where the action has no resource-level
+ * permissions). A refusal answers the API's own denial error with IAM's message. The root's
+ * requests, and unsigned calls, are not restricted (Authorizer.restricts).
  *
  * Operations on several resources (DescribeClusters, GetParameters, DeleteAlarms…) are checked on
  * each: one refused resource refuses the whole request, rather than answering a partial result.
