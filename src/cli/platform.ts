@@ -320,27 +320,38 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });
-  try {
-    await app.listen({ host: config.host, port: config.port });
-  } catch (err) {
-    await closeLoadBalancing();
+  // What is running before the front door listens: stopped on a failed listen and on close.
+  const stopLoops = async () => {
     await services.stop();
     await firewalls.stop();
     clearInterval(sweeper);
     await stopInsights();
     stopDisconnectSweeper();
+    // Held agent polls answer now, so that closing the front door does not wait for them.
     agents.close();
-    stopLogSweeper();
+  };
+  const release = async () => {
+    await closeLoadBalancing();
+    registry.close();
     await metadata.close();
+    await taskEndpoints.close();
     await dns.close();
     await networks.closePool();
+    // Releases waiters on container exits; the containers themselves keep running.
+    runtime.close();
+    stopLogSweeper();
     await logService.close();
     stopMetricExpiry();
     await stopAlarms();
     await snsDeliverer.stop();
     metrics.close();
-    registry.close();
     await store.close();
+  };
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await stopLoops();
+    await release();
     throw err;
   }
   const address = app.server.address();
@@ -377,31 +388,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       await nodes?.close();
       await secrets.rotations.stop();
       await autoscaling.stop();
-      await services.stop();
-      await firewalls.stop();
-      clearInterval(sweeper);
-      await stopInsights();
-      stopDisconnectSweeper();
-      // Held agent polls answer now, so that closing the front door does not wait for them.
-      agents.close();
+      await stopLoops();
       await stopRegistryMaintenance();
       await app.close();
-      await closeLoadBalancing();
       await stopScans();
-      registry.close();
-      await metadata.close();
-      await taskEndpoints.close();
-      await dns.close();
-      await networks.closePool();
-      // Releases waiters on container exits; the containers themselves keep running.
-      runtime.close();
-      stopLogSweeper();
-      await logService.close();
-      stopMetricExpiry();
-      await stopAlarms();
-      await snsDeliverer.stop();
-      metrics.close();
-      await store.close();
+      await release();
     },
     async stopAllTasks() {
       // The service scheduler would replace the tasks it sees stop; a rotation would start its next step.
