@@ -35,8 +35,20 @@ export class RemoteAgents implements TaskAgent {
     return this.local.capacity();
   }
 
-  /** Tells the instance's agent that its tasks changed: its held poll answers now. */
+  /**
+   * Told of every wake, so that other control-plane processes sharing the store can wake the
+   * polls held there (they call {@link wakeHere}).
+   */
+  onWake: ((containerInstanceArn: string) => void) | undefined;
+
+  /** Tells the instance's agent that its tasks changed: its held poll answers now, wherever it is held. */
   wake(containerInstanceArn: string): void {
+    this.wakeHere(containerInstanceArn);
+    this.onWake?.(containerInstanceArn);
+  }
+
+  /** Answers the instance's poll if this process holds it (else remembers the wake for its next poll). */
+  wakeHere(containerInstanceArn: string): void {
     const set = this.waiters.get(containerInstanceArn);
     if (!set || set.size === 0) {
       this.pending.add(containerInstanceArn);

@@ -37,8 +37,8 @@ export interface AgentProtocolParts {
   disconnectTimeoutMs?: number;
 }
 
-/** The agent protocol's routes for the front door, and the disconnect sweeper (returns its stop function). */
-export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyInstance) => Promise<void>; stop: () => void } {
+/** The agent protocol's routes for the front door, and the disconnect sweeper's start (which returns its stop). */
+export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyInstance) => Promise<void>; startSweeper: () => () => void } {
   const { ecs, accountId, logger } = parts;
   const disconnectMs = parts.disconnectTimeoutMs ?? AGENT_DISCONNECT_TIMEOUT_MS;
   const routes = agentRoutes({
@@ -67,10 +67,11 @@ export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyI
     pollHoldMs: Math.min(MAX_POLL_HOLD_MS, Math.floor(disconnectMs / 3)),
     log: logger,
   });
-  const stop = startDisconnectSweeper(parts.instances, {
-    timeoutMs: disconnectMs,
-    onDisconnected: (marked) => logger.warn({ instances: marked.map((m) => m.containerInstanceArn) }, 'agents disconnected'),
-    onError: (err) => logger.error({ err }, 'marking disconnected agents failed'),
-  });
-  return { routes, stop };
+  const startSweeper = () =>
+    startDisconnectSweeper(parts.instances, {
+      timeoutMs: disconnectMs,
+      onDisconnected: (marked) => logger.warn({ instances: marked.map((m) => m.containerInstanceArn) }, 'agents disconnected'),
+      onError: (err) => logger.error({ err }, 'marking disconnected agents failed'),
+    });
+  return { routes, startSweeper };
 }

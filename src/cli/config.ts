@@ -23,6 +23,11 @@ export interface PlatformConfig {
   lbSubnet?: string;
   /** Where the document store lives (`--store`): a PostgreSQL URL; the embedded SQLite file in the data dir when absent. */
   store?: string;
+  /**
+   * One of several processes sharing the PostgreSQL store (`--replica`): its background work runs
+   * only while it holds the leader lease, and it runs no task itself (tasks run on agents).
+   */
+  replica?: boolean;
 }
 
 /** The load-balancer subnet by default: loopback addresses, reachable on this host only. */
@@ -138,6 +143,8 @@ export function configProblem(config: PlatformConfig): string | undefined {
     const problem = storeProblem(config.store);
     if (problem) return problem;
   }
+  if (config.replica && config.store === undefined) return '--replica needs --store: replicas share their state on PostgreSQL';
+  if (config.replica && config.localNodes) return '--replica runs no task itself: --local-nodes cannot be used with it (start `minato agent` hosts)';
   if (config.lbSubnet !== undefined) {
     try {
       parseSubnet(config.lbSubnet);

@@ -55,6 +55,8 @@ import { taskRoleCredentials } from './task-credentials.js';
 import { logMetricSink } from './log-metric-sink.js';
 import { rotationTasks } from './secret-rotation.js';
 import { loadBalancerMetricSink } from './lb-metric-sink.js';
+import { Leadership, type LeaderWork, type LeaseOptions } from './leadership.js';
+import { NO_HOST_TASKS, openReplication } from './replication.js';
 
 /** A running platform. */
 export interface Platform {
@@ -107,6 +109,8 @@ export interface PlatformOptions {
   rotationTickMs?: number;
   /** The delay before a failed secret rotation is tried again (ms); default 10 minutes. */
   rotationRetryDelayMs?: number;
+  /** The leader lease on a PostgreSQL store (default: 5 s, renewed every second). */
+  lease?: LeaseOptions;
 }
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
@@ -117,6 +121,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const agentToken = loadOrCreateAgentToken(dataDir);
   const instanceKey = loadOrCreateAgentToken(dataDir, INSTANCE_KEY_FILE);
   const store = await openStore(config, dataDir, logger);
+  // On PostgreSQL: the leader lease (a single process waits to lead before it takes its tasks
+  // back) and the change notices between the processes sharing the store.
+  const replication = await openReplication(config, logger, options.lease).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
+  });
   // Rotation functions are ECS tasks (cli/secret-rotation.ts); ECS is wired below, before any rotation runs.
   const secrets = createSecretsDomain(store, masterKey, {
     functions: rotationTasks(() => ecs),
@@ -142,9 +152,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   publishLoadBalancerMetrics(loadBalancerMetricSink(metrics, logger), options.loadBalancerMetricsIntervalMs ?? 60_000);
   const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
   const logService = new LogService(await openLogStore(config, dataDir, logger), logMetricSink(metrics, logger));
-  const stopLogSweeper = logService.startRetentionSweeper(60_000, {
-    onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed'),
-  });
   // The awslogs driver: container lines go to CloudWatch Logs under ECS's group/stream names.
   const logs: LogSink = async (target, events) => {
     await logService.appendEvents(
@@ -200,8 +207,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     report: (arn, change) => report(arn, change),
     logger,
   });
-  // Tasks placed on a container instance go to its agent; the rest run on this host.
-  const agents = new RemoteAgents(agent);
+  // Tasks placed on a container instance go to its agent; the rest run on this host (none on a replica).
+  const agents = new RemoteAgents(config.replica ? NO_HOST_TASKS : agent);
   // Services put their tasks in ELB target groups and Cloud Map services.
   const traffic = { targetGroups: targetGroupsOver(elb.forServices), serviceRegistries: serviceRegistriesOver(discovery) };
   const ec2Network = new Ec2Network(store);
@@ -225,7 +232,11 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     ...(options.serviceTickMs !== undefined && { tickMs: options.serviceTickMs }),
     onError: (err: unknown) => logger.error({ err }, 'service scheduler tick failed'),
   });
-  ecs.services.onChange = () => services.nudge();
+  ecs.services.onChange = () => {
+    services.nudge();
+    replication.servicesChanged();
+  };
+  replication.connect({ agents, nudgeServices: () => services.nudge() });
   const autoscaling = createApplicationAutoScaling(
     store,
     { alarms: options.alarms ?? alarmsForScaling(alarms), ecs: ecsServiceTarget(ecs.services) },
@@ -247,7 +258,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     // A task's address (or its end) changes who its security groups' members are.
     if (change.attachments !== undefined || change.lastStatus === 'STOPPED') firewalls.nudge();
     // A task that stopped or changed health may need a replacement or move a rollout on.
-    if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) services.nudge();
+    if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) ecs.services.onChange?.();
   };
 
 
@@ -255,16 +266,18 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // not started, carry on the stops that were asked for — before the front door listens, so that
   // no request meets a task not yet taken back (their image pulls wait for the endpoint). Tasks
   // of container instances are their agents' to take back.
-  await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
+  if (!config.replica) await agent.adopt(await ecs.tasks.recoveries(config.accountId, new Date()));
   firewalls.start();
   // Tasks still running from before use the gateway's DNS server: listen again at once.
   if ((await networks.list()).length > 0) await dns.ensureListening(networks.gateway, TASK_DNS_PORT);
   // Drains that ended while down are finished, and the load balancers applied, before requests come.
   await elb.start();
   // Once tasks are taken back: sandboxes a crash left in the pool belong to no task then.
-  void networks.startPool((err) => logger.warn({ err }, 'the task network sandbox pool could not be filled')).catch((err: unknown) =>
-    logger.warn({ err }, 'the task network sandbox pool did not start'),
-  );
+  if (!config.replica) {
+    void networks.startPool((err) => logger.warn({ err }, 'the task network sandbox pool could not be filled')).catch((err: unknown) =>
+      logger.warn({ err }, 'the task network sandbox pool did not start'),
+    );
+  }
 
   // Container Insights' performance events, and the AWS/ECS and ECS/ContainerInsights metrics,
   // from this host's readings (the agents report theirs: `usage` below).
@@ -279,12 +292,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logger,
     intervalMs: options.insightsIntervalMs ?? 60_000,
   });
-
-  // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
-  const sweeper = setInterval(() => {
-    ecs.tasks.expireStopped(new Date()).catch((err: unknown) => logger.error({ err }, 'expiring stopped tasks failed'));
-  }, 60_000);
-  sweeper.unref();
 
   const credentials = new Map([[config.accessKeyId, config.secretAccessKey]]);
   // The agent protocol: agents join the clusters as container instances.
@@ -304,7 +311,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
         logger,
         ...(options.agentDisconnectTimeoutMs !== undefined && { disconnectTimeoutMs: options.agentDisconnectTimeoutMs }),
       });
-  const stopDisconnectSweeper = cluster.stop;
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials,
@@ -320,13 +326,29 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     logger,
     bodyLimit: DEFAULT_BODY_LIMIT,
   });
+  // The background work that acts on the shared state, in the order it starts (after the front door
+  // listens, so that what it starts can reach the endpoint): on one leader at a time.
+  const leaderWork: LeaderWork[] = [
+    { name: 'service scheduler', start: () => services.start(), stop: () => services.stop() },
+    // Rotations recorded before a restart carry on from their recorded step; due schedules start.
+    { name: 'secret rotations', start: () => secrets.rotations.start(), stop: () => secrets.rotations.stop() },
+    // Scheduled actions that fell due while no leader ran run once, on the first tick.
+    { name: 'scheduled scaling', start: () => autoscaling.start((err: unknown) => logger.error({ err }, 'scheduled scaling tick failed')), stop: () => autoscaling.stop() },
+    // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
+    every('stopped task expiry', 60_000, () => ecs.tasks.expireStopped(new Date()), logger),
+    stoppable('agent disconnect sweeper', () => cluster.startSweeper()),
+    stoppable('log retention', () => logService.startRetentionSweeper(60_000, { onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed') })),
+    stoppable('registry maintenance', () => registry.startMaintenance(10 * 60_000, (err: unknown) => logger.error({ err }, 'registry maintenance failed'))),
+    // Image scans acknowledged before a restart, and continuous scanning: `minato advisories import`
+    // runs as another process, so the advisories' revision is checked every few seconds.
+    stoppable('image scans', () => registry.scans.startBackground(5_000)),
+  ];
+  const leadership = new Leadership(replication.lease, leaderWork, logger);
   // What is running before the front door listens: stopped on a failed listen and on close.
   const stopLoops = async () => {
-    await services.stop();
+    await leadership.stop();
     await firewalls.stop();
-    clearInterval(sweeper);
     await stopInsights();
-    stopDisconnectSweeper();
     // Held agent polls answer now, so that closing the front door does not wait for them.
     agents.close();
   };
@@ -339,12 +361,12 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     await networks.closePool();
     // Releases waiters on container exits; the containers themselves keep running.
     runtime.close();
-    stopLogSweeper();
     await logService.close();
     stopMetricExpiry();
     await stopAlarms();
     await snsDeliverer.stop();
     metrics.close();
+    await replication.close();
     await store.close();
   };
   try {
@@ -365,44 +387,50 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   if (!isLoopback(config.host)) await networks.allowHostTcpPort(port);
   // Tasks taken back from before a restart find the endpoint where their AWS_ENDPOINT_URL says.
   if ((await networks.list()).length > 0) await taskEndpoints.urlFor(networks.gateway).catch((err: unknown) => logger.warn({ err }, 'the tasks\' endpoint relay did not start'));
-  services.start();
-  // Rotations recorded before a restart carry on from their recorded step; due schedules start.
-  secrets.rotations.start();
-  // Scheduled actions that fell due while the platform was down run once, on this first tick.
-  autoscaling.start((err: unknown) => logger.error({ err }, 'scheduled scaling tick failed'));
   let nodes: LocalNodes | undefined;
   if (config.localNodes) {
     const loopback = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     nodes = await startLocalNodes({ config: config.localNodes, dataDir, token: agentToken, target: () => ({ host: loopback, port }), store, ecs, logger });
   }
-  const stopRegistryMaintenance = registry.startMaintenance(10 * 60_000, (err: unknown) =>
-    logger.error({ err }, 'registry maintenance failed'),
-  );
-  // Image scans acknowledged before a restart, and continuous scanning: `minato advisories import`
-  // runs as another process, so the advisories' revision is checked every few seconds.
-  const stopScans = registry.scans.startBackground(5_000);
+  await leadership.start();
   return {
     endpoint,
     async close() {
       // Nodes first: their agents say goodbye to a control plane that still listens.
       await nodes?.close();
-      await secrets.rotations.stop();
-      await autoscaling.stop();
       await stopLoops();
-      await stopRegistryMaintenance();
       await app.close();
-      await stopScans();
       await release();
     },
     async stopAllTasks() {
       // The service scheduler would replace the tasks it sees stop; a rotation would start its next step.
-      await secrets.rotations.stop();
-      await autoscaling.stop();
-      await services.stop();
+      await leadership.stop();
       await agent.stopAll({ stopCode: 'UserInitiated', stoppedReason: 'Platform stopped its tasks' });
     },
     agents,
     store,
     autoscaling,
   };
+}
+
+/** Leader work that a start function returns the stop of. */
+function stoppable(name: string, start: () => () => void | Promise<void>): LeaderWork {
+  let stop: (() => void | Promise<void>) | undefined;
+  return {
+    name,
+    start: () => void (stop = start()),
+    stop: async () => {
+      await stop?.();
+      stop = undefined;
+    },
+  };
+}
+
+/** Leader work that runs `task` every `intervalMs`. */
+function every(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): LeaderWork {
+  return stoppable(name, () => {
+    const timer = setInterval(() => void task().catch((err: unknown) => logger.error({ err }, `${name} failed`)), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  });
 }

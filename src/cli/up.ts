@@ -26,6 +26,7 @@ interface UpFlags {
   fargateCpuOvercommit?: string;
   lbSubnet?: string;
   store?: string;
+  replica?: boolean;
 }
 
 /** Flags win over environment variables, which win over the defaults. */
@@ -35,8 +36,10 @@ export function resolveConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformC
   const fargateCpuOvercommit = fargateCpuOvercommitConfig(flags.fargateCpuOvercommit, env);
   // An empty MINATO_STORE means the default, as an unset one does.
   const store = flags.store ?? (env.MINATO_STORE || undefined);
+  const replica = flags.replica === true || env.MINATO_REPLICA === '1' || env.MINATO_REPLICA === 'true';
   return {
     ...(store !== undefined && { store }),
+    ...(replica && { replica }),
     ...(localNodes && { localNodes }),
     ...(extraRegions && { extraRegions }),
     ...(fargateCpuOvercommit !== undefined && { fargateCpuOvercommit }),
@@ -61,6 +64,7 @@ export function registerUp(program: Command): void {
     .option('--port <port>', 'port to listen on (env MINATO_PORT)')
     .option('--data-dir <dir>', 'where state is kept (env MINATO_DATA_DIR)')
     .option('--store <url>', 'keep the document store on PostgreSQL, postgres://user[:password]@host:port/database (env MINATO_STORE; default: SQLite in the data dir)')
+    .option('--replica', 'one of several processes sharing --store: background work runs on the leader only, tasks run on agents only (env MINATO_REPLICA=1)')
     .option('--account-id <id>', '12-digit account id (env MINATO_ACCOUNT_ID)')
     .option('--access-key-id <id>', 'access key id callers sign with (env MINATO_ACCESS_KEY_ID)')
     .option('--secret-access-key <secret>', 'secret access key (env MINATO_SECRET_ACCESS_KEY)')

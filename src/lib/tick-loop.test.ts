@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { TickLoop } from './tick-loop.js';
 
@@ -39,5 +40,19 @@ describe('TickLoop', () => {
     loop.nudge();
     await sleep(10);
     expect(ticks).toBe(2);
+  });
+
+  it('runs every tick in the context it was started in, also when nudged from another', async () => {
+    const who = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const loop = new TickLoop(async () => void seen.push(who.getStore()), 60_000);
+    who.run('starter', () => loop.start());
+    await sleep(10);
+    who.run('request', () => loop.nudge());
+    await sleep(10);
+    loop.nudge();
+    await sleep(10);
+    await loop.stop();
+    expect(seen).toEqual(['starter', 'starter', 'starter']);
   });
 });

@@ -1,8 +1,13 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 /**
  * Runs `tick` every `intervalMs`, and at once when nudged; never two ticks at a time (a nudge
  * during a tick runs another right after it). The control loops (services, provisioning) use it.
+ * Every tick runs in the asynchronous context `start` was called in, whoever nudged it: a loop
+ * started as a leader's work (store/fence.ts) stays fenced when a request nudges it.
  */
 export class TickLoop {
+  private context: <R>(fn: () => R) => R = (fn) => fn();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -16,6 +21,7 @@ export class TickLoop {
 
   /** Starts ticking, the first tick at once. */
   start(): void {
+    this.context = AsyncLocalStorage.snapshot();
     this.started = true;
     this.schedule(0);
   }
@@ -39,7 +45,7 @@ export class TickLoop {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.running = this.tick()
+      this.running = this.context(() => this.tick())
         .catch((err: unknown) => this.onError?.(err))
         .finally(() => {
           this.running = undefined;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import type { Fence } from './fence.js';
 import { migrate } from './postgres-migrations.js';
 
 /**
@@ -104,6 +105,12 @@ export class PostgresLeaderLease {
   /** The fencing token of our lease while we lead; undefined otherwise. */
   token(): number | undefined {
     return this.isLeader() ? this.currentToken : undefined;
+  }
+
+  /** What writes made as our work are fenced with (store/fence.ts) while we lead; undefined otherwise. */
+  fence(): Fence | undefined {
+    const token = this.token();
+    return token === undefined ? undefined : { name: this.name, holder: this.holder, token };
   }
 
   /** One round: takes or renews the lease if it can; tells whether we lead afterwards. */
