@@ -61,17 +61,17 @@ describe.skipIf(missing !== undefined)(missing ?? 'writes fenced by the leader l
     const url = await server.createDatabase();
     const store = await PostgresStore.open({ connectionString: url });
     try {
-      let held: { name: string; holder: string; token: number } | undefined;
+      const lease: { held?: { name: string; holder: string; token: number } } = {};
       const docs = store.collection<number>('n');
       const later = runFenced(
-        () => held,
+        () => lease.held,
         () => new Promise<void>((resolve, reject) => setTimeout(() => docs.put('k', 1).then(resolve, reject), 10)),
       );
       await expect(later).rejects.toThrow('the leader lease was lost');
       expect(await docs.get('k')).toBeUndefined();
-      held = { name: 'minato', holder: 'nobody', token: 7 };
+      lease.held = { name: 'minato', holder: 'nobody', token: 7 };
       // A fence naming a lease row that does not exist is refused by the database check too.
-      await expect(runFenced(() => held, () => docs.put('k', 2))).rejects.toThrow(FencedOutError);
+      await expect(runFenced(() => lease.held, () => docs.put('k', 2))).rejects.toThrow(FencedOutError);
     } finally {
       await store.close();
     }
