@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { parseSubnet } from '../elb/addresses.js';
 import { REGION_NAME } from '../server/regions.js';
 
@@ -23,6 +24,11 @@ export interface PlatformConfig {
   lbSubnet?: string;
   /** Where the document store lives (`--store`): a PostgreSQL URL; the embedded SQLite file in the data dir when absent. */
   store?: string;
+  /**
+   * A directory every replica mounts (`--blob-dir`): registry blobs and the keys replicas share
+   * (master key, join token, token and signing keys). Absent: all of it stays in the data dir.
+   */
+  blobDir?: string;
 }
 
 /** The load-balancer subnet by default: loopback addresses, reachable on this host only. */
@@ -106,6 +112,21 @@ export function storeProblem(location: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `--blob-dir` cannot be used, or undefined when it can: it must be an absolute path (every
+ * replica names the same mount, so a path relative to where one was started is a mistake), and it
+ * must not be, or lie inside, the data dir, which is each replica's own.
+ */
+export function blobDirProblem(blobDir: string, dataDir: string): string | undefined {
+  if (!isAbsolute(blobDir)) return `--blob-dir must be an absolute path (a directory every replica mounts), got "${blobDir}"`;
+  const data = resolve(dataDir);
+  const blobs = resolve(blobDir);
+  if (blobs === data || blobs.startsWith(`${data}${sep}`) || data.startsWith(`${blobs}${sep}`)) {
+    return `--blob-dir ${blobs} must be apart from the data dir ${data}: the blob dir is shared by replicas, the data dir is each one's own`;
+  }
+  return undefined;
+}
+
 /** `location` without its password, for logs. */
 export function redactedStoreUrl(location: string): string {
   const url = new URL(location);
@@ -136,6 +157,10 @@ export function configProblem(config: PlatformConfig): string | undefined {
   }
   if (config.store !== undefined) {
     const problem = storeProblem(config.store);
+    if (problem) return problem;
+  }
+  if (config.blobDir !== undefined) {
+    const problem = blobDirProblem(config.blobDir, config.dataDir);
     if (problem) return problem;
   }
   if (config.lbSubnet !== undefined) {
