@@ -120,6 +120,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const masterKey = loadOrCreateMasterKey(dataDir, sharedKeys);
   const agentToken = loadOrCreateAgentToken(dataDir, AGENT_TOKEN_FILE, sharedKeys);
   const instanceKey = loadOrCreateAgentToken(dataDir, INSTANCE_KEY_FILE, sharedKeys);
+  const snsKey = loadOrCreateSigningKey(dataDir, sharedKeys);
   const store = await openStore(config, dataDir, logger);
   // Rotation functions are ECS tasks (cli/secret-rotation.ts); ECS is wired below, before any rotation runs.
   const secrets = createSecretsDomain(store, masterKey, {
@@ -243,7 +244,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     ...(options.snsDelayUnitMs !== undefined && { delayUnitMs: options.snsDelayUnitMs }),
     onError: (err: unknown) => logger.error({ err }, 'SNS delivery failed'),
   });
-  const sns = new Sns({ store, key: loadOrCreateSigningKey(dataDir, sharedKeys), deliverer: snsDeliverer, endpoint: () => endpoint });
+  const sns = new Sns({ store, key: snsKey, deliverer: snsDeliverer, endpoint: () => endpoint });
   // Alarms whose actions name a topic publish CloudWatch's notification to it.
   notifyTopics(alarms, sns);
   report = async (arn, reported) => {

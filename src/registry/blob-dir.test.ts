@@ -106,8 +106,9 @@ describe('a registry with a blob dir', () => {
     const b = await open('b', 'shared');
     await a.repositories.create(scope(), { repositoryName: 'app' });
     await a.repositories.create(scope(), { repositoryName: 'other' });
-    for (let i = 0; i < 20; i++) {
-      const content = Buffer.from(`layer ${i} `.repeat(1000 * (i + 1)));
+    // Both usually find no file yet and both rename: the second replaces the first's identical file.
+    for (let i = 0; i < 12; i++) {
+      const content = Buffer.from(`layer ${i} `.repeat(500 * (i + 1)));
       const [first, second] = await Promise.all([push(a, 'app', content), push(b, 'other', content)]);
       expect(second).toBe(first);
       expect(await read(a, first)).toEqual(content);
