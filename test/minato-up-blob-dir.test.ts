@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from
 import { CreateSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postgresMissing, startPostgresServer, type PostgresServer } from '../src/store/postgres-server.fixtures.js';
-import { runMinatoExpectingExit, spawnMinato, type MinatoProcess } from './support/minato-process.js';
+import { MINATO_BIN, runMinatoExpectingExit, spawnMinato, type MinatoProcess } from './support/minato-process.js';
 import { buildImage, type BuiltImage } from './support/oci-image.js';
 import { skopeo, skopeoWithInput } from './registry/tools.js';
 
@@ -65,6 +65,10 @@ describe.skipIf(missing !== undefined)(missing ?? 'minato up --blob-dir (replica
       expect(existsSync(join(data, 'master.key'))).toBe(false);
       expect(existsSync(join(data, 'registry'))).toBe(false);
     }
+    // `minato agent-token` hands out the token every replica accepts.
+    const printed = spawnSync(process.execPath, [MINATO_BIN, 'agent-token', '--data-dir', dir('b'), '--blob-dir', dir('shared')], { encoding: 'utf8', timeout: 15_000 });
+    expect(printed.status, printed.stderr).toBe(0);
+    expect(printed.stdout.trim()).toBe(readFileSync(join(keys, 'agent-token'), 'utf8').trim());
   });
 
   it('serves an image pushed with skopeo through one replica from the other, logged in with the first one\'s token', async () => {
