@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AGENT_TOKEN_FILE, bearerToken, loadOrCreateAgentToken, tokenMatches } from './join-token.js';
+import { AGENT_TOKEN_FILE, bearerToken, INSTANCE_KEY_FILE, loadOrCreateAgentToken, tokenMatches } from './join-token.js';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -25,6 +25,18 @@ describe('join token', () => {
     loadOrCreateAgentToken(dir);
     chmodSync(join(dir, AGENT_TOKEN_FILE), 0o644);
     expect(() => loadOrCreateAgentToken(dir!)).toThrow(/chmod 600/);
+  });
+
+  it('is shared by data dirs that name the same shared directory, the first data dir\'s token published', () => {
+    dir = mkdtempSync(join(tmpdir(), 'minato-token-'));
+    const shared = join(dir, 'shared');
+    const existing = loadOrCreateAgentToken(join(dir, 'a'));
+    expect(loadOrCreateAgentToken(join(dir, 'a'), AGENT_TOKEN_FILE, shared)).toBe(existing);
+    expect(loadOrCreateAgentToken(join(dir, 'b'), AGENT_TOKEN_FILE, shared)).toBe(existing);
+    expect(statSync(join(shared, AGENT_TOKEN_FILE)).mode & 0o777).toBe(0o600);
+    const instanceKey = loadOrCreateAgentToken(join(dir, 'b'), INSTANCE_KEY_FILE, shared);
+    expect(instanceKey).not.toBe(existing);
+    expect(loadOrCreateAgentToken(join(dir, 'a'), INSTANCE_KEY_FILE, shared)).toBe(instanceKey);
   });
 
   it('matches only the exact token, and parses bearer headers', () => {

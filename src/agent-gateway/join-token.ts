@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadOrCreateKeyFile } from '../lib/key-file.js';
 
 /** The file in the data dir that holds the cluster's join token. */
 export const AGENT_TOKEN_FILE = 'agent-token';
@@ -9,18 +9,19 @@ export const INSTANCE_KEY_FILE = 'agent-instance.key';
 
 /**
  * Reads the join token agents authenticate with, creating it (random, mode 0600) on first start.
- * A token file readable by group or others is refused: anyone who reads it can run tasks.
+ * A token file readable by group or others is refused: anyone who reads it can run tasks. With
+ * `sharedDir` (a blob dir's keys, see lib/key-file.ts) the token is kept there, so every replica
+ * accepts the same agents; the data dir's token, if any, is published there.
  */
-export function loadOrCreateAgentToken(dataDir: string, file = AGENT_TOKEN_FILE): string {
-  const path = join(dataDir, file);
-  mkdirSync(dataDir, { recursive: true });
-  try {
-    writeFileSync(path, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  if ((statSync(path).mode & 0o077) !== 0) throw new Error(`${path} must not be readable by group or others (chmod 600)`);
-  const token = readFileSync(path, 'utf8').trim();
+export function loadOrCreateAgentToken(dataDir: string, file = AGENT_TOKEN_FILE, sharedDir?: string): string {
+  const own = join(dataDir, file);
+  const path = sharedDir === undefined ? own : join(sharedDir, file);
+  const content = loadOrCreateKeyFile({
+    file: path,
+    create: () => `${randomBytes(32).toString('base64url')}\n`,
+    ...(sharedDir !== undefined && { seed: own }),
+  });
+  const token = content.toString('utf8').trim();
   if (token.length < 16) throw new Error(`${path} holds no usable token`);
   return token;
 }

@@ -17,7 +17,8 @@ import { RemoteAgent } from '../agent/remote/remote-agent.js';
 import { remoteLogSink } from '../agent/remote/remote-log-sink.js';
 import { ReportQueue } from '../agent/remote/report-queue.js';
 import { RuncRuntime } from '../agent/runtime/runc-runtime.js';
-import { loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
+import { AGENT_TOKEN_FILE, loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
+import { sharedKeysDir } from '../lib/key-file.js';
 import { DEFAULT_CONFIG } from './config.js';
 import { preparePrivateDataDir } from './data-dir.js';
 import { DataDirLock } from './data-dir-lock.js';
@@ -107,8 +108,11 @@ export function registerAgent(program: Command): void {
     .command('agent-token')
     .description('print the join token agents need (created on first use)')
     .option('--data-dir <dir>', 'the control plane\'s data dir (env MINATO_DATA_DIR)')
-    .action((flags: { dataDir?: string }) => {
-      process.stdout.write(`${loadOrCreateAgentToken(resolve(flags.dataDir ?? process.env.MINATO_DATA_DIR ?? DEFAULT_CONFIG.dataDir))}\n`);
+    .option('--blob-dir <dir>', 'the replicas\' shared directory, which then holds the token (env MINATO_BLOB_DIR)')
+    .action((flags: { dataDir?: string; blobDir?: string }) => {
+      const blobDir = flags.blobDir ?? (process.env.MINATO_BLOB_DIR || undefined);
+      const dataDir = resolve(flags.dataDir ?? process.env.MINATO_DATA_DIR ?? DEFAULT_CONFIG.dataDir);
+      process.stdout.write(`${loadOrCreateAgentToken(dataDir, AGENT_TOKEN_FILE, blobDir === undefined ? undefined : sharedKeysDir(resolve(blobDir)))}\n`);
     });
 }
 

@@ -66,3 +66,22 @@ describe('--store', () => {
     expect(redactedStoreUrl('postgres://minato@db/minato')).toBe('postgres://minato@db/minato');
   });
 });
+
+describe('--blob-dir', () => {
+  it('comes from the flag, else MINATO_BLOB_DIR; absent or empty means the data dir keeps everything', () => {
+    expect(resolveConfig({ blobDir: '/srv/a' }, { MINATO_BLOB_DIR: '/srv/b' }).blobDir).toBe('/srv/a');
+    expect(resolveConfig({}, { MINATO_BLOB_DIR: '/srv/b' }).blobDir).toBe('/srv/b');
+    expect(resolveConfig({}, { MINATO_BLOB_DIR: '' })).not.toHaveProperty('blobDir');
+    expect(resolveConfig({}, {})).not.toHaveProperty('blobDir');
+  });
+
+  it('must be an absolute path apart from the data dir', () => {
+    expect(configProblem({ ...DEFAULT_CONFIG, dataDir: '/var/lib/minato', blobDir: '/mnt/minato-shared' })).toBeUndefined();
+    expect(configProblem({ ...DEFAULT_CONFIG, blobDir: 'shared' })).toBe('--blob-dir must be an absolute path (a directory every replica mounts), got "shared"');
+    expect(configProblem({ ...DEFAULT_CONFIG, dataDir: '/var/lib/minato', blobDir: '/var/lib/minato' })).toContain('must be apart from the data dir /var/lib/minato');
+    expect(configProblem({ ...DEFAULT_CONFIG, dataDir: '/var/lib/minato', blobDir: '/var/lib/minato/blobs' })).toContain('must be apart from the data dir');
+    expect(configProblem({ ...DEFAULT_CONFIG, dataDir: '/mnt/shared/replica-1', blobDir: '/mnt/shared' })).toContain('must be apart from the data dir');
+    // A sibling whose name merely starts like the data dir's is apart from it.
+    expect(configProblem({ ...DEFAULT_CONFIG, dataDir: '/var/lib/minato', blobDir: '/var/lib/minato-blobs' })).toBeUndefined();
+  });
+});

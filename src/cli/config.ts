@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { parseSubnet } from '../elb/addresses.js';
 import { REGION_NAME } from '../server/regions.js';
 
@@ -28,6 +29,11 @@ export interface PlatformConfig {
    * only while it holds the leader lease, and it runs no task itself (tasks run on agents).
    */
   replica?: boolean;
+  /**
+   * A directory every replica mounts (`--blob-dir`): registry blobs and the keys replicas share
+   * (master key, join token, token and signing keys). Absent: all of it stays in the data dir.
+   */
+  blobDir?: string;
 }
 
 /** The load-balancer subnet by default: loopback addresses, reachable on this host only. */
@@ -111,6 +117,21 @@ export function storeProblem(location: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `--blob-dir` cannot be used, or undefined when it can: it must be an absolute path (every
+ * replica names the same mount, so a path relative to where one was started is a mistake), and it
+ * must not be, or lie inside, the data dir, which is each replica's own.
+ */
+export function blobDirProblem(blobDir: string, dataDir: string): string | undefined {
+  if (!isAbsolute(blobDir)) return `--blob-dir must be an absolute path (a directory every replica mounts), got "${blobDir}"`;
+  const data = resolve(dataDir);
+  const blobs = resolve(blobDir);
+  if (blobs === data || blobs.startsWith(`${data}${sep}`) || data.startsWith(`${blobs}${sep}`)) {
+    return `--blob-dir ${blobs} must be apart from the data dir ${data}: the blob dir is shared by replicas, the data dir is each one's own`;
+  }
+  return undefined;
+}
+
 /** `location` without its password, for logs. */
 export function redactedStoreUrl(location: string): string {
   const url = new URL(location);
@@ -144,7 +165,12 @@ export function configProblem(config: PlatformConfig): string | undefined {
     if (problem) return problem;
   }
   if (config.replica && config.store === undefined) return '--replica needs --store: replicas share their state on PostgreSQL';
+  if (config.replica && config.blobDir === undefined) return '--replica needs --blob-dir: replicas share registry blobs and the platform\'s keys there';
   if (config.replica && config.localNodes) return '--replica runs no task itself: --local-nodes cannot be used with it (start `minato agent` hosts)';
+  if (config.blobDir !== undefined) {
+    const problem = blobDirProblem(config.blobDir, config.dataDir);
+    if (problem) return problem;
+  }
   if (config.lbSubnet !== undefined) {
     try {
       parseSubnet(config.lbSubnet);

@@ -6,7 +6,8 @@ import type { Alarms } from '../autoscaling/ports.js';
 import { ValueCipher } from '../secrets/crypto/value-cipher.js';
 import { secretsManagerErrorName } from '../api/secretsmanager/errors.js';
 import { createIamDomain } from '../iam/iam-domain.js';
-import { INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
+import { AGENT_TOKEN_FILE, INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
+import { sharedKeysDir } from '../lib/key-file.js';
 import { RemoteAgents } from '../agent-gateway/remote-agents.js';
 import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { createEcsControl } from '../control/ecs-control.js';
@@ -117,9 +118,13 @@ export interface PlatformOptions {
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
   const dataDir = resolve(config.dataDir);
   // The master key first: a refused key file (wrong mode or owner) leaves nothing open.
-  const masterKey = loadOrCreateMasterKey(dataDir);
-  const agentToken = loadOrCreateAgentToken(dataDir);
-  const instanceKey = loadOrCreateAgentToken(dataDir, INSTANCE_KEY_FILE);
+  // With a blob dir, the keys every replica must agree on are kept (or published) there.
+  const blobDir = config.blobDir === undefined ? undefined : resolve(config.blobDir);
+  const sharedKeys = blobDir === undefined ? undefined : sharedKeysDir(blobDir);
+  const masterKey = loadOrCreateMasterKey(dataDir, sharedKeys);
+  const agentToken = loadOrCreateAgentToken(dataDir, AGENT_TOKEN_FILE, sharedKeys);
+  const instanceKey = loadOrCreateAgentToken(dataDir, INSTANCE_KEY_FILE, sharedKeys);
+  const snsKey = loadOrCreateSigningKey(dataDir, sharedKeys);
   const store = await openStore(config, dataDir, logger);
   // On PostgreSQL: the leader lease (a single process waits to lead before it takes its tasks
   // back) and the change notices between the processes sharing the store.
@@ -168,6 +173,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   let report: (arn: string, change: object) => Promise<void> = async () => {};
   const registry = await Registry.open({
     dataDir,
+    ...(blobDir !== undefined && { blobDir }),
     store,
     accountId: config.accountId,
     logger,
@@ -249,7 +255,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     ...(options.snsDelayUnitMs !== undefined && { delayUnitMs: options.snsDelayUnitMs }),
     onError: (err: unknown) => logger.error({ err }, 'SNS delivery failed'),
   });
-  const sns = new Sns({ store, key: loadOrCreateSigningKey(dataDir), deliverer: snsDeliverer, endpoint: () => endpoint });
+  const sns = new Sns({ store, key: snsKey, deliverer: snsDeliverer, endpoint: () => endpoint });
   // Alarms whose actions name a topic publish CloudWatch's notification to it.
   notifyTopics(alarms, sns);
   report = async (arn, reported) => {

@@ -27,6 +27,7 @@ interface UpFlags {
   lbSubnet?: string;
   store?: string;
   replica?: boolean;
+  blobDir?: string;
 }
 
 /** Flags win over environment variables, which win over the defaults. */
@@ -37,9 +38,11 @@ export function resolveConfig(flags: UpFlags, env: NodeJS.ProcessEnv): PlatformC
   // An empty MINATO_STORE means the default, as an unset one does.
   const store = flags.store ?? (env.MINATO_STORE || undefined);
   const replica = flags.replica === true || env.MINATO_REPLICA === '1' || env.MINATO_REPLICA === 'true';
+  const blobDir = flags.blobDir ?? (env.MINATO_BLOB_DIR || undefined);
   return {
     ...(store !== undefined && { store }),
     ...(replica && { replica }),
+    ...(blobDir !== undefined && { blobDir }),
     ...(localNodes && { localNodes }),
     ...(extraRegions && { extraRegions }),
     ...(fargateCpuOvercommit !== undefined && { fargateCpuOvercommit }),
@@ -65,6 +68,7 @@ export function registerUp(program: Command): void {
     .option('--data-dir <dir>', 'where state is kept (env MINATO_DATA_DIR)')
     .option('--store <url>', 'keep the document store on PostgreSQL, postgres://user[:password]@host:port/database (env MINATO_STORE; default: SQLite in the data dir)')
     .option('--replica', 'one of several processes sharing --store: background work runs on the leader only, tasks run on agents only (env MINATO_REPLICA=1)')
+    .option('--blob-dir <dir>', 'absolute path of a directory every replica mounts (e.g. NFS): registry blobs and the keys replicas share (env MINATO_BLOB_DIR; default: the data dir)')
     .option('--account-id <id>', '12-digit account id (env MINATO_ACCOUNT_ID)')
     .option('--access-key-id <id>', 'access key id callers sign with (env MINATO_ACCESS_KEY_ID)')
     .option('--secret-access-key <secret>', 'secret access key (env MINATO_SECRET_ACCESS_KEY)')

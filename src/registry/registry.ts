@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
+import { sharedKeysDir } from '../lib/key-file.js';
 import { openScanningDatabase, SCANNING_DB_FILE } from '../scanning/scanning-database.js';
 import type { Store } from '../store/store.js';
 import { TokenSigner } from './auth/tokens.js';
@@ -22,8 +23,14 @@ import { Uploads } from './storage/uploads.js';
 
 /** How the registry is set up. */
 export interface RegistryOptions {
-  /** The platform's data dir: blobs go to `<dataDir>/registry/`. */
+  /** The platform's data dir: blobs go to `<dataDir>/registry/` unless `blobDir` is given. */
   dataDir: string;
+  /**
+   * A directory shared by replicas (each with its own data dir): blobs and upload files go to
+   * `<blobDir>/registry/`, the token key to `<blobDir>/keys/`, so that any replica serves what
+   * another stored and accepts the tokens another issued.
+   */
+  blobDir?: string;
   store: Store;
   /** The account that owns every repository. */
   accountId: string;
@@ -45,6 +52,11 @@ export interface RegistryOptions {
   /** The scanning database; default `<dataDir>/scanning.db`, opened (and closed) by the registry. */
   scanningDb?: Database.Database;
 }
+
+/** The token key's file name in `<dataDir>/registry/`. */
+const TOKEN_KEY_FILE = 'token.key';
+/** Its name among a blob dir's shared keys. */
+export const SHARED_TOKEN_KEY_FILE = 'registry-token.key';
 
 /** The default idle time after which an upload session expires. */
 export const DEFAULT_UPLOAD_TTL_MS = 24 * 60 * 60 * 1000;
@@ -109,12 +121,15 @@ export class Registry {
     );
   }
 
-  /** Opens the registry in the data dir (creating its directories and token key). */
+  /** Opens the registry in the data dir or blob dir (creating its directories and token key). */
   static async open(options: RegistryOptions): Promise<Registry> {
-    const root = join(options.dataDir, 'registry');
-    const files = new BlobFiles(root);
+    const own = join(options.dataDir, 'registry');
+    const files = new BlobFiles(options.blobDir === undefined ? own : join(options.blobDir, 'registry'));
     await files.init();
-    const tokens = await TokenSigner.load(join(root, 'token.key'));
+    const tokens =
+      options.blobDir === undefined
+        ? TokenSigner.load(join(own, TOKEN_KEY_FILE))
+        : TokenSigner.load(join(sharedKeysDir(options.blobDir), SHARED_TOKEN_KEY_FILE), join(own, TOKEN_KEY_FILE));
     const scanningDb = options.scanningDb ? { db: options.scanningDb, owned: false } : { db: openScanningDatabase(join(options.dataDir, SCANNING_DB_FILE)), owned: true };
     return new Registry(options, files, tokens, scanningDb);
   }

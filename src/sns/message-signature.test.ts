@@ -51,4 +51,17 @@ describe('signature version 1', () => {
     expect(statSync(join(dir, 'sns', 'signing-key.pem')).mode & 0o777).toBe(0o600);
     expect(new X509Certificate(first.certificatePem).checkPrivateKey(createPrivateKey(first.privateKeyPem))).toBe(true);
   });
+
+  it('is one key and certificate for data dirs sharing a keys directory, the existing pair published', () => {
+    const shared = join(dir, 'shared');
+    const existing = loadOrCreateSigningKey(dir);
+    const other = join(dir, 'other');
+    expect(loadOrCreateSigningKey(dir, shared)).toEqual(existing);
+    expect(loadOrCreateSigningKey(other, shared)).toEqual(existing);
+    expect(statSync(join(shared, 'sns-signing-key.pem')).mode & 0o777).toBe(0o600);
+    // A data dir with a pair of its own is refused rather than signing with another key.
+    const third = join(dir, 'third');
+    loadOrCreateSigningKey(third);
+    expect(() => loadOrCreateSigningKey(third, shared)).toThrow(`${join(shared, 'sns-signing-key.pem')} and ${join(third, 'sns', 'signing-key.pem')} hold different keys`);
+  });
 });

@@ -32,9 +32,9 @@ describe('registry tokens', () => {
     const dir = await mkdtemp(join(tmpdir(), 'minato-token-'));
     try {
       const file = join(dir, 'registry', 'token.key');
-      const first = await TokenSigner.load(file);
+      const first = TokenSigner.load(file);
       const token = first.issue({ purpose: 'login', accountId: '1', region: 'r', expiresAt: NOW + 1 });
-      expect((await TokenSigner.load(file)).verify(token, NOW)?.region).toBe('r');
+      expect(TokenSigner.load(file).verify(token, NOW)?.region).toBe('r');
       expect((await stat(file)).mode & 0o777).toBe(0o600);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { loadOrCreateKeyFile } from '../../lib/key-file.js';
 
 /** What a registry token grants: who, where, until when, and for what. */
 export interface TokenClaims {
@@ -31,30 +30,20 @@ const PREFIX = 'mnt1';
 /**
  * Signs and verifies registry tokens: `mnt1.<claims>.<HMAC-SHA256>`, both parts base64url, so a
  * token never contains a colon and can be the password of HTTP Basic auth. The key is 32 random
- * bytes kept in the data dir (mode 0600), so tokens survive restarts and no one without the data
+ * bytes kept in the data dir, or a blob dir's keys (mode 0600), so tokens survive restarts and no one without the data
  * dir can mint them. Tokens are self-contained: nothing is stored per token.
  */
 export class TokenSigner {
   private constructor(private readonly key: Buffer) {}
 
-  /** Loads the key from `keyFile`, creating it on first use. */
-  static async load(keyFile: string): Promise<TokenSigner> {
-    try {
-      const key = await readFile(keyFile);
-      if (key.length >= 32) return new TokenSigner(key);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
-    const key = randomBytes(32);
-    // `wx`: two processes racing on a fresh data dir cannot both write a key; the loser reads.
-    try {
-      await writeFile(keyFile, key, { mode: 0o600, flag: 'wx' });
-      return new TokenSigner(key);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return new TokenSigner(await readFile(keyFile));
-      throw err;
-    }
+  /**
+   * Loads the key from `keyFile`, creating it on first use (exclusively: two processes racing on a
+   * fresh directory end with one key). `seed` is an earlier copy to publish (lib/key-file.ts).
+   */
+  static load(keyFile: string, seed?: string): TokenSigner {
+    const key = loadOrCreateKeyFile({ file: keyFile, create: () => randomBytes(32), ...(seed !== undefined && { seed }) });
+    if (key.length < 32) throw new Error(`${keyFile} holds ${key.length} bytes; a registry token key is 32 bytes or more.`);
+    return new TokenSigner(key);
   }
 
   /** A signer with a given key (tests). */

@@ -78,6 +78,8 @@ export class BlobFiles {
   /**
    * Moves a complete, verified, fsynced file into place as `digest`. Must run under `withLock`.
    * When the blob already exists its content is the same (same digest), so the new copy is dropped.
+   * A replica on a shared blob dir may commit the same digest at the same moment (the lock is per
+   * process): both renames succeed, the second atomically replacing an identical file.
    * Returns whether a new file was created.
    */
   async commitLocked(file: string, digest: ParsedDigest): Promise<boolean> {
@@ -101,7 +103,8 @@ export class BlobFiles {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw err;
     }
-    await unlink(doomed);
+    // `force`: on a blob dir shared by replicas, one starting up empties `tmp/` and may be first.
+    await rm(doomed, { force: true });
   }
 
   /** Every blob file: digest, size and mtime. Files that are not named like a digest are skipped. */

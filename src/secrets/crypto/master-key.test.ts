@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -47,5 +47,29 @@ describe('the master key file', () => {
     writeFileSync(real, Buffer.alloc(32), { mode: 0o600 });
     symlinkSync(real, file);
     expect(() => loadOrCreateMasterKey(dir)).toThrow(/not a regular file/);
+  });
+});
+
+describe('the master key in a shared directory (replicas)', () => {
+  it('is one key for two data dirs, kept in the shared directory', () => {
+    const shared = join(dir, 'shared');
+    const a = loadOrCreateMasterKey(join(dir, 'a'), shared);
+    const b = loadOrCreateMasterKey(join(dir, 'b'), shared);
+    expect(b.equals(a)).toBe(true);
+    expect(statSync(join(shared, MASTER_KEY_FILE)).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(dir, 'b', MASTER_KEY_FILE))).toBe(false);
+  });
+
+  it('is the data dir\'s existing key, published, so existing secrets stay readable', () => {
+    const own = loadOrCreateMasterKey(join(dir, 'a'));
+    expect(loadOrCreateMasterKey(join(dir, 'a'), join(dir, 'shared')).equals(own)).toBe(true);
+    expect(loadOrCreateMasterKey(join(dir, 'b'), join(dir, 'shared')).equals(own)).toBe(true);
+  });
+
+  it('is refused when the data dir has another key, naming the file', () => {
+    loadOrCreateMasterKey(join(dir, 'a'), join(dir, 'shared'));
+    loadOrCreateMasterKey(join(dir, 'b'));
+    expect(() => loadOrCreateMasterKey(join(dir, 'b'), join(dir, 'shared'))).toThrow(MasterKeyError);
+    expect(() => loadOrCreateMasterKey(join(dir, 'b'), join(dir, 'shared'))).toThrow(`${join(dir, 'shared', MASTER_KEY_FILE)} and ${join(dir, 'b', MASTER_KEY_FILE)} hold different keys`);
   });
 });
