@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { Mutex } from './mutex.js';
 import { LOCK_CLASS } from './postgres-migrations.js';
-import { inTransaction, openMigratedPool } from './postgres-pool.js';
+import { inTransaction, openMigratedPool, waitingQueryable, type Queryable } from './postgres-pool.js';
 import type { Collection, ListOptions, Store, Transaction } from './store.js';
 
 /**
@@ -9,9 +9,6 @@ import type { Collection, ListOptions, Store, Transaction } from './store.js';
  * processes on one database take turns, as SQLite's BEGIN IMMEDIATE makes them.
  */
 const WRITER_LOCK = 2;
-
-/** A pool or one client: both run queries. */
-type Queryable = pg.Pool | pg.PoolClient;
 
 /** The key's identity and order in the table: its UTF-16 code units, big-endian. */
 export function utf16Key(key: string): Buffer {
@@ -97,6 +94,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Told when an idle connection fails (the server restarted, the network dropped it). */
   onIdleError?: (err: Error) => void;
+  /** How long callers wait for a server that went away (default 10 s; see postgres-outage.ts). */
+  outageWaitMs?: number;
 }
 
 /**
@@ -116,8 +115,12 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   private readonly mutex = new Mutex();
   private closed = false;
+  /** Reads outside transactions: they wait out an outage for a connection. */
+  private readonly reads: Queryable;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly pool: pg.Pool) {
+    this.reads = waitingQueryable(pool);
+  }
 
   /** Connects, brings the schema up to date (see `postgres-migrations.ts`) and returns the store. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -126,7 +129,7 @@ export class PostgresStore implements Store {
   }
 
   collection<T>(name: string): Collection<T> {
-    return pgCollection<T>(() => this.pool, name, (write) => this.locked(write));
+    return pgCollection<T>(() => this.reads, name, (write) => this.locked(write));
   }
 
   transaction<R>(fn: (tx: Transaction) => Promise<R>): Promise<R> {
