@@ -1,10 +1,8 @@
 import type pg from 'pg';
 import type { GroupScan, LogStreamRecord, NewLogEvent, StoredLogEvent, StreamRead } from './log-store.js';
+import type { Queryable } from '../store/postgres-pool.js';
 import { streamNotFound } from './names.js';
 import { prefilterPostgres } from './prefilter-postgres.js';
-
-/** Runs queries: the pool, or one client inside a transaction. */
-export type Queryable = pg.Pool | pg.PoolClient;
 
 /** Rows a group scan fetches per query; a scan that stops early reads little past its page. */
 const SCAN_PAGE = 2_000;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { openMigratedPool, inTransaction } from '../store/postgres-pool.js';
+import { inTransaction, openMigratedPool, waitingQueryable, type Queryable } from '../store/postgres-pool.js';
 import type {
   GroupChanges,
   GroupQuery,
@@ -29,6 +29,8 @@ export interface PostgresLogStoreOptions {
   poolSize?: number;
   /** Told when an idle connection fails (the server restarted, the network dropped it). */
   onIdleError?: (err: Error) => void;
+  /** How long callers wait for a server that went away (default 10 s; see postgres-outage.ts). */
+  outageWaitMs?: number;
 }
 
 // bigint and count columns arrive as strings; every value here is within 2^53.
@@ -107,8 +109,12 @@ function toStream(row: StreamRow): LogStreamRecord {
  */
 export class PostgresLogStore implements LogStore {
   private closed = false;
+  /** Statements outside transactions: they wait out an outage for a connection. */
+  private readonly db: Queryable;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly pool: pg.Pool) {
+    this.db = waitingQueryable(pool);
+  }
 
   /** Connects and brings the logs' tables up to date. */
   static async open(options: PostgresLogStoreOptions): Promise<PostgresLogStore> {
@@ -122,12 +128,12 @@ export class PostgresLogStore implements LogStore {
   }
 
   private async groupById(id: number): Promise<LogGroupRecord | undefined> {
-    const { rows } = await this.pool.query<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE id = $1`, [id]);
+    const { rows } = await this.db.query<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE id = $1`, [id]);
     return rows[0] && toGroup(rows[0]);
   }
 
   async createGroup(group: NewLogGroup): Promise<LogGroupRecord | undefined> {
-    const { rows } = await this.pool.query<{ id: string }>(
+    const { rows } = await this.db.query<{ id: string }>(
       `INSERT INTO log_groups (region, name, created_at, retention_days, kms_key_id, log_group_class, deletion_protection, tags)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (region, name) DO NOTHING RETURNING id`,
       [group.region, group.name, group.createdAt, group.retentionDays ?? null, group.kmsKeyId ?? null, group.logGroupClass, group.deletionProtection, JSON.stringify(group.tags)],
@@ -136,7 +142,7 @@ export class PostgresLogStore implements LogStore {
   }
 
   async group(region: string, name: string): Promise<LogGroupRecord | undefined> {
-    const { rows } = await this.pool.query<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE region = $1 AND name = $2`, [region, name]);
+    const { rows } = await this.db.query<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE region = $1 AND name = $2`, [region, name]);
     return rows[0] && toGroup(rows[0]);
   }
 
@@ -150,11 +156,11 @@ export class PostgresLogStore implements LogStore {
     if (query.names !== undefined) where.push(`name = ANY(${p(query.names)}::text[])`);
     if (query.after !== undefined) where.push(`name > ${p(query.after)}`);
     const sql = `SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE ${where.join(' AND ')} ORDER BY name LIMIT ${p(query.limit)}`;
-    return (await this.pool.query<GroupRow>(sql, params)).rows.map(toGroup);
+    return (await this.db.query<GroupRow>(sql, params)).rows.map(toGroup);
   }
 
   async groupsWithRetention(): Promise<LogGroupRecord[]> {
-    return (await this.pool.query<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE retention_days IS NOT NULL`)).rows.map(toGroup);
+    return (await this.db.query<GroupRow>(`SELECT ${GROUP_COLUMNS} FROM log_groups g WHERE retention_days IS NOT NULL`)).rows.map(toGroup);
   }
 
   async updateGroup(id: number, changes: GroupChanges): Promise<void> {
@@ -163,7 +169,7 @@ export class PostgresLogStore implements LogStore {
     if (changes.retentionDays !== undefined) sets.push(`retention_days = $${params.push(changes.retentionDays)}`);
     if (changes.deletionProtection !== undefined) sets.push(`deletion_protection = $${params.push(changes.deletionProtection)}`);
     if (sets.length === 0) return;
-    await this.pool.query(`UPDATE log_groups SET ${sets.join(', ')} WHERE id = $${params.push(id)}`, params);
+    await this.db.query(`UPDATE log_groups SET ${sets.join(', ')} WHERE id = $${params.push(id)}`, params);
   }
 
   editTags(id: number, edit: (tags: Readonly<Record<string, string>>) => Readonly<Record<string, string>>): Promise<boolean> {
@@ -186,7 +192,7 @@ export class PostgresLogStore implements LogStore {
 
   async createStream(groupId: number, name: string, createdAt: number): Promise<LogStreamRecord | undefined> {
     try {
-      const { rows } = await this.pool.query<StreamRow>(
+      const { rows } = await this.db.query<StreamRow>(
         'INSERT INTO log_streams (group_id, name, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING *',
         [groupId, name, createdAt],
       );
@@ -199,7 +205,7 @@ export class PostgresLogStore implements LogStore {
   }
 
   async stream(groupId: number, name: string): Promise<LogStreamRecord | undefined> {
-    const { rows } = await this.pool.query<StreamRow>('SELECT * FROM log_streams WHERE group_id = $1 AND name = $2', [groupId, name]);
+    const { rows } = await this.db.query<StreamRow>('SELECT * FROM log_streams WHERE group_id = $1 AND name = $2', [groupId, name]);
     return rows[0] && toStream(rows[0]);
   }
 
@@ -219,7 +225,7 @@ export class PostgresLogStore implements LogStore {
     }
     const order = byTime ? `${last} ${dir}, name ${dir}` : `name ${dir}`;
     const sql = `SELECT * FROM log_streams WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(query.limit)}`;
-    return (await this.pool.query<StreamRow>(sql, params)).rows.map(toStream);
+    return (await this.db.query<StreamRow>(sql, params)).rows.map(toStream);
   }
 
   deleteStream(id: number): Promise<void> {
@@ -235,15 +241,15 @@ export class PostgresLogStore implements LogStore {
   }
 
   readStream(read: StreamRead): Promise<StoredLogEvent[]> {
-    return readStream(this.pool, read);
+    return readStream(this.db, read);
   }
 
   scanGroup(scan: GroupScan, visit: (event: StoredLogEvent) => boolean): Promise<void> {
-    return scanGroup(this.pool, scan, visit);
+    return scanGroup(this.db, scan, visit);
   }
 
   deleteEventsBefore(groupId: number, cutoff: number, maxRows: number): Promise<number> {
-    return deleteEventsBefore(this.pool, groupId, cutoff, maxRows);
+    return deleteEventsBefore(this.db, groupId, cutoff, maxRows);
   }
 
   putMetricFilter(filter: NewMetricFilter, maxPerGroup: number): Promise<boolean> {
@@ -267,7 +273,7 @@ export class PostgresLogStore implements LogStore {
   }
 
   async deleteMetricFilter(groupId: number, name: string): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM log_metric_filters WHERE group_id = $1 AND name = $2', [groupId, name]);
+    const result = await this.db.query('DELETE FROM log_metric_filters WHERE group_id = $1 AND name = $2', [groupId, name]);
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -282,7 +288,7 @@ export class PostgresLogStore implements LogStore {
     if (query.after) where.push(`(g.name, f.name) > (${p(query.after.groupName)}::text COLLATE "C", ${p(query.after.name)}::text COLLATE "C")`);
     const sql = `SELECT f.*, g.name AS group_name FROM log_metric_filters f JOIN log_groups g ON g.id = f.group_id
                  WHERE ${where.join(' AND ')} ORDER BY g.name, f.name LIMIT ${p(query.limit)}`;
-    return (await this.pool.query<MetricFilterRow>(sql, params)).rows.map((row) => ({
+    return (await this.db.query<MetricFilterRow>(sql, params)).rows.map((row) => ({
       groupId: Number(row.group_id),
       groupName: row.group_name,
       name: row.name,
@@ -294,7 +300,7 @@ export class PostgresLogStore implements LogStore {
 
   /** How many events a stream holds (for tests and benchmarks). */
   async countEvents(streamId: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM log_events WHERE stream_id = $1', [streamId]);
+    const { rows } = await this.db.query<{ n: string }>('SELECT COUNT(*) AS n FROM log_events WHERE stream_id = $1', [streamId]);
     return Number(rows[0]!.n);
   }
 

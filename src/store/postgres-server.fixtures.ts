@@ -49,6 +49,13 @@ export interface PostgresServer {
   url(database?: string): string;
   /** Creates an empty database with a new name; returns its URL. */
   createDatabase(): Promise<string>;
+  /**
+   * Stops the server the way `mode` says (fast: connections are told and closed; immediate: the
+   * processes quit at once and the next start recovers from the log, as after a crash), runs
+   * `whileDown` (then the port refuses connections), and starts it again on the same port and
+   * data, even when `whileDown` failed. Resolves once it accepts connections again.
+   */
+  restart(mode: 'fast' | 'immediate', whileDown?: () => Promise<unknown>): Promise<void>;
   /** Stops the server and removes its directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -118,7 +125,10 @@ export async function startPostgresServer(): Promise<PostgresServer> {
         '',
       ].join('\n'),
     );
-    await run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], options);
+    // The log file each time: without it the server would write to pg_ctl's stdout, which execFile
+    // then waits on for as long as the server runs.
+    const start = () => run(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], options);
+    await start();
     started = true;
     const url = (database = 'postgres') => `postgres://minato@127.0.0.1:${port}/${database}`;
     let databases = 0;
@@ -136,6 +146,15 @@ export async function startPostgresServer(): Promise<PostgresServer> {
           await client.end();
         }
         return url(name);
+      },
+      async restart(mode, whileDown) {
+        if (!started) throw new Error('the server is stopped');
+        await run(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', '-t', '60', 'stop'], options);
+        try {
+          await whileDown?.();
+        } finally {
+          await start();
+        }
       },
       stop,
     };

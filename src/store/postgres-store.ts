@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { currentFence, FencedOutError } from './fence.js';
 import { Mutex } from './mutex.js';
 import { LOCK_CLASS } from './postgres-migrations.js';
-import { inTransaction, openMigratedPool } from './postgres-pool.js';
+import { inTransaction, openMigratedPool, waitingQueryable, type Queryable } from './postgres-pool.js';
 import type { Collection, ListOptions, Store, Transaction } from './store.js';
 
 /**
@@ -13,9 +13,6 @@ const WRITER_LOCK = 2;
 
 /** A fenced write goes on only while its lease is held, with its token, by the server's clock. */
 const FENCE_HELD = 'SELECT 1 FROM leader_leases WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at > now()';
-
-/** A pool or one client: both run queries. */
-type Queryable = pg.Pool | pg.PoolClient;
 
 /** The key's identity and order in the table: its UTF-16 code units, big-endian. */
 export function utf16Key(key: string): Buffer {
@@ -101,6 +98,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Told when an idle connection fails (the server restarted, the network dropped it). */
   onIdleError?: (err: Error) => void;
+  /** How long callers wait for a server that went away (default 10 s; see postgres-outage.ts). */
+  outageWaitMs?: number;
 }
 
 /**
@@ -120,8 +119,12 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   private readonly mutex = new Mutex();
   private closed = false;
+  /** Reads outside transactions: they wait out an outage for a connection. */
+  private readonly reads: Queryable;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly pool: pg.Pool) {
+    this.reads = waitingQueryable(pool);
+  }
 
   /** Connects, brings the schema up to date (see `postgres-migrations.ts`) and returns the store. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -130,7 +133,7 @@ export class PostgresStore implements Store {
   }
 
   collection<T>(name: string): Collection<T> {
-    return pgCollection<T>(() => this.pool, name, (write) => this.locked(write));
+    return pgCollection<T>(() => this.reads, name, (write) => this.locked(write));
   }
 
   transaction<R>(fn: (tx: Transaction) => Promise<R>): Promise<R> {
