@@ -101,7 +101,13 @@ export class Leadership {
       if (lead) {
         this.logger.info({ fence: this.lease?.fence()?.token }, 'leading: the background work runs here');
         const lease = this.lease;
-        for (const w of this.work) await (lease ? runFenced(() => lease.fence(), () => w.start()) : w.start());
+        for (const w of this.work) {
+          try {
+            await (lease ? runFenced(() => lease.fence(), () => w.start()) : w.start());
+          } catch (err) {
+            this.logger.error({ err, work: w.name }, 'starting leader work failed');
+          }
+        }
       } else {
         if (this.lease && !this.stopped) this.logger.warn('no longer leading: the background work stops here');
         for (const w of [...this.work].reverse()) {
@@ -111,4 +117,26 @@ export class Leadership {
     });
     return this.transition;
   }
+}
+
+/** Leader work that a start function returns the stop of. */
+export function stoppableWork(name: string, start: () => () => void | Promise<void>): LeaderWork {
+  let stop: (() => void | Promise<void>) | undefined;
+  return {
+    name,
+    start: () => void (stop = start()),
+    stop: async () => {
+      await stop?.();
+      stop = undefined;
+    },
+  };
+}
+
+/** Leader work that runs `task` every `intervalMs`. */
+export function periodicWork(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): LeaderWork {
+  return stoppableWork(name, () => {
+    const timer = setInterval(() => void task().catch((err: unknown) => logger.error({ err }, `${name} failed`)), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  });
 }

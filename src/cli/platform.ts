@@ -56,7 +56,7 @@ import { taskRoleCredentials } from './task-credentials.js';
 import { logMetricSink } from './log-metric-sink.js';
 import { rotationTasks } from './secret-rotation.js';
 import { loadBalancerMetricSink } from './lb-metric-sink.js';
-import { Leadership, type LeaderWork, type LeaseOptions } from './leadership.js';
+import { Leadership, periodicWork, stoppableWork, type LeaderWork, type LeaseOptions } from './leadership.js';
 import { NO_HOST_TASKS, openReplication } from './replication.js';
 
 /** A running platform. */
@@ -341,13 +341,13 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     // Scheduled actions that fell due while no leader ran run once, on the first tick.
     { name: 'scheduled scaling', start: () => autoscaling.start((err: unknown) => logger.error({ err }, 'scheduled scaling tick failed')), stop: () => autoscaling.stop() },
     // Stopped tasks are forgotten an hour after they stopped, as ECS forgets them.
-    every('stopped task expiry', 60_000, () => ecs.tasks.expireStopped(new Date()), logger),
-    stoppable('agent disconnect sweeper', () => cluster.startSweeper()),
-    stoppable('log retention', () => logService.startRetentionSweeper(60_000, { onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed') })),
-    stoppable('registry maintenance', () => registry.startMaintenance(10 * 60_000, (err: unknown) => logger.error({ err }, 'registry maintenance failed'))),
+    periodicWork('stopped task expiry', 60_000, () => ecs.tasks.expireStopped(new Date()), logger),
+    stoppableWork('agent disconnect sweeper', () => cluster.startSweeper()),
+    stoppableWork('log retention', () => logService.startRetentionSweeper(60_000, { onError: (err: unknown) => logger.error({ err }, 'log retention sweep failed') })),
+    stoppableWork('registry maintenance', () => registry.startMaintenance(10 * 60_000, (err: unknown) => logger.error({ err }, 'registry maintenance failed'))),
     // Image scans acknowledged before a restart, and continuous scanning: `minato advisories import`
     // runs as another process, so the advisories' revision is checked every few seconds.
-    stoppable('image scans', () => registry.scans.startBackground(5_000)),
+    stoppableWork('image scans', () => registry.scans.startBackground(5_000)),
   ];
   const leadership = new Leadership(replication.lease, leaderWork, logger);
   // What is running before the front door listens: stopped on a failed listen and on close.
@@ -419,24 +419,3 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   };
 }
 
-/** Leader work that a start function returns the stop of. */
-function stoppable(name: string, start: () => () => void | Promise<void>): LeaderWork {
-  let stop: (() => void | Promise<void>) | undefined;
-  return {
-    name,
-    start: () => void (stop = start()),
-    stop: async () => {
-      await stop?.();
-      stop = undefined;
-    },
-  };
-}
-
-/** Leader work that runs `task` every `intervalMs`. */
-function every(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): LeaderWork {
-  return stoppable(name, () => {
-    const timer = setInterval(() => void task().catch((err: unknown) => logger.error({ err }, `${name} failed`)), intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
-  });
-}

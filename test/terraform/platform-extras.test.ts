@@ -11,6 +11,7 @@ import { CreateClusterCommand, DeleteClusterCommand, ListAccountSettingsCommand,
 import { DescribeListenerCertificatesCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetInstanceProfileCommand, GetPolicyCommand, GetRoleCommand, IAMClient, ListAccessKeysCommand, ListAttachedRolePoliciesCommand, ListUserPoliciesCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
 import { ListNamespacesCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usePlatform } from '../support/platform.js';
@@ -147,12 +148,18 @@ describe.skipIf(!available)('Terraform: IAM users and profiles, registry setting
     expect(settings.map((s) => s.value)).toEqual(['enabled']);
     const batch = 'arn:aws:ecs:us-east-1:000000000000:cluster/platform-batch';
     expect((await ecs.send(new ListTagsForResourceCommand({ resourceArn: batch }))).tags).toEqual([{ key: 'owner', value: 'platform-team' }]);
+    const sm = client((c) => new SecretsManagerClient(c));
+    const secret = await sm.send(new DescribeSecretCommand({ SecretId: 'platform/db' }));
+    expect(secret).toMatchObject({ RotationEnabled: true, RotationLambdaARN: 'arn:aws:ecs:us-east-1:000000000000:task-definition/platform-rotator:1', RotationRules: { AutomaticallyAfterDays: 30 } });
+    // Not rotated now (rotate_immediately = false): the next run is due a schedule's length away.
+    expect(secret.LastRotatedDate).toBeUndefined();
+    expect(secret.NextRotationDate!.getTime()).toBeGreaterThan(Date.now() + 29 * 86_400_000);
   }, 420_000);
 
   it('plans no change right after the apply', () => expectNoChanges(tf, vars), 180_000);
 
   it('updates what teams change in place (owners, thresholds, key status, defaults), then plans no change', async () => {
-    vars = { ...vars, raw_events: 'false', team: 'infra-team', deploy_key_status: 'Inactive', container_insights: 'disabled', tcp_healthy_threshold: 5, alarm_threshold: 90, api_token: 'rotated', log_streams: '["ingest","audit","debug"]' };
+    vars = { ...vars, raw_events: 'false', team: 'infra-team', deploy_key_status: 'Inactive', container_insights: 'disabled', tcp_healthy_threshold: 5, alarm_threshold: 90, api_token: 'rotated', log_streams: '["ingest","audit","debug"]', rotation_days: 7 };
     await tf.must(['apply', '-auto-approve', '-no-color'], { vars });
     const iam = client((c) => new IAMClient(c));
     expect((await iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::000000000000:policy/platform/platform-reader' }))).Policy?.DefaultVersionId).toBe('v2');
@@ -164,14 +171,17 @@ describe.skipIf(!available)('Terraform: IAM users and profiles, registry setting
     expect(settings.map((s) => s.value)).toEqual(['disabled']);
     const subscription = (await stateResources(tf)).find((r) => r.address === 'aws_sns_topic_subscription.hook')!;
     expect(subscription.values.raw_message_delivery).toBe(false);
+    const sm = client((c) => new SecretsManagerClient(c));
+    const rotation = await sm.send(new DescribeSecretCommand({ SecretId: 'platform/db' }));
+    expect(rotation).toMatchObject({ RotationEnabled: true, RotationRules: { AutomaticallyAfterDays: 7 }, Description: 'database credentials of infra-team' });
     await expectNoChanges(tf, vars);
   }, 420_000);
 
   it('refreshes and imports every resource back with nothing to change', async () => {
     await tf.must(['refresh', '-no-color'], { vars });
     const managed = (await stateResources(tf)).filter((r) => r.mode === 'managed');
-    expect(managed.length).toBe(36);
-    expect(await reimportEverything(tf, vars, importId)).toHaveLength(36);
+    expect(managed.length).toBe(40);
+    expect(await reimportEverything(tf, vars, importId)).toHaveLength(40);
   }, 600_000);
 
   it('destroys everything it made, and leaves the other tool’s cluster', async () => {

@@ -3,7 +3,8 @@
 # registry-wide ECR settings, log streams, a composite alarm over two metric alarms, an SNS topic
 # with its policy and an HTTP subscription, a SecureString parameter under SSM's default key, an
 # HTTP Cloud Map namespace, imported certificates on an HTTPS listener, a network load balancer,
-# and ECS account defaults and tags.
+# ECS account defaults and tags, and a secret rotated by the team's own function (on minato an ECS
+# task definition, as there is no Lambda).
 terraform {
   required_providers {
     aws = {
@@ -50,6 +51,10 @@ variable "log_streams" {
   type    = list(string)
   default = ["ingest", "audit"]
 }
+variable "rotation_days" {
+  type    = number
+  default = 30
+}
 variable "api_token" {
   type      = string
   sensitive = true
@@ -73,6 +78,7 @@ provider "aws" {
     acm              = var.endpoint
     servicediscovery = var.endpoint
     sns              = var.endpoint
+    secretsmanager   = var.endpoint
   }
   default_tags {
     tags = { project = "platform" }
@@ -378,3 +384,40 @@ resource "aws_ecs_tag" "owner" {
 output "topic_arn" { value = aws_sns_topic.events.arn }
 output "listener_arn" { value = aws_lb_listener.https.arn }
 output "access_key_ids" { value = { for k, v in aws_iam_access_key.deploy : k => v.id } }
+
+# Secrets Manager rotation: the rotation function is a task definition minato runs once per step.
+
+resource "aws_ecs_task_definition" "rotator" {
+  family                   = "${local.name}-rotator"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  container_definitions = jsonencode([{
+    name      = "rotate"
+    image     = "${local.account_id}.dkr.ecr.${local.region}.amazonaws.com/${local.name}/rotator:1"
+    essential = true
+    command   = ["sh", "/rotate.sh"]
+  }])
+}
+
+resource "aws_secretsmanager_secret" "db" {
+  name        = "${local.name}/db"
+  description = "database credentials of ${var.team}"
+}
+
+resource "aws_secretsmanager_secret_version" "db" {
+  secret_id     = aws_secretsmanager_secret.db.id
+  secret_string = jsonencode({ username = "app", password = "first" })
+}
+
+resource "aws_secretsmanager_secret_rotation" "db" {
+  secret_id           = aws_secretsmanager_secret.db.id
+  rotation_lambda_arn = aws_ecs_task_definition.rotator.arn
+  # Configured now, rotated on its schedule (the first run would need the function's image).
+  rotate_immediately = false
+  rotation_rules {
+    automatically_after_days = var.rotation_days
+  }
+  depends_on = [aws_secretsmanager_secret_version.db]
+}
