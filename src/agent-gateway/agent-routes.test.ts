@@ -27,8 +27,11 @@ function setup(holdMs = 2_000) {
       instances,
       agents,
       tasksOf: async (arn) => [...tasks.values()].filter((t) => t.instance === arn && t.lastStatus !== 'STOPPED'),
-      launchSpecOf: async (taskArn) => ({ taskArn, region: 'us-east-1', ...(firewalls.has(taskArn) && { firewall: firewalls.get(taskArn) }), ...(taskArn === 'with-role' && { taskId: 'id-with-role', accountId: '123456789012', taskRoleArn: 'arn:aws:iam::123456789012:role/app' }), ...(taskArn === 'with-secrets' && { containerDefinitions: [{ name: 'app', secrets: [{ name: 'A', valueFrom: 'a' }, { name: 'M', valueFrom: 'missing' }] }] }) }) as TaskLaunchSpec,
-      firewallsOf: async (arn) => new Map([...firewalls].filter(([taskArn]) => tasks.get(taskArn)?.instance === arn)),
+      launchSpecOf: async (taskArn) => ({ taskArn, region: 'us-east-1', ...(taskArn.startsWith('vpc-') && { networkMode: 'awsvpc' }), ...(taskArn === 'with-role' && { taskId: 'id-with-role', accountId: '123456789012', taskRoleArn: 'arn:aws:iam::123456789012:role/app' }), ...(taskArn === 'with-secrets' && { containerDefinitions: [{ name: 'app', secrets: [{ name: 'A', valueFrom: 'a' }, { name: 'M', valueFrom: 'missing' }] }] }) }) as TaskLaunchSpec,
+      firewallsOf: async (arn) => {
+        if (firewalls.has('broken')) throw new Error('the groups cannot be read');
+        return new Map([...firewalls].filter(([taskArn]) => tasks.get(taskArn)?.instance === arn));
+      },
       firewallRecheckMs: 100,
       report: async (taskArn, change) => {
         reports.push([taskArn, change]);
@@ -172,6 +175,15 @@ describe('agent routes', () => {
     // A restarted agent holds none: it is given the current one at once.
     expect((await env.post('poll', { containerInstanceArn: arn, known: ['t1'], firewalls: {} })).body.firewalls).toEqual([{ taskArn: 't1', firewall: second }]);
     expect((await env.post('poll', { containerInstanceArn: arn, known: ['t1'], firewalls: { t1: 5 } })).status).toBe(400);
+    // While the firewalls cannot be computed, an awsvpc task is not launched open; others are.
+    env.firewalls.set('broken', second);
+    env.tasks.set('vpc-2', { taskArn: 'vpc-2', lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', instance: arn });
+    env.tasks.set('t3', { taskArn: 't3', lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', instance: arn });
+    const withheld = await env.post('poll', { containerInstanceArn: arn, known: ['t1'], firewalls: { t1: firewallDigest(second) } });
+    expect(withheld.body).toEqual({ launch: [expect.objectContaining({ spec: { taskArn: 't3', region: 'us-east-1' } })], stop: [], forget: [], firewalls: [] });
+    env.firewalls.delete('broken');
+    const vpc = await env.post('poll', { containerInstanceArn: arn, known: ['t1', 't3'], firewalls: { t1: firewallDigest(second) } });
+    expect(vpc.body.launch).toEqual([expect.objectContaining({ spec: { taskArn: 'vpc-2', region: 'us-east-1', networkMode: 'awsvpc' } })]);
   });
 
   it('answers an idle poll empty after the hold, and 404 for an unknown instance', async () => {

@@ -296,19 +296,24 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
 
   /**
    * The orders for an agent's view; `firewalled` when some of its tasks have a firewall. An agent
-   * that states no firewalls (an older one) is given none, not even at launch: it could not keep
-   * them current. Groups that cannot be read now leave the firewalls as they are.
+   * that states no firewalls (an older one) is given none: it could not keep them current. A
+   * launch carries the task's firewall, which its network is made with; while the firewalls
+   * cannot be computed, awsvpc tasks are not launched (rather than launched open) and the running
+   * ones keep theirs.
    */
   async function pollResponse(arn: string, view: AgentView): Promise<{ orders: PollResponse; firewalled: boolean }> {
     let tasks = await deps.tasksOf(arn);
-    let firewalled = false;
+    let firewalls: Map<string, TaskFirewall> | undefined;
+    let unknownFirewalls = false;
     if (view.firewalls && deps.firewallsOf) {
-      const firewalls = await deps.firewallsOf(arn).catch((err: unknown) => {
+      try {
+        firewalls = await deps.firewallsOf(arn);
+        const known = firewalls;
+        tasks = tasks.map((t) => (known.has(t.taskArn) ? { ...t, firewall: known.get(t.taskArn)! } : t));
+      } catch (err) {
         deps.log.warn({ err, containerInstanceArn: arn }, 'computing the firewalls of an instance\'s tasks failed');
-        return new Map<string, TaskFirewall>();
-      });
-      firewalled = firewalls.size > 0;
-      tasks = tasks.map((t) => (firewalls.has(t.taskArn) ? { ...t, firewall: firewalls.get(t.taskArn)! } : t));
+        unknownFirewalls = true;
+      }
     }
     const r = ordersFor(tasks, view);
     const at = now().getTime();
@@ -322,10 +327,11 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
         await markStopped(taskArn, { stopCode: 'TaskFailedToStart', stoppedReason: 'Task stopped: its task definition can no longer be read' });
         continue;
       }
-      const { firewall, ...rest } = spec;
-      launch.push({ spec: firewall && view.firewalls ? { ...rest, firewall } : rest, registryAuth: deps.registryAuth(spec.region) });
+      if (unknownFirewalls && spec.networkMode === 'awsvpc') continue;
+      const firewall = firewalls?.get(taskArn);
+      launch.push({ spec: firewall ? { ...spec, firewall } : spec, registryAuth: deps.registryAuth(spec.region) });
     }
-    return { orders: { launch, stop: r.stop, forget: r.forget, ...(view.firewalls && { firewalls: r.firewalls }) }, firewalled };
+    return { orders: { launch, stop: r.stop, forget: r.forget, ...(view.firewalls && { firewalls: r.firewalls }) }, firewalled: unknownFirewalls || (firewalls?.size ?? 0) > 0 };
   }
 }
 

@@ -53,7 +53,10 @@ export interface TasksOptions {
   fargateCpuOvercommit?: number;
   /** The EC2 networking an awsvpc configuration must name; without it subnets and groups are taken as given. */
   vpc?: VpcLookup;
-  /** The firewalls of awsvpc tasks (the control host's, and container instances' through their agents); without it their groups are not enforced. */
+  /**
+   * The firewalls of the control host's awsvpc tasks; without it their groups are not enforced.
+   * (A container instance's tasks get theirs from the agent protocol, see agent-gateway/.)
+   */
   firewalls?: TaskFirewallSource;
 }
 
@@ -86,17 +89,15 @@ export class Tasks {
 
   /** Tells the agent to run a recorded task. */
   private async launch(scope: Scope, task: TaskRecord, td: TaskDefinitionRecord): Promise<void> {
-    const spec = launchSpec(scope, task, td);
-    // A container instance's agent reads the spec (firewall included) when it polls: this only wakes it.
-    this.agent.launch(task.containerInstanceArn === undefined ? await this.withFirewall(spec, task) : spec);
+    this.agent.launch(await this.withFirewall(launchSpec(scope, task, td), task));
   }
 
   /**
-   * The spec with the firewall of a task in security groups: its network is made with it. Groups
-   * that cannot be read let nothing in until the next reconcile.
+   * The spec with the firewall of a task the control host runs in security groups: its network
+   * is made with it. Groups that cannot be read let nothing in until the next reconcile.
    */
   private async withFirewall(spec: TaskLaunchSpec, task: TaskRecord): Promise<TaskLaunchSpec> {
-    if (!this.firewalls || !task.securityGroupIds) return spec;
+    if (!this.firewalls || task.containerInstanceArn !== undefined || !task.securityGroupIds) return spec;
     const firewall = await this.firewalls.forTask(task).catch(() => CLOSED_FIREWALL);
     return firewall ? { ...spec, firewall } : spec;
   }

@@ -16,7 +16,7 @@ export interface VpcLookup {
 
 /**
  * What a task's security groups allow now (security-rules.ts over the groups and their members),
- * for the launch spec of an awsvpc task (on the control host or a container instance); undefined when they are not enforced.
+ * for the launch spec of a task the control host runs; undefined when they are not enforced.
  */
 export interface TaskFirewallSource {
   forTask(task: TaskRecord): Promise<TaskFirewall | undefined>;
