@@ -1,6 +1,7 @@
 import type { LogTarget, RoleCredentialsResult } from './ports.js';
 import type { AgentRegistration } from './registration.js';
 import type { StopReason, TaskLaunchSpec, TaskStateChange } from './task-contract.js';
+import type { TaskFirewall } from './task-firewall.js';
 import type { TaskUsage } from './task-usage.js';
 
 /**
@@ -49,6 +50,12 @@ export interface PollRequest {
   stopping: string[];
   /** The subset of `known` that is STOPPED on the agent (forgotten once the control plane agrees). */
   stopped: string[];
+  /**
+   * The firewall each task of `known` holds, by task ARN: its `firewallDigest`; tasks without one
+   * are absent. An agent that enforces security groups always sends it (empty at first); one that
+   * does not omits it, and gets no firewall, neither in its launches nor as a FirewallOrder.
+   */
+  firewalls?: Record<string, string>;
 }
 
 /** Credentials for pulls from the control plane's own registry. */
@@ -71,12 +78,23 @@ export interface StopOrder {
   reason: StopReason;
 }
 
+/**
+ * The current firewall of a running task whose firewall the agent states differently (its groups'
+ * rules or members changed, or the agent restarted): the agent replaces the task's rules with it.
+ */
+export interface FirewallOrder {
+  taskArn: string;
+  firewall: TaskFirewall;
+}
+
 /** What the agent is to do now. */
 export interface PollResponse {
   launch: LaunchOrder[];
   stop: StopOrder[];
   /** Stopped tasks the control plane has recorded as STOPPED: the agent may drop everything about them. */
   forget: string[];
+  /** Firewalls to apply (absent from an older control plane, or for an agent that sent no `firewalls`). */
+  firewalls?: FirewallOrder[];
 }
 
 /** One state change of a task, as the agent's TaskReporter produced it. */

@@ -1,4 +1,6 @@
+import type { FirewallOrder } from '../agent-contract/protocol.js';
 import type { StopReason } from '../agent-contract/task-contract.js';
+import { firewallDigest, type TaskFirewall } from '../agent-contract/task-firewall.js';
 
 /** A task placed on a container instance and not yet STOPPED, as the control plane records it. */
 export interface InstanceTask {
@@ -7,6 +9,8 @@ export interface InstanceTask {
   lastStatus: string;
   stopCode?: string;
   stoppedReason?: string;
+  /** Its current firewall, for an awsvpc task in security groups. */
+  firewall?: TaskFirewall;
 }
 
 /** What the agent says it remembers (see PollRequest). */
@@ -14,6 +18,8 @@ export interface AgentView {
   known: readonly string[];
   stopping: readonly string[];
   stopped: readonly string[];
+  /** The digest of the firewall it holds, by task; absent for an agent that enforces none. */
+  firewalls?: Readonly<Record<string, string>>;
 }
 
 /** The outcome of comparing the two views. */
@@ -26,6 +32,8 @@ export interface AgentOrders {
   forget: string[];
   /** Tasks the control plane must mark STOPPED itself, since the agent cannot (it does not know them). */
   markStopped: Array<{ taskArn: string; reason: StopReason }>;
+  /** Running tasks whose firewall the agent holds otherwise (or not at all), with the current one. */
+  firewalls: FirewallOrder[];
 }
 
 /** Why a task the agent no longer knows is stopped by the control plane. */
@@ -44,14 +52,14 @@ export const ORPHAN_REASON: StopReason = {
  * Compares the control plane's unfinished tasks of one instance with the agent's view. Pure, so
  * that every case is unit-tested, and idempotent: the same inputs give the same orders, and each
  * order changes the agent's view so that it is not given again (a launched task becomes known, a
- * stopped one stopping).
+ * stopped one stopping, an applied firewall stated by its digest).
  */
 export function ordersFor(tasks: readonly InstanceTask[], view: AgentView): AgentOrders {
   const known = new Set(view.known);
   const stopping = new Set(view.stopping);
   const stopped = new Set(view.stopped);
   const unfinished = new Map(tasks.map((t) => [t.taskArn, t]));
-  const out: AgentOrders = { launch: [], stop: [], forget: [], markStopped: [] };
+  const out: AgentOrders = { launch: [], stop: [], forget: [], markStopped: [], firewalls: [] };
   for (const task of tasks) {
     if (known.has(task.taskArn)) continue;
     if (task.lastStatus === 'PROVISIONING' && task.desiredStatus === 'RUNNING') out.launch.push(task.taskArn);
@@ -68,6 +76,8 @@ export function ordersFor(tasks: readonly InstanceTask[], view: AgentView): Agen
     if (stopping.has(arn)) continue;
     if (!task) out.stop.push({ taskArn: arn, reason: ORPHAN_REASON });
     else if (task.desiredStatus === 'STOPPED') out.stop.push({ taskArn: arn, reason: reasonOf(task) });
+    // A firewall is kept current while the task runs; an agent that states none enforces none.
+    else if (task.firewall && view.firewalls && view.firewalls[arn] !== firewallDigest(task.firewall)) out.firewalls.push({ taskArn: arn, firewall: task.firewall });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskLaunchSpec, TaskStateChange } from '../agent-contract/task-contract.js';
+import { firewallDigest, type TaskFirewall } from '../agent-contract/task-firewall.js';
 import { agentRoutes } from './agent-routes.js';
 import { MemoryInstanceRegistry } from './instance-registry.fixtures.js';
 import type { InstanceTask } from './agent-orders.js';
@@ -10,6 +11,7 @@ const TOKEN = 'join-token-for-tests-0123456789';
 
 function setup(holdMs = 2_000) {
   const tasks = new Map<string, InstanceTask & { instance: string }>();
+  const firewalls = new Map<string, TaskFirewall>();
   const reports: Array<[string, TaskStateChange]> = [];
   const logged: string[] = [];
   const protections: unknown[][] = [];
@@ -25,7 +27,12 @@ function setup(holdMs = 2_000) {
       instances,
       agents,
       tasksOf: async (arn) => [...tasks.values()].filter((t) => t.instance === arn && t.lastStatus !== 'STOPPED'),
-      launchSpecOf: async (taskArn) => ({ taskArn, region: 'us-east-1', ...(taskArn === 'with-role' && { taskId: 'id-with-role', accountId: '123456789012', taskRoleArn: 'arn:aws:iam::123456789012:role/app' }), ...(taskArn === 'with-secrets' && { containerDefinitions: [{ name: 'app', secrets: [{ name: 'A', valueFrom: 'a' }, { name: 'M', valueFrom: 'missing' }] }] }) }) as TaskLaunchSpec,
+      launchSpecOf: async (taskArn) => ({ taskArn, region: 'us-east-1', ...(taskArn.startsWith('vpc-') && { networkMode: 'awsvpc' }), ...(taskArn === 'with-role' && { taskId: 'id-with-role', accountId: '123456789012', taskRoleArn: 'arn:aws:iam::123456789012:role/app' }), ...(taskArn === 'with-secrets' && { containerDefinitions: [{ name: 'app', secrets: [{ name: 'A', valueFrom: 'a' }, { name: 'M', valueFrom: 'missing' }] }] }) }) as TaskLaunchSpec,
+      firewallsOf: async (arn) => {
+        if (firewalls.has('broken')) throw new Error('the groups cannot be read');
+        return new Map([...firewalls].filter(([taskArn]) => tasks.get(taskArn)?.instance === arn));
+      },
+      firewallRecheckMs: 100,
       report: async (taskArn, change) => {
         reports.push([taskArn, change]);
         const t = tasks.get(taskArn);
@@ -66,7 +73,7 @@ function setup(holdMs = 2_000) {
   };
   const register = async (extra: object = {}) =>
     (await post('register', { cluster: 'default', region: 'us-east-1', host: '10.0.0.2', agentVersion: '1', attributes: [{ name: 'k', value: 'v' }, { name: 'flag' }], cpu: 1024, memory: 512, ...extra })).body;
-  return { app, post, register, tasks, reports, logged, protections, usage, agents, instances };
+  return { app, post, register, tasks, firewalls, reports, logged, protections, usage, agents, instances };
 }
 
 let app: FastifyInstance | undefined;
@@ -142,6 +149,41 @@ describe('agent routes', () => {
     const res = await polled;
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(res.body).toEqual({ launch: [{ spec: { taskArn: 't1', region: 'us-east-1' }, registryAuth: { username: 'AWS', password: 'token-us-east-1', expiresAt: 1 } }], stop: [], forget: [] });
+  });
+
+  it('gives each running task\'s firewall at launch and again when it changes, to agents that state theirs', async () => {
+    const env = setup(5_000);
+    app = env.app;
+    const arn = (await env.register()).containerInstanceArn as string;
+    const first: TaskFirewall = { ingress: [{ protocol: 'tcp', fromPort: 80, toPort: 80, cidrs: ['10.215.0.2/32'] }], egress: [] };
+    env.tasks.set('t1', { taskArn: 't1', lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', instance: arn });
+    env.firewalls.set('t1', first);
+    // An agent that states no firewalls gets none, not even in the launch.
+    const old = await env.post('poll', { containerInstanceArn: arn, known: [], stopping: [], stopped: [] });
+    expect(old.body).toEqual({ launch: [expect.objectContaining({ spec: { taskArn: 't1', region: 'us-east-1' } })], stop: [], forget: [] });
+    const launched = await env.post('poll', { containerInstanceArn: arn, known: [], stopping: [], stopped: [], firewalls: {} });
+    expect(launched.body).toEqual({ launch: [expect.objectContaining({ spec: { taskArn: 't1', region: 'us-east-1', firewall: first } })], stop: [], forget: [], firewalls: [] });
+    env.tasks.get('t1')!.lastStatus = 'RUNNING';
+    // Holding the launch's firewall: held until the firewall changes, which is seen within the recheck.
+    const started = Date.now();
+    const held = env.post('poll', { containerInstanceArn: arn, known: ['t1'], stopping: [], stopped: [], firewalls: { t1: firewallDigest(first) } });
+    const second: TaskFirewall = { ingress: [], egress: [] };
+    setTimeout(() => env.firewalls.set('t1', second), 300);
+    const changed = await held;
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(changed.body).toEqual({ launch: [], stop: [], forget: [], firewalls: [{ taskArn: 't1', firewall: second }] });
+    // A restarted agent holds none: it is given the current one at once.
+    expect((await env.post('poll', { containerInstanceArn: arn, known: ['t1'], firewalls: {} })).body.firewalls).toEqual([{ taskArn: 't1', firewall: second }]);
+    expect((await env.post('poll', { containerInstanceArn: arn, known: ['t1'], firewalls: { t1: 5 } })).status).toBe(400);
+    // While the firewalls cannot be computed, an awsvpc task is not launched open; others are.
+    env.firewalls.set('broken', second);
+    env.tasks.set('vpc-2', { taskArn: 'vpc-2', lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', instance: arn });
+    env.tasks.set('t3', { taskArn: 't3', lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING', instance: arn });
+    const withheld = await env.post('poll', { containerInstanceArn: arn, known: ['t1'], firewalls: { t1: firewallDigest(second) } });
+    expect(withheld.body).toEqual({ launch: [expect.objectContaining({ spec: { taskArn: 't3', region: 'us-east-1' } })], stop: [], forget: [], firewalls: [] });
+    env.firewalls.delete('broken');
+    const vpc = await env.post('poll', { containerInstanceArn: arn, known: ['t1', 't3'], firewalls: { t1: firewallDigest(second) } });
+    expect(vpc.body.launch).toEqual([expect.objectContaining({ spec: { taskArn: 'vpc-2', region: 'us-east-1', networkMode: 'awsvpc' } })]);
   });
 
   it('answers an idle poll empty after the hold, and 404 for an unknown instance', async () => {

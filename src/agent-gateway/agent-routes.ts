@@ -6,7 +6,7 @@ import type { ContainerInstanceRegistry } from '../control/container-instances/c
 import { DomainError } from '../lib/errors.js';
 import { rootPrincipal } from '../lib/scope.js';
 import type { TaskLaunchSpec, TaskReporter, TaskStateChange } from '../agent-contract/task-contract.js';
-import { BadBodyError, num, objectBody, objects, optStr, str, strings } from './body-checks.js';
+import { BadBodyError, num, objectBody, objects, optStr, optStringRecord, str, strings } from './body-checks.js';
 import { bearerToken, instanceSecret, tokenMatches } from './join-token.js';
 import {
   AGENT_API_PREFIX,
@@ -20,7 +20,8 @@ import {
   type UsageResponse,
 } from '../agent-contract/protocol.js';
 import type { TaskUsage } from '../agent-contract/task-usage.js';
-import { ordersFor, type InstanceTask } from './agent-orders.js';
+import type { TaskFirewall } from '../agent-contract/task-firewall.js';
+import { ordersFor, type AgentView, type InstanceTask } from './agent-orders.js';
 import { taskUsage } from './usage-body.js';
 import { parseCidr } from './subnet-routes.js';
 import type { RemoteAgents } from './remote-agents.js';
@@ -47,6 +48,16 @@ export interface AgentRoutesDeps {
   tasksOf(containerInstanceArn: string): Promise<InstanceTask[]>;
   /** The launch spec of a task (undefined when it can no longer be built, e.g. its definition is gone). */
   launchSpecOf(taskArn: string): Promise<TaskLaunchSpec | undefined>;
+  /**
+   * The current firewalls of the awsvpc tasks in security groups placed on an instance, by task
+   * ARN; without it, agents are given no firewall updates.
+   */
+  firewallsOf?(containerInstanceArn: string): Promise<Map<string, TaskFirewall>>;
+  /**
+   * How often a held poll of an agent with firewalls looks for changed ones (groups' rules and
+   * members change without waking the instance): the bound on how late a change reaches it. Default 2 s.
+   */
+  firewallRecheckMs?: number;
   report: TaskReporter;
   secrets: SecretResolver;
   /** The roles of tasks (their credentials endpoint, and the check ECS makes at start). */
@@ -142,7 +153,8 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
     route('poll', async (body, req, reply): Promise<PollResponse> => {
       const arn = str(body, 'containerInstanceArn');
       await proveInstance(req, arn);
-      const view = { known: strings(body, 'known'), stopping: strings(body, 'stopping'), stopped: strings(body, 'stopped') };
+      const firewalls = optStringRecord(body, 'firewalls');
+      const view: AgentView = { known: strings(body, 'known'), stopping: strings(body, 'stopping'), stopped: strings(body, 'stopped'), ...(firewalls && { firewalls }) };
       await heartbeat(arn);
       // A poll is held until there is work; the agent going away ends the hold.
       const gone = new AbortController();
@@ -150,11 +162,12 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
       const deadline = Date.now() + deps.pollHoldMs;
       for (let round = 0; round < 10_000; round++) {
         deps.agents.beginPoll(arn);
-        const orders = await pollResponse(arn, view);
-        if (orders.launch.length + orders.stop.length + orders.forget.length > 0) return orders;
+        const { orders, firewalled } = await pollResponse(arn, view);
+        if (orders.launch.length + orders.stop.length + orders.forget.length + (orders.firewalls?.length ?? 0) > 0) return orders;
         const left = deadline - Date.now();
         if (left <= 0 || gone.signal.aborted || deps.agents.isClosed) return orders;
-        await deps.agents.wait(arn, left, gone.signal);
+        // Firewalls change with rules and members elsewhere, which wake no instance: looked at again soon.
+        await deps.agents.wait(arn, firewalled ? Math.min(left, deps.firewallRecheckMs ?? 2_000) : left, gone.signal);
       }
       return { launch: [], stop: [], forget: [] };
     });
@@ -281,8 +294,28 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
     return false;
   }
 
-  async function pollResponse(arn: string, view: { known: string[]; stopping: string[]; stopped: string[] }): Promise<PollResponse> {
-    const r = ordersFor(await deps.tasksOf(arn), view);
+  /**
+   * The orders for an agent's view; `firewalled` when some of its tasks have a firewall. An agent
+   * that states no firewalls (an older one) is given none: it could not keep them current. A
+   * launch carries the task's firewall, which its network is made with; while the firewalls
+   * cannot be computed, awsvpc tasks are not launched (rather than launched open) and the running
+   * ones keep theirs.
+   */
+  async function pollResponse(arn: string, view: AgentView): Promise<{ orders: PollResponse; firewalled: boolean }> {
+    let tasks = await deps.tasksOf(arn);
+    let firewalls: Map<string, TaskFirewall> | undefined;
+    let unknownFirewalls = false;
+    if (view.firewalls && deps.firewallsOf) {
+      try {
+        firewalls = await deps.firewallsOf(arn);
+        const known = firewalls;
+        tasks = tasks.map((t) => (known.has(t.taskArn) ? { ...t, firewall: known.get(t.taskArn)! } : t));
+      } catch (err) {
+        deps.log.warn({ err, containerInstanceArn: arn }, 'computing the firewalls of an instance\'s tasks failed');
+        unknownFirewalls = true;
+      }
+    }
+    const r = ordersFor(tasks, view);
     const at = now().getTime();
     const markStopped = async (taskArn: string, reason: { stopCode: string; stoppedReason: string }) =>
       deps.report(taskArn, { lastStatus: 'STOPPED', stopCode: reason.stopCode, stoppedReason: reason.stoppedReason, stoppingAt: at, stoppedAt: at, executionStoppedAt: at });
@@ -290,10 +323,15 @@ export function agentRoutes(deps: AgentRoutesDeps): (app: FastifyInstance) => Pr
     const launch: LaunchOrder[] = [];
     for (const taskArn of r.launch) {
       const spec = await deps.launchSpecOf(taskArn);
-      if (spec) launch.push({ spec, registryAuth: deps.registryAuth(spec.region) });
-      else await markStopped(taskArn, { stopCode: 'TaskFailedToStart', stoppedReason: 'Task stopped: its task definition can no longer be read' });
+      if (!spec) {
+        await markStopped(taskArn, { stopCode: 'TaskFailedToStart', stoppedReason: 'Task stopped: its task definition can no longer be read' });
+        continue;
+      }
+      if (unknownFirewalls && spec.networkMode === 'awsvpc') continue;
+      const firewall = firewalls?.get(taskArn);
+      launch.push({ spec: firewall ? { ...spec, firewall } : spec, registryAuth: deps.registryAuth(spec.region) });
     }
-    return { launch, stop: r.stop, forget: r.forget };
+    return { orders: { launch, stop: r.stop, forget: r.forget, ...(view.firewalls && { firewalls: r.firewalls }) }, firewalled: unknownFirewalls || (firewalls?.size ?? 0) > 0 };
   }
 }
 

@@ -46,3 +46,13 @@ export function objects(body: Record<string, unknown>, name: string): Array<Reco
   if (!Array.isArray(v)) throw new BadBodyError(`${name} must be a list`);
   return v.map((x) => objectBody(x));
 }
+
+/** An optional object of strings by name (absent = undefined). */
+export function optStringRecord(body: Record<string, unknown>, name: string): Record<string, string> | undefined {
+  const v = body[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || Object.values(v).some((x) => typeof x !== 'string')) {
+    throw new BadBodyError(`${name} must be an object of strings`);
+  }
+  return v as Record<string, string>;
+}

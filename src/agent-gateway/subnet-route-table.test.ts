@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { onLink, SubnetRouteTable, type AddressedInstance, type IpResult } from './subnet-route-table.js';
+import { onLink, routeSource, SubnetRouteTable, type AddressedInstance, type IpResult } from './subnet-route-table.js';
 
 /** A kernel route table as `ip` shows it, for the commands the table runs. */
 class FakeIp {
@@ -67,6 +67,8 @@ describe('the control host\'s routes to agents', () => {
     expect(onLink('10.216.0.11 dev br0 src 10.216.0.1 uid 0 \n    cache \n')).toBe(true);
     expect(onLink('10.9.9.9 via 192.0.2.1 dev eth0 src 192.0.2.2 uid 0\n')).toBe(false);
     expect(onLink('local 10.216.0.1 dev lo src 10.216.0.1 uid 0\n')).toBe(false);
+    expect(routeSource('10.216.0.11 dev br0 src 10.216.0.1 uid 0 \n    cache \n')).toBe('10.216.0.1');
+    expect(routeSource('10.216.0.11 dev br0 uid 0\n')).toBeUndefined();
   });
 
   it('adds a route per registered agent, knows their addresses, and removes a deregistered one\'s', async () => {
@@ -79,10 +81,13 @@ describe('the control host\'s routes to agents', () => {
     expect(routes.addressOf('id2')).toBe('10.216.0.12');
     expect(routes.addressOf('i-1')).toBe('10.216.0.11');
     expect(routes.addressOf('other')).toBeUndefined();
+    expect(routes.sourceToward('id2')).toBe('10.216.0.1');
+    expect(routes.sourceToward('other')).toBeUndefined();
     instances = [inst(1), inst(2, { registered: false })];
     await routes.reconcile();
     expect(Object.fromEntries(ip.routes)).toEqual({ '10.217.1.0/24': '10.216.0.11' });
     expect(routes.addressOf('id2')).toBeUndefined();
+    expect(routes.sourceToward('id2')).toBeUndefined();
     expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toEqual({ routes: [{ subnet: '10.217.1.0/24', via: '10.216.0.11' }] });
     await routes.close();
     expect(ip.routes.size).toBe(0);

@@ -1,6 +1,7 @@
 import { execFile as execFileCb } from 'node:child_process';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { isIPv4 } from 'node:net';
 import { planSubnetRoutes, routeChanges, type RoutedInstance, type SubnetRoute } from './subnet-routes.js';
 
 /** What an `ip` command left: its exit code and output. */
@@ -45,6 +46,12 @@ export function onLink(routeGet: string): boolean {
   return /\bdev \S+/.test(first) && !/\bvia\b/.test(first) && !/^(local|unreachable|prohibit|blackhole)\b/.test(first.trim());
 }
 
+/** The `src` of `ip -4 route get` output: the address this host sends from toward the destination. */
+export function routeSource(routeGet: string): string | undefined {
+  const src = /\bsrc (\d{1,3}(?:\.\d{1,3}){3})\b/.exec(routeGet.split('\n')[0] ?? '')?.[1];
+  return src !== undefined && isIPv4(src) ? src : undefined;
+}
+
 /**
  * The control host's routes to its agents' task subnets (subnet-routes.ts is the plan), so that
  * its load balancers and health checks reach `ip` targets on other hosts; and each instance's
@@ -56,6 +63,8 @@ export function onLink(routeGet: string): boolean {
  */
 export class SubnetRouteTable {
   private addresses = new Map<string, string>();
+  /** This host's source address on the route to each routed instance address. */
+  private sources = new Map<string, string>();
   private readonly reported = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -68,6 +77,16 @@ export class SubnetRouteTable {
   /** The address of the instance an instance target names (by container or EC2 instance id), if known. */
   addressOf(id: string): string | undefined {
     return this.addresses.get(id);
+  }
+
+  /**
+   * The address this host's own connections to the tasks of an instance (by container or EC2
+   * instance id) leave from: the source of its route to them. The tasks see this host's load
+   * balancers, and its tasks (masqueraded), come from it. Undefined when the instance is not routed.
+   */
+  sourceToward(id: string): string | undefined {
+    const address = this.addresses.get(id);
+    return address === undefined ? undefined : this.sources.get(address);
   }
 
   /** Reconciles now and then every `intervalMs`; errors go to the log. */
@@ -103,11 +122,16 @@ export class SubnetRouteTable {
     const plan = planSubnetRoutes(instances, this.opts.own);
     for (const s of plan.skipped) this.reportOnce(s.containerInstanceArn, s.reason);
     const wanted: SubnetRoute[] = [];
+    const sources = new Map<string, string>();
     for (const r of plan.routes) {
       const got = await this.ip(['-4', 'route', 'get', r.via]);
-      if (got.code === 0 && onLink(got.stdout)) wanted.push(r);
-      else this.reportOnce(r.via, `no route to its task subnet ${r.subnet}: its address ${r.via} is not on a directly connected link`);
+      if (got.code === 0 && onLink(got.stdout)) {
+        wanted.push(r);
+        const src = routeSource(got.stdout);
+        if (src !== undefined) sources.set(r.via, src);
+      } else this.reportOnce(r.via, `no route to its task subnet ${r.subnet}: its address ${r.via} is not on a directly connected link`);
     }
+    this.sources = sources;
     await this.apply(wanted);
   }
 

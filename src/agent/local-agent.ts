@@ -1,6 +1,7 @@
 import { cpus, totalmem } from 'node:os';
 import { readdir, rm } from 'node:fs/promises';
 import type { StopReason, TaskAgent, TaskLaunchSpec, TaskRecovery } from '../agent-contract/task-contract.js';
+import type { TaskFirewall } from '../agent-contract/task-firewall.js';
 import { taskCgroupParent } from './task/run-context.js';
 import { StartSlots } from './task/start-slots.js';
 import { TaskRun, type TaskRunDeps } from './task/task-run.js';
@@ -54,6 +55,11 @@ export class LocalAgent implements TaskAgent {
 
   capacity(): { cpu: number; memory: number } {
     return this.resources;
+  }
+
+  /** Replaces what a task's security groups allow (see TaskRun.setFirewall); a task not run here is left alone. */
+  async setFirewall(taskArn: string, firewall: TaskFirewall): Promise<void> {
+    await this.runs.get(taskArn)?.setFirewall(firewall);
   }
 
   /** The tasks this agent runs now (Container Insights samples them). */

@@ -10,6 +10,7 @@ import type { Registry } from '../registry/registry.js';
 import type { UsageResponse } from '../agent-contract/protocol.js';
 import type { TaskUsage } from '../agent-contract/task-usage.js';
 import { taskProtectionPort } from './task-protection-port.js';
+import type { TaskFirewalls } from './task-firewalls.js';
 
 /** The default time after which a silent agent is marked disconnected. */
 export const AGENT_DISCONNECT_TIMEOUT_MS = 120_000;
@@ -33,6 +34,8 @@ export interface AgentProtocolParts {
   /** Publishes what an agent's tasks used (see cli/agent-usage.ts). */
   usage(containerInstanceArn: string, tasks: TaskUsage[], timestamp: number, since: number | undefined): Promise<UsageResponse>;
   registry: Registry;
+  /** The firewalls of the instances' awsvpc tasks (cli/task-firewalls.ts): their agents keep them current. */
+  firewalls?: Pick<TaskFirewalls, 'forInstance'>;
   logger: Logger;
   disconnectTimeoutMs?: number;
 }
@@ -52,6 +55,7 @@ export function serveAgents(parts: AgentProtocolParts): { routes: (app: FastifyI
       const task = (await ecs.tasks.unfinished()).find((t) => t.taskArn === taskArn);
       return task && ecs.tasks.launchSpecOf(task, accountId);
     },
+    ...(parts.firewalls && { firewallsOf: (arn: string) => parts.firewalls!.forInstance(arn) }),
     report: parts.report,
     secrets: parts.secrets,
     credentials: parts.credentials,

@@ -17,6 +17,8 @@ import { DEFAULT_LB_SUBNET, type PlatformConfig } from './config.js';
 export interface LoadBalancing {
   certificates: Certificates;
   elb: ElbDomain;
+  /** The address the load balancers reach a container instance's tasks from (by its ARN), while it is routed. */
+  sourceToward(containerInstanceArn: string): string | undefined;
   /** Publishes the load balancers' traffic metrics through `sink` every `intervalMs` until closed. */
   publishMetrics(sink: LoadBalancerMetricSink, intervalMs: number): void;
   /** Stops the drain timers, then HAProxy (its files and /etc/hosts block go with it), then removes the routes to agents' task subnets. */
@@ -60,6 +62,7 @@ export async function openLoadBalancing(store: Store, cipher: ValueCipher, dataD
   return {
     certificates,
     elb,
+    sourceToward: (containerInstanceArn) => routes.sourceToward(containerInstanceArn.slice(containerInstanceArn.lastIndexOf('/') + 1)),
     publishMetrics(sink, intervalMs) {
       stopMetrics();
       stopMetrics = dataPlane.publishMetrics(sink, intervalMs);

@@ -150,7 +150,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // IAM's access keys and ACM's private keys are sealed under the same master key as secret values.
   const cipher = new ValueCipher(masterKey);
   const iam = createIamDomain(store, cipher);
-  const { certificates, elb, close: closeLoadBalancing, publishMetrics: publishLoadBalancerMetrics } = await openLoadBalancing(store, cipher, dataDir, config, logger);
+  const { certificates, elb, sourceToward, close: closeLoadBalancing, publishMetrics: publishLoadBalancerMetrics } = await openLoadBalancing(store, cipher, dataDir, config, logger);
   // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
   const metrics = openMetricService(join(dataDir, 'metrics.db'));
   // AWS/ApplicationELB and AWS/NetworkELB from the data plane's counters, once a minute as ELB.
@@ -218,8 +218,15 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   // Services put their tasks in ELB target groups and Cloud Map services.
   const traffic = { targetGroups: targetGroupsOver(elb.forServices), serviceRegistries: serviceRegistriesOver(discovery) };
   const ec2Network = new Ec2Network(store);
-  // The security groups of this host's awsvpc tasks, enforced in their namespaces.
-  const firewalls = new TaskFirewalls({ store, ec2: ec2Network, networks, onError: (err: unknown) => logger.warn({ err }, 'applying the tasks\' security groups failed') });
+  // The security groups of awsvpc tasks, enforced in their namespaces: this host's here, the
+  // container instances' by their agents (the protocol carries their firewalls).
+  const firewalls = new TaskFirewalls({
+    store,
+    ec2: ec2Network,
+    networks,
+    onError: (err: unknown) => logger.warn({ err }, 'applying the tasks\' security groups failed'),
+    loadBalancerSource: sourceToward,
+  });
   const ecs = createEcsControl(store, agents, {
     compileFilter,
     traffic,
@@ -314,6 +321,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
         logs,
         usage: agentUsage(ecs, metrics, config.accountId, logger),
         registry,
+        firewalls,
         logger,
         ...(options.agentDisconnectTimeoutMs !== undefined && { disconnectTimeoutMs: options.agentDisconnectTimeoutMs }),
       });

@@ -1,6 +1,6 @@
 import type { TaskFirewall } from '../agent-contract/task-firewall.js';
 import { CLUSTER_MEMBERS } from '../control/clusters/activity.js';
-import { groupMembers, taskFirewall, type GroupMember, type GroupView } from '../control/tasks/security-rules.js';
+import { membersAt, taskFirewall, type GroupMember, type GroupView, type PlacedMember } from '../control/tasks/security-rules.js';
 import type { TaskRecord } from '../control/tasks/task.js';
 import type { TaskFirewallSource } from '../control/tasks/vpc-lookup.js';
 import { COLLECTIONS, type LoadBalancerRecord } from '../elb/records.js';
@@ -22,19 +22,22 @@ interface Region {
   region: string;
 }
 
-/** A region's security groups and each group's member addresses. */
+/** A region's security groups and each group's member addresses, as a task of one host meets them (membersAt). */
 interface GroupWorld {
   groups: GroupView[];
-  members: Map<string, string[]>;
+  destinations: Map<string, string[]>;
+  sources: Map<string, string[]>;
 }
 
 /**
- * Security groups enforced on the awsvpc tasks this host runs. A task is launched with its
- * firewall (TaskFirewallSource); then every tick recomputes each local task's firewall from the
- * groups' rules and their members (tasks with an address, and the load balancers, which reach
+ * Security groups enforced on awsvpc tasks. A task is launched with its firewall
+ * (TaskFirewallSource); then every tick recomputes each local task's firewall from the groups'
+ * rules and their members (tasks with an address, and the load balancers, which reach this host's
  * tasks from the bridge's gateway) and replaces the rules of the tasks whose firewall changed,
  * so Authorize/Revoke and tasks coming and going take effect within a tick. A restart applies
- * every task's firewall again on its first tick.
+ * every task's firewall again on its first tick. The firewalls of the tasks of container
+ * instances are computed here too (`forInstance`), and their agents apply them: the agent
+ * protocol carries them, see agent-gateway/agent-orders.ts.
  */
 export class TaskFirewalls implements TaskFirewallSource {
   /** What was last applied, by task id. */
@@ -48,6 +51,12 @@ export class TaskFirewalls implements TaskFirewallSource {
       networks: FirewallNetworks;
       onError: (err: unknown) => void;
       intervalMs?: number;
+      /**
+       * The address this host's load balancers reach a container instance's tasks from (the
+       * source of its route to the instance's task subnet); undefined while there is no route,
+       * and then a rule naming a load balancer's group admits nothing on that instance.
+       */
+      loadBalancerSource?: (containerInstanceArn: string) => string | undefined;
     },
   ) {
     this.loop = new TickLoop(() => this.reconcile(), deps.intervalMs ?? 2_000, deps.onError);
@@ -57,8 +66,14 @@ export class TaskFirewalls implements TaskFirewallSource {
   async forTask(task: TaskRecord): Promise<TaskFirewall | undefined> {
     const where = regionOf(task.taskArn);
     if (!where || !task.securityGroupIds) return undefined;
-    const world = await this.world(where, await this.unfinishedTasks());
-    return taskFirewall(task.securityGroupIds, world.groups, world.members);
+    const world = await this.world(where, await this.unfinishedTasks(), task.containerInstanceArn);
+    return taskFirewall(task.securityGroupIds, world.groups, world.destinations, world.sources);
+  }
+
+  /** The firewalls of the awsvpc tasks in security groups placed on a container instance and not STOPPED, by task ARN. */
+  async forInstance(containerInstanceArn: string): Promise<Map<string, TaskFirewall>> {
+    const tasks = await this.unfinishedTasks();
+    return this.firewallsOf(tasks.filter((t) => t.securityGroupIds && t.containerInstanceArn === containerInstanceArn), tasks, containerInstanceArn);
   }
 
   /** Starts reconciling: at once, then every interval (2 s by default). */
@@ -86,36 +101,52 @@ export class TaskFirewalls implements TaskFirewallSource {
     if (local.size === 0) return;
     const tasks = await this.unfinishedTasks();
     const mine = tasks.filter((t) => t.securityGroupIds && t.containerInstanceArn === undefined && local.has(t.taskId));
+    const firewalls = await this.firewallsOf(mine, tasks, undefined);
+    for (const { taskArn, taskId } of mine) {
+      const firewall = firewalls.get(taskArn);
+      if (!firewall) continue;
+      const text = JSON.stringify(firewall);
+      if (this.applied.get(taskId) === text) continue;
+      if (await this.deps.networks.setFirewall(taskId, firewall)) this.applied.set(taskId, text);
+    }
+  }
+
+  /** The firewalls of `these` tasks (in groups, all on `host`), by task ARN, with `tasks` the unfinished ones. */
+  private async firewallsOf(these: readonly TaskRecord[], tasks: readonly TaskRecord[], host: string | undefined): Promise<Map<string, TaskFirewall>> {
     const worlds = new Map<string, GroupWorld>();
-    for (const task of mine) {
+    const out = new Map<string, TaskFirewall>();
+    for (const task of these) {
       const where = regionOf(task.taskArn);
       if (!where) continue;
       const key = `${where.accountId}/${where.region}`;
-      if (!worlds.has(key)) worlds.set(key, await this.world(where, tasks));
+      if (!worlds.has(key)) worlds.set(key, await this.world(where, tasks, host));
       const world = worlds.get(key)!;
-      const firewall = taskFirewall(task.securityGroupIds!, world.groups, world.members);
-      const text = JSON.stringify(firewall);
-      if (this.applied.get(task.taskId) === text) continue;
-      if (await this.deps.networks.setFirewall(task.taskId, firewall)) this.applied.set(task.taskId, text);
+      out.set(task.taskArn, taskFirewall(task.securityGroupIds!, world.groups, world.destinations, world.sources));
     }
+    return out;
   }
 
   private async unfinishedTasks(): Promise<TaskRecord[]> {
     return (await this.deps.store.collection<TaskRecord>(CLUSTER_MEMBERS.tasks).list()).map((r) => r.value).filter((t) => t.lastStatus !== 'STOPPED');
   }
 
-  private async world(where: Region, tasks: readonly TaskRecord[]): Promise<GroupWorld> {
+  /** The groups of a region and their members as a task on `host` (a container instance; undefined: this host) meets them. */
+  private async world(where: Region, tasks: readonly TaskRecord[], host: string | undefined): Promise<GroupWorld> {
     const groups = await this.deps.ec2.run(where, (repo) => repo.groups.all());
-    const members: GroupMember[] = [];
+    const members: PlacedMember[] = [];
     for (const t of tasks) {
       const w = regionOf(t.taskArn);
       const address = addressOf(t);
-      if (t.securityGroupIds && address && w?.accountId === where.accountId && w.region === where.region) members.push({ groupIds: t.securityGroupIds, address });
+      if (t.securityGroupIds && address && w?.accountId === where.accountId && w.region === where.region) {
+        members.push({ groupIds: t.securityGroupIds, address, ...(t.containerInstanceArn !== undefined && { containerInstanceArn: t.containerInstanceArn }) });
+      }
     }
+    const lbAddress = host === undefined ? this.deps.networks.gateway : this.deps.loadBalancerSource?.(host);
+    const loadBalancers: GroupMember[] = [];
     for (const { value: lb } of await this.deps.store.collection<LoadBalancerRecord>(COLLECTIONS.loadBalancers).list()) {
-      if (lb.accountId === where.accountId && lb.region === where.region) members.push({ groupIds: lb.securityGroups, address: this.deps.networks.gateway });
+      if (lb.accountId === where.accountId && lb.region === where.region && lbAddress !== undefined) loadBalancers.push({ groupIds: lb.securityGroups, address: lbAddress });
     }
-    return { groups, members: groupMembers(members) };
+    return { groups, ...membersAt(host, members, loadBalancers) };
   }
 }
 

@@ -81,4 +81,9 @@ export interface NetworkManager {
   teardown(taskId: string): Promise<void>;
   /** The tasks that have network state now, including networks made before a restart. */
   list(): Promise<string[]>;
+  /**
+   * Replaces what a task's security groups allow on its network (`undefined` lifts the filtering);
+   * false when the task has no network (yet). Absent where groups are not enforced.
+   */
+  setFirewall?(taskId: string, firewall: TaskFirewall | undefined): Promise<boolean>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openFirewallInput, taskFirewallInput } from './task-firewall.js';
+import { openFirewallInput, parseTaskFirewall, taskFirewallInput } from './task-firewall.js';
 
 describe('a task\'s firewall as iptables-restore input', () => {
   it('drops by default, keeps loopback, replies and the gateway, and accepts each rule\'s flows per peer', () => {
@@ -30,6 +30,19 @@ describe('a task\'s firewall as iptables-restore input', () => {
     expect(bad({ protocol: 'tcp -j ACCEPT' })).toThrow(/protocol/);
     expect(bad({ cidrs: ['10.0.0.1/32 -j ACCEPT'] })).toThrow(/block/);
     expect(bad({ toPort: 70000 })).toThrow(/port range/);
+  });
+
+  it('takes a firewall from the wire only in the contract\'s shape, keeping only its fields', () => {
+    const rule = { protocol: 'tcp', fromPort: 80, toPort: 80, cidrs: ['10.215.0.3/32'] };
+    expect(parseTaskFirewall(JSON.parse(JSON.stringify({ ingress: [{ ...rule, extra: 1 }], egress: [], more: true })))).toEqual({ ingress: [rule], egress: [] });
+    const bad = (fw: unknown) => () => parseTaskFirewall(fw);
+    expect(bad(null)).toThrow(/must be an object/);
+    expect(bad({ ingress: [] })).toThrow(/egress must be a list/);
+    expect(bad({ ingress: ['x'], egress: [] })).toThrow(/ingress\[0\] must be an object/);
+    expect(bad({ ingress: [{ ...rule, protocol: 'tcp -j ACCEPT' }], egress: [] })).toThrow(/protocol/);
+    expect(bad({ ingress: [], egress: [{ ...rule, fromPort: '80' }] })).toThrow(/port range/);
+    expect(bad({ ingress: [], egress: [{ ...rule, fromPort: 1.5 }] })).toThrow(/port range/);
+    for (const cidrs of [[], ['10.0.0.1'], ['10.0.0.256/32'], ['10.0.0.1/33'], [7]]) expect(bad({ ingress: [{ ...rule, cidrs }], egress: [] })).toThrow(/blocks/);
   });
 
   it('opens the tables of a task whose groups are not enforced', () => {

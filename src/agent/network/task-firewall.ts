@@ -59,6 +59,38 @@ export function openFirewallInput(): string {
 const PROTOCOL = /^(tcp|udp|icmp|all|\d{1,3})$/;
 const CIDR = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/;
 
+/** An IPv4 block as the firewall writes it: four octets up to 255 and a prefix up to 32. */
+const isBlock = (text: string): boolean => {
+  if (!CIDR.test(text)) return false;
+  const [address, prefix] = text.split('/') as [string, string];
+  return Number(prefix) <= 32 && address.split('.').every((o) => Number(o) <= 255);
+};
+
+/**
+ * A firewall as it comes over the wire (a launch spec's, or a firewall order's), checked to be
+ * the contract's shape: an agent refuses anything else rather than write a part of it. Returns a
+ * copy with exactly the contract's fields.
+ */
+export function parseTaskFirewall(value: unknown): TaskFirewall {
+  const object = (v: unknown, what: string): Record<string, unknown> => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`Invalid firewall: ${what} must be an object`);
+    return v as Record<string, unknown>;
+  };
+  const rules = (v: unknown, what: string): FirewallRule[] => {
+    if (!Array.isArray(v)) throw new Error(`Invalid firewall: ${what} must be a list`);
+    return v.map((item, i) => {
+      const r = object(item, `${what}[${i}]`);
+      const { protocol, fromPort, toPort, cidrs } = r;
+      if (typeof protocol !== 'string' || !PROTOCOL.test(protocol)) throw new Error(`Invalid firewall protocol in ${what}[${i}]`);
+      if (![fromPort, toPort].every((n) => Number.isInteger(n) && (n as number) >= -1 && (n as number) <= 65535)) throw new Error(`Invalid firewall port range in ${what}[${i}]`);
+      if (!Array.isArray(cidrs) || cidrs.length === 0 || !cidrs.every((c) => typeof c === 'string' && isBlock(c))) throw new Error(`Invalid firewall blocks in ${what}[${i}]`);
+      return { protocol, fromPort: fromPort as number, toPort: toPort as number, cidrs: [...(cidrs as string[])] };
+    });
+  };
+  const fw = object(value, 'the firewall');
+  return { ingress: rules(fw.ingress, 'ingress'), egress: rules(fw.egress, 'egress') };
+}
+
 /** One ACCEPT line per peer; the rule is checked here, since it comes over the wire. */
 function ruleLines(chain: string, peerFlag: '-s' | '-d', r: FirewallRule): string[] {
   if (!PROTOCOL.test(r.protocol)) throw new Error(`Invalid firewall protocol "${r.protocol}"`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PollRequest, PollResponse, RegisterRequest, ReportsRequest } from '../../agent-contract/protocol.js';
 import type { TaskLaunchSpec } from '../../agent-contract/task-contract.js';
+import { firewallDigest, type TaskFirewall } from '../../agent-contract/task-firewall.js';
 import { AgentStore } from './agent-store.js';
 import { ControlPlaneError } from './control-client.js';
 import { RemoteAgent, type TaskRunner } from './remote-agent.js';
@@ -158,6 +159,56 @@ describe('RemoteAgent', () => {
     const agent = agentOver(dir, control, fakeRunner());
     await agent.start();
     await until(() => control.registrations.length === 2);
+    await agent.close();
+  });
+
+  it('holds its launch\'s firewall, applies the ones ordered, states their digests, and lets a failed one go', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'minato-agent-'));
+    const control = fakeControl();
+    const run = fakeRunner();
+    const applied: Array<[string, TaskFirewall]> = [];
+    let failNext = false;
+    run.runner.setFirewall = async (arn, fw) => {
+      if (failNext) {
+        failNext = false;
+        throw new Error('iptables-restore failed');
+      }
+      applied.push([arn, fw]);
+    };
+    const agent = agentOver(dir, control, run);
+    const first: TaskFirewall = { ingress: [{ protocol: 'tcp', fromPort: 80, toPort: 80, cidrs: ['10.215.0.3/32'] }], egress: [] };
+    const second: TaskFirewall = { ingress: [], egress: [{ protocol: 'all', fromPort: -1, toPort: -1, cidrs: ['0.0.0.0/0'] }] };
+    control.orders.push({ launch: [{ spec: { ...spec('t1'), firewall: first } }, { spec: spec('t2') }], stop: [], forget: [] });
+    await agent.start();
+    await until(() => control.polls.length > 1);
+    expect(control.polls[0]!.firewalls).toEqual({});
+    // The launch's firewall is what the network is made with: held, not applied again.
+    expect(control.polls.at(-1)!.firewalls).toEqual({ 'arn:task/t1': firewallDigest(first) });
+    expect(applied).toEqual([]);
+    control.orders.push({ launch: [], stop: [], forget: [], firewalls: [{ taskArn: 'arn:task/t1', firewall: second }, { taskArn: 'arn:task/unknown', firewall: second }] });
+    await until(() => applied.length === 1 && control.polls.at(-1)!.firewalls!['arn:task/t1'] === firewallDigest(second));
+    expect(applied).toEqual([['arn:task/t1', second]]);
+    expect(control.polls.at(-1)!.firewalls).toEqual({ 'arn:task/t1': firewallDigest(second) });
+    // A failed apply is let go, so that the control plane sends it again.
+    failNext = true;
+    control.orders.push({ launch: [], stop: [], forget: [], firewalls: [{ taskArn: 'arn:task/t2', firewall: first }] });
+    await until(() => control.orders.length === 0 && control.polls.at(-1)!.firewalls!['arn:task/t2'] === undefined && !failNext);
+    // One not of the contract's shape is refused, and the rest of the answer carried out.
+    const polled = control.polls.length;
+    control.orders.push({ launch: [], stop: [{ taskArn: 'arn:task/t2', reason: { stopCode: 'UserInitiated', stoppedReason: 'x' } }], forget: [], firewalls: [{ taskArn: 'arn:task/t1', firewall: { ingress: [{ protocol: 'tcp; reboot' }] } as unknown as TaskFirewall }] });
+    await until(() => control.polls.length > polled + 1 && run.calls.includes('stop arn:task/t2'));
+    expect(applied).toHaveLength(1);
+    expect(control.polls.at(-1)!.firewalls).toEqual({ 'arn:task/t1': firewallDigest(second) });
+    await agent.close();
+  });
+
+  it('states no firewalls when its runner cannot apply them', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'minato-agent-'));
+    const control = fakeControl();
+    const agent = agentOver(dir, control, fakeRunner());
+    await agent.start();
+    await until(() => control.polls.length > 0);
+    expect(control.polls[0]!.firewalls).toBeUndefined();
     await agent.close();
   });
 });

@@ -1,5 +1,7 @@
 import type { PollResponse, RegisterRequest, RegistryAuth } from '../../agent-contract/protocol.js';
 import { isStoppingStatus, type StopReason, type TaskLaunchSpec, type TaskRecovery, type TaskStateChange } from '../../agent-contract/task-contract.js';
+import { firewallDigest, type TaskFirewall } from '../../agent-contract/task-firewall.js';
+import { parseTaskFirewall } from '../network/task-firewall.js';
 import type { AgentStore } from './agent-store.js';
 import { ControlPlaneError, type ControlClient } from './control-client.js';
 import type { ReportQueue } from './report-queue.js';
@@ -11,6 +13,11 @@ export interface TaskRunner {
   stop(taskArn: string, reason: StopReason): void;
   /** Takes back the tasks saved before a restart (see TaskRecovery). */
   adopt(recoveries: readonly TaskRecovery[]): Promise<void>;
+  /**
+   * Replaces what a task's security groups allow (before its network exists: what it is made
+   * with). Without it the agent states no firewalls, and the control plane sends none.
+   */
+  setFirewall?(taskArn: string, firewall: TaskFirewall): Promise<void>;
 }
 
 /** What a remote agent is made of. */
@@ -47,6 +54,14 @@ interface AgentTask {
 export class RemoteAgent {
   private readonly tasks = new Map<string, AgentTask>();
   private readonly auth = new Map<string, RegistryAuth>();
+  /**
+   * The digest of the firewall each task holds (its launch's, or the last one ordered): stated
+   * with every poll, so that the control plane sends a firewall again only when it changed. Not
+   * saved: after a restart the control plane sends every task's current firewall again.
+   */
+  private readonly firewalls = new Map<string, string>();
+  /** Firewalls being applied (close waits for them). */
+  private readonly applying = new Set<Promise<void>>();
   private readonly stopSignal = new AbortController();
   private arn: string | undefined;
   private registered = false;
@@ -103,6 +118,7 @@ export class RemoteAgent {
     this.deps.queue.close();
     await this.loop;
     await Promise.all([...this.tasks.values()].map((t) => t.saving));
+    await Promise.all(this.applying);
   }
 
   private async run(): Promise<void> {
@@ -152,20 +168,32 @@ export class RemoteAgent {
   }
 
   /** Everything the agent remembers, for the poll. */
-  private view(): { known: string[]; stopping: string[]; stopped: string[] } {
+  private view(): { known: string[]; stopping: string[]; stopped: string[]; firewalls?: Record<string, string> } {
     const view = { known: [] as string[], stopping: [] as string[], stopped: [] as string[] };
+    const firewalls: Record<string, string> = {};
     for (const [arn, t] of this.tasks) {
       view.known.push(arn);
       if (t.state.lastStatus === 'STOPPED') view.stopped.push(arn);
       else if (t.stopRequested || isStoppingStatus(t.state.lastStatus)) view.stopping.push(arn);
+      const digest = this.firewalls.get(arn);
+      if (digest !== undefined) firewalls[arn] = digest;
     }
-    return view;
+    return this.deps.runner.setFirewall ? { ...view, firewalls } : view;
   }
 
   private async apply(orders: PollResponse): Promise<void> {
     for (const { spec, registryAuth } of orders.launch) {
       if (this.tasks.has(spec.taskArn)) continue;
       if (registryAuth) this.auth.set(spec.region, registryAuth);
+      // A launch's firewall is the one its network is made with. One not of the contract's shape
+      // is not held: the task fails to start on it, and the control plane's next one is taken.
+      if (spec.firewall !== undefined && this.deps.runner.setFirewall) {
+        try {
+          this.firewalls.set(spec.taskArn, firewallDigest(parseTaskFirewall(spec.firewall)));
+        } catch (err) {
+          this.deps.log.error({ err: String(err), taskArn: spec.taskArn }, 'the launch carries an invalid firewall');
+        }
+      }
       // Saved before it starts: from here on the task is known, after a restart too.
       await this.deps.store.saveSpec(spec);
       this.tasks.set(spec.taskArn, { spec, state: {}, stopRequested: false, saving: Promise.resolve() });
@@ -179,14 +207,49 @@ export class RemoteAgent {
       this.deps.log.info({ taskArn, reason }, 'stopping task');
       this.deps.runner.stop(taskArn, reason);
     }
+    const invalid = this.applyFirewalls(orders.firewalls ?? []);
     for (const taskArn of orders.forget) {
       const task = this.tasks.get(taskArn);
       if (!task || task.state.lastStatus !== 'STOPPED') continue;
       this.tasks.delete(taskArn);
+      this.firewalls.delete(taskArn);
       this.deps.queue.drop(taskArn);
       await task.saving;
       await this.deps.store.forget(task.spec.taskId);
     }
+    // Sent again by the control plane at once: the exchange counts as failed, so that it backs off.
+    if (invalid) throw new Error(`firewall orders not applied: ${invalid}`);
+  }
+
+  /**
+   * Starts replacing the firewalls the control plane sent, each held from now on (so that the
+   * next poll is not answered with it again while it is applied). An apply that fails lets it go,
+   * so the control plane sends it again. Returns why orders not of the contract's shape were refused.
+   */
+  private applyFirewalls(orders: NonNullable<PollResponse['firewalls']>): string | undefined {
+    const setFirewall = this.deps.runner.setFirewall?.bind(this.deps.runner);
+    let invalid: string | undefined;
+    for (const { taskArn, firewall } of orders) {
+      if (!setFirewall || !this.tasks.has(taskArn)) continue;
+      let checked: TaskFirewall;
+      try {
+        checked = parseTaskFirewall(firewall);
+      } catch (err) {
+        invalid = (err as Error).message;
+        this.deps.log.error({ err: invalid, taskArn }, 'the control plane sent an invalid firewall');
+        continue;
+      }
+      const digest = firewallDigest(checked);
+      this.firewalls.set(taskArn, digest);
+      this.deps.log.info({ taskArn }, 'replacing the task\'s firewall');
+      const applied = setFirewall(taskArn, checked).catch((err: unknown) => {
+        this.deps.log.error({ err, taskArn }, 'replacing the task\'s firewall failed');
+        if (this.firewalls.get(taskArn) === digest) this.firewalls.delete(taskArn);
+      });
+      this.applying.add(applied);
+      void applied.finally(() => this.applying.delete(applied));
+    }
+    return invalid;
   }
 }
 

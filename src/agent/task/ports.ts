@@ -28,7 +28,7 @@ export type RunnerRuntime = Pick<
 export type RunnerNetwork = TaskNetwork;
 
 /** The network layer operations the runner uses. */
-export type RunnerNetworks = Pick<NetworkManager, 'setup' | 'teardown' | 'list'>;
+export type RunnerNetworks = Pick<NetworkManager, 'setup' | 'teardown' | 'list' | 'setFirewall'>;
 
 /** A pulled image: its digest, config defaults and unpacked layers. */
 export interface RunnerImage {

@@ -17,6 +17,41 @@ const until = async (cond: () => boolean, ms = 3000) => {
 };
 
 describe('TaskRun', () => {
+  it('makes the network with the latest firewall, and replaces it once made, whichever comes first', async () => {
+    const runtime = new ScriptedRuntime();
+    const { deps } = fakeDeps(runtime, undefined, dir);
+    const applied: string[] = [];
+    const made = deps.networks.setup.bind(deps.networks);
+    let setupDone = false;
+    deps.networks = {
+      ...deps.networks,
+      setup: async (req) => {
+        await new Promise((r) => setTimeout(r, 50));
+        applied.push(`setup ${req.firewall?.ingress[0]?.cidrs[0] ?? 'none'}`);
+        setupDone = true;
+        return made(req);
+      },
+      setFirewall: async (_taskId, fw) => (applied.push(`set ${fw?.ingress[0]?.cidrs[0] ?? 'none'}`), setupDone),
+    };
+    const fw = (cidr: string) => ({ ingress: [{ protocol: 'all', fromPort: -1, toPort: -1, cidrs: [cidr] }], egress: [] });
+    // Before the start: the network is made with it.
+    const early = new TaskRun({ ...launchSpec([{ name: 'app', image: 'busybox' }]), firewall: fw('10.0.0.1/32') }, deps);
+    await early.setFirewall(fw('10.0.0.2/32'));
+    await early.start();
+    expect(applied).toEqual(['set 10.0.0.2/32', 'setup 10.0.0.2/32']);
+    await early.stop({ stopCode: 'UserInitiated', stoppedReason: 'bye' });
+    // While the network is made: replaced once it is.
+    applied.length = 0;
+    setupDone = false;
+    const late = new TaskRun({ ...launchSpec([{ name: 'app', image: 'busybox' }]), firewall: fw('10.0.0.1/32') }, deps);
+    const started = late.start();
+    await until(() => applied.length > 0 || (late as unknown as { networkSetup?: unknown }).networkSetup !== undefined);
+    await late.setFirewall(fw('10.0.0.3/32'));
+    await started;
+    expect(applied).toEqual(['setup 10.0.0.1/32', 'set 10.0.0.3/32']);
+    await late.stop({ stopCode: 'UserInitiated', stoppedReason: 'bye' });
+  });
+
   it('goes through ECS lifecycle states in order and stops with UserInitiated', async () => {
     const runtime = new ScriptedRuntime();
     const { deps, reports, networks } = fakeDeps(runtime, undefined, dir);

@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StopReason, TaskLaunchSpec, TaskStateChange } from '../../agent-contract/task-contract.js';
+import type { TaskFirewall } from '../../agent-contract/task-firewall.js';
 import { requestedPorts } from '../network/task-ports.js';
 import { containerSpec, stopTimeoutOf } from './container-spec.js';
 import { assumeTaskRoles, credentialsEnvironment } from './credentials-hook.js';
@@ -40,12 +41,26 @@ export class TaskRun {
   private networkSetup: Promise<RunnerNetwork> | undefined;
   /** The task cgroup's creation under way or done (a stop waits for it before removing the cgroup). */
   private taskLimits: Promise<void> | undefined;
+  /** What the task's security groups allow now: the spec's, until the control plane sends another. */
+  private firewall: TaskFirewall | undefined;
 
   constructor(
     readonly spec: TaskLaunchSpec,
     private readonly deps: TaskRunDeps,
   ) {
     this.ctx = createRunContext(spec, deps);
+    this.firewall = spec.firewall;
+  }
+
+  /**
+   * Replaces what the task's security groups allow. Before its network is made, the network is
+   * made with it; once made (or while being made), its rules are replaced. Both read the latest
+   * firewall when they apply it, so whichever comes last leaves the latest in place.
+   */
+  async setFirewall(firewall: TaskFirewall): Promise<void> {
+    this.firewall = firewall;
+    await this.networkSetup?.catch(() => undefined);
+    await this.deps.networks.setFirewall?.(this.spec.taskId, this.firewall);
   }
 
   /** Runs the task until it is RUNNING (or has failed); stops are driven by `stop` and container exits. */
@@ -59,7 +74,7 @@ export class TaskRun {
         taskId: this.spec.taskId,
         region: this.spec.region,
         portMappings: requestedPorts(this.spec.networkMode, this.spec.containerDefinitions),
-        ...(this.spec.firewall && { firewall: this.spec.firewall }),
+        ...(this.firewall && { firewall: this.firewall }),
       }));
       ctx.network = await this.networkSetup;
       if (this.stopping) return;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { FirewallRule } from '../../agent-contract/task-firewall.js';
-import { groupMembers, taskFirewall, type GroupRule, type GroupView } from './security-rules.js';
+import { groupMembers, membersAt, taskFirewall, type GroupRule, type GroupView } from './security-rules.js';
 
 const ADDRESSES = ['10.213.0.2', '10.213.0.3', '10.213.0.4', '10.213.0.5', '10.213.0.1'];
 const GROUPS = ['sg-a', 'sg-b', 'sg-c', 'sg-d'];
@@ -77,5 +77,35 @@ describe('a task\'s firewall from its security groups', () => {
     });
     // A group without members admits nobody; a group that is gone contributes nothing.
     expect(taskFirewall(['sg-d', 'sg-gone'], [group], new Map()).ingress).toEqual([]);
+  });
+
+  it('admits group members of other hosts as destinations only: as sources they arrive masqueraded as their host', () => {
+    const HOSTS = [undefined, 'ci-1', 'ci-2'];
+    const placed = fc.array(fc.record({ groupIds: fc.subarray(GROUPS), address: fc.constantFrom(...ADDRESSES.slice(0, 4)), host: fc.constantFrom(...HOSTS) }), { maxLength: 6 });
+    fc.assert(
+      fc.property(world, placed, fc.constantFrom(...HOSTS), fc.constantFrom(...ADDRESSES), ({ groups, taskGroups }, tasks, here, peer) => {
+        const members = tasks.map((t) => ({ groupIds: t.groupIds, address: t.address, ...(t.host !== undefined && { containerInstanceArn: t.host }) }));
+        const lb = { groupIds: ['sg-a'], address: '10.213.0.1' };
+        const seen = membersAt(here, members, [lb]);
+        const fw = taskFirewall(taskGroups, groups, seen.destinations, seen.sources);
+        const local = groupMembers([...members.filter((m) => m.containerInstanceArn === here), lb]);
+        const everywhere = groupMembers([...members, lb]);
+        for (const egress of [false, true]) {
+          const m = egress ? everywhere : local;
+          const expected = groups.filter((g) => taskGroups.includes(g.groupId)).some((g) => g.rules.some((r) => r.isEgress === egress && ruleAdmits(r, m, 'tcp', 5, peer)));
+          expect(firewallAdmits(egress ? fw.egress : fw.ingress, 'tcp', 5, peer)).toBe(expected);
+        }
+      }),
+    );
+    // Concretely: a member on the same host gets in, the same group's member elsewhere does not, and is still reached.
+    const group: GroupView = { groupId: 'sg-a', rules: [
+      { isEgress: false, ipProtocol: 'tcp', fromPort: 80, toPort: 80, referencedGroupId: 'sg-b' },
+      { isEgress: true, ipProtocol: 'tcp', fromPort: 80, toPort: 80, referencedGroupId: 'sg-b' },
+    ] };
+    const seen = membersAt('ci-1', [{ groupIds: ['sg-b'], address: '10.215.0.5', containerInstanceArn: 'ci-1' }, { groupIds: ['sg-b'], address: '10.213.0.7' }], []);
+    expect(taskFirewall(['sg-a'], [group], seen.destinations, seen.sources)).toEqual({
+      ingress: [{ protocol: 'tcp', fromPort: 80, toPort: 80, cidrs: ['10.215.0.5/32'] }],
+      egress: [{ protocol: 'tcp', fromPort: 80, toPort: 80, cidrs: ['10.213.0.7/32', '10.215.0.5/32'] }],
+    });
   });
 });

@@ -42,15 +42,43 @@ export function groupMembers(members: readonly GroupMember[]): Map<string, strin
   return new Map([...out].map(([g, addresses]) => [g, [...addresses].sort()]));
 }
 
-/** The firewall of a task in `taskGroups`; groups that no longer exist contribute nothing. */
-export function taskFirewall(taskGroups: readonly string[], groups: readonly GroupView[], members: ReadonlyMap<string, readonly string[]>): TaskFirewall {
+/** A task as a member of its groups, with the host it runs on: its container instance, none for the control host. */
+export interface PlacedMember extends GroupMember {
+  readonly containerInstanceArn?: string;
+}
+
+/**
+ * Each group's members as a task on `host` (a container instance ARN; undefined for the control
+ * host) meets them: as destinations, every member task at its own address (a task's packets leave
+ * with the address they were sent to); as sources, only the member tasks of the same host. A task
+ * of another host reaches this one through its host's outbound NAT (each host masquerades what its
+ * tasks send out of its task subnet) and arrives as that host's address, which every task and
+ * process of that host shares: admitting it would let in non-members, which a security group
+ * never does, so a group rule admits no member of another host (a CIDR rule naming the host's
+ * address can). Load balancers are processes of the control host: they are given at the address
+ * they arrive from at this host, in both roles.
+ */
+export function membersAt(host: string | undefined, tasks: readonly PlacedMember[], loadBalancers: readonly GroupMember[]): { destinations: Map<string, string[]>; sources: Map<string, string[]> } {
+  return {
+    destinations: groupMembers([...tasks, ...loadBalancers]),
+    sources: groupMembers([...tasks.filter((t) => t.containerInstanceArn === host), ...loadBalancers]),
+  };
+}
+
+/**
+ * The firewall of a task in `taskGroups`; groups that no longer exist contribute nothing. Group
+ * peers of egress rules are `members`; those of ingress rules are `sources` (the members whose
+ * address arrives here as theirs, see membersAt), `members` when not given.
+ */
+export function taskFirewall(taskGroups: readonly string[], groups: readonly GroupView[], members: ReadonlyMap<string, readonly string[]>, sources: ReadonlyMap<string, readonly string[]> = members): TaskFirewall {
   const byId = new Map(groups.map((g) => [g.groupId, g]));
   const merged = { ingress: new Map<string, FirewallRule>(), egress: new Map<string, FirewallRule>() };
   for (const id of new Set(taskGroups)) {
     for (const rule of byId.get(id)?.rules ?? []) {
       const flow = flowOf(rule);
       if (!flow) continue;
-      const peers = rule.cidrIpv4 !== undefined ? [canonical(rule.cidrIpv4)] : rule.referencedGroupId !== undefined ? (members.get(rule.referencedGroupId) ?? []).map((a) => `${a}/32`) : [];
+      const seen = rule.isEgress ? members : sources;
+      const peers = rule.cidrIpv4 !== undefined ? [canonical(rule.cidrIpv4)] : rule.referencedGroupId !== undefined ? (seen.get(rule.referencedGroupId) ?? []).map((a) => `${a}/32`) : [];
       if (peers.length === 0) continue;
       const into = rule.isEgress ? merged.egress : merged.ingress;
       const key = `${flow.protocol}|${flow.fromPort}|${flow.toPort}`;

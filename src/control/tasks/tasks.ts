@@ -53,7 +53,10 @@ export interface TasksOptions {
   fargateCpuOvercommit?: number;
   /** The EC2 networking an awsvpc configuration must name; without it subnets and groups are taken as given. */
   vpc?: VpcLookup;
-  /** The firewalls of the control host's awsvpc tasks; without it their groups are not enforced. */
+  /**
+   * The firewalls of the control host's awsvpc tasks; without it their groups are not enforced.
+   * (A container instance's tasks get theirs from the agent protocol, see agent-gateway/.)
+   */
   firewalls?: TaskFirewallSource;
 }
 
