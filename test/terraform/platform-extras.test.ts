@@ -30,6 +30,7 @@ function importId(r: StateResource): string {
     aws_cloudwatch_log_stream: `${String(v.log_group_name)}:${String(v.name)}`,
     aws_ecs_cluster: v.name,
     aws_ecs_account_setting_default: v.name,
+    aws_ecs_task_definition: v.arn,
   };
   return String(ids[r.type] ?? v.id);
 }

@@ -393,6 +393,7 @@ resource "aws_ecs_task_definition" "rotator" {
   network_mode             = "awsvpc"
   cpu                      = "256"
   memory                   = "512"
+  execution_role_arn       = aws_iam_role.node.arn
   container_definitions = jsonencode([{
     name      = "rotate"
     image     = "${local.account_id}.dkr.ecr.${local.region}.amazonaws.com/${local.name}/rotator:1"
