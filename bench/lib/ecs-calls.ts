@@ -2,7 +2,7 @@
  * The ECS task calls the task benchmark makes, as raw SigV4-signed requests (load.ts's `send`): a
  * thin client keeps the benchmark's own CPU use small on a machine it shares with the server.
  */
-import { send } from './load.js';
+import { send, type Endpoint } from './load.js';
 
 /** The fields of a wire Task the benchmark reads; timestamps are epoch seconds, as ECS sends them. */
 export interface WireTask {
@@ -33,24 +33,24 @@ export interface WireFailure {
 export const DESCRIBE_BATCH = 100;
 
 /** Sends one call and parses its answer; anything but 200 is an error carrying the body. */
-export async function call<T>(port: number, operation: string, input: object): Promise<T> {
+export async function call<T>(port: Endpoint, operation: string, input: object): Promise<T> {
   const res = await send(port, { operation, body: JSON.stringify(input) });
   if (res.status !== 200) throw new Error(`${operation} answered ${res.status}: ${res.body.slice(0, 500)}`);
   return JSON.parse(res.body) as T;
 }
 
 /** RunTask with the given request. */
-export function runTask(port: number, input: object): Promise<{ tasks: WireTask[]; failures: WireFailure[] }> {
+export function runTask(port: Endpoint, input: object): Promise<{ tasks: WireTask[]; failures: WireFailure[] }> {
   return call(port, 'RunTask', input);
 }
 
 /** StopTask of one task. */
-export function stopTask(port: number, cluster: string, taskArn: string, reason = 'benchmark done'): Promise<{ task: WireTask }> {
+export function stopTask(port: Endpoint, cluster: string, taskArn: string, reason = 'benchmark done'): Promise<{ task: WireTask }> {
   return call(port, 'StopTask', { cluster, task: taskArn, reason });
 }
 
 /** DescribeTasks of any number of tasks, in batches of {@link DESCRIBE_BATCH}; MISSING ones are left out. */
-export async function describeTasks(port: number, cluster: string, taskArns: readonly string[]): Promise<WireTask[]> {
+export async function describeTasks(port: Endpoint, cluster: string, taskArns: readonly string[]): Promise<WireTask[]> {
   const out: WireTask[] = [];
   for (let i = 0; i < taskArns.length; i += DESCRIBE_BATCH) {
     const res = await call<{ tasks: WireTask[] }>(port, 'DescribeTasks', { cluster, tasks: taskArns.slice(i, i + DESCRIBE_BATCH) });

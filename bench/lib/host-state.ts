@@ -69,6 +69,17 @@ async function processes(): Promise<{ pid: number; ppid: number; argv: string[] 
   return out;
 }
 
+/**
+ * CPU seconds of a process and its live children (PostgreSQL: the postmaster and its backends),
+ * with the children it has already reaped, so that a backend ending mid-window moves its time
+ * from one term to the other rather than losing it.
+ */
+export async function treeCpuSeconds(pid: number): Promise<number> {
+  const children = (await processes()).filter((p) => p.ppid === pid);
+  const times = await Promise.all(children.map((c) => cpuSeconds(c.pid)));
+  return ((await cpuSeconds(pid, true)) ?? 0) + times.reduce<number>((s, t) => s + (t ?? 0), 0);
+}
+
 /** Total resident memory and CPU time of a set of processes. */
 export interface ProcessGroupMemory {
   count: number;

@@ -5,12 +5,22 @@ import autocannon from 'autocannon';
 import { request } from 'node:http';
 
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
-const signer = new SignatureV4({
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  region: 'us-east-1',
-  service: 'ecs',
-  sha256: Sha256,
-});
+const DEFAULT_KEYS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/**
+ * Where the calls go: a port on 127.0.0.1 signed with the default keys, or a host and port (a
+ * bridge address agents in network namespaces also reach) with the keys that server was given,
+ * since the default keys only serve loopback.
+ */
+export type Endpoint = number | { host: string; port: number; credentials?: { accessKeyId: string; secretAccessKey: string } };
+
+const signers = new Map<string, SignatureV4>();
+function target(to: Endpoint) {
+  const { host, port, credentials } = typeof to === 'number' ? { host: '127.0.0.1', port: to, credentials: DEFAULT_KEYS } : { credentials: DEFAULT_KEYS, ...to };
+  let signer = signers.get(credentials.accessKeyId);
+  if (!signer) signers.set(credentials.accessKeyId, (signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'ecs', sha256: Sha256 })));
+  return { host, port, signer };
+}
 
 /** One ECS operation with a fixed body. */
 export interface Call {
@@ -22,16 +32,17 @@ export interface Call {
  * Signs the call once. The result is replayed unchanged for a whole run: the server accepts a signature
  * for 5 minutes either side of its x-amz-date, and it does not reject replays.
  */
-export async function signedHeaders(port: number, call: Call): Promise<Record<string, string>> {
+export async function signedHeaders(to: Endpoint, call: Call): Promise<Record<string, string>> {
+  const { host, port, signer } = target(to);
   const signed = await signer.sign({
     method: 'POST',
     protocol: 'http:',
-    hostname: '127.0.0.1',
+    hostname: host,
     port,
     path: '/',
     query: {},
     headers: {
-      host: `127.0.0.1:${port}`,
+      host: `${host}:${port}`,
       'x-amz-target': `${TARGET_PREFIX}.${call.operation}`,
       'content-type': 'application/x-amz-json-1.1',
     },
@@ -41,10 +52,11 @@ export async function signedHeaders(port: number, call: Call): Promise<Record<st
 }
 
 /** Sends one signed call; resolves with the status and body (used for setup and to check the load request works). */
-export async function send(port: number, call: Call): Promise<{ status: number; body: string }> {
-  const headers = await signedHeaders(port, call);
+export async function send(to: Endpoint, call: Call): Promise<{ status: number; body: string }> {
+  const headers = await signedHeaders(to, call);
+  const { host, port } = target(to);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/', headers, timeout: 10_000 }, (res) => {
+    const req = request({ host, port, method: 'POST', path: '/', headers, timeout: 10_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -73,12 +85,13 @@ export interface LoadResult {
 }
 
 /** A warm-up run (discarded), then a measured run, each with freshly signed headers. */
-export async function load(port: number, call: Call, connections: number, seconds: number, warmupSeconds: number): Promise<LoadResult> {
+export async function load(to: Endpoint, call: Call, connections: number, seconds: number, warmupSeconds: number): Promise<LoadResult> {
+  const { host, port } = target(to);
   const run = async (duration: number) =>
     autocannon({
-      url: `http://127.0.0.1:${port}/`,
+      url: `http://${host}:${port}/`,
       method: 'POST',
-      headers: await signedHeaders(port, call),
+      headers: await signedHeaders(to, call),
       body: call.body,
       connections,
       duration,

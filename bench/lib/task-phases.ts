@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describeTasks, inPool, ms, runTask, stopTask, type WireFailure, type WireTask } from './ecs-calls.js';
+import type { Endpoint } from './load.js';
 import { round, summarizeOrNone, type Summary } from './stats.js';
 
 /** Where a task's server-side start time went, from its own timestamps (ms). */
@@ -61,7 +62,7 @@ export type TrackTasks = (taskArns: readonly string[]) => void;
  * Runs `n` tasks one after another, each polled with DescribeTasks every `pollMs` until RUNNING
  * (at most `timeoutMs`). A task that stops or fails instead ends the phase with an error.
  */
-export async function sequentialLatency(port: number, input: RunInput, n: number, pollMs: number, timeoutMs: number, track: TrackTasks): Promise<LatencySample[]> {
+export async function sequentialLatency(port: Endpoint, input: RunInput, n: number, pollMs: number, timeoutMs: number, track: TrackTasks): Promise<LatencySample[]> {
   const cluster = input.cluster as string;
   const samples: LatencySample[] = [];
   for (let i = 0; i < n; i++) {
@@ -100,7 +101,7 @@ export interface WaitResult {
  * task counts as settled (and is reported). Only tasks not yet settled are described again, so the
  * polling's own load on the server shrinks as the tasks get there. Throws past `timeoutMs`.
  */
-export async function waitForAll(port: number, cluster: string, arns: readonly string[], wanted: 'RUNNING' | 'STOPPED', pollMs: number, timeoutMs: number): Promise<WaitResult> {
+export async function waitForAll(port: Endpoint, cluster: string, arns: readonly string[], wanted: 'RUNNING' | 'STOPPED', pollMs: number, timeoutMs: number): Promise<WaitResult> {
   const t0 = performance.now();
   const settled = new Map<string, WireTask>();
   let pending = [...arns];
@@ -140,7 +141,7 @@ export interface BurstResult {
 
 /** `calls` RunTask calls of `count` tasks from `callers` concurrent callers, then waits for all RUNNING. */
 export async function launchBurst(
-  port: number,
+  port: Endpoint,
   input: RunInput,
   calls: number,
   count: number,
@@ -204,7 +205,7 @@ export interface StopResult {
 }
 
 /** StopTask for every task from `callers` concurrent callers, then waits for all STOPPED. */
-export async function stopMany(port: number, cluster: string, arns: readonly string[], callers: number, pollMs: number, timeoutMs: number): Promise<StopResult> {
+export async function stopMany(port: Endpoint, cluster: string, arns: readonly string[], callers: number, pollMs: number, timeoutMs: number): Promise<StopResult> {
   const wallStart = Date.now();
   const t0 = performance.now();
   const callMs: number[] = [];

@@ -12,7 +12,7 @@
  *   …
  *   await control.dispose(); await hosts.dispose();
  */
-import { removeTaskBridge } from './platform.js';
+import { removeTaskBridge } from './task-bridge.js';
 import { sweepDataDir } from './sweep-data-dir.js';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

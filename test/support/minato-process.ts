@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { removeTaskBridge } from './platform.js';
+import { removeTaskBridge } from './task-bridge.js';
 import { sweepDataDir } from './sweep-data-dir.js';
 
 /** The compiled CLI, as `npx minato` runs it (built by `npm run build`). */

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { execFile } from '../../src/agent/network/exec.js';
-import { removeHostFirewall } from '../../src/agent/network/host-firewall.js';
 import { DEFAULT_CONFIG, type PlatformConfig } from '../../src/cli/config.js';
 import { startPlatform, type Platform, type PlatformOptions } from '../../src/cli/platform.js';
+import { removeTaskBridge } from './task-bridge.js';
 
 /** A platform started for one test file, listening on a free loopback port, with its own data dir. */
 export interface TestPlatform extends Platform {
@@ -51,15 +50,7 @@ export async function startTestPlatform(overrides: Partial<PlatformConfig> = {},
   };
 }
 
-/**
- * Removes what a platform's task network left on the host once its tasks are gone: the bridge's
- * firewall chain (minato keeps it while stopped, as its tasks outlive it) and the bridge.
- */
-export async function removeTaskBridge(bridge: string): Promise<void> {
-  await removeHostFirewall(bridge);
-  // A bridge no task ever made is not there.
-  await execFile('ip', ['link', 'del', bridge], { timeoutMs: 10_000 });
-}
+export { removeTaskBridge } from './task-bridge.js';
 
 /**
  * Starts one platform for the calling test file (beforeAll) and disposes of it (afterAll).
