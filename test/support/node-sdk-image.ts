@@ -33,11 +33,14 @@ export const nodeSdkCommand = (mode: 'probe' | 'rotate'): string[] => [NODE_SDK_
 
 /**
  * The files `ldd` names for a binary: each shared library and the dynamic loader, at the path the
- * loader looks for it (symlinks are copied as the file they resolve to). The vDSO has no file.
+ * loader looks for it (symlinks are copied as the file they resolve to). The vDSO has no file; a
+ * library ldd cannot find is an error.
  */
 export function parseLdd(output: string): string[] {
   const paths: string[] = [];
   for (const line of output.split('\n')) {
+    // An image without it could not start: better to fail the build and say why.
+    if (/=>\s*not found/.test(line)) throw new Error(`ldd cannot find a library: ${line.trim()}`);
     const match = /=>\s*(\/\S+)\s*\(/.exec(line) ?? /^\s*(\/\S+)\s*\(/.exec(line);
     if (match) paths.push(match[1]!);
   }
