@@ -22,6 +22,7 @@ import { failure } from './fixture.js';
  * event it was given and exits with the step's result. Busybox cannot sign AWS requests, so the
  * value createSecret would put is put by the test, with the rotation's ClientRequestToken, as the
  * function would; the platform completes finishSecret's label move (see README, Rotation).
+ * rotation-sdk.test.ts runs a function that makes these calls itself, with the AWS SDK.
  */
 
 const ACCOUNT = '000000000000';
