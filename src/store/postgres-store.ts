@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { currentFence, FencedOutError } from './fence.js';
 import { Mutex } from './mutex.js';
 import { LOCK_CLASS } from './postgres-migrations.js';
-import { inTransaction, openMigratedPool, waitingQueryable, type Queryable } from './postgres-pool.js';
+import { inTransaction, openMigratedPool, prepared, waitingQueryable, type Queryable } from './postgres-pool.js';
 import type { Collection, ListOptions, Store, Transaction } from './store.js';
 
 /**
@@ -12,7 +12,8 @@ import type { Collection, ListOptions, Store, Transaction } from './store.js';
 const WRITER_LOCK = 2;
 
 /** A fenced write goes on only while its lease is held, with its token, by the server's clock. */
-const FENCE_HELD = 'SELECT 1 FROM leader_leases WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at > now()';
+const FENCE_HELD = prepared('SELECT 1 FROM leader_leases WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at > now()');
+const TAKE_WRITER_LOCK = prepared('SELECT pg_advisory_xact_lock($1, $2)');
 
 /** The key's identity and order in the table: its UTF-16 code units, big-endian. */
 export function utf16Key(key: string): Buffer {
@@ -57,14 +58,17 @@ async function listRows(db: Queryable, name: string, options: ListOptions | unde
   const exclusive = after !== undefined && after >= prefix;
   const values: unknown[] = [name, utf16Key(exclusive ? after : prefix), limit];
   if (end !== undefined) values.push(utf16Key(end));
-  const { rows } = await db.query<{ key_utf16: Buffer; value: string }>(listQuery(exclusive, end !== undefined), values);
+  const { rows } = await db.query<{ key_utf16: Buffer; value: string }>(prepared(listQuery(exclusive, end !== undefined)), values);
   return rows;
 }
 
-const PUT =
+const GET = prepared('SELECT value FROM documents WHERE collection = $1 AND key_utf16 = $2');
+const PUT = prepared(
   'INSERT INTO documents (collection, key_utf16, key, value) VALUES ($1, $2, $3, $4) ' +
-  'ON CONFLICT (collection, key_utf16) DO UPDATE SET value = excluded.value';
-const INSERT = 'INSERT INTO documents (collection, key_utf16, key, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING';
+    'ON CONFLICT (collection, key_utf16) DO UPDATE SET value = excluded.value',
+);
+const INSERT = prepared('INSERT INTO documents (collection, key_utf16, key, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING');
+const DELETE = prepared('DELETE FROM documents WHERE collection = $1 AND key_utf16 = $2');
 
 /** Runs one write with a client that may write (inside the caller's transaction, or a new one). */
 type Write = <R>(write: (db: Queryable) => Promise<R>) => Promise<R>;
@@ -72,10 +76,7 @@ type Write = <R>(write: (db: Queryable) => Promise<R>) => Promise<R>;
 function pgCollection<T>(reads: () => Queryable, name: string, write: Write): Collection<T> {
   return {
     async get(key) {
-      const { rows } = await reads().query<{ value: string }>(
-        'SELECT value FROM documents WHERE collection = $1 AND key_utf16 = $2',
-        [name, utf16Key(key)],
-      );
+      const { rows } = await reads().query<{ value: string }>(GET, [name, utf16Key(key)]);
       return rows[0] ? (JSON.parse(rows[0].value) as T) : undefined;
     },
     async list(options) {
@@ -86,7 +87,7 @@ function pgCollection<T>(reads: () => Queryable, name: string, write: Write): Co
     insert: (key, value) =>
       write(async (db) => (await db.query(INSERT, [name, utf16Key(key), readableKey(key), JSON.stringify(value)])).rowCount === 1),
     delete: (key) =>
-      write(async (db) => (await db.query('DELETE FROM documents WHERE collection = $1 AND key_utf16 = $2', [name, utf16Key(key)])).rowCount === 1),
+      write(async (db) => (await db.query(DELETE, [name, utf16Key(key)])).rowCount === 1),
   };
 }
 
@@ -160,7 +161,7 @@ export class PostgresStore implements Store {
       if (this.closed) throw new Error('the store is closed');
       const fence = currentFence();
       return inTransaction(this.pool, async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, WRITER_LOCK]);
+        await client.query(TAKE_WRITER_LOCK, [LOCK_CLASS, WRITER_LOCK]);
         // Checked under the writer lock: a new leader's writes queue behind this one, so once one
         // of them has landed no write of the old leader can follow it.
         if (fence && (await client.query(FENCE_HELD, [fence.name, fence.holder, fence.token])).rowCount !== 1) {
