@@ -54,6 +54,10 @@ export class MemoryStore implements Store {
     return memoryCollection<T>(() => this.tables, name, (write) => this.mutex.run(async () => write()));
   }
 
+  listAcross<T>(names: readonly string[], prefix: string): Promise<Array<Array<{ key: string; value: T }>>> {
+    return Promise.all(names.map((name) => this.collection<T>(name).list({ prefix })));
+  }
+
   transaction<R>(fn: (tx: Transaction) => Promise<R>): Promise<R> {
     return this.mutex.run(async () => {
       // Work on a copy and swap it in on success: a failure leaves no trace.

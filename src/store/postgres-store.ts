@@ -68,6 +68,9 @@ const PUT = prepared(
     'ON CONFLICT (collection, key_utf16) DO UPDATE SET value = excluded.value',
 );
 const INSERT = prepared('INSERT INTO documents (collection, key_utf16, key, value) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING');
+const LIST_ACROSS_TEXT = 'SELECT collection, key_utf16, value FROM documents WHERE collection = ANY($1) AND key_utf16 >= $2';
+const LIST_ACROSS = prepared(`${LIST_ACROSS_TEXT} ORDER BY collection, key_utf16`);
+const LIST_ACROSS_BELOW = prepared(`${LIST_ACROSS_TEXT} AND key_utf16 < $3 ORDER BY collection, key_utf16`);
 const DELETE = prepared('DELETE FROM documents WHERE collection = $1 AND key_utf16 = $2');
 
 /** Runs one write with a client that may write (inside the caller's transaction, or a new one). */
@@ -135,6 +138,17 @@ export class PostgresStore implements Store {
 
   collection<T>(name: string): Collection<T> {
     return pgCollection<T>(() => this.reads, name, (write) => this.locked(write));
+  }
+
+  async listAcross<T>(names: readonly string[], prefix: string): Promise<Array<Array<{ key: string; value: T }>>> {
+    const end = prefixEnd(prefix);
+    const values: unknown[] = [[...names], utf16Key(prefix)];
+    if (end !== undefined) values.push(utf16Key(end));
+    const { rows } = await this.reads.query<{ collection: string; key_utf16: Buffer; value: string }>(end === undefined ? LIST_ACROSS : LIST_ACROSS_BELOW, values);
+    const lists = names.map(() => [] as Array<{ key: string; value: T }>);
+    const index = new Map(names.map((name, i) => [name, i]));
+    for (const row of rows) lists[index.get(row.collection)!]!.push({ key: keyFromUtf16(row.key_utf16), value: JSON.parse(row.value) as T });
+    return lists;
   }
 
   transaction<R>(fn: (tx: Transaction) => Promise<R>): Promise<R> {

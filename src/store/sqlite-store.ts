@@ -116,6 +116,11 @@ export class SqliteStore implements Store {
     return sqliteCollection<T>(this.reads, this.writes, name, (write) => this.mutex.run(async () => write()));
   }
 
+  /** The lists run synchronously, one after another: no write lands between them. */
+  listAcross<T>(names: readonly string[], prefix: string): Promise<Array<Array<{ key: string; value: T }>>> {
+    return Promise.all(names.map((name) => this.collection<T>(name).list({ prefix })));
+  }
+
   transaction<R>(fn: (tx: Transaction) => Promise<R>): Promise<R> {
     return this.mutex.run(async () => {
       const tx: Transaction = {

@@ -43,6 +43,22 @@ export function describeStoreSuite(name: string, open: () => Store | Promise<Sto
       await store.close();
     });
 
+    it('lists several collections under one prefix at once, each as its own list would', async () => {
+      const store = await open();
+      const put = (name: string, key: string) => store.collection<string>(name).put(key, `${name} ${key}`);
+      for (const k of ['x/2', 'x/1', 'x\uFFFF', 'y/1', 'x', 'w']) await put('across-a', k);
+      await put('across-b', 'x/\u00e9');
+      await put('across-b', 'x/z');
+      await put('across-c', 'y/1');
+      const names = ['across-b', 'across-a', 'across-c', 'across-none'];
+      for (const prefix of ['x/', 'x', '', '\uFFFF']) {
+        const expected = await Promise.all(names.map((name) => store.collection<string>(name).list({ prefix })));
+        expect(await store.listAcross<string>(names, prefix)).toEqual(expected);
+      }
+      expect((await store.listAcross<string>(names, 'x/')).map((l) => l.map((e) => e.key))).toEqual([['x/z', 'x/\u00e9'], ['x/1', 'x/2'], [], []]);
+      await store.close();
+    });
+
     it('orders keys beyond ASCII by UTF-16 code unit', async () => {
       const store = await open();
       const c = store.collection<number>('unicode');

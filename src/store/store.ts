@@ -14,6 +14,12 @@
 export interface Store {
   /** A named collection of documents of one type. */
   collection<T>(name: string): Collection<T>;
+  /**
+   * Every document under `prefix` in each named collection, as `list({ prefix })` of each would
+   * return them (the result's i-th entry is the i-th collection's), in one read: one round trip
+   * on a server database, where several lists would cost one each.
+   */
+  listAcross<T>(names: readonly string[], prefix: string): Promise<Array<Array<{ key: string; value: T }>>>;
   /** Runs `fn` atomically and in isolation from other transactions. */
   transaction<R>(fn: (tx: Transaction) => Promise<R>): Promise<R>;
   /** Releases the store; no call may follow. */
