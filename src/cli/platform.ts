@@ -371,7 +371,7 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     stopMetricExpiry();
     await stopAlarms();
     await snsDeliverer.stop();
-    metrics.close();
+    await metrics.close();
     await replication.close();
     await store.close();
   };

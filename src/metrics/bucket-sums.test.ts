@@ -24,9 +24,9 @@ const datum = fc.record({
 });
 
 describe('bucket sums computed by the store', () => {
-  it('equal the aggregates of the data read one by one, for every period, start and unit filter', () => {
-    fc.assert(
-      fc.property(
+  it('equal the aggregates of the data read one by one, for every period, start and unit filter', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(datum, { minLength: 1, maxLength: 40 }),
         fc.constantFrom(1, 10, 30, 60, 300, 3600, 7200),
         // Hour-aligned grids (read from the hourly rows) as often as others.
@@ -34,11 +34,11 @@ describe('bucket sums computed by the store', () => {
         fc.oneof(fc.constant(SPAN / 1000), fc.integer({ min: 1, max: SPAN / 1000 })),
         fc.constantFrom(undefined, 'Count'),
         fc.boolean(),
-        (data, period, startOffsetS, endOffsetS, unit, splitUnits) => {
+        async (data, period, startOffsetS, endOffsetS, unit, splitUnits) => {
           if (endOffsetS <= startOffsetS) return;
           const metrics = openMetricService(':memory:');
           try {
-            metrics.put(scope, {
+            await metrics.put(scope, {
               Namespace: 'P',
               MetricData: data.map((d) => ({
                 MetricName: 'M',
@@ -53,9 +53,9 @@ describe('bucket sums computed by the store', () => {
               })),
             });
             const grid = timeGrid(base + startOffsetS * 1000, base + endOffsetS * 1000, period, now);
-            const metric = metrics.metric(scope, 'P', 'M');
-            const read = metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: true });
-            const summed = metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: false });
+            const metric = (await metrics.metric(scope, 'P', 'M'));
+            const read = (await metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: true }));
+            const summed = (await metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: false }));
             expect(summed.map((b) => [b.start, b.unit])).toEqual(read.map((b) => [b.start, b.unit]));
             summed.forEach((b, i) => {
               const a = read[i]!.aggregate;
@@ -64,7 +64,7 @@ describe('bucket sums computed by the store', () => {
               expect(b.aggregate.sum).toBe(a.sum);
             });
           } finally {
-            metrics.close();
+            await metrics.close();
           }
         },
       ),
@@ -72,39 +72,39 @@ describe('bucket sums computed by the store', () => {
     );
   });
 
-  it('are kept per hour for a database written before, and expire with the data', () => {
+  it('are kept per hour for a database written before, and expire with the data', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'minato-sums-')), 'metrics.db');
     try {
       let metrics = openMetricService(file);
-      metrics.put(scope, { Namespace: 'P', MetricData: [1, 2, 3].map((v, i) => ({ MetricName: 'M', Timestamp: (base + i * 1800_000) / 1000, Value: v })) });
+      await metrics.put(scope, { Namespace: 'P', MetricData: [1, 2, 3].map((v, i) => ({ MetricName: 'M', Timestamp: (base + i * 1800_000) / 1000, Value: v })) });
       // As an earlier version left it: data, and no hourly rows.
       (metrics.store as SqliteMetricStore).database.exec('DROP TABLE hourly');
-      metrics.close();
+      await metrics.close();
       metrics = openMetricService(file);
       const request = { Namespace: 'P', MetricName: 'M', StartTime: base / 1000, EndTime: (base + SPAN) / 1000, Period: 3600, Statistics: ['Sum', 'SampleCount'] };
-      expect(metrics.statistics(scope, request)).toEqual([
+      expect((await metrics.statistics(scope, request))).toEqual([
         { Timestamp: base / 1000, Unit: 'None', Sum: 3, SampleCount: 2 },
         { Timestamp: (base + 3600_000) / 1000, Unit: 'None', Sum: 3, SampleCount: 1 },
       ]);
       const rows = () => (metrics.store as SqliteMetricStore).database.prepare('SELECT COUNT(*) AS n FROM hourly').get() as { n: number };
       expect(rows().n).toBe(2);
-      metrics.store.expire(base + 3600_000, 1000);
+      await metrics.store.expire(base + 3600_000, 1000);
       expect(rows().n).toBe(1);
-      metrics.close();
+      await metrics.close();
     } finally {
       rmSync(dirname(file), { recursive: true, force: true });
     }
   });
 
-  it('keep a datum of one value readable for percentiles without storing its values', () => {
+  it('keep a datum of one value readable for percentiles without storing its values', async () => {
     const metrics = openMetricService(':memory:');
     try {
-      metrics.put(scope, { Namespace: 'P', MetricData: [7, 3, 9].map((v, i) => ({ MetricName: 'M', Timestamp: (base + i * 1000) / 1000, Value: v })) });
+      await metrics.put(scope, { Namespace: 'P', MetricData: [7, 3, 9].map((v, i) => ({ MetricName: 'M', Timestamp: (base + i * 1000) / 1000, Value: v })) });
       const request = { Namespace: 'P', MetricName: 'M', StartTime: base / 1000, EndTime: (base + 60_000) / 1000, Period: 60 };
-      expect(metrics.statistics(scope, { ...request, ExtendedStatistics: ['p50', 'p100'] })).toEqual([{ Timestamp: base / 1000, Unit: 'None', ExtendedStatistics: { p50: 7, p100: 9 } }]);
-      expect(metrics.statistics(scope, { ...request, Statistics: ['Average', 'SampleCount'] })).toEqual([{ Timestamp: base / 1000, Unit: 'None', Average: 19 / 3, SampleCount: 3 }]);
+      expect((await metrics.statistics(scope, { ...request, ExtendedStatistics: ['p50', 'p100'] }))).toEqual([{ Timestamp: base / 1000, Unit: 'None', ExtendedStatistics: { p50: 7, p100: 9 } }]);
+      expect((await metrics.statistics(scope, { ...request, Statistics: ['Average', 'SampleCount'] }))).toEqual([{ Timestamp: base / 1000, Unit: 'None', Average: 19 / 3, SampleCount: 3 }]);
     } finally {
-      metrics.close();
+      await metrics.close();
     }
   });
 });
