@@ -36,6 +36,34 @@ const cpuAlarm = {
 };
 
 describe('AlarmService', () => {
+  it('writes no state judged on a configuration or state changed while the round read the data', async () => {
+    const { metrics, alarms } = open();
+    await alarms.putMetricAlarm(scope(T0), { ...cpuAlarm, AlarmActions: [], EvaluationPeriods: 1 });
+    await put(metrics, T0 + 10_000, 90);
+    // Another process (or request) changes the alarm while this round reads its data.
+    const bucketSums = metrics.store.bucketSums.bind(metrics.store);
+    let meanwhile: (() => Promise<unknown>) | undefined = () => alarms.putMetricAlarm(scope(T0 + 30_000), { ...cpuAlarm, AlarmActions: [], EvaluationPeriods: 1, Threshold: 95 });
+    metrics.store.bucketSums = async (...args) => {
+      const change = meanwhile;
+      meanwhile = undefined;
+      await change?.();
+      return bucketSums(...args);
+    };
+    const round = await alarms.evaluate(new Date(T0 + MIN + 5000));
+    expect(round.changes).toEqual([]);
+    expect((await alarms.get(scope(T0), 'cpu-high')).state.value).toBe('INSUFFICIENT_DATA');
+    // The next round judges the new configuration; a state set by hand meanwhile is kept likewise.
+    expect((await alarms.evaluate(new Date(T0 + MIN + 6000))).changes.map((c) => c.after.value)).toEqual(['OK']);
+    // With the threshold at 50 the round would turn it to ALARM, but its state is set meanwhile.
+    await alarms.putMetricAlarm(scope(T0 + 50_000), { ...cpuAlarm, AlarmActions: [], EvaluationPeriods: 1, Threshold: 50 });
+    meanwhile = () => alarms.setState(scope(T0 + 55_000), 'cpu-high', 'INSUFFICIENT_DATA', 'by hand');
+    expect((await alarms.evaluate(new Date(T0 + MIN + 7000))).changes).toEqual([]);
+    expect((await alarms.get(scope(T0), 'cpu-high')).state).toMatchObject({ value: 'INSUFFICIENT_DATA', reason: 'by hand' });
+    const history = await alarms.store.history({ region: 'us-east-1', name: 'cpu-high', type: 'StateUpdate', ascending: true, limit: 10 });
+    expect(history.map((h) => h.summary)).toEqual(['Alarm updated from INSUFFICIENT_DATA to OK', 'Alarm updated from OK to INSUFFICIENT_DATA']);
+    expect((await alarms.evaluate(new Date(T0 + MIN + 8000))).changes.map((c) => c.after.value)).toEqual(['ALARM']);
+  });
+
   it('moves a metric alarm OK → ALARM → OK as data breaches and recovers, with history and actions', async () => {
     const { metrics, alarms } = open();
     const executed: string[] = [];
