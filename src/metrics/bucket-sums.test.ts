@@ -2,9 +2,11 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scope } from '../lib/scope.js';
-import { openMetricService } from './metric-service.js';
+import { postgresMissing, startPostgresServer, type PostgresServer } from '../store/postgres-server.fixtures.js';
+import { MetricService, openMetricService } from './metric-service.js';
+import { PostgresMetricStore } from './postgres-metric-store.js';
 import { timeGrid } from './periods.js';
 import type { SqliteMetricStore } from './sqlite-metric-store.js';
 
@@ -23,8 +25,12 @@ const datum = fc.record({
   resolution: fc.constantFrom(1, 60),
 });
 
-describe('bucket sums computed by the store', () => {
-  it('equal the aggregates of the data read one by one, for every period, start and unit filter', async () => {
+/**
+ * The property: bucket sums equal the aggregates of the data read one by one. `service` gives the
+ * service to use and the namespace of a run (a fresh store, or a fresh namespace of a shared one).
+ */
+function sumsEqualData(service: () => Promise<{ metrics: MetricService; namespace: string; done(): Promise<void> }>, numRuns: number) {
+  return async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(datum, { minLength: 1, maxLength: 40 }),
@@ -36,10 +42,10 @@ describe('bucket sums computed by the store', () => {
         fc.boolean(),
         async (data, period, startOffsetS, endOffsetS, unit, splitUnits) => {
           if (endOffsetS <= startOffsetS) return;
-          const metrics = openMetricService(':memory:');
+          const { metrics, namespace, done } = await service();
           try {
             await metrics.put(scope, {
-              Namespace: 'P',
+              Namespace: namespace,
               MetricData: data.map((d) => ({
                 MetricName: 'M',
                 Timestamp: (base + d.offsetMs) / 1000,
@@ -53,9 +59,9 @@ describe('bucket sums computed by the store', () => {
               })),
             });
             const grid = timeGrid(base + startOffsetS * 1000, base + endOffsetS * 1000, period, now);
-            const metric = (await metrics.metric(scope, 'P', 'M'));
-            const read = (await metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: true }));
-            const summed = (await metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: false }));
+            const metric = await metrics.metric(scope, namespace, 'M');
+            const read = await metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: true });
+            const summed = await metrics.buckets(metric, grid, period, now, unit, { splitUnits, values: false });
             expect(summed.map((b) => [b.start, b.unit])).toEqual(read.map((b) => [b.start, b.unit]));
             summed.forEach((b, i) => {
               const a = read[i]!.aggregate;
@@ -64,11 +70,41 @@ describe('bucket sums computed by the store', () => {
               expect(b.aggregate.sum).toBe(a.sum);
             });
           } finally {
-            await metrics.close();
+            await done();
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns },
+    );
+  };
+}
+
+describe('bucket sums computed by the store', () => {
+  it(
+    'equal the aggregates of the data read one by one, for every period, start and unit filter',
+    sumsEqualData(async () => {
+      const metrics = openMetricService(':memory:');
+      return { metrics, namespace: 'P', done: () => metrics.close() };
+    }, 300),
+  );
+
+  const missing = postgresMissing();
+  describe.skipIf(missing !== undefined)(missing ?? 'on PostgreSQL', () => {
+    let server: PostgresServer;
+    let metrics: MetricService;
+    let run = 0;
+    beforeAll(async () => {
+      server = await startPostgresServer();
+      metrics = new MetricService(await PostgresMetricStore.open({ connectionString: await server.createDatabase(), poolSize: 2 }));
+    });
+    afterAll(async () => {
+      await metrics?.close();
+      await server?.stop();
+    });
+
+    it(
+      'equal the aggregates of the data read one by one there too',
+      sumsEqualData(async () => ({ metrics, namespace: `P${run++}`, done: async () => {} }), 100),
     );
   });
 
