@@ -61,6 +61,23 @@ export function describeMetricStoreSuite(name: string, open: () => Promise<Metri
     );
 
     it(
+      'keeps a metric of thirty dimensions of long values apart from one that differs in a single character',
+      using(async (store) => {
+        // Values that do not compress: each of 1,024 characters, thirty of them (CloudWatch's limits).
+        let seed = 7;
+        const noise = () => Array.from({ length: 1024 }, () => String.fromCharCode(33 + ((seed = (seed * 48271) % 2147483647) % 90))).join('');
+        const long = Array.from({ length: 30 }, (_, i) => ({ Name: `Dim${String(i).padStart(2, '0')}`, Value: noise() }));
+        const other = long.map((d, i) => (i === 29 ? { ...d, Value: `${d.Value.slice(0, -1)}~` } : d));
+        await store.put('us-east-1', 'App', [datum('M', T, 1, { dimensions: long }), datum('M', T, 2, { dimensions: other })], T);
+        const a = (await store.metric('us-east-1', 'App', 'M', long))!;
+        const b = (await store.metric('us-east-1', 'App', 'M', other))!;
+        expect(a.dimensions).toEqual(long);
+        expect(a.id).not.toBe(b.id);
+        expect((await store.data(b.id, T, T + 1)).map((d) => d.samples.sum)).toEqual([2]);
+      }),
+    );
+
+    it(
       'gives back sample sets, raw values and storage resolution as stored',
       using(async (store) => {
         await store.put(

@@ -9,8 +9,9 @@ export const METRIC_LEDGER: MigrationLedger = { table: 'metric_schema_migrations
 
 /**
  * The schema, on the plan of SQLite's `metrics.db`. A metric (series) is a row keyed by region,
- * namespace, name and its sorted dimension set as JSON; two processes creating one at once meet
- * on that key (INSERT … ON CONFLICT). Its data are rows indexed by (metric, time): a statistics
+ * namespace, name and its sorted dimension set as JSON; the unique key is `identity`, the SHA-256
+ * of those four, since thirty dimensions of long values exceed what a B-tree entry may hold. Two
+ * processes creating one metric at once meet on it (INSERT … ON CONFLICT). Its data are rows indexed by (metric, time): a statistics
  * request is one range scan per metric, and so is each metric's share of the expiry sweep (no
  * index on time alone, which every insert would pay for). `metric_hourly` keeps each metric's
  * sums per hour and unit, updated in the PutMetricData transaction, so that long ranges at hour
@@ -30,9 +31,10 @@ export const METRIC_MIGRATIONS: readonly Migration[] = [
         name        text COLLATE "C" NOT NULL,
         dimensions  text COLLATE "C" NOT NULL,
         last_put    bigint NOT NULL,
-        UNIQUE (region, namespace, name, dimensions)
+        identity    bytea NOT NULL UNIQUE
       );
       CREATE INDEX metric_series_by_region ON metric_series (region, id);
+      CREATE INDEX metric_series_by_name ON metric_series (region, namespace, name, id);
       CREATE TABLE metric_data (
         metric_id   bigint NOT NULL,
         timestamp   bigint NOT NULL,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { inTransaction, openMigratedPool, waitingQueryable, type Queryable } from '../store/postgres-pool.js';
 import type { CheckedDatum, Dimension } from './datum-rules.js';
@@ -70,6 +71,9 @@ interface SeriesKey {
 
 const keyOf = (region: string, namespace: string, name: string, dimensions: string): string => JSON.stringify([region, namespace, name, dimensions]);
 
+/** The unique key of a series: the SHA-256 of its key (a B-tree entry of the key itself could be too long). */
+const identityOf = (key: string): Buffer => createHash('sha256').update(key).digest();
+
 /** Byte-order comparison of the keys, the order in which every transaction locks series rows (no deadlock between two puts). */
 const compareKeys = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -121,13 +125,20 @@ export class PostgresMetricStore implements MetricStore {
     await inTransaction(this.pool, async (client) => {
       // One upsert for every series: created, or stamped; ON CONFLICT lets two processes create one at once.
       const { rows } = await client.query<{ id: string; region: string; namespace: string; name: string; dimensions: string }>(
-        `INSERT INTO metric_series (region, namespace, name, dimensions, last_put)
-         SELECT region, namespace, name, dimensions, last_put
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[]) WITH ORDINALITY AS k(region, namespace, name, dimensions, last_put, n)
+        `INSERT INTO metric_series (region, namespace, name, dimensions, last_put, identity)
+         SELECT region, namespace, name, dimensions, last_put, identity
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bytea[]) WITH ORDINALITY AS k(region, namespace, name, dimensions, last_put, identity, n)
            ORDER BY n
-         ON CONFLICT (region, namespace, name, dimensions) DO UPDATE SET last_put = GREATEST(metric_series.last_put, excluded.last_put)
+         ON CONFLICT (identity) DO UPDATE SET last_put = GREATEST(metric_series.last_put, excluded.last_put)
          RETURNING id, region, namespace, name, dimensions`,
-        [ordered.map((k) => k.region), ordered.map((k) => k.namespace), ordered.map((k) => k.name), ordered.map((k) => k.dimensions), ordered.map((k) => k.lastPut)],
+        [
+          ordered.map((k) => k.region),
+          ordered.map((k) => k.namespace),
+          ordered.map((k) => k.name),
+          ordered.map((k) => k.dimensions),
+          ordered.map((k) => k.lastPut),
+          ordered.map((k) => identityOf(keyOf(k.region, k.namespace, k.name, k.dimensions))),
+        ],
       );
       const ids = new Map(rows.map((r) => [keyOf(r.region, r.namespace, r.name, r.dimensions), Number(r.id)]));
       const cols = { id: [] as number[], ts: [] as number[], unit: [] as string[], res: [] as number[], count: [] as number[], sum: [] as number[], min: [] as number[], max: [] as number[], vals: [] as Array<string | null> };
@@ -178,8 +189,8 @@ export class PostgresMetricStore implements MetricStore {
 
   async metric(region: string, namespace: string, metricName: string, dimensions: readonly Dimension[]): Promise<MetricRecord | undefined> {
     const { rows } = await this.db.query<SeriesRow>(
-      'SELECT * FROM metric_series WHERE region = $1 AND namespace = $2 AND name = $3 AND dimensions = $4',
-      [region, namespace, metricName, dimensionKey(dimensions)],
+      'SELECT id, region, namespace, name, dimensions, last_put FROM metric_series WHERE identity = $1',
+      [identityOf(keyOf(region, namespace, metricName, dimensionKey(dimensions)))],
     );
     return rows[0] && toMetric(rows[0]);
   }
@@ -229,7 +240,7 @@ export class PostgresMetricStore implements MetricStore {
     if (query.namespace !== undefined) where.push(`namespace = ${p(query.namespace)}`);
     if (query.metricName !== undefined) where.push(`name = ${p(query.metricName)}`);
     if (query.afterId !== undefined) where.push(`id > ${p(query.afterId)}`);
-    const sql = `SELECT * FROM metric_series WHERE ${where.join(' AND ')} ORDER BY id LIMIT ${p(query.limit)}`;
+    const sql = `SELECT id, region, namespace, name, dimensions, last_put FROM metric_series WHERE ${where.join(' AND ')} ORDER BY id LIMIT ${p(query.limit)}`;
     return (await this.db.query<SeriesRow>(sql, params)).rows.map(toMetric);
   }
 
