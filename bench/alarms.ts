@@ -65,13 +65,13 @@ async function main(): Promise<void> {
           const hot = i % 3 === 0 ? 40 : 0;
           data.push({ MetricName: 'Load', Dimensions: dims(i), Timestamp: (base + minute * MIN + 1000) / 1000, Values: [10 + hot, 30 + hot, 45 + hot], Counts: [5, 3, 2] });
         }
-        metrics.put(scope(now), { Namespace: 'Bench', MetricData: data });
+        await metrics.put(scope(now), { Namespace: 'Bench', MetricData: data });
       }
     }
-    for (let i = 0; i < ALARMS; i++) alarms.putMetricAlarm(scope(now), alarmOf(i));
+    for (let i = 0; i < ALARMS; i++) await alarms.putMetricAlarm(scope(now), alarmOf(i));
     for (let c = 0; c < ALARMS / 100; c++) {
       const child = (k: number) => `alarm-${String(c * 100 + k).padStart(5, '0')}`;
-      alarms.putCompositeAlarm(scope(now), { AlarmName: `composite-${c}`, AlarmRule: `ALARM("${child(0)}") OR (ALARM("${child(3)}") AND NOT OK("${child(6)}"))` });
+      await alarms.putCompositeAlarm(scope(now), { AlarmName: `composite-${c}`, AlarmRule: `ALARM("${child(0)}") OR (ALARM("${child(3)}") AND NOT OK("${child(6)}"))` });
     }
     const loadSeconds = Number(process.hrtime.bigint() - loadStart) / 1e9;
 
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       rounds.push({ cpuSeconds: round((used.user + used.system) / 1e6, 3), wallSeconds: round(Number(process.hrtime.bigint() - wall) / 1e9, 3), evaluated, changes: changes.length });
       if (evaluated !== ALARMS) problems.push(`round ${r}: ${evaluated} of ${ALARMS} alarms evaluated`);
       if (r === 0) {
-        const stuck = alarms.list(scope(now)).filter((a) => a.state.value === 'INSUFFICIENT_DATA').length;
+        const stuck = (await alarms.list(scope(now))).filter((a) => a.state.value === 'INSUFFICIENT_DATA').length;
         if (stuck > 0) problems.push(`${stuck} alarms with data stayed INSUFFICIENT_DATA`);
       }
     }
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    metrics.close();
+    await metrics.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -14,7 +14,8 @@
  *   SDK: two requests of 500 MetricStat queries (CloudWatch's limit), Average at a 1-hour period,
  *   168 values per series; target ≤ 1 s for the whole 1,000. Every value is checked.
  *
- * The figures are medians of BENCH_RUNS runs (default 3). Writes bench/results/metrics-<time>.json
+ * The figures are medians of BENCH_RUNS runs (default 3); BENCH_IN_PROCESS_ONLY=1 runs the
+ * in-process part alone. Writes bench/results/metrics-<time>.json
  * and metrics-latest.json; exits 1 when the run is invalid (failed requests, lost or wrong data),
  * missed targets are reported, not fatal.
  */
@@ -71,14 +72,14 @@ async function ingestInProcess(run: number): Promise<{ datapointsPerSecond: numb
     );
     const cpu = process.cpuUsage();
     const started = performance.now();
-    for (const data of requests) metrics.put(scope(now), { Namespace: 'Bench', MetricData: data });
+    for (const data of requests) await metrics.put(scope(now), { Namespace: 'Bench', MetricData: data });
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     // Per CPU second as well: on a shared machine the wall clock counts other processes' turns.
     const cpuSeconds = (used.user + used.system) / 1e6;
     return { datapointsPerSecond: Math.round((REQUESTS * PER_REQUEST) / seconds), datapointsPerCpuSecond: Math.round((REQUESTS * PER_REQUEST) / cpuSeconds), seconds: round(seconds, 3) };
   } finally {
-    metrics.close();
+    await metrics.close();
     await removeDir(dir);
   }
 }
@@ -130,7 +131,7 @@ async function ingestHttp(client: CloudWatchClient, serverPid: number, run: numb
 const valueAt = (s: number, m: number) => (s * 31 + m * 7) % 101;
 
 /** Writes 7 days of 1-minute data for SERIES series into `<dir>/metrics.db` through the store, in transactions of 10,000. */
-function preload(dir: string, end: number): number {
+async function preload(dir: string, end: number): Promise<number> {
   const store = new SqliteMetricStore(join(dir, 'metrics.db'));
   const started = performance.now();
   try {
@@ -148,14 +149,14 @@ function preload(dir: string, end: number): number {
           samples: { count: 1, sum: v, min: v, max: v, values: [[v, 1]] },
         });
         if (batch.length === 10_000) {
-          store.put('us-east-1', 'Series', batch, end);
+          await store.put('us-east-1', 'Series', batch, end);
           batch = [];
         }
       }
     }
-    if (batch.length > 0) store.put('us-east-1', 'Series', batch, end);
+    if (batch.length > 0) await store.put('us-east-1', 'Series', batch, end);
   } finally {
-    store.close();
+    await store.close();
   }
   return (performance.now() - started) / 1000;
 }
@@ -238,6 +239,8 @@ async function main(): Promise<void> {
   const inProcess = [];
   for (let run = 0; run < RUNS; run++) inProcess.push(await ingestInProcess(run));
   console.log(`PutMetricData in process: ${inProcess.map((r) => r.datapointsPerSecond).join(', ')} datapoints/s (${inProcess.map((r) => r.datapointsPerCpuSecond).join(', ')} per CPU second)`);
+  // BENCH_IN_PROCESS_ONLY=1: the in-process figures only (no server, nothing written).
+  if (process.env.BENCH_IN_PROCESS_ONLY === '1') return;
 
   const http = [];
   const httpJson = [];
@@ -247,7 +250,7 @@ async function main(): Promise<void> {
   try {
     // The week of data goes in through the store before the server opens metrics.db.
     const end = Math.floor(Date.now() / 3600_000) * 3600_000;
-    preloadSeconds = preload(dir, end);
+    preloadSeconds = await preload(dir, end);
     console.log(`preload: ${SERIES * MINUTES} data in ${round(preloadSeconds, 1)} s`);
     const server = await startServer(dir);
     const cborSent = new Set<string>();

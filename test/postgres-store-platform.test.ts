@@ -1,5 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  CloudWatchClient,
+  DescribeAlarmHistoryCommand,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  GetMetricStatisticsCommand,
+  ListMetricsCommand,
+  PutMetricAlarmCommand,
+  PutMetricDataCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateClusterCommand, DescribeClustersCommand, ListClustersCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +19,14 @@ import { startTestPlatform, type TestPlatform } from './support/platform.js';
 
 const logsOf = (p: TestPlatform) =>
   new CloudWatchLogsClient({
+    endpoint: p.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: p.config.accessKeyId, secretAccessKey: p.config.secretAccessKey },
+    maxAttempts: 1,
+  });
+
+const cloudWatchOf = (p: TestPlatform) =>
+  new CloudWatchClient({
     endpoint: p.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: p.config.accessKeyId, secretAccessKey: p.config.secretAccessKey },
@@ -75,6 +93,67 @@ describe.skipIf(missing !== undefined)(missing ?? 'minato up --store postgres://
     } finally {
       logsA.destroy();
       logsB.destroy();
+    }
+  });
+
+  it('keeps CloudWatch metrics and alarms in the same database, shared by two platforms and evaluated by the leader', async () => {
+    const url = await server.createDatabase();
+    // Alarm rounds every 200 ms, so that a 10-second alarm is judged as soon as its period ends.
+    const a = await startTestPlatform({ store: url }, { alarmTickMs: 200 });
+    platforms.push(a);
+    const b = await startTestPlatform({ store: url, replica: true }, { alarmTickMs: 200 });
+    platforms.push(b);
+    const [cwA, cwB] = [cloudWatchOf(a), cloudWatchOf(b)];
+    try {
+      const dimensions = [{ Name: 'Service', Value: 'web' }];
+      // In the 10-second period that has just ended (and within its minute for GetMetricStatistics).
+      const periodEnd = Math.floor(Date.now() / 10_000) * 10_000;
+      const at = new Date(periodEnd - 5_000);
+      await cwA.send(new PutMetricDataCommand({ Namespace: 'Shared', MetricData: [{ MetricName: 'Load', Dimensions: dimensions, Timestamp: at, Value: 20, StorageResolution: 1 }] }));
+      const listed = await cwB.send(new ListMetricsCommand({ Namespace: 'Shared' }));
+      expect(listed.Metrics?.map((m) => [m.MetricName, m.Dimensions])).toEqual([['Load', dimensions]]);
+      const range = { StartTime: new Date(periodEnd - 3600_000), EndTime: new Date(periodEnd + 60_000) };
+      const stats = await cwB.send(new GetMetricStatisticsCommand({ Namespace: 'Shared', MetricName: 'Load', Dimensions: dimensions, Period: 3600, Statistics: ['Sum', 'SampleCount'], ...range }));
+      expect(stats.Datapoints?.map((p) => [p.Sum, p.SampleCount])).toEqual([[20, 1]]);
+      const data = await cwB.send(
+        new GetMetricDataCommand({ ...range, MetricDataQueries: [{ Id: 'load', MetricStat: { Metric: { Namespace: 'Shared', MetricName: 'Load', Dimensions: dimensions }, Period: 10, Stat: 'Maximum' } }] }),
+      );
+      expect(data.MetricDataResults?.[0]?.Values).toEqual([20]);
+
+      // Created through the replica, described through the leader, judged by the leader's rounds.
+      await cwB.send(
+        new PutMetricAlarmCommand({
+          AlarmName: 'load-high',
+          Namespace: 'Shared',
+          MetricName: 'Load',
+          Dimensions: dimensions,
+          Statistic: 'Maximum',
+          Period: 10,
+          EvaluationPeriods: 1,
+          Threshold: 50,
+          ComparisonOperator: 'GreaterThanThreshold',
+          TreatMissingData: 'ignore',
+        }),
+      );
+      const state = async (client: CloudWatchClient) => (await client.send(new DescribeAlarmsCommand({ AlarmNames: ['load-high'] }))).MetricAlarms?.[0]?.StateValue;
+      const waitFor = async (value: string) => {
+        const deadline = Date.now() + 20_000;
+        while ((await state(cwA)) !== value && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+        return state(cwA);
+      };
+      expect(await waitFor('OK')).toBe('OK');
+      // Data over the threshold, put through the replica, turn the alarm to ALARM.
+      const next = Math.floor(Date.now() / 10_000) * 10_000;
+      await cwB.send(new PutMetricDataCommand({ Namespace: 'Shared', MetricData: [{ MetricName: 'Load', Dimensions: dimensions, Timestamp: new Date(next + 1_000), Value: 99, StorageResolution: 1 }] }));
+      expect(await waitFor('ALARM')).toBe('ALARM');
+      expect(await state(cwB)).toBe('ALARM');
+      const history = await cwB.send(new DescribeAlarmHistoryCommand({ AlarmName: 'load-high', HistoryItemType: 'StateUpdate', ScanBy: 'TimestampAscending' }));
+      expect(history.AlarmHistoryItems?.map((h) => h.HistorySummary)).toEqual(['Alarm updated from INSUFFICIENT_DATA to OK', 'Alarm updated from OK to ALARM']);
+      expect(existsSync(join(a.config.dataDir, 'metrics.db'))).toBe(false);
+      expect(existsSync(join(b.config.dataDir, 'metrics.db'))).toBe(false);
+    } finally {
+      cwA.destroy();
+      cwB.destroy();
     }
   });
 

@@ -70,11 +70,9 @@ export function clusterMetricsPublisher(store: Store, ecs: Pick<EcsControl, 'con
 /** Puts data in pages of the API's limit; a refused page is logged, never fatal to the loop. */
 export function put(metrics: MetricService, logger: Logger, scope: Parameters<MetricService['put']>[0], namespace: string, data: readonly DatumInput[]): void {
   for (let i = 0; i < data.length; i += MAX_DATA_PER_PUT) {
-    try {
-      metrics.put(scope, { Namespace: namespace, MetricData: data.slice(i, i + MAX_DATA_PER_PUT), allowReserved: true });
-    } catch (err) {
-      logger.warn({ err, namespace }, 'metrics could not be published');
-    }
+    metrics
+      .put(scope, { Namespace: namespace, MetricData: data.slice(i, i + MAX_DATA_PER_PUT), allowReserved: true })
+      .catch((err: unknown) => logger.warn({ err, namespace }, 'metrics could not be published'));
   }
 }
 

@@ -11,8 +11,8 @@ const TASK_ARN = `arn:aws:ecs:us-east-1:${ACCOUNT}:task/prod/abc`;
 const MINUTE = Date.UTC(2026, 11, 6, 18, 0);
 
 const opened: MetricService[] = [];
-afterEach(() => {
-  for (const m of opened.splice(0)) m.close();
+afterEach(async () => {
+  for (const m of opened.splice(0)) await m.close();
 });
 
 const usage: TaskUsage = {
@@ -36,7 +36,7 @@ describe('ecsMetricsPublisher', () => {
     // Measured from 18:00:00.01 to 18:01:00.02: the minute of 18:00.
     await publish([usage], MINUTE + 60_020, MINUTE + 10);
     const scope = { accountId: ACCOUNT, region: 'us-east-1', principalArn: `arn:aws:iam::${ACCOUNT}:root`, now: new Date(MINUTE + 61_000) };
-    const points = metrics.statistics(scope, {
+    const points = await metrics.statistics(scope, {
       Namespace: 'AWS/ECS',
       MetricName: 'CPUUtilization',
       Dimensions: [

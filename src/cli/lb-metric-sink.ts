@@ -23,11 +23,9 @@ export function loadBalancerMetricSink(metrics: MetricService, logger: Logger): 
           : { Value: d.value ?? 0 }),
       }));
       for (let i = 0; i < wire.length; i += MAX_DATA_PER_PUT) {
-        try {
-          metrics.put(scope, { Namespace: batch.namespace, MetricData: wire.slice(i, i + MAX_DATA_PER_PUT), allowReserved: true });
-        } catch (err) {
-          logger.warn({ err, namespace: batch.namespace }, 'load balancer metrics could not be published');
-        }
+        metrics
+          .put(scope, { Namespace: batch.namespace, MetricData: wire.slice(i, i + MAX_DATA_PER_PUT), allowReserved: true })
+          .catch((err: unknown) => logger.warn({ err, namespace: batch.namespace }, 'load balancer metrics could not be published'));
       }
     }
   };

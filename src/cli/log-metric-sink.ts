@@ -20,11 +20,9 @@ export function logMetricSink(metrics: MetricService, logger: Logger): MetricSin
         ...(d.dimensions.length > 0 && { Dimensions: d.dimensions.map((x) => ({ Name: x.name, Value: x.value })) }),
       }));
       for (let i = 0; i < wire.length; i += MAX_DATA_PER_PUT) {
-        try {
-          metrics.put(scope, { Namespace: namespace, MetricData: wire.slice(i, i + MAX_DATA_PER_PUT) });
-        } catch (err) {
-          logger.warn({ err, namespace }, 'metric filter data could not be published');
-        }
+        metrics
+          .put(scope, { Namespace: namespace, MetricData: wire.slice(i, i + MAX_DATA_PER_PUT) })
+          .catch((err: unknown) => logger.warn({ err, namespace }, 'metric filter data could not be published'));
       }
     },
   };

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { LogStore } from '../logstore/log-store.js';
+import type { AlarmStore } from '../metrics/alarms/alarm-store.js';
+import { PostgresAlarmStore } from '../metrics/alarms/postgres-alarm-store.js';
+import { SqliteAlarmStore } from '../metrics/alarms/sqlite-alarm-store.js';
+import { MetricService } from '../metrics/metric-service.js';
+import { PostgresMetricStore } from '../metrics/postgres-metric-store.js';
+import { SqliteMetricStore } from '../metrics/sqlite-metric-store.js';
 import { PostgresLogStore } from '../logstore/postgres-log-store.js';
 import { SqliteLogStore } from '../logstore/sqlite-log-store.js';
 import { PostgresStore } from '../store/postgres-store.js';
@@ -10,8 +16,8 @@ import { redactedStoreUrl, storeProblem, type PlatformConfig } from './config.js
 
 /**
  * The document store `--store` names: PostgreSQL for a URL (several processes may share it),
- * else the embedded SQLite file `minato.db` in the data dir. CloudWatch Logs moves with it (see
- * openLogStore); metrics, registry files and scan data stay in the data dir.
+ * else the embedded SQLite file `minato.db` in the data dir. CloudWatch Logs and metrics move with
+ * it (see openLogStore, openMetrics); registry files and scan data stay in the data dir.
  */
 export async function openStore(config: Pick<PlatformConfig, 'store'>, dataDir: string, logger: Logger): Promise<Store> {
   if (config.store === undefined) return new SqliteStore(join(dataDir, 'minato.db'));
@@ -37,4 +43,27 @@ export async function openLogStore(config: Pick<PlatformConfig, 'store'>, dataDi
     connectionString: config.store,
     onIdleError: (err) => logger.warn({ code: (err as { code?: string }).code, message: err.message }, 'an idle PostgreSQL connection of the log store failed'),
   });
+}
+
+/** The metric service and the alarms' store beside it (closed with the metric service). */
+export interface OpenedMetrics {
+  readonly metrics: MetricService;
+  readonly alarmStore: AlarmStore;
+}
+
+/**
+ * CloudWatch metrics and alarms: their own tables in the document store's PostgreSQL database
+ * when `--store` names one (so that every process sharing the database sees the same metrics and
+ * alarms; no `metrics.db` is created then), else the SQLite file `metrics.db` in the data dir.
+ */
+export async function openMetrics(config: Pick<PlatformConfig, 'store'>, dataDir: string, logger: Logger): Promise<OpenedMetrics> {
+  if (config.store === undefined) {
+    const store = new SqliteMetricStore(join(dataDir, 'metrics.db'));
+    return { metrics: new MetricService(store), alarmStore: new SqliteAlarmStore(store.database) };
+  }
+  const store = await PostgresMetricStore.open({
+    connectionString: config.store,
+    onIdleError: (err) => logger.warn({ code: (err as { code?: string }).code, message: err.message }, 'an idle PostgreSQL connection of the metric store failed'),
+  });
+  return { metrics: new MetricService(store), alarmStore: new PostgresAlarmStore(store.pool) };
 }

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { LogSink } from '../agent-contract/ports.js';
 import { createApplicationAutoScaling, type ApplicationAutoScaling } from '../autoscaling/application-autoscaling.js';
@@ -25,14 +25,13 @@ import { createSecretsDomain } from '../secrets/secrets-domain.js';
 import { consoleRoutes } from '../server/console-route.js';
 import { buildFrontDoor, DEFAULT_BODY_LIMIT } from '../server/http-server.js';
 import { LogService } from '../logstore/log-service.js';
-import { openMetricService } from '../metrics/metric-service.js';
 import { AlarmService } from '../metrics/alarms/alarm-service.js';
 import { basicAuth } from '../registry/auth/registry-auth.js';
 import { registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
 import { isLoopback, usesDefaultCredentials, type PlatformConfig } from './config.js';
-import { openLogStore, openStore } from './open-store.js';
+import { openLogStore, openMetrics, openStore } from './open-store.js';
 import { openLoadBalancing } from './load-balancing.js';
 import { serveAgents } from './agent-protocol.js';
 import { serviceRegistriesOver } from './service-registries.js';
@@ -151,11 +150,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const cipher = new ValueCipher(masterKey);
   const iam = createIamDomain(store, cipher);
   const { certificates, elb, sourceToward, close: closeLoadBalancing, publishMetrics: publishLoadBalancerMetrics } = await openLoadBalancing(store, cipher, dataDir, config, logger);
-  // CloudWatch metrics keep their own database, as logs do; data past 455 days is expired hourly.
-  const metrics = openMetricService(join(dataDir, 'metrics.db'));
+  // CloudWatch metrics and alarms keep their own database (or tables), as logs do.
+  const { metrics, alarmStore } = await openMetrics(config, dataDir, logger);
   // AWS/ApplicationELB and AWS/NetworkELB from the data plane's counters, once a minute as ELB.
   publishLoadBalancerMetrics(loadBalancerMetricSink(metrics, logger), options.loadBalancerMetricsIntervalMs ?? 60_000);
-  const stopMetricExpiry = metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'));
   const logService = new LogService(await openLogStore(config, dataDir, logger), logMetricSink(metrics, logger));
   // The awslogs driver: container lines go to CloudWatch Logs under ECS's group/stream names.
   const logs: LogSink = async (target, events) => {
@@ -167,9 +165,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
       { createGroup: target.createGroup },
     );
   };
-  // Alarms live in metrics.db and are evaluated on CloudWatch's schedule (10 s / 1 min).
-  const alarms = new AlarmService(metrics);
-  const stopAlarms = alarms.start((err: unknown) => logger.error({ err }, 'alarm evaluation failed'), options.alarmTickMs !== undefined ? { tickMs: options.alarmTickMs } : {});
+  // Alarms live beside the metrics and are evaluated by the leader (see leaderWork).
+  const alarms = new AlarmService(metrics, { store: alarmStore });
   let report: (arn: string, change: object) => Promise<void> = async () => {};
   const registry = await Registry.open({
     dataDir,
@@ -356,6 +353,10 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     // Image scans acknowledged before a restart, and continuous scanning: `minato advisories import`
     // runs as another process, so the advisories' revision is checked every few seconds.
     stoppableWork('image scans', () => registry.scans.startBackground(5_000)),
+    // CloudWatch's schedule (10 s / 1 min): once among the processes sharing the alarms.
+    stoppableWork('alarm evaluation', () => alarms.start((err: unknown) => logger.error({ err }, 'alarm evaluation failed'), options.alarmTickMs !== undefined ? { tickMs: options.alarmTickMs } : {})),
+    // Metric data past 455 days is expired hourly.
+    stoppableWork('metric expiry', () => metrics.startExpiry(3600_000, (err: unknown) => logger.error({ err }, 'metric expiry failed'))),
   ];
   const leadership = new Leadership(replication.lease, leaderWork, logger);
   // What is running before the front door listens: stopped on a failed listen and on close.
@@ -376,10 +377,8 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     // Releases waiters on container exits; the containers themselves keep running.
     runtime.close();
     await logService.close();
-    stopMetricExpiry();
-    await stopAlarms();
     await snsDeliverer.stop();
-    metrics.close();
+    await metrics.close();
     await replication.close();
     await store.close();
   };

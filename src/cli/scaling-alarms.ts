@@ -8,11 +8,11 @@ import type { PutMetricAlarmRequest } from '../metrics/alarms/alarm-input.js';
 export function alarmsForScaling(alarms: AlarmService): Alarms {
   return {
     async put(scope, spec) {
-      return alarms.putMetricAlarm(scope, spec as PutMetricAlarmRequest).arn;
+      return (await alarms.putMetricAlarm(scope, spec as PutMetricAlarmRequest)).arn;
     },
     async delete(scope, names) {
       // Names already gone are ignored, as the port asks.
-      alarms.deleteAlarms(scope, names);
+      await alarms.deleteAlarms(scope, names);
     },
   };
 }

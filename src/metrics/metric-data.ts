@@ -56,7 +56,7 @@ const ID = /^[a-z][a-zA-Z0-9_]*$/;
 const TOKEN_LISTING = 'GetMetricData';
 
 /** Answers a GetMetricData request: the results in query order and, when cut, the NextToken. */
-export function getMetricData(service: MetricService, scope: Scope, request: DataRequest): { results: DataResult[]; nextToken?: string } {
+export async function getMetricData(service: MetricService, scope: Scope, request: DataRequest): Promise<{ results: DataResult[]; nextToken?: string }> {
   const queries = request.MetricDataQueries;
   if (queries.length === 0) throw missingParameter('The parameter MetricDataQueries is required.');
   if (queries.length > MAX_QUERIES) throw invalidParameter(`The collection MetricDataQueries must not have a size greater than ${MAX_QUERIES}.`);
@@ -71,7 +71,15 @@ export function getMetricData(service: MetricService, scope: Scope, request: Dat
 
   const expressions = new Map<string, Expr>();
   for (const q of queries) if (q.Expression !== undefined) expressions.set(q.Id, parseExpression(q.Expression, q.Id));
+  for (const [id, expr] of expressions) for (const ref of referencedIds(expr)) if (!byId.has(ref)) {
+    throw invalidParameter(`Error in expression ${id}: Unrecognized metric identifier ${ref}.`);
+  }
+  // The series of the metrics the returned queries need are read first (the store is
+  // asynchronous); the expressions are then evaluated over them.
   const values = new Map<string, MathValue>();
+  const needed = neededStats(queries, byId, expressions);
+  const series = await Promise.all(needed.map((id) => statSeries(service, scope, request, byId.get(id)!)));
+  needed.forEach((id, k) => values.set(id, { kind: 'series', series: series[k]! }));
   const evaluating = new Set<string>();
   const resolve = (id: string): MathValue => {
     const done = values.get(id);
@@ -80,14 +88,11 @@ export function getMetricData(service: MetricService, scope: Scope, request: Dat
     if (!q) throw invalidParameter(`Error in expression: Unrecognized metric identifier ${id}.`);
     if (evaluating.has(id)) throw invalidParameter(`Error in expression ${id}: circular reference to ${id}.`);
     evaluating.add(id);
-    const value: MathValue = q.MetricStat ? { kind: 'series', series: statSeries(service, scope, request, q) } : evaluate(expressions.get(id)!, id, resolve);
+    const value: MathValue = evaluate(expressions.get(id)!, id, resolve);
     evaluating.delete(id);
     values.set(id, value);
     return value;
   };
-  for (const [id, expr] of expressions) for (const ref of referencedIds(expr)) if (!byId.has(ref)) {
-    throw invalidParameter(`Error in expression ${id}: Unrecognized metric identifier ${ref}.`);
-  }
 
   const descending = (request.ScanBy ?? 'TimestampDescending') === 'TimestampDescending';
   const full: DataResult[] = [];
@@ -110,6 +115,22 @@ export function getMetricData(service: MetricService, scope: Scope, request: Dat
     });
   }
   return page(full, offset, max);
+}
+
+/**
+ * The MetricStat queries the returned queries use, directly or through expressions, in query
+ * order: those alone are read, as a lazy evaluation would.
+ */
+function neededStats(queries: readonly DataQuery[], byId: ReadonlyMap<string, DataQuery>, expressions: ReadonlyMap<string, Expr>): string[] {
+  const seen = new Set<string>();
+  const visit = (id: string): void => {
+    if (seen.has(id)) return;
+    seen.add(id);
+    const expr = expressions.get(id);
+    if (expr) for (const ref of referencedIds(expr)) visit(ref);
+  };
+  for (const q of queries) if (q.ReturnData !== false) visit(q.Id);
+  return queries.filter((q) => q.MetricStat !== undefined && seen.has(q.Id)).map((q) => q.Id);
 }
 
 /** Where a NextToken resumes: how many datapoints earlier pages held. */
@@ -186,13 +207,13 @@ function checkQuery(q: DataQuery, n: number, byId: Map<string, DataQuery>, scope
 const isBasic = (stat: string): boolean => (BASIC_STATISTICS as readonly string[]).includes(stat);
 
 /** The series of a MetricStat query: its statistic per non-empty bucket, all units together unless one is named. */
-function statSeries(service: MetricService, scope: Scope, request: DataRequest, q: DataQuery): Series {
+async function statSeries(service: MetricService, scope: Scope, request: DataRequest, q: DataQuery): Promise<Series> {
   const stat = q.MetricStat!;
   const grid = timeGrid(request.StartTime * 1000, request.EndTime * 1000, stat.Period, scope.now);
-  const metric = service.metric(scope, stat.Metric.Namespace!, stat.Metric.MetricName!, stat.Metric.Dimensions);
+  const metric = await service.metric(scope, stat.Metric.Namespace!, stat.Metric.MetricName!, stat.Metric.Dimensions);
   const timestamps: number[] = [];
   const values: number[] = [];
-  for (const bucket of service.buckets(metric, grid, stat.Period, scope.now, stat.Unit, { splitUnits: false, values: !isBasic(stat.Stat) })) {
+  for (const bucket of await service.buckets(metric, grid, stat.Period, scope.now, stat.Unit, { splitUnits: false, values: !isBasic(stat.Stat) })) {
     const v = statistic(bucket.aggregate, stat.Stat);
     if (v === undefined) continue;
     timestamps.push(bucket.start);

@@ -88,9 +88,9 @@ export class MetricService {
   }
 
   /** PutMetricData: checks every datum first, then stores them all in one transaction. */
-  put(scope: Scope, request: PutRequest): void {
+  async put(scope: Scope, request: PutRequest): Promise<void> {
     const checked = this.check(scope, request);
-    this.store.put(scope.region, request.Namespace, checked, scope.now.getTime());
+    await this.store.put(scope.region, request.Namespace, checked, scope.now.getTime());
     this.stored(scope.region, request.Namespace, checked);
   }
 
@@ -122,7 +122,7 @@ export class MetricService {
   }
 
   /** The metric named exactly so, if data was ever published to it. */
-  metric(scope: Scope, namespace: string, metricName: string, dimensions: readonly Dimension[] = []): MetricRecord | undefined {
+  metric(scope: Scope, namespace: string, metricName: string, dimensions: readonly Dimension[] = []): Promise<MetricRecord | undefined> {
     const sorted = [...dimensions].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
     return this.store.metric(scope.region, namespace, metricName, sorted);
   }
@@ -132,25 +132,25 @@ export class MetricService {
    * retention of their period's resolution are left out (see periods.ts). Unless `values` is asked
    * for (percentiles need the raw values), the store sums the buckets itself and no datum is read.
    */
-  buckets(
+  async buckets(
     metric: MetricRecord | undefined,
     grid: TimeGrid,
     periodSeconds: number,
     now: Date,
     unit?: string,
     { splitUnits = true, values = true }: { splitUnits?: boolean; values?: boolean } = {},
-  ): Bucket[] {
+  ): Promise<Bucket[]> {
     if (!metric) return [];
     const out: Bucket[] = [];
     if (!values) {
-      for (const b of this.store.bucketSums(metric.id, grid, unit, splitUnits)) {
+      for (const b of await this.store.bucketSums(metric.id, grid, unit, splitUnits)) {
         const start = grid.start + b.bucket * grid.periodMs;
         if (retainedAt(start, periodSeconds, now)) out.push({ start, unit: b.unit, aggregate: { sampleCount: b.count, sum: b.sum, min: b.min, max: b.max, values: undefined } });
       }
       return out;
     }
     const groups = new Map<string, SampleSet[]>();
-    for (const d of this.store.data(metric.id, grid.start, grid.end, unit)) {
+    for (const d of await this.store.data(metric.id, grid.start, grid.end, unit)) {
       // Standard-resolution data is kept per minute: below a minute it falls in its minute's bucket.
       const at = d.storageResolution === 60 ? Math.floor(d.timestamp / 60_000) * 60_000 : d.timestamp;
       const b = bucketOf(grid, at);
@@ -168,7 +168,7 @@ export class MetricService {
   }
 
   /** GetMetricStatistics. */
-  statistics(scope: Scope, request: StatisticsRequest): Datapoint[] {
+  async statistics(scope: Scope, request: StatisticsRequest): Promise<Datapoint[]> {
     const stats = request.Statistics ?? [];
     const extended = request.ExtendedStatistics ?? [];
     if ((stats.length > 0) === (extended.length > 0)) {
@@ -180,12 +180,12 @@ export class MetricService {
     checkPeriod(request.Period);
     const grid = timeGrid(request.StartTime * 1000, request.EndTime * 1000, request.Period, scope.now);
     checkDatapointLimit(grid);
-    const metric = this.metric(scope, request.Namespace, request.MetricName, request.Dimensions);
-    return this.buckets(metric, grid, request.Period, scope.now, request.Unit, { values: extended.length > 0 }).map((b) => datapoint(b, stats, extended));
+    const metric = await this.metric(scope, request.Namespace, request.MetricName, request.Dimensions);
+    return (await this.buckets(metric, grid, request.Period, scope.now, request.Unit, { values: extended.length > 0 })).map((b) => datapoint(b, stats, extended));
   }
 
   /** ListMetrics: one page of at most 500 metrics matching the filters, and whether more follow. */
-  list(scope: Scope, request: ListRequest): { metrics: MetricRecord[]; more: boolean } {
+  async list(scope: Scope, request: ListRequest): Promise<{ metrics: MetricRecord[]; more: boolean }> {
     if (request.RecentlyActive !== undefined && request.RecentlyActive !== 'PT3H') {
       throw invalidParameter(`The value ${request.RecentlyActive} for parameter RecentlyActive is invalid. The only valid value is PT3H.`);
     }
@@ -198,7 +198,7 @@ export class MetricService {
     let afterId = request.afterId;
     // Dimension filters apply after the indexed query; scan on until a page is full or all is seen.
     for (;;) {
-      const rows = this.store.metrics({
+      const rows = await this.store.metrics({
         region: scope.region,
         since,
         limit: 1000,
@@ -217,7 +217,7 @@ export class MetricService {
   }
 
   /** Deletes data past CloudWatch's longest retention (455 days), at most `maxRows` per call. */
-  expire(now: Date, maxRows: number): number {
+  expire(now: Date, maxRows: number): Promise<number> {
     return this.store.expire(now.getTime() - RETENTION_MS.hour, maxRows);
   }
 
@@ -228,13 +228,20 @@ export class MetricService {
   startExpiry(intervalMs: number, onError: (err: unknown) => void, clock: () => Date = () => new Date()): () => void {
     const rowsPerTurn = 20_000;
     let stopped = false;
+    let sweeping = false;
     const turn = (): void => {
-      if (stopped) return;
-      try {
-        if (this.expire(clock(), rowsPerTurn) >= rowsPerTurn) setImmediate(turn);
-      } catch (err) {
-        onError(err);
-      }
+      if (stopped || sweeping) return;
+      sweeping = true;
+      this.expire(clock(), rowsPerTurn).then(
+        (deleted) => {
+          sweeping = false;
+          if (deleted >= rowsPerTurn) setImmediate(turn);
+        },
+        (err: unknown) => {
+          sweeping = false;
+          onError(err);
+        },
+      );
     };
     const timer = setInterval(turn, intervalMs);
     timer.unref();
@@ -244,9 +251,10 @@ export class MetricService {
     };
   }
 
-  close(): void {
-    this.group.flush();
-    this.store.close();
+  /** Writes the pending group and closes the store. */
+  async close(): Promise<void> {
+    await this.group.drain();
+    await this.store.close();
   }
 }
 

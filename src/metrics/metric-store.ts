@@ -62,30 +62,32 @@ export interface MetricQuery {
 }
 
 /**
- * Where metrics and their data live. Synchronous, as the SQLite implementation is: a PutMetricData
- * is one transaction, and a read is one indexed range scan per metric.
+ * Where metrics and their data live. Asynchronous, since PostgreSQL is (the SQLite implementation
+ * does its work synchronously inside each call): a PutMetricData is one transaction, and a read is
+ * one indexed range scan per metric.
  */
 export interface MetricStore {
   /** Stores checked data of `namespace` (creating metrics as needed) in one transaction. */
-  put(region: string, namespace: string, data: readonly CheckedDatum[], now: number): void;
+  put(region: string, namespace: string, data: readonly CheckedDatum[], now: number): Promise<void>;
   /**
    * Stores several requests' data in one transaction (a group commit): cheaper per datum than a
-   * transaction each, as the requests' rows share index pages. All or none are stored.
+   * transaction each, as the requests' rows share index pages. All or none are stored; resolves
+   * once committed.
    */
-  putMany(batches: readonly PutBatch[]): void;
+  putMany(batches: readonly PutBatch[]): Promise<void>;
   /** The metric with exactly this name and dimension set, if data was ever published to it. */
-  metric(region: string, namespace: string, metricName: string, dimensions: readonly Dimension[]): MetricRecord | undefined;
+  metric(region: string, namespace: string, metricName: string, dimensions: readonly Dimension[]): Promise<MetricRecord | undefined>;
   /** The data of a metric with `from <= timestamp < to`, in time order, of one unit when given. */
-  data(metricId: number, from: number, to: number, unit?: string): StoredDatum[];
+  data(metricId: number, from: number, to: number, unit?: string): Promise<StoredDatum[]>;
   /**
    * The sums, counts, minima and maxima of a metric's data per bucket of `grid` (and per unit with
-   * `splitUnits`), in bucket order, computed where the data lie: what statistics other than
-   * percentiles need, without reading each datum. Standard-resolution data counts at its minute.
+   * `splitUnits`), in bucket and unit order, computed where the data lie: what statistics other
+   * than percentiles need, without reading each datum. Standard-resolution data counts at its minute.
    */
-  bucketSums(metricId: number, grid: BucketGrid, unit: string | undefined, splitUnits: boolean): BucketSums[];
+  bucketSums(metricId: number, grid: BucketGrid, unit: string | undefined, splitUnits: boolean): Promise<BucketSums[]>;
   /** Metrics matching a query, in id order. */
-  metrics(query: MetricQuery): MetricRecord[];
+  metrics(query: MetricQuery): Promise<MetricRecord[]>;
   /** Deletes at most `maxRows` data older than `before`, and metrics left without data; returns the rows deleted. */
-  expire(before: number, maxRows: number): number;
-  close(): void;
+  expire(before: number, maxRows: number): Promise<number>;
+  close(): Promise<void>;
 }

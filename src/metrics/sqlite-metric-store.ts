@@ -2,7 +2,8 @@ import Database from 'better-sqlite3';
 import { preparePrivateDatabaseFile } from '../store/private-file.js';
 import type { CheckedDatum, Dimension } from './datum-rules.js';
 import type { BucketGrid, BucketSums, MetricQuery, MetricRecord, MetricStore, PutBatch, StoredDatum } from './metric-store.js';
-import type { SampleSet } from './statistics.js';
+import type { DataRow } from './datum-rows.js';
+import { isSingleValue, toDatum } from './datum-rows.js';
 import { HOURLY_SCHEMA, SqliteBucketSums, type HourlyDatum } from './sqlite-bucket-sums.js';
 import { STAGED_SCHEMA, StagedData } from './sqlite-staged-data.js';
 import { dimensionKey, SqliteSeriesIds, type Resolved } from './sqlite-series-ids.js';
@@ -48,16 +49,6 @@ interface MetricRow {
   last_put: number;
 }
 
-interface DataRow {
-  timestamp: number;
-  unit: string;
-  resolution: number;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  vals: string | null;
-}
 
 const toMetric = (row: MetricRow): MetricRecord => ({
   id: row.id,
@@ -67,26 +58,6 @@ const toMetric = (row: MetricRow): MetricRecord => ({
   dimensions: JSON.parse(row.dimensions) as Dimension[],
   lastPut: row.last_put,
 });
-
-/** Whether a sample set is one value seen once: its values need not be stored. */
-const isSingleValue = (s: SampleSet): boolean => s.count === 1 && s.min === s.max && s.sum === s.min && s.values?.length === 1;
-
-const valuesOf = (row: DataRow): Array<[number, number]> | undefined => {
-  if (row.vals !== null) return JSON.parse(row.vals) as Array<[number, number]>;
-  // A statistic set of one sample equal to its sum is as good as that value (datum-rules.ts).
-  return row.count === 1 && row.min === row.max && row.sum === row.min ? [[row.min, 1]] : undefined;
-};
-
-const toDatum = (row: DataRow): StoredDatum => {
-  const values = valuesOf(row);
-  return {
-    timestamp: row.timestamp,
-    unit: row.unit,
-    storageResolution: row.resolution === 1 ? 1 : 60,
-    samples: { count: row.count, sum: row.sum, min: row.min, max: row.max, ...(values !== undefined && { values }) },
-  };
-};
-
 
 /** The MetricStore on one SQLite database (`<data-dir>/metrics.db`, WAL), or `:memory:` for tests. */
 export class SqliteMetricStore implements MetricStore {
@@ -140,11 +111,16 @@ export class SqliteMetricStore implements MetricStore {
     };
   }
 
-  put(region: string, namespace: string, data: readonly CheckedDatum[], now: number): void {
-    this.putMany([{ region, namespace, data, now }]);
+  async put(region: string, namespace: string, data: readonly CheckedDatum[], now: number): Promise<void> {
+    this.putNow([{ region, namespace, data, now }]);
   }
 
-  putMany(batches: readonly PutBatch[]): void {
+  async putMany(batches: readonly PutBatch[]): Promise<void> {
+    this.putNow(batches);
+  }
+
+  /** The batches in one transaction, committed when this returns (better-sqlite3 is synchronous). */
+  private putNow(batches: readonly PutBatch[]): void {
     const { resolved, moved } = this.write(batches);
     for (const r of resolved) r.commit();
     if (moved) this.staged.moved();
@@ -172,23 +148,23 @@ export class SqliteMetricStore implements MetricStore {
     return { resolved, moved: staged.added(hourly.length) };
   }
 
-  metric(region: string, namespace: string, metricName: string, dimensions: readonly Dimension[]): MetricRecord | undefined {
+  async metric(region: string, namespace: string, metricName: string, dimensions: readonly Dimension[]): Promise<MetricRecord | undefined> {
     const row = this.statements.metric.get(region, namespace, metricName, dimensionKey(dimensions));
     return row && toMetric(row);
   }
 
-  data(metricId: number, from: number, to: number, unit?: string): StoredDatum[] {
+  async data(metricId: number, from: number, to: number, unit?: string): Promise<StoredDatum[]> {
     this.staged.merge();
     const rows = unit === undefined ? this.statements.data.all(metricId, from, to) : this.statements.dataOfUnit.all(metricId, from, to, unit);
     return rows.map(toDatum);
   }
 
-  bucketSums(metricId: number, grid: BucketGrid, unit: string | undefined, splitUnits: boolean): BucketSums[] {
+  async bucketSums(metricId: number, grid: BucketGrid, unit: string | undefined, splitUnits: boolean): Promise<BucketSums[]> {
     this.staged.merge();
     return this.sums.sums(metricId, grid, unit, splitUnits);
   }
 
-  metrics(query: MetricQuery): MetricRecord[] {
+  async metrics(query: MetricQuery): Promise<MetricRecord[]> {
     const where = ['region = ?', 'last_put >= ?'];
     const params: unknown[] = [query.region, query.since];
     if (query.namespace !== undefined) {
@@ -207,7 +183,7 @@ export class SqliteMetricStore implements MetricStore {
     return this.db.prepare<unknown[], MetricRow>(`SELECT * FROM metrics WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`).all(...params).map(toMetric);
   }
 
-  expire(before: number, maxRows: number): number {
+  async expire(before: number, maxRows: number): Promise<number> {
     this.staged.merge();
     const deleted = this.statements.expireData.run(before, maxRows).changes;
     if (deleted < maxRows) this.sums.expire(before);
@@ -221,7 +197,7 @@ export class SqliteMetricStore implements MetricStore {
     return this.db;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     // A database left without staged rows reads the same to a version that knows no staging.
     this.staged.merge();
     this.db.close();

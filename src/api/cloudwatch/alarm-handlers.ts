@@ -56,27 +56,27 @@ const split = (alarms: readonly Alarm[]) => ({
 export function alarmHandlers(alarms: AlarmService): Record<string, OperationHandler> {
   return {
     async PutMetricAlarm(input: PutMetricAlarmRequest, { scope }) {
-      alarms.putMetricAlarm(scope, input);
+      await alarms.putMetricAlarm(scope, input);
       return {};
     },
 
     async PutCompositeAlarm(input: PutCompositeAlarmRequest, { scope }) {
-      alarms.putCompositeAlarm(scope, input);
+      await alarms.putCompositeAlarm(scope, input);
       return {};
     },
 
     async DescribeAlarms(input: DescribeRequest, { scope }) {
-      const { alarms: page, nextToken } = describeAlarms(alarms, scope, input);
+      const { alarms: page, nextToken } = await describeAlarms(alarms, scope, input);
       const { MetricAlarms, CompositeAlarms } = split(page);
       return { MetricAlarms, CompositeAlarms, ...(nextToken && { NextToken: nextToken }) };
     },
 
     async DescribeAlarmsForMetric(input: ForMetricRequest, { scope }) {
-      return { MetricAlarms: alarmsForMetric(alarms, scope, input).map(alarmWire) };
+      return { MetricAlarms: (await alarmsForMetric(alarms, scope, input)).map(alarmWire) };
     },
 
     async DescribeAlarmHistory(input: HistoryRequest, { scope }) {
-      const { items, nextToken } = alarmHistory(alarms, scope, input);
+      const { items, nextToken } = await alarmHistory(alarms, scope, input);
       return {
         AlarmHistoryItems: items.map((h) => ({
           AlarmName: h.alarmName,
@@ -96,34 +96,34 @@ export function alarmHandlers(alarms: AlarmService): Record<string, OperationHan
     },
 
     async EnableAlarmActions(input: { AlarmNames: string[] }, { scope }) {
-      alarms.setActionsEnabled(scope, input.AlarmNames, true);
+      await alarms.setActionsEnabled(scope, input.AlarmNames, true);
       return {};
     },
 
     async DisableAlarmActions(input: { AlarmNames: string[] }, { scope }) {
-      alarms.setActionsEnabled(scope, input.AlarmNames, false);
+      await alarms.setActionsEnabled(scope, input.AlarmNames, false);
       return {};
     },
 
     async DeleteAlarms(input: { AlarmNames: string[] }, { scope }) {
-      const missing = alarms.deleteAlarms(scope, input.AlarmNames);
+      const missing = await alarms.deleteAlarms(scope, input.AlarmNames);
       // The alarms that exist are deleted all the same; the others are named in the error.
       if (missing.length > 0) throw new DomainError(ErrorKind.NotFound, `Alarms [${missing.join(', ')}] not found`, 'alarm');
       return {};
     },
 
     async TagResource(input: { ResourceARN: string; Tags: Tag[] }, { scope }) {
-      alarms.tag(scope, input.ResourceARN, input.Tags);
+      await alarms.tag(scope, input.ResourceARN, input.Tags);
       return {};
     },
 
     async UntagResource(input: { ResourceARN: string; TagKeys: string[] }, { scope }) {
-      alarms.untag(scope, input.ResourceARN, input.TagKeys);
+      await alarms.untag(scope, input.ResourceARN, input.TagKeys);
       return {};
     },
 
     async ListTagsForResource(input: { ResourceARN: string }, { scope }) {
-      return { Tags: alarms.listTags(scope, input.ResourceARN) };
+      return { Tags: await alarms.listTags(scope, input.ResourceARN) };
     },
   };
 }

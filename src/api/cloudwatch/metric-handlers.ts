@@ -21,7 +21,7 @@ export function metricHandlers(metrics: MetricService): Record<string, Operation
     },
 
     async GetMetricStatistics(input: GetMetricStatisticsInput, { scope }) {
-      const datapoints = metrics.statistics(scope, input as StatisticsRequest);
+      const datapoints = await metrics.statistics(scope, input as StatisticsRequest);
       return { Label: input.MetricName, Datapoints: datapoints };
     },
 
@@ -33,7 +33,7 @@ export function metricHandlers(metrics: MetricService): Record<string, Operation
         throw invalidParameter(`The value ${input.OwningAccount} for parameter OwningAccount is invalid: this endpoint serves account ${scope.accountId} only.`);
       }
       const afterId = listPosition(input.NextToken);
-      const page = metrics.list(scope, {
+      const page = await metrics.list(scope, {
         ...(input.Namespace !== undefined && { Namespace: input.Namespace }),
         ...(input.MetricName !== undefined && { MetricName: input.MetricName }),
         ...(input.Dimensions !== undefined && { Dimensions: input.Dimensions }),
@@ -48,7 +48,7 @@ export function metricHandlers(metrics: MetricService): Record<string, Operation
     },
 
     async GetMetricData(input: GetMetricDataInput, { scope }) {
-      const { results, nextToken } = getMetricData(metrics, scope, input as DataRequest);
+      const { results, nextToken } = await getMetricData(metrics, scope, input as DataRequest);
       return { MetricDataResults: results, Messages: [], ...(nextToken && { NextToken: nextToken }) };
     },
   };

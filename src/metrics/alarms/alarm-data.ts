@@ -21,7 +21,7 @@ export interface AlarmData {
  * period still under way is judged once it has ended), one value per period that has data — the
  * alarm's statistic of its metric, or the value of its metric math's ReturnData query.
  */
-export function readAlarmData(metrics: MetricService, alarm: MetricAlarm, now: Date): AlarmData {
+export async function readAlarmData(metrics: MetricService, alarm: MetricAlarm, now: Date): Promise<AlarmData> {
   const period = alarmPeriod(alarm);
   const periodMs = period * 1000;
   const end = Math.floor(now.getTime() / periodMs) * periodMs;
@@ -32,16 +32,16 @@ export function readAlarmData(metrics: MetricService, alarm: MetricAlarm, now: D
   if (alarm.metric) {
     const m = alarm.metric;
     const stat = m.statistic ?? m.extendedStatistic!;
-    const record = metrics.metric(scope, m.namespace, m.metricName, m.dimensions);
+    const record = await metrics.metric(scope, m.namespace, m.metricName, m.dimensions);
     const points: EvaluatedPoint[] = [];
-    for (const b of metrics.buckets(record, { start, end, periodMs, buckets: periods }, period, now, m.unit, { splitUnits: false, values: m.extendedStatistic !== undefined })) {
+    for (const b of await metrics.buckets(record, { start, end, periodMs, buckets: periods }, period, now, m.unit, { splitUnits: false, values: m.extendedStatistic !== undefined })) {
       const value = statistic(b.aggregate, stat);
       if (value !== undefined) points.push({ timestamp: b.start, value, sampleCount: b.aggregate.sampleCount });
     }
     const percentile = m.extendedStatistic === undefined ? undefined : percentileOf(m.extendedStatistic);
     return { points, context: { ...context, statistic: stat }, ...(percentile !== undefined && { percentile }) };
   }
-  const { results } = getMetricData(metrics, scope, {
+  const { results } = await getMetricData(metrics, scope, {
     MetricDataQueries: alarm.metrics!,
     StartTime: start / 1000,
     EndTime: end / 1000,

@@ -12,8 +12,8 @@ export interface StateChange {
 }
 
 /** The new state of a metric alarm at `now`, or undefined when it stays. */
-export function judgeMetricAlarm(metrics: MetricService, alarm: MetricAlarm, now: Date): AlarmState | undefined {
-  const data = readAlarmData(metrics, alarm, now);
+export async function judgeMetricAlarm(metrics: MetricService, alarm: MetricAlarm, now: Date): Promise<AlarmState | undefined> {
+  const data = await readAlarmData(metrics, alarm, now);
   const verdict = evaluateAlarm({ points: data.points, rule: alarm, current: alarm.state.value, context: data.context, ...(data.percentile !== undefined && { percentile: data.percentile }) });
   if (!verdict || verdict.state === alarm.state.value) return undefined;
   const at = now.getTime();

@@ -46,10 +46,10 @@ function childrenOf(all: readonly Alarm[], parent: Alarm): Alarm[] {
 }
 
 /** One page of alarms in name order, and the token of the next. */
-export function describeAlarms(service: AlarmService, scope: Scope, r: DescribeRequest): { alarms: Alarm[]; nextToken?: string } {
+export async function describeAlarms(service: AlarmService, scope: Scope, r: DescribeRequest): Promise<{ alarms: Alarm[]; nextToken?: string }> {
   const max = maxRecords(r.MaxRecords, 50);
   const after = position(DESCRIBE_TOKEN, r.NextToken);
-  const all = service.list(scope);
+  const all = await service.list(scope);
   let found: Alarm[];
   if (r.ChildrenOfAlarmName !== undefined || r.ParentsOfAlarmName !== undefined) {
     const others = [r.AlarmNames, r.AlarmNamePrefix, r.AlarmTypes, r.StateValue, r.ActionPrefix].some((x) => x !== undefined);
@@ -97,10 +97,10 @@ export interface ForMetricRequest {
 }
 
 /** DescribeAlarmsForMetric: the metric alarms on this metric (alone or among their metric math). */
-export function alarmsForMetric(service: AlarmService, scope: Scope, r: ForMetricRequest): Alarm[] {
+export async function alarmsForMetric(service: AlarmService, scope: Scope, r: ForMetricRequest): Promise<Alarm[]> {
   const dims = r.Dimensions && JSON.stringify([...r.Dimensions].sort((a, b) => (a.Name < b.Name ? -1 : 1)).map((d) => [d.Name, d.Value]));
   const sameDims = (d: readonly Dimension[] | undefined) => dims === undefined || JSON.stringify([...(d ?? [])].sort((a, b) => (a.Name < b.Name ? -1 : 1)).map((x) => [x.Name, x.Value])) === dims;
-  return service.list(scope).filter((a) => {
+  return (await service.list(scope)).filter((a) => {
     if (a.kind !== 'MetricAlarm') return false;
     if (a.metric) {
       const m = a.metric;
@@ -141,12 +141,12 @@ export interface HistoryRequest {
 }
 
 /** DescribeAlarmHistory: newest first unless ScanBy says TimestampAscending; metric alarms' only unless AlarmTypes says otherwise. */
-export function alarmHistory(service: AlarmService, scope: Scope, r: HistoryRequest): { items: HistoryItem[]; nextToken?: string } {
+export async function alarmHistory(service: AlarmService, scope: Scope, r: HistoryRequest): Promise<{ items: HistoryItem[]; nextToken?: string }> {
   const max = maxRecords(r.MaxRecords, 100);
   const after = position(HISTORY_TOKEN, r.NextToken);
   const afterId = after === undefined ? undefined : Number(after);
   if (afterId !== undefined && !Number.isSafeInteger(afterId)) throw badToken();
-  const rows = service.store.history({
+  const rows = await service.store.history({
     region: scope.region,
     ascending: r.ScanBy === 'TimestampAscending',
     limit: max + 1,

@@ -11,7 +11,8 @@ import { actionItem, configurationItem, stateItem } from './alarm-history.js';
 import { alarmKey, Arrivals, metricKey } from './data-arrivals.js';
 import { checkActions, checkMetricAlarm, type PutCompositeAlarmRequest, type PutMetricAlarmRequest, type Tag } from './alarm-input.js';
 import { parseAlarmRule, ruleAlarms } from './alarm-rule.js';
-import { AlarmStore, HISTORY_MS } from './alarm-store.js';
+import { HISTORY_MS, type AlarmStore, type HistoryItemOf } from './alarm-store.js';
+import { SqliteAlarmStore } from './sqlite-alarm-store.js';
 import type { Alarm, AlarmState, CompositeAlarm, HistoryItem, MetricAlarm, StateValue } from './alarm-types.js';
 
 /** The state of an alarm that was never evaluated. */
@@ -36,11 +37,12 @@ export class AlarmService {
 
   constructor(
     readonly metrics: MetricService,
-    options: { actions?: AlarmActions } = {},
+    options: { actions?: AlarmActions; store?: AlarmStore } = {},
   ) {
     // Alarms live beside the metrics, in the same database (one file to back up, one WAL).
-    if (!(metrics.store instanceof SqliteMetricStore)) throw new Error('alarms need the metric service on its SQLite store');
-    this.store = new AlarmStore(metrics.store.database);
+    if (options.store) this.store = options.store;
+    else if (metrics.store instanceof SqliteMetricStore) this.store = new SqliteAlarmStore(metrics.store.database);
+    else throw new Error('alarms need an alarm store beside a metric store that is not SQLite\'s');
     this.actions = options.actions ?? this.handlers;
   }
 
@@ -50,31 +52,31 @@ export class AlarmService {
   }
 
   /** PutMetricAlarm: creates the alarm, or replaces its configuration (its state and tags stay). */
-  putMetricAlarm(scope: Scope, input: PutMetricAlarmRequest): MetricAlarm {
+  async putMetricAlarm(scope: Scope, input: PutMetricAlarmRequest): Promise<MetricAlarm> {
     const checked = checkMetricAlarm(input);
     if (checked.metrics) {
       // The queries must be a valid GetMetricData request: the same ids, expressions and errors.
       const end = Math.floor(scope.now.getTime() / 1000);
-      getMetricData(this.metrics, scope, { MetricDataQueries: checked.metrics, StartTime: end - 60, EndTime: end, MaxDatapoints: 1 });
+      await getMetricData(this.metrics, scope, { MetricDataQueries: checked.metrics, StartTime: end - 60, EndTime: end, MaxDatapoints: 1 });
     }
-    const before = this.existing(scope, input.AlarmName, 'MetricAlarm');
+    const before = await this.existing(scope, input.AlarmName, 'MetricAlarm');
     const at = scope.now.getTime();
     const alarm: MetricAlarm = {
       kind: 'MetricAlarm',
       ...this.common(scope, input, before),
       ...checked,
     };
-    this.store.write([alarm], [configurationItem(before ? 'Update' : 'Create', alarm, at, before)]);
+    await this.store.write([alarm], [configurationItem(before ? 'Update' : 'Create', alarm, at, before)]);
     return alarm;
   }
 
   /** PutCompositeAlarm: the rule must parse and name existing alarms; the state follows at once. */
-  putCompositeAlarm(scope: Scope, input: PutCompositeAlarmRequest): CompositeAlarm {
+  async putCompositeAlarm(scope: Scope, input: PutCompositeAlarmRequest): Promise<CompositeAlarm> {
     if (input.ActionsSuppressor !== undefined) {
       throw invalidParameter('The parameter ActionsSuppressor is not supported by this endpoint.');
     }
     const expr = parseAlarmRule(input.AlarmRule);
-    const all = new Map(this.store.ofRegion(scope.region).map((a) => [a.name, a]));
+    const all = new Map((await this.store.ofRegion(scope.region)).map((a) => [a.name, a]));
     const arns = new Map([...all.values()].map((a) => [a.arn, a]));
     const named = ruleAlarms(expr);
     const unknown = named.filter((ref) => !all.has(ref) && !arns.has(ref));
@@ -91,20 +93,20 @@ export class AlarmService {
       if (a.kind === 'CompositeAlarm') ruleAlarms(parseAlarmRule(a.rule)).forEach(walk);
     };
     named.forEach(walk);
-    const before = this.existing(scope, input.AlarmName, 'CompositeAlarm');
+    const before = await this.existing(scope, input.AlarmName, 'CompositeAlarm');
     const alarm: CompositeAlarm = { kind: 'CompositeAlarm', ...this.common(scope, input, before), rule: input.AlarmRule };
     all.set(alarm.name, alarm);
     // The new rule is evaluated at once; composites that name this one follow its state.
     const changes = judgeComposites(all, scope.now, new Set([alarm.name, ...affectedComposites(all, [alarm.name])]));
     const saved = all.get(alarm.name)!;
     const others = [...new Set(changes.map((c) => c.alarm.name))].filter((n) => n !== alarm.name).map((n) => all.get(n)!);
-    this.store.write([saved, ...others], [configurationItem(before ? 'Update' : 'Create', alarm, scope.now.getTime(), before), ...changes.map((c) => stateItem(c.alarm, c.before, c.after))]);
+    await this.store.write([saved, ...others], [configurationItem(before ? 'Update' : 'Create', alarm, scope.now.getTime(), before), ...changes.map((c) => stateItem(c.alarm, c.before, c.after))]);
     void this.runActions(changes, scope.now.getTime());
     return saved as CompositeAlarm;
   }
 
-  private existing(scope: Scope, name: string, kind: Alarm['kind']): Alarm | undefined {
-    const before = this.store.get(scope.region, name);
+  private async existing(scope: Scope, name: string, kind: Alarm['kind']): Promise<Alarm | undefined> {
+    const before = await this.store.get(scope.region, name);
     if (before && before.kind !== kind) {
       throw invalidParameter(`The alarm ${name} already exists as a ${before.kind === 'CompositeAlarm' ? 'composite' : 'metric'} alarm.`);
     }
@@ -132,14 +134,14 @@ export class AlarmService {
   }
 
   /** The named alarm, or ResourceNotFound. */
-  get(scope: Scope, name: string): Alarm {
-    const alarm = this.store.get(scope.region, name);
+  async get(scope: Scope, name: string): Promise<Alarm> {
+    const alarm = await this.store.get(scope.region, name);
     if (!alarm) throw alarmNotFound(name);
     return alarm;
   }
 
   /** The region's alarms in name order. */
-  list(scope: Scope): Alarm[] {
+  list(scope: Scope): Promise<Alarm[]> {
     return this.store.ofRegion(scope.region);
   }
 
@@ -152,11 +154,11 @@ export class AlarmService {
         throw new DomainError(ErrorKind.InvalidArgument, 'Invalid JSON for StateReasonData.', 'format');
       }
     }
-    const alarm = this.get(scope, name);
+    const alarm = await this.get(scope, name);
     const at = scope.now.getTime();
     const after: AlarmState = { value, reason, ...(reasonData !== undefined && { reasonData }), updatedAt: at, transitionedAt: value === alarm.state.value ? alarm.state.transitionedAt : at };
     const next = { ...alarm, state: after } as Alarm;
-    const all = new Map(this.store.ofRegion(scope.region).map((a) => [a.name, a]));
+    const all = new Map((await this.store.ofRegion(scope.region)).map((a) => [a.name, a]));
     all.set(name, next);
     const changes: StateChange[] = value === alarm.state.value ? [] : [{ alarm: next, before: alarm.state, after }];
     if (changes.length > 0) {
@@ -165,73 +167,87 @@ export class AlarmService {
       changes.push(...judgeComposites(all, scope.now, parents));
     }
     const written = new Set(changes.map((c) => c.alarm.name).filter((n) => n !== name));
-    this.store.write([next, ...[...written].map((n) => all.get(n)!)], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
+    await this.store.write([next, ...[...written].map((n) => all.get(n)!)], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
     await this.runActions(changes, at);
   }
 
   /** Enable/DisableAlarmActions: alarms that do not exist are passed over. */
-  setActionsEnabled(scope: Scope, names: readonly string[], enabled: boolean): void {
-    this.store.transaction(() => {
-      for (const name of names) {
-        const alarm = this.store.get(scope.region, name);
-        if (!alarm || alarm.actionsEnabled === enabled) continue;
+  async setActionsEnabled(scope: Scope, names: readonly string[], enabled: boolean): Promise<void> {
+    await this.store.edit(scope.region, names, (found) => {
+      const alarms: Alarm[] = [];
+      const history: HistoryItemOf[] = [];
+      for (const alarm of found.values()) {
+        if (alarm.actionsEnabled === enabled) continue;
         const next = { ...alarm, actionsEnabled: enabled, configUpdatedAt: scope.now.getTime() } as Alarm;
-        this.store.write([next], [configurationItem('Update', next, scope.now.getTime(), alarm)]);
+        alarms.push(next);
+        history.push(configurationItem('Update', next, scope.now.getTime(), alarm));
       }
+      return { alarms, history };
     });
   }
 
   /** DeleteAlarms: deletes the alarms that exist; returns the names that did not. */
-  deleteAlarms(scope: Scope, names: readonly string[]): string[] {
-    const missing: string[] = [];
-    const all = new Map(this.store.ofRegion(scope.region).map((a) => [a.name, a]));
+  async deleteAlarms(scope: Scope, names: readonly string[]): Promise<string[]> {
+    let missing: string[] = [];
+    const all = new Map((await this.store.ofRegion(scope.region)).map((a) => [a.name, a]));
     const composites = names.filter((n) => all.get(n)?.kind === 'CompositeAlarm');
     if (composites.length > 1) throw invalidParameter('You can delete no more than one composite alarm in one operation.');
     for (const name of composites) {
       const parents = [...affectedComposites(all, [name])];
       if (parents.length > 0) throw invalidParameter(`The composite alarm ${name} cannot be deleted: the alarm rule of ${parents[0]} depends on it.`);
     }
-    this.store.transaction(() => {
-      for (const name of names) {
-        const alarm = this.store.get(scope.region, name);
-        if (!alarm) {
-          missing.push(name);
-          continue;
-        }
-        this.store.write([], [configurationItem('Delete', alarm, scope.now.getTime())], [{ region: scope.region, name }]);
-      }
+    await this.store.edit(scope.region, names, (found) => {
+      missing = names.filter((name) => !found.has(name));
+      const gone = [...found.values()];
+      return {
+        history: gone.map((alarm) => configurationItem('Delete', alarm, scope.now.getTime())),
+        removed: gone.map((alarm) => ({ region: scope.region, name: alarm.name })),
+      };
     });
     return missing;
   }
 
   /** The alarm an ARN names, for the tagging operations (ResourceNotFoundException). */
-  private byArn(scope: Scope, arn: string): Alarm {
-    const prefix = alarmArn(scope, '');
-    const alarm = arn.startsWith(prefix) ? this.store.get(scope.region, arn.slice(prefix.length)) : undefined;
-    if (!alarm) throw notFound('resource', `The specified resource ${arn} does not exist.`);
+  private async byArn(scope: Scope, arn: string): Promise<Alarm> {
+    const name = this.nameOf(scope, arn);
+    const alarm = name === undefined ? undefined : await this.store.get(scope.region, name);
+    if (!alarm) throw resourceNotFound(arn);
     return alarm;
   }
 
-  listTags(scope: Scope, arn: string): Tag[] {
-    return [...this.byArn(scope, arn).tags];
+  /** The alarm name an ARN of this region and account names. */
+  private nameOf(scope: Scope, arn: string): string | undefined {
+    const prefix = alarmArn(scope, '');
+    return arn.startsWith(prefix) ? arn.slice(prefix.length) : undefined;
   }
 
-  tag(scope: Scope, arn: string, tags: readonly Tag[]): void {
+  /** Rewrites the tags of the alarm an ARN names, in one transaction with their reading. */
+  private async editTags(scope: Scope, arn: string, edit: (tags: readonly Tag[]) => Tag[]): Promise<void> {
+    const name = this.nameOf(scope, arn);
+    if (name === undefined) throw resourceNotFound(arn);
+    await this.store.edit(scope.region, [name], (found) => {
+      const alarm = found.get(name);
+      if (!alarm) throw resourceNotFound(arn);
+      return { alarms: [{ ...alarm, tags: edit(alarm.tags) } as Alarm] };
+    });
+  }
+
+  async listTags(scope: Scope, arn: string): Promise<Tag[]> {
+    return [...(await this.byArn(scope, arn)).tags];
+  }
+
+  async tag(scope: Scope, arn: string, tags: readonly Tag[]): Promise<void> {
     checkTags(tags);
-    this.store.transaction(() => {
-      const alarm = this.byArn(scope, arn);
-      const merged = new Map(alarm.tags.map((t) => [t.Key, t.Value]));
+    await this.editTags(scope, arn, (current) => {
+      const merged = new Map(current.map((t) => [t.Key, t.Value]));
       for (const t of tags) merged.set(t.Key, t.Value);
       if (merged.size > 50) throw invalidParameter('An alarm can have at most 50 tags.');
-      this.store.write([{ ...alarm, tags: [...merged].map(([Key, Value]) => ({ Key, Value })) } as Alarm], []);
+      return [...merged].map(([Key, Value]) => ({ Key, Value }));
     });
   }
 
-  untag(scope: Scope, arn: string, keys: readonly string[]): void {
-    this.store.transaction(() => {
-      const alarm = this.byArn(scope, arn);
-      this.store.write([{ ...alarm, tags: alarm.tags.filter((t) => !keys.includes(t.Key)) } as Alarm], []);
-    });
+  async untag(scope: Scope, arn: string, keys: readonly string[]): Promise<void> {
+    await this.editTags(scope, arn, (current) => current.filter((t) => !keys.includes(t.Key)));
   }
 
   /**
@@ -243,7 +259,7 @@ export class AlarmService {
    * on the full rounds only.
    */
   async evaluate(now: Date, { subMinuteOnly = false, only }: { subMinuteOnly?: boolean; only?: ReadonlySet<string> } = {}): Promise<{ evaluated: number; changes: StateChange[] }> {
-    const due = only ? this.store.all().filter((a) => only.has(alarmKey(a))) : subMinuteOnly ? this.store.subMinute() : this.store.all();
+    const due = only ? (await this.store.all()).filter((a) => only.has(alarmKey(a))) : subMinuteOnly ? await this.store.subMinute() : await this.store.all();
     const full = !subMinuteOnly && !only;
     const changes: StateChange[] = [];
     // Auto Scaling actions are invoked again every minute the alarm stays in their state, as CloudWatch does.
@@ -252,22 +268,20 @@ export class AlarmService {
     for (const a of due) {
       if (a.kind !== 'MetricAlarm') continue;
       evaluated++;
-      const after = judgeMetricAlarm(this.metrics, a, now);
+      const after = await judgeMetricAlarm(this.metrics, a, now);
       if (after) changes.push({ alarm: { ...a, state: after }, before: a.state, after });
       else if (full && a.actionsEnabled && actionsOf(a, a.state.value).some(isAutoScaling)) repeats.push({ alarm: a, before: a.state, after: a.state });
     }
     // Composites read the states of the whole region, but only where something changed.
     for (const regionName of new Set(changes.map((c) => c.alarm.region))) {
-      const region = new Map(this.store.ofRegion(regionName).map((a) => [a.name, a]));
+      const region = new Map((await this.store.ofRegion(regionName)).map((a) => [a.name, a]));
       const changed = changes.filter((c) => c.alarm.region === regionName);
       for (const c of changed) region.set(c.alarm.name, c.alarm);
       changes.push(...judgeComposites(region, now, affectedComposites(region, changed.map((c) => c.alarm.name))));
     }
-    if (changes.length > 0) {
-      // Nothing awaited since the alarms were read: each change is written over what was read.
-      const last = new Map(changes.map((c) => [`${c.alarm.region}\n${c.alarm.name}`, c.alarm]));
-      this.store.write([...last.values()], changes.map((c) => stateItem(c.alarm, c.before, c.after)));
-    }
+    const written = await this.writeChanges(changes);
+    changes.length = 0;
+    changes.push(...written);
     await this.runActions([...changes, ...repeats], now.getTime(), (c, arn) => c.before !== c.after || isAutoScaling(arn));
     return { evaluated, changes };
   }
@@ -291,7 +305,34 @@ export class AlarmService {
         }
       }),
     );
-    if (items.length > 0) this.store.write([], items);
+    if (items.length > 0) await this.store.write([], items);
+  }
+
+  /**
+   * Writes a round's state changes, region by region, each over the alarm as it is now: reading the
+   * data took time, and an alarm whose configuration or state changed meanwhile (a PutMetricAlarm,
+   * SetAlarmState, or a round of another process) keeps what it has; the next round judges it
+   * again. Returns the changes written.
+   */
+  private async writeChanges(changes: readonly StateChange[]): Promise<StateChange[]> {
+    const written: StateChange[] = [];
+    for (const region of new Set(changes.map((c) => c.alarm.region))) {
+      const ofRegion = changes.filter((c) => c.alarm.region === region);
+      await this.store.edit(region, [...new Set(ofRegion.map((c) => c.alarm.name))], (found) => {
+        // An alarm may change twice in a round (a composite): the first change starts from what was read.
+        const first = new Map<string, StateChange>();
+        for (const c of ofRegion) if (!first.has(c.alarm.name)) first.set(c.alarm.name, c);
+        const ok = ofRegion.filter((c) => {
+          const stored = found.get(c.alarm.name);
+          const read = first.get(c.alarm.name)!;
+          return stored !== undefined && stored.configUpdatedAt === read.alarm.configUpdatedAt && sameState(stored.state, read.before);
+        });
+        written.push(...ok);
+        const last = new Map(ok.map((c) => [c.alarm.name, c.alarm]));
+        return { alarms: [...last.values()], history: ok.map((c) => stateItem(c.alarm, c.before, c.after)) };
+      });
+    }
+    return written;
   }
 
   /**
@@ -333,15 +374,17 @@ export class AlarmService {
         await this.evaluate(now, { subMinuteOnly: !full });
         if (now.getTime() - lastExpiry > 3600_000) {
           lastExpiry = now.getTime();
-          this.store.expireHistory(now.getTime() - HISTORY_MS);
+          await this.store.expireHistory(now.getTime() - HISTORY_MS);
         }
       });
     };
     const arrivalRound = () => {
       arrivalWaiting = false;
       const now = clock();
-      const due = arrivals.take(this.store.all(), now.getTime());
-      if (due.size > 0) run(async () => void (await this.evaluate(now, { only: due })));
+      run(async () => {
+        const due = arrivals.take(await this.store.all(), now.getTime());
+        if (due.size > 0) await this.evaluate(now, { only: due });
+      });
     };
     const tick = () => {
       schedule();
@@ -375,6 +418,12 @@ export class AlarmService {
 
 /** How long after a mark of the clock a scheduled round starts (ms). */
 const MARK_DELAY_MS = 5;
+
+/** Whether two states are the same record (a state is replaced whole, never edited). */
+const sameState = (a: AlarmState, b: AlarmState): boolean => a.value === b.value && a.updatedAt === b.updatedAt && a.reason === b.reason;
+
+/** The resource an ARN names does not exist (ResourceNotFoundException). */
+const resourceNotFound = (arn: string) => notFound('resource', `The specified resource ${arn} does not exist.`);
 
 /** The actions of an alarm for a state. */
 const actionsOf = (alarm: Alarm, state: StateValue): readonly string[] =>

@@ -1,35 +1,5 @@
-import type Database from 'better-sqlite3';
 import { alarmPeriod } from './alarm-data.js';
 import type { Alarm, HistoryItem } from './alarm-types.js';
-
-/**
- * Alarms and their history in the metric service's database (`metrics.db`). An alarm is one row
- * (its configuration and state as JSON) keyed by region and name; its state is written in the
- * same row, so an evaluation's outcome and the history item that tells it commit together and
- * survive a restart. History outlives a deleted alarm, as CloudWatch keeps it.
- */
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS alarms (
-    region  TEXT NOT NULL,
-    name    TEXT NOT NULL,
-    body    TEXT NOT NULL,
-    -- 1 for metric alarms whose period is under a minute: the 10-second rounds read only these.
-    fast    INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (region, name)
-  );
-  CREATE INDEX IF NOT EXISTS alarms_fast ON alarms (fast) WHERE fast = 1;
-  CREATE TABLE IF NOT EXISTS alarm_history (
-    id        INTEGER PRIMARY KEY AUTOINCREMENT,
-    region    TEXT NOT NULL,
-    name      TEXT NOT NULL,
-    kind      TEXT NOT NULL,
-    timestamp INTEGER NOT NULL,
-    type      TEXT NOT NULL,
-    summary   TEXT NOT NULL,
-    data      TEXT NOT NULL
-  );
-  CREATE INDEX IF NOT EXISTS alarm_history_by_time ON alarm_history (region, timestamp);
-`;
 
 /** Which history items a DescribeAlarmHistory wants (times in epoch ms). */
 export interface HistoryQuery {
@@ -48,87 +18,45 @@ export interface HistoryQuery {
 /** How long history is kept (CloudWatch: 30 days). */
 export const HISTORY_MS = 30 * 24 * 3600_000;
 
-const isFast = (a: Alarm): number => (a.kind === 'MetricAlarm' && alarmPeriod(a) < 60 ? 1 : 0);
+/** Whether the 10-second rounds evaluate an alarm: a metric alarm whose period is under a minute (1) or not (0). */
+export const isFast = (a: Alarm): number => (a.kind === 'MetricAlarm' && alarmPeriod(a) < 60 ? 1 : 0);
 
-export class AlarmStore {
-  private readonly statements;
+/** A history item with the region of its alarm. */
+export type HistoryItemOf = HistoryItem & { region: string };
 
-  constructor(private readonly db: Database.Database) {
-    db.exec(SCHEMA);
-    this.statements = {
-      get: db.prepare<[string, string], { body: string }>('SELECT body FROM alarms WHERE region = ? AND name = ?'),
-      ofRegion: db.prepare<[string], { body: string }>('SELECT body FROM alarms WHERE region = ? ORDER BY name'),
-      all: db.prepare<[], { body: string }>('SELECT body FROM alarms'),
-      fast: db.prepare<[], { body: string }>('SELECT body FROM alarms WHERE fast = 1'),
-      upsert: db.prepare<[string, string, string, number]>(
-        'INSERT INTO alarms (region, name, body, fast) VALUES (?, ?, ?, ?) ON CONFLICT (region, name) DO UPDATE SET body = excluded.body, fast = excluded.fast',
-      ),
-      remove: db.prepare<[string, string]>('DELETE FROM alarms WHERE region = ? AND name = ?'),
-      addHistory: db.prepare<[string, string, string, number, string, string, string]>(
-        'INSERT INTO alarm_history (region, name, kind, timestamp, type, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      expire: db.prepare<[number]>('DELETE FROM alarm_history WHERE timestamp < ?'),
-    };
-  }
+/** What an edit writes: alarms to save, history items to add, alarms to remove. */
+export interface AlarmWrite {
+  readonly alarms?: readonly Alarm[];
+  readonly history?: readonly HistoryItemOf[];
+  readonly removed?: ReadonlyArray<{ region: string; name: string }>;
+}
 
-  get(region: string, name: string): Alarm | undefined {
-    const row = this.statements.get.get(region, name);
-    return row && (JSON.parse(row.body) as Alarm);
-  }
+/** Given the named alarms that exist, what to write; synchronous, and may throw to write nothing. */
+export type AlarmEdit = (found: ReadonlyMap<string, Alarm>) => AlarmWrite;
 
+/**
+ * Where alarms and their history live, beside the metrics (the same database). An alarm is one
+ * record (configuration and state) keyed by region and name; its state is written with the
+ * history item that tells its change, in one transaction, so both survive a restart. History
+ * outlives a deleted alarm, as CloudWatch keeps it. Asynchronous, as the MetricStore.
+ */
+export interface AlarmStore {
+  get(region: string, name: string): Promise<Alarm | undefined>;
   /** The region's alarms in name order. */
-  ofRegion(region: string): Alarm[] {
-    return this.statements.ofRegion.all(region).map((r) => JSON.parse(r.body) as Alarm);
-  }
-
+  ofRegion(region: string): Promise<Alarm[]>;
   /** Every alarm of every region (the evaluator's round). */
-  all(): Alarm[] {
-    return this.statements.all.all().map((r) => JSON.parse(r.body) as Alarm);
-  }
-
+  all(): Promise<Alarm[]>;
   /** The metric alarms whose period is under a minute. */
-  subMinute(): Alarm[] {
-    return this.statements.fast.all().map((r) => JSON.parse(r.body) as Alarm);
-  }
-
-  /** Writes alarms and history items in one transaction. */
-  write(alarms: readonly Alarm[], history: ReadonlyArray<HistoryItem & { region: string }>, removed: ReadonlyArray<{ region: string; name: string }> = []): void {
-    this.db.transaction(() => {
-      for (const a of alarms) this.statements.upsert.run(a.region, a.name, JSON.stringify(a), isFast(a));
-      for (const r of removed) this.statements.remove.run(r.region, r.name);
-      for (const h of history) this.statements.addHistory.run(h.region, h.alarmName, h.alarmType, h.timestamp, h.type, h.summary, h.data);
-    })();
-  }
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
-
-  history(q: HistoryQuery): Array<HistoryItem & { id: number }> {
-    const where = ['region = ?'];
-    const params: unknown[] = [q.region];
-    const add = (clause: string, ...values: unknown[]) => {
-      where.push(clause);
-      params.push(...values);
-    };
-    if (q.name !== undefined) add('name = ?', q.name);
-    if (q.type !== undefined) add('type = ?', q.type);
-    if (q.kinds !== undefined) add(`kind IN (${q.kinds.map(() => '?').join(', ')})`, ...q.kinds);
-    if (q.from !== undefined) add('timestamp >= ?', q.from);
-    if (q.to !== undefined) add('timestamp <= ?', q.to);
-    if (q.afterId !== undefined) add(q.ascending ? 'id > ?' : 'id < ?', q.afterId);
-    params.push(q.limit);
-    const order = q.ascending ? 'ASC' : 'DESC';
-    return this.db
-      .prepare<unknown[], { id: number; name: string; kind: string; timestamp: number; type: string; summary: string; data: string }>(
-        `SELECT * FROM alarm_history WHERE ${where.join(' AND ')} ORDER BY id ${order} LIMIT ?`,
-      )
-      .all(...params)
-      .map((r) => ({ id: r.id, alarmName: r.name, alarmType: r.kind as HistoryItem['alarmType'], timestamp: r.timestamp, type: r.type as HistoryItem['type'], summary: r.summary, data: r.data }));
-  }
-
-  /** Deletes history older than `before` (epoch ms). */
-  expireHistory(before: number): number {
-    return this.statements.expire.run(before).changes;
-  }
+  subMinute(): Promise<Alarm[]>;
+  /** Writes alarms, history items and removals in one transaction. */
+  write(alarms: readonly Alarm[], history: readonly HistoryItemOf[], removed?: ReadonlyArray<{ region: string; name: string }>): Promise<void>;
+  /**
+   * Reads the named alarms of a region and writes what `edit` makes of them, in one transaction
+   * (no other edit of those alarms in between): a read-modify-write that loses no concurrent change.
+   */
+  edit(region: string, names: readonly string[], edit: AlarmEdit): Promise<void>;
+  /** History items in id order (descending unless `ascending`). */
+  history(q: HistoryQuery): Promise<Array<HistoryItem & { id: number }>>;
+  /** Deletes history older than `before` (epoch ms); returns how many items. */
+  expireHistory(before: number): Promise<number>;
 }
