@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { currentFence, FencedOutError } from './fence.js';
 import { migrate, type Migration, type MigrationLedger } from './postgres-migrations.js';
 import { isConnectionFailure, Outage } from './postgres-outage.js';
 
@@ -152,16 +153,29 @@ async function begin(pool: pg.Pool): Promise<Held> {
   });
 }
 
+/** A fenced write goes on only while its lease is held, with its token, by the server's clock. */
+const FENCE_HELD = prepared('SELECT 1 FROM leader_leases WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at > now()');
+const TAKE_LOCK = prepared('SELECT pg_advisory_xact_lock($1, $2)');
+
 /**
  * Runs `fn` in a transaction on one connection of the pool: committed when it resolves, rolled
- * back when it throws. It resolves only once COMMIT succeeded: a COMMIT that failed, or that
+ * back when it throws. With `lock`, the transaction first takes that advisory lock. Leader's work
+ * (store/fence.ts) is fenced here: its transaction goes on only while the lease is still held. It resolves only once COMMIT succeeded: a COMMIT that failed, or that
  * the server turned into a rollback (a statement failed and `fn` caught it), throws, so nothing
  * is acknowledged that did not commit. A connection that cannot even roll back is dropped.
  */
-export async function inTransaction<R>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<R>): Promise<R> {
+export async function inTransaction<R>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<R>, options: { lock?: readonly [number, number] } = {}): Promise<R> {
+  // Read when the write starts: leader's work whose lease is known lost is refused here.
+  const fence = currentFence();
   const held = await begin(pool);
   const { client } = held;
   try {
+    if (options.lock) await client.query(TAKE_LOCK, [...options.lock]);
+    // Checked after the lock: a new leader's writes queue behind this one, so once one of them has
+    // landed no write of the old leader can follow it.
+    if (fence && (await client.query(FENCE_HELD, [fence.name, fence.holder, fence.token])).rowCount !== 1) {
+      throw new FencedOutError(`the lease ${fence.name} is no longer held with token ${fence.token}`);
+    }
     const result = await fn(client);
     const commit = await client.query('COMMIT');
     if (commit.command !== 'COMMIT') throw new Error(`the transaction did not commit (the server answered ${commit.command})`);

@@ -1,5 +1,4 @@
 import type pg from 'pg';
-import { currentFence, FencedOutError } from './fence.js';
 import { Mutex } from './mutex.js';
 import { LOCK_CLASS } from './postgres-migrations.js';
 import { inTransaction, openMigratedPool, prepared, waitingQueryable, type Queryable } from './postgres-pool.js';
@@ -11,9 +10,6 @@ import type { Collection, ListOptions, Store, Transaction } from './store.js';
  */
 const WRITER_LOCK = 2;
 
-/** A fenced write goes on only while its lease is held, with its token, by the server's clock. */
-const FENCE_HELD = prepared('SELECT 1 FROM leader_leases WHERE name = $1 AND holder = $2 AND token = $3 AND expires_at > now()');
-const TAKE_WRITER_LOCK = prepared('SELECT pg_advisory_xact_lock($1, $2)');
 
 /** The key's identity and order in the table: its UTF-16 code units, big-endian. */
 export function utf16Key(key: string): Buffer {
@@ -173,16 +169,8 @@ export class PostgresStore implements Store {
   private locked<R>(body: (client: pg.PoolClient) => Promise<R>): Promise<R> {
     return this.mutex.run(async () => {
       if (this.closed) throw new Error('the store is closed');
-      const fence = currentFence();
-      return inTransaction(this.pool, async (client) => {
-        await client.query(TAKE_WRITER_LOCK, [LOCK_CLASS, WRITER_LOCK]);
-        // Checked under the writer lock: a new leader's writes queue behind this one, so once one
-        // of them has landed no write of the old leader can follow it.
-        if (fence && (await client.query(FENCE_HELD, [fence.name, fence.holder, fence.token])).rowCount !== 1) {
-          throw new FencedOutError(`the lease ${fence.name} is no longer held with token ${fence.token}`);
-        }
-        return body(client);
-      });
+      // Writers of every process take turns on the writer lock; leader's work is fenced there too.
+      return inTransaction(this.pool, body, { lock: [LOCK_CLASS, WRITER_LOCK] });
     });
   }
 
