@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FencedOutError, runFenced } from './fence.js';
 import { PostgresLeaderLease } from './postgres-leader.js';
+import { inTransaction } from './postgres-pool.js';
 import { postgresMissing, startPostgresServer, type PostgresServer } from './postgres-server.fixtures.js';
 import { PostgresStore } from './postgres-store.js';
 
@@ -44,6 +46,16 @@ describe.skipIf(missing !== undefined)(missing ?? 'writes fenced by the leader l
         ).rejects.toThrow(FencedOutError);
         expect(await docs.get('stale')).toBeUndefined();
         expect(await docs.get('stale-tx')).toBeUndefined();
+        // The other PostgreSQL stores (logs, metrics, alarms) write through the same transaction helper.
+        const pool = new pg.Pool({ connectionString: url, max: 1 });
+        try {
+          await pool.query('CREATE TABLE other_store (v text)');
+          await expect(runFenced(() => fenceA, () => inTransaction(pool, (c) => c.query("INSERT INTO other_store VALUES ('stale')")))).rejects.toThrow(FencedOutError);
+          await runFenced(() => b.fence(), () => inTransaction(pool, (c) => c.query("INSERT INTO other_store VALUES ('fresh')")));
+          expect((await pool.query<{ v: string }>('SELECT v FROM other_store')).rows).toEqual([{ v: 'fresh' }]);
+        } finally {
+          await pool.end();
+        }
         // The new leader's fenced writes, and anyone's unfenced ones (API requests), land.
         await runFenced(() => b.fence(), () => docs.put('second', { by: 'b' }));
         await docs.put('request', { by: 'a' });
