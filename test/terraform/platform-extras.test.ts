@@ -43,7 +43,7 @@ function importId(r: StateResource): string {
     aws_iam_role_policy_attachment: `${String(v.role)}/${String(v.policy_arn)}`,
     aws_iam_user_policy_attachment: `${String(v.user)}/${String(v.policy_arn)}`,
     aws_iam_group_policy_attachment: `${String(v.group)}/${String(v.policy_arn)}`,
-    aws_iam_user_group_membership: [String(v.user), ...(v.groups as string[])].join('/'),
+    aws_iam_user_group_membership: [String(v.user), ...((v.groups as string[] | undefined) ?? [])].join('/'),
     aws_cloudwatch_log_stream: `${String(v.log_group_name)}:${String(v.name)}`,
     aws_ecs_cluster: v.name,
     aws_ecs_account_setting_default: v.name,
