@@ -78,6 +78,7 @@ export function platformApis(d: PlatformDomains): AwsService[] {
       iamPaths: {
         role: async (scope, name) => (await d.iam.roles.get(scope, name).catch(() => undefined))?.path,
         user: async (scope, name) => (await d.iam.users.get(scope, name).catch(() => undefined))?.path,
+        group: async (scope, name) => (await d.iam.groups.get(scope, name).catch(() => undefined))?.path,
       },
     }),
   );

@@ -78,3 +78,59 @@ describe("Authorizer's request context", () => {
     expect(iam.authorizer.restricts(base)).toBe(false);
   });
 });
+
+describe("Authorizer's decisions for an IAM user", () => {
+  const USER = `arn:aws:iam::${ACCOUNT}:user/alice`;
+  const asUser = (): Scope => ({ ...base, principalArn: USER, caller: { kind: 'user', arn: USER, userId: 'AIDAX', accessKeyId: 'AKIAX' } });
+  const PARAM = `arn:aws:ssm:us-east-1:${ACCOUNT}:parameter/app/db`;
+
+  it("take the union of the user's and its groups' inline and attached policies; a Deny in any wins; the boundary caps them", async () => {
+    const iam = await domain();
+    await iam.users.create(base, { name: 'alice' });
+    await iam.groups.create(base, { name: 'readers' });
+    await iam.groups.create(base, { name: 'locked' });
+    const read = await iam.policies.create(base, { name: 'read', document: doc({ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: PARAM }) });
+    await iam.groups.attachPolicy(base, 'readers', read.arn);
+    expect((await iam.authorizer.decide(asUser(), 'ssm:GetParameter', PARAM)).allowed).toBe(false);
+    await iam.groups.addUser(base, 'readers', 'alice');
+    expect(await iam.authorizer.decide(asUser(), 'ssm:GetParameter', PARAM)).toEqual({ allowed: true });
+    expect((await iam.authorizer.decide(asUser(), 'ssm:PutParameter', PARAM)).allowed).toBe(false);
+    // The user's own attached policy and a group's inline policy add up with the rest.
+    await iam.users.attachPolicy(base, 'alice', 'arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess');
+    expect((await iam.authorizer.decide(asUser(), 'ssm:DescribeParameters', '*')).allowed).toBe(true);
+    await iam.groups.putInlinePolicy(base, 'locked', 'deny', doc({ Effect: 'Deny', Action: 'ssm:GetParameter', Resource: '*' }));
+    await iam.groups.addUser(base, 'locked', 'alice');
+    expect(await iam.authorizer.decide(asUser(), 'ssm:GetParameter', PARAM)).toEqual({
+      allowed: false,
+      message: expect.stringMatching(/with an explicit deny in an identity-based policy$/),
+    });
+    await iam.groups.removeUser(base, 'locked', 'alice');
+    // A boundary that allows only Describe* leaves the group's grant of GetParameter without effect.
+    const boundary = await iam.policies.create(base, { name: 'describe-only', document: doc({ Effect: 'Allow', Action: 'ssm:Describe*', Resource: '*' }) });
+    const capped = `arn:aws:iam::${ACCOUNT}:user/capped`;
+    await iam.users.create(base, { name: 'capped', permissionsBoundary: boundary.arn });
+    await iam.groups.addUser(base, 'readers', 'capped');
+    await iam.users.attachPolicy(base, 'capped', 'arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess');
+    const asCapped: Scope = { ...base, principalArn: capped, caller: { kind: 'user', arn: capped, userId: 'AIDAY', accessKeyId: 'AKIAY' } };
+    expect((await iam.authorizer.decide(asCapped, 'ssm:DescribeParameters', '*')).allowed).toBe(true);
+    expect(await iam.authorizer.decide(asCapped, 'ssm:GetParameter', PARAM)).toEqual({
+      allowed: false,
+      message: expect.stringMatching(/because no permissions boundary allows the ssm:GetParameter action$/),
+    });
+  });
+
+  it('follow a managed policy’s default version, and lose what a group gave once the user leaves it', async () => {
+    const iam = await domain();
+    await iam.users.create(base, { name: 'alice' });
+    await iam.groups.create(base, { name: 'readers' });
+    const read = await iam.policies.create(base, { name: 'read', document: doc({ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: PARAM }) });
+    await iam.groups.attachPolicy(base, 'readers', read.arn);
+    await iam.groups.addUser(base, 'readers', 'alice');
+    await iam.policies.createVersion(base, read.arn, doc({ Effect: 'Allow', Action: 'ssm:GetParameters', Resource: PARAM }), false);
+    expect((await iam.authorizer.decide(asUser(), 'ssm:GetParameters', PARAM)).allowed).toBe(false);
+    await iam.policies.setDefaultVersion(base, read.arn, 'v2');
+    expect((await iam.authorizer.decide(asUser(), 'ssm:GetParameters', PARAM)).allowed).toBe(true);
+    await iam.groups.removeUser(base, 'readers', 'alice');
+    expect((await iam.authorizer.decide(asUser(), 'ssm:GetParameters', PARAM)).allowed).toBe(false);
+  });
+});

@@ -1,7 +1,8 @@
 import { parsePolicyDocument } from '../lib/policy-document.js';
 import type { Scope } from '../lib/scope.js';
-import type { Store } from '../store/store.js';
+import type { Store, Transaction } from '../store/store.js';
 import { evaluate, type EvaluatedPolicy } from './evaluation/evaluate.js';
+import { roleIdentityPolicies, userIdentityPolicies } from './identity-policies.js';
 import type { ManagedPolicies } from './managed-policies.js';
 import { ROLES, USERS, entityKey, type RoleRecord, type Tag, type UserRecord } from './records.js';
 
@@ -35,8 +36,8 @@ interface PrincipalPolicies {
 
 /**
  * The authorisation of requests made with an IAM user's keys (or the session tokens it got) and
- * with an assumed role's credentials: the principal's identity policies (a user's inline ones; a
- * role's inline and attached managed ones), its permissions boundary and a role session's policy
+ * with an assumed role's credentials: the principal's identity policies (see identity-policies.ts:
+ * a user's own and its groups'), its permissions boundary and a role session's policy
  * must allow the action on the resource, and none may deny it, as IAM's evaluation logic has it.
  * The account's root is not restricted.
  */
@@ -90,9 +91,8 @@ export class Authorizer {
       const user = await tx.collection<UserRecord>(USERS).get(entityKey(accountId, name));
       // A session token can outlive its user; it grants nothing then, nor for a user made anew under the name.
       if (!user || user.arn !== userArn) return { identity: [], boundary: [], tags: [] };
-      const identity = Object.entries(user.inlinePolicies ?? {}).map(([id, text]) => policy(id, text));
-      const boundaryDoc = user.permissionsBoundary === undefined ? undefined : await this.policies.defaultDocument(tx, accountId, user.permissionsBoundary);
-      return { identity, boundary: boundaryDoc ? [policy(user.permissionsBoundary!, boundaryDoc.document)] : [], tags: user.tags };
+      const identity = (await userIdentityPolicies(tx, this.policies, accountId, user)).map((p) => policy(p.id, p.text));
+      return { identity, boundary: await this.boundary(tx, accountId, user.permissionsBoundary), tags: user.tags };
     });
   }
 
@@ -102,14 +102,14 @@ export class Authorizer {
       const role = await tx.collection<RoleRecord>(ROLES).get(entityKey(accountId, name));
       // A session outlives its role's deletion, but grants nothing then.
       if (!role || role.arn !== roleArn) return { identity: [], boundary: [], tags: [] };
-      const identity = Object.entries(role.inlinePolicies).map(([id, text]) => policy(id, text));
-      for (const arn of role.attachedPolicies) {
-        const doc = await this.policies.defaultDocument(tx, accountId, arn);
-        if (doc) identity.push(policy(arn, doc.document));
-      }
-      const boundaryDoc = role.permissionsBoundary === undefined ? undefined : await this.policies.defaultDocument(tx, accountId, role.permissionsBoundary);
-      return { identity, boundary: boundaryDoc ? [policy(role.permissionsBoundary!, boundaryDoc.document)] : [], tags: role.tags };
+      const identity = (await roleIdentityPolicies(tx, this.policies, accountId, role)).map((p) => policy(p.id, p.text));
+      return { identity, boundary: await this.boundary(tx, accountId, role.permissionsBoundary), tags: role.tags };
     });
+  }
+
+  private async boundary(tx: Transaction, accountId: string, arn: string | undefined): Promise<EvaluatedPolicy[]> {
+    const doc = arn === undefined ? undefined : await this.policies.defaultDocument(tx, accountId, arn);
+    return doc ? [policy(arn!, doc.document)] : [];
   }
 }
 

@@ -9,6 +9,7 @@ export const noSuchEntity = (message: string): DomainError => new DomainError(Er
 
 export const roleNotFound = (name: string): DomainError => noSuchEntity(`The role with name ${name} cannot be found.`);
 export const userNotFound = (name: string): DomainError => noSuchEntity(`The user with name ${name} cannot be found.`);
+export const groupNotFound = (name: string): DomainError => noSuchEntity(`The group with name ${name} cannot be found.`);
 
 export const alreadyExists = (message: string): DomainError => new DomainError(ErrorKind.AlreadyExists, message, 'entity');
 

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * IAM's unique ids: a four-letter prefix that tells the kind of entity (AROA a role, ANPA a
- * managed policy, AIDA a user, AIPA an instance profile, AKIA an access key) and upper-case base32
+ * managed policy, AIDA a user, AGPA a group, AIPA an instance profile, AKIA an access key) and upper-case base32
  * characters, 21 characters in all (20 for access key ids), as IAM hands them out.
  */
-export type IdPrefix = 'AROA' | 'ANPA' | 'AIDA' | 'AIPA' | 'AKIA';
+export type IdPrefix = 'AROA' | 'ANPA' | 'AIDA' | 'AGPA' | 'AIPA' | 'AKIA';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -27,7 +27,7 @@ export function newSecretAccessKey(): string {
 }
 
 /** The ARN of an IAM entity: `arn:aws:iam::<account>:<kind><path><name>`. */
-export function iamArn(accountId: string, kind: 'role' | 'user' | 'policy' | 'instance-profile', path: string, name: string): string {
+export function iamArn(accountId: string, kind: 'role' | 'user' | 'group' | 'policy' | 'instance-profile', path: string, name: string): string {
   return `arn:aws:iam::${accountId}:${kind}${path}${name}`;
 }
 

@@ -1,11 +1,12 @@
 import type { Scope } from '../lib/scope.js';
 import type { Store, Transaction } from '../store/store.js';
+import { attachmentCount, holdersOf, policyHolders, type PolicyHolders } from './attachments.js';
 import { AWS_MANAGED_POLICIES, type AwsManagedPolicy } from './aws-managed-policies.js';
 import { checkPermissionsPolicy } from './documents.js';
 import { alreadyExists, deleteConflict, limitExceeded, noSuchEntity, unmodifiable } from './errors.js';
 import { iamArn, newId } from './ids.js';
 import { pageByMarker, underPath, type MarkerPage } from './paging.js';
-import { accountRoles, findManagedPolicy, localPolicyKey } from './policy-lookup.js';
+import { findManagedPolicy, localPolicyKey } from './policy-lookup.js';
 import { POLICIES, accountPrefix, entityKey, type PolicyRecord, type PolicyVersionRecord, type Tag } from './records.js';
 import { mergeTags, removeTags } from './tags.js';
 
@@ -76,15 +77,23 @@ export class ManagedPolicies {
     return this.store.transaction(async (tx) => {
       const found = await findManagedPolicy(tx, scope.accountId, arn);
       if (!found) throw noSuchEntity(`Policy ${arn} was not found.`);
-      const count = (await accountRoles(tx, scope.accountId)).filter((r) => r.value.attachedPolicies.includes(arn)).length;
+      const count = attachmentCount(await policyHolders(tx, scope.accountId), arn);
       return found.kind === 'aws' ? awsView(AWS_MANAGED_POLICIES.get(arn)!, count) : localView(found.record, count);
+    });
+  }
+
+  /** The account's roles, users and groups a policy is attached to (ListEntitiesForPolicy); NoSuchEntity for a missing policy. */
+  async holders(scope: Scope, arn: string): Promise<PolicyHolders> {
+    return this.store.transaction(async (tx) => {
+      if (!(await findManagedPolicy(tx, scope.accountId, arn))) throw noSuchEntity(`Policy ${arn} was not found.`);
+      return holdersOf(await policyHolders(tx, scope.accountId), arn);
     });
   }
 
   async list(scope: Scope, options: PolicyListOptions): Promise<MarkerPage<PolicyView>> {
     return this.store.transaction(async (tx) => {
-      const roles = (await accountRoles(tx, scope.accountId)).map((r) => r.value);
-      const count = (arn: string) => roles.filter((r) => r.attachedPolicies.includes(arn)).length;
+      const holders = await policyHolders(tx, scope.accountId);
+      const count = (arn: string) => attachmentCount(holders, arn);
       const which = options.scope ?? 'All';
       const rows: Array<{ key: string; value: PolicyView }> = [];
       // AWS's policies sort before the account's (key `0…` < `1…`), each group by name.
@@ -105,7 +114,7 @@ export class ManagedPolicies {
   async delete(scope: Scope, arn: string): Promise<void> {
     await this.store.transaction(async (tx) => {
       const { key, record } = await this.loadLocal(tx, scope, arn);
-      if ((await accountRoles(tx, scope.accountId)).some((r) => r.value.attachedPolicies.includes(arn))) {
+      if (attachmentCount(await policyHolders(tx, scope.accountId), arn) > 0) {
         throw deleteConflict('Cannot delete a policy attached to entities.');
       }
       if (record.versions.length > 1) {

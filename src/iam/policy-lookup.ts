@@ -37,9 +37,3 @@ export async function findManagedPolicy(tx: Transaction, accountId: string, arn:
 export async function accountRoles(tx: Transaction, accountId: string): Promise<Array<{ key: string; value: RoleRecord }>> {
   return tx.collection<RoleRecord>(ROLES).list({ prefix: accountPrefix(accountId) });
 }
-
-/** How many of the account's roles a managed policy is attached to. */
-export async function attachmentCount(tx: Transaction, accountId: string, arn: string): Promise<number> {
-  const roles = await accountRoles(tx, accountId);
-  return roles.filter((r) => r.value.attachedPolicies.includes(arn)).length;
-}

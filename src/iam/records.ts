@@ -74,6 +74,25 @@ export interface UserRecord {
   tags: Tag[];
   /** Inline policies by name: the document as sent (absent on records made before users had them). */
   inlinePolicies?: Record<string, string>;
+  /** Managed policy ARNs, in the order they were attached (absent on records made before users had them). */
+  attachedPolicies?: string[];
+  /**
+   * The names of the groups the user is in, as the groups write them, in the order it joined.
+   * Membership lives here alone: a user's requests read it, GetGroup scans the account's users.
+   */
+  groups?: string[];
+}
+
+export interface GroupRecord {
+  name: string;
+  path: string;
+  groupId: string;
+  arn: string;
+  createDate: number;
+  /** Inline policies by name: the document as sent. */
+  inlinePolicies: Record<string, string>;
+  /** Managed policy ARNs, in the order they were attached. */
+  attachedPolicies: string[];
 }
 
 export interface AccessKeyRecord {
@@ -93,6 +112,7 @@ export const ROLES = 'iam-roles';
 export const POLICIES = 'iam-policies';
 export const INSTANCE_PROFILES = 'iam-instance-profiles';
 export const USERS = 'iam-users';
+export const GROUPS = 'iam-groups';
 export const ACCESS_KEYS = 'iam-access-keys';
 export const DELETION_TASKS = 'iam-deletion-tasks';
 

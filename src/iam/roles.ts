@@ -1,15 +1,15 @@
 import type { Scope } from '../lib/scope.js';
 import type { Store, Transaction } from '../store/store.js';
+import { attachTo, detachFrom } from './attachments.js';
 import { checkPermissionsPolicy, checkTrustPolicy } from './documents.js';
-import { alreadyExists, deleteConflict, limitExceeded, noSuchEntity, roleNotFound, unmodifiable } from './errors.js';
+import { alreadyExists, deleteConflict, noSuchEntity, roleNotFound, unmodifiable } from './errors.js';
 import { iamArn, newId } from './ids.js';
 import { pageByMarker, underPath, type MarkerPage } from './paging.js';
 import { accountRoles, findManagedPolicy } from './policy-lookup.js';
 import { INSTANCE_PROFILES, ROLES, accountPrefix, entityKey, type InstanceProfileRecord, type RoleRecord, type Tag } from './records.js';
 import { mergeTags, removeTags } from './tags.js';
 
-/** IAM's quotas of a role: managed policies attached (the default quota), session length bounds. */
-export const MAX_ATTACHED_POLICIES = 10;
+/** A role's session length when CreateRole names none. */
 const DEFAULT_SESSION = 3600;
 
 export interface CreateRoleInput {
@@ -140,10 +140,9 @@ export class Roles {
     await this.store.transaction(async (tx) => {
       const { key, role } = await this.load(tx, scope, name);
       if (role.linkedService) throw protectedRole(role);
-      if (!(await findManagedPolicy(tx, scope.accountId, policyArn))) throw noSuchEntity(`Policy ${policyArn} does not exist or is not attachable.`);
-      if (role.attachedPolicies.includes(policyArn)) return;
-      if (role.attachedPolicies.length >= MAX_ATTACHED_POLICIES) throw limitExceeded(`Cannot exceed quota for PoliciesPerRole: ${MAX_ATTACHED_POLICIES}`);
-      role.attachedPolicies.push(policyArn);
+      const attached = await attachTo(tx, scope.accountId, role.attachedPolicies, policyArn, 'PoliciesPerRole');
+      if (!attached) return;
+      role.attachedPolicies = attached;
       await tx.collection<RoleRecord>(ROLES).put(key, role);
     });
   }
@@ -152,8 +151,7 @@ export class Roles {
     await this.store.transaction(async (tx) => {
       const { key, role } = await this.load(tx, scope, name);
       if (role.linkedService) throw protectedRole(role);
-      if (!role.attachedPolicies.includes(policyArn)) throw noSuchEntity(`Policy ${policyArn} was not found.`);
-      role.attachedPolicies = role.attachedPolicies.filter((a) => a !== policyArn);
+      role.attachedPolicies = detachFrom(role.attachedPolicies, policyArn);
       await tx.collection<RoleRecord>(ROLES).put(key, role);
     });
   }

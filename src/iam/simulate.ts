@@ -5,6 +5,7 @@ import type { Store } from '../store/store.js';
 import { checkPermissionsPolicy } from './documents.js';
 import { invalidInput, noSuchEntity } from './errors.js';
 import { evaluate, type EvalDecision, type EvaluatedPolicy, type MatchedStatement } from './evaluation/evaluate.js';
+import { roleIdentityPolicies, userIdentityPolicies, type SourcedPolicy } from './identity-policies.js';
 import type { ManagedPolicies } from './managed-policies.js';
 import { ROLES, USERS, entityKey, type RoleRecord, type UserRecord } from './records.js';
 
@@ -29,7 +30,7 @@ export interface SimulationResult {
 
 /**
  * Simulates requests of a role or user against its identity policies (inline and attached managed
- * policies, plus the policies passed in) and its permissions boundary.
+ * policies, a user's groups' too, plus the policies passed in) and its permissions boundary.
  */
 export async function simulatePrincipal(store: Store, policies: ManagedPolicies, scope: Scope, input: SimulationInput): Promise<SimulationResult[]> {
   const { identity, boundary } = await store.transaction(async (tx) => {
@@ -39,22 +40,22 @@ export async function simulatePrincipal(store: Store, policies: ManagedPolicies,
     const name = arn.resource.slice(arn.resource.lastIndexOf('/') + 1);
     const identity: EvaluatedPolicy[] = [];
     let boundaryArn: string | undefined;
+    let sourced: SourcedPolicy[];
     if (kind === 'role') {
       const role = await tx.collection<RoleRecord>(ROLES).get(entityKey(scope.accountId, name));
       if (!role || role.arn !== input.policySourceArn) throw noSuchEntity(`The role with name ${name} cannot be found.`);
-      for (const [policyName, text] of Object.entries(role.inlinePolicies)) identity.push(inline(policyName, 'role', text));
-      for (const attached of role.attachedPolicies) {
-        const doc = await policies.defaultDocument(tx, scope.accountId, attached);
-        if (doc) identity.push(inline(attached.slice(attached.lastIndexOf('/') + 1), doc.aws ? 'aws-managed' : 'user-managed', doc.document));
-      }
+      sourced = await roleIdentityPolicies(tx, policies, scope.accountId, role);
       boundaryArn = role.permissionsBoundary;
     } else if (kind === 'user') {
       const user = await tx.collection<UserRecord>(USERS).get(entityKey(scope.accountId, name));
       if (!user || user.arn !== input.policySourceArn) throw noSuchEntity(`The user with name ${name} cannot be found.`);
+      sourced = await userIdentityPolicies(tx, policies, scope.accountId, user);
       boundaryArn = user.permissionsBoundary;
     } else {
       throw invalidInput(`Invalid ARN: ${input.policySourceArn}`);
     }
+    // Managed policies go by their names in the simulator's results, inline ones by theirs.
+    for (const p of sourced) identity.push(inline(p.id.slice(p.id.lastIndexOf('/') + 1), p.type, p.text));
     const boundary: EvaluatedPolicy[] = [];
     if (boundaryArn !== undefined) {
       const doc = await policies.defaultDocument(tx, scope.accountId, boundaryArn);

@@ -1,5 +1,6 @@
 import type { Scope } from '../lib/scope.js';
 import type { Store, Transaction } from '../store/store.js';
+import { attachTo, detachFrom } from './attachments.js';
 import { checkPermissionsPolicy } from './documents.js';
 import { alreadyExists, deleteConflict, invalidInput, limitExceeded, noSuchEntity, userNotFound } from './errors.js';
 import { iamArn, newId, newSecretAccessKey } from './ids.js';
@@ -76,8 +77,11 @@ export class Users {
       const key = entityKey(scope.accountId, name);
       if (!(await tx.collection<UserRecord>(USERS).get(key))) throw userNotFound(name);
       const user = (await tx.collection<UserRecord>(USERS).get(key))!;
+      // IAM's order: access keys, inline policies, managed policies, group memberships.
       if ((await keysOf(tx, scope, name)).length > 0) throw deleteConflict('Cannot delete entity, must delete access keys first.');
       if (Object.keys(user.inlinePolicies ?? {}).length > 0) throw deleteConflict('Cannot delete entity, must delete policies first.');
+      if ((user.attachedPolicies ?? []).length > 0) throw deleteConflict('Cannot delete entity, must detach all policies first.');
+      if ((user.groups ?? []).length > 0) throw deleteConflict('Cannot delete entity, must remove users from group first.');
       await tx.collection(USERS).delete(key);
     });
   }
@@ -121,6 +125,24 @@ export class Users {
       if (found === undefined) throw noSuchEntity(`The user policy with name ${policyName} cannot be found.`);
       delete policies[found];
       u.inlinePolicies = policies;
+    });
+  }
+
+  async attachPolicy(scope: Scope, name: string, policyArn: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const key = entityKey(scope.accountId, name);
+      const user = await tx.collection<UserRecord>(USERS).get(key);
+      if (!user) throw userNotFound(name);
+      const attached = await attachTo(tx, scope.accountId, user.attachedPolicies ?? [], policyArn, 'PoliciesPerUser');
+      if (!attached) return;
+      user.attachedPolicies = attached;
+      await tx.collection<UserRecord>(USERS).put(key, user);
+    });
+  }
+
+  async detachPolicy(scope: Scope, name: string, policyArn: string): Promise<void> {
+    await this.mutate(scope, name, (u) => {
+      u.attachedPolicies = detachFrom(u.attachedPolicies ?? [], policyArn);
     });
   }
 

@@ -9,7 +9,21 @@ import { CloudWatchLogsClient, DescribeLogStreamsCommand } from '@aws-sdk/client
 import { DescribePullThroughCacheRulesCommand, ECRClient, GetRegistryScanningConfigurationCommand } from '@aws-sdk/client-ecr';
 import { CreateClusterCommand, DeleteClusterCommand, ListAccountSettingsCommand, ListTagsForResourceCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { DescribeListenerCertificatesCommand, DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { GetInstanceProfileCommand, GetPolicyCommand, GetRoleCommand, IAMClient, ListAccessKeysCommand, ListAttachedRolePoliciesCommand, ListUserPoliciesCommand, NoSuchEntityException } from '@aws-sdk/client-iam';
+import {
+  GetGroupCommand,
+  GetInstanceProfileCommand,
+  GetPolicyCommand,
+  GetRoleCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  ListAttachedGroupPoliciesCommand,
+  ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
+  ListGroupPoliciesCommand,
+  ListGroupsForUserCommand,
+  ListUserPoliciesCommand,
+  NoSuchEntityException,
+} from '@aws-sdk/client-iam';
 import { ListNamespacesCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeParametersCommand, GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -27,6 +41,9 @@ function importId(r: StateResource): string {
   const v = r.values;
   const ids: Record<string, unknown> = {
     aws_iam_role_policy_attachment: `${String(v.role)}/${String(v.policy_arn)}`,
+    aws_iam_user_policy_attachment: `${String(v.user)}/${String(v.policy_arn)}`,
+    aws_iam_group_policy_attachment: `${String(v.group)}/${String(v.policy_arn)}`,
+    aws_iam_user_group_membership: [String(v.user), ...((v.groups as string[] | undefined) ?? [])].join('/'),
     aws_cloudwatch_log_stream: `${String(v.log_group_name)}:${String(v.name)}`,
     aws_ecs_cluster: v.name,
     aws_ecs_account_setting_default: v.name,
@@ -55,7 +72,7 @@ async function startSubscriber(): Promise<{ url: string; confirmations: () => nu
   };
 }
 
-describe.skipIf(!available)('Terraform: IAM users and profiles, registry settings, alarms, SNS, certificates, an NLB and ECS defaults', () => {
+describe.skipIf(!available)('Terraform: IAM users, groups and profiles, registry settings, alarms, SNS, certificates, an NLB and ECS defaults', () => {
   const env = usePlatform();
   let ecs: ECSClient;
   let tf: Terraform;
@@ -96,14 +113,22 @@ describe.skipIf(!available)('Terraform: IAM users and profiles, registry setting
 
     const iam = client((c) => new IAMClient(c));
     const policy = (await iam.send(new GetPolicyCommand({ PolicyArn: 'arn:aws:iam::000000000000:policy/platform/platform-reader' }))).Policy!;
-    expect(policy).toMatchObject({ PolicyName: 'platform-reader', Path: '/platform/', AttachmentCount: 1, DefaultVersionId: 'v1' });
+    // Attached to the node role and to both deploy users.
+    expect(policy).toMatchObject({ PolicyName: 'platform-reader', Path: '/platform/', AttachmentCount: 3, DefaultVersionId: 'v1' });
     expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'platform-node' }))).AttachedPolicies).toEqual([{ PolicyName: 'platform-reader', PolicyArn: policy.Arn }]);
     const profile = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'platform-node' }))).InstanceProfile!;
     expect(profile.Roles?.map((r) => r.RoleName)).toEqual(['platform-node']);
     for (const user of ['platform-deployer', 'platform-ci']) {
       expect((await iam.send(new ListUserPoliciesCommand({ UserName: user }))).PolicyNames).toEqual(['deploy']);
       expect((await iam.send(new ListAccessKeysCommand({ UserName: user }))).AccessKeyMetadata?.map((k) => k.Status)).toEqual(['Active']);
+      expect((await iam.send(new ListAttachedUserPoliciesCommand({ UserName: user }))).AttachedPolicies).toEqual([{ PolicyName: 'platform-reader', PolicyArn: policy.Arn }]);
+      expect((await iam.send(new ListGroupsForUserCommand({ UserName: user }))).Groups?.map((g) => g.GroupName)).toEqual(['platform-deployers']);
     }
+    const group = await iam.send(new GetGroupCommand({ GroupName: 'platform-deployers' }));
+    expect(group.Group).toMatchObject({ Path: '/deploy/', Arn: 'arn:aws:iam::000000000000:group/deploy/platform-deployers' });
+    expect(group.Users?.map((u) => u.UserName)).toEqual(['platform-ci', 'platform-deployer']);
+    expect((await iam.send(new ListGroupPoliciesCommand({ GroupName: 'platform-deployers' }))).PolicyNames).toEqual(['read-parameters']);
+    expect((await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: 'platform-deployers' }))).AttachedPolicies?.map((p) => p.PolicyName)).toEqual(['AmazonSSMReadOnlyAccess']);
     const linked = (await iam.send(new GetRoleCommand({ RoleName: 'AWSServiceRoleForECS' }))).Role!;
     expect(linked).toMatchObject({ Path: '/aws-service-role/ecs.amazonaws.com/', Description: 'ECS for platform-team' });
 
@@ -181,8 +206,8 @@ describe.skipIf(!available)('Terraform: IAM users and profiles, registry setting
   it('refreshes and imports every resource back with nothing to change', async () => {
     await tf.must(['refresh', '-no-color'], { vars });
     const managed = (await stateResources(tf)).filter((r) => r.mode === 'managed');
-    expect(managed.length).toBe(40);
-    expect(await reimportEverything(tf, vars, importId)).toHaveLength(40);
+    expect(managed.length).toBe(47);
+    expect(await reimportEverything(tf, vars, importId)).toHaveLength(47);
   }, 600_000);
 
   it('destroys everything it made, and leaves the other tool’s cluster', async () => {
@@ -191,6 +216,7 @@ describe.skipIf(!available)('Terraform: IAM users and profiles, registry setting
     const iam = client((c) => new IAMClient(c));
     await expect(iam.send(new GetRoleCommand({ RoleName: 'AWSServiceRoleForECS' }))).rejects.toThrow(NoSuchEntityException);
     await expect(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'platform-node' }))).rejects.toThrow(NoSuchEntityException);
+    await expect(iam.send(new GetGroupCommand({ GroupName: 'platform-deployers' }))).rejects.toThrow(NoSuchEntityException);
     const ecr = client((c) => new ECRClient(c));
     expect((await ecr.send(new DescribePullThroughCacheRulesCommand({}))).pullThroughCacheRules).toEqual([]);
     const elb = client((c) => new ElasticLoadBalancingV2Client(c));

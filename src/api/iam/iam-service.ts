@@ -2,6 +2,7 @@ import { loadServiceModel } from '../../aws-model/service-model.js';
 import type { IamDomain } from '../../iam/iam-domain.js';
 import type { AwsService } from '../../server/service.js';
 import { iamErrorName } from './errors.js';
+import { groupHandlers } from './group-handlers.js';
 import { identityHandlers } from './identity-handlers.js';
 import { policyHandlers } from './policy-handlers.js';
 import { roleHandlers } from './role-handlers.js';
@@ -14,7 +15,7 @@ export function iamService(iam: IamDomain): AwsService {
   return {
     signingName: 'iam',
     model: loadServiceModel('iam'),
-    handlers: { ...roleHandlers(iam), ...policyHandlers(iam), ...identityHandlers(iam) },
+    handlers: { ...roleHandlers(iam), ...policyHandlers(iam), ...identityHandlers(iam), ...groupHandlers(iam) },
     errorName: (err, operation) => iamErrorName(err, operation),
     constraintErrorName: 'ValidationError',
     genericErrorNames: { client: 'InvalidInputException', server: 'ServiceFailureException' },

@@ -1,11 +1,11 @@
 import { encodeDocument } from '../../iam/documents.js';
-import { pageByMarker } from '../../iam/paging.js';
+import { attachedUnder } from '../../iam/attachments.js';
 import type { IamDomain } from '../../iam/iam-domain.js';
 import type { Tag } from '../../iam/records.js';
 import { simulatePrincipal } from '../../iam/simulate.js';
 import { requireUserName } from '../../iam/users.js';
 import type { OperationHandler } from '../../server/service.js';
-import { accessKeyOut, instanceProfileOut, paging, tagsOut, userOut } from './wire.js';
+import { accessKeyOut, attachedPoliciesOut, instanceProfileOut, paging, policyNamesOut, tagsOut, userOut } from './wire.js';
 
 interface Paged {
   Marker?: string;
@@ -17,7 +17,7 @@ interface ContextEntry {
   ContextKeyValues?: string[];
 }
 
-/** Instance profiles, users and access keys, and the policy simulator. */
+/** Instance profiles, users (their policies) and access keys, and the policy simulator. */
 export function identityHandlers(iam: IamDomain): Record<string, OperationHandler> {
   return {
     async CreateInstanceProfile(input: { InstanceProfileName: string; Path?: string; Tags?: Tag[] }, { scope }) {
@@ -86,11 +86,6 @@ export function identityHandlers(iam: IamDomain): Record<string, OperationHandle
       await iam.users.delete(scope, input.UserName);
       return {};
     },
-    async ListGroupsForUser(input: Paged & { UserName: string }, { scope }) {
-      // minato has no IAM groups (CreateGroup is not served), so no user is in one.
-      await iam.users.get(scope, input.UserName);
-      return { Groups: [], IsTruncated: false };
-    },
     async TagUser(input: { UserName: string; Tags: Tag[] }, { scope }) {
       await iam.users.tag(scope, input.UserName, input.Tags);
       return {};
@@ -115,9 +110,19 @@ export function identityHandlers(iam: IamDomain): Record<string, OperationHandle
       return {};
     },
     async ListUserPolicies(input: Paged & { UserName: string }, { scope }) {
-      const names = Object.keys((await iam.users.get(scope, input.UserName)).inlinePolicies ?? {}).sort();
-      const page = pageByMarker('user-policies', names.map((n) => ({ key: n, value: n })), input.Marker, input.MaxItems);
-      return { PolicyNames: page.items, ...paging(page.marker) };
+      return policyNamesOut('user-policies', Object.keys((await iam.users.get(scope, input.UserName)).inlinePolicies ?? {}), input);
+    },
+    async AttachUserPolicy(input: { UserName: string; PolicyArn: string }, { scope }) {
+      await iam.users.attachPolicy(scope, input.UserName, input.PolicyArn);
+      return {};
+    },
+    async DetachUserPolicy(input: { UserName: string; PolicyArn: string }, { scope }) {
+      await iam.users.detachPolicy(scope, input.UserName, input.PolicyArn);
+      return {};
+    },
+    async ListAttachedUserPolicies(input: Paged & { UserName: string; PathPrefix?: string }, { scope }) {
+      const user = await iam.users.get(scope, input.UserName);
+      return attachedPoliciesOut('attached-user-policies', attachedUnder(user.attachedPolicies ?? [], input.PathPrefix), input);
     },
     async CreateAccessKey(input: { UserName?: string }, { scope }) {
       const created = await iam.users.createAccessKey(scope, requireUserName(input.UserName));

@@ -72,13 +72,25 @@ export function policyHandlers(iam: IamDomain): Record<string, OperationHandler>
       return { Tags: tagsOut((await iam.policies.get(scope, input.PolicyArn)).tags), IsTruncated: false };
     },
     async ListEntitiesForPolicy(input: Paged & { PolicyArn: string; EntityFilter?: string; PathPrefix?: string }, { scope }) {
-      // Throws NoSuchEntity for a policy that does not exist.
-      await iam.policies.get(scope, input.PolicyArn);
-      const wantsRoles = input.EntityFilter === undefined || input.EntityFilter === 'Role';
-      const roles = wantsRoles ? await iam.roles.attachedTo(scope, input.PolicyArn) : [];
-      const kept = roles.filter((r) => input.PathPrefix === undefined || r.path.startsWith(input.PathPrefix));
-      const page = pageByMarker('entities-for-policy', kept.map((r) => ({ key: r.name.toLowerCase(), value: r })), input.Marker, input.MaxItems);
-      return { PolicyGroups: [], PolicyUsers: [], PolicyRoles: page.items.map((r) => ({ RoleName: r.name, RoleId: r.roleId })), ...paging(page.marker) };
+      const holders = await iam.policies.holders(scope, input.PolicyArn);
+      const wants = (kind: string) => input.EntityFilter === undefined || input.EntityFilter === kind;
+      const under = (path: string) => input.PathPrefix === undefined || path.startsWith(input.PathPrefix);
+      // One listing, groups then users then roles, each by name, so that one Marker pages through all.
+      type Kind = 'Group' | 'User' | 'Role';
+      const entity = (kind: Kind, order: number, name: string, path: string, id: string) => ({ key: `${order}/${name.toLowerCase()}`, path, value: { kind, name, id } });
+      const all = [
+        ...holders.groups.map((g) => entity('Group', 1, g.name, g.path, g.groupId)),
+        ...holders.users.map((u) => entity('User', 2, u.name, u.path, u.userId)),
+        ...holders.roles.map((r) => entity('Role', 3, r.name, r.path, r.roleId)),
+      ].filter((row) => wants(row.value.kind) && under(row.path));
+      const page = pageByMarker('entities-for-policy', all, input.Marker, input.MaxItems);
+      const of = (kind: Kind) => page.items.filter((e) => e.kind === kind);
+      return {
+        PolicyGroups: of('Group').map((e) => ({ GroupName: e.name, GroupId: e.id })),
+        PolicyUsers: of('User').map((e) => ({ UserName: e.name, UserId: e.id })),
+        PolicyRoles: of('Role').map((e) => ({ RoleName: e.name, RoleId: e.id })),
+        ...paging(page.marker),
+      };
     },
   };
 }

@@ -2,8 +2,8 @@ import type { IamDomain } from '../../iam/iam-domain.js';
 import type { Tag } from '../../iam/records.js';
 import type { OperationHandler } from '../../server/service.js';
 import { encodeDocument } from '../../iam/documents.js';
-import { pageByMarker } from '../../iam/paging.js';
-import { paging, roleOut, tagsOut } from './wire.js';
+import { attachedUnder } from '../../iam/attachments.js';
+import { attachedPoliciesOut, paging, policyNamesOut, roleOut, tagsOut } from './wire.js';
 
 interface Paged {
   Marker?: string;
@@ -80,11 +80,7 @@ export function roleHandlers(iam: IamDomain): Record<string, OperationHandler> {
     },
     async ListAttachedRolePolicies(input: Paged & { RoleName: string; PathPrefix?: string }, { scope }) {
       const role = await iam.roles.get(scope, input.RoleName);
-      const attached = role.attachedPolicies
-        .map((arn) => ({ arn, path: arn.slice(arn.indexOf(':policy') + ':policy'.length, arn.lastIndexOf('/') + 1), name: arn.slice(arn.lastIndexOf('/') + 1) }))
-        .filter((p) => input.PathPrefix === undefined || p.path.startsWith(input.PathPrefix));
-      const page = pageByMarker('attached-role-policies', attached.map((p, i) => ({ key: String(i).padStart(4, '0'), value: p })), input.Marker, input.MaxItems);
-      return { AttachedPolicies: page.items.map((p) => ({ PolicyName: p.name, PolicyArn: p.arn })), ...paging(page.marker) };
+      return attachedPoliciesOut('attached-role-policies', attachedUnder(role.attachedPolicies, input.PathPrefix), input);
     },
     async PutRolePolicy(input: { RoleName: string; PolicyName: string; PolicyDocument: string }, { scope }) {
       await iam.roles.putInlinePolicy(scope, input.RoleName, input.PolicyName, input.PolicyDocument);
@@ -101,9 +97,7 @@ export function roleHandlers(iam: IamDomain): Record<string, OperationHandler> {
     },
     async ListRolePolicies(input: Paged & { RoleName: string }, { scope }) {
       const role = await iam.roles.get(scope, input.RoleName);
-      const names = Object.keys(role.inlinePolicies).sort();
-      const page = pageByMarker('role-policies', names.map((n) => ({ key: n, value: n })), input.Marker, input.MaxItems);
-      return { PolicyNames: page.items, ...paging(page.marker) };
+      return policyNamesOut('role-policies', Object.keys(role.inlinePolicies), input);
     },
     async CreateServiceLinkedRole(input: { AWSServiceName: string; Description?: string; CustomSuffix?: string }, { scope }) {
       const role = await iam.serviceLinkedRoles.create(scope, {

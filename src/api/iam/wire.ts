@@ -1,7 +1,9 @@
 import { encodeDocument } from '../../iam/documents.js';
 import type { InstanceProfileView } from '../../iam/instance-profiles.js';
+import type { AttachedPolicyView } from '../../iam/attachments.js';
+import { pageByMarker } from '../../iam/paging.js';
 import type { PolicyVersionView, PolicyView } from '../../iam/managed-policies.js';
-import type { AccessKeyRecord, RoleRecord, Tag, UserRecord } from '../../iam/records.js';
+import type { AccessKeyRecord, GroupRecord, RoleRecord, Tag, UserRecord } from '../../iam/records.js';
 
 /** IAM's wire shapes from domain records. Timestamps in epoch seconds (the Query writer formats them). */
 
@@ -80,6 +82,22 @@ export function userOut(u: UserRecord, detail: boolean): Record<string, unknown>
     }),
     ...(detail && u.tags.length > 0 && { Tags: tagsOut(u.tags) }),
   };
+}
+
+export function groupOut(g: GroupRecord): Record<string, unknown> {
+  return { Path: g.path, GroupName: g.name, GroupId: g.groupId, Arn: g.arn, CreateDate: seconds(g.createDate) };
+}
+
+/** One page of ListAttached{Role,User,Group}Policies, in the order the policies were attached. */
+export function attachedPoliciesOut(listing: string, attached: readonly AttachedPolicyView[], input: { Marker?: string; MaxItems?: number }): Record<string, unknown> {
+  const page = pageByMarker(listing, attached.map((p, i) => ({ key: String(i).padStart(4, '0'), value: p })), input.Marker, input.MaxItems);
+  return { AttachedPolicies: page.items.map((p) => ({ PolicyName: p.name, PolicyArn: p.arn })), ...paging(page.marker) };
+}
+
+/** One page of inline policy names, in name order. */
+export function policyNamesOut(listing: string, names: readonly string[], input: { Marker?: string; MaxItems?: number }): Record<string, unknown> {
+  const page = pageByMarker(listing, [...names].sort().map((n) => ({ key: n, value: n })), input.Marker, input.MaxItems);
+  return { PolicyNames: page.items, ...paging(page.marker) };
 }
 
 export function accessKeyOut(k: AccessKeyRecord): Record<string, unknown> {

@@ -9,7 +9,7 @@ const ACCOUNT = '123456789012';
 const scope: Scope = { accountId: ACCOUNT, region: 'eu-west-1', principalArn: `arn:aws:iam::${ACCOUNT}:root`, now: new Date(0) };
 const tables = authorizationTables({
   secretArn: async (_scope, id) => (id === 'db' ? `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:db-AbCdEf` : undefined),
-  iamPaths: { role: async (_scope, name) => (name === 'deep' ? '/team/' : undefined), user: async () => undefined },
+  iamPaths: { role: async (_scope, name) => (name === 'deep' ? '/team/' : undefined), user: async () => undefined, group: async (_scope, name) => (name === 'ops' ? '/teams/' : undefined) },
 });
 const table = (signingName: string): AuthorizationTable => tables.get(signingName)!;
 
@@ -93,6 +93,9 @@ describe('the authorization tables', () => {
     expect(await resources('iam', 'AttachRolePolicy', { RoleName: 'app', PolicyArn: iam('policy/p') })).toEqual([iam('role/app')]);
     expect(await resources('iam', 'AddRoleToInstanceProfile', { RoleName: 'app', InstanceProfileName: 'ip' })).toEqual([iam('instance-profile/ip')]);
     expect(await resources('iam', 'CreateAccessKey', { UserName: 'bob' })).toEqual([iam('user/bob')]);
+    expect(await resources('iam', 'AddUserToGroup', { GroupName: 'ops', UserName: 'bob' })).toEqual([iam('group/teams/ops')]);
+    expect(await resources('iam', 'CreateGroup', { GroupName: 'dev', Path: '/teams/' })).toEqual([iam('group/teams/dev')]);
+    expect(await resources('iam', 'ListGroupsForUser', { UserName: 'bob' })).toEqual([iam('user/bob')]);
     expect(await resources('iam', 'GetPolicy', { PolicyArn: iam('policy/p') })).toEqual([iam('policy/p')]);
     expect(await resources('iam', 'ListRoles', {})).toEqual(['*']);
   });

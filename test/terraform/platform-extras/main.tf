@@ -1,5 +1,6 @@
 # The platform pieces around an application, as teams write them: a customer managed policy and an
-# instance profile, deploy users with access keys and inline policies, ECS's service-linked role,
+# instance profile, deploy users with access keys, inline and attached policies and a group with
+# its own policies, ECS's service-linked role,
 # registry-wide ECR settings, log streams, a composite alarm over two metric alarms, an SNS topic
 # with its policy and an HTTP subscription, a SecureString parameter under SSM's default key, an
 # HTTP Cloud Map namespace, imported certificates on an HTTPS listener, a network load balancer,
@@ -98,7 +99,8 @@ locals {
   certs      = toset(["primary", "extra"])
 }
 
-# IAM: a customer managed policy attached to a role, the role's instance profile, deploy users.
+# IAM: a customer managed policy attached to a role, the role's instance profile, deploy users and
+# their group.
 
 data "aws_iam_policy_document" "assume_ec2" {
   statement {
@@ -175,6 +177,41 @@ resource "aws_iam_user_policy" "deploy" {
       }
     }]
   })
+}
+
+resource "aws_iam_user_policy_attachment" "deploy_reader" {
+  for_each   = aws_iam_user.deploy
+  user       = each.value.name
+  policy_arn = aws_iam_policy.reader.arn
+}
+
+resource "aws_iam_group" "deployers" {
+  name = "${local.name}-deployers"
+  path = "/deploy/"
+}
+
+resource "aws_iam_group_policy" "deployers" {
+  name  = "read-parameters"
+  group = aws_iam_group.deployers.name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["ssm:GetParameter", "ssm:GetParameters"]
+      Resource = "arn:${data.aws_partition.current.partition}:ssm:*:${local.account_id}:parameter/${local.name}/*"
+    }]
+  })
+}
+
+resource "aws_iam_group_policy_attachment" "deployers_ssm" {
+  group      = aws_iam_group.deployers.name
+  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/AmazonSSMReadOnlyAccess"
+}
+
+resource "aws_iam_user_group_membership" "deploy" {
+  for_each = aws_iam_user.deploy
+  user     = each.value.name
+  groups   = [aws_iam_group.deployers.name]
 }
 
 resource "aws_iam_service_linked_role" "ecs" {
