@@ -1,5 +1,5 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeTasksCommand, ListTasksCommand, RegisterTaskDefinitionCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
+import { RegisterTaskDefinitionCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, RotateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { startDistributionRegistry, type DistributionRegistry } from '../support
 import { nodeSdkCommand, pushNodeSdkImage } from '../support/node-sdk-image.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { ECS_TASKS_TRUST, ensureTaskRole } from '../tasks/task-fixture.js';
+import { envOf, stepTasks, until } from './rotation-tasks.js';
 
 /**
  * A rotation function that does its own work: its task runs a real AWS SDK for JavaScript v3
@@ -84,24 +85,6 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** The rotation tasks of a secret that have stopped, oldest first. */
-async function stepTasks(secretArn: string): Promise<Task[]> {
-  const { taskArns } = await ecs.send(new ListTasksCommand({ cluster: 'default', startedBy: 'secretsmanager-rotation', desiredStatus: 'STOPPED' }));
-  if (!taskArns?.length) return [];
-  const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: 'default', tasks: taskArns }));
-  return (tasks ?? []).filter((t) => envOf(t, 'SECRET_ID') === secretArn).sort((a, b) => a.createdAt!.getTime() - b.createdAt!.getTime());
-}
-const envOf = (t: Task, name: string) => t.overrides?.containerOverrides?.[0]?.environment?.find((e) => e.name === name)?.value;
 
 /** What a step's container printed, as `KEY=value` pairs. */
 async function outputOf(task: Task): Promise<Record<string, string>> {
@@ -117,7 +100,7 @@ describe('a rotation function that calls Secrets Manager from its task', () => {
     const token = rotated.VersionId!;
 
     const tasks = await until('the four steps', async () => {
-      const t = await stepTasks(created.ARN!);
+      const t = await stepTasks(ecs, created.ARN!);
       return t.length >= 4 || t.some((s) => s.containers?.[0]?.exitCode !== 0) ? t : undefined;
     });
     const outputs = await Promise.all(tasks.map(outputOf));

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTasksCommand, ListTasksCommand, RegisterTaskDefinitionCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
+import { RegisterTaskDefinitionCommand, type ECSClient, type Task } from '@aws-sdk/client-ecs';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateSecretCommand,
@@ -16,6 +16,7 @@ import { awsCli } from '../support/aws-cli.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
 import { ensureTaskRole, startImageFixture, type ImageFixture } from '../tasks/task-fixture.js';
 import { failure } from './fixture.js';
+import { stepTasks, until } from './rotation-tasks.js';
 
 /**
  * Rotation through real tasks: the rotation function is a busybox task definition that prints the
@@ -86,24 +87,6 @@ afterAll(async () => {
 
 const aws = (...args: string[]) => awsCli(platform.endpoint, home, args, { AWS_ACCESS_KEY_ID: platform.config.accessKeyId, AWS_SECRET_ACCESS_KEY: platform.config.secretAccessKey });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await probe();
-    if (got !== undefined) return got;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** The rotation tasks of a secret that have stopped, oldest first. */
-async function stepTasks(secretArn: string): Promise<Task[]> {
-  const { taskArns } = await ecs.send(new ListTasksCommand({ cluster: 'default', startedBy: 'secretsmanager-rotation', desiredStatus: 'STOPPED' }));
-  if (!taskArns?.length) return [];
-  const { tasks } = await ecs.send(new DescribeTasksCommand({ cluster: 'default', tasks: taskArns }));
-  const env = (t: Task, name: string) => t.overrides?.containerOverrides?.[0]?.environment?.find((e) => e.name === name)?.value;
-  return (tasks ?? []).filter((t) => env(t, 'SECRET_ID') === secretArn).sort((a, b) => a.createdAt!.getTime() - b.createdAt!.getTime());
-}
 const stepOf = (t: Task) => t.overrides?.containerOverrides?.[0]?.environment?.find((e) => e.name === 'STEP')?.value;
 
 describe('secret rotation through a task definition', () => {
@@ -127,7 +110,7 @@ describe('secret rotation through a task definition', () => {
     expect(described.NextRotationDate!.getTime()).toBe(day + 31 * 86_400_000 - 1000);
     expect((await sm.send(new GetSecretValueCommand({ SecretId: 'rotating/db' }))).SecretString).toBe('v2');
 
-    const tasks = await stepTasks(created.ARN!);
+    const tasks = await stepTasks(ecs, created.ARN!);
     expect(tasks.map(stepOf)).toEqual(['createSecret', 'setSecret', 'testSecret', 'finishSecret']);
     expect(tasks.map((t) => t.containers?.[0]?.exitCode)).toEqual([0, 0, 0, 0]);
     // The container saw the event: the step, the secret's ARN and the token.
@@ -145,14 +128,14 @@ describe('secret rotation through a task definition', () => {
     const rotated = await sm.send(new RotateSecretCommand({ SecretId: 'rotating/failing', RotationLambdaARN: 'rotator-fails', RotationRules: { ScheduleExpression: 'rate(10 days)', Duration: '4h' } }));
     const token = rotated.VersionId!;
     const tasks = await until('the failing step', async () => {
-      const t = await stepTasks(created.ARN!);
+      const t = await stepTasks(ecs, created.ARN!);
       return t.length >= 3 ? t : undefined;
     });
     expect(tasks.map(stepOf)).toEqual(['createSecret', 'setSecret', 'testSecret']);
     expect(tasks.map((t) => t.containers?.[0]?.exitCode)).toEqual([0, 0, 3]);
     // No further step starts once the run has failed.
     await new Promise((r) => setTimeout(r, 2_000));
-    expect(await stepTasks(created.ARN!)).toHaveLength(3);
+    expect(await stepTasks(ecs, created.ARN!)).toHaveLength(3);
     const described = await sm.send(new DescribeSecretCommand({ SecretId: 'rotating/failing' }));
     expect(described.VersionIdsToStages).toEqual({ [created.VersionId!]: ['AWSCURRENT'], [token]: ['AWSPENDING'] });
     expect(described).toMatchObject({ RotationEnabled: true, RotationRules: { ScheduleExpression: 'rate(10 days)', Duration: '4h' } });
@@ -166,7 +149,7 @@ describe('secret rotation through a task definition', () => {
     expect(again.stderr.trim()).toBe("An error occurred (InvalidRequestException) when calling the RotateSecret operation: A previous rotation isn't complete. That rotation will be reattempted.");
     // The reattempt runs on the same version.
     const retried = await until('the reattempt to fail', async () => {
-      const t = await stepTasks(created.ARN!);
+      const t = await stepTasks(ecs, created.ARN!);
       return t.length >= 6 ? t : undefined;
     });
     expect(retried.slice(3).map(stepOf)).toEqual(['createSecret', 'setSecret', 'testSecret']);
