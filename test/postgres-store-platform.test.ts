@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CloudWatchClient,
@@ -39,19 +40,23 @@ const missing = postgresMissing();
 describe.skipIf(missing !== undefined)(missing ?? 'minato up --store postgres://', () => {
   let server: PostgresServer;
   const platforms: TestPlatform[] = [];
+  // The processes sharing a database share a blob dir (registry blobs, the platform's keys).
+  let blobDir: string;
   beforeAll(async () => {
     server = await startPostgresServer();
+    blobDir = mkdtempSync(join(tmpdir(), 'minato-blobs-'));
   });
   afterAll(async () => {
     for (const p of platforms) await p.dispose();
     await server?.stop();
+    if (blobDir) rmSync(blobDir, { recursive: true, force: true });
   });
 
   it('keeps the documents on the server, shared by two platforms and kept across restarts', async () => {
     const url = await server.createDatabase();
-    const a = await startTestPlatform({ store: url });
+    const a = await startTestPlatform({ store: url, blobDir });
     platforms.push(a);
-    const b = await startTestPlatform({ store: url, replica: true });
+    const b = await startTestPlatform({ store: url, replica: true, blobDir });
     platforms.push(b);
     await a.ecs().send(new CreateClusterCommand({ clusterName: 'shared' }));
     const seen = await b.ecs().send(new DescribeClustersCommand({ clusters: ['shared'] }));
@@ -59,7 +64,7 @@ describe.skipIf(missing !== undefined)(missing ?? 'minato up --store postgres://
     expect(existsSync(join(a.config.dataDir, 'minato.db'))).toBe(false);
     await platforms.shift()!.dispose();
     await platforms.shift()!.dispose();
-    const c = await startTestPlatform({ store: url });
+    const c = await startTestPlatform({ store: url, blobDir });
     platforms.push(c);
     const listed = await c.ecs().send(new ListClustersCommand({}));
     expect(listed.clusterArns?.some((arn) => arn.endsWith(':cluster/shared'))).toBe(true);
@@ -67,9 +72,9 @@ describe.skipIf(missing !== undefined)(missing ?? 'minato up --store postgres://
 
   it('keeps CloudWatch Logs in the same database, shared by two platforms', async () => {
     const url = await server.createDatabase();
-    const a = await startTestPlatform({ store: url });
+    const a = await startTestPlatform({ store: url, blobDir });
     platforms.push(a);
-    const b = await startTestPlatform({ store: url, replica: true });
+    const b = await startTestPlatform({ store: url, replica: true, blobDir });
     platforms.push(b);
     const [logsA, logsB] = [logsOf(a), logsOf(b)];
     try {
@@ -99,9 +104,9 @@ describe.skipIf(missing !== undefined)(missing ?? 'minato up --store postgres://
   it('keeps CloudWatch metrics and alarms in the same database, shared by two platforms and evaluated by the leader', async () => {
     const url = await server.createDatabase();
     // Alarm rounds every 200 ms, so that a 10-second alarm is judged as soon as its period ends.
-    const a = await startTestPlatform({ store: url }, { alarmTickMs: 200 });
+    const a = await startTestPlatform({ store: url, blobDir }, { alarmTickMs: 200 });
     platforms.push(a);
-    const b = await startTestPlatform({ store: url, replica: true }, { alarmTickMs: 200 });
+    const b = await startTestPlatform({ store: url, replica: true, blobDir }, { alarmTickMs: 200 });
     platforms.push(b);
     const [cwA, cwB] = [cloudWatchOf(a), cloudWatchOf(b)];
     try {
@@ -160,14 +165,14 @@ describe.skipIf(missing !== undefined)(missing ?? 'minato up --store postgres://
   it('refuses a second process that is not a replica, once the leader kept the lease past its wait', async () => {
     const url = await server.createDatabase();
     const lease = { leaseMs: 600, renewEveryMs: 100 };
-    const a = await startTestPlatform({ store: url }, { lease });
+    const a = await startTestPlatform({ store: url, blobDir }, { lease });
     platforms.push(a);
     const started = Date.now();
-    await expect(startTestPlatform({ store: url }, { lease })).rejects.toThrow('another minato process leads this PostgreSQL store: start every process that shares it with --replica');
+    await expect(startTestPlatform({ store: url, blobDir }, { lease })).rejects.toThrow('another minato process leads this PostgreSQL store: start every process that shares it with --replica');
     // It waited two lease times for a lease a killed predecessor might have left.
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_200);
     // A replica joins, and runs no task itself: a Fargate task finds no capacity there.
-    const b = await startTestPlatform({ store: url, replica: true }, { lease });
+    const b = await startTestPlatform({ store: url, replica: true, blobDir }, { lease });
     platforms.push(b);
     await b.ecs().send(new CreateClusterCommand({ clusterName: 'replicated' }));
     expect((await a.ecs().send(new DescribeClustersCommand({ clusters: ['replicated'] }))).clusters?.[0]?.status).toBe('ACTIVE');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configProblem, DEFAULT_CONFIG, extraRegionsConfig, fargateCpuOvercommitConfig, redactedStoreUrl } from './config.js';
+import { configProblem, DEFAULT_CONFIG, DEFAULT_LOCAL_NODES, extraRegionsConfig, fargateCpuOvercommitConfig, redactedStoreUrl, replicaProblem } from './config.js';
 import { resolveConfig } from './up.js';
 
 describe('--extra-regions', () => {
@@ -83,5 +83,20 @@ describe('--blob-dir', () => {
     expect(configProblem({ ...DEFAULT_CONFIG, dataDir: '/mnt/shared/replica-1', blobDir: '/mnt/shared' })).toContain('must be apart from the data dir');
     // A sibling whose name merely starts like the data dir's is apart from it.
     expect(configProblem({ ...DEFAULT_CONFIG, dataDir: '/var/lib/minato', blobDir: '/var/lib/minato-blobs' })).toBeUndefined();
+  });
+});
+
+describe('--replica', () => {
+  it('comes from the flag or MINATO_REPLICA=1, and needs a PostgreSQL store and a blob dir, without local nodes', () => {
+    expect(resolveConfig({ replica: true }, {}).replica).toBe(true);
+    expect(resolveConfig({}, { MINATO_REPLICA: '1' }).replica).toBe(true);
+    expect(resolveConfig({}, { MINATO_REPLICA: '0' })).not.toHaveProperty('replica');
+    const store = 'postgres://minato@127.0.0.1:5432/minato';
+    const replica = { ...DEFAULT_CONFIG, dataDir: '/var/lib/minato', replica: true, store, blobDir: '/mnt/shared' };
+    expect(configProblem(replica)).toBeUndefined();
+    expect(configProblem({ ...replica, store: undefined })).toBe('--replica needs --store: replicas share their state on PostgreSQL');
+    expect(configProblem({ ...replica, blobDir: undefined })).toBe("--replica needs --blob-dir: replicas share registry blobs and the platform's keys there");
+    expect(configProblem({ ...replica, localNodes: DEFAULT_LOCAL_NODES })).toContain('--local-nodes cannot be used with it');
+    expect(replicaProblem({ ...replica, blobDir: undefined })).toContain('--blob-dir');
   });
 });

@@ -151,6 +151,15 @@ export function usesDefaultCredentials(config: Pick<PlatformConfig, 'accessKeyId
   return config.accessKeyId === DEFAULT_CREDENTIALS.accessKeyId || config.secretAccessKey === DEFAULT_CREDENTIALS.secretAccessKey;
 }
 
+/** What is wrong with a `--replica` configuration, if anything (also checked when a platform is embedded). */
+export function replicaProblem(config: Pick<PlatformConfig, 'replica' | 'store' | 'blobDir' | 'localNodes'>): string | undefined {
+  if (!config.replica) return undefined;
+  if (config.store === undefined) return '--replica needs --store: replicas share their state on PostgreSQL';
+  if (config.blobDir === undefined) return '--replica needs --blob-dir: replicas share registry blobs and the platform\'s keys there';
+  if (config.localNodes) return '--replica runs no task itself: --local-nodes cannot be used with it (start `minato agent` hosts)';
+  return undefined;
+}
+
 /** Rejects configurations that must not start; returns the reason, or undefined when fine. */
 export function configProblem(config: PlatformConfig): string | undefined {
   if (!/^\d{12}$/.test(config.accountId)) return `account id must be 12 digits, got "${config.accountId}"`;
@@ -164,9 +173,8 @@ export function configProblem(config: PlatformConfig): string | undefined {
     const problem = storeProblem(config.store);
     if (problem) return problem;
   }
-  if (config.replica && config.store === undefined) return '--replica needs --store: replicas share their state on PostgreSQL';
-  if (config.replica && config.blobDir === undefined) return '--replica needs --blob-dir: replicas share registry blobs and the platform\'s keys there';
-  if (config.replica && config.localNodes) return '--replica runs no task itself: --local-nodes cannot be used with it (start `minato agent` hosts)';
+  const replica = replicaProblem(config);
+  if (replica) return replica;
   if (config.blobDir !== undefined) {
     const problem = blobDirProblem(config.blobDir, config.dataDir);
     if (problem) return problem;

@@ -30,7 +30,7 @@ import { basicAuth } from '../registry/auth/registry-auth.js';
 import { registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
 import type { Store } from '../store/store.js';
-import { isLoopback, usesDefaultCredentials, type PlatformConfig } from './config.js';
+import { isLoopback, replicaProblem, usesDefaultCredentials, type PlatformConfig } from './config.js';
 import { openLogStore, openMetrics, openStore } from './open-store.js';
 import { openLoadBalancing } from './load-balancing.js';
 import { serveAgents } from './agent-protocol.js';
@@ -116,6 +116,9 @@ export interface PlatformOptions {
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
   const dataDir = resolve(config.dataDir);
+  // `minato up` checks the whole configuration; a replica's shape matters to an embedding program too.
+  const replica = replicaProblem(config);
+  if (replica) throw new Error(replica);
   // The master key first: a refused key file (wrong mode or owner) leaves nothing open.
   // With a blob dir, the keys every replica must agree on are kept (or published) there.
   const blobDir = config.blobDir === undefined ? undefined : resolve(config.blobDir);
