@@ -31,7 +31,7 @@ export function useCloudWatchFrontDoor(): CloudWatchFixture {
   });
   afterAll(async () => {
     await door?.close();
-    metrics?.close();
+    await metrics?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
   return { endpoint: () => door!.endpoint, metrics: () => metrics!, alarms: () => alarms!, dataDir: () => dir! };
