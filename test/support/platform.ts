@@ -35,7 +35,11 @@ export async function startTestPlatform(overrides: Partial<PlatformConfig> = {},
     ...overrides,
   };
   // The tasks' DNS server answers Cloud Map names and forwards nothing: test traffic stays on this host.
-  const platform = await startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0, dnsUpstreams: async () => [], ...options });
+  const platform = await startPlatform(config, pino({ level: 'silent' }), { metadataPort: 0, dnsUpstreams: async () => [], ...options }).catch((err: unknown) => {
+    // A platform that refused to start leaves nothing of its own behind either.
+    if (!overrides.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   return {
     ...platform,
     config,
