@@ -63,13 +63,16 @@ const query = (id: string, namespace: string, metric: string, dims: Dims, stat: 
   MetricStat: { Metric: { Namespace: namespace, MetricName: metric, Dimensions: dims }, Period: 60, Stat: stat },
 });
 
-/** Polls GetMetricData until every query has a value (bounded); the latest value of each. */
-async function latest(queries: MetricDataQuery[], timeoutMs = 40_000): Promise<Record<string, number>> {
+/**
+ * Polls GetMetricData (bounded) until every query has a value for which `ready` holds; the latest
+ * value of each.
+ */
+async function latest(queries: MetricDataQuery[], timeoutMs = 40_000, ready = (_value: number) => true): Promise<Record<string, number>> {
   let values: Record<string, number[]> = {};
   for (const end = Date.now() + timeoutMs; Date.now() < end; ) {
     const got = await cw.send(new GetMetricDataCommand({ StartTime: new Date(Date.now() - 5 * 60_000), EndTime: new Date(Date.now() + 60_000), MetricDataQueries: queries }));
     values = Object.fromEntries((got.MetricDataResults ?? []).map((r) => [r.Id!, r.Values ?? []]));
-    if (queries.every((q) => (values[q.Id!] ?? []).length > 0)) break;
+    if (queries.every((q) => { const v = values[q.Id!] ?? []; return v.length > 0 && ready(v[0]!); })) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
   return Object.fromEntries(queries.map((q) => [q.Id!, values[q.Id!]?.[0] ?? Number.NaN]));
@@ -154,8 +157,10 @@ describe('AWS/ECS reservation', () => {
     // Placed on the instance (whose agent never polls for it): it reserves a quarter of each resource.
     const run = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: taskDefinition!.taskDefinitionArn, launchType: 'EC2' }));
     expect(run.failures).toEqual([]);
+    // A sample taken between the registration and the placement is 0: wait for the first after it.
+    // Maximum, as an average over the minute would mix the two.
     const dims = [{ Name: 'ClusterName', Value: cluster }];
-    const v = await latest([query('cpu', 'AWS/ECS', 'CPUReservation', dims, 'Average'), query('mem', 'AWS/ECS', 'MemoryReservation', dims, 'Maximum')]);
+    const v = await latest([query('cpu', 'AWS/ECS', 'CPUReservation', dims, 'Maximum'), query('mem', 'AWS/ECS', 'MemoryReservation', dims, 'Maximum')], 40_000, (value) => value > 0);
     expect(v).toEqual({ cpu: 25, mem: 25 });
     await ecs.send(new StopTaskCommand({ cluster, task: run.tasks![0]!.taskArn! }));
   }, 60_000);
