@@ -8,10 +8,11 @@ import { SqliteMetricStore } from '../sqlite-metric-store.js';
 import { ActionHandlers, type ActionHandler, type AlarmActions } from './alarm-actions.js';
 import { affectedComposites, judgeComposites, judgeMetricAlarm, type StateChange } from './alarm-evaluation.js';
 import { actionItem, configurationItem, stateItem } from './alarm-history.js';
-import { alarmKey, Arrivals, metricKey } from './data-arrivals.js';
+import { startAlarmSchedule, type ScheduleOptions } from './alarm-schedule.js';
+import { alarmKey } from './data-arrivals.js';
 import { checkActions, checkMetricAlarm, type PutCompositeAlarmRequest, type PutMetricAlarmRequest, type Tag } from './alarm-input.js';
 import { parseAlarmRule, ruleAlarms } from './alarm-rule.js';
-import { HISTORY_MS, type AlarmStore, type HistoryItemOf } from './alarm-store.js';
+import type { AlarmStore, HistoryItemOf } from './alarm-store.js';
 import { SqliteAlarmStore } from './sqlite-alarm-store.js';
 import type { Alarm, AlarmState, CompositeAlarm, HistoryItem, MetricAlarm, StateValue } from './alarm-types.js';
 
@@ -343,81 +344,10 @@ export class AlarmService {
    * data-arrivals.ts). Rounds never overlap: one asked for during another runs after it. History
    * older than 30 days is dropped once an hour.
    */
-  start(onError: (err: unknown) => void, { clock = () => new Date(), tickMs = 10_000 }: { clock?: () => Date; tickMs?: number } = {}): () => Promise<void> {
-    let lastMinute = -1;
-    let lastExpiry = 0;
-    let running: Promise<void> = Promise.resolve();
-    let busy = false;
-    let tickWaiting = false;
-    let arrivalWaiting = false;
-    let stopped = false;
-    let timer: NodeJS.Timeout | undefined;
-    const arrivals = new Arrivals();
-    const run = (round: () => Promise<void>) => {
-      busy = true;
-      running = round()
-        .catch(onError)
-        .finally(() => {
-          busy = false;
-          if (stopped) return;
-          if (tickWaiting) scheduledRound();
-          else if (arrivalWaiting) arrivalRound();
-        });
-    };
-    const scheduledRound = () => {
-      tickWaiting = false;
-      const now = clock();
-      const minute = Math.floor(now.getTime() / 60_000);
-      const full = minute !== lastMinute;
-      lastMinute = minute;
-      run(async () => {
-        await this.evaluate(now, { subMinuteOnly: !full });
-        if (now.getTime() - lastExpiry > 3600_000) {
-          lastExpiry = now.getTime();
-          await this.store.expireHistory(now.getTime() - HISTORY_MS);
-        }
-      });
-    };
-    const arrivalRound = () => {
-      arrivalWaiting = false;
-      const now = clock();
-      run(async () => {
-        const due = arrivals.take(await this.store.all(), now.getTime());
-        if (due.size > 0) await this.evaluate(now, { only: due });
-      });
-    };
-    const tick = () => {
-      schedule();
-      if (busy) tickWaiting = true;
-      else scheduledRound();
-    };
-    const schedule = () => {
-      // At the next mark of the wall clock, a little after it: a timer may fire early against Date.now().
-      timer = setTimeout(tick, tickMs - (Date.now() % tickMs) + MARK_DELAY_MS);
-      timer.unref();
-    };
-    const stopListening = this.metrics.onPut((region, namespace, data) => {
-      const now = clock().getTime();
-      for (const d of data) arrivals.add(metricKey(region, namespace, d.metricName, d.dimensions), d.timestamp, now);
-      if (arrivals.size === 0 || arrivalWaiting) return;
-      arrivalWaiting = true;
-      // After the put's caller has finished its batch; behind a round in progress.
-      setImmediate(() => {
-        if (!stopped && !busy && arrivalWaiting) arrivalRound();
-      });
-    });
-    schedule();
-    return async () => {
-      stopped = true;
-      stopListening();
-      if (timer) clearTimeout(timer);
-      await running;
-    };
+  start(onError: (err: unknown) => void, options: ScheduleOptions = {}): () => Promise<void> {
+    return startAlarmSchedule(this, onError, options);
   }
 }
-
-/** How long after a mark of the clock a scheduled round starts (ms). */
-const MARK_DELAY_MS = 5;
 
 /** Whether two states are the same record (a state is replaced whole, never edited). */
 const sameState = (a: AlarmState, b: AlarmState): boolean => a.value === b.value && a.updatedAt === b.updatedAt && a.reason === b.reason;
