@@ -1,19 +1,16 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { LogSink } from '../agent-contract/ports.js';
-import { createApplicationAutoScaling, type ApplicationAutoScaling } from '../autoscaling/application-autoscaling.js';
-import type { Alarms } from '../autoscaling/ports.js';
+import { createApplicationAutoScaling } from '../autoscaling/application-autoscaling.js';
 import { ValueCipher } from '../secrets/crypto/value-cipher.js';
 import { secretsManagerErrorName } from '../api/secretsmanager/errors.js';
 import { createIamDomain } from '../iam/iam-domain.js';
 import { AGENT_TOKEN_FILE, INSTANCE_KEY_FILE, loadOrCreateAgentToken } from '../agent-gateway/join-token.js';
 import { sharedKeysDir } from '../lib/key-file.js';
 import { RemoteAgents } from '../agent-gateway/remote-agents.js';
-import type { ContainerInstanceRegistry } from '../control/container-instances/container-instance.js';
 import { createEcsControl } from '../control/ecs-control.js';
 import { createDiscovery } from '../discovery/discovery.js';
 import { DnsServer } from '../dns/dns-server.js';
-import type { Upstream } from '../dns/forwarder.js';
 import { resolvConfUpstreams } from '../dns/resolv-conf.js';
 import { compileFilter } from '../placement/query-language.js';
 import { ServiceLoop } from '../control/services/service-loop.js';
@@ -29,7 +26,6 @@ import { AlarmService } from '../metrics/alarms/alarm-service.js';
 import { basicAuth } from '../registry/auth/registry-auth.js';
 import { registryRoutes } from '../registry/http/routes.js';
 import { Registry } from '../registry/registry.js';
-import type { Store } from '../store/store.js';
 import { isLoopback, replicaProblem, usesDefaultCredentials, type PlatformConfig } from './config.js';
 import { openLogStore, openMetrics, openStore } from './open-store.js';
 import { openLoadBalancing } from './load-balancing.js';
@@ -55,63 +51,11 @@ import { taskRoleCredentials } from './task-credentials.js';
 import { logMetricSink } from './log-metric-sink.js';
 import { rotationTasks } from './secret-rotation.js';
 import { loadBalancerMetricSink } from './lb-metric-sink.js';
-import { Leadership, periodicWork, stoppableWork, type LeaderWork, type LeaseOptions } from './leadership.js';
+import { Leadership, periodicWork, stoppableWork, type LeaderWork } from './leadership.js';
 import { NO_HOST_TASKS, openReplication } from './replication.js';
+import type { Platform, PlatformOptions } from './platform-options.js';
 
-/** A running platform. */
-export interface Platform {
-  /** The endpoint URL, e.g. http://127.0.0.1:4566. */
-  endpoint: string;
-  /**
-   * Stops accepting requests, finishes those in flight and closes the store. Tasks keep running:
-   * their containers outlive the platform and are adopted when it starts again.
-   */
-  close(): Promise<void>;
-  /** Stops every task this platform runs (tests use it to leave nothing behind). */
-  stopAllTasks(): Promise<void>;
-  /** The agent tasks go through: the control host's own, or a container instance's (tests launch through it). */
-  agents: RemoteAgents;
-  /** The document store (tests seed records through it). */
-  store: Store;
-  /** Application Auto Scaling: the alarm evaluator calls `autoscaling.executor.executePolicy`. */
-  autoscaling: ApplicationAutoScaling;
-}
-
-/** Options a test or an embedding program may set beyond the configuration. */
-export interface PlatformOptions {
-  /** The metadata endpoint's port on the task bridge gateway. */
-  metadataPort?: number;
-  /** How often Container Insights samples running tasks and the AWS/ECS and ECS/ContainerInsights metrics are published (default: once a minute, as ECS). */
-  insightsIntervalMs?: number;
-  /** How often the load balancers' metrics are published (default: once a minute, as ELB); tests shorten it. */
-  loadBalancerMetricsIntervalMs?: number;
-  /** How often the service scheduler reconciles every service (ms); default 1 s. */
-  serviceTickMs?: number;
-  /** The container instances remote agents register as (default: the control plane's own). */
-  instances?: ContainerInstanceRegistry;
-  /** An agent not heard from for this long is marked disconnected (default 2 minutes). */
-  agentDisconnectTimeoutMs?: number;
-  /** The CloudWatch alarms target tracking policies create (default: the platform's own). */
-  alarms?: Alarms;
-  /** How often scheduled scaling actions are checked (ms); default 5 s. */
-  autoscalingTickMs?: number;
-  /** The resolvers the task DNS server forwards to (default: the host's /etc/resolv.conf). */
-  dnsUpstreams?: () => Promise<readonly Upstream[]>;
-  /** Milliseconds per second of SNS's retry delays (default 1000); tests shorten them. */
-  snsDelayUnitMs?: number;
-  /**
-   * How often the alarm scheduler wakes (ms; default 10 s, CloudWatch's sub-minute round). Periods
-   * and the once-a-minute full round keep CloudWatch's clock; a shorter tick only runs each round
-   * sooner after its period ends, which tests use to wait less.
-   */
-  alarmTickMs?: number;
-  /** How often secret rotations are driven and their schedules checked (ms); default 5 s. */
-  rotationTickMs?: number;
-  /** The delay before a failed secret rotation is tried again (ms); default 10 minutes. */
-  rotationRetryDelayMs?: number;
-  /** The leader lease on a PostgreSQL store (default: 5 s, renewed every second). */
-  lease?: LeaseOptions;
-}
+export type { Platform, PlatformOptions } from './platform-options.js';
 
 /** The composition root: store, control plane, agent, APIs and the front door, listening. */
 export async function startPlatform(config: PlatformConfig, logger: Logger, options: PlatformOptions = {}): Promise<Platform> {
@@ -274,7 +218,6 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
     if (change.lastStatus === 'STOPPED' || change.lastStatus === 'RUNNING' || change.healthStatus !== undefined) ecs.services.onChange?.();
   };
 
-
   // Tasks unfinished when the platform stopped: adopt what runs, start what was acknowledged but
   // not started, carry on the stops that were asked for — before the front door listens, so that
   // no request meets a task not yet taken back (their image pulls wait for the endpoint). Tasks
@@ -309,22 +252,22 @@ export async function startPlatform(config: PlatformConfig, logger: Logger, opti
   const credentials = new Map([[config.accessKeyId, config.secretAccessKey]]);
   // The agent protocol: agents join the clusters as container instances.
   const cluster = serveAgents({
-        token: agentToken,
-        instanceKey,
-        accountId: config.accountId,
-        instances: options.instances ?? ecs.containerInstances,
-        agents,
-        ecs,
-        report: (arn, change) => report(arn, change),
-        secrets: resolveSecret,
-        credentials: taskRoleCredentials(iam.tokens),
-        logs,
-        usage: agentUsage(ecs, metrics, config.accountId, logger),
-        registry,
-        firewalls,
-        logger,
-        ...(options.agentDisconnectTimeoutMs !== undefined && { disconnectTimeoutMs: options.agentDisconnectTimeoutMs }),
-      });
+    token: agentToken,
+    instanceKey,
+    accountId: config.accountId,
+    instances: options.instances ?? ecs.containerInstances,
+    agents,
+    ecs,
+    report: (arn, change) => report(arn, change),
+    secrets: resolveSecret,
+    credentials: taskRoleCredentials(iam.tokens),
+    logs,
+    usage: agentUsage(ecs, metrics, config.accountId, logger),
+    registry,
+    firewalls,
+    logger,
+    ...(options.agentDisconnectTimeoutMs !== undefined && { disconnectTimeoutMs: options.agentDisconnectTimeoutMs }),
+  });
   const app = buildFrontDoor({
     accountId: config.accountId,
     credentials,
