@@ -6,7 +6,8 @@ import { GROUPS, ROLES, USERS, accountPrefix, type GroupRecord, type RoleRecord,
 /**
  * Managed policies attached to roles, users and groups: attaching and detaching (shared by the
  * three), and which of the account's entities hold a policy (AttachmentCount, DeletePolicy's
- * conflict, ListEntitiesForPolicy). Each entity keeps the ARNs it has attached; nothing else does.
+ * conflict, ListEntitiesForPolicy) or use it as their permissions boundary (users and roles:
+ * PermissionsBoundaryUsageCount). Each entity keeps the ARNs it uses; nothing else does.
  */
 
 /** IAM's default quota of managed policies attached to one user or group. */
@@ -36,6 +37,21 @@ export function holdersOf(holders: PolicyHolders, arn: string): PolicyHolders {
     users: holders.users.filter((u) => (u.attachedPolicies ?? []).includes(arn)),
     groups: holders.groups.filter((g) => g.attachedPolicies.includes(arn)),
   };
+}
+
+/** The users and roles whose permissions boundary a policy is (groups have none). */
+export function boundaryHoldersOf(holders: PolicyHolders, arn: string): PolicyHolders {
+  return {
+    roles: holders.roles.filter((r) => r.permissionsBoundary === arn),
+    users: holders.users.filter((u) => u.permissionsBoundary === arn),
+    groups: [],
+  };
+}
+
+/** How many users and roles use a policy as their permissions boundary (IAM's PermissionsBoundaryUsageCount). */
+export function boundaryUsageCount(holders: PolicyHolders, arn: string): number {
+  const of = boundaryHoldersOf(holders, arn);
+  return of.roles.length + of.users.length;
 }
 
 /** How many entities a policy is attached to (IAM's AttachmentCount). */

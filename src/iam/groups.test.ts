@@ -130,6 +130,30 @@ describe('managed policies attached to users and groups', () => {
     await iam.policies.delete(scope, policy.arn);
   });
 
+  it('count users and roles using one as their permissions boundary apart from its attachments, and filter by that usage', async () => {
+    const iam = domain();
+    const boundary = await iam.policies.create(scope, { name: 'boundary', document: allow('ssm:*') });
+    const other = await iam.policies.create(scope, { name: 'other', document: allow('ecs:*') });
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    await iam.users.create(scope, { name: 'alice', permissionsBoundary: boundary.arn });
+    await iam.roles.create(scope, { name: 'task', assumeRolePolicyDocument: trust, permissionsBoundary: boundary.arn });
+    await iam.roles.create(scope, { name: 'plain', assumeRolePolicyDocument: trust });
+    await iam.roles.attachPolicy(scope, 'plain', other.arn);
+    expect(await iam.policies.get(scope, boundary.arn)).toMatchObject({ attachmentCount: 0, boundaryUsageCount: 2 });
+    expect(await iam.policies.get(scope, other.arn)).toMatchObject({ attachmentCount: 1, boundaryUsageCount: 0 });
+    const asBoundary = await iam.policies.holders(scope, boundary.arn, 'PermissionsBoundary');
+    expect([asBoundary.users.map((u) => u.name), asBoundary.roles.map((r) => r.name), asBoundary.groups]).toEqual([['alice'], ['task'], []]);
+    const attached = await iam.policies.holders(scope, boundary.arn);
+    expect([attached.users, attached.roles, attached.groups]).toEqual([[], [], []]);
+    const names = async (usage?: 'PermissionsPolicy' | 'PermissionsBoundary') =>
+      (await iam.policies.list(scope, { scope: 'Local', onlyAttached: true, ...(usage && { usage }) })).items.map((p) => p.name);
+    expect(await names()).toEqual(['other']);
+    expect(await names('PermissionsPolicy')).toEqual(['other']);
+    expect(await names('PermissionsBoundary')).toEqual(['boundary']);
+    // Without OnlyAttached every policy is listed: any of them can be used either way.
+    expect((await iam.policies.list(scope, { scope: 'Local', usage: 'PermissionsBoundary' })).items.map((p) => p.name)).toEqual(['boundary', 'other']);
+  });
+
   it('must exist, and a user or group takes at most ten', async () => {
     const iam = domain();
     await iam.users.create(scope, { name: 'alice' });

@@ -1,6 +1,6 @@
 import type { Scope } from '../lib/scope.js';
 import type { Store, Transaction } from '../store/store.js';
-import { attachmentCount, holdersOf, policyHolders, type PolicyHolders } from './attachments.js';
+import { attachmentCount, boundaryHoldersOf, boundaryUsageCount, holdersOf, policyHolders, type PolicyHolders } from './attachments.js';
 import { AWS_MANAGED_POLICIES, type AwsManagedPolicy } from './aws-managed-policies.js';
 import { checkPermissionsPolicy } from './documents.js';
 import { alreadyExists, deleteConflict, limitExceeded, noSuchEntity, unmodifiable } from './errors.js';
@@ -21,6 +21,8 @@ export interface PolicyView {
   path: string;
   defaultVersionId: string;
   attachmentCount: number;
+  /** The users and roles whose permissions boundary it is. */
+  boundaryUsageCount: number;
   description?: string;
   /** Epoch milliseconds. */
   createDate: number;
@@ -36,9 +38,14 @@ export interface PolicyVersionView {
   createDate: number;
 }
 
+/** How a policy is used: attached to entities, or as their permissions boundary. */
+export type PolicyUsage = 'PermissionsPolicy' | 'PermissionsBoundary';
+
 export interface PolicyListOptions {
   scope?: 'All' | 'AWS' | 'Local';
+  /** Only the policies in use: attached to entities, or (`usage` PermissionsBoundary) a user's or role's boundary. */
   onlyAttached?: boolean;
+  usage?: PolicyUsage;
   pathPrefix?: string;
   marker?: string;
   maxItems?: number;
@@ -70,30 +77,34 @@ export class ManagedPolicies {
         throw alreadyExists(`A policy called ${input.name} already exists. Duplicate names are not allowed.`);
       }
     });
-    return localView(record, 0);
+    return localView(record, { attachments: 0, boundaries: 0 });
   }
 
   async get(scope: Scope, arn: string): Promise<PolicyView> {
     return this.store.transaction(async (tx) => {
       const found = await findManagedPolicy(tx, scope.accountId, arn);
       if (!found) throw noSuchEntity(`Policy ${arn} was not found.`);
-      const count = attachmentCount(await policyHolders(tx, scope.accountId), arn);
+      const count = counts(await policyHolders(tx, scope.accountId), arn);
       return found.kind === 'aws' ? awsView(AWS_MANAGED_POLICIES.get(arn)!, count) : localView(found.record, count);
     });
   }
 
-  /** The account's roles, users and groups a policy is attached to (ListEntitiesForPolicy); NoSuchEntity for a missing policy. */
-  async holders(scope: Scope, arn: string): Promise<PolicyHolders> {
+  /**
+   * The account's roles, users and groups a policy is attached to, or (`PermissionsBoundary`) the
+   * users and roles whose boundary it is (ListEntitiesForPolicy); NoSuchEntity for a missing policy.
+   */
+  async holders(scope: Scope, arn: string, usage: PolicyUsage = 'PermissionsPolicy'): Promise<PolicyHolders> {
     return this.store.transaction(async (tx) => {
       if (!(await findManagedPolicy(tx, scope.accountId, arn))) throw noSuchEntity(`Policy ${arn} was not found.`);
-      return holdersOf(await policyHolders(tx, scope.accountId), arn);
+      const holders = await policyHolders(tx, scope.accountId);
+      return usage === 'PermissionsBoundary' ? boundaryHoldersOf(holders, arn) : holdersOf(holders, arn);
     });
   }
 
   async list(scope: Scope, options: PolicyListOptions): Promise<MarkerPage<PolicyView>> {
     return this.store.transaction(async (tx) => {
       const holders = await policyHolders(tx, scope.accountId);
-      const count = (arn: string) => attachmentCount(holders, arn);
+      const count = (arn: string) => counts(holders, arn);
       const which = options.scope ?? 'All';
       const rows: Array<{ key: string; value: PolicyView }> = [];
       // AWS's policies sort before the account's (key `0…` < `1…`), each group by name.
@@ -106,7 +117,8 @@ export class ManagedPolicies {
         }
       }
       rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const kept = rows.filter((r) => underPath(r.value.path, options.pathPrefix) && (!options.onlyAttached || r.value.attachmentCount > 0));
+      const inUse = (p: PolicyView) => (options.usage === 'PermissionsBoundary' ? p.boundaryUsageCount > 0 : p.attachmentCount > 0);
+      const kept = rows.filter((r) => underPath(r.value.path, options.pathPrefix) && (!options.onlyAttached || inUse(r.value)));
       return pageByMarker('policies', kept, options.marker, options.maxItems);
     });
   }
@@ -217,14 +229,23 @@ export class ManagedPolicies {
   }
 }
 
-function localView(r: PolicyRecord, attachmentCount: number): PolicyView {
+/** How many entities use a policy, each way. */
+interface UsageCounts {
+  attachments: number;
+  boundaries: number;
+}
+
+const counts = (holders: PolicyHolders, arn: string): UsageCounts => ({ attachments: attachmentCount(holders, arn), boundaries: boundaryUsageCount(holders, arn) });
+
+function localView(r: PolicyRecord, { attachments, boundaries }: UsageCounts): PolicyView {
   return {
     name: r.name,
     policyId: r.policyId,
     arn: r.arn,
     path: r.path,
     defaultVersionId: r.defaultVersionId,
-    attachmentCount,
+    attachmentCount: attachments,
+    boundaryUsageCount: boundaries,
     ...(r.description !== undefined && { description: r.description }),
     createDate: r.createDate,
     updateDate: r.updateDate,
@@ -233,14 +254,15 @@ function localView(r: PolicyRecord, attachmentCount: number): PolicyView {
   };
 }
 
-function awsView(p: AwsManagedPolicy, attachmentCount: number): PolicyView {
+function awsView(p: AwsManagedPolicy, { attachments, boundaries }: UsageCounts): PolicyView {
   return {
     name: p.name,
     policyId: p.policyId,
     arn: p.arn,
     path: p.path,
     defaultVersionId: p.defaultVersionId,
-    attachmentCount,
+    attachmentCount: attachments,
+    boundaryUsageCount: boundaries,
     description: p.description,
     createDate: Date.parse(p.createDate),
     updateDate: Date.parse(p.updateDate),

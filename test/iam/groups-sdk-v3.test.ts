@@ -5,10 +5,12 @@ import {
   CreateAccessKeyCommand,
   CreateGroupCommand,
   CreatePolicyCommand,
+  CreateRoleCommand,
   CreateUserCommand,
   DeleteGroupCommand,
   DeleteGroupPolicyCommand,
   DeletePolicyCommand,
+  DeleteRoleCommand,
   DeleteUserCommand,
   DetachGroupPolicyCommand,
   DetachUserPolicyCommand,
@@ -22,6 +24,7 @@ import {
   ListGroupPoliciesCommand,
   ListGroupsCommand,
   ListGroupsForUserCommand,
+  ListPoliciesCommand,
   PutGroupPolicyCommand,
   RemoveUserFromGroupCommand,
   UpdateGroupCommand,
@@ -103,6 +106,28 @@ describe('the AWS SDK for JavaScript v3 against IAM groups', { timeout: 30_000 }
     await iam.send(new DetachUserPolicyCommand({ UserName: 'deployer', PolicyArn: SSM_READ }));
     await iam.send(new DeletePolicyCommand({ PolicyArn: own.Arn! }));
     await iam.send(new DeleteUserCommand({ UserName: 'deployer' }));
+  });
+
+  it('counts a policy used as a permissions boundary in PermissionsBoundaryUsageCount and lists those users and roles by PolicyUsageFilter', async () => {
+    const boundary = (await iam.send(new CreatePolicyCommand({ PolicyName: 'dev-boundary', PolicyDocument: doc({ Effect: 'Allow', Action: 'ssm:*', Resource: '*' }) }))).Policy!;
+    expect(boundary.PermissionsBoundaryUsageCount).toBe(0);
+    const trust = doc({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' });
+    await iam.send(new CreateRoleCommand({ RoleName: 'bounded-task', AssumeRolePolicyDocument: trust, PermissionsBoundary: boundary.Arn! }));
+    await iam.send(new CreateUserCommand({ UserName: 'bounded-dev', PermissionsBoundary: boundary.Arn! }));
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: boundary.Arn! }))).Policy).toMatchObject({ AttachmentCount: 0, PermissionsBoundaryUsageCount: 2 });
+    const asBoundary = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: boundary.Arn!, PolicyUsageFilter: 'PermissionsBoundary' }));
+    expect([asBoundary.PolicyUsers!.map((u) => u.UserName), asBoundary.PolicyRoles!.map((r) => r.RoleName), asBoundary.PolicyGroups]).toEqual([['bounded-dev'], ['bounded-task'], []]);
+    const attached = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: boundary.Arn!, PolicyUsageFilter: 'PermissionsPolicy' }));
+    expect([attached.PolicyUsers, attached.PolicyRoles, attached.PolicyGroups]).toEqual([[], [], []]);
+    const inUse = async (filter: 'PermissionsPolicy' | 'PermissionsBoundary') =>
+      (await iam.send(new ListPoliciesCommand({ Scope: 'Local', OnlyAttached: true, PolicyUsageFilter: filter }))).Policies!.map((p) => p.PolicyName);
+    expect(await inUse('PermissionsBoundary')).toEqual(['dev-boundary']);
+    expect(await inUse('PermissionsPolicy')).not.toContain('dev-boundary');
+    expect((await failure(iam.send(new ListPoliciesCommand({ PolicyUsageFilter: 'Boundary' as 'PermissionsBoundary' })))).name).toBe('ValidationError');
+    await iam.send(new DeleteRoleCommand({ RoleName: 'bounded-task' }));
+    await iam.send(new DeleteUserCommand({ UserName: 'bounded-dev' }));
+    expect((await iam.send(new GetPolicyCommand({ PolicyArn: boundary.Arn! }))).Policy!.PermissionsBoundaryUsageCount).toBe(0);
+    await iam.send(new DeletePolicyCommand({ PolicyArn: boundary.Arn! }));
   });
 
   it('creates, lists, renames and deletes groups; GetGroup pages its users; ListGroupsForUser names the user’s groups', async () => {

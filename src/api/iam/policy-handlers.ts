@@ -1,4 +1,5 @@
 import type { IamDomain } from '../../iam/iam-domain.js';
+import type { PolicyUsage } from '../../iam/managed-policies.js';
 import { pageByMarker } from '../../iam/paging.js';
 import type { Tag } from '../../iam/records.js';
 import type { OperationHandler } from '../../server/service.js';
@@ -25,10 +26,12 @@ export function policyHandlers(iam: IamDomain): Record<string, OperationHandler>
     async GetPolicy(input: { PolicyArn: string }, { scope }) {
       return { Policy: policyOut(await iam.policies.get(scope, input.PolicyArn), true) };
     },
-    async ListPolicies(input: Paged & { Scope?: 'All' | 'AWS' | 'Local'; OnlyAttached?: boolean; PathPrefix?: string }, { scope }) {
+    async ListPolicies(input: Paged & { Scope?: 'All' | 'AWS' | 'Local'; OnlyAttached?: boolean; PathPrefix?: string; PolicyUsageFilter?: PolicyUsage }, { scope }) {
+      // Any policy can be used either way: the usage filter narrows OnlyAttached's "in use".
       const page = await iam.policies.list(scope, {
         ...(input.Scope !== undefined && { scope: input.Scope }),
         ...(input.OnlyAttached !== undefined && { onlyAttached: input.OnlyAttached }),
+        ...(input.PolicyUsageFilter !== undefined && { usage: input.PolicyUsageFilter }),
         ...(input.PathPrefix !== undefined && { pathPrefix: input.PathPrefix }),
         ...(input.Marker !== undefined && { marker: input.Marker }),
         ...(input.MaxItems !== undefined && { maxItems: input.MaxItems }),
@@ -71,8 +74,8 @@ export function policyHandlers(iam: IamDomain): Record<string, OperationHandler>
     async ListPolicyTags(input: Paged & { PolicyArn: string }, { scope }) {
       return { Tags: tagsOut((await iam.policies.get(scope, input.PolicyArn)).tags), IsTruncated: false };
     },
-    async ListEntitiesForPolicy(input: Paged & { PolicyArn: string; EntityFilter?: string; PathPrefix?: string }, { scope }) {
-      const holders = await iam.policies.holders(scope, input.PolicyArn);
+    async ListEntitiesForPolicy(input: Paged & { PolicyArn: string; EntityFilter?: string; PathPrefix?: string; PolicyUsageFilter?: PolicyUsage }, { scope }) {
+      const holders = await iam.policies.holders(scope, input.PolicyArn, input.PolicyUsageFilter);
       const wants = (kind: string) => input.EntityFilter === undefined || input.EntityFilter === kind;
       const under = (path: string) => input.PathPrefix === undefined || path.startsWith(input.PathPrefix);
       // One listing, groups then users then roles, each by name, so that one Marker pages through all.

@@ -40,7 +40,7 @@ export function policyOut(p: PolicyView, withTags: boolean): Record<string, unkn
     Path: p.path,
     DefaultVersionId: p.defaultVersionId,
     AttachmentCount: p.attachmentCount,
-    PermissionsBoundaryUsageCount: 0,
+    PermissionsBoundaryUsageCount: p.boundaryUsageCount,
     IsAttachable: true,
     ...(p.description !== undefined && withTags && { Description: p.description }),
     CreateDate: seconds(p.createDate),
