@@ -87,6 +87,9 @@ describe('alarms through @aws-sdk/client-cloudwatch', () => {
     expect(composite.CompositeAlarms?.[0]).toMatchObject({ StateValue: 'ALARM' });
     const history = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: 'sdk-any', AlarmTypes: ['CompositeAlarm'], HistoryItemType: 'StateUpdate' }));
     expect(history.AlarmHistoryItems?.map((h) => h.HistorySummary)).toEqual(['Alarm updated from OK to ALARM', 'Alarm updated from INSUFFICIENT_DATA to OK']);
+    // A contributor's history: only Metrics Insights alarms have contributors.
+    const contributor = await cw.send(new DescribeAlarmHistoryCommand({ AlarmName: 'sdk-any', AlarmTypes: ['CompositeAlarm'], AlarmContributorId: 'c0ffee' }));
+    expect(contributor.AlarmHistoryItems).toEqual([]);
   });
 
   it('pages DescribeAlarms and gets the SDK’s exception classes', async () => {

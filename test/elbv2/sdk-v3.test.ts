@@ -182,6 +182,10 @@ describe('@aws-sdk/client-elastic-load-balancing-v2 and @aws-sdk/client-acm', ()
     const health = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn! }))).TargetHealthDescriptions!;
     expect(health.map((d) => d.TargetHealth)).toEqual([{ State: 'healthy' }, { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [500]' }]);
     fixture.dataPlane().unhealthy.clear();
+    expect(await failure(elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn!, Include: ['AnomalyDetection'] })))).toEqual({
+      name: 'ValidationError',
+      message: 'Anomaly detection information (Include) is not supported by this endpoint',
+    });
     expect((await elb.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn! }))).TargetGroups!.map((g) => g.TargetGroupName)).toEqual(['api']);
     expect((await failure(elb.send(new DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn! })))).name).toBe('ResourceInUse');
 
@@ -268,6 +272,9 @@ describe('@aws-sdk/client-elastic-load-balancing-v2 and @aws-sdk/client-acm', ()
     // ListCertificates shows RSA_2048 certificates unless asked for other key types, as ACM.
     expect((await acm.send(new ListCertificatesCommand({}))).CertificateSummaryList!.map((c) => c.CertificateArn)).toEqual([arn]);
     expect((await acm.send(new ListCertificatesCommand({ Includes: { keyTypes: ['EC_prime256v1'] } }))).CertificateSummaryList!.map((c) => c.CertificateArn)).toEqual([ecArn]);
+    // The other filters, and sorting, are refused rather than ignored.
+    expect(await failure(acm.send(new ListCertificatesCommand({ Includes: { managedBy: 'CLOUDFRONT' } })))).toMatchObject({ name: 'ValidationException', message: 'The parameter Includes.managedBy is not supported by this endpoint.' });
+    expect((await failure(acm.send(new ListCertificatesCommand({ SortBy: 'CREATED_AT', SortOrder: 'ASCENDING' })))).name).toBe('ValidationException');
     const mismatched = await failure(acm.send(new ImportCertificateCommand({ Certificate: Buffer.from(certificatePem), PrivateKey: Buffer.from(ec.privateKeyPem) })));
     expect(mismatched.name).toBe('ValidationException');
     expect(mismatched.message).not.toContain('PRIVATE KEY');

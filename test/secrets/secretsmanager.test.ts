@@ -34,7 +34,6 @@ afterAll(() => fixture.close());
 const NOT_FOUND = "Secrets Manager can't find the specified secret.";
 const MARKED = "You can't perform this operation on the secret because it was marked for deletion.";
 
-
 describe('CreateSecret, DescribeSecret, GetSecretValue', () => {
   it('creates a secret whose ARN carries a 6-character suffix, and reads it by name, ARN and partial ARN', async () => {
     const created = await sm.send(
@@ -112,6 +111,10 @@ describe('CreateSecret, DescribeSecret, GetSecretValue', () => {
     const tooLong = await failure(sm.send(new CreateSecretCommand({ Name: 'long', SecretString: 'x'.repeat(65537) })));
     expect(tooLong.name).toBe('ValidationException');
     expect(tooLong.message).not.toContain('xxxx');
+    // A managed external secret's partner Type is refused, and nothing is created.
+    const typed = await failure(sm.send(new CreateSecretCommand({ Name: 'partner', SecretString: '{}', Type: 'SalesforceClientCredentials' })));
+    expect([typed.name, typed.message]).toEqual(['InvalidParameterException', 'Managed external secrets (Type) are not supported by this endpoint.']);
+    expect(await failure(sm.send(new DescribeSecretCommand({ SecretId: 'partner' })))).toBeInstanceOf(ResourceNotFoundException);
   });
 });
 

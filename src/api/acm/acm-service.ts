@@ -1,4 +1,5 @@
 import { loadServiceModel } from '../../aws-model/service-model.js';
+import { DomainError, ErrorKind } from '../../lib/errors.js';
 import type { Certificates, CertificateTag, CertificateView } from '../../certificates/certificates.js';
 import type { AwsService, OperationHandler } from '../../server/service.js';
 import { errorNameLookup, type ErrorTable } from '../error-table.js';
@@ -70,7 +71,16 @@ function acmHandlers(certificates: Certificates): Record<string, OperationHandle
     async DescribeCertificate(input: { CertificateArn: string }, ctx) {
       return { Certificate: detailOut(await certificates.describe(ctx.scope, input.CertificateArn)) };
     },
-    async ListCertificates(input: { CertificateStatuses?: string[]; Includes?: { keyTypes?: string[] }; NextToken?: string; MaxItems?: number }, ctx) {
+    async ListCertificates(input: { CertificateStatuses?: string[]; Includes?: Record<string, unknown> & { keyTypes?: string[] }; NextToken?: string; MaxItems?: number; SortBy?: string; SortOrder?: string }, ctx) {
+      // Only the key type filter is acted on; the others, and sorting, are refused rather than ignored.
+      const refused = [
+        ...(input.SortBy !== undefined ? ['SortBy'] : []),
+        ...(input.SortOrder !== undefined ? ['SortOrder'] : []),
+        ...Object.keys(input.Includes ?? {})
+          .filter((k) => k !== 'keyTypes')
+          .map((k) => `Includes.${k}`),
+      ];
+      if (refused.length > 0) throw new DomainError(ErrorKind.InvalidArgument, `The parameter ${refused[0]} is not supported by this endpoint.`);
       const page = await certificates.list(ctx.scope, {
         ...(input.CertificateStatuses !== undefined && { statuses: input.CertificateStatuses }),
         ...(input.Includes?.keyTypes !== undefined && { keyTypes: input.Includes.keyTypes }),

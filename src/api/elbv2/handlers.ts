@@ -165,7 +165,11 @@ export function elbv2Handlers(elb: ElbDomain): Record<string, OperationHandler> 
       await elb.targetGroups.deregister(ctx.scope, input.TargetGroupArn, targetsOf(input.Targets));
       return {};
     },
-    async DescribeTargetHealth(input: { TargetGroupArn: string; Targets?: WireTarget[] }, ctx) {
+    async DescribeTargetHealth(input: { TargetGroupArn: string; Targets?: WireTarget[]; Include?: string[] }, ctx) {
+      // Anomaly detection (automatic target weights) is not done here: refused rather than reported as normal.
+      if (input.Include !== undefined && input.Include.length > 0) {
+        throw new DomainError(ErrorKind.InvalidArgument, 'Anomaly detection information (Include) is not supported by this endpoint');
+      }
       const entries = await elb.targetGroups.health(ctx.scope, input.TargetGroupArn, targetsOf(input.Targets));
       return { TargetHealthDescriptions: entries.map(targetHealthOut) };
     },

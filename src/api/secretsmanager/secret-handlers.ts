@@ -8,6 +8,7 @@ import type {
   UntagResourceRequest,
   UpdateSecretVersionStageRequest,
 } from '@aws-sdk/client-secrets-manager';
+import { invalidParameter } from '../../lib/errors.js';
 import type { SecretsDomain } from '../../secrets/secrets-domain.js';
 import { randomPassword } from '../../secrets/secrets-manager/random-password.js';
 import type { OperationHandler } from '../../server/service.js';
@@ -23,6 +24,7 @@ interface CreateSecretWire {
   SecretBinary?: string;
   Tags?: Array<{ Key?: string; Value?: string }>;
   AddReplicaRegions?: unknown[];
+  Type?: string;
 }
 
 interface PutSecretValueWire {
@@ -40,12 +42,19 @@ interface UpdateSecretWire {
   KmsKeyId?: string;
   SecretString?: string;
   SecretBinary?: string;
+  Type?: string;
+}
+
+/** Managed external secrets (a partner's Type) are not served: refused rather than made plain secrets. */
+function refuseType(type: string | undefined): void {
+  if (type !== undefined) throw invalidParameter('Managed external secrets (Type) are not supported by this endpoint.');
 }
 
 /** Handlers of the operations on one secret, and GetRandomPassword. */
 export function secretHandlers({ secrets }: SecretsDomain): Record<string, OperationHandler> {
   return {
     async CreateSecret(input: CreateSecretWire, { scope }) {
+      refuseType(input.Type);
       const value = valueIn(input);
       const created = await secrets.create(scope, {
         name: input.Name,
@@ -75,6 +84,7 @@ export function secretHandlers({ secrets }: SecretsDomain): Record<string, Opera
       return { ARN: put.arn, Name: put.name, VersionId: put.versionId, VersionStages: put.stages };
     },
     async UpdateSecret(input: UpdateSecretWire, { scope }) {
+      refuseType(input.Type);
       const value = valueIn(input);
       const updated = await secrets.update(scope, input.SecretId, {
         ...(input.Description !== undefined && { description: input.Description }),

@@ -146,6 +146,8 @@ export async function alarmHistory(service: AlarmService, scope: Scope, r: Histo
   const after = position(HISTORY_TOKEN, r.NextToken);
   const afterId = after === undefined ? undefined : Number(after);
   if (afterId !== undefined && !Number.isSafeInteger(afterId)) throw badToken();
+  // Only multi-contributor (Metrics Insights) alarms have contributors, and none is served here.
+  if (r.AlarmContributorId !== undefined) return { items: [] };
   const rows = await service.store.history({
     region: scope.region,
     ascending: r.ScanBy === 'TimestampAscending',
