@@ -126,6 +126,13 @@ describe('@aws-sdk/client-elastic-load-balancing-v2 and @aws-sdk/client-acm', ()
     const zones = (await elb.send(new SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Subnets: [SUBNETS[1]!, 'subnet-2a1b2c3d4e5f60718'] }))).AvailabilityZones!;
     expect(zones.map((z) => z.SubnetId)).toEqual([SUBNETS[1], 'subnet-2a1b2c3d4e5f60718']);
     expect((await failure(elb.send(new SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn!, IpAddressType: 'dualstack' })))).name).toBe('InvalidConfigurationRequest');
+    expect(await failure(elb.send(new SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Subnets: SUBNETS, EnablePrefixForIpv6SourceNat: 'on' })))).toEqual({
+      name: 'InvalidConfigurationRequest',
+      message: 'IPv6 source NAT prefixes are not supported by this endpoint',
+    });
+    expect((await failure(elb.send(new CreateLoadBalancerCommand({ Name: 'pooled', Subnets: SUBNETS, IpamPools: { Ipv4IpamPoolId: 'ipam-pool-0123456789abcdef0' } })))).name).toBe('InvalidConfigurationRequest');
+    expect((await failure(elb.send(new DescribeLoadBalancersCommand({ Names: ['pooled'] })))).name).toBe('LoadBalancerNotFound');
+    expect((await failure(elb.send(new CreateTargetGroupCommand({ Name: 'controlled', Protocol: 'HTTP', Port: 8080, VpcId: VPC, TargetType: 'ip', TargetControlPort: 3000 })))).name).toBe('InvalidConfigurationRequest');
     const listener = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '204' } }] }))).Listeners![0]!;
     expect((await elb.send(new DescribeListenerAttributesCommand({ ListenerArn: listener.ListenerArn! }))).Attributes).toEqual([{ Key: 'routing.http.response.server.enabled', Value: 'true' }]);
     expect((await failure(elb.send(new ModifyListenerAttributesCommand({ ListenerArn: listener.ListenerArn!, Attributes: [{ Key: 'routing.http.response.server.enabled', Value: 'false' }] })))).name).toBe('InvalidConfigurationRequest');

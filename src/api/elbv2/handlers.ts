@@ -68,7 +68,8 @@ const next = (marker: string | undefined) => (marker !== undefined ? { NextMarke
 /** ELBv2's operations over the ELB domain. */
 export function elbv2Handlers(elb: ElbDomain): Record<string, OperationHandler> {
   return {
-    async CreateLoadBalancer(input: { Name: string; Subnets?: string[]; SubnetMappings?: Array<{ SubnetId?: string }>; SecurityGroups?: string[]; Scheme?: string; Type?: string; IpAddressType?: string; CustomerOwnedIpv4Pool?: string; Tags?: Tag[] }, ctx) {
+    async CreateLoadBalancer(input: { Name: string; Subnets?: string[]; SubnetMappings?: Array<{ SubnetId?: string }>; SecurityGroups?: string[]; Scheme?: string; Type?: string; IpAddressType?: string; CustomerOwnedIpv4Pool?: string; Tags?: Tag[] } & Ipv6Extras, ctx) {
+      refuseIpv6Extras(input);
       const lb = await elb.loadBalancers.create(ctx.scope, {
         name: input.Name,
         ...(input.Type !== undefined && { type: input.Type }),
@@ -90,7 +91,8 @@ export function elbv2Handlers(elb: ElbDomain): Record<string, OperationHandler> 
       await elb.loadBalancers.delete(ctx.scope, input.LoadBalancerArn);
       return {};
     },
-    async SetSubnets(input: { LoadBalancerArn: string; Subnets?: string[]; SubnetMappings?: Array<{ SubnetId?: string }>; IpAddressType?: string }, ctx) {
+    async SetSubnets(input: { LoadBalancerArn: string; Subnets?: string[]; SubnetMappings?: Array<{ SubnetId?: string }>; IpAddressType?: string } & Ipv6Extras, ctx) {
+      refuseIpv6Extras(input);
       const lb = await elb.loadBalancers.setSubnets(ctx.scope, input.LoadBalancerArn, {
         ...(input.Subnets !== undefined && { subnets: input.Subnets }),
         ...(input.SubnetMappings !== undefined && { subnetMappings: input.SubnetMappings }),
@@ -121,7 +123,8 @@ export function elbv2Handlers(elb: ElbDomain): Record<string, OperationHandler> 
       return { Attributes: attributesOut(await elb.loadBalancers.modifyAttributes(ctx.scope, input.LoadBalancerArn, input.Attributes)) };
     },
 
-    async CreateTargetGroup(input: WireHealthCheck & { Name: string; Protocol?: string; ProtocolVersion?: string; Port?: number; VpcId?: string; TargetType?: string; IpAddressType?: string; Tags?: Tag[] }, ctx) {
+    async CreateTargetGroup(input: WireHealthCheck & { Name: string; Protocol?: string; ProtocolVersion?: string; Port?: number; VpcId?: string; TargetType?: string; IpAddressType?: string; Tags?: Tag[]; TargetControlPort?: number }, ctx) {
+      if (input.TargetControlPort !== undefined) throw new DomainError(ErrorKind.InvalidArgument, 'Target control agents (TargetControlPort) are not supported by this endpoint', 'configuration');
       const tg = await elb.targetGroups.create(ctx.scope, {
         name: input.Name,
         ...(input.Protocol !== undefined && { protocol: input.Protocol }),
@@ -246,6 +249,17 @@ export function elbv2Handlers(elb: ElbDomain): Record<string, OperationHandler> 
       return { Limits: elb.limits().map((l) => ({ Name: l.name, Max: String(l.max) })) };
     },
   };
+}
+
+/** Members of IPv6 source NAT and IPAM-assigned addresses, which this endpoint does not serve. */
+interface Ipv6Extras {
+  EnablePrefixForIpv6SourceNat?: string;
+  IpamPools?: unknown;
+}
+
+function refuseIpv6Extras(input: Ipv6Extras): void {
+  if (input.EnablePrefixForIpv6SourceNat === 'on') throw new DomainError(ErrorKind.InvalidArgument, 'IPv6 source NAT prefixes are not supported by this endpoint', 'configuration');
+  if (input.IpamPools !== undefined) throw new DomainError(ErrorKind.InvalidArgument, 'IPAM pools are not supported by this endpoint', 'configuration');
 }
 
 const unsupportedTransforms = () => new DomainError(ErrorKind.InvalidArgument, 'Rule transforms are not supported by this endpoint', 'configuration');
