@@ -70,6 +70,11 @@ describe('log groups through the SDK', () => {
       },
     ]);
     expect(logGroups![0]!.creationTime).toBeGreaterThanOrEqual(before - 1000);
+    // No source account is linked: naming the caller's account finds the group, another account nothing.
+    const own = ARN.split(':')[4]!;
+    const linked = async (ids: string[]) => (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/web', includeLinkedAccounts: true, accountIdentifiers: ids }))).logGroups!.map((g) => g.logGroupName);
+    expect(await linked([own])).toEqual(['/ecs/web']);
+    expect(await linked(['111122223333'])).toEqual([]);
     const err = await failure(logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/web' })));
     expect(err).toBeInstanceOf(ResourceAlreadyExistsException);
     expect(err.message).toBe('The specified log group already exists');

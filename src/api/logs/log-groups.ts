@@ -53,6 +53,8 @@ export function logGroupHandlers(logs: LogService): Record<string, OperationHand
       return {};
     },
     async DescribeLogGroups(input: DescribeLogGroupsRequest, { scope }) {
+      // No source account is linked to this one: accounts named other than the caller's have no groups.
+      if (input.accountIdentifiers !== undefined && !input.accountIdentifiers.includes(scope.accountId)) return { logGroups: [] };
       const page = await logs.groups.describe(scope, {
         ...(input.logGroupNamePrefix !== undefined && { prefix: input.logGroupNamePrefix }),
         ...(input.logGroupNamePattern !== undefined && { pattern: input.logGroupNamePattern }),
