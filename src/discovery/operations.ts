@@ -28,7 +28,9 @@ export class Operations {
     return id;
   }
 
-  async get(scope: Scope, id: string): Promise<OperationRecord> {
+  /** An operation of the caller's account; another owner's (a shared namespace's) is never found: nothing is shared here. */
+  async get(scope: Scope, id: string, ownerAccount?: string): Promise<OperationRecord> {
+    if (ownerAccount !== undefined && ownerAccount !== scope.accountId) throw operationNotFound(id);
     const op = await this.store.collection<OperationRecord>(Collections.operations).get(regionKey(scope.region, id));
     if (!op) throw operationNotFound(id);
     return op;

@@ -60,6 +60,9 @@ describe('namespaces', () => {
     const { Operation } = await sd.send(new GetOperationCommand({ OperationId }));
     expect(Operation).toMatchObject({ Id: OperationId, Type: 'CREATE_NAMESPACE', Status: 'SUCCESS', OwnerAccount: '000000000000' });
     expect(Operation!.CreateDate).toBeInstanceOf(Date);
+    // The owner's account finds it; another account shares no namespace here.
+    expect((await sd.send(new GetOperationCommand({ OperationId, OwnerAccount: '000000000000' }))).Operation!.Id).toBe(OperationId);
+    expect((await failure(sd.send(new GetOperationCommand({ OperationId, OwnerAccount: '111122223333' })))).name).toBe('OperationNotFound');
     const id = Operation!.Targets!.NAMESPACE!;
     expect(id).toMatch(/^ns-[a-z0-9]{16}$/);
     const { Namespace } = await sd.send(new GetNamespaceCommand({ Id: id }));

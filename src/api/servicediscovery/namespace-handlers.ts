@@ -54,7 +54,7 @@ export function namespaceHandlers(d: Discovery): Record<string, OperationHandler
     UpdateHttpNamespace: async (input, { scope }) => ({
       OperationId: await d.namespaces.update(scope, input.Id, 'HTTP', { description: input.Namespace.Description }, input.UpdaterRequestId),
     }),
-    GetOperation: async (input, { scope }) => ({ Operation: operationOut(await d.operations.get(scope, input.OperationId)) }),
+    GetOperation: async (input, { scope }) => ({ Operation: operationOut(await d.operations.get(scope, input.OperationId, input.OwnerAccount)) }),
     ListOperations: async (input, { scope }) => {
       const page = await d.operations.list(scope, input.Filters ?? [], input.MaxResults ?? PAGE_MAX, input.NextToken);
       return { Operations: page.items.map((op) => ({ Id: op.id, Status: op.status })), ...(page.nextToken && { NextToken: page.nextToken }) };
