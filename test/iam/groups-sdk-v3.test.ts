@@ -25,11 +25,13 @@ import {
   ListGroupsCommand,
   ListGroupsForUserCommand,
   ListPoliciesCommand,
+  ListUserTagsCommand,
   PutGroupPolicyCommand,
   RemoveUserFromGroupCommand,
   UpdateGroupCommand,
   paginateGetGroup,
   paginateListAttachedUserPolicies,
+  paginateListRoleTags,
 } from '@aws-sdk/client-iam';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +130,22 @@ describe('the AWS SDK for JavaScript v3 against IAM groups', { timeout: 30_000 }
     await iam.send(new DeleteUserCommand({ UserName: 'bounded-dev' }));
     expect((await iam.send(new GetPolicyCommand({ PolicyArn: boundary.Arn! }))).Policy!.PermissionsBoundaryUsageCount).toBe(0);
     await iam.send(new DeletePolicyCommand({ PolicyArn: boundary.Arn! }));
+  });
+
+  it('pages the tags of roles and users by MaxItems and Marker, in the order they were given', async () => {
+    const trust = doc({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' });
+    const tags = [{ Key: 'team', Value: 'web' }, { Key: 'env', Value: 'prod' }, { Key: 'cost', Value: 'c1' }];
+    await iam.send(new CreateRoleCommand({ RoleName: 'tagged', AssumeRolePolicyDocument: trust, Tags: tags }));
+    await iam.send(new CreateUserCommand({ UserName: 'tagged-user', Tags: tags }));
+    const pages: string[][] = [];
+    for await (const page of paginateListRoleTags({ client: iam, pageSize: 2 }, { RoleName: 'tagged' })) pages.push(page.Tags!.map((t) => t.Key!));
+    expect(pages).toEqual([['team', 'env'], ['cost']]);
+    const first = await iam.send(new ListUserTagsCommand({ UserName: 'tagged-user', MaxItems: 1 }));
+    expect([first.Tags, first.IsTruncated]).toEqual([[{ Key: 'team', Value: 'web' }], true]);
+    const rest = await iam.send(new ListUserTagsCommand({ UserName: 'tagged-user', Marker: first.Marker! }));
+    expect([rest.Tags!.map((t) => t.Key), rest.IsTruncated, rest.Marker]).toEqual([['env', 'cost'], false, undefined]);
+    await iam.send(new DeleteRoleCommand({ RoleName: 'tagged' }));
+    await iam.send(new DeleteUserCommand({ UserName: 'tagged-user' }));
   });
 
   it('creates, lists, renames and deletes groups; GetGroup pages its users; ListGroupsForUser names the user’s groups', async () => {

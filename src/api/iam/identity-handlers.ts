@@ -5,7 +5,7 @@ import type { Tag } from '../../iam/records.js';
 import { simulatePrincipal } from '../../iam/simulate.js';
 import { requireUserName } from '../../iam/users.js';
 import type { OperationHandler } from '../../server/service.js';
-import { accessKeyOut, attachedPoliciesOut, instanceProfileOut, paging, policyNamesOut, tagsOut, userOut } from './wire.js';
+import { accessKeyOut, attachedPoliciesOut, instanceProfileOut, paging, policyNamesOut, tagsPage, userOut } from './wire.js';
 
 interface Paged {
   Marker?: string;
@@ -60,7 +60,7 @@ export function identityHandlers(iam: IamDomain): Record<string, OperationHandle
       return {};
     },
     async ListInstanceProfileTags(input: Paged & { InstanceProfileName: string }, { scope }) {
-      return { Tags: tagsOut((await iam.instanceProfiles.get(scope, input.InstanceProfileName)).profile.tags), IsTruncated: false };
+      return tagsPage('instance-profile-tags', (await iam.instanceProfiles.get(scope, input.InstanceProfileName)).profile.tags, input);
     },
     async CreateUser(input: { UserName: string; Path?: string; PermissionsBoundary?: string; Tags?: Tag[] }, { scope }) {
       const user = await iam.users.create(scope, {
@@ -95,7 +95,7 @@ export function identityHandlers(iam: IamDomain): Record<string, OperationHandle
       return {};
     },
     async ListUserTags(input: Paged & { UserName: string }, { scope }) {
-      return { Tags: tagsOut((await iam.users.get(scope, input.UserName)).tags), IsTruncated: false };
+      return tagsPage('user-tags', (await iam.users.get(scope, input.UserName)).tags, input);
     },
     async PutUserPolicy(input: { UserName: string; PolicyName: string; PolicyDocument: string }, { scope }) {
       await iam.users.putInlinePolicy(scope, input.UserName, input.PolicyName, input.PolicyDocument);

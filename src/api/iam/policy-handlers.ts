@@ -3,7 +3,7 @@ import type { PolicyUsage } from '../../iam/managed-policies.js';
 import { pageByMarker } from '../../iam/paging.js';
 import type { Tag } from '../../iam/records.js';
 import type { OperationHandler } from '../../server/service.js';
-import { paging, policyOut, tagsOut, versionOut } from './wire.js';
+import { paging, policyOut, tagsPage, versionOut } from './wire.js';
 
 interface Paged {
   Marker?: string;
@@ -72,7 +72,7 @@ export function policyHandlers(iam: IamDomain): Record<string, OperationHandler>
       return {};
     },
     async ListPolicyTags(input: Paged & { PolicyArn: string }, { scope }) {
-      return { Tags: tagsOut((await iam.policies.get(scope, input.PolicyArn)).tags), IsTruncated: false };
+      return tagsPage('policy-tags', (await iam.policies.get(scope, input.PolicyArn)).tags, input);
     },
     async ListEntitiesForPolicy(input: Paged & { PolicyArn: string; EntityFilter?: string; PathPrefix?: string; PolicyUsageFilter?: PolicyUsage }, { scope }) {
       const holders = await iam.policies.holders(scope, input.PolicyArn, input.PolicyUsageFilter);

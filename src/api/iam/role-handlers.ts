@@ -3,7 +3,7 @@ import type { Tag } from '../../iam/records.js';
 import type { OperationHandler } from '../../server/service.js';
 import { encodeDocument } from '../../iam/documents.js';
 import { attachedUnder } from '../../iam/attachments.js';
-import { attachedPoliciesOut, paging, policyNamesOut, roleOut, tagsOut } from './wire.js';
+import { attachedPoliciesOut, paging, policyNamesOut, roleOut, tagsPage } from './wire.js';
 
 interface Paged {
   Marker?: string;
@@ -67,8 +67,7 @@ export function roleHandlers(iam: IamDomain): Record<string, OperationHandler> {
       return {};
     },
     async ListRoleTags(input: Paged & { RoleName: string }, { scope }) {
-      const role = await iam.roles.get(scope, input.RoleName);
-      return { Tags: tagsOut(role.tags), IsTruncated: false };
+      return tagsPage('role-tags', (await iam.roles.get(scope, input.RoleName)).tags, input);
     },
     async AttachRolePolicy(input: { RoleName: string; PolicyArn: string }, { scope }) {
       await iam.roles.attachPolicy(scope, input.RoleName, input.PolicyArn);

@@ -108,3 +108,10 @@ export function accessKeyOut(k: AccessKeyRecord): Record<string, unknown> {
 export function paging(marker: string | undefined): { IsTruncated: boolean; Marker?: string } {
   return marker === undefined ? { IsTruncated: false } : { IsTruncated: true, Marker: marker };
 }
+
+/** A List*Tags answer: the tags in the order they were given, paged by MaxItems and Marker. */
+export function tagsPage(listing: string, tags: readonly Tag[], input: { Marker?: string; MaxItems?: number }): { Tags: Tag[]; IsTruncated: boolean; Marker?: string } {
+  const rows = tags.map((t, i) => ({ key: String(i).padStart(4, '0'), value: t }));
+  const page = pageByMarker(listing, rows, input.Marker, input.MaxItems);
+  return { Tags: tagsOut(page.items), ...paging(page.marker) };
+}
