@@ -68,6 +68,37 @@ describe('TaskRun', () => {
     expect(env.some((e) => e.startsWith('ECS_CONTAINER_METADATA_URI_V4=http://10.9.0.1'))).toBe(true);
   });
 
+  it('a stop that comes while a container is being created waits for it, then stops it before removing the task cgroup', async () => {
+    const events: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    class SlowRuntime extends ScriptedRuntime {
+      override async start(spec: Parameters<ScriptedRuntime['start']>[0]) {
+        events.push('create begun');
+        await gate;
+        const started = await super.start(spec);
+        events.push('created');
+        return started;
+      }
+      override async removeTaskCgroup(cgroupParent: string) {
+        events.push('task cgroup removed');
+        await super.removeTaskCgroup(cgroupParent);
+      }
+    }
+    const runtime = new SlowRuntime();
+    const { deps, reports } = fakeDeps(runtime, undefined, dir);
+    const run = new TaskRun(launchSpec([{ name: 'app', image: 'busybox' }]), deps);
+    const starting = run.start();
+    await until(() => events.includes('create begun'));
+    const stopped = run.stop({ stopCode: 'UserInitiated', stoppedReason: 'bye' });
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await Promise.all([starting, stopped]);
+    expect(events).toEqual(['create begun', 'created', 'task cgroup removed']);
+    expect(runtime.signals).toEqual([{ id: expect.stringMatching(/-app$/), signal: 'SIGTERM' }]);
+    expect(statuses(reports).at(-1)).toBe('STOPPED');
+  });
+
   it('stops the task when an essential container exits, but not for a non-essential one', async () => {
     const runtime = new ScriptedRuntime({ side: { exitAfterMs: 10, exitCode: 1 }, app: { exitAfterMs: 80, exitCode: 3 } });
     const { deps, reports } = fakeDeps(runtime, undefined, dir);

@@ -43,6 +43,11 @@ export class TaskRun {
   private taskLimits: Promise<void> | undefined;
   /** What the task's security groups allow now: the spec's, until the control plane sends another. */
   private firewall: TaskFirewall | undefined;
+  /**
+   * Container starts (runc create and start) under way: a stop waits for them, as a container (and
+   * its cgroup, under the task's) created after the stop had removed everything would be left behind.
+   */
+  private readonly startsUnderWay = new Set<Promise<unknown>>();
 
   constructor(
     readonly spec: TaskLaunchSpec,
@@ -226,7 +231,14 @@ export class TaskRun {
         ...(override?.memoryReservation !== undefined && { memoryReservation: override.memoryReservation }),
       });
       for (const m of spec.mounts ?? []) await mkdir(m.source, { recursive: true });
-      const { startedAt } = await this.deps.runtime.start(spec);
+      // Checked and registered in one step: a stop either comes before (nothing starts) or waits for it.
+      if (this.stopping) {
+        c.status = 'PENDING';
+        return;
+      }
+      const starting = this.deps.runtime.start(spec);
+      this.startsUnderWay.add(starting);
+      const { startedAt } = await starting.finally(() => this.startsUnderWay.delete(starting));
       c.startedAt = startedAt.getTime();
       c.status = 'RUNNING';
       followLogs(ctx, c, spec.logPath);
@@ -276,6 +288,8 @@ export class TaskRun {
     const { ctx } = this;
     await ctx.report({ lastStatus: 'DEACTIVATING', stopCode: reason.stopCode, stoppedReason: reason.stoppedReason, stoppingAt: now() });
     await ctx.report({ lastStatus: 'STOPPING' });
+    // A container whose start was under way is running (or failed) once it settles, and is stopped below.
+    await Promise.allSettled([...this.startsUnderWay]);
     for (const wave of stopOrder(this.spec.containerDefinitions)) {
       await Promise.all(wave.map((name) => this.stopContainer(this.container(name))));
     }
