@@ -3,6 +3,7 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   ListServicesCommand,
+  ListTaskDefinitionsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   type ECSClient,
@@ -35,5 +36,28 @@ describe('ListTasks and ListServices filters', () => {
     const arn = 'arn:aws:ecs:us-east-1:000000000000:service/na/idle';
     expect((await ecs.send(new ListServicesCommand({ cluster: 'na', resourceManagementType: 'CUSTOMER' }))).serviceArns).toEqual([arn]);
     expect((await ecs.send(new ListServicesCommand({ cluster: 'na', resourceManagementType: 'ECS' }))).serviceArns).toEqual([]);
+  });
+});
+
+describe('RegisterTaskDefinition', () => {
+  const fargate = { family: 'na-td', requiresCompatibilities: ['FARGATE' as const], networkMode: 'awsvpc' as const, cpu: '256', memory: '512', containerDefinitions: [{ name: 'app', image: 'busybox' }] };
+
+  it('refuses an App Mesh proxy configuration and a Windows family, and registers nothing', async () => {
+    const proxy = await ecs
+      .send(new RegisterTaskDefinitionCommand({ ...fargate, proxyConfiguration: { type: 'APPMESH', containerName: 'app', properties: [{ name: 'AppPorts', value: '80' }] } }))
+      .catch((e: unknown) => e);
+    expect(proxy).toEqual(refusal('proxyConfiguration (App Mesh proxy wiring) is not supported by this endpoint yet.'));
+    const windows = await ecs
+      .send(new RegisterTaskDefinitionCommand({ ...fargate, runtimePlatform: { operatingSystemFamily: 'WINDOWS_SERVER_2019_FULL' } }))
+      .catch((e: unknown) => e);
+    expect(windows).toEqual(refusal('runtimePlatform.operatingSystemFamily WINDOWS_SERVER_2019_FULL (Windows containers; only LINUX runs here) is not supported by this endpoint yet.'));
+    expect((await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: 'na-td' }))).taskDefinitionArns).toEqual([]);
+  });
+
+  it('accepts ephemeralStorage and LINUX, and shows them back', async () => {
+    const { taskDefinition } = await ecs.send(
+      new RegisterTaskDefinitionCommand({ ...fargate, ephemeralStorage: { sizeInGiB: 30 }, runtimePlatform: { operatingSystemFamily: 'LINUX' }, enableFaultInjection: false }),
+    );
+    expect(taskDefinition).toMatchObject({ ephemeralStorage: { sizeInGiB: 30 }, runtimePlatform: { operatingSystemFamily: 'LINUX' } });
   });
 });
