@@ -74,6 +74,14 @@ export interface RouteTableRecord {
   /** The association that makes it the VPC's main table, when it is. */
   readonly mainAssociationId?: string;
   readonly associations: ReadonlyArray<{ readonly associationId: string; readonly subnetId: string }>;
+  /** The CreateRouteTable ClientToken it was made with, and a hash of that request's parameters. */
+  readonly idempotency?: Idempotency;
+}
+
+/** A client token and the hash of the parameters it first came with (EC2's idempotent creates). */
+export interface Idempotency {
+  readonly clientToken: string;
+  readonly parametersHash: string;
 }
 
 export const VPCS = 'ec2-vpcs';

@@ -1,6 +1,6 @@
 import { formatCidr, parseCidr } from './cidr.js';
 import { combination, conflict, dependencyViolation, duplicate, idNotFound, invalidValue, notFoundError, precondition } from './errors.js';
-import { newId, type InternetGatewayRecord, type RouteTableRecord } from './records.js';
+import { newId, type Idempotency, type InternetGatewayRecord, type RouteTableRecord } from './records.js';
 import type { Repo } from './repo.js';
 
 /** Internet gateways and route tables: attachments, routes and subnet associations. */
@@ -33,13 +33,27 @@ export async function deleteInternetGateway(repo: Repo, gatewayId: string): Prom
   await repo.gateways.delete(gatewayId);
 }
 
-export async function createRouteTable(repo: Repo, vpcId: string): Promise<RouteTableRecord> {
+/**
+ * The route table an earlier CreateRouteTable with this client token made, when its parameters
+ * were the same; EC2's IdempotentParameterMismatch when they were not. The token lives on the
+ * table, so it is forgotten with it: a retry after DeleteRouteTable makes a new one.
+ */
+export async function routeTableOfToken(repo: Repo, idempotency: Idempotency): Promise<RouteTableRecord | undefined> {
+  const earlier = (await repo.routeTables.all()).find((t) => t.idempotency?.clientToken === idempotency.clientToken);
+  if (earlier && earlier.idempotency?.parametersHash !== idempotency.parametersHash) {
+    throw conflict('idempotency', 'Arguments on this idempotent request are inconsistent with arguments used in previous request(s).');
+  }
+  return earlier;
+}
+
+export async function createRouteTable(repo: Repo, vpcId: string, idempotency?: Idempotency): Promise<RouteTableRecord> {
   const vpc = await repo.vpcs.require(vpcId);
   const table: RouteTableRecord = {
     routeTableId: newId('rtb'),
     vpcId,
     routes: [{ destinationCidrBlock: vpc.cidrBlock, gatewayId: 'local', origin: 'CreateRouteTable' }],
     associations: [],
+    ...(idempotency && { idempotency }),
   };
   await repo.routeTables.put(table.routeTableId, table);
   return table;

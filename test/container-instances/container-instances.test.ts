@@ -142,6 +142,19 @@ describe('RegisterContainerInstance and DescribeContainerInstances', () => {
     expect(again?.version).toBe(2);
   });
 
+  it('refuses an instance that declares GPUs (platformDevices), and registers nothing', async () => {
+    const before = (await ecs.send(new ListContainerInstancesCommand({ cluster: 'ci' }))).containerInstanceArns;
+    const gpus = agentRequest({ platformDevices: [{ id: 'GPU-5e5b2f6c-0000-0000-0000-000000000000', type: 'GPU' }] });
+    const err = await ecs.send(new RegisterContainerInstanceCommand(gpus)).catch((e: unknown) => e);
+    // ECS does not list UnsupportedFeatureException for this operation: the refusal is its catch-all.
+    expect(err).toBeInstanceOf(ClientException);
+    expect((err as Error).message).toBe('platformDevices (GPU registration) is not supported by this endpoint yet.');
+    expect((await ecs.send(new ListContainerInstancesCommand({ cluster: 'ci' }))).containerInstanceArns).toEqual(before);
+    // An empty list declares no device.
+    const { containerInstance } = await ecs.send(new RegisterContainerInstanceCommand(agentRequest({ platformDevices: [] })));
+    expect(containerInstance?.status).toBe('ACTIVE');
+  });
+
   it('answers bad registrations with ECS exceptions', async () => {
     await expect(ecs.send(new RegisterContainerInstanceCommand(agentRequest({ cluster: 'ghost' })))).rejects.toBeInstanceOf(ClusterNotFoundException);
     await expect(

@@ -47,6 +47,9 @@ describe('boto3 against EC2 networking', () => {
     expect(out.routes).toEqual([['0.0.0.0/0', expect.stringMatching(/^igw-[0-9a-f]{17}$/)], ['10.0.0.0/16', 'local']]);
     expect(out.main).toEqual([[true, ['local']]]);
     expect(out.acl).toEqual([[true, 2]]);
+    // Two CreateRouteTable calls with one ClientToken: the same table, one more in the VPC, listed once.
+    expect(out.retried).toEqual([true, 'retry-7f3a', 1, 1]);
+    expect(out.retryErrors).toEqual(['IdempotentParameterMismatch', 'IdempotentParameterMismatch']);
 
     expect(out.tags).toEqual([['internet-gateway', 'team'], ['security-group', 'team']]);
     expect(out.tagsLeft).toEqual([true]);

@@ -110,6 +110,22 @@ main = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}
 out["main"] = [(t["RouteTableId"] != rtb, [r["GatewayId"] for r in t["Routes"]]) for t in main]
 out["acl"] = [(a["IsDefault"], len(a["Associations"])) for a in ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default", "Values": ["true"]}])["NetworkAcls"]]
 
+# CreateRouteTable's ClientToken (boto3 fills a fresh one in on every call): a retry with the same
+# token gets the first table, listed once; the same token with other parameters is refused.
+in_vpc = [{"Name": "vpc-id", "Values": [vpc_id]}]
+tables_before = len(ec2.describe_route_tables(Filters=in_vpc)["RouteTables"])
+first = ec2.create_route_table(VpcId=vpc_id, ClientToken="retry-7f3a")
+again = ec2.create_route_table(VpcId=vpc_id, ClientToken="retry-7f3a")
+listed = [t["RouteTableId"] for t in ec2.describe_route_tables(Filters=in_vpc)["RouteTables"]]
+out["retried"] = [first["RouteTable"]["RouteTableId"] == again["RouteTable"]["RouteTableId"], again.get("ClientToken"),
+                  len(listed) - tables_before, listed.count(first["RouteTable"]["RouteTableId"])]
+out["retryErrors"] = [
+    error(ec2.create_route_table, VpcId=default_vpc[0]["VpcId"], ClientToken="retry-7f3a"),
+    error(ec2.create_route_table, VpcId=vpc_id, ClientToken="retry-7f3a",
+          TagSpecifications=[{"ResourceType": "route-table", "Tags": [name_tag("other")]}]),
+]
+ec2.delete_route_table(RouteTableId=first["RouteTable"]["RouteTableId"])
+
 # Tags, dry runs, and what a full VPC refuses.
 ec2.create_tags(Resources=[sg, igw], Tags=[{"Key": "team", "Value": "blue"}])
 out["tags"] = sorted((t["ResourceType"], t["Key"]) for t in ec2.describe_tags(Filters=[{"Name": "key", "Values": ["team"]}])["Tags"])

@@ -140,6 +140,33 @@ describe('repositories', () => {
   });
 });
 
+describe('registryId', () => {
+  const FOREIGN = '999999999999';
+  const denied = (action: string, resource: string) => ({
+    name: 'AccessDeniedException',
+    message: `User: arn:aws:iam::000000000000:root is not authorized to perform: ecr:${action} on resource: ${resource} because no resource-based policy allows the ecr:${action} action`,
+  });
+
+  it('acts on the caller\'s own registry when given its id, and refuses another account\'s without touching this one', async () => {
+    const own = await ecr.send(new CreateRepositoryCommand({ repositoryName: 'api/own-registry', registryId: '000000000000' }));
+    expect(own.repository?.registryId).toBe('000000000000');
+    expect((await ecr.send(new DescribeRepositoriesCommand({ registryId: '000000000000', repositoryNames: ['api/own-registry'] }))).repositories).toHaveLength(1);
+
+    const arn = `arn:aws:ecr:us-east-1:${FOREIGN}:repository/api/own-registry`;
+    expect(await failure(ecr.send(new DescribeRepositoriesCommand({ registryId: FOREIGN, repositoryNames: ['api/own-registry'] })))).toEqual(denied('DescribeRepositories', arn));
+    expect(await failure(ecr.send(new ListImagesCommand({ registryId: FOREIGN, repositoryName: 'api/own-registry' })))).toEqual(denied('ListImages', arn));
+    expect(await failure(ecr.send(new DescribeRepositoriesCommand({ registryId: FOREIGN })))).toEqual(
+      denied('DescribeRepositories', `arn:aws:ecr:us-east-1:${FOREIGN}:repository/*`),
+    );
+    // Neither made nor removed here.
+    expect(await failure(ecr.send(new CreateRepositoryCommand({ registryId: FOREIGN, repositoryName: 'api/foreign-only' })))).toMatchObject({ name: 'AccessDeniedException' });
+    expect(await failure(ecr.send(new DeleteRepositoryCommand({ registryId: FOREIGN, repositoryName: 'api/own-registry' })))).toMatchObject({ name: 'AccessDeniedException' });
+    const names = (await ecr.send(new DescribeRepositoriesCommand({}))).repositories!.map((r) => r.repositoryName);
+    expect(names).toContain('api/own-registry');
+    expect(names).not.toContain('api/foreign-only');
+  });
+});
+
 describe('GetAuthorizationToken', () => {
   it('returns AWS:<password> valid for 12 hours that logs in to /v2/ in the token\'s region', async () => {
     const before = Date.now();

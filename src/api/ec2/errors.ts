@@ -22,6 +22,7 @@ export const EC2_ERROR_TABLE: ErrorTable = {
   'AlreadyExists/route': 'RouteAlreadyExists',
   'Conflict/subnet': 'InvalidSubnet.Conflict',
   'Conflict/association': 'Resource.AlreadyAssociated',
+  'Conflict/idempotency': 'IdempotentParameterMismatch',
   'InvalidArgument/subnet-range': 'InvalidSubnet.Range',
   'InvalidArgument/vpc-range': 'InvalidVpc.Range',
   'InvalidArgument/missing': 'MissingParameter',

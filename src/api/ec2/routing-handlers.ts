@@ -1,9 +1,10 @@
+import { requestHash } from '../../lib/request-hash.js';
 import type { OperationHandler } from '../../server/service.js';
 import type { Filter, Tag } from '../../vpc/filters.js';
 import type { Ec2Network } from '../../vpc/network.js';
 import {
   associateRouteTable, attachInternetGateway, createInternetGateway, createRoute, createRouteTable, deleteInternetGateway, deleteRoute,
-  deleteRouteTable, detachInternetGateway, disassociateRouteTable, type RouteInput,
+  deleteRouteTable, detachInternetGateway, disassociateRouteTable, routeTableOfToken, type RouteInput,
 } from '../../vpc/routing.js';
 import { notFoundError } from '../../vpc/errors.js';
 import { tagsFor } from '../../vpc/tags.js';
@@ -40,12 +41,21 @@ export function routingHandlers(network: Ec2Network): Record<string, OperationHa
       const p = page(found, input.MaxResults, input.NextToken);
       return { InternetGateways: p.items.map((d) => internetGatewayView(d, scope)), ...(p.NextToken && { NextToken: p.NextToken }) };
     },
-    async CreateRouteTable(input: { VpcId: string; TagSpecifications?: TagSpecs }, { scope }) {
+    async CreateRouteTable(input: { VpcId: string; TagSpecifications?: TagSpecs; ClientToken?: string }, { scope }) {
       return network.run(scope, async (repo) => {
         const tags = tagsFor('route-table', input.TagSpecifications);
-        const table = await createRouteTable(repo, input.VpcId);
+        const token = input.ClientToken;
+        // The SDKs fill ClientToken in on every call, so a retry after a lost answer carries the
+        // same one: it gets the table the first call made, not a second one.
+        const idempotency = token === undefined ? undefined : { clientToken: token, parametersHash: requestHash({ vpcId: input.VpcId, tags }) };
+        const earlier = idempotency && (await routeTableOfToken(repo, idempotency));
+        if (earlier) {
+          const current = await repo.tagsOf(earlier.routeTableId);
+          return { RouteTable: routeTableView({ record: earlier, tags: current }, scope), ClientToken: token };
+        }
+        const table = await createRouteTable(repo, input.VpcId, idempotency);
         await repo.addTags(table.routeTableId, tags);
-        return { RouteTable: routeTableView({ record: table, tags }, scope) };
+        return { RouteTable: routeTableView({ record: table, tags }, scope), ...(token !== undefined && { ClientToken: token }) };
       });
     },
     async DescribeRouteTables(input: DescribeInput & { RouteTableIds?: string[] }, { scope }) {

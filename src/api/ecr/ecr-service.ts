@@ -1,11 +1,13 @@
 import type { Registry } from '../../registry/registry.js';
 import type { AwsService } from '../../server/service.js';
 import { loadServiceModel } from '../../aws-model/service-model.js';
+import { withCommonErrors } from '../secretsmanager/common-errors.js';
 import { authHandlers } from './auth.js';
-import { ecrErrorName } from './errors.js';
+import { ECR_COMMON_ERRORS, ecrErrorName } from './errors.js';
 import { imageHandlers } from './images.js';
 import { layerHandlers } from './layers.js';
 import { lifecycleHandlers } from './lifecycle.js';
+import { ownRegistryOnly } from './own-registry.js';
 import { pullThroughHandlers } from './pull-through.js';
 import { repositoryHandlers } from './repositories.js';
 import { scanningHandlers } from './scanning.js';
@@ -32,8 +34,9 @@ export const DEFAULT_PART_SIZE = 512 * 1024;
 export function ecrService(registry: Registry, options: EcrServiceOptions): AwsService {
   return {
     signingName: 'ecr',
-    model: loadServiceModel('ecr'),
-    handlers: {
+    model: withCommonErrors(loadServiceModel('ecr'), ECR_COMMON_ERRORS),
+    // Every operation with a registryId refuses another account's, here once for all of them.
+    handlers: ownRegistryOnly({
       ...repositoryHandlers(registry),
       ...imageHandlers(registry),
       ...layerHandlers(registry, { endpoint: options.endpoint, partSize: options.partSize ?? DEFAULT_PART_SIZE, downloadTokenParam: options.downloadTokenParam }),
@@ -42,7 +45,7 @@ export function ecrService(registry: Registry, options: EcrServiceOptions): AwsS
       ...taggingHandlers(registry),
       ...pullThroughHandlers(registry),
       ...scanningHandlers(registry),
-    },
+    }),
     errorName: ecrErrorName,
     // UploadLayerPart carries a part of up to 20 MiB as base64 inside JSON.
     bodyLimit: 28 * 1024 * 1024,

@@ -43,6 +43,7 @@ export const ECR_ERROR_TABLE: ErrorTable = {
   'NotFound/scan': 'ScanNotFoundException',
   'LimitExceeded/scan-limit': 'LimitExceededException',
   'InvalidArgument/unsupported-image-type': 'UnsupportedImageTypeException',
+  'AccessDenied/foreign-registry': 'AccessDeniedException',
   InvalidArgument: 'InvalidParameterException',
   NotFound: 'InvalidParameterException',
   AlreadyExists: 'InvalidParameterException',
@@ -53,6 +54,12 @@ export const ECR_ERROR_TABLE: ErrorTable = {
   Unavailable: 'ServerException',
   Internal: 'ServerException',
 };
+
+/**
+ * Errors AWS documents for every action that ECR's model defines on none: the model is given them
+ * (withCommonErrors), so the dispatcher keeps their names.
+ */
+export const ECR_COMMON_ERRORS: readonly string[] = ['AccessDeniedException'];
 
 /** The ECR exception name for a domain error raised by an operation. */
 export const ecrErrorName = errorNameLookup(ECR_ERROR_TABLE, 'InvalidParameterException');

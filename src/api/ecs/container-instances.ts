@@ -10,6 +10,7 @@ import type { AgentRegistration } from '../../agent-contract/registration.js';
 import type { InstanceView } from '../../control/container-instances/container-instances.js';
 import { parseIdentityDocument } from '../../control/container-instances/instance-identity.js';
 import type { EcsControl } from '../../control/ecs-control.js';
+import { given, refuseNotActedOn } from '../../control/not-acted-on.js';
 import type { TagStore } from '../../control/tags.js';
 import { invalidParameter } from '../../lib/errors.js';
 import type { OperationHandler } from '../../server/service.js';
@@ -88,6 +89,9 @@ function resourceNumber(resources: readonly Resource[], name: string): number {
 
 /** RegisterContainerInstance's input as the domain's registration. */
 function registrationOf(input: RegisterContainerInstanceRequest): AgentRegistration {
+  // GPUs are not registered or handed to containers here: an instance that declares some is
+  // refused, so the agent's operator learns it now rather than when GPU tasks never place.
+  refuseNotActedOn([['platformDevices (GPU registration)', given(input.platformDevices)]]);
   const identity = parseIdentityDocument(input.instanceIdentityDocument);
   const resources = input.totalResources ?? [];
   const ports = resources.find((r) => r.name === 'PORTS')?.stringSetValue;

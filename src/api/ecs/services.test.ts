@@ -42,3 +42,37 @@ describe('The wire Service and Task', () => {
     expect(listed.taskArns).toEqual([tasks[0]!.taskArn]);
   });
 });
+
+describe('ListServices resourceManagementType and ListTasks daemonName', () => {
+  const setup = async () => {
+    const ecs = createEcsControl(new MemoryStore(), idle);
+    await ecs.clusters.create(scope, { clusterName: 'c' });
+    await ecs.taskDefinitions.register(scope, { family: 'f', containerDefinitions: [{ name: 'app', image: 'x', memory: 64 }] });
+    await serviceHandlers(ecs).CreateService!({ cluster: 'c', serviceName: 'web', taskDefinition: 'f', desiredCount: 0 }, ctx);
+    return ecs;
+  };
+
+  it('lists every service as CUSTOMER-managed and none as ECS-managed, and shows the type', async () => {
+    const handlers = serviceHandlers(await setup());
+    const list = async (resourceManagementType?: 'CUSTOMER' | 'ECS') =>
+      ((await handlers.ListServices!({ cluster: 'c', ...(resourceManagementType && { resourceManagementType }) }, ctx)) as { serviceArns: string[] }).serviceArns;
+    const web = 'arn:aws:ecs:us-east-1:000000000000:service/c/web';
+    expect(await list()).toEqual([web]);
+    expect(await list('CUSTOMER')).toEqual([web]);
+    expect(await list('ECS')).toEqual([]);
+    const out = (await handlers.DescribeServices!({ cluster: 'c', services: ['web'] }, ctx)) as { services: Array<Record<string, unknown>> };
+    expect(out.services[0]).toMatchObject({ resourceManagementType: 'CUSTOMER' });
+  });
+
+  it('refuses a daemonName filter rather than list every task', async () => {
+    const ecs = await setup();
+    await ecs.tasks.run(scope, { cluster: 'c', taskDefinition: 'f' });
+    const list = taskHandlers(ecs).ListTasks!;
+    expect(((await list({ cluster: 'c' }, ctx)) as { taskArns: string[] }).taskArns).toHaveLength(1);
+    await expect(list({ cluster: 'c', daemonName: 'd' }, ctx)).rejects.toMatchObject({
+      kind: 'InvalidArgument',
+      subject: 'unsupported-feature',
+      message: 'daemonName (this endpoint has no ECS daemons) is not supported by this endpoint yet.',
+    });
+  });
+});

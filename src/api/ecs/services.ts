@@ -24,6 +24,8 @@ async function serviceWire(s: ServiceRecord, tags: TagStore | undefined) {
     deployments: s.deployments.map(({ loadBalancers: _l, serviceRegistries: _r, ...d }) => ({ ...d, createdAt: seconds(d.createdAt), updatedAt: seconds(d.updatedAt) })),
     events: s.events.map((e) => ({ ...e, createdAt: seconds(e.createdAt) })),
     deploymentController: { type: 'ECS' },
+    // Express services (managed by ECS) are not served: every service is the customer's.
+    resourceManagementType: 'CUSTOMER',
     // ECS treats a service that never had a value as DISABLED.
     availabilityZoneRebalancing: s.availabilityZoneRebalancing ?? 'DISABLED',
     loadBalancers: s.loadBalancers ?? [],
@@ -57,6 +59,7 @@ export function serviceHandlers(ecs: EcsControl): Record<string, OperationHandle
       const page = await services.list(scope, input.cluster, {
         ...(input.launchType !== undefined && { launchType: input.launchType }),
         ...(input.schedulingStrategy !== undefined && { schedulingStrategy: input.schedulingStrategy }),
+        ...(input.resourceManagementType !== undefined && { resourceManagementType: input.resourceManagementType }),
         maxResults: pageSize('ListServices', input.maxResults),
         ...(input.nextToken !== undefined && { nextToken: input.nextToken }),
       });

@@ -80,6 +80,7 @@ export function taskHandlers(ecs: EcsControl): Record<string, OperationHandler> 
         ...(input.desiredStatus !== undefined && { desiredStatus: input.desiredStatus }),
         ...(input.launchType !== undefined && { launchType: input.launchType }),
         ...(input.containerInstance !== undefined && { containerInstance: input.containerInstance }),
+        ...(input.daemonName !== undefined && { daemonName: input.daemonName }),
         maxResults: pageSize('ListTasks', input.maxResults),
         ...(input.nextToken !== undefined && { nextToken: input.nextToken }),
       });

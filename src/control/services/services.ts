@@ -26,6 +26,11 @@ const SERVICES = CLUSTER_MEMBERS.services;
 export interface ListServicesFilter {
   launchType?: string;
   schedulingStrategy?: string;
+  /**
+   * Who manages the service. Every service here is the customer's (ECS-managed Express services
+   * are not served), so CUSTOMER keeps them all and ECS keeps none.
+   */
+  resourceManagementType?: 'CUSTOMER' | 'ECS';
   maxResults: number;
   nextToken?: string;
 }
@@ -230,6 +235,7 @@ export class Services {
   async list(scope: Scope, clusterRef: string | undefined, filter: ListServicesFilter): Promise<Page<string>> {
     const cluster = await this.clusters.get(scope, clusterRef);
     const after = decodeToken('services', filter.nextToken);
+    if (filter.resourceManagementType === 'ECS') return { items: [] };
     const rows = (await this.store.collection<ServiceRecord>(SERVICES).list({ prefix: `${cluster.clusterArn}/`, ...(after !== undefined && { after }) }))
       .filter(({ value: s }) => {
         if (s.status !== ServiceStatus.Active) return false;

@@ -21,6 +21,7 @@ import { type RuleContext, type TaskDefinitionInput, isSet } from './context.js'
 import { checkFargate } from './fargate-rules.js';
 import { checkFirelensPairing } from './firelens-rules.js';
 import { checkLinuxRules } from './linux-rules.js';
+import { refuseTaskDefinitionMembers } from './not-acted-on-rules.js';
 import { checkPortMappings } from './port-rules.js';
 import { checkReferenceRules } from './reference-rules.js';
 import { INVALID_TASK_CPU, normalizeTaskCpu, normalizeTaskMemory } from './units.js';
@@ -54,6 +55,8 @@ function taskSize(input: TaskDefinitionInput): { cpu: number | undefined; memory
 /** Throws the first rule ECS would reject this task definition for. */
 export function checkTaskDefinitionRules(input: RegisterTaskDefinitionCommandInput): void {
   checkFamily(input.family);
+  // What this endpoint cannot honour is refused before ECS's own rules judge the rest.
+  refuseTaskDefinitionMembers(input);
   const containers = input.containerDefinitions ?? [];
   checkContainerList(containers);
   const size = taskSize(input);
