@@ -140,4 +140,16 @@ describe('STS with the AWS SDK for JavaScript v3', { timeout: 30_000 }, () => {
     const bad = await failure(sts().send(new GetSessionTokenCommand({ DurationSeconds: 129_601 })));
     expect(bad.name).toBe('ValidationError');
   });
+
+  it('refuses an MFA serial number or token code with ValidationError (400): this endpoint has no MFA devices', async () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:role/app`;
+    const mfa = { SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/alice`, TokenCode: '123456' };
+    const message = 'The parameter SerialNumber is not supported by this endpoint: it has no MFA devices.';
+    expect(await failure(sts().send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'mfa', ...mfa })))).toEqual({ name: 'ValidationError', message, status: 400 });
+    expect(await failure(sts().send(new GetSessionTokenCommand(mfa)))).toEqual({ name: 'ValidationError', message, status: 400 });
+    expect(await failure(sts().send(new GetSessionTokenCommand({ TokenCode: '123456' })))).toMatchObject({
+      message: 'The parameter TokenCode is not supported by this endpoint: it has no MFA devices.',
+      status: 400,
+    });
+  });
 });
