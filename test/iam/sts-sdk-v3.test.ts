@@ -152,4 +152,19 @@ describe('STS with the AWS SDK for JavaScript v3', { timeout: 30_000 }, () => {
       status: 400,
     });
   });
+
+  it('refuses SourceIdentity and TransitiveTagKeys with ValidationError (400) rather than issue a session without them', async () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:role/app`;
+    const tags = [{ Key: 'team', Value: 'a' }];
+    expect(await failure(sts().send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'src', SourceIdentity: 'alice' })))).toEqual({
+      name: 'ValidationError',
+      message: 'The parameter SourceIdentity is not supported by this endpoint: its sessions keep no source identity.',
+      status: 400,
+    });
+    expect(await failure(sts().send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'abac', Tags: tags, TransitiveTagKeys: ['team'] })))).toEqual({
+      name: 'ValidationError',
+      message: 'The parameter TransitiveTagKeys is not supported by this endpoint: session tags are not carried into chained role sessions.',
+      status: 400,
+    });
+  });
 });

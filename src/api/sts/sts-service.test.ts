@@ -42,4 +42,20 @@ describe('STS members this endpoint does not act on', () => {
     await expect(handlers.AssumeRole!({ RoleArn: ROLE_ARN, RoleSessionName: 's' }, ctx)).resolves.toHaveProperty('Credentials');
     await expect(handlers.GetSessionToken!({}, ctx)).resolves.toHaveProperty('Credentials');
   });
+
+  it('refuses SourceIdentity, TransitiveTagKeys and ProvidedContexts on AssumeRole with ValidationError', async () => {
+    const handlers = await service();
+    const cases = [
+      { member: 'SourceIdentity', value: 'alice', why: 'its sessions keep no source identity' },
+      { member: 'TransitiveTagKeys', value: ['team'], why: 'session tags are not carried into chained role sessions' },
+      { member: 'ProvidedContexts', value: [{ ProviderArn: 'arn:aws:iam::aws:contextProvider/IdentityCenter', ContextAssertion: 'x' }], why: 'it has no trusted identity propagation' },
+    ];
+    for (const { member, value, why } of cases) {
+      const input = { RoleArn: ROLE_ARN, RoleSessionName: 's', Tags: [{ Key: 'team', Value: 'a' }], [member]: value };
+      expect(await refusal(handlers.AssumeRole!(input, ctx), 'AssumeRole')).toEqual({
+        name: 'ValidationError',
+        message: `The parameter ${member} is not supported by this endpoint: ${why}.`,
+      });
+    }
+  });
 });

@@ -17,16 +17,24 @@ interface AssumeRoleWire {
   ExternalId?: string;
   SerialNumber?: string;
   TokenCode?: string;
+  SourceIdentity?: string;
+  TransitiveTagKeys?: string[];
+  ProvidedContexts?: Array<{ ProviderArn?: string; ContextAssertion?: string }>;
 }
 
 /**
  * Members this endpoint does not act on, refused rather than dropped: it has no MFA devices to
  * check a code against (a session it issued would never be MFA-authenticated, so a policy that
- * asks for MFA would refuse it).
+ * asks for MFA would refuse it); its sessions keep no source identity (sts:SetSourceIdentity,
+ * aws:SourceIdentity) and carry no session tags into chained sessions; and it has no trusted
+ * identity propagation to take context assertions from.
  */
 const REFUSED: ReadonlyArray<{ member: keyof AssumeRoleWire; why: string }> = [
   { member: 'SerialNumber', why: 'it has no MFA devices' },
   { member: 'TokenCode', why: 'it has no MFA devices' },
+  { member: 'SourceIdentity', why: 'its sessions keep no source identity' },
+  { member: 'TransitiveTagKeys', why: 'session tags are not carried into chained role sessions' },
+  { member: 'ProvidedContexts', why: 'it has no trusted identity propagation' },
 ];
 
 function refuseNotActedOn(input: Partial<AssumeRoleWire>): void {
