@@ -34,7 +34,10 @@ function trueOrFalse(value: string): boolean {
  */
 export function snsService(sns: Sns): AwsService {
   const handlers: Record<string, OperationHandler> = {
-    async CreateTopic(input: { Name: string; Attributes?: Record<string, string>; Tags?: Array<{ Key: string; Value: string }> }, { scope }) {
+    async CreateTopic(input: { Name: string; Attributes?: Record<string, string>; Tags?: Array<{ Key: string; Value: string }>; DataProtectionPolicy?: string }, { scope }) {
+      if (input.DataProtectionPolicy !== undefined) {
+        throw invalidParameter('Invalid parameter: DataProtectionPolicy: message data protection is not supported by this endpoint; messages are neither audited, masked nor blocked.');
+      }
       const topic = await sns.createTopic(scope, input.Name, input.Attributes ?? {}, input.Tags ?? []);
       return { TopicArn: topic.arn };
     },
