@@ -17,6 +17,11 @@ export interface SubscriptionRecord {
   readonly confirmed: boolean;
   /** RawMessageDelivery: notifications are POSTed as the bare message, not SNS's JSON envelope. */
   readonly rawMessageDelivery?: boolean;
+  /**
+   * Set by a signed ConfirmSubscription with AuthenticateOnUnsubscribe=true: only a signed
+   * Unsubscribe removes the subscription, not the unsigned UnsubscribeURL.
+   */
+  readonly authenticateOnUnsubscribe?: boolean;
 }
 
 export const TOPICS = 'sns-topics';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../store/memory-store.js';
 import { Deliverer, DELIVERIES, type PendingDelivery } from './deliverer.js';
 import { verifyMessage, type SnsMessage } from './message-signature.js';
-import { SUBSCRIPTIONS, TOPICS } from './records.js';
+import { SUBSCRIPTIONS, TOPICS, type SubscriptionRecord } from './records.js';
 import { loadOrCreateSigningKey } from './signing-key.js';
 import { Sns } from './sns.js';
 
@@ -143,5 +143,42 @@ describe('Sns', () => {
     const wrapped = (await notes()).find((d) => d.body !== '{"order":1}')!;
     expect(wrapped.headers['x-amz-sns-rawdelivery']).toBeUndefined();
     expect(JSON.parse(wrapped.body)).toMatchObject({ Type: 'Notification', Message: 'wrapped' });
+  });
+
+  it('keeps a subscription confirmed with AuthenticateOnUnsubscribe from unsigned unsubscribes', async () => {
+    const { sns: s, store } = await sns();
+    const topic = await s.createTopic(here, 'alerts');
+    const sub = await s.subscribe(here, topic.arn, 'http', 'http://hooks.example/a');
+    const stored = async () => store.collection<SubscriptionRecord>(SUBSCRIPTIONS).get(sub.arn);
+    // Only a signed request may set it: the unsigned SubscribeURL is refused and changes nothing.
+    await expect(s.confirmSubscription(here, topic.arn, sub.token, { signed: false, authenticateOnUnsubscribe: true })).rejects.toMatchObject({
+      kind: 'AccessDenied',
+      message: 'AuthenticateOnUnsubscribe=true needs a signed ConfirmSubscription request; an unsigned SubscribeURL cannot set it.',
+    });
+    expect(await stored()).toMatchObject({ confirmed: false });
+    expect((await stored())!.authenticateOnUnsubscribe).toBeUndefined();
+
+    await s.confirmSubscription(here, topic.arn, sub.token, { signed: true, authenticateOnUnsubscribe: true });
+    expect(await stored()).toMatchObject({ confirmed: true, authenticateOnUnsubscribe: true });
+    expect((await s.getSubscriptionAttributes(here, sub.arn)).ConfirmationWasAuthenticated).toBe('true');
+    // A later confirmation without the flag (signed or not) does not lift it.
+    await s.confirmSubscription(here, topic.arn, sub.token, { signed: false });
+    await s.confirmSubscription(here, topic.arn, sub.token, { signed: true, authenticateOnUnsubscribe: false });
+    expect((await stored())!.authenticateOnUnsubscribe).toBe(true);
+
+    await expect(s.unsubscribe(here, sub.arn, { signed: false })).rejects.toMatchObject({
+      kind: 'AccessDenied',
+      message: 'This subscription was confirmed with AuthenticateOnUnsubscribe: only a signed Unsubscribe request of the account can remove it.',
+    });
+    expect(await stored()).toBeDefined();
+    await s.unsubscribe(here, sub.arn, { signed: true });
+    expect(await stored()).toBeUndefined();
+
+    // Without the flag, the unsigned link still removes a subscription.
+    const open = await s.subscribe(here, topic.arn, 'http', 'http://hooks.example/b');
+    await s.confirmSubscription(here, topic.arn, open.token, { signed: true });
+    expect((await s.getSubscriptionAttributes(here, open.arn)).ConfirmationWasAuthenticated).toBe('false');
+    await s.unsubscribe(here, open.arn, { signed: false });
+    await expect(s.unsubscribe(here, open.arn, { signed: true })).rejects.toThrow('Subscription does not exist');
   });
 });

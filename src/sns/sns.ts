@@ -20,6 +20,14 @@ const MAX_MESSAGE_BYTES = 256 * 1024;
 
 const authorizationError = (message: string) => new DomainError(ErrorKind.AccessDenied, message);
 
+/**
+ * Whether a request was signed by a caller of the account, or came through an unsigned link
+ * (SubscribeURL, UnsubscribeURL), which anyone who holds the link may follow.
+ */
+export interface Signature {
+  readonly signed: boolean;
+}
+
 export interface SnsOptions {
   readonly store: Store;
   readonly key: SigningKey;
@@ -143,25 +151,41 @@ export class Sns {
     return sub;
   }
 
-  /** ConfirmSubscription (and the unsigned SubscribeURL): the token the confirmation carried. */
-  async confirmSubscription(scope: Where, topicArn: string, token: string): Promise<SubscriptionRecord> {
+  /**
+   * ConfirmSubscription (and the unsigned SubscribeURL): the token the confirmation carried.
+   * AuthenticateOnUnsubscribe=true, which SNS takes only on a signed request, protects the
+   * subscription from unsigned unsubscribes from then on; a later confirmation without it does
+   * not lift the protection.
+   */
+  async confirmSubscription(scope: Where, topicArn: string, token: string, how: Signature & { authenticateOnUnsubscribe?: boolean } = { signed: false }): Promise<SubscriptionRecord> {
     await this.topic(scope, topicArn);
     const sub = (await this.subscriptions.list({ prefix: `${topicArn}:` })).map((r) => r.value).find((s) => s.token === token);
     if (!sub) throw invalidParameter('Invalid token');
-    if (!sub.confirmed) await this.subscriptions.put(sub.arn, { ...sub, confirmed: true });
-    return { ...sub, confirmed: true };
+    const protect = how.authenticateOnUnsubscribe === true && !sub.authenticateOnUnsubscribe;
+    if (protect && !how.signed) {
+      throw authorizationError('AuthenticateOnUnsubscribe=true needs a signed ConfirmSubscription request; an unsigned SubscribeURL cannot set it.');
+    }
+    const confirmed: SubscriptionRecord = { ...sub, confirmed: true, ...(protect && { authenticateOnUnsubscribe: true }) };
+    if (!sub.confirmed || protect) await this.subscriptions.put(sub.arn, confirmed);
+    return confirmed;
   }
 
-  async unsubscribe(scope: Where, subscriptionArn: string): Promise<void> {
+  /** Unsubscribe; a subscription confirmed with AuthenticateOnUnsubscribe only by a signed request. */
+  async unsubscribe(scope: Where, subscriptionArn: string, how: Signature): Promise<void> {
     const topicArn = subscriptionArn.slice(0, subscriptionArn.lastIndexOf(':'));
     checkTopicArn(scope, topicArn, 'SubscriptionArn');
+    const sub = await this.subscriptions.get(subscriptionArn);
+    if (!sub) throw notFound('subscription', 'Subscription does not exist');
+    if (sub.authenticateOnUnsubscribe && !how.signed) {
+      throw authorizationError('This subscription was confirmed with AuthenticateOnUnsubscribe: only a signed Unsubscribe request of the account can remove it.');
+    }
     if (!(await this.subscriptions.delete(subscriptionArn))) throw notFound('subscription', 'Subscription does not exist');
   }
 
   /**
    * GetSubscriptionAttributes, as SNS answers for an HTTP/S subscription: its raw delivery, the
-   * topic's effective delivery policy. A confirmation by the
-   * SubscribeURL (or an unauthenticated ConfirmSubscription) is not an authenticated one.
+   * topic's effective delivery policy. ConfirmationWasAuthenticated is true for a subscription
+   * confirmed by a signed request with AuthenticateOnUnsubscribe (the one kind minato records).
    */
   async getSubscriptionAttributes(scope: Where, subscriptionArn: string): Promise<Record<string, string>> {
     const topicArn = subscriptionArn.slice(0, subscriptionArn.lastIndexOf(':'));
@@ -177,7 +201,7 @@ export class Sns {
       Protocol: sub.protocol,
       Endpoint: sub.endpoint,
       PendingConfirmation: String(!sub.confirmed),
-      ConfirmationWasAuthenticated: 'false',
+      ConfirmationWasAuthenticated: String(sub.authenticateOnUnsubscribe ?? false),
       RawMessageDelivery: String(sub.rawMessageDelivery ?? false),
       EffectiveDeliveryPolicy: effectiveDeliveryPolicy(policy),
     };

@@ -103,6 +103,25 @@ describe('the AWS SDK for JavaScript v3 against IAM', { timeout: 60_000 }, () =>
     expect(result.EvaluationResults![1]!.MatchedStatements).toEqual([{ SourcePolicyId: 'no-push', SourcePolicyType: 'role' }]);
   });
 
+  it('refuses a simulation with a resource policy or a caller it would not evaluate (InvalidInput, 400)', async () => {
+    const iam = client!;
+    const { accountId } = platform!.config;
+    const base = { PolicySourceArn: `arn:aws:iam::${accountId}:role/even/svc-0`, ActionNames: ['s3:GetObject'] };
+    const refused = async (extra: object) => {
+      const err = (await iam.send(new SimulatePrincipalPolicyCommand({ ...base, ...extra })).catch((e: unknown) => e)) as { name: string; message: string; $metadata: { httpStatusCode?: number } };
+      return { name: err.name, message: err.message, status: err.$metadata.httpStatusCode };
+    };
+    const denyAll = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*' }] });
+    expect(await refused({ ResourcePolicy: denyAll })).toEqual({
+      name: 'InvalidInputException',
+      message: 'The parameter ResourcePolicy is not supported by this endpoint: the simulator does not evaluate resource-based policies.',
+      status: 400,
+    });
+    expect(await refused({ CallerArn: `arn:aws:iam::${accountId}:user/nobody` })).toMatchObject({ name: 'InvalidInputException', status: 400 });
+    expect(await refused({ ResourceOwner: `arn:aws:iam::${accountId}:root` })).toMatchObject({ name: 'InvalidInputException', status: 400 });
+    expect(await refused({ ResourceHandlingOption: 'EC2-VPC-InstanceStore' })).toMatchObject({ name: 'InvalidInputException', status: 400 });
+  });
+
   it('manages users and access keys; GetUser without a name is the root', async () => {
     const iam = client!;
     const { accountId } = platform!.config;

@@ -140,4 +140,31 @@ describe('STS with the AWS SDK for JavaScript v3', { timeout: 30_000 }, () => {
     const bad = await failure(sts().send(new GetSessionTokenCommand({ DurationSeconds: 129_601 })));
     expect(bad.name).toBe('ValidationError');
   });
+
+  it('refuses an MFA serial number or token code with ValidationError (400): this endpoint has no MFA devices', async () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:role/app`;
+    const mfa = { SerialNumber: `arn:aws:iam::${ACCOUNT}:mfa/alice`, TokenCode: '123456' };
+    const message = 'The parameter SerialNumber is not supported by this endpoint: it has no MFA devices.';
+    expect(await failure(sts().send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'mfa', ...mfa })))).toEqual({ name: 'ValidationError', message, status: 400 });
+    expect(await failure(sts().send(new GetSessionTokenCommand(mfa)))).toEqual({ name: 'ValidationError', message, status: 400 });
+    expect(await failure(sts().send(new GetSessionTokenCommand({ TokenCode: '123456' })))).toMatchObject({
+      message: 'The parameter TokenCode is not supported by this endpoint: it has no MFA devices.',
+      status: 400,
+    });
+  });
+
+  it('refuses SourceIdentity and TransitiveTagKeys with ValidationError (400) rather than issue a session without them', async () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:role/app`;
+    const tags = [{ Key: 'team', Value: 'a' }];
+    expect(await failure(sts().send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'src', SourceIdentity: 'alice' })))).toEqual({
+      name: 'ValidationError',
+      message: 'The parameter SourceIdentity is not supported by this endpoint: its sessions keep no source identity.',
+      status: 400,
+    });
+    expect(await failure(sts().send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'abac', Tags: tags, TransitiveTagKeys: ['team'] })))).toEqual({
+      name: 'ValidationError',
+      message: 'The parameter TransitiveTagKeys is not supported by this endpoint: session tags are not carried into chained role sessions.',
+      status: 400,
+    });
+  });
 });

@@ -255,6 +255,10 @@ describe('DescribeParameters, GetParameterHistory', () => {
     expect(await names({ ParameterFilters: [{ Key: 'Path', Values: ['/'] }] })).toEqual(['top']);
     const page = await region.send(new DescribeParametersCommand({ MaxResults: 3 }));
     expect((await region.send(new DescribeParametersCommand({ MaxResults: 3, NextToken: page.NextToken! }))).Parameters?.map((p) => p.Name)).toEqual(['top']);
+    // No parameter is shared with this account (there is no resource sharing): Shared lists none, without a token.
+    const shared = await region.send(new DescribeParametersCommand({ Shared: true, MaxResults: 3 }));
+    expect([shared.Parameters, shared.NextToken]).toEqual([[], undefined]);
+    expect(await names({ Shared: false, ParameterFilters: [{ Key: 'Path', Values: ['/'] }] })).toEqual(['top']);
     const both = await failure(region.send(new DescribeParametersCommand({ Filters: [{ Key: 'Name', Values: ['x'] }], ParameterFilters: [{ Key: 'Name', Values: ['x'] }] })));
     expect(both.message).toBe('You can use either Filters or ParameterFilters in a single request.');
     const badToken = await failure(region.send(new DescribeParametersCommand({ NextToken: 'nope' })));

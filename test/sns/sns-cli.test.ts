@@ -149,6 +149,9 @@ describe('SNS with the AWS CLI', () => {
     const before = await aws('sns', 'list-topics');
     expect(await awsFails('sns', 'create-topic', '--name', 'orders.fifo', '--attributes', 'FifoTopic=true')).toContain('InvalidParameter');
     expect(await awsFails('sns', 'create-topic', '--name', 'bad name')).toContain('InvalidParameter');
+    expect(await awsFails('sns', 'create-topic', '--name', 'masked', '--data-protection-policy', '{"Name":"p","Version":"2021-06-01","Statement":[]}')).toContain(
+      'DataProtectionPolicy: message data protection is not supported by this endpoint',
+    );
     expect(await awsFails('sns', 'create-topic', '--name', 'alerts', '--attributes', 'DisplayName=Other')).toContain('InvalidParameter');
     expect(await awsFails('sns', 'get-topic-attributes', '--topic-arn', topicArn.replace(/alerts$/, 'missing'))).toContain('NotFound');
     expect(await awsFails('sns', 'publish', '--topic-arn', topicArn.replace(/alerts$/, 'missing'), '--message', 'x')).toContain('NotFound');

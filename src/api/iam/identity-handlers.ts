@@ -1,5 +1,6 @@
 import { encodeDocument } from '../../iam/documents.js';
 import { attachedUnder } from '../../iam/attachments.js';
+import { invalidInput } from '../../iam/errors.js';
 import type { IamDomain } from '../../iam/iam-domain.js';
 import type { Tag } from '../../iam/records.js';
 import { simulatePrincipal } from '../../iam/simulate.js';
@@ -16,6 +17,18 @@ interface ContextEntry {
   ContextKeyName?: string;
   ContextKeyValues?: string[];
 }
+
+/**
+ * SimulatePrincipalPolicy's members the simulator does not act on, refused rather than dropped:
+ * it evaluates the principal's identity policies only, as the principal itself, in this account,
+ * without EC2's resource scenarios.
+ */
+const SIMULATION_REFUSED = [
+  { member: 'ResourcePolicy', why: 'the simulator does not evaluate resource-based policies' },
+  { member: 'CallerArn', why: 'the simulator evaluates as the policy source itself' },
+  { member: 'ResourceOwner', why: 'the simulator evaluates resources of this account only' },
+  { member: 'ResourceHandlingOption', why: 'the simulator has no EC2 resource scenarios' },
+] as const;
 
 /** Instance profiles, users (their policies) and access keys, and the policy simulator. */
 export function identityHandlers(iam: IamDomain): Record<string, OperationHandler> {
@@ -154,9 +167,16 @@ export function identityHandlers(iam: IamDomain): Record<string, OperationHandle
         PolicyInputList?: string[];
         PermissionsBoundaryPolicyInputList?: string[];
         ContextEntries?: ContextEntry[];
+        ResourcePolicy?: string;
+        CallerArn?: string;
+        ResourceOwner?: string;
+        ResourceHandlingOption?: string;
       },
       { scope },
     ) {
+      for (const { member, why } of SIMULATION_REFUSED) {
+        if (input[member] !== undefined) throw invalidInput(`The parameter ${member} is not supported by this endpoint: ${why}.`);
+      }
       const context = new Map<string, string[]>();
       for (const e of input.ContextEntries ?? []) if (e.ContextKeyName) context.set(e.ContextKeyName, e.ContextKeyValues ?? []);
       const results = await simulatePrincipal(iam.store, iam.policies, scope, {

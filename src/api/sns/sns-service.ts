@@ -1,6 +1,7 @@
 import type { AwsService, OperationHandler } from '../../server/service.js';
 import { loadServiceModel } from '../../aws-model/service-model.js';
 import { invalidParameter } from '../../lib/errors.js';
+import type { Scope } from '../../lib/scope.js';
 import type { Sns } from '../../sns/sns.js';
 import type { SubscriptionRecord } from '../../sns/records.js';
 import { snsErrorName } from './errors.js';
@@ -16,12 +17,27 @@ const subscriptionWire = (s: SubscriptionRecord) => ({
 });
 
 /**
+ * Whether the request was signed: the front door names the caller of every signed request; only
+ * the unsigned SubscribeURL and UnsubscribeURL (SNS_UNSIGNED_GETS) arrive without one.
+ */
+const isSigned = (scope: Scope): boolean => scope.caller !== undefined;
+
+/** AuthenticateOnUnsubscribe is a string on the wire: true or false, in any case. */
+function trueOrFalse(value: string): boolean {
+  if (!/^(true|false)$/i.test(value)) throw invalidParameter(`Invalid parameter: AuthenticateOnUnsubscribe: Invalid value [${value}]. Must be true or false.`);
+  return value.toLowerCase() === 'true';
+}
+
+/**
  * Amazon SNS over the Query protocol (Version 2010-03-31): topics, HTTP/S subscriptions and
  * Publish. Other operations answer InvalidAction by their absence from the handlers.
  */
 export function snsService(sns: Sns): AwsService {
   const handlers: Record<string, OperationHandler> = {
-    async CreateTopic(input: { Name: string; Attributes?: Record<string, string>; Tags?: Array<{ Key: string; Value: string }> }, { scope }) {
+    async CreateTopic(input: { Name: string; Attributes?: Record<string, string>; Tags?: Array<{ Key: string; Value: string }>; DataProtectionPolicy?: string }, { scope }) {
+      if (input.DataProtectionPolicy !== undefined) {
+        throw invalidParameter('Invalid parameter: DataProtectionPolicy: message data protection is not supported by this endpoint; messages are neither audited, masked nor blocked.');
+      }
       const topic = await sns.createTopic(scope, input.Name, input.Attributes ?? {}, input.Tags ?? []);
       return { TopicArn: topic.arn };
     },
@@ -44,8 +60,9 @@ export function snsService(sns: Sns): AwsService {
       const sub = await sns.subscribe(scope, input.TopicArn, input.Protocol, input.Endpoint, input.Attributes ?? {});
       return { SubscriptionArn: sub.confirmed || input.ReturnSubscriptionArn ? sub.arn : 'pending confirmation' };
     },
-    async ConfirmSubscription(input: { TopicArn: string; Token: string }, { scope }) {
-      return { SubscriptionArn: (await sns.confirmSubscription(scope, input.TopicArn, input.Token)).arn };
+    async ConfirmSubscription(input: { TopicArn: string; Token: string; AuthenticateOnUnsubscribe?: string }, { scope }) {
+      const how = { signed: isSigned(scope), ...(input.AuthenticateOnUnsubscribe !== undefined && { authenticateOnUnsubscribe: trueOrFalse(input.AuthenticateOnUnsubscribe) }) };
+      return { SubscriptionArn: (await sns.confirmSubscription(scope, input.TopicArn, input.Token, how)).arn };
     },
     async GetSubscriptionAttributes(input: { SubscriptionArn: string }, { scope }) {
       return { Attributes: await sns.getSubscriptionAttributes(scope, input.SubscriptionArn) };
@@ -55,7 +72,7 @@ export function snsService(sns: Sns): AwsService {
       return {};
     },
     async Unsubscribe(input: { SubscriptionArn: string }, { scope }) {
-      await sns.unsubscribe(scope, input.SubscriptionArn);
+      await sns.unsubscribe(scope, input.SubscriptionArn, { signed: isSigned(scope) });
       return {};
     },
     async ListSubscriptions(input: { NextToken?: string }, { scope }) {

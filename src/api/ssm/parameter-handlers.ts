@@ -68,6 +68,9 @@ export function parameterHandlers({ parameters, parameterQueries }: SecretsDomai
         maxResults: input.MaxResults ?? DEFAULT_PAGE.DescribeParameters,
         ...(input.NextToken !== undefined && { nextToken: input.NextToken }),
       });
+      // Shared lists the parameters other accounts share through RAM; this endpoint has no resource
+      // sharing, so there are none (the filters and token are still checked above).
+      if (input.Shared === true) return { Parameters: [] };
       return { Parameters: page.items.map(metadataOut), ...(page.nextToken && { NextToken: page.nextToken }) };
     },
     async GetParameterHistory(input: GetParameterHistoryRequest, { scope }) {
