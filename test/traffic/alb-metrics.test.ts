@@ -128,8 +128,10 @@ describe('ALBRequestCountPerTarget target tracking', () => {
       }),
     );
     // 10 requests a second to one target: ~600 a minute against a target value of 50. The alarm
-    // judges complete minutes, so this takes one to a few minutes.
-    const scaled = waitForService(ecs, C, 'tracked', (s) => (s.desiredCount ?? 0) > 1, 300_000);
+    // judges complete minutes, so this takes one to a few minutes. The minute the load starts in
+    // may hold only a few seconds of it (a first step to 2, as target tracking computes it);
+    // the next full minute takes the service to its maximum, 3.
+    const scaled = waitForService(ecs, C, 'tracked', (s) => (s.desiredCount ?? 0) === 3, 300_000);
     const load = await steadyLoad(web.url, 10, scaled, { maxMs: 300_000, maxRequests: 3500 });
     const service = await scaled;
     expect(load.failures).toEqual([]);
