@@ -153,5 +153,8 @@ describe('local nodes for a managed-scaling capacity provider', () => {
     for (const name of taskNamespaces) expect(left).not.toContain(name);
     const nodeDirs = existsSync(join(dataDir, 'nodes')) ? readdirSync(join(dataDir, 'nodes')).filter((f) => f.startsWith('node-')) : [];
     expect(nodeDirs).toEqual([]);
+    // Nor the tasks' cgroups, in any hierarchy.
+    const taskCgroups = tasks.flatMap((t) => ['memory', 'cpu', 'pids'].map((h) => `/sys/fs/cgroup/${h}/minato/${t.taskArn!.split('/').pop()}`));
+    expect(taskCgroups.filter((d) => existsSync(d))).toEqual([]);
   }, 150_000);
 });

@@ -72,7 +72,7 @@ export class LocalNodeProvider implements NodeProvider {
     const nodes: LocalNodeRecord[] = [];
     for (const n of previous?.nodes ?? []) {
       if (isNodeProcess(n.pid, n.dataDir)) nodes.push(n);
-      else p.removeRecord(n);
+      else await p.removeRecord(n);
     }
     ensureBridge(o.bridge, p.addr.gateway);
     const wanted = previous?.relayPort ?? o.relayPort ?? o.target().port;
@@ -126,7 +126,7 @@ export class LocalNodeProvider implements NodeProvider {
       if (child.pid === undefined) throw new Error('nsenter could not be started');
       rec.pid = child.pid;
     } catch (err) {
-      this.removeRecord(rec);
+      await this.removeRecord(rec);
       throw err;
     } finally {
       closeSync(log);
@@ -140,7 +140,7 @@ export class LocalNodeProvider implements NodeProvider {
     const rec = this.state.nodes.find((n) => n.info.id === id);
     if (!rec) return;
     await this.stopProcess(rec);
-    this.removeRecord(rec);
+    await this.removeRecord(rec);
     this.state.nodes = this.state.nodes.filter((n) => n !== rec);
     writeNodeState(this.o.stateDir, this.state);
   }
@@ -192,8 +192,8 @@ export class LocalNodeProvider implements NodeProvider {
     }
   }
 
-  private removeRecord(rec: LocalNodeRecord): void {
-    removeNodeLeftovers(rec.dataDir);
+  private async removeRecord(rec: LocalNodeRecord): Promise<void> {
+    await removeNodeLeftovers(rec.dataDir);
     removeNodeNamespace(rec.netns, rec.veth);
   }
 }

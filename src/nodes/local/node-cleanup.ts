@@ -1,12 +1,16 @@
 /**
  * Removes what a stopped node's agent left on this machine: its task containers (through the
- * agent's own runc root), their network namespaces, overlay mounts under its data dir, and the
- * data dir itself. Used on scale-in, on close, and for nodes of an earlier run that died.
+ * agent's own runc root), their network namespaces and task cgroups, overlay mounts under its data
+ * dir, and the data dir itself. Used on scale-in, on close, and for nodes of an earlier run that died.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeCgroup } from '../../lib/cgroup-tree.js';
 import { quietly } from './node-network.js';
+
+/** A task id: what starts a container id and names a task's directory and cgroup (`minato/<id>`). */
+const TASK_ID = /^[0-9a-f]{32}/;
 
 /** The containers runc knows under an agent's state root. */
 function containers(root: string): string[] {
@@ -19,10 +23,13 @@ function containers(root: string): string[] {
   }
 }
 
-/** Kills and deletes the node's containers, unmounts and removes its data dir. */
-export function removeNodeLeftovers(dataDir: string): void {
+/** Kills and deletes the node's containers, removes their cgroups, unmounts and removes its data dir. */
+export async function removeNodeLeftovers(dataDir: string): Promise<void> {
   const root = join(dataDir, 'runtime', 'runc');
+  const tasksDir = join(dataDir, 'tasks');
+  const taskIds = new Set((existsSync(tasksDir) ? readdirSync(tasksDir) : []).filter((d) => TASK_ID.test(d)).map((d) => d.slice(0, 32)));
   for (const id of containers(root)) {
+    if (TASK_ID.test(id)) taskIds.add(id.slice(0, 32));
     quietly(() => execFileSync('runc', ['--root', root, 'kill', id, 'KILL'], { stdio: 'ignore' }));
     quietly(() => execFileSync('runc', ['--root', root, 'delete', '--force', id], { stdio: 'ignore' }));
     // Task network namespaces are named after the task id, the first part of a container id.
@@ -38,6 +45,8 @@ export function removeNodeLeftovers(dataDir: string): void {
     .filter((m) => m === dataDir || m.startsWith(`${dataDir}/`))
     .sort((a, b) => b.length - a.length);
   for (const m of mounts) quietly(() => execFileSync('umount', ['-l', m], { stdio: 'ignore' }));
+  // The agent removes a task's cgroup when it stops the task; killed, it left them.
+  for (const id of taskIds) await removeCgroup(`minato/${id}`).catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
 }
 
