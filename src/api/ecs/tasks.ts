@@ -8,6 +8,7 @@ import type {
   StopTaskRequest,
 } from '@aws-sdk/client-ecs';
 import type { EcsControl } from '../../control/ecs-control.js';
+import { given, refuseNotActedOn } from '../../control/not-acted-on.js';
 import type { ProtectionView } from '../../control/tasks/protection.js';
 import type { TaskRecord } from '../../control/tasks/task.js';
 import type { TagStore } from '../../control/tags.js';
@@ -73,6 +74,8 @@ export function taskHandlers(ecs: EcsControl): Record<string, OperationHandler> 
       return { protectedTasks: out.protectedTasks.map(protectedTaskWire), failures: out.failures };
     },
     async ListTasks(input: ListTasksRequest, { scope }) {
+      // No ECS daemons here (CreateDaemon is not served): refused before anything is read.
+      refuseNotActedOn([['daemonName (this endpoint has no ECS daemons)', given(input.daemonName)]]);
       const page = await tasks.list(scope, input.cluster, {
         ...(input.family !== undefined && { family: input.family }),
         ...(input.startedBy !== undefined && { startedBy: input.startedBy }),
@@ -80,7 +83,6 @@ export function taskHandlers(ecs: EcsControl): Record<string, OperationHandler> 
         ...(input.desiredStatus !== undefined && { desiredStatus: input.desiredStatus }),
         ...(input.launchType !== undefined && { launchType: input.launchType }),
         ...(input.containerInstance !== undefined && { containerInstance: input.containerInstance }),
-        ...(input.daemonName !== undefined && { daemonName: input.daemonName }),
         maxResults: pageSize('ListTasks', input.maxResults),
         ...(input.nextToken !== undefined && { nextToken: input.nextToken }),
       });

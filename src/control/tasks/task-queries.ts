@@ -3,7 +3,6 @@ import { parseArn } from '../../lib/arn.js';
 import { invalidParameter } from '../../lib/errors.js';
 import { decodeToken, encodeToken, type Page } from '../../lib/pagination.js';
 import type { Scope } from '../../lib/scope.js';
-import { given, refuseNotActedOn } from '../not-acted-on.js';
 import { TaskStatus, type TaskRecord } from './task.js';
 
 /** Filters of ListTasks. */
@@ -14,15 +13,12 @@ export interface ListTasksFilter {
   desiredStatus?: 'RUNNING' | 'PENDING' | 'STOPPED';
   launchType?: string;
   containerInstance?: string;
-  /** Refused: this endpoint has no ECS daemons (CreateDaemon is not served), so no task belongs to one. */
-  daemonName?: string;
   maxResults: number;
   nextToken?: string;
 }
 
 /** One page of the ARNs of the tasks (stored rows, in key order) that the filter keeps. */
 export function listPage(rows: readonly { key: string; value: TaskRecord }[], filter: ListTasksFilter): Page<string> {
-  refuseNotActedOn([['daemonName (this endpoint has no ECS daemons)', given(filter.daemonName)]]);
   if (filter.family !== undefined && filter.serviceName !== undefined) {
     throw invalidParameter('family and serviceName cannot be specified together.');
   }
